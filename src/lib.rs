@@ -1,0 +1,5 @@
+//! iepcase: encrypted, git-backed case files for special-education advocates and parents.
+pub mod record;
+pub mod crypto;
+pub mod atomic;
+pub mod workspace;

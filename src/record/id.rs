@@ -1,0 +1,160 @@
+//! Record ids: 10 random lowercase Crockford base32 characters, and unique-prefix lookup.
+
+use std::fmt;
+
+use rand::Rng;
+
+/// Crockford's base32 alphabet in lowercase: no i, l, o or u.
+const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+/// The length of a record id.
+pub const ID_LEN: usize = 10;
+/// The shortest prefix commands accept.
+pub const MIN_PREFIX: usize = 4;
+
+/// The id of a record: `k3f9a2bq7x`, or `k3f9a2bq7x.conflict-1` for a sync conflict copy.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RecordId(String);
+
+/// Why a string cannot name a record.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum IdError {
+    #[error("`{0}` is too short: give at least {MIN_PREFIX} characters of a record id")]
+    TooShort(String),
+    #[error("`{0}` is not a record id: ids use the characters 0-9 and a-z without i, l, o, u")]
+    Malformed(String),
+    #[error("no record matches `{0}`")]
+    NotFound(String),
+    #[error("`{prefix}` matches {} records: {}", matches.len(), matches.join(", "))]
+    Ambiguous { prefix: String, matches: Vec<String> },
+}
+
+impl RecordId {
+    /// A fresh random id.
+    pub fn generate() -> RecordId {
+        let mut rng = rand::rngs::OsRng;
+        let id = (0..ID_LEN)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect();
+        RecordId(id)
+    }
+
+    /// Whether `s` is a plain record id (10 alphabet characters).
+    pub fn is_valid(s: &str) -> bool {
+        s.len() == ID_LEN && s.bytes().all(|b| ALPHABET.contains(&b))
+    }
+
+    /// Parses a full id, plain or conflict copy.
+    pub fn parse(s: &str) -> Option<RecordId> {
+        let (base, suffix) = match s.split_once(".conflict-") {
+            Some((base, n)) => (base, Some(n)),
+            None => (s, None),
+        };
+        let suffix_ok = suffix.is_none_or(|n| {
+            !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit())
+        });
+        (Self::is_valid(base) && suffix_ok).then(|| RecordId(s.to_owned()))
+    }
+
+    /// The conflict copy number `n` of this record.
+    pub fn conflict(&self, n: u32) -> RecordId {
+        RecordId(format!("{}.conflict-{n}", self.base()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The plain id this one is a conflict copy of (itself when it is not one).
+    pub fn base(&self) -> &str {
+        self.0.split_once('.').map_or(&self.0, |(base, _)| base)
+    }
+
+    /// Whether this is a sync conflict copy.
+    pub fn is_conflict(&self) -> bool {
+        self.0.contains(".conflict-")
+    }
+
+    /// Finds the one id among `ids` that `prefix` names.
+    pub fn resolve<'a, I>(prefix: &str, ids: I) -> Result<RecordId, IdError>
+    where
+        I: IntoIterator<Item = &'a RecordId>,
+    {
+        let prefix = prefix.trim().to_ascii_lowercase();
+        if prefix.len() < MIN_PREFIX {
+            return Err(IdError::TooShort(prefix));
+        }
+        let (base, _) = prefix.split_once('.').unwrap_or((&prefix, ""));
+        if !base.bytes().all(|b| ALPHABET.contains(&b)) {
+            return Err(IdError::Malformed(prefix));
+        }
+        let mut matches: Vec<&RecordId> = Vec::new();
+        for id in ids {
+            if id.0 == prefix {
+                return Ok(id.clone());
+            }
+            // A prefix names plain records; conflict copies are named in full.
+            if !id.is_conflict() && id.0.starts_with(&prefix) {
+                matches.push(id);
+            }
+        }
+        match matches.as_slice() {
+            [] => Err(IdError::NotFound(prefix)),
+            [one] => Ok((*one).clone()),
+            many => {
+                let mut matches: Vec<String> = many.iter().map(|id| id.0.clone()).collect();
+                matches.sort();
+                Err(IdError::Ambiguous { prefix, matches })
+            }
+        }
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(list: &[&str]) -> Vec<RecordId> {
+        list.iter().map(|s| RecordId::parse(s).unwrap()).collect()
+    }
+
+    #[test]
+    fn generated_ids_are_valid_and_distinct() {
+        let a = RecordId::generate();
+        let b = RecordId::generate();
+        assert!(RecordId::is_valid(a.as_str()), "{a}");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn parse_accepts_conflict_copies_only_in_form() {
+        assert!(RecordId::parse("k3f9a2bq7x").is_some());
+        assert!(RecordId::parse("k3f9a2bq7x.conflict-2").is_some());
+        assert!(RecordId::parse("k3f9a2bq7x.conflict-").is_none());
+        assert!(RecordId::parse("k3f9a2bq7i").is_none(), "i is not in the alphabet");
+        assert!(RecordId::parse("k3f9a2bq7").is_none());
+        assert!(RecordId::parse("../etc/pwd").is_none());
+    }
+
+    #[test]
+    fn prefixes_resolve_uniquely() {
+        let all = ids(&["k3f9a2bq7x", "k3f9zzzzzz", "m0m0m0m0m0", "m0m0m0m0m0.conflict-1"]);
+        assert_eq!(RecordId::resolve("m0m0", &all).unwrap().as_str(), "m0m0m0m0m0");
+        assert_eq!(RecordId::resolve("K3F9A", &all).unwrap().as_str(), "k3f9a2bq7x");
+        assert_eq!(
+            RecordId::resolve("m0m0m0m0m0.conflict-1", &all).unwrap().as_str(),
+            "m0m0m0m0m0.conflict-1"
+        );
+        assert!(matches!(RecordId::resolve("k3f9", &all), Err(IdError::Ambiguous { .. })));
+        assert!(matches!(RecordId::resolve("k3f", &all), Err(IdError::TooShort(_))));
+        assert!(matches!(RecordId::resolve("zzzz", &all), Err(IdError::NotFound(_))));
+        assert!(matches!(RecordId::resolve("k3f/", &all), Err(IdError::Malformed(_))));
+        assert!(matches!(RecordId::resolve("k3f/..", &all), Err(IdError::Malformed(_))));
+    }
+}

@@ -1,0 +1,197 @@
+//! The record model: 17 kinds of records and the case metadata, as Rust types (SPEC section 4).
+//!
+//! A record is stored as the TOML text its author wrote (comments and layout kept); this module
+//! parses and validates that text strictly ([`parse`]), edits it without losing layout
+//! ([`edit`]), and generates the JSON Schemas editors use ([`schema`]). It knows nothing about
+//! encryption or git.
+
+mod case_meta;
+mod common;
+pub mod edit;
+pub mod enums;
+mod id;
+pub mod kinds;
+pub mod parse;
+pub mod schema;
+mod value;
+
+use serde::Deserialize;
+
+pub use case_meta::{CaseMeta, Closed, Contact, SchoolCalendar};
+pub use common::{Attachment, Common};
+pub use enums::*;
+pub use id::{IdError, RecordId};
+pub use parse::{Diagnostic, RecordError, parse_case_meta, parse_record};
+pub use value::{Date, RecordRef, Time};
+
+use enums::string_enum;
+
+/// Declares the kinds once: the `Kind` enum, the `Body` enum and the per-kind dispatch.
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $variant:ident($ty:ident) = $text:literal),+ $(,)?) => {
+        string_enum! {
+            /// What a record is.
+            Kind { $($variant = $text),+ }
+        }
+
+        /// The kind-specific part of a record.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Body {
+            $($(#[$doc])* $variant(kinds::$ty)),+
+        }
+
+        impl Body {
+            /// The kind of this body.
+            pub fn kind(&self) -> Kind {
+                match self { $(Body::$variant(_) => Kind::$variant),+ }
+            }
+
+            /// Deserializes the fields of `kind` from a record table.
+            pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
+                kind: Kind,
+                deserializer: D,
+            ) -> Result<Body, D::Error> {
+                match kind {
+                    $(Kind::$variant => kinds::$ty::deserialize(deserializer).map(Body::$variant)),+
+                }
+            }
+
+            /// Serializes the kind-specific fields into a TOML table.
+            pub(crate) fn to_table(&self) -> Result<toml::Table, toml::ser::Error> {
+                match self {
+                    $(Body::$variant(body) => toml::Table::try_from(body)),+
+                }
+            }
+        }
+
+        /// The JSON Schema of the fields `kind` adds to the common ones.
+        pub(crate) fn body_schema(
+            kind: Kind,
+            generator: &mut schemars::SchemaGenerator,
+        ) -> schemars::Schema {
+            match kind {
+                $(Kind::$variant => generator.root_schema_for::<kinds::$ty>()),+
+            }
+        }
+    };
+}
+
+kinds! {
+    Iep(Iep) = "iep",
+    Request(Request) = "request",
+    Refusal(Refusal) = "refusal",
+    Response(Response) = "response",
+    Pwn(Pwn) = "pwn",
+    Notice(Notice) = "notice",
+    Consent(Consent) = "consent",
+    Meeting(Meeting) = "meeting",
+    Evaluation(Evaluation) = "evaluation",
+    Eligibility(Eligibility) = "eligibility",
+    ProgressReport(ProgressReport) = "progress-report",
+    ServiceLog(ServiceLog) = "service-log",
+    Communication(Communication) = "communication",
+    Complaint(Complaint) = "complaint",
+    Decision(Decision) = "decision",
+    Discipline(Discipline) = "discipline",
+    Note(Note) = "note",
+}
+
+impl Kind {
+    /// A one-line description for help text and templates.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Iep => "an IEP version: goals, services, accommodations, placement",
+            Kind::Request => "a parent's request to the district",
+            Kind::Refusal => "the district refusing a request",
+            Kind::Response => "the district answering a request",
+            Kind::Pwn => "a prior written notice (34 CFR 300.503)",
+            Kind::Notice => "a notice to the team: recording, meeting, safeguards",
+            Kind::Consent => "a parent's consent, refusal of consent or revocation",
+            Kind::Meeting => "a meeting: IEP, eligibility, mediation, hearing",
+            Kind::Evaluation => "an evaluation of the child",
+            Kind::Eligibility => "an eligibility determination",
+            Kind::ProgressReport => "a progress report on IEP goals",
+            Kind::ServiceLog => "service minutes scheduled and delivered over a period",
+            Kind::Communication => "an e-mail, letter or call",
+            Kind::Complaint => "a state complaint or due-process complaint",
+            Kind::Decision => "findings, a hearing decision or an agreement",
+            Kind::Discipline => "a disciplinary removal",
+            Kind::Note => "a private note (advocate work product)",
+        }
+    }
+}
+
+/// A parsed, validated record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub common: Common,
+    pub body: Body,
+}
+
+impl Record {
+    /// What this record is.
+    pub fn kind(&self) -> Kind {
+        self.common.kind
+    }
+
+    /// When it happened.
+    pub fn date(&self) -> Date {
+        self.common.date
+    }
+
+    /// Its one-line title.
+    pub fn title(&self) -> &str {
+        &self.common.title
+    }
+
+    /// The record's `type` field, for the kinds that have one.
+    pub fn type_name(&self) -> Option<&'static str> {
+        match &self.body {
+            Body::Request(r) => Some(r.request_type.as_str()),
+            Body::Notice(n) => Some(n.notice_type.as_str()),
+            Body::Meeting(m) => Some(m.meeting_type.as_str()),
+            Body::Evaluation(e) => Some(e.evaluation_type.as_str()),
+            Body::Complaint(c) => Some(c.complaint_type.as_str()),
+            Body::Decision(d) => Some(d.decision_type.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Advocate work product, left out of bundles unless asked; notes are by default.
+    pub fn is_privileged(&self) -> bool {
+        self.common.privileged.unwrap_or(self.kind() == Kind::Note)
+    }
+
+    /// Serializes the record as TOML in canonical field order.
+    pub fn to_toml(&self) -> String {
+        let mut table = toml::Table::try_from(&self.common)
+            .expect("common fields always serialize to a table");
+        let attachments = table.remove("attachments");
+        let extra = table.remove("extra");
+        let body = self.body.to_table().expect("record bodies always serialize to a table");
+        table.extend(body);
+        if let Some(attachments) = attachments {
+            table.insert("attachments".into(), attachments);
+        }
+        if let Some(extra) = extra {
+            table.insert("extra".into(), extra);
+        }
+        toml::to_string(&table).expect("a TOML table always serializes")
+    }
+}
+
+/// Converts a TOML value to JSON, writing dates and times as strings.
+pub fn to_json(value: &toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        toml::Value::String(s) => J::String(s.clone()),
+        toml::Value::Integer(i) => J::from(*i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        toml::Value::Boolean(b) => J::Bool(*b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(items) => J::Array(items.iter().map(to_json).collect()),
+        toml::Value::Table(table) => J::Object(
+            table.iter().map(|(k, v)| (k.clone(), to_json(v))).collect(),
+        ),
+    }
+}

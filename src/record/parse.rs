@@ -1,0 +1,471 @@
+//! Strict parsing of record and case-metadata TOML, with errors that point at the text.
+//!
+//! Every problem becomes a [`Diagnostic`] naming the line and column, showing the offending
+//! line, and where possible a hint: "did you mean `title`?", the valid values of an enum, or
+//! the line to add for a missing field.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
+
+use super::schema::{Shape, case_shape, record_shape};
+use super::{Body, CaseMeta, Common, Kind, Record};
+
+/// One problem in a document, located in its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The text of the offending line.
+    pub line_text: String,
+    /// How many characters to underline from `column`.
+    pub width: usize,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// Locates `message` at byte range `span` of `text`.
+    pub fn at(text: &str, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r').to_owned();
+        let column = text[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(text, span.end.clamp(start, line_end));
+        let width = text[start..end].chars().count().max(1);
+        Diagnostic {
+            line: text[..start].matches('\n').count() + 1,
+            column,
+            line_text,
+            width,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn with_help(mut self, help: Option<String>) -> Diagnostic {
+        self.help = help;
+        self
+    }
+
+    /// Renders the diagnostic as plain text, compiler style.
+    pub fn render(&self, origin: &str) -> String {
+        let gutter = self.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        let mut out = format!(
+            "{origin}:{}:{}: {}\n{pad} |\n{} | {}\n{pad} | {}{}\n",
+            self.line,
+            self.column,
+            self.message,
+            self.line,
+            self.line_text,
+            " ".repeat(self.column.saturating_sub(1)),
+            "^".repeat(self.width),
+        );
+        if let Some(help) = &self.help {
+            out.push_str(&format!("{pad} = help: {help}\n"));
+        }
+        out
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// A document that does not parse or validate.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("{origin} is not a valid {what}")]
+    Invalid { origin: String, what: &'static str, diagnostics: Vec<Diagnostic> },
+}
+
+impl RecordError {
+    /// The problems found, in document order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            RecordError::Invalid { diagnostics, .. } => diagnostics,
+        }
+    }
+
+    /// Where the document came from (a file name or `record <id>`).
+    pub fn origin(&self) -> &str {
+        match self {
+            RecordError::Invalid { origin, .. } => origin,
+        }
+    }
+
+    /// Every diagnostic rendered as plain text.
+    pub fn render(&self) -> String {
+        self.diagnostics().iter().map(|d| d.render(self.origin())).collect()
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+/// Parses and validates a record. `origin` names the text in errors (a file name, `-`,
+/// `record k3f9a2bq7x`).
+pub fn parse_record(text: &str, origin: &str) -> Result<Record, RecordError> {
+    let invalid = |diagnostics| RecordError::Invalid {
+        origin: origin.to_owned(),
+        what: "record",
+        diagnostics,
+    };
+    let root = DeTable::parse(text).map_err(|e| invalid(vec![toml_error(text, &e)]))?;
+    let kind = record_kind(text, root.get_ref()).map_err(|d| invalid(vec![d]))?;
+
+    let mut diagnostics = Vec::new();
+    walk(text, root.get_ref(), record_shape(kind), "", &mut diagnostics);
+    if !diagnostics.is_empty() {
+        return Err(invalid(diagnostics));
+    }
+    let common = Common::deserialize(toml::de::Deserializer::from(root.clone()))
+        .map_err(|e| invalid(vec![toml_error(text, &e)]))?;
+    let body = Body::deserialize(kind, toml::de::Deserializer::from(root.clone()))
+        .map_err(|e| invalid(vec![toml_error(text, &e)]))?;
+    let record = Record { common, body };
+    check_record(text, root.get_ref(), &record, &mut diagnostics);
+    if diagnostics.is_empty() { Ok(record) } else { Err(invalid(diagnostics)) }
+}
+
+/// Parses `text` strictly against `shape`: unknown fields and bad enum values first, then
+/// types. `what` names the document in errors ("case file", "workspace config").
+pub fn parse_with_shape<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+    what: &'static str,
+    shape: &Shape,
+) -> Result<T, RecordError> {
+    let invalid =
+        |diagnostics| RecordError::Invalid { origin: origin.to_owned(), what, diagnostics };
+    let root = DeTable::parse(text).map_err(|e| invalid(vec![toml_error(text, &e)]))?;
+    let mut diagnostics = Vec::new();
+    walk(text, root.get_ref(), shape, "", &mut diagnostics);
+    if !diagnostics.is_empty() {
+        return Err(invalid(diagnostics));
+    }
+    T::deserialize(toml::de::Deserializer::from(root))
+        .map_err(|e| invalid(vec![toml_error(text, &e)]))
+}
+
+/// Parses and validates case metadata.
+pub fn parse_case_meta(text: &str, origin: &str) -> Result<CaseMeta, RecordError> {
+    let meta: CaseMeta = parse_with_shape(text, origin, "case file", case_shape())?;
+    let root = DeTable::parse(text).expect("parsed once already");
+    let table = root.get_ref();
+    let mut diagnostics = Vec::new();
+    if meta.child.trim().is_empty() {
+        diagnostics.push(at_key(text, table, &["child"], "`child` is empty", None));
+    }
+    if let Some(state) = &meta.state {
+        if !(state.len() == 2 && state.bytes().all(|b| b.is_ascii_uppercase())) {
+            diagnostics.push(at_key(
+                text,
+                table,
+                &["state"],
+                format!("`{state}` is not a two-letter state code"),
+                Some("write it in capitals, e.g. state = \"MS\"".into()),
+            ));
+        }
+    }
+    if let Some(cal) = &meta.calendar {
+        if cal.last_day < cal.first_day {
+            diagnostics.push(at_key(
+                text,
+                table,
+                &["calendar", "last_day"],
+                "the school year ends before it starts",
+                None,
+            ));
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(meta)
+    } else {
+        Err(RecordError::Invalid { origin: origin.to_owned(), what: "case file", diagnostics })
+    }
+}
+
+/// Finds and checks the `kind` field.
+fn record_kind(text: &str, table: &DeTable<'_>) -> Result<Kind, Diagnostic> {
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    let Some(value) = table.get("kind") else {
+        return Err(Diagnostic::at(text, 0..0, "missing required field `kind`")
+            .with_help(Some(format!("add a line such as kind = \"request\"; kinds: {}", kinds.join(", ")))));
+    };
+    let DeValue::String(name) = value.get_ref() else {
+        return Err(Diagnostic::at(text, value.span(), "`kind` must be a string")
+            .with_help(Some(format!("kinds: {}", kinds.join(", ")))));
+    };
+    name.parse::<Kind>().map_err(|_| {
+        let help = match did_you_mean(name, kinds.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`? kinds: {}", kinds.join(", ")),
+            None => format!("kinds: {}", kinds.join(", ")),
+        };
+        Diagnostic::at(text, value.span(), format!("unknown kind `{name}`")).with_help(Some(help))
+    })
+}
+
+/// Reports unknown fields and enum values outside their list, everywhere in the document.
+fn walk(text: &str, table: &DeTable<'_>, shape: &Shape, path: &str, out: &mut Vec<Diagnostic>) {
+    let Shape::Table { fields, open } = shape else { return };
+    for (key, value) in table.iter() {
+        let name: &str = key.get_ref();
+        let dotted = if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+        match fields.get(name) {
+            Some(field) => walk_value(text, value.get_ref(), value.span(), field, &dotted, out),
+            None if *open => {}
+            None => {
+                let help = match did_you_mean(name, fields.keys().map(String::as_str)) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None if path.is_empty() => {
+                        "fields of your own go in an [extra] table, e.g. [extra] then \
+                         school_year = \"2026-27\""
+                            .to_owned()
+                    }
+                    None => format!("known fields here: {}", shape.field_names().join(", ")),
+                };
+                let what = if path.is_empty() { String::new() } else { format!(" in `{path}`") };
+                out.push(
+                    Diagnostic::at(text, key.span(), format!("unknown field `{name}`{what}"))
+                        .with_help(Some(help)),
+                );
+            }
+        }
+    }
+}
+
+fn walk_value(
+    text: &str,
+    value: &DeValue<'_>,
+    span: Range<usize>,
+    shape: &Shape,
+    path: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    match (shape, value) {
+        (Shape::Table { .. }, DeValue::Table(table)) => walk(text, table, shape, path, out),
+        (Shape::Array(item), DeValue::Array(items)) => {
+            for (i, entry) in items.iter().enumerate() {
+                let item_path = format!("{path}[{}]", i + 1);
+                walk_value(text, entry.get_ref(), entry.span(), item, &item_path, out);
+            }
+        }
+        (Shape::Enum(allowed), DeValue::String(s)) if !allowed.iter().any(|a| a == s) => {
+            let list = allowed.join(", ");
+            let help = match did_you_mean(s, allowed.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`? valid values: {list}"),
+                None => format!("valid values: {list}"),
+            };
+            out.push(
+                Diagnostic::at(text, span, format!("`{s}` is not a valid `{path}`"))
+                    .with_help(Some(help)),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// Checks what types alone cannot: one-line titles, ranges, percentages.
+fn check_record(text: &str, table: &DeTable<'_>, record: &Record, out: &mut Vec<Diagnostic>) {
+    let common = &record.common;
+    if common.schema != 1 {
+        out.push(at_key(
+            text,
+            table,
+            &["schema"],
+            format!("record format version {} is not supported by this iepcase", common.schema),
+            Some("upgrade iepcase, or remove the `schema` line for version 1".into()),
+        ));
+    }
+    if common.title.trim().is_empty() {
+        out.push(at_key(text, table, &["title"], "`title` is empty", None));
+    } else if common.title.contains('\n') {
+        out.push(at_key(
+            text,
+            table,
+            &["title"],
+            "`title` must be one line",
+            Some("put longer text in `summary`".into()),
+        ));
+    }
+    match &record.body {
+        Body::Iep(iep) => {
+            if iep.lre_percent.is_some_and(|p| p > 100) {
+                out.push(at_key(text, table, &["lre_percent"], "`lre_percent` is over 100", None));
+            }
+            if let (Some(start), Some(end)) = (iep.start, iep.end) {
+                if end < start {
+                    out.push(at_key(text, table, &["end"], "the IEP ends before it starts", None));
+                }
+            }
+        }
+        Body::ServiceLog(log) if log.period_end < log.period_start => {
+            out.push(at_key(
+                text,
+                table,
+                &["period_end"],
+                "`period_end` is before `period_start`",
+                None,
+            ));
+        }
+        _ => {}
+    }
+}
+
+/// A diagnostic at the value of `path` (or the document start when it is not found).
+fn at_key(
+    text: &str,
+    table: &DeTable<'_>,
+    path: &[&str],
+    message: impl Into<String>,
+    help: Option<String>,
+) -> Diagnostic {
+    let mut span = 0..0;
+    let mut current = table;
+    for (i, part) in path.iter().enumerate() {
+        let Some(value) = current.get(*part) else { break };
+        span = value.span();
+        match value.get_ref() {
+            DeValue::Table(inner) if i + 1 < path.len() => current = inner,
+            _ => break,
+        }
+    }
+    Diagnostic::at(text, span, message).with_help(help)
+}
+
+/// Turns a `toml` error into a diagnostic, rewording serde's phrasing where it helps.
+fn toml_error(text: &str, error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().trim_end_matches('\n');
+    let span = error.span().unwrap_or(0..0);
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        // serde points at the whole table; point at its first line instead.
+        let start = span.start.min(text.len());
+        return Diagnostic::at(text, start..start, format!("missing required field `{field}`"))
+            .with_help(Some(format!("add a line `{field} = ...` to this table")));
+    }
+    Diagnostic::at(text, span, message)
+}
+
+/// The closest candidate to `input`, if any is close enough to be a likely typo.
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let input = input.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&input, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> RecordError {
+        parse_record(text, "r.toml").expect_err("should be invalid")
+    }
+
+    #[test]
+    fn a_valid_request_parses() {
+        let text = "kind = \"request\"\ndate = 2026-01-15\ntitle = \"Asked for evaluation\"\n\
+                    type = \"evaluation\"\nmethod = \"certified-mail\"\n[extra]\nmine = 3\n";
+        let record = parse_record(text, "r.toml").unwrap();
+        assert_eq!(record.kind(), Kind::Request);
+        assert_eq!(record.type_name(), Some("evaluation"));
+        assert_eq!(record.common.extra.as_ref().unwrap()["mine"].as_integer(), Some(3));
+    }
+
+    #[test]
+    fn misspelt_field_suggests_the_right_one() {
+        let e = err("kind = \"note\"\ndate = 2026-01-15\ntitel = \"x\"\n");
+        let d = &e.diagnostics()[0];
+        assert_eq!((d.line, d.column), (3, 1));
+        assert_eq!(d.message, "unknown field `titel`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(d.line_text, "titel = \"x\"");
+    }
+
+    #[test]
+    fn nested_unknown_fields_are_found() {
+        let e = err("kind = \"iep\"\ndate = 2026-01-15\ntitle = \"IEP\"\n\
+                     [[goals]]\ntext = \"Read\"\nbasline = \"40 wpm\"\n");
+        let d = &e.diagnostics()[0];
+        assert_eq!(d.line, 6);
+        assert!(d.message.contains("unknown field `basline` in `goals[1]`"), "{}", d.message);
+        assert_eq!(d.help.as_deref(), Some("did you mean `baseline`?"));
+    }
+
+    #[test]
+    fn bad_enum_values_list_the_valid_ones() {
+        let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = \"x\"\nmethod = \"emial\"\n");
+        let d = &e.diagnostics()[0];
+        assert_eq!((d.line, d.column), (4, 10));
+        assert!(d.help.as_ref().unwrap().starts_with("did you mean `email`? valid values: email,"));
+    }
+
+    #[test]
+    fn wrong_types_and_missing_fields_are_located() {
+        let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = 42\n");
+        assert_eq!(e.diagnostics()[0].line, 3);
+        assert!(e.diagnostics()[0].message.contains("string"), "{:?}", e.diagnostics());
+        let e = err("kind = \"note\"\ntitle = \"x\"\n");
+        assert_eq!(e.diagnostics()[0].message, "missing required field `date`");
+        let e = err("kind = \"request\"\ndate = 2026-01-15\ntitle = \"x\"\n");
+        assert_eq!(e.diagnostics()[0].message, "missing required field `type`");
+    }
+
+    #[test]
+    fn unknown_kind_and_syntax_errors() {
+        let e = err("kind = \"iepp\"\n");
+        assert!(e.diagnostics()[0].help.as_ref().unwrap().starts_with("did you mean `iep`?"));
+        let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = \"unterminated\n");
+        assert_eq!(e.diagnostics()[0].line, 3);
+        let e = err("date = 2026-01-15\n");
+        assert_eq!(e.diagnostics()[0].message, "missing required field `kind`");
+    }
+
+    #[test]
+    fn semantic_checks() {
+        let e = err("kind = \"iep\"\ndate = 2026-01-15\ntitle = \"x\"\nlre_percent = 140\n");
+        assert_eq!(e.diagnostics()[0].line, 4);
+        let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = \"\"\"a\nb\"\"\"\n");
+        assert_eq!(e.diagnostics()[0].message, "`title` must be one line");
+    }
+
+    #[test]
+    fn render_points_at_the_text() {
+        let e = err("kind = \"note\"\ndate = 2026-01-15\ntitel = \"x\"\n");
+        assert_eq!(
+            e.render(),
+            "r.toml:3:1: unknown field `titel`\n  |\n3 | titel = \"x\"\n  | ^^^^^\n  = help: did you mean `title`?\n"
+        );
+    }
+
+    #[test]
+    fn case_meta_validates() {
+        let meta = parse_case_meta(
+            "child = \"A\"\nstate = \"MS\"\n[calendar]\nfirst_day = 2026-08-06\n\
+             last_day = 2027-05-21\nclosed = [2026-11-26, { from = 2026-12-21, to = 2027-01-01 }]\n",
+            "case",
+        )
+        .unwrap();
+        assert_eq!(meta.calendar.unwrap().closed.len(), 2);
+        let e = parse_case_meta("child = \"A\"\nstate = \"Miss\"\n", "case").unwrap_err();
+        assert!(e.diagnostics()[0].message.contains("two-letter"));
+        let e = parse_case_meta("child = \"A\"\nschool_name = \"x\"\n", "case").unwrap_err();
+        assert_eq!(e.diagnostics()[0].help.as_deref(), Some("did you mean `school`?"));
+    }
+}
