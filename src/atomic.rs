@@ -7,6 +7,14 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// Held while a commit and its working-tree update run; the interrupt handler waits for it.
+static CRITICAL: Mutex<()> = Mutex::new(());
+
+/// Enters a section that Ctrl-C must not cut short.
+pub fn critical_section() -> std::sync::MutexGuard<'static, ()> {
+    CRITICAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Temporary paths that must not outlive the process (editor files, half-written temps).
 static CLEANUP: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 

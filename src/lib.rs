@@ -3,3 +3,6 @@ pub mod record;
 pub mod crypto;
 pub mod atomic;
 pub mod workspace;
+pub mod git;
+pub mod store;
+pub mod example;

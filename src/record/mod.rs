@@ -13,6 +13,7 @@ mod id;
 pub mod kinds;
 pub mod parse;
 pub mod schema;
+pub mod template;
 mod value;
 
 use serde::Deserialize;
@@ -160,6 +161,21 @@ impl Record {
     /// Advocate work product, left out of bundles unless asked; notes are by default.
     pub fn is_privileged(&self) -> bool {
         self.common.privileged.unwrap_or(self.kind() == Kind::Note)
+    }
+
+    /// Every id this record refers to: `related` and the kind's own links.
+    pub fn references(&self) -> Vec<&RecordRef> {
+        let mut refs: Vec<&RecordRef> = self.common.related.iter().collect();
+        let own = match &self.body {
+            Body::Refusal(r) => r.refuses.as_ref(),
+            Body::Response(r) => r.responds_to.as_ref(),
+            Body::Pwn(p) => p.responds_to.as_ref(),
+            Body::Notice(n) => n.meeting.as_ref(),
+            Body::Decision(d) => d.responds_to.as_ref(),
+            _ => None,
+        };
+        refs.extend(own);
+        refs
     }
 
     /// Serializes the record as TOML in canonical field order.

@@ -43,6 +43,20 @@ pub fn record_schema(kind: Kind) -> Value {
     })
 }
 
+/// The names of the fields every kind shares.
+pub fn common_fields() -> Vec<&'static str> {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut generator = settings().into_generator();
+            let common = generator.root_schema_for::<Common>().to_value();
+            common["properties"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default()
+        })
+        .iter()
+        .map(String::as_str)
+        .collect()
+}
+
 /// The JSON Schema of case metadata (`case.age`).
 pub fn case_schema() -> Value {
     let mut generator = settings().into_generator();

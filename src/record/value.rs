@@ -30,6 +30,14 @@ impl Date {
     pub fn civil(self) -> civil::Date {
         self.0
     }
+
+    /// Seconds since the Unix epoch at `hour`:00 UTC on this date.
+    pub fn utc_seconds_at(self, hour: i8) -> i64 {
+        let time = civil::Time::new(hour.clamp(0, 23), 0, 0, 0).expect("hour is clamped to 0-23");
+        jiff::tz::TimeZone::UTC
+            .to_timestamp(self.0.to_datetime(time))
+            .map_or(0, |t| t.as_second())
+    }
 }
 
 impl fmt::Display for Date {

@@ -1,0 +1,160 @@
+//! `iepcase add`: add records from flags or from TOML files, all in one commit.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::Args;
+use iepcase::record::schema::record_shape;
+use iepcase::record::{Date, Kind, RecordId, edit, parse_record};
+
+use super::context::Ctx;
+use super::error::CliError;
+use super::records::{parse_kind, warn_dangling_references};
+
+#[derive(Debug, Args)]
+#[command(after_help = super::records::KINDS_HELP)]
+pub struct AddArgs {
+    /// The kind of record to add (see the list below)
+    #[arg(value_parser = parse_kind, required_unless_present = "file")]
+    pub kind: Option<Kind>,
+    /// When it happened (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<Date>,
+    /// Time of day, such as 16:00, to order events on the same day
+    #[arg(long, value_name = "HH:MM")]
+    pub time: Option<String>,
+    /// One-line title
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Set FIELD to VALUE, e.g. type=evaluation or extra.school_year=2026-27 (can be repeated)
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// Attach a file (can be repeated)
+    #[arg(long = "attach", value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+    /// Add the record in a TOML file; `-` reads standard input (can be repeated)
+    #[arg(short = 'f', long = "file", value_name = "FILE",
+          conflicts_with_all = ["kind", "date", "time", "title", "set", "attach"])]
+    pub file: Vec<PathBuf>,
+}
+
+pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
+    if !args.file.is_empty() {
+        return add_files(ctx, &args.file);
+    }
+    let kind = args.kind.expect("clap requires a kind without --file");
+    let title = args.title.as_deref().ok_or_else(|| {
+        CliError::usage("--title is required").hint(format!("iepcase add {kind} --title \"One line saying what it is\""))
+    })?;
+    let date = match args.date {
+        Some(date) => date,
+        None => {
+            ctx.ui.status(&format!("Dated today, {} (use --date to change)", ctx.today));
+            ctx.today
+        }
+    };
+    let mut text = edit::new_document(kind, date, title);
+    if let Some(time) = &args.time {
+        text = edit::set(&text, "time", time, record_shape(kind))?;
+    }
+    for assignment in &args.set {
+        let (path, value) = edit::split_assignment(assignment)?;
+        text = edit::set(&text, path, value, record_shape(kind))?;
+    }
+    parse_record(&text, "the new record").map_err(|e| {
+        CliError::from(e).hint(format!("give fields with --set FIELD=VALUE; `iepcase new {kind}` shows every field"))
+    })?;
+    for file in &args.attach {
+        if !file.is_file() {
+            return Err(CliError::user(format!("{} is not a file", file.display())));
+        }
+    }
+
+    let case = ctx.open_case()?;
+    let lock = ctx.lock(&case, "add")?;
+    let id = RecordId::generate();
+    let mut tx = case.transaction(&lock);
+    let mut attachments = Vec::new();
+    for file in &args.attach {
+        attachments.push(tx.add_attachment(&ctx.absolute(file))?);
+    }
+    if !attachments.is_empty() {
+        text = edit::append_attachments(&text, &attachments)?;
+    }
+    tx.put_record(&id, &text)?;
+    tx.commit(&format!("add record {id}"), &ctx.commit_context()?)?;
+    let record = parse_record(&text, "the new record")?;
+    warn_dangling_references(ctx, &case, &record);
+    ctx.ui.status(&format!("Added {kind} {id}: {title}"));
+    ctx.ui.line(id.as_str())
+}
+
+fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
+    let mut texts = Vec::new();
+    let mut bad: Vec<(String, CliError)> = Vec::new();
+    let mut stdin_used = false;
+    for file in files {
+        let (origin, text) = if file.as_os_str() == "-" {
+            if stdin_used {
+                return Err(CliError::usage("standard input (`-`) can be given only once"));
+            }
+            stdin_used = true;
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| CliError::user(format!("cannot read standard input: {e}")))?;
+            ("<stdin>".to_owned(), text)
+        } else {
+            match fs_err::read_to_string(ctx.absolute(file)) {
+                Ok(text) => (file.display().to_string(), text),
+                Err(e) => {
+                    bad.push((file.display().to_string(), CliError::user(e.to_string())));
+                    continue;
+                }
+            }
+        };
+        match parse_record(&text, &origin) {
+            Ok(record) if !record.common.attachments.is_empty() => {
+                let e = CliError::user(format!("{origin} lists [[attachments]]; attach files with `--attach` or `iepcase attach`"));
+                bad.push((origin, e));
+            }
+            Ok(record) => texts.push((origin, text, record)),
+            Err(e) => bad.push((origin, e.into())),
+        }
+    }
+    if !bad.is_empty() {
+        let names: Vec<&str> = bad.iter().map(|(origin, _)| origin.as_str()).collect();
+        let mut detail = String::new();
+        for (_, e) in &bad {
+            match &e.detail {
+                Some(d) => detail.push_str(d),
+                None => detail.push_str(&format!("{}\n", e.message)),
+            }
+        }
+        let noun = if bad.len() == 1 { "file is" } else { "files are" };
+        return Err(CliError::user(format!("{} {noun} not a valid record: {}", bad.len(), names.join(", ")))
+            .detail(detail)
+            .hint("nothing was added: fix the file and run the same command again"));
+    }
+
+    let case = ctx.open_case()?;
+    let lock = ctx.lock(&case, "add")?;
+    let mut tx = case.transaction(&lock);
+    let ids: Vec<RecordId> = texts.iter().map(|_| RecordId::generate()).collect();
+    for (id, (_, text, _)) in ids.iter().zip(&texts) {
+        tx.put_record(id, text)?;
+    }
+    let message = match ids.as_slice() {
+        [one] => format!("add record {one}"),
+        many => format!("add {} records", many.len()),
+    };
+    tx.commit(&message, &ctx.commit_context()?)?;
+    for (id, (origin, _, record)) in ids.iter().zip(&texts) {
+        warn_dangling_references(ctx, &case, record);
+        ctx.ui.status(&format!("Added {} {id} from {origin}: {}", record.kind(), record.title()));
+    }
+    for id in &ids {
+        ctx.ui.line(id.as_str())?;
+    }
+    Ok(())
+}

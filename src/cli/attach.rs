@@ -1,0 +1,130 @@
+//! `iepcase attach ID FILE…` and `iepcase extract ID [--out DIR]`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use iepcase::record::edit;
+
+use super::context::Ctx;
+use super::error::CliError;
+
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    /// The record (a unique prefix of its id is enough)
+    pub id: String,
+    /// Files to attach: PDFs, images, e-mails, recordings
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The record (a unique prefix of its id is enough)
+    pub id: String,
+    /// Folder to write the files into (default: the current folder)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Overwrite files that already exist
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run_attach(ctx: &Ctx, args: AttachArgs) -> Result<(), CliError> {
+    for file in &args.files {
+        if !ctx.absolute(file).is_file() {
+            return Err(CliError::user(format!("{} is not a file", file.display())));
+        }
+    }
+    let case = ctx.open_case()?;
+    let lock = ctx.lock(&case, "attach")?;
+    let id = case.resolve(&args.id)?;
+    let stored = case.read_record(&id)?;
+    let mut tx = case.transaction(&lock);
+    let mut added = Vec::new();
+    for file in &args.files {
+        let attachment = tx.add_attachment(&ctx.absolute(file))?;
+        if stored.record.common.attachments.iter().any(|a| a.sha256 == attachment.sha256 && a.name == attachment.name) {
+            ctx.ui.status(&format!("{} is already attached", attachment.name));
+            continue;
+        }
+        added.push(attachment);
+    }
+    if added.is_empty() {
+        return Ok(());
+    }
+    let text = edit::append_attachments(&stored.text, &added)?;
+    tx.put_record(&id, &text)?;
+    tx.commit(&format!("attach to record {id}"), &ctx.commit_context()?)?;
+    for a in &added {
+        ctx.ui.status(&format!("Attached {} ({} bytes) to {id}", a.name, a.size.unwrap_or(0)));
+    }
+    Ok(())
+}
+
+pub fn run_extract(ctx: &Ctx, args: ExtractArgs) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    let id = case.resolve(&args.id)?;
+    let stored = case.read_record(&id)?;
+    let attachments = &stored.record.common.attachments;
+    if attachments.is_empty() {
+        ctx.ui.status(&format!("{id} has no attachments"));
+        return Ok(());
+    }
+    let dir = ctx.absolute(args.out.as_deref().unwrap_or(Path::new(".")));
+    fs_err::create_dir_all(&dir)?;
+    let mut used = std::collections::HashSet::new();
+    for attachment in attachments {
+        let name = unique_name(&safe_file_name(&attachment.name), &mut used);
+        let path = dir.join(&name);
+        if path.exists() && !args.force {
+            return Err(CliError::user(format!("{} already exists", path.display()))
+                .hint("pass --force to overwrite, or --out to pick another folder"));
+        }
+        let mut buffer = Vec::new();
+        case.extract_attachment(&id, attachment, &mut buffer)?;
+        iepcase::atomic::write(&path, &buffer, Some(0o600))?;
+        ctx.ui.line(&path.display().to_string())?;
+    }
+    ctx.ui.warn("these files are decrypted: delete them when you are done");
+    Ok(())
+}
+
+/// A file name that cannot escape the output folder.
+fn safe_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base.chars().map(|c| if c.is_control() { '_' } else { c }).collect();
+    match cleaned.trim_start_matches('.') {
+        "" => "attachment".into(),
+        s => s.to_owned(),
+    }
+}
+
+fn unique_name(name: &str, used: &mut std::collections::HashSet<String>) -> String {
+    let mut candidate = name.to_owned();
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),
+        _ => (name.to_owned(), String::new()),
+    };
+    let mut n = 2;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{stem}-{n}{ext}");
+        n += 1;
+    }
+    candidate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachment_names_cannot_escape() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_file_name("..\\x.pdf"), "x.pdf");
+        assert_eq!(safe_file_name(".."), "attachment");
+        assert_eq!(safe_file_name(".hidden"), "hidden");
+        let mut used = Default::default();
+        assert_eq!(unique_name("a.pdf", &mut used), "a.pdf");
+        assert_eq!(unique_name("a.pdf", &mut used), "a-2.pdf");
+    }
+}

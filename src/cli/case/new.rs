@@ -1,0 +1,98 @@
+//! `iepcase case new SLUG --child NAME`: create a case repository.
+
+use clap::Args;
+use iepcase::crypto::Recipient;
+use iepcase::record::Date;
+use iepcase::store::Case;
+use iepcase::workspace::{slug_looks_like_name, validate_slug};
+
+use crate::cli::context::Ctx;
+use crate::cli::error::CliError;
+
+#[derive(Debug, Args)]
+pub struct CaseNewArgs {
+    /// Short folder name for the case; visible on remotes, so not the child's name
+    pub slug: String,
+    /// The child's name (stored encrypted)
+    #[arg(long)]
+    pub child: String,
+    /// Two-letter state, such as MS (default: the workspace's)
+    #[arg(long, value_name = "XX")]
+    pub state: Option<String>,
+    /// School district
+    #[arg(long)]
+    pub district: Option<String>,
+    /// School
+    #[arg(long)]
+    pub school: Option<String>,
+    /// Date of birth (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub born: Option<Date>,
+    /// Grade
+    #[arg(long)]
+    pub grade: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
+    let ws = ctx.workspace()?;
+    validate_slug(&args.slug)?;
+    if args.child.trim().is_empty() {
+        return Err(CliError::usage("--child is empty"));
+    }
+    if slug_looks_like_name(&args.slug, &args.child) {
+        ctx.ui.warn(&format!(
+            "the slug `{}` looks like it contains the child's name; slugs are visible on remotes",
+            args.slug
+        ));
+        ctx.ui.hint("an opaque slug such as `case-2026-04` or initials keeps the child private");
+    }
+    let root = ws.case_dir(&args.slug);
+    if root.exists() {
+        return Err(CliError::user(format!("case `{}` already exists", args.slug))
+            .hint("pick another slug, or see `iepcase case list`"));
+    }
+    let ids = ctx.identities()?;
+    let state = args.state.or_else(|| ws.config.state.clone()).map(|s| s.to_ascii_uppercase());
+    let meta = meta_text(&args.child, state.as_deref(), &args.district, &args.school, args.born, &args.grade, ctx.today);
+
+    let me = ids.primary_public().parse::<Recipient>()?;
+    let my_label = ws.config.author.name.clone().map(|n| format!("{n} (created the case)"));
+    let mut members = vec![(me, my_label)];
+    for text in &ws.config.recipients {
+        let recipient: Recipient = text.parse()?;
+        if !members.iter().any(|(r, _)| *r == recipient) {
+            members.push((recipient, Some("workspace default recipient".into())));
+        }
+    }
+    Case::create(&root, &args.slug, &meta, &members, &ctx.commit_context()?)?;
+    ctx.ui.status(&format!("Created case `{}` in {}", args.slug, root.display()));
+    if state.is_none() {
+        ctx.ui.warn("no state set: deadlines use federal rules only (set one with `case edit --set state=MS`)");
+    }
+    ctx.ui.hint(&format!("add a record: `iepcase -c {} add request --title \"…\" --set type=evaluation`", args.slug));
+    Ok(())
+}
+
+fn meta_text(
+    child: &str,
+    state: Option<&str>,
+    district: &Option<String>,
+    school: &Option<String>,
+    born: Option<Date>,
+    grade: &Option<String>,
+    today: Date,
+) -> String {
+    let mut doc = toml_edit::DocumentMut::new();
+    doc.insert("child", toml_edit::value(child));
+    let date = |d: Date| toml_edit::value(d.to_string().parse::<toml_edit::Datetime>().expect("dates print as TOML"));
+    if let Some(born) = born {
+        doc.insert("born", date(born));
+    }
+    for (key, value) in [("state", state.map(String::from)), ("district", district.clone()), ("school", school.clone()), ("grade", grade.clone())] {
+        if let Some(value) = value {
+            doc.insert(key, toml_edit::value(value));
+        }
+    }
+    doc.insert("opened", date(today));
+    doc.to_string()
+}

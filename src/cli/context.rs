@@ -1,0 +1,160 @@
+//! What every command needs, resolved once: the terminal, the clock, the workspace, the
+//! unlocked identities and the selected case.
+
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use age::secrecy::SecretString;
+use iepcase::crypto::{Identities, PassphrasePrompt};
+use iepcase::git::CommitContext;
+use iepcase::record::Date;
+use iepcase::store::{Case, CaseLock};
+use iepcase::workspace::{KeyEnv, Workspace};
+
+use super::GlobalArgs;
+use super::error::CliError;
+use super::ui::Ui;
+
+/// Resolved global state for one command.
+pub struct Ctx {
+    pub ui: Ui,
+    pub global: GlobalArgs,
+    pub cwd: PathBuf,
+    pub key_env: KeyEnv,
+    /// The current time (from `IEPCASE_NOW` when set).
+    pub now: jiff::Timestamp,
+    /// Today's date where the user is (or in `IEPCASE_NOW`'s offset).
+    pub today: Date,
+    workspace: OnceCell<Workspace>,
+    identities: OnceCell<Identities>,
+}
+
+impl Ctx {
+    /// Reads the environment and the clock.
+    pub fn new(global: GlobalArgs) -> Result<Ctx, CliError> {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let ui = Ui::new(global.color, global.json, no_color);
+        let cwd = std::env::current_dir().map_err(|e| CliError::user(format!("cannot read the current folder: {e}")))?;
+        let key_env = KeyEnv {
+            identity: std::env::var_os("IEPCASE_IDENTITY").filter(|v| !v.is_empty()).map(PathBuf::from),
+            xdg_config_home: std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()).map(PathBuf::from),
+            home: std::env::var_os("HOME").filter(|v| !v.is_empty()).map(PathBuf::from),
+        };
+        let (now, today) = clock()?;
+        Ok(Ctx {
+            ui,
+            global,
+            cwd,
+            key_env,
+            now,
+            today,
+            workspace: OnceCell::new(),
+            identities: OnceCell::new(),
+        })
+    }
+
+    /// The workspace, found once.
+    pub fn workspace(&self) -> Result<&Workspace, CliError> {
+        if let Some(ws) = self.workspace.get() {
+            return Ok(ws);
+        }
+        let ws = Workspace::discover(self.global.workspace.as_deref(), &self.cwd)?;
+        Ok(self.workspace.get_or_init(|| ws))
+    }
+
+    /// The identity file path for this workspace (or none).
+    pub fn identity_path(&self) -> PathBuf {
+        let ws = self.workspace().ok();
+        iepcase::workspace::resolve_identity_path(ws, &self.key_env)
+    }
+
+    /// The user's identities, unlocked once per process.
+    pub fn identities(&self) -> Result<&Identities, CliError> {
+        if let Some(ids) = self.identities.get() {
+            return Ok(ids);
+        }
+        let path = self.identity_path();
+        let ids = Identities::load(&path, &TerminalPrompt)?;
+        Ok(self.identities.get_or_init(|| ids))
+    }
+
+    /// The slug of the selected case.
+    pub fn case_slug(&self) -> Result<String, CliError> {
+        let ws = self.workspace()?;
+        Ok(ws.select_case(self.global.case.as_deref(), &self.cwd)?)
+    }
+
+    /// Opens the selected case.
+    pub fn open_case(&self) -> Result<Case, CliError> {
+        let slug = self.case_slug()?;
+        self.open_case_slug(&slug)
+    }
+
+    /// Opens case `slug`.
+    pub fn open_case_slug(&self, slug: &str) -> Result<Case, CliError> {
+        let ws = self.workspace()?;
+        let ids = self.identities()?;
+        Ok(Case::open(&ws.case_dir(slug), slug, ids)?)
+    }
+
+    /// Takes the case lock for `command`, saying so while it waits.
+    pub fn lock(&self, case: &Case, command: &str) -> Result<CaseLock, CliError> {
+        let timeout = std::env::var("IEPCASE_LOCK_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .map_or(Duration::from_secs(30), Duration::from_secs);
+        let ui = &self.ui;
+        let slug = case.slug().to_owned();
+        Ok(case.lock(command, timeout, &mut |holder| {
+            ui.status(&format!("Waiting for case `{slug}`: {holder} is working on it…"));
+        })?)
+    }
+
+    /// Author and time for commits.
+    pub fn commit_context(&self) -> Result<CommitContext, CliError> {
+        let ws = self.workspace()?;
+        Ok(CommitContext {
+            name: ws.config.author.name.clone().unwrap_or_else(|| "iepcase user".into()),
+            email: ws.config.author.email.clone().unwrap_or_else(|| "iepcase@localhost".into()),
+            time: self.now.as_second(),
+        })
+    }
+
+    /// `path` made absolute against the current folder.
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() { path.to_owned() } else { self.cwd.join(path) }
+    }
+}
+
+/// The clock: `IEPCASE_NOW` (RFC 3339) fixes it for tests and reproducible output.
+fn clock() -> Result<(jiff::Timestamp, Date), CliError> {
+    match std::env::var("IEPCASE_NOW") {
+        Ok(text) if !text.is_empty() => {
+            let bad = || {
+                CliError::user(format!("IEPCASE_NOW=`{text}` is not an RFC 3339 time"))
+                    .hint("write it like 2026-11-28T09:00:00-06:00, or unset it")
+            };
+            let now: jiff::Timestamp = text.parse().map_err(|_| bad())?;
+            let pieces = jiff::fmt::temporal::Pieces::parse(&text).map_err(|_| bad())?;
+            Ok((now, Date(pieces.date())))
+        }
+        _ => {
+            let now = jiff::ZonedDateTime::now();
+            Ok((now.timestamp(), Date(now.date())))
+        }
+    }
+}
+
+/// Asks for passphrases: `IEPCASE_PASSPHRASE` for scripts, else the terminal.
+pub struct TerminalPrompt;
+
+impl PassphrasePrompt for TerminalPrompt {
+    fn passphrase(&self, path: &Path) -> Option<SecretString> {
+        if let Ok(p) = std::env::var("IEPCASE_PASSPHRASE") {
+            return Some(SecretString::from(p));
+        }
+        let prompt = format!("Passphrase for {}: ", path.display());
+        rpassword::prompt_password(prompt).ok().map(SecretString::from)
+    }
+}

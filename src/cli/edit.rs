@@ -1,0 +1,93 @@
+//! `iepcase edit ID`: change a record in the editor, or with `--set`/`--unset`.
+
+use clap::Args;
+use iepcase::record::schema::record_shape;
+use iepcase::record::{edit, parse_record};
+use iepcase::store::Case;
+
+use super::context::Ctx;
+use super::editor;
+use super::error::CliError;
+use super::records::warn_dangling_references;
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The record (a unique prefix of its id is enough)
+    pub id: String,
+    /// Set FIELD to VALUE without an editor, e.g. title="…" or goals[1].text="…" (can be repeated)
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// Remove FIELD (can be repeated)
+    #[arg(long = "unset", value_name = "FIELD")]
+    pub unset: Vec<String>,
+}
+
+pub fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    // Held through the editor session, so nothing changes the record underneath.
+    let lock = ctx.lock(&case, "edit")?;
+    let id = case.resolve(&args.id)?;
+    let stored = case.read_record(&id)?;
+    let kind = stored.record.kind();
+    let text = if args.set.is_empty() && args.unset.is_empty() {
+        match edit_in_editor(&stored.text, &id.to_string())? {
+            Some(text) => text,
+            None => {
+                ctx.ui.status("Nothing changed");
+                return Ok(());
+            }
+        }
+    } else {
+        let mut text = stored.text.clone();
+        for assignment in &args.set {
+            let (path, value) = edit::split_assignment(assignment)?;
+            text = edit::set(&text, path, value, record_shape(kind))?;
+        }
+        for path in &args.unset {
+            text = edit::unset(&text, path)?;
+        }
+        text
+    };
+    let record = parse_record(&text, &format!("record {id}"))?;
+    check_attachments(&case, &record)?;
+    let mut tx = case.transaction(&lock);
+    if !tx.put_record(&id, &text)? {
+        ctx.ui.status("Nothing changed");
+        return Ok(());
+    }
+    tx.commit(&format!("edit record {id}"), &ctx.commit_context()?)?;
+    warn_dangling_references(ctx, &case, &record);
+    ctx.ui.status(&format!("Updated {} {id}: {}", record.kind(), record.title()));
+    Ok(())
+}
+
+/// Edits until valid; `None` when the user saved nothing new.
+fn edit_in_editor(original: &str, id: &str) -> Result<Option<String>, CliError> {
+    let mut shown = original.to_owned();
+    loop {
+        let edited = editor::edit(&shown, &format!("{id}.toml"))?;
+        let cleaned = editor::strip_notes(&edited);
+        if edited == shown || cleaned == original {
+            return Ok(None);
+        }
+        match parse_record(&cleaned, &format!("record {id}")) {
+            Ok(_) => return Ok(Some(cleaned)),
+            Err(e) => shown = editor::with_problems(&cleaned, &e.render(), "record"),
+        }
+    }
+}
+
+/// Attachment entries must point at files the case holds.
+fn check_attachments(case: &Case, record: &iepcase::record::Record) -> Result<(), CliError> {
+    for attachment in &record.common.attachments {
+        let present = match &attachment.blob {
+            Some(blob) => case.has_attachment(blob)?,
+            None => false,
+        };
+        if !present {
+            return Err(CliError::user(format!("attachment `{}` is not in the case", attachment.name))
+                .hint("add files with `iepcase attach ID FILE`; do not write [[attachments]] by hand"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,241 @@
+//! One error type for the command line: a message, its causes, hints with the command that
+//! fixes it, and the exit code of SPEC section 5. Every library error converts here.
+
+use std::fmt::Write as _;
+
+use iepcase::crypto::CryptoError;
+use iepcase::record::edit::EditError;
+use iepcase::record::{IdError, RecordError};
+use iepcase::store::StoreError;
+use iepcase::workspace::WorkspaceError;
+
+/// The exit codes of SPEC section 5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: success.
+    Ok = 0,
+    /// 1: an error the user can fix.
+    User = 1,
+    /// 2: bad usage.
+    Usage = 2,
+    /// 3: a check found something.
+    Found = 3,
+    /// 101: a bug.
+    Bug = 101,
+}
+
+/// An error as the user sees it.
+#[derive(Debug)]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+    pub causes: Vec<String>,
+    /// Pre-rendered detail (diagnostics pointing at the text).
+    pub detail: Option<String>,
+    pub hints: Vec<String>,
+}
+
+impl CliError {
+    /// A user-fixable error.
+    pub fn user(message: impl Into<String>) -> CliError {
+        CliError { exit: Exit::User, message: message.into(), causes: Vec::new(), detail: None, hints: Vec::new() }
+    }
+
+    /// A usage error (exit 2).
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError { exit: Exit::Usage, ..CliError::user(message) }
+    }
+
+    /// A "check found something" outcome with no further message (exit 3).
+    pub fn found() -> CliError {
+        CliError { exit: Exit::Found, ..CliError::user("") }
+    }
+
+    /// Adds a hint line.
+    pub fn hint(mut self, hint: impl Into<String>) -> CliError {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Adds a cause line.
+    pub fn cause(mut self, cause: impl Into<String>) -> CliError {
+        self.causes.push(cause.into());
+        self
+    }
+
+    /// Adds a rendered detail block.
+    pub fn detail(mut self, detail: impl Into<String>) -> CliError {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// Adds the source chain of `error` as causes.
+    fn causes_of(mut self, error: &dyn std::error::Error) -> CliError {
+        let mut source = error.source();
+        while let Some(e) = source {
+            let text = e.to_string();
+            if !text.is_empty() && !self.message.contains(&text) {
+                self.causes.push(text);
+            }
+            source = e.source();
+        }
+        self
+    }
+}
+
+impl From<RecordError> for CliError {
+    fn from(e: RecordError) -> Self {
+        let count = e.diagnostics().len();
+        let mut err = CliError::user(e.to_string()).detail(e.render());
+        if count > 1 {
+            err = err.cause(format!("{count} problems"));
+        }
+        err
+    }
+}
+
+impl From<EditError> for CliError {
+    fn from(e: EditError) -> Self {
+        CliError::user(e.to_string())
+            .hint("paths look like `title`, `extra.school_year` or `goals[2].text`")
+    }
+}
+
+impl From<IdError> for CliError {
+    fn from(e: IdError) -> Self {
+        let hint = match &e {
+            IdError::Ambiguous { .. } => "give more characters of the id",
+            _ => "see the ids with `iepcase list`",
+        };
+        CliError::user(e.to_string()).hint(hint)
+    }
+}
+
+impl From<CryptoError> for CliError {
+    fn from(e: CryptoError) -> Self {
+        match &e {
+            CryptoError::NoIdentity { .. } => CliError::user(e.to_string())
+                .hint("create one with `iepcase keys new`, or point IEPCASE_IDENTITY at yours"),
+            CryptoError::NoPassphrase { .. } => CliError::user(e.to_string()).hint(
+                "run iepcase in a terminal so it can ask, or set IEPCASE_PASSPHRASE for scripts",
+            ),
+            CryptoError::WrongPassphrase { .. } => {
+                CliError::user(e.to_string()).hint("check the passphrase and try again")
+            }
+            CryptoError::NotAMember { public_keys } => not_a_member(None, public_keys),
+            CryptoError::BadRecipient { .. } => CliError::user(e.to_string())
+                .hint("a public key looks like age1… or `ssh-ed25519 AAAA…`"),
+            _ => CliError::user(e.to_string()).causes_of(&e),
+        }
+    }
+}
+
+fn not_a_member(case: Option<&str>, public_keys: &[String]) -> CliError {
+    let what = case.map_or("this case".to_owned(), |c| format!("case `{c}`"));
+    let mut err = CliError::user(format!("your key is not a member of {what}"));
+    for key in public_keys {
+        err = err.cause(format!("your public key: {key}"));
+    }
+    err.hint("ask a member to run `iepcase share <your public key>` and push it; then `iepcase sync`")
+        .hint("if you have another identity file, point IEPCASE_IDENTITY at it")
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(inner) => inner.into(),
+            StoreError::Crypto(inner) => inner.into(),
+            StoreError::Id { source } => source.into(),
+            StoreError::NotAMember { ref case, ref public_keys } => not_a_member(Some(case), public_keys),
+            StoreError::NotACase { .. } => CliError::user(e.to_string())
+                .hint("cases live in the workspace's cases/ folder; see them with `iepcase case list`"),
+            StoreError::NewerFormat { .. } => {
+                CliError::user(e.to_string()).hint("upgrade iepcase to open this case")
+            }
+            StoreError::Unreadable { ref case, .. } | StoreError::FileUnreadable { ref case, .. } => {
+                let hint = format!(
+                    "run `iepcase -c {case} fsck` to check the whole case; restore the file from \
+                     another copy with git (every change is in history), or remove the record"
+                );
+                CliError::user(e.to_string()).causes_of(&e).hint(hint)
+            }
+            StoreError::Locked { .. } => CliError::user(e.to_string())
+                .hint("wait for it to finish and run your command again"),
+            StoreError::CaseExists { .. } => {
+                CliError::user(e.to_string()).hint("pick another slug, or see `iepcase case list`")
+            }
+            StoreError::NoSuchRevision { .. } | StoreError::NotAtRevision { .. } => {
+                CliError::user(e.to_string()).hint("see the revisions with `iepcase log`")
+            }
+            StoreError::AttachmentMismatch { .. } | StoreError::AttachmentMissing { .. } => {
+                CliError::user(e.to_string()).hint("run `iepcase fsck` to check the whole case")
+            }
+            _ => CliError::user(e.to_string()).causes_of(&e),
+        }
+    }
+}
+
+impl From<WorkspaceError> for CliError {
+    fn from(e: WorkspaceError) -> Self {
+        match e {
+            WorkspaceError::Config(inner) => inner.into(),
+            WorkspaceError::NotFound { .. } | WorkspaceError::NotAWorkspace { .. } => {
+                CliError::user(e.to_string())
+                    .hint("create one with `iepcase init DIR`, or pass `-w DIR` / set IEPCASE_WORKSPACE")
+            }
+            WorkspaceError::NoCaseSelected { ref available } => {
+                let mut err = CliError::user("no case selected");
+                if available.is_empty() {
+                    err = err.hint("create one with `iepcase case new SLUG --child NAME`");
+                } else {
+                    err = err
+                        .cause(format!("cases: {}", available.join(", ")))
+                        .hint("pass `-c SLUG`, set IEPCASE_CASE, or run the command inside cases/SLUG");
+                }
+                err
+            }
+            WorkspaceError::UnknownCase { ref suggestion, ref available, .. } => {
+                let mut err = CliError::user(e.to_string());
+                if let Some(s) = suggestion {
+                    err = err.hint(format!("did you mean `{s}`?"));
+                }
+                if !available.is_empty() {
+                    err = err.cause(format!("cases: {}", available.join(", ")));
+                }
+                err.hint("see every case with `iepcase case list`")
+            }
+            WorkspaceError::AlreadyExists { .. } => {
+                CliError::user(e.to_string()).hint("use it as it is, or pick another folder")
+            }
+            _ => CliError::user(e.to_string()).causes_of(&e),
+        }
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::user(e.to_string())
+    }
+}
+
+/// Renders an error for stderr, without colour.
+pub fn render(error: &CliError) -> String {
+    let mut out = String::new();
+    if !error.message.is_empty() {
+        let _ = writeln!(out, "error: {}", error.message);
+    }
+    for cause in &error.causes {
+        let _ = writeln!(out, "  caused by: {cause}");
+    }
+    if let Some(detail) = &error.detail {
+        out.push('\n');
+        out.push_str(detail);
+    }
+    if !error.hints.is_empty() {
+        out.push('\n');
+        for hint in &error.hints {
+            let _ = writeln!(out, "hint: {hint}");
+        }
+    }
+    out
+}

@@ -1,0 +1,66 @@
+//! `iepcase fsck [--all]`: check that every file decrypts and validates; exit 3 on problems.
+
+use clap::Args;
+use serde_json::json;
+
+use super::context::Ctx;
+use super::error::CliError;
+
+#[derive(Debug, Args)]
+pub struct FsckArgs {
+    /// Check every case in the workspace
+    #[arg(long)]
+    pub all: bool,
+}
+
+pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
+    let slugs = if args.all { ctx.workspace()?.case_slugs()? } else { vec![ctx.case_slug()?] };
+    let mut total_problems = 0;
+    let mut json_out = Vec::new();
+    for slug in &slugs {
+        let (problems, notes, counts) = match ctx.open_case_slug(slug) {
+            Ok(case) => {
+                let report = case.fsck()?;
+                let problems: Vec<(String, Option<String>, String)> =
+                    report.problems.into_iter().map(|p| (p.path, p.record, p.message)).collect();
+                (problems, report.notes, Some((report.records, report.attachments)))
+            }
+            // A member who cannot open the case key cannot check anything else.
+            Err(e) if e.message.contains("not a member") && !args.all => return Err(e),
+            Err(e) => (vec![(".iepcase/case-key.age".to_owned(), None, e.message.clone())], Vec::new(), None),
+        };
+        total_problems += problems.len();
+        if ctx.ui.json {
+            json_out.push(json!({
+                "case": slug,
+                "ok": problems.is_empty(),
+                "records": counts.map(|c| c.0),
+                "attachments": counts.map(|c| c.1),
+                "problems": problems.iter().map(|(path, record, message)| json!({"path": path, "record": record, "message": message})).collect::<Vec<_>>(),
+                "notes": notes,
+            }));
+            continue;
+        }
+        for (path, _, message) in &problems {
+            ctx.ui.line(&format!("{slug}: {path}: {message}"))?;
+        }
+        for note in &notes {
+            ctx.ui.status(&format!("note: {slug}: {note}"));
+        }
+        match counts {
+            Some((records, attachments)) => ctx.ui.status(&format!(
+                "Checked case `{slug}`: {records} records, {attachments} attachments, {} problem{}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            )),
+            None => ctx.ui.status(&format!("Could not check case `{slug}`")),
+        }
+    }
+    if ctx.ui.json {
+        ctx.ui.json(&json!(json_out))?;
+    }
+    if total_problems > 0 {
+        return Err(CliError::found());
+    }
+    Ok(())
+}

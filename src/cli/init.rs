@@ -1,0 +1,62 @@
+//! `iepcase init [DIR]`: create a workspace, and an identity when the user has none.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use iepcase::workspace::{Author, Config, Workspace};
+
+use super::context::Ctx;
+use super::error::CliError;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder for the workspace (default: the current folder)
+    pub dir: Option<PathBuf>,
+    /// Default two-letter state for new cases, such as MS
+    #[arg(long, value_name = "XX")]
+    pub state: Option<String>,
+    /// Your name, for commits (default: git's user.name)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Your e-mail, for commits (default: git's user.email)
+    #[arg(long)]
+    pub email: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), CliError> {
+    let root = ctx.absolute(args.dir.as_deref().unwrap_or(&ctx.cwd));
+    let state = args.state.map(|s| s.to_ascii_uppercase());
+    if let Some(state) = &state {
+        if state.len() != 2 || !state.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(CliError::usage(format!("`{state}` is not a two-letter state code")));
+        }
+    }
+    let git = git2::Config::open_default().ok();
+    let from_git = |key: &str| git.as_ref().and_then(|c| c.get_string(key).ok());
+    let config = Config {
+        state,
+        author: Author {
+            name: args.name.or_else(|| from_git("user.name")),
+            email: args.email.or_else(|| from_git("user.email")),
+        },
+        ..Config::default()
+    };
+    let ws = Workspace::create(&root, &config)?;
+    ctx.ui.status(&format!("Created workspace in {}", ws.root.display()));
+
+    let identity = iepcase::workspace::resolve_identity_path(Some(&ws), &ctx.key_env);
+    let public = if identity.exists() {
+        let ids = iepcase::crypto::Identities::load(&identity, &super::context::TerminalPrompt)?;
+        ctx.ui.status(&format!("Using your identity {}", identity.display()));
+        ids.primary_public().to_owned()
+    } else {
+        let public = super::keys::write_identity(ctx, &identity, false)?;
+        ctx.ui.status(&format!("Created your identity {}", identity.display()));
+        ctx.ui.warn("back this file up somewhere safe: without it you cannot open your cases");
+        public
+    };
+    ctx.ui.line(&public)?;
+    ctx.ui.hint("that is your public key; share it with people who will share cases with you");
+    ctx.ui.hint("next: `iepcase case new SLUG --child NAME` (pick a slug that is not the child's name)");
+    Ok(())
+}

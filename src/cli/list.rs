@@ -1,0 +1,85 @@
+//! `iepcase list`: records in date order, with filters.
+
+use clap::Args;
+use iepcase::record::{Date, Kind};
+
+use super::context::Ctx;
+use super::error::CliError;
+use super::records::{parse_kind, summary_json};
+use super::ui::table;
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only records of this kind (can be repeated)
+    #[arg(long, value_parser = parse_kind, value_name = "KIND")]
+    pub kind: Vec<Kind>,
+    /// Only records on or after this date
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<Date>,
+    /// Only records on or before this date
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<Date>,
+}
+
+pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    let loaded = case.records()?;
+    let selected: Vec<_> = loaded
+        .records
+        .iter()
+        .filter(|r| args.kind.is_empty() || args.kind.contains(&r.record.kind()))
+        .filter(|r| args.from.is_none_or(|from| r.record.date() >= from))
+        .filter(|r| args.to.is_none_or(|to| r.record.date() <= to))
+        .collect();
+    if ctx.ui.json {
+        ctx.ui.json(&serde_json::Value::Array(selected.iter().map(|r| summary_json(r)).collect()))?;
+    } else if selected.is_empty() && loaded.broken.is_empty() {
+        ctx.ui.status("No records");
+    } else {
+        let rows: Vec<Vec<String>> = selected
+            .iter()
+            .map(|r| {
+                let common = &r.record.common;
+                let date = match common.time {
+                    Some(time) => format!("{} {time}", common.date),
+                    None => common.date.to_string(),
+                };
+                let mut title = common.title.clone();
+                if r.id.is_conflict() {
+                    title.push_str("  [sync conflict]");
+                }
+                vec![r.id.to_string(), date, r.record.kind().to_string(), r.record.type_name().unwrap_or("-").into(), title]
+            })
+            .collect();
+        ctx.ui.out(&table(&["ID", "DATE", "KIND", "TYPE", "TITLE"], &rows))?;
+    }
+    if let Some(first) = loaded.broken.first() {
+        for broken in &loaded.broken {
+            ctx.ui.warn(&format!("record {} cannot be read: {}", broken.id, describe(&broken.error)));
+        }
+        let count = loaded.broken.len();
+        return Err(CliError::user(format!(
+            "{count} record{} of case `{}` could not be read (first: {})",
+            if count == 1 { "" } else { "s" },
+            case.slug(),
+            first.id
+        ))
+        .hint(format!("run `iepcase -c {} fsck` to check every file", case.slug())));
+    }
+    let conflicts = loaded.records.iter().filter(|r| r.id.is_conflict()).count();
+    if conflicts > 0 {
+        ctx.ui.warn(&format!("{conflicts} sync conflict copies; settle them with `iepcase resolve ID --keep …`"));
+    }
+    Ok(())
+}
+
+/// The innermost reason of a store error, for one-line warnings.
+pub fn describe(error: &iepcase::store::StoreError) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(e) = source {
+        text = e.to_string();
+        source = e.source();
+    }
+    text
+}

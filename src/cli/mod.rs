@@ -1,0 +1,147 @@
+//! The command line: arguments, dispatch and exit codes. Each command lives in its own file
+//! and is a thin wrapper around library calls; all printing goes through [`ui::Ui`].
+
+mod add;
+mod attach;
+mod case;
+mod context;
+mod demo;
+mod edit;
+pub mod editor;
+pub mod error;
+mod export;
+mod fsck;
+mod init;
+mod keys;
+mod list;
+mod log;
+mod new;
+mod records;
+mod rm;
+mod show;
+pub mod ui;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use context::Ctx;
+use error::{CliError, Exit};
+use ui::ColorWhen;
+
+/// Encrypted, git-backed case files for special-education advocates and parents.
+///
+/// Each child's case is an encrypted git repository of records: IEPs, requests, refusals,
+/// notices, meetings, evaluations, service logs, complaints. Start with `iepcase demo`.
+#[derive(Debug, Parser)]
+#[command(name = "iepcase", version, max_term_width = 100, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Use the workspace in DIR instead of searching upward for iepcase.toml
+    #[arg(short = 'w', long, global = true, env = "IEPCASE_WORKSPACE", value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Work on case SLUG instead of the case folder you are in
+    #[arg(short = 'c', long = "case", global = true, env = "IEPCASE_CASE", value_name = "SLUG")]
+    pub case: Option<String>,
+    /// Print machine-readable JSON on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a workspace (and your identity, if you have none)
+    Init(init::InitArgs),
+    /// Make or show your identity (the key that opens your cases)
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// Create, list, show, edit and close cases
+    #[command(subcommand)]
+    Case(case::CaseCommand),
+    /// Add a record from flags or from TOML files; prints the new ids
+    Add(add::AddArgs),
+    /// Write a new record in your editor, starting from a template
+    New(new::NewArgs),
+    /// Change a record in your editor, or with --set
+    Edit(edit::EditArgs),
+    /// Print a record
+    Show(show::ShowArgs),
+    /// List records in date order
+    List(list::ListArgs),
+    /// Remove a record (history keeps it)
+    Rm(rm::RmArgs),
+    /// Attach files to a record
+    Attach(attach::AttachArgs),
+    /// Write a record's attachments out, decrypted
+    Extract(attach::ExtractArgs),
+    /// Show the history of the case or of one record
+    Log(log::LogArgs),
+    /// Check that every file decrypts and validates
+    Fsck(fsck::FsckArgs),
+    /// Write a decrypted copy of a case (plaintext!)
+    Export(export::ExportArgs),
+    /// Build a demo workspace from the built-in example case
+    Demo(demo::DemoArgs),
+}
+
+/// Runs the parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> Exit {
+    let ctx = match Ctx::new(cli.global.clone()) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            eprint!("{}", error::render(&e));
+            return e.exit;
+        }
+    };
+    let result = dispatch(&ctx, cli.command);
+    match result {
+        Ok(()) => Exit::Ok,
+        Err(e) => {
+            if !e.message.is_empty() {
+                ctx.ui.error(&e);
+            }
+            e.exit
+        }
+    }
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Init(args) => init::run(ctx, args),
+        Command::Keys(cmd) => keys::run(ctx, cmd),
+        Command::Case(cmd) => case::run(ctx, cmd),
+        Command::Add(args) => add::run(ctx, args),
+        Command::New(args) => new::run(ctx, args),
+        Command::Edit(args) => edit::run(ctx, args),
+        Command::Show(args) => show::run(ctx, args),
+        Command::List(args) => list::run(ctx, args),
+        Command::Rm(args) => rm::run(ctx, args),
+        Command::Attach(args) => attach::run_attach(ctx, args),
+        Command::Extract(args) => attach::run_extract(ctx, args),
+        Command::Log(args) => log::run(ctx, args),
+        Command::Fsck(args) => fsck::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
+        Command::Demo(args) => demo::run(ctx, args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

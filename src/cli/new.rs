@@ -1,0 +1,47 @@
+//! `iepcase new KIND`: write a record in the editor from a template, re-opening it with the
+//! problems listed until it is valid or abandoned.
+
+use clap::Args;
+use iepcase::record::template::{strip_template_comments, template};
+use iepcase::record::{Kind, RecordId, parse_record};
+
+use super::context::Ctx;
+use super::editor;
+use super::error::CliError;
+use super::records::{parse_kind, warn_dangling_references};
+
+#[derive(Debug, Args)]
+#[command(after_help = super::records::KINDS_HELP)]
+pub struct NewArgs {
+    /// The kind of record to write
+    #[arg(value_parser = parse_kind)]
+    pub kind: Kind,
+}
+
+pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
+    // Open the case first: a missing key should stop us before any typing.
+    let case = ctx.open_case()?;
+    let start = template(args.kind, ctx.today);
+    let mut shown = start.clone();
+    let text = loop {
+        let edited = editor::edit(&shown, &format!("new-{}.toml", args.kind))?;
+        if edited == shown || edited.trim().is_empty() {
+            ctx.ui.status("Nothing added");
+            return Ok(());
+        }
+        let cleaned = strip_template_comments(&editor::strip_notes(&edited), &start);
+        match parse_record(&cleaned, "the new record") {
+            Ok(_) => break cleaned,
+            Err(e) => shown = editor::with_problems(&editor::strip_notes(&edited), &e.render(), "record"),
+        }
+    };
+    let record = parse_record(&text, "the new record")?;
+    let lock = ctx.lock(&case, "new")?;
+    let id = RecordId::generate();
+    let mut tx = case.transaction(&lock);
+    tx.put_record(&id, &text)?;
+    tx.commit(&format!("add record {id}"), &ctx.commit_context()?)?;
+    warn_dangling_references(ctx, &case, &record);
+    ctx.ui.status(&format!("Added {} {id}: {}", record.kind(), record.title()));
+    ctx.ui.line(id.as_str())
+}

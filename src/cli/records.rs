@@ -1,0 +1,59 @@
+//! Helpers the record commands share: reading a kind argument, JSON for records, and
+//! warnings about references to records that do not exist.
+
+use iepcase::record::{Kind, Record, parse::did_you_mean, to_json};
+use iepcase::store::{Case, StoredRecord};
+
+use super::context::Ctx;
+
+/// The kinds, for help text.
+pub const KINDS_HELP: &str = "Kinds: iep, request, refusal, response, pwn, notice, consent, meeting, evaluation, \
+eligibility, progress-report, service-log, communication, complaint, decision, discipline, note";
+
+/// Parses a kind argument, suggesting the closest kind on a typo.
+pub fn parse_kind(text: &str) -> Result<Kind, String> {
+    text.parse::<Kind>().map_err(|_| {
+        let names = Kind::ALL.iter().map(|k| k.as_str());
+        match did_you_mean(text, names) {
+            Some(best) => format!("unknown kind `{text}` (did you mean `{best}`?)"),
+            None => format!("unknown kind `{text}`; {KINDS_HELP}"),
+        }
+    })
+}
+
+/// Warns about references to records that are not in the case.
+pub fn warn_dangling_references(ctx: &Ctx, case: &Case, record: &Record) {
+    let Ok(ids) = case.record_ids() else { return };
+    for reference in record.references() {
+        if !ids.iter().any(|(id, _)| id.as_str() == reference.0) {
+            ctx.ui.warn(&format!("this record refers to {reference}, which is not in the case"));
+        }
+    }
+}
+
+/// A record as JSON: its fields plus `id` (SPEC section 5, `show`).
+pub fn record_json(stored: &StoredRecord) -> serde_json::Value {
+    let value: toml::Value = toml::from_str(&stored.text).unwrap_or(toml::Value::Table(Default::default()));
+    let mut json = to_json(&value);
+    if let Some(obj) = json.as_object_mut() {
+        obj.shift_insert(0, "id".into(), stored.id.as_str().into());
+    }
+    json
+}
+
+/// The summary shape of `list` and `timeline`: `{id, kind, type?, date, time?, title}`.
+pub fn summary_json(stored: &StoredRecord) -> serde_json::Value {
+    let common = &stored.record.common;
+    let mut obj = serde_json::Map::new();
+    obj.insert("id".into(), stored.id.as_str().into());
+    obj.insert("kind".into(), stored.record.kind().as_str().into());
+    if let Some(t) = stored.record.type_name() {
+        obj.insert("type".into(), t.into());
+    }
+    obj.insert("date".into(), common.date.to_string().into());
+    if let Some(time) = common.time {
+        obj.insert("time".into(), format!("{:02}:{:02}:{:02}", time.0.hour(), time.0.minute(), time.0.second()).into());
+    }
+    obj.insert("title".into(), common.title.clone().into());
+    serde_json::Value::Object(obj)
+}

@@ -1,0 +1,305 @@
+//! Checking a case: every file decrypts and validates, attachments match their names and
+//! checksums, the wrapped key matches the recipients, and nothing readable leaks (unexpected
+//! files, the child's name in commit messages or file names).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+
+use git2::{Oid, TreeWalkMode, TreeWalkResult};
+use rayon::prelude::*;
+
+use super::{
+    ATTACHMENTS_DIR, CASE_FILE, CASE_KEY_FILE, Case, FORMAT_FILE, RECIPIENTS_FILE, RECORDS_DIR, StoreError,
+};
+use crate::crypto::{self, Recipient};
+use crate::record::{RecordId, parse_record};
+
+/// One thing wrong with a case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The file concerned, relative to the case.
+    pub path: String,
+    /// The record concerned, if any.
+    pub record: Option<String>,
+    pub message: String,
+}
+
+/// What `fsck` found.
+#[derive(Clone, Debug, Default)]
+pub struct FsckReport {
+    pub records: usize,
+    pub attachments: usize,
+    pub problems: Vec<Problem>,
+    /// Things worth knowing that are not wrong (an attachment no record uses).
+    pub notes: Vec<String>,
+}
+
+impl FsckReport {
+    fn problem(&mut self, path: impl Into<String>, record: Option<&str>, message: impl Into<String>) {
+        self.problems.push(Problem { path: path.into(), record: record.map(String::from), message: message.into() });
+    }
+}
+
+impl Case {
+    /// Checks the whole case at HEAD.
+    pub fn fsck(&self) -> Result<FsckReport, StoreError> {
+        let mut report = FsckReport::default();
+        let tree = crate::git::head_tree(&self.repo)
+            .map_err(StoreError::git("read the case"))?
+            .ok_or_else(|| StoreError::NotACase { path: self.root.clone() })?;
+        let files = all_files(&tree)?;
+        self.check_layout(&files, &mut report)?;
+        self.check_recipients(&files, &mut report)?;
+        let child_words = match self.meta() {
+            Ok((_, meta)) => private_words(&[Some(meta.child.as_str()), meta.school.as_deref()]),
+            Err(e) => {
+                report.problem(CASE_FILE, None, describe(&e));
+                Vec::new()
+            }
+        };
+        let used_blobs = self.check_records(&mut report)?;
+        self.check_attachments(&files, &used_blobs, &mut report)?;
+        self.check_privacy(&files, &child_words, &mut report)?;
+        report.problems.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(report)
+    }
+
+    fn check_layout(&self, files: &BTreeMap<String, Oid>, report: &mut FsckReport) -> Result<(), StoreError> {
+        for (path, oid) in files {
+            let known = match path.split_once('/') {
+                Some((RECORDS_DIR, name)) => name.strip_suffix(".age").and_then(RecordId::parse).is_some(),
+                Some((ATTACHMENTS_DIR, name)) => name
+                    .strip_suffix(".age")
+                    .is_some_and(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit())),
+                _ => [FORMAT_FILE, RECIPIENTS_FILE, CASE_KEY_FILE, CASE_FILE].contains(&path.as_str()),
+            };
+            if !known {
+                report.problem(path, None, "unexpected file: iepcase did not write it and it may not be encrypted");
+                continue;
+            }
+            if path.ends_with(".age") {
+                let blob = self.repo.find_blob(*oid).map_err(StoreError::git("read a file"))?;
+                if !blob.content().starts_with(b"age-encryption.org/v1\n") {
+                    report.problem(path, None, "not an age-encrypted file: it may hold plaintext");
+                }
+            }
+        }
+        for required in [FORMAT_FILE, RECIPIENTS_FILE, CASE_KEY_FILE, CASE_FILE] {
+            if !files.contains_key(required) {
+                report.problem(required, None, "missing");
+            }
+        }
+        Ok(())
+    }
+
+    fn check_recipients(&self, files: &BTreeMap<String, Oid>, report: &mut FsckReport) -> Result<(), StoreError> {
+        let recipients: Vec<(Recipient, Option<String>)> = match self.recipients() {
+            Ok(r) => r,
+            Err(e) => {
+                report.problem(RECIPIENTS_FILE, None, describe(&e));
+                return Ok(());
+            }
+        };
+        let Some(oid) = files.get(CASE_KEY_FILE) else { return Ok(()) };
+        let blob = self.repo.find_blob(*oid).map_err(StoreError::git("read the case key"))?;
+        let Some(stanzas) = crypto::header_stanzas(blob.content()) else {
+            report.problem(CASE_KEY_FILE, None, "the wrapped case key has no readable age header");
+            return Ok(());
+        };
+        let x25519_listed = recipients.iter().filter(|(r, _)| !r.is_linkable()).count();
+        let x25519_wrapped = stanzas.iter().filter(|(kind, _)| kind == "X25519").count();
+        let ssh_missing: Vec<String> = recipients
+            .iter()
+            .filter(|(r, _)| r.is_linkable())
+            .filter(|(r, _)| {
+                let tag = crypto::ssh_stanza_tag(r);
+                !stanzas.iter().any(|(_, t)| *t == tag)
+            })
+            .map(|(r, _)| r.to_string())
+            .collect();
+        let ssh_wrapped = stanzas.iter().filter(|(kind, _)| kind.starts_with("ssh-")).count();
+        let ssh_listed = recipients.len() - x25519_listed;
+        if x25519_listed != x25519_wrapped || ssh_listed != ssh_wrapped || !ssh_missing.is_empty() {
+            report.problem(
+                CASE_KEY_FILE,
+                None,
+                format!(
+                    "the case key is wrapped to {} keys but the recipients file lists {}; \
+                     run `iepcase rotate` to wrap it to exactly the listed members",
+                    x25519_wrapped + ssh_wrapped,
+                    recipients.len()
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// Checks every record; returns the attachment blobs records use, with their checksums.
+    fn check_records(&self, report: &mut FsckReport) -> Result<BTreeMap<String, BTreeSet<String>>, StoreError> {
+        let ids = self.record_ids()?;
+        report.records = ids.len();
+        let texts = self.record_texts(&ids)?;
+        let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for ((id, _), text) in ids.iter().zip(texts) {
+            let path = super::record_path(id);
+            let text = match text {
+                Ok(text) => text,
+                Err(e) => {
+                    report.problem(&path, Some(id.as_str()), describe(&e));
+                    continue;
+                }
+            };
+            match parse_record(&text, &format!("record {id}")) {
+                Ok(record) => {
+                    for a in &record.common.attachments {
+                        match &a.blob {
+                            Some(blob) => {
+                                used.entry(blob.clone()).or_default().insert(a.sha256.clone());
+                            }
+                            None => report.problem(&path, Some(id.as_str()), format!("attachment `{}` has no file", a.name)),
+                        }
+                    }
+                }
+                Err(e) => report.problem(&path, Some(id.as_str()), e.render().trim_end().to_owned()),
+            }
+            if id.is_conflict() {
+                report.problem(
+                    &path,
+                    Some(id.as_str()),
+                    format!("unresolved sync conflict with {}: settle it with `iepcase resolve {} --keep …`", id.base(), id.base()),
+                );
+            }
+        }
+        Ok(used)
+    }
+
+    fn check_attachments(
+        &self,
+        files: &BTreeMap<String, Oid>,
+        used: &BTreeMap<String, BTreeSet<String>>,
+        report: &mut FsckReport,
+    ) -> Result<(), StoreError> {
+        let present: BTreeMap<String, Oid> = files
+            .iter()
+            .filter_map(|(path, oid)| {
+                let name = path.strip_prefix("attachments/")?.strip_suffix(".age")?;
+                Some((name.to_owned(), *oid))
+            })
+            .collect();
+        report.attachments = present.len();
+        for blob in used.keys() {
+            if !present.contains_key(blob) {
+                report.problem(super::attachment_path(blob), None, "missing: a record lists this attachment");
+            }
+        }
+        let contents: Vec<(String, Vec<u8>)> = present
+            .iter()
+            .map(|(name, oid)| {
+                let blob = self.repo.find_blob(*oid).map_err(StoreError::git("read an attachment"))?;
+                Ok((name.clone(), blob.content().to_vec()))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let key = &self.key;
+        let results: Vec<(String, Result<(String, String), String>)> = contents
+            .into_par_iter()
+            .map(|(name, ciphertext)| {
+                let result = (|| {
+                    let mut reader = key.decrypt_stream(&ciphertext, "attachment").map_err(|e| e.to_string())?;
+                    let mut mac = key.attachment_mac();
+                    let mut buf = vec![0u8; 64 * 1024];
+                    loop {
+                        let n = reader.read(&mut buf).map_err(|_| "its contents fail authentication (altered or corrupted)".to_owned())?;
+                        if n == 0 {
+                            break;
+                        }
+                        mac.update(&buf[..n]);
+                    }
+                    Ok(mac.finish())
+                })();
+                (name, result)
+            })
+            .collect();
+        for (name, result) in results {
+            let path = super::attachment_path(&name);
+            match result {
+                Err(reason) => report.problem(&path, None, format!("cannot decrypt: {reason}")),
+                Ok((mac, sha)) => {
+                    if mac != name {
+                        report.problem(&path, None, "its content does not match its name (altered or misplaced)");
+                    }
+                    match used.get(&name) {
+                        None => report.notes.push(format!("{path} is not used by any record")),
+                        Some(shas) if !shas.contains(&sha) => {
+                            report.problem(&path, None, "its content does not match the checksum its record lists")
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_privacy(&self, files: &BTreeMap<String, Oid>, words: &[String], report: &mut FsckReport) -> Result<(), StoreError> {
+        if words.is_empty() {
+            return Ok(());
+        }
+        let leaks = |text: &str| {
+            let lower = text.to_lowercase();
+            words.iter().find(|w| lower.contains(w.as_str())).cloned()
+        };
+        for path in files.keys() {
+            if leaks(path).is_some() {
+                report.problem(path, None, "the file name contains the child's name or school");
+            }
+        }
+        let recipients = crate::git::read(&self.repo, &self.repo.head().and_then(|h| h.peel_to_tree()).map_err(StoreError::git("read the case"))?, RECIPIENTS_FILE)
+            .map_err(StoreError::git("read the recipients"))?
+            .unwrap_or_default();
+        if leaks(&String::from_utf8_lossy(&recipients)).is_some() {
+            report.problem(RECIPIENTS_FILE, None, "a label contains the child's name or school (labels are not encrypted)");
+        }
+        for commit in crate::git::history(&self.repo).map_err(StoreError::git("read history"))? {
+            if leaks(&commit.message).is_some() {
+                let short = &commit.id.to_string()[..10];
+                report.problem(format!("commit {short}"), None, "the commit message contains the child's name or school");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The words of names that must not appear in plaintext: 3+ letters, lowercased.
+fn private_words(names: &[Option<&str>]) -> Vec<String> {
+    const COMMON: &[&str] = &["school", "elementary", "middle", "high", "academy", "the", "and", "county", "district"];
+    names
+        .iter()
+        .flatten()
+        .flat_map(|n| n.split(|c: char| !c.is_alphanumeric()))
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 3 && !COMMON.contains(&w.as_str()))
+        .collect()
+}
+
+fn all_files(tree: &git2::Tree<'_>) -> Result<BTreeMap<String, Oid>, StoreError> {
+    let mut files = BTreeMap::new();
+    tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() == Some(git2::ObjectType::Blob) {
+            let name = entry.name().unwrap_or("?");
+            files.insert(format!("{dir}{name}"), entry.id());
+        }
+        TreeWalkResult::Ok
+    })
+    .map_err(StoreError::git("walk the case"))?;
+    Ok(files)
+}
+
+fn describe(error: &StoreError) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(e) = source {
+        text = format!("{text}: {e}");
+        source = e.source();
+    }
+    text
+}

@@ -1,0 +1,266 @@
+//! Reading a case: record ids, records (through the plaintext cache, decrypting misses in
+//! parallel), case metadata, recipients and attachments.
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use git2::{Oid, Tree};
+use rayon::prelude::*;
+
+use super::{
+    ATTACHMENTS_DIR, CASE_FILE, Case, PlainCache, RECIPIENTS_FILE, RECORDS_DIR, StoreError,
+    attachment_path, record_path,
+};
+use crate::crypto::{self, Recipient};
+use crate::record::{Attachment, CaseMeta, Record, RecordId, parse_case_meta, parse_record};
+
+/// A record as stored: its id, its text as written, and the parsed record.
+#[derive(Clone, Debug)]
+pub struct StoredRecord {
+    pub id: RecordId,
+    pub text: String,
+    pub record: Record,
+}
+
+impl StoredRecord {
+    /// The chronological sort key of SPEC section 5: date, then time (untimed last), then id.
+    pub fn order_key(&self) -> (crate::record::Date, bool, Option<crate::record::Time>, &RecordId) {
+        let common = &self.record.common;
+        (common.date, common.time.is_none(), common.time, &self.id)
+    }
+}
+
+/// A record that could not be read, and why.
+#[derive(Debug)]
+pub struct Broken {
+    pub id: RecordId,
+    pub error: StoreError,
+}
+
+/// Every record of a case: the readable ones in chronological order, and the broken ones.
+#[derive(Debug, Default)]
+pub struct LoadedRecords {
+    pub records: Vec<StoredRecord>,
+    pub broken: Vec<Broken>,
+}
+
+impl Case {
+    fn head(&self) -> Result<Tree<'_>, StoreError> {
+        crate::git::head_tree(&self.repo)
+            .map_err(StoreError::git("read the case"))?
+            .ok_or_else(|| StoreError::NotACase { path: self.root.clone() })
+    }
+
+    fn tree_at(&self, rev: &str) -> Result<Tree<'_>, StoreError> {
+        crate::git::tree_at(&self.repo, rev)
+            .map_err(|_| StoreError::NoSuchRevision { rev: rev.to_owned() })
+    }
+
+    /// The ids of every record at HEAD with their blob ids, conflict copies included.
+    pub fn record_ids(&self) -> Result<Vec<(RecordId, Oid)>, StoreError> {
+        let tree = self.head()?;
+        self.record_ids_in(&tree)
+    }
+
+    pub(crate) fn record_ids_in(&self, tree: &Tree<'_>) -> Result<Vec<(RecordId, Oid)>, StoreError> {
+        let entries = crate::git::list_dir(&self.repo, tree, RECORDS_DIR)
+            .map_err(StoreError::git("list records"))?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(name, oid)| {
+                let id = RecordId::parse(name.strip_suffix(".age")?)?;
+                Some((id, oid))
+            })
+            .collect())
+    }
+
+    /// The record `prefix` names (a unique prefix of 4+ characters, or a full id).
+    pub fn resolve(&self, prefix: &str) -> Result<RecordId, StoreError> {
+        let ids: Vec<RecordId> = self.record_ids()?.into_iter().map(|(id, _)| id).collect();
+        RecordId::resolve(prefix, &ids).map_err(|source| StoreError::Id { source })
+    }
+
+    /// Reads record `id` at HEAD.
+    pub fn read_record(&self, id: &RecordId) -> Result<StoredRecord, StoreError> {
+        let tree = self.head()?;
+        self.read_record_in(&tree, id)?
+            .ok_or_else(|| StoreError::Id { source: crate::record::IdError::NotFound(id.to_string()) })
+    }
+
+    /// Reads record `id` as it was at revision `rev` (`HEAD~1`, a commit id, ...).
+    pub fn read_record_at(&self, id: &RecordId, rev: &str) -> Result<StoredRecord, StoreError> {
+        let tree = self.tree_at(rev)?;
+        self.read_record_in(&tree, id)?
+            .ok_or_else(|| StoreError::NotAtRevision { id: id.to_string(), rev: rev.to_owned() })
+    }
+
+    pub(crate) fn read_record_in(
+        &self,
+        tree: &Tree<'_>,
+        id: &RecordId,
+    ) -> Result<Option<StoredRecord>, StoreError> {
+        let Some(oid) = crate::git::blob_id(tree, &record_path(id)) else { return Ok(None) };
+        let text = self.record_text(id, oid)?;
+        let record = parse_record(&text, &format!("record {id}"))?;
+        Ok(Some(StoredRecord { id: id.clone(), text, record }))
+    }
+
+    /// Decrypts the record text in blob `oid`.
+    pub fn record_text(&self, id: &RecordId, oid: Oid) -> Result<String, StoreError> {
+        let blob = self.repo.find_blob(oid).map_err(StoreError::git("read a record"))?;
+        self.decrypt_record(id, blob.content())
+    }
+
+    fn decrypt_record(&self, id: &RecordId, ciphertext: &[u8]) -> Result<String, StoreError> {
+        decrypt_record(&self.key, &self.slug, id, ciphertext)
+    }
+
+    /// Every record at HEAD, chronological; unreadable ones are reported, not fatal.
+    pub fn records(&self) -> Result<LoadedRecords, StoreError> {
+        let ids = self.record_ids()?;
+        let texts = self.record_texts(&ids)?;
+        let mut loaded = LoadedRecords::default();
+        let parsed: Vec<Result<StoredRecord, Broken>> = ids
+            .into_par_iter()
+            .zip(texts.into_par_iter())
+            .map(|((id, _), text)| {
+                let text = text.map_err(|error| Broken { id: id.clone(), error })?;
+                match parse_record(&text, &format!("record {id}")) {
+                    Ok(record) => Ok(StoredRecord { id, text, record }),
+                    Err(e) => Err(Broken { id, error: e.into() }),
+                }
+            })
+            .collect();
+        for item in parsed {
+            match item {
+                Ok(record) => loaded.records.push(record),
+                Err(broken) => loaded.broken.push(broken),
+            }
+        }
+        loaded.records.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        loaded.broken.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(loaded)
+    }
+
+    /// The decrypted texts of `ids`, from the cache where possible.
+    pub(crate) fn record_texts(
+        &self,
+        ids: &[(RecordId, Oid)],
+    ) -> Result<Vec<Result<String, StoreError>>, StoreError> {
+        let mut cache = PlainCache::load(&self.root, &self.key);
+        let mut texts: Vec<Option<Result<String, StoreError>>> =
+            ids.iter().map(|(_, oid)| cache.get(*oid).map(|t| Ok(t.to_owned()))).collect();
+        let misses: Vec<(usize, Vec<u8>)> = ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| texts[*i].is_none())
+            .map(|(i, (_, oid))| {
+                let blob = self.repo.find_blob(*oid).map_err(StoreError::git("read a record"))?;
+                Ok((i, blob.content().to_vec()))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let (key, slug) = (&self.key, self.slug.as_str());
+        let decrypted: Vec<(usize, Result<String, StoreError>)> = misses
+            .into_par_iter()
+            .map(|(i, ciphertext)| (i, decrypt_record(key, slug, &ids[i].0, &ciphertext)))
+            .collect();
+        for (i, text) in decrypted {
+            if let Ok(text) = &text {
+                cache.insert(ids[i].1, text.clone());
+            }
+            texts[i] = Some(text);
+        }
+        let live: HashSet<Oid> = ids.iter().map(|(_, oid)| *oid).collect();
+        cache.retain(&live);
+        cache.save(&self.root, &self.key);
+        Ok(texts.into_iter().map(|t| t.expect("every text was filled")).collect())
+    }
+
+    /// The case metadata: its text and parsed form.
+    pub fn meta(&self) -> Result<(String, CaseMeta), StoreError> {
+        let tree = self.head()?;
+        let ciphertext = crate::git::read(&self.repo, &tree, CASE_FILE)
+            .map_err(StoreError::git("read the case metadata"))?
+            .ok_or_else(|| StoreError::NotACase { path: self.root.clone() })?;
+        let plain = self.key.decrypt(&ciphertext, "the case metadata").map_err(|source| {
+            StoreError::FileUnreadable {
+                case: self.slug.clone(),
+                what: "the case metadata (case.age)".into(),
+                source,
+            }
+        })?;
+        let text = String::from_utf8_lossy(&plain).into_owned();
+        let meta = parse_case_meta(&text, &format!("case `{}` metadata", self.slug))?;
+        Ok((text, meta))
+    }
+
+    /// The members of the case, from `.iepcase/recipients`.
+    pub fn recipients(&self) -> Result<Vec<(Recipient, Option<String>)>, StoreError> {
+        let tree = self.head()?;
+        let text = crate::git::read(&self.repo, &tree, RECIPIENTS_FILE)
+            .map_err(StoreError::git("read the recipients"))?
+            .unwrap_or_default();
+        Ok(crypto::parse_recipients(&String::from_utf8_lossy(&text))?)
+    }
+
+    /// Whether the encrypted attachment `blob` is in HEAD.
+    pub fn has_attachment(&self, blob: &str) -> Result<bool, StoreError> {
+        let tree = self.head()?;
+        Ok(crate::git::blob_id(&tree, &attachment_path(blob)).is_some())
+    }
+
+    /// Writes the decrypted attachment `attachment` of record `id` into `out`, checking its
+    /// SHA-256; returns the number of bytes written.
+    pub fn extract_attachment(
+        &self,
+        id: &RecordId,
+        attachment: &Attachment,
+        out: &mut dyn Write,
+    ) -> Result<u64, StoreError> {
+        let missing = || StoreError::AttachmentMissing { id: id.to_string(), name: attachment.name.clone() };
+        let blob_name = attachment.blob.as_deref().ok_or_else(missing)?;
+        let tree = self.head()?;
+        let oid = crate::git::blob_id(&tree, &attachment_path(blob_name)).ok_or_else(missing)?;
+        let blob = self.repo.find_blob(oid).map_err(StoreError::git("read an attachment"))?;
+        let what = format!("attachment `{}` of record {id}", attachment.name);
+        let unreadable = |source| StoreError::FileUnreadable {
+            case: self.slug.clone(),
+            what: what.clone(),
+            source,
+        };
+        let mut reader = self.key.decrypt_stream(blob.content(), &what).map_err(unreadable)?;
+        let mut hasher = crate::crypto::Sha256Writer::new(out);
+        let written = std::io::copy(&mut reader, &mut hasher).map_err(|e| {
+            unreadable(crypto::CryptoError::Decrypt { what: what.clone(), reason: e.to_string() })
+        })?;
+        if hasher.finish() != attachment.sha256 {
+            return Err(StoreError::AttachmentMismatch { id: id.to_string(), name: attachment.name.clone() });
+        }
+        Ok(written)
+    }
+
+    /// The blob ids of every attachment file at HEAD.
+    pub fn attachment_blobs(&self) -> Result<Vec<(String, Oid)>, StoreError> {
+        let tree = self.head()?;
+        crate::git::list_dir(&self.repo, &tree, ATTACHMENTS_DIR).map_err(StoreError::git("list attachments"))
+    }
+
+    /// Reads a whole attachment into memory (for small files such as rendered letters).
+    pub fn read_attachment(&self, id: &RecordId, attachment: &Attachment) -> Result<Vec<u8>, StoreError> {
+        let mut out = Vec::new();
+        self.extract_attachment(id, attachment, &mut out)?;
+        Ok(out)
+    }
+}
+
+fn decrypt_record(
+    key: &crate::crypto::CaseKey,
+    slug: &str,
+    id: &RecordId,
+    ciphertext: &[u8],
+) -> Result<String, StoreError> {
+    let plain = key
+        .decrypt(ciphertext, &format!("record {id}"))
+        .map_err(|source| StoreError::Unreadable { case: slug.to_owned(), id: id.to_string(), source })?;
+    Ok(String::from_utf8_lossy(&plain).into_owned())
+}
