@@ -12,7 +12,9 @@ static CRITICAL: Mutex<()> = Mutex::new(());
 
 /// Enters a section that Ctrl-C must not cut short.
 pub fn critical_section() -> std::sync::MutexGuard<'static, ()> {
-    CRITICAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    CRITICAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Temporary paths that must not outlive the process (editor files, half-written temps).
@@ -23,7 +25,9 @@ pub fn remove_on_interrupt(path: &Path) -> CleanupGuard {
     if let Ok(mut list) = CLEANUP.lock() {
         list.push(path.to_owned());
     }
-    CleanupGuard { path: path.to_owned() }
+    CleanupGuard {
+        path: path.to_owned(),
+    }
 }
 
 /// Removes every registered path; called by the interrupt handler before exiting.
@@ -58,6 +62,11 @@ pub fn write(path: &Path, data: &[u8], mode: Option<u32>) -> io::Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
+    write_in(dir, path, data, mode)
+}
+
+/// Like [`write`], with the temporary file in `dir` (which must be on the same file system).
+pub fn write_in(dir: &Path, path: &Path, data: &[u8], mode: Option<u32>) -> io::Result<()> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".iepcase-tmp-");
     #[cfg(unix)]

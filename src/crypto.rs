@@ -36,7 +36,10 @@ pub enum CryptoError {
     #[error("cannot decrypt {what}: {reason}")]
     Decrypt { what: String, reason: String },
     #[error("cannot encrypt {what}")]
-    Encrypt { what: String, source: age::EncryptError },
+    Encrypt {
+        what: String,
+        source: Box<age::EncryptError>,
+    },
     #[error("i/o error while encrypting or decrypting {what}")]
     Io { what: String, source: io::Error },
 }
@@ -60,7 +63,10 @@ impl PassphrasePrompt for NoPrompt {
 #[derive(Clone)]
 pub enum Recipient {
     X25519(age::x25519::Recipient),
-    Ssh { key: age::ssh::Recipient, text: String },
+    Ssh {
+        key: age::ssh::Recipient,
+        text: String,
+    },
 }
 
 impl Recipient {
@@ -120,17 +126,26 @@ impl FromStr for Recipient {
             return text
                 .parse::<age::x25519::Recipient>()
                 .map(Recipient::X25519)
-                .map_err(|e| bad(&e.to_string()));
+                .map_err(bad);
         }
         if text.starts_with("ssh-ed25519 ") || text.starts_with("ssh-rsa ") {
             // Keep the type and key, drop the comment: comments often hold names.
-            let canonical: String = text.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+            let canonical: String = text
+                .split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ");
             return canonical
                 .parse::<age::ssh::Recipient>()
-                .map(|key| Recipient::Ssh { key, text: canonical.clone() })
+                .map(|key| Recipient::Ssh {
+                    key,
+                    text: canonical.clone(),
+                })
                 .map_err(|e| bad(&format!("{e:?}")));
         }
-        Err(bad("expected an age key (age1…), or an ssh-ed25519 or ssh-rsa public key"))
+        Err(bad(
+            "expected an age key (age1…), or an ssh-ed25519 or ssh-rsa public key",
+        ))
     }
 }
 
@@ -152,13 +167,21 @@ impl Identities {
         let data = match fs_err::read(path) {
             Ok(data) => data,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(CryptoError::NoIdentity { path: path.to_owned() });
+                return Err(CryptoError::NoIdentity {
+                    path: path.to_owned(),
+                });
             }
             Err(source) => {
-                return Err(CryptoError::ReadIdentity { path: path.to_owned(), source });
+                return Err(CryptoError::ReadIdentity {
+                    path: path.to_owned(),
+                    source,
+                });
             }
         };
-        let bad = |reason: String| CryptoError::BadIdentity { path: path.to_owned(), reason };
+        let bad = |reason: String| CryptoError::BadIdentity {
+            path: path.to_owned(),
+            reason,
+        };
         let entries = if is_age_file(&data) {
             let plain = unlock_with_passphrase(path, &data, prompt)?;
             parse_age_identities(&plain).map_err(bad)?
@@ -172,7 +195,10 @@ impl Identities {
         if entries.is_empty() {
             return Err(bad("it holds no identity".into()));
         }
-        Ok(Identities { path: path.to_owned(), entries })
+        Ok(Identities {
+            path: path.to_owned(),
+            entries,
+        })
     }
 
     /// The file these identities came from.
@@ -191,7 +217,9 @@ impl Identities {
     }
 
     fn as_age(&self) -> impl Iterator<Item = &dyn age::Identity> {
-        self.entries.iter().map(|e| e.identity.as_ref() as &dyn age::Identity)
+        self.entries
+            .iter()
+            .map(|e| e.identity.as_ref() as &dyn age::Identity)
     }
 }
 
@@ -212,7 +240,10 @@ fn parse_age_identities(data: &[u8]) -> Result<Vec<IdentityEntry>, String> {
             .parse()
             .map_err(|_| format!("line {} is not an age identity (AGE-SECRET-KEY-1…)", n + 1))?;
         let public = identity.to_public().to_string();
-        entries.push(IdentityEntry { identity: Box::new(identity), public });
+        entries.push(IdentityEntry {
+            identity: Box::new(identity),
+            public,
+        });
     }
     Ok(entries)
 }
@@ -222,22 +253,32 @@ fn unlock_with_passphrase(
     data: &[u8],
     prompt: &dyn PassphrasePrompt,
 ) -> Result<Vec<u8>, CryptoError> {
-    let bad = |reason: String| CryptoError::BadIdentity { path: path.to_owned(), reason };
+    let bad = |reason: String| CryptoError::BadIdentity {
+        path: path.to_owned(),
+        reason,
+    };
     let reader = age::armor::ArmoredReader::new(data);
     let decryptor = age::Decryptor::new(reader).map_err(|e| bad(e.to_string()))?;
     if !decryptor.is_scrypt() {
         return Err(bad("it is encrypted to a key, not a passphrase".into()));
     }
-    let passphrase =
-        prompt.passphrase(path).ok_or_else(|| CryptoError::NoPassphrase { path: path.to_owned() })?;
+    let passphrase = prompt
+        .passphrase(path)
+        .ok_or_else(|| CryptoError::NoPassphrase {
+            path: path.to_owned(),
+        })?;
     let identity = age::scrypt::Identity::new(passphrase);
     let mut reader = decryptor
         .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .map_err(|_| CryptoError::WrongPassphrase { path: path.to_owned() })?;
+        .map_err(|_| CryptoError::WrongPassphrase {
+            path: path.to_owned(),
+        })?;
     let mut plain = Vec::new();
     reader
         .read_to_end(&mut plain)
-        .map_err(|_| CryptoError::WrongPassphrase { path: path.to_owned() })?;
+        .map_err(|_| CryptoError::WrongPassphrase {
+            path: path.to_owned(),
+        })?;
     Ok(plain)
 }
 
@@ -246,7 +287,10 @@ fn load_ssh_identity(
     data: &[u8],
     prompt: &dyn PassphrasePrompt,
 ) -> Result<IdentityEntry, CryptoError> {
-    let bad = |reason: String| CryptoError::BadIdentity { path: path.to_owned(), reason };
+    let bad = |reason: String| CryptoError::BadIdentity {
+        path: path.to_owned(),
+        reason,
+    };
     let parsed = age::ssh::Identity::from_buffer(data, Some(path.display().to_string()))
         .map_err(|e| bad(e.to_string()))?;
     let public = ssh_public_key(path, data)?;
@@ -255,17 +299,26 @@ fn load_ssh_identity(
         age::ssh::Identity::Encrypted(encrypted) => {
             let passphrase = prompt
                 .passphrase(path)
-                .ok_or_else(|| CryptoError::NoPassphrase { path: path.to_owned() })?;
+                .ok_or_else(|| CryptoError::NoPassphrase {
+                    path: path.to_owned(),
+                })?;
             let key = encrypted
                 .decrypt(passphrase)
-                .map_err(|_| CryptoError::WrongPassphrase { path: path.to_owned() })?;
+                .map_err(|_| CryptoError::WrongPassphrase {
+                    path: path.to_owned(),
+                })?;
             age::ssh::Identity::from(key)
         }
         age::ssh::Identity::Unsupported(key) => {
-            return Err(bad(format!("unsupported SSH key ({key:?}); use ed25519 or rsa")));
+            return Err(bad(format!(
+                "unsupported SSH key ({key:?}); use ed25519 or rsa"
+            )));
         }
     };
-    Ok(IdentityEntry { identity: Box::new(identity), public })
+    Ok(IdentityEntry {
+        identity: Box::new(identity),
+        public,
+    })
 }
 
 /// The public key of an OpenSSH private key file: read from the file's unencrypted header,
@@ -276,10 +329,11 @@ fn ssh_public_key(path: &Path, data: &[u8]) -> Result<String, CryptoError> {
     }
     let mut pub_path = path.as_os_str().to_owned();
     pub_path.push(".pub");
-    let text = fs_err::read_to_string(PathBuf::from(pub_path)).map_err(|_| CryptoError::BadIdentity {
-        path: path.to_owned(),
-        reason: "cannot find its public key: put the `.pub` file beside it".into(),
-    })?;
+    let text =
+        fs_err::read_to_string(PathBuf::from(pub_path)).map_err(|_| CryptoError::BadIdentity {
+            path: path.to_owned(),
+            reason: "cannot find its public key: put the `.pub` file beside it".into(),
+        })?;
     let recipient: Recipient = text.parse()?;
     Ok(recipient.to_string())
 }
@@ -292,7 +346,9 @@ fn openssh_embedded_public(data: &[u8]) -> Option<String> {
         .skip(1)
         .take_while(|l| !l.starts_with("-----END"))
         .collect();
-    let raw = base64::engine::general_purpose::STANDARD.decode(body.trim()).ok()?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .ok()?;
     let mut rest = raw.strip_prefix(b"openssh-key-v1\0".as_slice())?;
     let mut field = || -> Option<&[u8]> {
         let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
@@ -310,7 +366,10 @@ fn openssh_embedded_public(data: &[u8]) -> Option<String> {
     let wire = rest.get(..len)?;
     let type_len = u32::from_be_bytes(wire.get(..4)?.try_into().ok()?) as usize;
     let key_type = std::str::from_utf8(wire.get(4..4 + type_len)?).ok()?;
-    Some(format!("{key_type} {}", base64::engine::general_purpose::STANDARD.encode(wire)))
+    Some(format!(
+        "{key_type} {}",
+        base64::engine::general_purpose::STANDARD.encode(wire)
+    ))
 }
 
 fn field_u32(rest: &mut &[u8]) -> Option<u32> {
@@ -335,7 +394,10 @@ pub fn generate_identity(created: &str) -> NewIdentity {
         "# created: {created}\n# public key: {public}\n{}\n",
         identity.to_string().expose_secret()
     );
-    NewIdentity { file: SecretString::from(file), public }
+    NewIdentity {
+        file: SecretString::from(file),
+        public,
+    }
 }
 
 /// Encrypts an identity file with a passphrase (age scrypt, ASCII-armored).
@@ -347,15 +409,24 @@ pub fn protect_with_passphrase(
     let encryptor = age::Encryptor::with_user_passphrase(passphrase);
     let mut out = Vec::new();
     let armored = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor)
-        .map_err(|source| CryptoError::Io { what: what(), source })?;
+        .map_err(|source| CryptoError::Io {
+            what: what(),
+            source,
+        })?;
     let mut writer = encryptor
         .wrap_output(armored)
-        .map_err(|source| CryptoError::Io { what: what(), source })?;
+        .map_err(|source| CryptoError::Io {
+            what: what(),
+            source,
+        })?;
     writer
         .write_all(file.expose_secret().as_bytes())
         .and_then(|_| writer.finish())
         .and_then(|armored| armored.finish())
-        .map_err(|source| CryptoError::Io { what: what(), source })?;
+        .map_err(|source| CryptoError::Io {
+            what: what(),
+            source,
+        })?;
     Ok(out)
 }
 
@@ -407,13 +478,16 @@ impl CaseKey {
     fn from_identity(identity: age::x25519::Identity) -> CaseKey {
         let recipient = identity.to_public();
         // The attachment-name key is derived from the case key, so names change on rotation.
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(
-            identity.to_string().expose_secret().as_bytes(),
-        )
-        .expect("HMAC accepts keys of any length");
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(identity.to_string().expose_secret().as_bytes())
+                .expect("HMAC accepts keys of any length");
         mac.update(b"iepcase attachment names v1");
         let mac_key = mac.finalize().into_bytes().into();
-        CaseKey { identity, recipient, mac_key }
+        CaseKey {
+            identity,
+            recipient,
+            mac_key,
+        }
     }
 
     /// Wraps this key for every member: the content of `.iepcase/case-key.age`.
@@ -428,12 +502,15 @@ impl CaseKey {
 
     /// Unwraps `.iepcase/case-key.age` with the user's identities.
     pub fn unwrap(wrapped: &[u8], identities: &Identities) -> Result<CaseKey, CryptoError> {
-        let plain = decrypt_with(wrapped, identities.as_age(), "the case key").map_err(|e| match e {
-            CryptoError::Decrypt { ref reason, .. } if reason == NO_MATCHING_KEY => {
-                CryptoError::NotAMember { public_keys: identities.public_keys() }
-            }
-            other => other,
-        })?;
+        let plain =
+            decrypt_with(wrapped, identities.as_age(), "the case key").map_err(|e| match e {
+                CryptoError::Decrypt { ref reason, .. } if reason == NO_MATCHING_KEY => {
+                    CryptoError::NotAMember {
+                        public_keys: identities.public_keys(),
+                    }
+                }
+                other => other,
+            })?;
         let text = String::from_utf8(plain).map_err(|_| CryptoError::Decrypt {
             what: "the case key".into(),
             reason: "it does not hold a key".into(),
@@ -443,16 +520,22 @@ impl CaseKey {
             .map(str::trim)
             .find(|l| !l.is_empty() && !l.starts_with('#'))
             .unwrap_or_default();
-        let identity = line.parse::<age::x25519::Identity>().map_err(|_| CryptoError::Decrypt {
-            what: "the case key".into(),
-            reason: "it does not hold an age identity".into(),
-        })?;
+        let identity = line
+            .parse::<age::x25519::Identity>()
+            .map_err(|_| CryptoError::Decrypt {
+                what: "the case key".into(),
+                reason: "it does not hold an age identity".into(),
+            })?;
         Ok(Self::from_identity(identity))
     }
 
     /// Encrypts a file of this case.
     pub fn encrypt(&self, plaintext: &[u8], what: &str) -> Result<Vec<u8>, CryptoError> {
-        encrypt_to(vec![&self.recipient as &dyn age::Recipient], plaintext, what)
+        encrypt_to(
+            vec![&self.recipient as &dyn age::Recipient],
+            plaintext,
+            what,
+        )
     }
 
     /// Encrypts a stream into `out`, for large attachments.
@@ -462,10 +545,17 @@ impl CaseKey {
         out: &mut dyn Write,
         what: &str,
     ) -> Result<(), CryptoError> {
-        let io_err = |source| CryptoError::Io { what: what.to_owned(), source };
-        let encryptor =
-            age::Encryptor::with_recipients(std::iter::once(&self.recipient as &dyn age::Recipient))
-                .map_err(|source| CryptoError::Encrypt { what: what.to_owned(), source })?;
+        let io_err = |source| CryptoError::Io {
+            what: what.to_owned(),
+            source,
+        };
+        let encryptor = age::Encryptor::with_recipients(std::iter::once(
+            &self.recipient as &dyn age::Recipient,
+        ))
+        .map_err(|source| CryptoError::Encrypt {
+            what: what.to_owned(),
+            source: Box::new(source),
+        })?;
         let mut writer = encryptor.wrap_output(out).map_err(io_err)?;
         io::copy(input, &mut writer).map_err(io_err)?;
         writer.finish().map_err(io_err)?;
@@ -474,7 +564,11 @@ impl CaseKey {
 
     /// Decrypts a file of this case; `what` names it in errors (`record k3f9a2bq7x`).
     pub fn decrypt(&self, ciphertext: &[u8], what: &str) -> Result<Vec<u8>, CryptoError> {
-        decrypt_with(ciphertext, std::iter::once(&self.identity as &dyn age::Identity), what)
+        decrypt_with(
+            ciphertext,
+            std::iter::once(&self.identity as &dyn age::Identity),
+            what,
+        )
     }
 
     /// Decrypts a stream, for large attachments.
@@ -483,7 +577,10 @@ impl CaseKey {
         ciphertext: &'a [u8],
         what: &str,
     ) -> Result<impl Read + 'a, CryptoError> {
-        let fail = |reason: String| CryptoError::Decrypt { what: what.to_owned(), reason };
+        let fail = |reason: String| CryptoError::Decrypt {
+            what: what.to_owned(),
+            reason,
+        };
         let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(|e| fail(describe(&e)))?;
         decryptor
             .decrypt(std::iter::once(&self.identity as &dyn age::Identity))
@@ -515,7 +612,10 @@ impl AttachmentMac {
 
     /// `(keyed name, sha256)`, both lowercase hex.
     pub fn finish(self) -> (String, String) {
-        (hex::encode(self.mac.finalize().into_bytes()), hex::encode(self.sha.finalize()))
+        (
+            hex::encode(self.mac.finalize().into_bytes()),
+            hex::encode(self.sha.finalize()),
+        )
     }
 }
 
@@ -528,7 +628,10 @@ pub struct Sha256Writer<W> {
 impl<W: Write> Sha256Writer<W> {
     /// Wraps `inner`.
     pub fn new(inner: W) -> Self {
-        Sha256Writer { inner, sha: Sha256::new() }
+        Sha256Writer {
+            inner,
+            sha: Sha256::new(),
+        }
     }
 
     /// The SHA-256 of everything written, lowercase hex.
@@ -577,10 +680,17 @@ fn encrypt_to(
     plaintext: &[u8],
     what: &str,
 ) -> Result<Vec<u8>, CryptoError> {
-    let encryptor = age::Encryptor::with_recipients(recipients.into_iter())
-        .map_err(|source| CryptoError::Encrypt { what: what.to_owned(), source })?;
+    let encryptor = age::Encryptor::with_recipients(recipients.into_iter()).map_err(|source| {
+        CryptoError::Encrypt {
+            what: what.to_owned(),
+            source: Box::new(source),
+        }
+    })?;
     let mut out = Vec::with_capacity(plaintext.len() + 256);
-    let io_err = |source| CryptoError::Io { what: what.to_owned(), source };
+    let io_err = |source| CryptoError::Io {
+        what: what.to_owned(),
+        source,
+    };
     let mut writer = encryptor.wrap_output(&mut out).map_err(io_err)?;
     writer.write_all(plaintext).map_err(io_err)?;
     writer.finish().map_err(io_err)?;
@@ -592,9 +702,14 @@ fn decrypt_with<'a>(
     identities: impl Iterator<Item = &'a dyn age::Identity>,
     what: &str,
 ) -> Result<Vec<u8>, CryptoError> {
-    let fail = |reason: String| CryptoError::Decrypt { what: what.to_owned(), reason };
+    let fail = |reason: String| CryptoError::Decrypt {
+        what: what.to_owned(),
+        reason,
+    };
     let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(|e| fail(describe(&e)))?;
-    let mut reader = decryptor.decrypt(identities).map_err(|e| fail(describe(&e)))?;
+    let mut reader = decryptor
+        .decrypt(identities)
+        .map_err(|e| fail(describe(&e)))?;
     let mut plain = Vec::with_capacity(ciphertext.len());
     reader.read_to_end(&mut plain).map_err(|e| {
         if e.kind() == io::ErrorKind::UnexpectedEof {
@@ -627,7 +742,10 @@ pub fn header_stanzas(ciphertext: &[u8]) -> Option<Vec<(String, Option<String>)>
             if kind != "X25519" && !kind.starts_with("ssh-") {
                 continue;
             }
-            let tag = kind.starts_with("ssh-").then(|| parts.next().map(String::from)).flatten();
+            let tag = kind
+                .starts_with("ssh-")
+                .then(|| parts.next().map(String::from))
+                .flatten();
             stanzas.push((kind, tag));
         }
     }
@@ -636,8 +754,12 @@ pub fn header_stanzas(ciphertext: &[u8]) -> Option<Vec<(String, Option<String>)>
 
 /// The stanza tag age writes for an SSH recipient, to match stanzas to keys.
 pub fn ssh_stanza_tag(recipient: &Recipient) -> Option<String> {
-    let Recipient::Ssh { text, .. } = recipient else { return None };
-    let wire = base64::engine::general_purpose::STANDARD.decode(text.split(' ').nth(1)?).ok()?;
+    let Recipient::Ssh { text, .. } = recipient else {
+        return None;
+    };
+    let wire = base64::engine::general_purpose::STANDARD
+        .decode(text.split(' ').nth(1)?)
+        .ok()?;
     let digest = Sha256::digest(&wire);
     Some(base64::engine::general_purpose::STANDARD_NO_PAD.encode(&digest[..4]))
 }
@@ -680,8 +802,14 @@ mod tests {
         let len = secret.len();
         secret[len - 10] ^= 1;
         let err = key.decrypt(&secret, "record x").unwrap_err().to_string();
-        assert!(err.contains("record x") && err.contains("authentication"), "{err}");
-        let err = key.decrypt(&secret[..40], "record x").unwrap_err().to_string();
+        assert!(
+            err.contains("record x") && err.contains("authentication"),
+            "{err}"
+        );
+        let err = key
+            .decrypt(&secret[..40], "record x")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("truncated") || err.contains("intact"), "{err}");
     }
 
@@ -710,7 +838,8 @@ mod tests {
             }
         }
         let id = generate_identity("now");
-        let protected = protect_with_passphrase(&id.file, SecretString::from("hunter2".to_owned())).unwrap();
+        let protected =
+            protect_with_passphrase(&id.file, SecretString::from("hunter2".to_owned())).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("id.age");
         std::fs::write(&path, &protected).unwrap();
@@ -720,7 +849,10 @@ mod tests {
             Identities::load(&path, &Fixed("wrong")),
             Err(CryptoError::WrongPassphrase { .. })
         ));
-        assert!(matches!(Identities::load(&path, &NoPrompt), Err(CryptoError::NoPassphrase { .. })));
+        assert!(matches!(
+            Identities::load(&path, &NoPrompt),
+            Err(CryptoError::NoPassphrase { .. })
+        ));
     }
 
     #[test]
@@ -728,7 +860,10 @@ mod tests {
         let a = generate_identity("now").public;
         let ssh = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsKLqeplhpW+uObz5dvMgjz1OxfM/XXUB+VHtZ6isGN alice@laptop";
         let list = vec![
-            (a.parse::<Recipient>().unwrap(), Some("Pat (advocate)".to_owned())),
+            (
+                a.parse::<Recipient>().unwrap(),
+                Some("Pat (advocate)".to_owned()),
+            ),
             (ssh.parse::<Recipient>().unwrap(), None),
         ];
         let text = render_recipients(&list);
@@ -742,9 +877,10 @@ mod tests {
 
     #[test]
     fn header_stanzas_name_recipient_types() {
-        let ssh: Recipient = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsKLqeplhpW+uObz5dvMgjz1OxfM/XXUB+VHtZ6isGN"
-            .parse()
-            .unwrap();
+        let ssh: Recipient =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsKLqeplhpW+uObz5dvMgjz1OxfM/XXUB+VHtZ6isGN"
+                .parse()
+                .unwrap();
         let age_key: Recipient = generate_identity("now").public.parse().unwrap();
         let wrapped = CaseKey::generate().wrap(&[age_key, ssh.clone()]).unwrap();
         let stanzas = header_stanzas(&wrapped).unwrap();

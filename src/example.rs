@@ -36,12 +36,21 @@ pub fn records() -> Vec<ExampleRecord> {
                 .iter()
                 .filter_map(|(p, d)| Some((p.strip_prefix(prefix.as_str())?, *d)))
                 .collect();
-            Some(ExampleRecord { id, text, attachments })
+            Some(ExampleRecord {
+                id,
+                text,
+                attachments,
+            })
         })
         .collect();
     records.sort_by_key(|r| {
         let record = parse_record(r.text, "example").expect("example records are valid");
-        (record.common.date, record.common.time.is_none(), record.common.time, r.id.clone())
+        (
+            record.common.date,
+            record.common.time.is_none(),
+            record.common.time,
+            r.id.clone(),
+        )
     });
     records
 }
@@ -59,8 +68,18 @@ pub fn import(case: &Case, lock: &CaseLock, author: &CommitContext) -> Result<us
         }
         let text = crate::record::edit::append_attachments(example.text, &attachments)
             .expect("example records are valid TOML");
-        tx.put_record(&example.id, if attachments.is_empty() { example.text } else { &text })?;
-        let context = CommitContext { time: record.common.date.utc_seconds_at(17), ..author.clone() };
+        tx.put_record(
+            &example.id,
+            if attachments.is_empty() {
+                example.text
+            } else {
+                &text
+            },
+        )?;
+        let context = CommitContext {
+            time: record.common.date.utc_seconds_at(17),
+            ..author.clone()
+        };
         tx.commit(&format!("add record {}", example.id), &context)?;
     }
     Ok(records.len())
@@ -76,15 +95,28 @@ mod tests {
         let records = records();
         assert!(records.len() >= 25, "about 25 records or more");
         let attached: usize = records.iter().map(|r| r.attachments.len()).sum();
-        let files = FILES.iter().filter(|(p, _)| p.starts_with("attachments/")).count();
+        let files = FILES
+            .iter()
+            .filter(|(p, _)| p.starts_with("attachments/"))
+            .count();
         assert_eq!(attached, files, "every attachment folder names a record");
-        let kinds: std::collections::BTreeSet<_> =
-            records.iter().map(|r| parse_record(r.text, "x").unwrap().kind()).collect();
-        assert_eq!(kinds.len(), crate::record::Kind::ALL.len(), "every kind appears");
+        let kinds: std::collections::BTreeSet<_> = records
+            .iter()
+            .map(|r| parse_record(r.text, "x").unwrap().kind())
+            .collect();
+        assert_eq!(
+            kinds.len(),
+            crate::record::Kind::ALL.len(),
+            "every kind appears"
+        );
         let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
         for r in &records {
             for reference in parse_record(r.text, "x").unwrap().references() {
-                assert!(ids.contains(&reference.0.as_str()), "{} refers to missing {reference}", r.id);
+                assert!(
+                    ids.contains(&reference.0.as_str()),
+                    "{} refers to missing {reference}",
+                    r.id
+                );
             }
         }
     }

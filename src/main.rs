@@ -14,6 +14,13 @@ fn main() -> ExitCode {
              child's details)"
         );
     }));
+    let cli = cli::Cli::parse();
+    if !cli.command.uses_network() {
+        // libgit2 reads the whole system CA bundle when it starts (several milliseconds on
+        // every command), which only remotes need. An empty bundle keeps local commands fast.
+        // SAFETY: no other thread exists yet (the Ctrl-C handler's thread starts below).
+        unsafe { std::env::set_var("SSL_CERT_FILE", "/dev/null") };
+    }
     let _ = ctrlc::set_handler(|| {
         if cli::editor::editor_running() {
             // The editor owns the terminal; it decides what Ctrl-C means.
@@ -25,6 +32,5 @@ fn main() -> ExitCode {
         eprintln!("\ninterrupted");
         std::process::exit(130);
     });
-    let cli = cli::Cli::parse();
     ExitCode::from(cli::run(cli) as u8)
 }

@@ -79,11 +79,18 @@ pub enum WorkspaceError {
     #[error(transparent)]
     Config(#[from] RecordError),
     #[error("cannot read or write {}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("no case selected")]
     NoCaseSelected { available: Vec<String> },
     #[error("no case `{slug}` in this workspace")]
-    UnknownCase { slug: String, suggestion: Option<String>, available: Vec<String> },
+    UnknownCase {
+        slug: String,
+        suggestion: Option<String>,
+        available: Vec<String>,
+    },
     #[error("`{slug}` cannot name a case: {reason}")]
     BadSlug { slug: String, reason: &'static str },
 }
@@ -131,7 +138,10 @@ fn config_shape() -> &'static Shape {
     SHAPE.get_or_init(|| {
         let mut settings = schemars::generate::SchemaSettings::draft07();
         settings.inline_subschemas = true;
-        let schema = settings.into_generator().root_schema_for::<Config>().to_value();
+        let schema = settings
+            .into_generator()
+            .root_schema_for::<Config>()
+            .to_value();
         Shape::from_schema(&schema)
     })
 }
@@ -154,23 +164,37 @@ impl Workspace {
             }
             dir = d.parent();
         }
-        Err(WorkspaceError::NotFound { start: cwd.to_owned() })
+        Err(WorkspaceError::NotFound {
+            start: cwd.to_owned(),
+        })
     }
 
     /// Opens the workspace rooted at `root`.
     pub fn open(root: &Path) -> Result<Workspace, WorkspaceError> {
         let path = root.join(CONFIG_FILE);
-        let text = fs_err::read_to_string(&path)
-            .map_err(|source| WorkspaceError::Io { path: path.clone(), source })?;
-        let config = parse_with_shape(&text, &path.display().to_string(), "workspace config", config_shape())?;
-        Ok(Workspace { root: root.to_owned(), config })
+        let text = fs_err::read_to_string(&path).map_err(|source| WorkspaceError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let config = parse_with_shape(
+            &text,
+            &path.display().to_string(),
+            "workspace config",
+            config_shape(),
+        )?;
+        Ok(Workspace {
+            root: root.to_owned(),
+            config,
+        })
     }
 
     /// Creates a workspace in `root` with `config`.
     pub fn create(root: &Path, config: &Config) -> Result<Workspace, WorkspaceError> {
         let path = root.join(CONFIG_FILE);
         if path.exists() {
-            return Err(WorkspaceError::AlreadyExists { path: root.to_owned() });
+            return Err(WorkspaceError::AlreadyExists {
+                path: root.to_owned(),
+            });
         }
         let io = |path: &Path| {
             let path = path.to_owned();
@@ -178,7 +202,10 @@ impl Workspace {
         };
         fs_err::create_dir_all(root.join(CASES_DIR)).map_err(io(&root.join(CASES_DIR)))?;
         crate::atomic::write(&path, render_config(config).as_bytes(), None).map_err(io(&path))?;
-        Ok(Workspace { root: root.to_owned(), config: config.clone() })
+        Ok(Workspace {
+            root: root.to_owned(),
+            config: config.clone(),
+        })
     }
 
     /// The folder holding the case repositories.
@@ -211,24 +238,33 @@ impl Workspace {
 
     /// Picks the case to work on: `explicit` (from `-c` or `$IEPCASE_CASE`), else the case
     /// folder `cwd` is in, else the only case in the workspace.
-    pub fn select_case(&self, explicit: Option<&str>, cwd: &Path) -> Result<String, WorkspaceError> {
+    pub fn select_case(
+        &self,
+        explicit: Option<&str>,
+        cwd: &Path,
+    ) -> Result<String, WorkspaceError> {
         let available = self.case_slugs()?;
         if let Some(slug) = explicit {
             if available.iter().any(|s| s == slug) {
                 return Ok(slug.to_owned());
             }
-            let suggestion = did_you_mean(slug, available.iter().map(String::as_str)).map(String::from);
-            return Err(WorkspaceError::UnknownCase { slug: slug.to_owned(), suggestion, available });
+            let suggestion =
+                did_you_mean(slug, available.iter().map(String::as_str)).map(String::from);
+            return Err(WorkspaceError::UnknownCase {
+                slug: slug.to_owned(),
+                suggestion,
+                available,
+            });
         }
         let cases_dir = self.cases_dir();
         let cwd_real = cwd.canonicalize().unwrap_or_else(|_| cwd.to_owned());
         let cases_real = cases_dir.canonicalize().unwrap_or(cases_dir);
-        if let Ok(rest) = cwd_real.strip_prefix(&cases_real) {
-            if let Some(Component::Normal(first)) = rest.components().next() {
-                let slug = first.to_string_lossy().into_owned();
-                if available.contains(&slug) {
-                    return Ok(slug);
-                }
+        if let Ok(rest) = cwd_real.strip_prefix(&cases_real)
+            && let Some(Component::Normal(first)) = rest.components().next()
+        {
+            let slug = first.to_string_lossy().into_owned();
+            if available.contains(&slug) {
+                return Ok(slug);
             }
         }
         match available.as_slice() {
@@ -248,29 +284,48 @@ pub fn resolve_identity_path(workspace: Option<&Workspace>, env: &KeyEnv) -> Pat
     if let Some(path) = &env.identity {
         return path.clone();
     }
-    if let Some(ws) = workspace {
-        if let Some(path) = &ws.config.identity {
-            let path = env.expand(path);
-            return if path.is_absolute() { path } else { ws.root.join(path) };
-        }
+    if let Some(path) = workspace.and_then(|ws| ws.config.identity.as_ref().map(|p| (ws, p))) {
+        let (ws, path) = path;
+        let path = env.expand(path);
+        return if path.is_absolute() {
+            path
+        } else {
+            ws.root.join(path)
+        };
     }
     env.default_identity_path()
 }
 
 fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    if path.is_absolute() { path.to_owned() } else { cwd.join(path) }
+    if path.is_absolute() {
+        path.to_owned()
+    } else {
+        cwd.join(path)
+    }
 }
 
 /// Checks a case slug: it names a folder and is visible on remotes.
 pub fn validate_slug(slug: &str) -> Result<(), WorkspaceError> {
-    let bad = |reason| Err(WorkspaceError::BadSlug { slug: slug.to_owned(), reason });
+    let bad = |reason| {
+        Err(WorkspaceError::BadSlug {
+            slug: slug.to_owned(),
+            reason,
+        })
+    };
     if slug.is_empty() || slug.len() > 64 {
         return bad("use 1 to 64 characters");
     }
-    if !slug.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+    if !slug
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
         return bad("start with a lowercase letter or a digit");
     }
-    if !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b)) {
+    if !slug
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
+    {
         return bad("use only lowercase letters, digits, `-`, `_` and `.`");
     }
     if slug.contains("..") || slug.ends_with(".git") || slug.ends_with('.') {
@@ -281,7 +336,10 @@ pub fn validate_slug(slug: &str) -> Result<(), WorkspaceError> {
 
 /// Whether a slug seems to contain the child's name: slugs are visible on remotes.
 pub fn slug_looks_like_name(slug: &str, child: &str) -> bool {
-    let slug_words: Vec<&str> = slug.split(['-', '_', '.']).filter(|w| !w.is_empty()).collect();
+    let slug_words: Vec<&str> = slug
+        .split(['-', '_', '.'])
+        .filter(|w| !w.is_empty())
+        .collect();
     child
         .split(|c: char| !c.is_alphabetic())
         .map(str::to_lowercase)
@@ -296,8 +354,12 @@ pub fn render_config(config: &Config) -> String {
     );
     let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
     match &config.state {
-        Some(state) => out.push_str(&format!("# Default state for new cases (picks deadline rules).\nstate = {}\n", quoted(state))),
-        None => out.push_str("# Default state for new cases (picks deadline rules).\n# state = \"MS\"\n"),
+        Some(state) => out.push_str(&format!(
+            "# Default state for new cases (picks deadline rules).\nstate = {}\n",
+            quoted(state)
+        )),
+        None => out
+            .push_str("# Default state for new cases (picks deadline rules).\n# state = \"MS\"\n"),
     }
     match &config.identity {
         Some(path) => out.push_str(&format!("\n# Your identity file.\nidentity = {}\n", quoted(path))),
@@ -312,11 +374,22 @@ pub fn render_config(config: &Config) -> String {
         let list: Vec<String> = config.recipients.iter().map(|r| quoted(r)).collect();
         out.push_str(&format!("recipients = [{}]\n", list.join(", ")));
     }
-    out.push_str("\n# Commits are attributed to this name and e-mail (visible on remotes).\n[author]\n");
-    out.push_str(&format!("name = {}\n", quoted(config.author.name.as_deref().unwrap_or("iepcase user"))));
+    out.push_str(
+        "\n# Commits are attributed to this name and e-mail (visible on remotes).\n[author]\n",
+    );
+    out.push_str(&format!(
+        "name = {}\n",
+        quoted(config.author.name.as_deref().unwrap_or("iepcase user"))
+    ));
     out.push_str(&format!(
         "email = {}\n",
-        quoted(config.author.email.as_deref().unwrap_or("iepcase@localhost"))
+        quoted(
+            config
+                .author
+                .email
+                .as_deref()
+                .unwrap_or("iepcase@localhost")
+        )
     ));
     out.push_str(
         "\n# Your details for letters.\n# [advocate]\n# name = \"\"\n# organization = \"\"\n\
@@ -344,7 +417,10 @@ mod tests {
         assert!(slug_looks_like_name("marisol-q", "Marisol Quintero-Vance"));
         assert!(slug_looks_like_name("vance-2026", "Marisol Quintero-Vance"));
         assert!(!slug_looks_like_name("case-0412", "Marisol Quintero-Vance"));
-        assert!(!slug_looks_like_name("mq-2026", "Marisol Quintero-Vance"), "initials are fine");
+        assert!(
+            !slug_looks_like_name("mq-2026", "Marisol Quintero-Vance"),
+            "initials are fine"
+        );
     }
 
     #[test]
@@ -352,7 +428,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let config = Config {
             state: Some("MS".into()),
-            author: Author { name: Some("Pat".into()), email: Some("pat@example.org".into()) },
+            author: Author {
+                name: Some("Pat".into()),
+                email: Some("pat@example.org".into()),
+            },
             ..Config::default()
         };
         let ws = Workspace::create(dir.path(), &config).unwrap();
@@ -360,8 +439,13 @@ mod tests {
         assert_eq!(reopened.config, config);
         std::fs::write(dir.path().join(CONFIG_FILE), "stat = \"MS\"\n").unwrap();
         let err = Workspace::open(dir.path()).unwrap_err();
-        let WorkspaceError::Config(e) = err else { panic!("{err}") };
-        assert_eq!(e.diagnostics()[0].help.as_deref(), Some("did you mean `state`?"));
+        let WorkspaceError::Config(e) = err else {
+            panic!("{err}")
+        };
+        assert_eq!(
+            e.diagnostics()[0].help.as_deref(),
+            Some("did you mean `state`?")
+        );
     }
 
     #[test]
@@ -400,12 +484,24 @@ mod tests {
         };
         let ws = Workspace {
             root: PathBuf::from("/ws"),
-            config: Config { identity: Some("keys/me.txt".into()), ..Config::default() },
+            config: Config {
+                identity: Some("keys/me.txt".into()),
+                ..Config::default()
+            },
         };
         assert_eq!(ws.identity_path(&env), PathBuf::from("/ws/keys/me.txt"));
-        let no_config = Workspace { config: Config::default(), ..ws.clone() };
-        assert_eq!(no_config.identity_path(&env), PathBuf::from("/home/u/.config/iepcase/identity.txt"));
-        let env2 = KeyEnv { identity: Some(PathBuf::from("/x/id.txt")), ..env };
+        let no_config = Workspace {
+            config: Config::default(),
+            ..ws.clone()
+        };
+        assert_eq!(
+            no_config.identity_path(&env),
+            PathBuf::from("/home/u/.config/iepcase/identity.txt")
+        );
+        let env2 = KeyEnv {
+            identity: Some(PathBuf::from("/x/id.txt")),
+            ..env
+        };
         assert_eq!(ws.identity_path(&env2), PathBuf::from("/x/id.txt"));
     }
 }

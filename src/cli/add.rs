@@ -44,13 +44,18 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
     }
     let kind = args.kind.expect("clap requires a kind without --file");
     let title = args.title.as_deref().ok_or_else(|| {
-        CliError::usage("--title is required").hint(format!("iepcase add {kind} --title \"One line saying what it is\""))
+        CliError::usage("--title is required").hint(format!(
+            "iepcase add {kind} --title \"One line saying what it is\""
+        ))
     })?;
     let date = match args.date {
         Some(date) => date,
         None => {
-            ctx.ui.status(&format!("Dated today, {} (use --date to change)", ctx.today));
-            ctx.today
+            ctx.ui.status(&format!(
+                "Dated today, {} (use --date to change)",
+                ctx.today()
+            ));
+            ctx.today()
         }
     };
     let mut text = edit::new_document(kind, date, title);
@@ -62,7 +67,9 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
         text = edit::set(&text, path, value, record_shape(kind))?;
     }
     parse_record(&text, "the new record").map_err(|e| {
-        CliError::from(e).hint(format!("give fields with --set FIELD=VALUE; `iepcase new {kind}` shows every field"))
+        CliError::from(e).hint(format!(
+            "give fields with --set FIELD=VALUE; `iepcase new {kind}` shows every field"
+        ))
     })?;
     for file in &args.attach {
         if !file.is_file() {
@@ -96,7 +103,9 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
     for file in files {
         let (origin, text) = if file.as_os_str() == "-" {
             if stdin_used {
-                return Err(CliError::usage("standard input (`-`) can be given only once"));
+                return Err(CliError::usage(
+                    "standard input (`-`) can be given only once",
+                ));
             }
             stdin_used = true;
             let mut text = String::new();
@@ -115,7 +124,9 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
         };
         match parse_record(&text, &origin) {
             Ok(record) if !record.common.attachments.is_empty() => {
-                let e = CliError::user(format!("{origin} lists [[attachments]]; attach files with `--attach` or `iepcase attach`"));
+                let e = CliError::user(format!(
+                    "{origin} lists [[attachments]]; attach files with `--attach` or `iepcase attach`"
+                ));
                 bad.push((origin, e));
             }
             Ok(record) => texts.push((origin, text, record)),
@@ -131,10 +142,18 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
                 None => detail.push_str(&format!("{}\n", e.message)),
             }
         }
-        let noun = if bad.len() == 1 { "file is" } else { "files are" };
-        return Err(CliError::user(format!("{} {noun} not a valid record: {}", bad.len(), names.join(", ")))
-            .detail(detail)
-            .hint("nothing was added: fix the file and run the same command again"));
+        let noun = if bad.len() == 1 {
+            "file is"
+        } else {
+            "files are"
+        };
+        return Err(CliError::user(format!(
+            "{} {noun} not a valid record: {}",
+            bad.len(),
+            names.join(", ")
+        ))
+        .detail(detail)
+        .hint("nothing was added: fix the file and run the same command again"));
     }
 
     let case = ctx.open_case()?;
@@ -151,7 +170,11 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
     tx.commit(&message, &ctx.commit_context()?)?;
     for (id, (origin, _, record)) in ids.iter().zip(&texts) {
         warn_dangling_references(ctx, &case, record);
-        ctx.ui.status(&format!("Added {} {id} from {origin}: {}", record.kind(), record.title()));
+        ctx.ui.status(&format!(
+            "Added {} {id} from {origin}: {}",
+            record.kind(),
+            record.title()
+        ));
     }
     for id in &ids {
         ctx.ui.line(id.as_str())?;

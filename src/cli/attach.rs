@@ -43,8 +43,15 @@ pub fn run_attach(ctx: &Ctx, args: AttachArgs) -> Result<(), CliError> {
     let mut added = Vec::new();
     for file in &args.files {
         let attachment = tx.add_attachment(&ctx.absolute(file))?;
-        if stored.record.common.attachments.iter().any(|a| a.sha256 == attachment.sha256 && a.name == attachment.name) {
-            ctx.ui.status(&format!("{} is already attached", attachment.name));
+        if stored
+            .record
+            .common
+            .attachments
+            .iter()
+            .any(|a| a.sha256 == attachment.sha256 && a.name == attachment.name)
+        {
+            ctx.ui
+                .status(&format!("{} is already attached", attachment.name));
             continue;
         }
         added.push(attachment);
@@ -56,7 +63,11 @@ pub fn run_attach(ctx: &Ctx, args: AttachArgs) -> Result<(), CliError> {
     tx.put_record(&id, &text)?;
     tx.commit(&format!("attach to record {id}"), &ctx.commit_context()?)?;
     for a in &added {
-        ctx.ui.status(&format!("Attached {} ({} bytes) to {id}", a.name, a.size.unwrap_or(0)));
+        ctx.ui.status(&format!(
+            "Attached {} ({} bytes) to {id}",
+            a.name,
+            a.size.unwrap_or(0)
+        ));
     }
     Ok(())
 }
@@ -85,14 +96,18 @@ pub fn run_extract(ctx: &Ctx, args: ExtractArgs) -> Result<(), CliError> {
         iepcase::atomic::write(&path, &buffer, Some(0o600))?;
         ctx.ui.line(&path.display().to_string())?;
     }
-    ctx.ui.warn("these files are decrypted: delete them when you are done");
+    ctx.ui
+        .warn("these files are decrypted: delete them when you are done");
     Ok(())
 }
 
 /// A file name that cannot escape the output folder.
 fn safe_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base.chars().map(|c| if c.is_control() { '_' } else { c }).collect();
+    let cleaned: String = base
+        .chars()
+        .map(|c| if c.is_control() { '_' } else { c })
+        .collect();
     match cleaned.trim_start_matches('.') {
         "" => "attachment".into(),
         s => s.to_owned(),

@@ -24,8 +24,8 @@ pub struct Ctx {
     pub key_env: KeyEnv,
     /// The current time (from `IEPCASE_NOW` when set).
     pub now: jiff::Timestamp,
-    /// Today's date where the user is (or in `IEPCASE_NOW`'s offset).
-    pub today: Date,
+    /// Today's date, from `IEPCASE_NOW` or (when first asked) the system time zone.
+    today: OnceCell<Date>,
     workspace: OnceCell<Workspace>,
     identities: OnceCell<Identities>,
 }
@@ -35,13 +35,24 @@ impl Ctx {
     pub fn new(global: GlobalArgs) -> Result<Ctx, CliError> {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let ui = Ui::new(global.color, global.json, no_color);
-        let cwd = std::env::current_dir().map_err(|e| CliError::user(format!("cannot read the current folder: {e}")))?;
+        let cwd = std::env::current_dir()
+            .map_err(|e| CliError::user(format!("cannot read the current folder: {e}")))?;
         let key_env = KeyEnv {
-            identity: std::env::var_os("IEPCASE_IDENTITY").filter(|v| !v.is_empty()).map(PathBuf::from),
-            xdg_config_home: std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()).map(PathBuf::from),
-            home: std::env::var_os("HOME").filter(|v| !v.is_empty()).map(PathBuf::from),
+            identity: std::env::var_os("IEPCASE_IDENTITY")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            xdg_config_home: std::env::var_os("XDG_CONFIG_HOME")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            home: std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
         };
-        let (now, today) = clock()?;
+        let (now, fixed_today) = clock()?;
+        let today = OnceCell::new();
+        if let Some(date) = fixed_today {
+            let _ = today.set(date);
+        }
         Ok(Ctx {
             ui,
             global,
@@ -52,6 +63,14 @@ impl Ctx {
             workspace: OnceCell::new(),
             identities: OnceCell::new(),
         })
+    }
+
+    /// Today's date where the user is (or in `IEPCASE_NOW`'s offset).
+    pub fn today(&self) -> Date {
+        // Reading the system time zone costs about a millisecond; only some commands need it.
+        *self
+            .today
+            .get_or_init(|| Date(jiff::ZonedDateTime::now().date()))
     }
 
     /// The workspace, found once.
@@ -107,7 +126,9 @@ impl Ctx {
         let ui = &self.ui;
         let slug = case.slug().to_owned();
         Ok(case.lock(command, timeout, &mut |holder| {
-            ui.status(&format!("Waiting for case `{slug}`: {holder} is working on it…"));
+            ui.status(&format!(
+                "Waiting for case `{slug}`: {holder} is working on it…"
+            ));
         })?)
     }
 
@@ -115,20 +136,34 @@ impl Ctx {
     pub fn commit_context(&self) -> Result<CommitContext, CliError> {
         let ws = self.workspace()?;
         Ok(CommitContext {
-            name: ws.config.author.name.clone().unwrap_or_else(|| "iepcase user".into()),
-            email: ws.config.author.email.clone().unwrap_or_else(|| "iepcase@localhost".into()),
+            name: ws
+                .config
+                .author
+                .name
+                .clone()
+                .unwrap_or_else(|| "iepcase user".into()),
+            email: ws
+                .config
+                .author
+                .email
+                .clone()
+                .unwrap_or_else(|| "iepcase@localhost".into()),
             time: self.now.as_second(),
         })
     }
 
     /// `path` made absolute against the current folder.
     pub fn absolute(&self, path: &Path) -> PathBuf {
-        if path.is_absolute() { path.to_owned() } else { self.cwd.join(path) }
+        if path.is_absolute() {
+            path.to_owned()
+        } else {
+            self.cwd.join(path)
+        }
     }
 }
 
-/// The clock: `IEPCASE_NOW` (RFC 3339) fixes it for tests and reproducible output.
-fn clock() -> Result<(jiff::Timestamp, Date), CliError> {
+/// The clock: `IEPCASE_NOW` (RFC 3339) fixes it, and today's date with it.
+fn clock() -> Result<(jiff::Timestamp, Option<Date>), CliError> {
     match std::env::var("IEPCASE_NOW") {
         Ok(text) if !text.is_empty() => {
             let bad = || {
@@ -137,12 +172,9 @@ fn clock() -> Result<(jiff::Timestamp, Date), CliError> {
             };
             let now: jiff::Timestamp = text.parse().map_err(|_| bad())?;
             let pieces = jiff::fmt::temporal::Pieces::parse(&text).map_err(|_| bad())?;
-            Ok((now, Date(pieces.date())))
+            Ok((now, Some(Date(pieces.date()))))
         }
-        _ => {
-            let now = jiff::ZonedDateTime::now();
-            Ok((now.timestamp(), Date(now.date())))
-        }
+        _ => Ok((jiff::Timestamp::now(), None)),
     }
 }
 
@@ -155,6 +187,8 @@ impl PassphrasePrompt for TerminalPrompt {
             return Some(SecretString::from(p));
         }
         let prompt = format!("Passphrase for {}: ", path.display());
-        rpassword::prompt_password(prompt).ok().map(SecretString::from)
+        rpassword::prompt_password(prompt)
+            .ok()
+            .map(SecretString::from)
     }
 }

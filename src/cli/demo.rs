@@ -27,20 +27,33 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
     let ws = build(ctx, &root)?;
     let shown = display_path(ctx, &root);
     let count = iepcase::example::records().len();
-    ctx.ui.status(&format!("Built a demo workspace in {} with case `{DEMO_SLUG}` ({count} records)", root.display()));
-    ctx.ui.status("It tells a fictional Mississippi dispute, from an annual IEP to a due-process complaint.");
-    ctx.ui.status("Everything in it is encrypted to the demo's own identity, demo-identity.txt.\n");
+    ctx.ui.status(&format!(
+        "Built a demo workspace in {} with case `{DEMO_SLUG}` ({count} records)",
+        root.display()
+    ));
+    ctx.ui.status(
+        "It tells a fictional Mississippi dispute, from an annual IEP to a due-process complaint.",
+    );
+    ctx.ui
+        .status("Everything in it is encrypted to the demo's own identity, demo-identity.txt.\n");
     if ctx.key_env.identity.is_some() {
-        ctx.ui.warn("IEPCASE_IDENTITY is set: unset it to open the demo with its own identity");
+        ctx.ui
+            .warn("IEPCASE_IDENTITY is set: unset it to open the demo with its own identity");
     }
     let w = format!("iepcase -w {shown}");
     let tries = [
         (format!("{w} list"), "every record, in date order"),
-        (format!("{w} show x760"), "the annual IEP, as its TOML record"),
+        (
+            format!("{w} show x760"),
+            "the annual IEP, as its TOML record",
+        ),
         (format!("{w} list --kind refusal"), "the three refusals"),
         (format!("{w} log"), "the case's history"),
         (format!("{w} fsck"), "check that every file decrypts"),
-        (format!("ls {shown}/cases/{DEMO_SLUG}/records"), "what a remote would see: random ids, ciphertext"),
+        (
+            format!("ls {shown}/cases/{DEMO_SLUG}/records"),
+            "what a remote would see: random ids, ciphertext",
+        ),
     ];
     let mut out = String::from("Try:\n");
     for (command, what) in &tries {
@@ -60,12 +73,18 @@ fn prepare_folder(root: &Path) -> Result<(), CliError> {
         if root.join(MARKER).exists() {
             fs_err::remove_dir_all(root)?;
         } else if !empty {
-            return Err(CliError::user(format!("{} exists and is not an earlier demo", root.display()))
-                .hint("pass an empty or new folder: `iepcase demo /tmp/iepcase-demo`"));
+            return Err(CliError::user(format!(
+                "{} exists and is not an earlier demo",
+                root.display()
+            ))
+            .hint("pass an empty or new folder: `iepcase demo /tmp/iepcase-demo`"));
         }
     }
     fs_err::create_dir_all(root)?;
-    fs_err::write(root.join(MARKER), "This folder was made by `iepcase demo` and is replaced by the next one.\n")?;
+    fs_err::write(
+        root.join(MARKER),
+        "This folder was made by `iepcase demo` and is replaced by the next one.\n",
+    )?;
     Ok(())
 }
 
@@ -73,7 +92,10 @@ fn build(ctx: &Ctx, root: &Path) -> Result<Workspace, CliError> {
     let config = Config {
         state: Some("MS".into()),
         identity: Some("demo-identity.txt".into()),
-        author: Author { name: Some("Delphine Akerwood".into()), email: Some("advocate@example.org".into()) },
+        author: Author {
+            name: Some("Delphine Akerwood".into()),
+            email: Some("advocate@example.org".into()),
+        },
         advocate: Some(Advocate {
             name: Some("Delphine Akerwood".into()),
             role: Some("Parent advocate".into()),
@@ -93,16 +115,34 @@ fn build(ctx: &Ctx, root: &Path) -> Result<Workspace, CliError> {
         email: config.author.email.clone().unwrap_or_default(),
         time: ctx.now.as_second(),
     };
-    let members = vec![(public.parse::<Recipient>()?, Some("Demo advocate".to_owned()))];
+    let members = vec![(
+        public.parse::<Recipient>()?,
+        Some("Demo advocate".to_owned()),
+    )];
     let case_dir = ws.case_dir(DEMO_SLUG);
     let first = iepcase::example::records().first().map(|r| r.text);
     let opened = first
         .and_then(|t| iepcase::record::parse_record(t, "x").ok())
         .map_or(author.time, |r| r.common.date.utc_seconds_at(16));
-    let created = iepcase::git::CommitContext { time: opened, ..author.clone() };
-    Case::create(&case_dir, DEMO_SLUG, iepcase::example::meta(), &members, &created)?;
+    let created = iepcase::git::CommitContext {
+        time: opened,
+        ..author.clone()
+    };
+    Case::create(
+        &case_dir,
+        DEMO_SLUG,
+        iepcase::example::meta(),
+        &members,
+        &created,
+    )?;
     let case = Case::open(&case_dir, DEMO_SLUG, &identities)?;
-    let lock = CaseLock::acquire(&case_dir, DEMO_SLUG, "demo", std::time::Duration::ZERO, &mut |_| {})?;
+    let lock = CaseLock::acquire(
+        &case_dir,
+        DEMO_SLUG,
+        "demo",
+        std::time::Duration::ZERO,
+        &mut |_| {},
+    )?;
     iepcase::example::import(&case, &lock, &author)?;
     Ok(ws)
 }

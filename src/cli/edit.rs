@@ -57,7 +57,11 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CliError> {
     }
     tx.commit(&format!("edit record {id}"), &ctx.commit_context()?)?;
     warn_dangling_references(ctx, &case, &record);
-    ctx.ui.status(&format!("Updated {} {id}: {}", record.kind(), record.title()));
+    ctx.ui.status(&format!(
+        "Updated {} {id}: {}",
+        record.kind(),
+        record.title()
+    ));
     Ok(())
 }
 
@@ -85,8 +89,13 @@ fn check_attachments(case: &Case, record: &iepcase::record::Record) -> Result<()
             None => false,
         };
         if !present {
-            return Err(CliError::user(format!("attachment `{}` is not in the case", attachment.name))
-                .hint("add files with `iepcase attach ID FILE`; do not write [[attachments]] by hand"));
+            return Err(CliError::user(format!(
+                "attachment `{}` is not in the case",
+                attachment.name
+            ))
+            .hint(
+                "add files with `iepcase attach ID FILE`; do not write [[attachments]] by hand",
+            ));
         }
     }
     Ok(())

@@ -33,7 +33,11 @@ fn editor_command() -> Result<String, CliError> {
 
 fn scratch_base() -> PathBuf {
     let shm = Path::new("/dev/shm");
-    if shm.is_dir() && tempfile::tempdir_in(shm).is_ok() { shm.to_owned() } else { std::env::temp_dir() }
+    if shm.is_dir() && tempfile::tempdir_in(shm).is_ok() {
+        shm.to_owned()
+    } else {
+        std::env::temp_dir()
+    }
 }
 
 /// Opens `text` in the editor and returns what was saved.
@@ -47,9 +51,12 @@ pub fn edit(text: &str, file_name: &str) -> Result<String, CliError> {
         builder.permissions(std::fs::Permissions::from_mode(0o700));
     }
     let base = scratch_base();
-    let dir = builder
-        .tempdir_in(&base)
-        .map_err(|e| CliError::user(format!("cannot create a private folder in {}: {e}", base.display())))?;
+    let dir = builder.tempdir_in(&base).map_err(|e| {
+        CliError::user(format!(
+            "cannot create a private folder in {}: {e}",
+            base.display()
+        ))
+    })?;
     let _cleanup = iepcase::atomic::remove_on_interrupt(dir.path());
     let path = dir.path().join(file_name);
     iepcase::atomic::write(&path, text.as_bytes(), Some(0o600))?;
@@ -63,9 +70,12 @@ pub fn edit(text: &str, file_name: &str) -> Result<String, CliError> {
         .status();
     EDITOR_RUNNING.store(false, Ordering::SeqCst);
 
-    let status = status.map_err(|e| CliError::user(format!("cannot start the editor `{editor}`: {e}")))?;
+    let status =
+        status.map_err(|e| CliError::user(format!("cannot start the editor `{editor}`: {e}")))?;
     if !status.success() {
-        return Err(CliError::user(format!("the editor `{editor}` failed ({status}); nothing was changed")));
+        return Err(CliError::user(format!(
+            "the editor `{editor}` failed ({status}); nothing was changed"
+        )));
     }
     let edited = fs_err::read_to_string(&path)
         .map_err(|e| CliError::user(format!("cannot read back the edited text: {e}")))?;

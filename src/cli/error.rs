@@ -20,8 +20,7 @@ pub enum Exit {
     Usage = 2,
     /// 3: a check found something.
     Found = 3,
-    /// 101: a bug.
-    Bug = 101,
+    // 101, a bug, is the exit code of a panic; the panic hook in main.rs explains it.
 }
 
 /// An error as the user sees it.
@@ -38,17 +37,29 @@ pub struct CliError {
 impl CliError {
     /// A user-fixable error.
     pub fn user(message: impl Into<String>) -> CliError {
-        CliError { exit: Exit::User, message: message.into(), causes: Vec::new(), detail: None, hints: Vec::new() }
+        CliError {
+            exit: Exit::User,
+            message: message.into(),
+            causes: Vec::new(),
+            detail: None,
+            hints: Vec::new(),
+        }
     }
 
     /// A usage error (exit 2).
     pub fn usage(message: impl Into<String>) -> CliError {
-        CliError { exit: Exit::Usage, ..CliError::user(message) }
+        CliError {
+            exit: Exit::Usage,
+            ..CliError::user(message)
+        }
     }
 
     /// A "check found something" outcome with no further message (exit 3).
     pub fn found() -> CliError {
-        CliError { exit: Exit::Found, ..CliError::user("") }
+        CliError {
+            exit: Exit::Found,
+            ..CliError::user("")
+        }
     }
 
     /// Adds a hint line.
@@ -136,8 +147,10 @@ fn not_a_member(case: Option<&str>, public_keys: &[String]) -> CliError {
     for key in public_keys {
         err = err.cause(format!("your public key: {key}"));
     }
-    err.hint("ask a member to run `iepcase share <your public key>` and push it; then `iepcase sync`")
-        .hint("if you have another identity file, point IEPCASE_IDENTITY at it")
+    err.hint(
+        "ask a member to run `iepcase share <your public key>` and push it; then `iepcase sync`",
+    )
+    .hint("if you have another identity file, point IEPCASE_IDENTITY at it")
 }
 
 impl From<StoreError> for CliError {
@@ -146,13 +159,18 @@ impl From<StoreError> for CliError {
             StoreError::Invalid(inner) => inner.into(),
             StoreError::Crypto(inner) => inner.into(),
             StoreError::Id { source } => source.into(),
-            StoreError::NotAMember { ref case, ref public_keys } => not_a_member(Some(case), public_keys),
-            StoreError::NotACase { .. } => CliError::user(e.to_string())
-                .hint("cases live in the workspace's cases/ folder; see them with `iepcase case list`"),
+            StoreError::NotAMember {
+                ref case,
+                ref public_keys,
+            } => not_a_member(Some(case), public_keys),
+            StoreError::NotACase { .. } => CliError::user(e.to_string()).hint(
+                "cases live in the workspace's cases/ folder; see them with `iepcase case list`",
+            ),
             StoreError::NewerFormat { .. } => {
                 CliError::user(e.to_string()).hint("upgrade iepcase to open this case")
             }
-            StoreError::Unreadable { ref case, .. } | StoreError::FileUnreadable { ref case, .. } => {
+            StoreError::Unreadable { ref case, .. }
+            | StoreError::FileUnreadable { ref case, .. } => {
                 let hint = format!(
                     "run `iepcase -c {case} fsck` to check the whole case; restore the file from \
                      another copy with git (every change is in history), or remove the record"
@@ -180,21 +198,26 @@ impl From<WorkspaceError> for CliError {
         match e {
             WorkspaceError::Config(inner) => inner.into(),
             WorkspaceError::NotFound { .. } | WorkspaceError::NotAWorkspace { .. } => {
-                CliError::user(e.to_string())
-                    .hint("create one with `iepcase init DIR`, or pass `-w DIR` / set IEPCASE_WORKSPACE")
+                CliError::user(e.to_string()).hint(
+                    "create one with `iepcase init DIR`, or pass `-w DIR` / set IEPCASE_WORKSPACE",
+                )
             }
             WorkspaceError::NoCaseSelected { ref available } => {
                 let mut err = CliError::user("no case selected");
                 if available.is_empty() {
                     err = err.hint("create one with `iepcase case new SLUG --child NAME`");
                 } else {
-                    err = err
-                        .cause(format!("cases: {}", available.join(", ")))
-                        .hint("pass `-c SLUG`, set IEPCASE_CASE, or run the command inside cases/SLUG");
+                    err = err.cause(format!("cases: {}", available.join(", "))).hint(
+                        "pass `-c SLUG`, set IEPCASE_CASE, or run the command inside cases/SLUG",
+                    );
                 }
                 err
             }
-            WorkspaceError::UnknownCase { ref suggestion, ref available, .. } => {
+            WorkspaceError::UnknownCase {
+                ref suggestion,
+                ref available,
+                ..
+            } => {
                 let mut err = CliError::user(e.to_string());
                 if let Some(s) = suggestion {
                     err = err.hint(format!("did you mean `{s}`?"));

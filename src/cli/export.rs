@@ -23,8 +23,14 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), CliError> {
     }
     let loaded = case.records()?;
     if let Some(broken) = loaded.broken.first() {
-        return Err(CliError::user(format!("record {} cannot be read, so the export would be incomplete", broken.id))
-            .hint(format!("run `iepcase -c {} fsck` to see what is wrong", case.slug())));
+        return Err(CliError::user(format!(
+            "record {} cannot be read, so the export would be incomplete",
+            broken.id
+        ))
+        .hint(format!(
+            "run `iepcase -c {} fsck` to see what is wrong",
+            case.slug()
+        )));
     }
     let private_dir = |path: &std::path::Path| -> Result<(), CliError> {
         fs_err::create_dir_all(path)?;
@@ -42,11 +48,19 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), CliError> {
     write(out.join("case.toml"), meta.as_bytes())?;
     let mut files = 0;
     for stored in &loaded.records {
-        write(out.join("records").join(format!("{}.toml", stored.id)), stored.text.as_bytes())?;
+        write(
+            out.join("records").join(format!("{}.toml", stored.id)),
+            stored.text.as_bytes(),
+        )?;
         for attachment in &stored.record.common.attachments {
             let dir = out.join("attachments").join(stored.id.as_str());
             private_dir(&dir)?;
-            let name = attachment.name.rsplit(['/', '\\']).next().unwrap_or("attachment").trim_start_matches('.');
+            let name = attachment
+                .name
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or("attachment")
+                .trim_start_matches('.');
             let name = if name.is_empty() { "attachment" } else { name };
             let mut data = Vec::new();
             case.extract_attachment(&stored.id, attachment, &mut data)?;
@@ -60,6 +74,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), CliError> {
         loaded.records.len(),
         out.display()
     ));
-    ctx.ui.warn("the export is NOT encrypted: keep it on an encrypted disk and delete it when done");
+    ctx.ui
+        .warn("the export is NOT encrypted: keep it on an encrypted disk and delete it when done");
     Ok(())
 }

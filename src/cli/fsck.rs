@@ -14,20 +14,35 @@ pub struct FsckArgs {
 }
 
 pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
-    let slugs = if args.all { ctx.workspace()?.case_slugs()? } else { vec![ctx.case_slug()?] };
+    let slugs = if args.all {
+        ctx.workspace()?.case_slugs()?
+    } else {
+        vec![ctx.case_slug()?]
+    };
     let mut total_problems = 0;
     let mut json_out = Vec::new();
     for slug in &slugs {
         let (problems, notes, counts) = match ctx.open_case_slug(slug) {
             Ok(case) => {
                 let report = case.fsck()?;
-                let problems: Vec<(String, Option<String>, String)> =
-                    report.problems.into_iter().map(|p| (p.path, p.record, p.message)).collect();
-                (problems, report.notes, Some((report.records, report.attachments)))
+                let problems: Vec<(String, Option<String>, String)> = report
+                    .problems
+                    .into_iter()
+                    .map(|p| (p.path, p.record, p.message))
+                    .collect();
+                (
+                    problems,
+                    report.notes,
+                    Some((report.records, report.attachments)),
+                )
             }
             // A member who cannot open the case key cannot check anything else.
             Err(e) if e.message.contains("not a member") && !args.all => return Err(e),
-            Err(e) => (vec![(".iepcase/case-key.age".to_owned(), None, e.message.clone())], Vec::new(), None),
+            Err(e) => (
+                vec![(".iepcase/case-key.age".to_owned(), None, e.message.clone())],
+                Vec::new(),
+                None,
+            ),
         };
         total_problems += problems.len();
         if ctx.ui.json {

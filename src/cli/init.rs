@@ -26,10 +26,12 @@ pub struct InitArgs {
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), CliError> {
     let root = ctx.absolute(args.dir.as_deref().unwrap_or(&ctx.cwd));
     let state = args.state.map(|s| s.to_ascii_uppercase());
-    if let Some(state) = &state {
-        if state.len() != 2 || !state.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return Err(CliError::usage(format!("`{state}` is not a two-letter state code")));
-        }
+    if let Some(state) = &state
+        && (state.len() != 2 || !state.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        return Err(CliError::usage(format!(
+            "`{state}` is not a two-letter state code"
+        )));
     }
     let git = git2::Config::open_default().ok();
     let from_git = |key: &str| git.as_ref().and_then(|c| c.get_string(key).ok());
@@ -42,21 +44,28 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), CliError> {
         ..Config::default()
     };
     let ws = Workspace::create(&root, &config)?;
-    ctx.ui.status(&format!("Created workspace in {}", ws.root.display()));
+    ctx.ui
+        .status(&format!("Created workspace in {}", ws.root.display()));
 
     let identity = iepcase::workspace::resolve_identity_path(Some(&ws), &ctx.key_env);
     let public = if identity.exists() {
         let ids = iepcase::crypto::Identities::load(&identity, &super::context::TerminalPrompt)?;
-        ctx.ui.status(&format!("Using your identity {}", identity.display()));
+        ctx.ui
+            .status(&format!("Using your identity {}", identity.display()));
         ids.primary_public().to_owned()
     } else {
         let public = super::keys::write_identity(ctx, &identity, false)?;
-        ctx.ui.status(&format!("Created your identity {}", identity.display()));
-        ctx.ui.warn("back this file up somewhere safe: without it you cannot open your cases");
+        ctx.ui
+            .status(&format!("Created your identity {}", identity.display()));
+        ctx.ui
+            .warn("back this file up somewhere safe: without it you cannot open your cases");
         public
     };
     ctx.ui.line(&public)?;
-    ctx.ui.hint("that is your public key; share it with people who will share cases with you");
-    ctx.ui.hint("next: `iepcase case new SLUG --child NAME` (pick a slug that is not the child's name)");
+    ctx.ui
+        .hint("that is your public key; share it with people who will share cases with you");
+    ctx.ui.hint(
+        "next: `iepcase case new SLUG --child NAME` (pick a slug that is not the child's name)",
+    );
     Ok(())
 }

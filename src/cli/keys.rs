@@ -29,14 +29,19 @@ pub struct NewKeyArgs {
 pub fn run(ctx: &Ctx, command: KeysCommand) -> Result<(), CliError> {
     match command {
         KeysCommand::New(args) => {
-            let path = args.out.as_deref().map_or_else(|| ctx.identity_path(), |p| ctx.absolute(p));
+            let path = args
+                .out
+                .as_deref()
+                .map_or_else(|| ctx.identity_path(), |p| ctx.absolute(p));
             if path.exists() {
                 return Err(CliError::user(format!("{} already exists", path.display()))
                     .hint("an identity is never overwritten; pass `--out FILE` to write a new one elsewhere"));
             }
             let public = write_identity(ctx, &path, args.passphrase)?;
-            ctx.ui.status(&format!("Created identity {}", path.display()));
-            ctx.ui.warn("back this file up somewhere safe: without it you cannot open your cases");
+            ctx.ui
+                .status(&format!("Created identity {}", path.display()));
+            ctx.ui
+                .warn("back this file up somewhere safe: without it you cannot open your cases");
             ctx.ui.line(&public)
         }
         KeysCommand::Show => {
@@ -65,14 +70,12 @@ pub fn write_identity(ctx: &Ctx, path: &Path, passphrase: bool) -> Result<String
     } else {
         identity.file.expose_secret().as_bytes().to_vec()
     };
-    if let Some(dir) = path.parent() {
-        if !dir.exists() {
-            fs_err::create_dir_all(dir)?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-            }
+    if let Some(dir) = path.parent().filter(|dir| !dir.exists()) {
+        fs_err::create_dir_all(dir)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
         }
     }
     iepcase::atomic::write(path, &content, Some(0o600))
@@ -93,11 +96,15 @@ fn ask_new_passphrase() -> Result<SecretString, CliError> {
     };
     let first = rpassword::prompt_password("New passphrase: ").map_err(no_tty)?;
     if first.is_empty() {
-        return Err(CliError::user("the passphrase is empty; nothing was written"));
+        return Err(CliError::user(
+            "the passphrase is empty; nothing was written",
+        ));
     }
     let second = rpassword::prompt_password("Repeat it: ").map_err(no_tty)?;
     if first != second {
-        return Err(CliError::user("the passphrases differ; nothing was written"));
+        return Err(CliError::user(
+            "the passphrases differ; nothing was written",
+        ));
     }
     Ok(SecretString::from(first))
 }

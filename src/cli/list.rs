@@ -32,7 +32,9 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
         .filter(|r| args.to.is_none_or(|to| r.record.date() <= to))
         .collect();
     if ctx.ui.json {
-        ctx.ui.json(&serde_json::Value::Array(selected.iter().map(|r| summary_json(r)).collect()))?;
+        ctx.ui.json(&serde_json::Value::Array(
+            selected.iter().map(|r| summary_json(r)).collect(),
+        ))?;
     } else if selected.is_empty() && loaded.broken.is_empty() {
         ctx.ui.status("No records");
     } else {
@@ -48,14 +50,25 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
                 if r.id.is_conflict() {
                     title.push_str("  [sync conflict]");
                 }
-                vec![r.id.to_string(), date, r.record.kind().to_string(), r.record.type_name().unwrap_or("-").into(), title]
+                vec![
+                    r.id.to_string(),
+                    date,
+                    r.record.kind().to_string(),
+                    r.record.type_name().unwrap_or("-").into(),
+                    title,
+                ]
             })
             .collect();
-        ctx.ui.out(&table(&["ID", "DATE", "KIND", "TYPE", "TITLE"], &rows))?;
+        ctx.ui
+            .out(&table(&["ID", "DATE", "KIND", "TYPE", "TITLE"], &rows))?;
     }
     if let Some(first) = loaded.broken.first() {
         for broken in &loaded.broken {
-            ctx.ui.warn(&format!("record {} cannot be read: {}", broken.id, describe(&broken.error)));
+            ctx.ui.warn(&format!(
+                "record {} cannot be read: {}",
+                broken.id,
+                describe(&broken.error)
+            ));
         }
         let count = loaded.broken.len();
         return Err(CliError::user(format!(
@@ -64,11 +77,16 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
             case.slug(),
             first.id
         ))
-        .hint(format!("run `iepcase -c {} fsck` to check every file", case.slug())));
+        .hint(format!(
+            "run `iepcase -c {} fsck` to check every file",
+            case.slug()
+        )));
     }
     let conflicts = loaded.records.iter().filter(|r| r.id.is_conflict()).count();
     if conflicts > 0 {
-        ctx.ui.warn(&format!("{conflicts} sync conflict copies; settle them with `iepcase resolve ID --keep …`"));
+        ctx.ui.warn(&format!(
+            "{conflicts} sync conflict copies; settle them with `iepcase resolve ID --keep …`"
+        ));
     }
     Ok(())
 }

@@ -34,7 +34,12 @@ use ui::ColorWhen;
 /// Each child's case is an encrypted git repository of records: IEPs, requests, refusals,
 /// notices, meetings, evaluations, service logs, complaints. Start with `iepcase demo`.
 #[derive(Debug, Parser)]
-#[command(name = "iepcase", version, max_term_width = 100, propagate_version = true)]
+#[command(
+    name = "iepcase",
+    version,
+    max_term_width = 100,
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -46,10 +51,22 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Use the workspace in DIR instead of searching upward for iepcase.toml
-    #[arg(short = 'w', long, global = true, env = "IEPCASE_WORKSPACE", value_name = "DIR")]
+    #[arg(
+        short = 'w',
+        long,
+        global = true,
+        env = "IEPCASE_WORKSPACE",
+        value_name = "DIR"
+    )]
     pub workspace: Option<PathBuf>,
     /// Work on case SLUG instead of the case folder you are in
-    #[arg(short = 'c', long = "case", global = true, env = "IEPCASE_CASE", value_name = "SLUG")]
+    #[arg(
+        short = 'c',
+        long = "case",
+        global = true,
+        env = "IEPCASE_CASE",
+        value_name = "SLUG"
+    )]
     pub case: Option<String>,
     /// Print machine-readable JSON on stdout
     #[arg(long, global = true)]
@@ -93,6 +110,13 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Build a demo workspace from the built-in example case
     Demo(demo::DemoArgs),
+}
+
+impl Command {
+    /// Whether the command may talk to a remote (and so needs TLS certificates).
+    pub fn uses_network(&self) -> bool {
+        false
+    }
 }
 
 /// Runs the parsed command line and returns the process exit code.

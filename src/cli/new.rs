@@ -21,7 +21,7 @@ pub struct NewArgs {
 pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
     // Open the case first: a missing key should stop us before any typing.
     let case = ctx.open_case()?;
-    let start = template(args.kind, ctx.today);
+    let start = template(args.kind, ctx.today());
     let mut shown = start.clone();
     let text = loop {
         let edited = editor::edit(&shown, &format!("new-{}.toml", args.kind))?;
@@ -32,7 +32,9 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
         let cleaned = strip_template_comments(&editor::strip_notes(&edited), &start);
         match parse_record(&cleaned, "the new record") {
             Ok(_) => break cleaned,
-            Err(e) => shown = editor::with_problems(&editor::strip_notes(&edited), &e.render(), "record"),
+            Err(e) => {
+                shown = editor::with_problems(&editor::strip_notes(&edited), &e.render(), "record")
+            }
         }
     };
     let record = parse_record(&text, "the new record")?;
@@ -42,6 +44,7 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
     tx.put_record(&id, &text)?;
     tx.commit(&format!("add record {id}"), &ctx.commit_context()?)?;
     warn_dangling_references(ctx, &case, &record);
-    ctx.ui.status(&format!("Added {} {id}: {}", record.kind(), record.title()));
+    ctx.ui
+        .status(&format!("Added {} {id}: {}", record.kind(), record.title()));
     ctx.ui.line(id.as_str())
 }

@@ -23,17 +23,23 @@ pub fn parse_kind(text: &str) -> Result<Kind, String> {
 
 /// Warns about references to records that are not in the case.
 pub fn warn_dangling_references(ctx: &Ctx, case: &Case, record: &Record) {
+    if record.references().is_empty() {
+        return;
+    }
     let Ok(ids) = case.record_ids() else { return };
     for reference in record.references() {
         if !ids.iter().any(|(id, _)| id.as_str() == reference.0) {
-            ctx.ui.warn(&format!("this record refers to {reference}, which is not in the case"));
+            ctx.ui.warn(&format!(
+                "this record refers to {reference}, which is not in the case"
+            ));
         }
     }
 }
 
 /// A record as JSON: its fields plus `id` (SPEC section 5, `show`).
 pub fn record_json(stored: &StoredRecord) -> serde_json::Value {
-    let value: toml::Value = toml::from_str(&stored.text).unwrap_or(toml::Value::Table(Default::default()));
+    let value: toml::Value =
+        toml::from_str(&stored.text).unwrap_or(toml::Value::Table(Default::default()));
     let mut json = to_json(&value);
     if let Some(obj) = json.as_object_mut() {
         obj.shift_insert(0, "id".into(), stored.id.as_str().into());
@@ -52,7 +58,16 @@ pub fn summary_json(stored: &StoredRecord) -> serde_json::Value {
     }
     obj.insert("date".into(), common.date.to_string().into());
     if let Some(time) = common.time {
-        obj.insert("time".into(), format!("{:02}:{:02}:{:02}", time.0.hour(), time.0.minute(), time.0.second()).into());
+        obj.insert(
+            "time".into(),
+            format!(
+                "{:02}:{:02}:{:02}",
+                time.0.hour(),
+                time.0.minute(),
+                time.0.second()
+            )
+            .into(),
+        );
     }
     obj.insert("title".into(), common.title.clone().into());
     serde_json::Value::Object(obj)

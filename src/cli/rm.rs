@@ -15,7 +15,10 @@ pub fn run(ctx: &Ctx, args: RmArgs) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let lock = ctx.lock(&case, "rm")?;
     let id = case.resolve(&args.id)?;
-    let title = case.read_record(&id).map(|r| r.record.title().to_owned()).unwrap_or_default();
+    let title = case
+        .read_record(&id)
+        .map(|r| r.record.title().to_owned())
+        .unwrap_or_default();
     let referrers: Vec<String> = case
         .records()?
         .records
@@ -28,11 +31,16 @@ pub fn run(ctx: &Ctx, args: RmArgs) -> Result<(), CliError> {
     let commit = tx.commit(&format!("remove record {id}"), &ctx.commit_context()?)?;
     ctx.ui.status(&format!("Removed {id}: {title}"));
     if !referrers.is_empty() {
-        ctx.ui.warn(&format!("these records still refer to it: {}", referrers.join(", ")));
+        ctx.ui.warn(&format!(
+            "these records still refer to it: {}",
+            referrers.join(", ")
+        ));
     }
     if let Some(commit) = commit {
         let short = &commit.to_string()[..10];
-        ctx.ui.hint(&format!("history keeps it: `iepcase show {id} --rev {short}~1`"));
+        ctx.ui.hint(&format!(
+            "history keeps it: `iepcase show {id} --rev {short}~1`"
+        ));
     }
     Ok(())
 }

@@ -24,11 +24,18 @@ pub struct Ui {
 
 /// A write to stdout failed because the reader went away: exit quietly.
 pub fn broken_pipe() -> CliError {
-    CliError { exit: Exit::Ok, ..CliError::user("") }
+    CliError {
+        exit: Exit::Ok,
+        ..CliError::user("")
+    }
 }
 
 fn out_error(e: io::Error) -> CliError {
-    if e.kind() == io::ErrorKind::BrokenPipe { broken_pipe() } else { CliError::user(format!("cannot write output: {e}")) }
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        broken_pipe()
+    } else {
+        CliError::user(format!("cannot write output: {e}"))
+    }
 }
 
 impl Ui {
@@ -39,18 +46,20 @@ impl Ui {
             ColorWhen::Never => false,
             ColorWhen::Auto => tty && !no_color_env,
         };
-        Ui { color_out: decide(io::stdout().is_terminal()), color_err: decide(io::stderr().is_terminal()), json }
-    }
-
-    /// Whether stdout is coloured.
-    pub fn color(&self) -> bool {
-        self.color_out
+        Ui {
+            color_out: decide(io::stdout().is_terminal()),
+            color_err: decide(io::stderr().is_terminal()),
+            json,
+        }
     }
 
     /// Writes data to stdout.
     pub fn out(&self, text: &str) -> Result<(), CliError> {
         let mut stdout = io::stdout().lock();
-        stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).map_err(out_error)
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|_| stdout.flush())
+            .map_err(out_error)
     }
 
     /// Writes a line of data to stdout.
@@ -66,11 +75,19 @@ impl Ui {
 
     /// Styles `text` for stdout.
     pub fn paint(&self, style: Style, text: &str) -> String {
-        if self.color_out { format!("{style}{text}{style:#}") } else { text.to_owned() }
+        if self.color_out {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_owned()
+        }
     }
 
     fn paint_err(&self, style: Style, text: &str) -> String {
-        if self.color_err { format!("{style}{text}{style:#}") } else { text.to_owned() }
+        if self.color_err {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_owned()
+        }
     }
 
     fn err(&self, text: &str) {
@@ -100,8 +117,18 @@ impl Ui {
         let text = super::error::render(error);
         if self.color_err {
             let styled = text
-                .replacen("error:", &self.paint_err(AnsiColor::Red.on_default().bold(), "error:"), 1)
-                .replace("\nhint:", &format!("\n{}", self.paint_err(AnsiColor::Cyan.on_default().bold(), "hint:")));
+                .replacen(
+                    "error:",
+                    &self.paint_err(AnsiColor::Red.on_default().bold(), "error:"),
+                    1,
+                )
+                .replace(
+                    "\nhint:",
+                    &format!(
+                        "\n{}",
+                        self.paint_err(AnsiColor::Cyan.on_default().bold(), "hint:")
+                    ),
+                );
             self.err(&styled);
         } else {
             self.err(&text);

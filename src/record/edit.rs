@@ -12,7 +12,11 @@ pub enum EditError {
     #[error("`{0}` is not a field path: use names joined by dots, such as extra.school_year")]
     BadPath(String),
     #[error("`{path}`: there is no item {index} (the list has {len})")]
-    NoSuchItem { path: String, index: usize, len: usize },
+    NoSuchItem {
+        path: String,
+        index: usize,
+        len: usize,
+    },
     #[error("`{path}` is not a table, so `{field}` cannot be set inside it")]
     NotATable { path: String, field: String },
     #[error("expected FIELD=VALUE, found `{0}`")]
@@ -39,7 +43,9 @@ fn parse_path(path: &str) -> Result<Vec<Step>, EditError> {
         if let Ok(n) = key.parse::<usize>() {
             steps.push(Step::Index(n));
         } else if !key.is_empty()
-            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         {
             steps.push(Step::Key(key.to_owned()));
         } else {
@@ -55,9 +61,7 @@ fn parse_path(path: &str) -> Result<Vec<Step>, EditError> {
             return Err(bad());
         }
     }
-    if matches!(steps.first(), Some(Step::Index(_)) | None)
-        || steps.iter().any(|s| *s == Step::Index(0))
-    {
+    if matches!(steps.first(), Some(Step::Index(_)) | None) || steps.contains(&Step::Index(0)) {
         return Err(bad());
     }
     Ok(steps)
@@ -106,9 +110,13 @@ fn parse_value(raw: &str, shape: &Shape) -> Value {
 pub fn set(text: &str, path: &str, raw: &str, shape: &Shape) -> Result<String, EditError> {
     let steps = parse_path(path)?;
     let value = parse_value(raw, shape_at(shape, &steps));
-    let mut doc: DocumentMut = text.parse().map_err(|e| EditError::Syntax(format!("{e}")))?;
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| EditError::Syntax(format!("{e}")))?;
     let (last, parents) = steps.split_last().expect("paths have at least one step");
-    let Step::Key(key) = last else { return Err(EditError::BadPath(path.to_owned())) };
+    let Step::Key(key) = last else {
+        return Err(EditError::BadPath(path.to_owned()));
+    };
     let table = parent_table(doc.as_table_mut(), parents, path, true)?
         .expect("parent tables are created on demand");
     table.insert(key, Item::Value(value));
@@ -118,9 +126,13 @@ pub fn set(text: &str, path: &str, raw: &str, shape: &Shape) -> Result<String, E
 /// Removes `path` from `text`; removing what is not there is not an error.
 pub fn unset(text: &str, path: &str) -> Result<String, EditError> {
     let steps = parse_path(path)?;
-    let mut doc: DocumentMut = text.parse().map_err(|e| EditError::Syntax(format!("{e}")))?;
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| EditError::Syntax(format!("{e}")))?;
     let (last, parents) = steps.split_last().expect("paths have at least one step");
-    let Step::Key(key) = last else { return Err(EditError::BadPath(path.to_owned())) };
+    let Step::Key(key) = last else {
+        return Err(EditError::BadPath(path.to_owned()));
+    };
     if let Some(table) = parent_table(doc.as_table_mut(), parents, path, false)? {
         table.remove(key);
     }
@@ -139,21 +151,31 @@ fn parent_table<'a>(
     let mut walked = String::new();
     let mut i = 0;
     while i < steps.len() {
-        let Step::Key(key) = &steps[i] else { return Err(EditError::BadPath(path.to_owned())) };
-        let here = if walked.is_empty() { key.clone() } else { format!("{walked}.{key}") };
+        let Step::Key(key) = &steps[i] else {
+            return Err(EditError::BadPath(path.to_owned()));
+        };
+        let here = if walked.is_empty() {
+            key.clone()
+        } else {
+            format!("{walked}.{key}")
+        };
         if let Some(Step::Index(n)) = steps.get(i + 1) {
             let Some(item) = table.get_mut(key) else {
                 return if create {
-                    Err(EditError::NoSuchItem { path: here, index: *n, len: 0 })
+                    Err(EditError::NoSuchItem {
+                        path: here,
+                        index: *n,
+                        len: 0,
+                    })
                 } else {
                     Ok(None)
                 };
             };
             let len = item_len(item);
             let entry: Option<&mut dyn toml_edit::TableLike> = match item {
-                Item::ArrayOfTables(list) => {
-                    list.get_mut(n - 1).map(|t| t as &mut dyn toml_edit::TableLike)
-                }
+                Item::ArrayOfTables(list) => list
+                    .get_mut(n - 1)
+                    .map(|t| t as &mut dyn toml_edit::TableLike),
                 Item::Value(Value::Array(list)) => match list.get_mut(n - 1) {
                     Some(Value::InlineTable(t)) => Some(t as &mut dyn toml_edit::TableLike),
                     _ => None,
@@ -163,7 +185,13 @@ fn parent_table<'a>(
             table = match entry {
                 Some(t) => t,
                 None if !create => return Ok(None),
-                None => return Err(EditError::NoSuchItem { path: here, index: *n, len }),
+                None => {
+                    return Err(EditError::NoSuchItem {
+                        path: here,
+                        index: *n,
+                        len,
+                    });
+                }
             };
             walked = format!("{here}[{n}]");
             i += 2;
@@ -176,10 +204,12 @@ fn parent_table<'a>(
                 t.set_implicit(true);
                 Item::Table(t)
             });
-            table = item.as_table_like_mut().ok_or_else(|| EditError::NotATable {
-                path: here.clone(),
-                field: key.clone(),
-            })?;
+            table = item
+                .as_table_like_mut()
+                .ok_or_else(|| EditError::NotATable {
+                    path: here.clone(),
+                    field: key.clone(),
+                })?;
             walked = here;
             i += 1;
         }
@@ -210,10 +240,17 @@ fn date_value(date: Date) -> toml_edit::Datetime {
 
 /// Appends `[[attachments]]` entries to `text`.
 pub fn append_attachments(text: &str, attachments: &[Attachment]) -> Result<String, EditError> {
-    let mut doc: DocumentMut = text.parse().map_err(|e| EditError::Syntax(format!("{e}")))?;
-    let entry = doc.entry("attachments").or_insert_with(|| Item::ArrayOfTables(ArrayOfTables::new()));
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| EditError::Syntax(format!("{e}")))?;
+    let entry = doc
+        .entry("attachments")
+        .or_insert_with(|| Item::ArrayOfTables(ArrayOfTables::new()));
     let Some(list) = entry.as_array_of_tables_mut() else {
-        return Err(EditError::NotATable { path: "attachments".into(), field: "attachments".into() });
+        return Err(EditError::NotATable {
+            path: "attachments".into(),
+            field: "attachments".into(),
+        });
     };
     for a in attachments {
         let mut table = Table::new();
@@ -222,7 +259,10 @@ pub fn append_attachments(text: &str, attachments: &[Attachment]) -> Result<Stri
             table.insert("media_type", toml_edit::value(media_type));
         }
         if let Some(size) = a.size {
-            table.insert("size", toml_edit::value(i64::try_from(size).unwrap_or(i64::MAX)));
+            table.insert(
+                "size",
+                toml_edit::value(i64::try_from(size).unwrap_or(i64::MAX)),
+            );
         }
         table.insert("sha256", toml_edit::value(&a.sha256));
         if let Some(blob) = &a.blob {
@@ -249,13 +289,19 @@ mod tests {
     fn set_keeps_comments_and_reads_values_by_field_type() {
         let out = set_iep("title", "2026-01-15").unwrap();
         assert!(out.starts_with("# my notes stay\n"), "{out}");
-        assert!(out.contains("title = \"2026-01-15\""), "text fields stay text: {out}");
+        assert!(
+            out.contains("title = \"2026-01-15\""),
+            "text fields stay text: {out}"
+        );
         let out = set_iep("lre_percent", "80").unwrap();
         assert!(out.contains("lre_percent = 80"), "{out}");
         let out = set_iep("start", "2026-02-01").unwrap();
         assert!(out.contains("start = 2026-02-01"), "{out}");
         let out = set_iep("accommodations", "Extended time").unwrap();
-        assert!(out.contains("accommodations = [\"Extended time\"]"), "{out}");
+        assert!(
+            out.contains("accommodations = [\"Extended time\"]"),
+            "{out}"
+        );
         let out = set_iep("tags", "[\"a\", \"b\"]").unwrap();
         assert!(out.contains("tags = [\"a\", \"b\"]"), "{out}");
     }
@@ -270,11 +316,24 @@ mod tests {
         assert!(out.contains("area = \"Reading\""), "{out}");
         assert_eq!(
             set_iep("goals[3].text", "x"),
-            Err(EditError::NoSuchItem { path: "goals".into(), index: 3, len: 1 })
+            Err(EditError::NoSuchItem {
+                path: "goals".into(),
+                index: 3,
+                len: 1
+            })
         );
-        assert_eq!(set_iep("title.x", "y"), Err(EditError::NotATable { path: "title".into(), field: "title".into() }));
+        assert_eq!(
+            set_iep("title.x", "y"),
+            Err(EditError::NotATable {
+                path: "title".into(),
+                field: "title".into()
+            })
+        );
         assert!(matches!(set_iep("a..b", "y"), Err(EditError::BadPath(_))));
-        assert!(matches!(set_iep("goals[0].text", "y"), Err(EditError::BadPath(_))));
+        assert!(matches!(
+            set_iep("goals[0].text", "y"),
+            Err(EditError::BadPath(_))
+        ));
     }
 
     #[test]

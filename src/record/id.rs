@@ -25,7 +25,10 @@ pub enum IdError {
     #[error("no record matches `{0}`")]
     NotFound(String),
     #[error("`{prefix}` matches {} records: {}", matches.len(), matches.join(", "))]
-    Ambiguous { prefix: String, matches: Vec<String> },
+    Ambiguous {
+        prefix: String,
+        matches: Vec<String>,
+    },
 }
 
 impl RecordId {
@@ -49,9 +52,8 @@ impl RecordId {
             Some((base, n)) => (base, Some(n)),
             None => (s, None),
         };
-        let suffix_ok = suffix.is_none_or(|n| {
-            !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit())
-        });
+        let suffix_ok = suffix
+            .is_none_or(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()));
         (Self::is_valid(base) && suffix_ok).then(|| RecordId(s.to_owned()))
     }
 
@@ -137,24 +139,55 @@ mod tests {
         assert!(RecordId::parse("k3f9a2bq7x").is_some());
         assert!(RecordId::parse("k3f9a2bq7x.conflict-2").is_some());
         assert!(RecordId::parse("k3f9a2bq7x.conflict-").is_none());
-        assert!(RecordId::parse("k3f9a2bq7i").is_none(), "i is not in the alphabet");
+        assert!(
+            RecordId::parse("k3f9a2bq7i").is_none(),
+            "i is not in the alphabet"
+        );
         assert!(RecordId::parse("k3f9a2bq7").is_none());
         assert!(RecordId::parse("../etc/pwd").is_none());
     }
 
     #[test]
     fn prefixes_resolve_uniquely() {
-        let all = ids(&["k3f9a2bq7x", "k3f9zzzzzz", "m0m0m0m0m0", "m0m0m0m0m0.conflict-1"]);
-        assert_eq!(RecordId::resolve("m0m0", &all).unwrap().as_str(), "m0m0m0m0m0");
-        assert_eq!(RecordId::resolve("K3F9A", &all).unwrap().as_str(), "k3f9a2bq7x");
+        let all = ids(&[
+            "k3f9a2bq7x",
+            "k3f9zzzzzz",
+            "m0m0m0m0m0",
+            "m0m0m0m0m0.conflict-1",
+        ]);
         assert_eq!(
-            RecordId::resolve("m0m0m0m0m0.conflict-1", &all).unwrap().as_str(),
+            RecordId::resolve("m0m0", &all).unwrap().as_str(),
+            "m0m0m0m0m0"
+        );
+        assert_eq!(
+            RecordId::resolve("K3F9A", &all).unwrap().as_str(),
+            "k3f9a2bq7x"
+        );
+        assert_eq!(
+            RecordId::resolve("m0m0m0m0m0.conflict-1", &all)
+                .unwrap()
+                .as_str(),
             "m0m0m0m0m0.conflict-1"
         );
-        assert!(matches!(RecordId::resolve("k3f9", &all), Err(IdError::Ambiguous { .. })));
-        assert!(matches!(RecordId::resolve("k3f", &all), Err(IdError::TooShort(_))));
-        assert!(matches!(RecordId::resolve("zzzz", &all), Err(IdError::NotFound(_))));
-        assert!(matches!(RecordId::resolve("k3f/", &all), Err(IdError::Malformed(_))));
-        assert!(matches!(RecordId::resolve("k3f/..", &all), Err(IdError::Malformed(_))));
+        assert!(matches!(
+            RecordId::resolve("k3f9", &all),
+            Err(IdError::Ambiguous { .. })
+        ));
+        assert!(matches!(
+            RecordId::resolve("k3f", &all),
+            Err(IdError::TooShort(_))
+        ));
+        assert!(matches!(
+            RecordId::resolve("zzzz", &all),
+            Err(IdError::NotFound(_))
+        ));
+        assert!(matches!(
+            RecordId::resolve("k3f/", &all),
+            Err(IdError::Malformed(_))
+        ));
+        assert!(matches!(
+            RecordId::resolve("k3f/..", &all),
+            Err(IdError::Malformed(_))
+        ));
     }
 }

@@ -180,11 +180,14 @@ impl Record {
 
     /// Serializes the record as TOML in canonical field order.
     pub fn to_toml(&self) -> String {
-        let mut table = toml::Table::try_from(&self.common)
-            .expect("common fields always serialize to a table");
+        let mut table =
+            toml::Table::try_from(&self.common).expect("common fields always serialize to a table");
         let attachments = table.remove("attachments");
         let extra = table.remove("extra");
-        let body = self.body.to_table().expect("record bodies always serialize to a table");
+        let body = self
+            .body
+            .to_table()
+            .expect("record bodies always serialize to a table");
         table.extend(body);
         if let Some(attachments) = attachments {
             table.insert("attachments".into(), attachments);
@@ -206,8 +209,8 @@ pub fn to_json(value: &toml::Value) -> serde_json::Value {
         toml::Value::Boolean(b) => J::Bool(*b),
         toml::Value::Datetime(d) => J::String(d.to_string()),
         toml::Value::Array(items) => J::Array(items.iter().map(to_json).collect()),
-        toml::Value::Table(table) => J::Object(
-            table.iter().map(|(k, v)| (k.clone(), to_json(v))).collect(),
-        ),
+        toml::Value::Table(table) => {
+            J::Object(table.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
     }
 }

@@ -85,7 +85,11 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
     #[error("{origin} is not a valid {what}")]
-    Invalid { origin: String, what: &'static str, diagnostics: Vec<Diagnostic> },
+    Invalid {
+        origin: String,
+        what: &'static str,
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 impl RecordError {
@@ -105,7 +109,10 @@ impl RecordError {
 
     /// Every diagnostic rendered as plain text.
     pub fn render(&self) -> String {
-        self.diagnostics().iter().map(|d| d.render(self.origin())).collect()
+        self.diagnostics()
+            .iter()
+            .map(|d| d.render(self.origin()))
+            .collect()
     }
 }
 
@@ -127,7 +134,13 @@ pub fn parse_record(text: &str, origin: &str) -> Result<Record, RecordError> {
     let kind = record_kind(text, root.get_ref()).map_err(|d| invalid(vec![d]))?;
 
     let mut diagnostics = Vec::new();
-    walk(text, root.get_ref(), record_shape(kind), "", &mut diagnostics);
+    walk(
+        text,
+        root.get_ref(),
+        record_shape(kind),
+        "",
+        &mut diagnostics,
+    );
     if !diagnostics.is_empty() {
         return Err(invalid(diagnostics));
     }
@@ -137,7 +150,11 @@ pub fn parse_record(text: &str, origin: &str) -> Result<Record, RecordError> {
         .map_err(|e| invalid(vec![toml_error(text, &e)]))?;
     let record = Record { common, body };
     check_record(text, root.get_ref(), &record, &mut diagnostics);
-    if diagnostics.is_empty() { Ok(record) } else { Err(invalid(diagnostics)) }
+    if diagnostics.is_empty() {
+        Ok(record)
+    } else {
+        Err(invalid(diagnostics))
+    }
 }
 
 /// Parses `text` strictly against `shape`: unknown fields and bad enum values first, then
@@ -148,8 +165,11 @@ pub fn parse_with_shape<T: serde::de::DeserializeOwned>(
     what: &'static str,
     shape: &Shape,
 ) -> Result<T, RecordError> {
-    let invalid =
-        |diagnostics| RecordError::Invalid { origin: origin.to_owned(), what, diagnostics };
+    let invalid = |diagnostics| RecordError::Invalid {
+        origin: origin.to_owned(),
+        what,
+        diagnostics,
+    };
     let root = DeTable::parse(text).map_err(|e| invalid(vec![toml_error(text, &e)]))?;
     let mut diagnostics = Vec::new();
     walk(text, root.get_ref(), shape, "", &mut diagnostics);
@@ -169,32 +189,36 @@ pub fn parse_case_meta(text: &str, origin: &str) -> Result<CaseMeta, RecordError
     if meta.child.trim().is_empty() {
         diagnostics.push(at_key(text, table, &["child"], "`child` is empty", None));
     }
-    if let Some(state) = &meta.state {
-        if !(state.len() == 2 && state.bytes().all(|b| b.is_ascii_uppercase())) {
-            diagnostics.push(at_key(
-                text,
-                table,
-                &["state"],
-                format!("`{state}` is not a two-letter state code"),
-                Some("write it in capitals, e.g. state = \"MS\"".into()),
-            ));
-        }
+    if let Some(state) = &meta.state
+        && !(state.len() == 2 && state.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        diagnostics.push(at_key(
+            text,
+            table,
+            &["state"],
+            format!("`{state}` is not a two-letter state code"),
+            Some("write it in capitals, e.g. state = \"MS\"".into()),
+        ));
     }
-    if let Some(cal) = &meta.calendar {
-        if cal.last_day < cal.first_day {
-            diagnostics.push(at_key(
-                text,
-                table,
-                &["calendar", "last_day"],
-                "the school year ends before it starts",
-                None,
-            ));
-        }
+    if let Some(cal) = &meta.calendar
+        && cal.last_day < cal.first_day
+    {
+        diagnostics.push(at_key(
+            text,
+            table,
+            &["calendar", "last_day"],
+            "the school year ends before it starts",
+            None,
+        ));
     }
     if diagnostics.is_empty() {
         Ok(meta)
     } else {
-        Err(RecordError::Invalid { origin: origin.to_owned(), what: "case file", diagnostics })
+        Err(RecordError::Invalid {
+            origin: origin.to_owned(),
+            what: "case file",
+            diagnostics,
+        })
     }
 }
 
@@ -202,12 +226,18 @@ pub fn parse_case_meta(text: &str, origin: &str) -> Result<CaseMeta, RecordError
 fn record_kind(text: &str, table: &DeTable<'_>) -> Result<Kind, Diagnostic> {
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     let Some(value) = table.get("kind") else {
-        return Err(Diagnostic::at(text, 0..0, "missing required field `kind`")
-            .with_help(Some(format!("add a line such as kind = \"request\"; kinds: {}", kinds.join(", ")))));
+        return Err(
+            Diagnostic::at(text, 0..0, "missing required field `kind`").with_help(Some(format!(
+                "add a line such as kind = \"request\"; kinds: {}",
+                kinds.join(", ")
+            ))),
+        );
     };
     let DeValue::String(name) = value.get_ref() else {
-        return Err(Diagnostic::at(text, value.span(), "`kind` must be a string")
-            .with_help(Some(format!("kinds: {}", kinds.join(", ")))));
+        return Err(
+            Diagnostic::at(text, value.span(), "`kind` must be a string")
+                .with_help(Some(format!("kinds: {}", kinds.join(", ")))),
+        );
     };
     name.parse::<Kind>().map_err(|_| {
         let help = match did_you_mean(name, kinds.iter().copied()) {
@@ -220,10 +250,16 @@ fn record_kind(text: &str, table: &DeTable<'_>) -> Result<Kind, Diagnostic> {
 
 /// Reports unknown fields and enum values outside their list, everywhere in the document.
 fn walk(text: &str, table: &DeTable<'_>, shape: &Shape, path: &str, out: &mut Vec<Diagnostic>) {
-    let Shape::Table { fields, open } = shape else { return };
+    let Shape::Table { fields, open } = shape else {
+        return;
+    };
     for (key, value) in table.iter() {
         let name: &str = key.get_ref();
-        let dotted = if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+        let dotted = if path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        };
         match fields.get(name) {
             Some(field) => walk_value(text, value.get_ref(), value.span(), field, &dotted, out),
             None if *open => {}
@@ -237,7 +273,11 @@ fn walk(text: &str, table: &DeTable<'_>, shape: &Shape, path: &str, out: &mut Ve
                     }
                     None => format!("known fields here: {}", shape.field_names().join(", ")),
                 };
-                let what = if path.is_empty() { String::new() } else { format!(" in `{path}`") };
+                let what = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{path}`")
+                };
                 out.push(
                     Diagnostic::at(text, key.span(), format!("unknown field `{name}`{what}"))
                         .with_help(Some(help)),
@@ -286,7 +326,10 @@ fn check_record(text: &str, table: &DeTable<'_>, record: &Record, out: &mut Vec<
             text,
             table,
             &["schema"],
-            format!("record format version {} is not supported by this iepcase", common.schema),
+            format!(
+                "record format version {} is not supported by this iepcase",
+                common.schema
+            ),
             Some("upgrade iepcase, or remove the `schema` line for version 1".into()),
         ));
     }
@@ -304,12 +347,24 @@ fn check_record(text: &str, table: &DeTable<'_>, record: &Record, out: &mut Vec<
     match &record.body {
         Body::Iep(iep) => {
             if iep.lre_percent.is_some_and(|p| p > 100) {
-                out.push(at_key(text, table, &["lre_percent"], "`lre_percent` is over 100", None));
+                out.push(at_key(
+                    text,
+                    table,
+                    &["lre_percent"],
+                    "`lre_percent` is over 100",
+                    None,
+                ));
             }
-            if let (Some(start), Some(end)) = (iep.start, iep.end) {
-                if end < start {
-                    out.push(at_key(text, table, &["end"], "the IEP ends before it starts", None));
-                }
+            if let (Some(start), Some(end)) = (iep.start, iep.end)
+                && end < start
+            {
+                out.push(at_key(
+                    text,
+                    table,
+                    &["end"],
+                    "the IEP ends before it starts",
+                    None,
+                ));
             }
         }
         Body::ServiceLog(log) if log.period_end < log.period_start => {
@@ -336,7 +391,9 @@ fn at_key(
     let mut span = 0..0;
     let mut current = table;
     for (i, part) in path.iter().enumerate() {
-        let Some(value) = current.get(*part) else { break };
+        let Some(value) = current.get(*part) else {
+            break;
+        };
         span = value.span();
         match value.get_ref() {
             DeValue::Table(inner) if i + 1 < path.len() => current = inner,
@@ -350,17 +407,27 @@ fn at_key(
 fn toml_error(text: &str, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim_end_matches('\n');
     let span = error.span().unwrap_or(0..0);
-    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
         // serde points at the whole table; point at its first line instead.
         let start = span.start.min(text.len());
-        return Diagnostic::at(text, start..start, format!("missing required field `{field}`"))
-            .with_help(Some(format!("add a line `{field} = ...` to this table")));
+        return Diagnostic::at(
+            text,
+            start..start,
+            format!("missing required field `{field}`"),
+        )
+        .with_help(Some(format!("add a line `{field} = ...` to this table")));
     }
     Diagnostic::at(text, span, message)
 }
 
 /// The closest candidate to `input`, if any is close enough to be a likely typo.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let input = input.to_ascii_lowercase();
     candidates
         .into_iter()
@@ -385,7 +452,10 @@ mod tests {
         let record = parse_record(text, "r.toml").unwrap();
         assert_eq!(record.kind(), Kind::Request);
         assert_eq!(record.type_name(), Some("evaluation"));
-        assert_eq!(record.common.extra.as_ref().unwrap()["mine"].as_integer(), Some(3));
+        assert_eq!(
+            record.common.extra.as_ref().unwrap()["mine"].as_integer(),
+            Some(3)
+        );
     }
 
     #[test]
@@ -404,7 +474,11 @@ mod tests {
                      [[goals]]\ntext = \"Read\"\nbasline = \"40 wpm\"\n");
         let d = &e.diagnostics()[0];
         assert_eq!(d.line, 6);
-        assert!(d.message.contains("unknown field `basline` in `goals[1]`"), "{}", d.message);
+        assert!(
+            d.message.contains("unknown field `basline` in `goals[1]`"),
+            "{}",
+            d.message
+        );
         assert_eq!(d.help.as_deref(), Some("did you mean `baseline`?"));
     }
 
@@ -413,14 +487,23 @@ mod tests {
         let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = \"x\"\nmethod = \"emial\"\n");
         let d = &e.diagnostics()[0];
         assert_eq!((d.line, d.column), (4, 10));
-        assert!(d.help.as_ref().unwrap().starts_with("did you mean `email`? valid values: email,"));
+        assert!(
+            d.help
+                .as_ref()
+                .unwrap()
+                .starts_with("did you mean `email`? valid values: email,")
+        );
     }
 
     #[test]
     fn wrong_types_and_missing_fields_are_located() {
         let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = 42\n");
         assert_eq!(e.diagnostics()[0].line, 3);
-        assert!(e.diagnostics()[0].message.contains("string"), "{:?}", e.diagnostics());
+        assert!(
+            e.diagnostics()[0].message.contains("string"),
+            "{:?}",
+            e.diagnostics()
+        );
         let e = err("kind = \"note\"\ntitle = \"x\"\n");
         assert_eq!(e.diagnostics()[0].message, "missing required field `date`");
         let e = err("kind = \"request\"\ndate = 2026-01-15\ntitle = \"x\"\n");
@@ -430,7 +513,13 @@ mod tests {
     #[test]
     fn unknown_kind_and_syntax_errors() {
         let e = err("kind = \"iepp\"\n");
-        assert!(e.diagnostics()[0].help.as_ref().unwrap().starts_with("did you mean `iep`?"));
+        assert!(
+            e.diagnostics()[0]
+                .help
+                .as_ref()
+                .unwrap()
+                .starts_with("did you mean `iep`?")
+        );
         let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = \"unterminated\n");
         assert_eq!(e.diagnostics()[0].line, 3);
         let e = err("date = 2026-01-15\n");
@@ -466,6 +555,9 @@ mod tests {
         let e = parse_case_meta("child = \"A\"\nstate = \"Miss\"\n", "case").unwrap_err();
         assert!(e.diagnostics()[0].message.contains("two-letter"));
         let e = parse_case_meta("child = \"A\"\nschool_name = \"x\"\n", "case").unwrap_err();
-        assert_eq!(e.diagnostics()[0].help.as_deref(), Some("did you mean `school`?"));
+        assert_eq!(
+            e.diagnostics()[0].help.as_deref(),
+            Some("did you mean `school`?")
+        );
     }
 }

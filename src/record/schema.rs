@@ -50,7 +50,10 @@ pub fn common_fields() -> Vec<&'static str> {
         .get_or_init(|| {
             let mut generator = settings().into_generator();
             let common = generator.root_schema_for::<Common>().to_value();
-            common["properties"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default()
+            common["properties"]
+                .as_object()
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default()
         })
         .iter()
         .map(String::as_str)
@@ -145,7 +148,10 @@ pub enum Shape {
     /// Anything goes (free-form tables, values the schema does not constrain).
     Any,
     /// A table with known fields; `open` tables accept any key.
-    Table { fields: BTreeMap<String, Shape>, open: bool },
+    Table {
+        fields: BTreeMap<String, Shape>,
+        open: bool,
+    },
     /// An array whose items all have one shape.
     Array(Box<Shape>),
     /// A string from a closed list.
@@ -157,7 +163,12 @@ pub enum Shape {
 impl Shape {
     pub fn from_schema(schema: &Value) -> Shape {
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-            return Shape::Enum(values.iter().filter_map(|v| v.as_str().map(String::from)).collect());
+            return Shape::Enum(
+                values
+                    .iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect(),
+            );
         }
         if let Some(branches) = schema.get("oneOf").and_then(Value::as_array) {
             let consts: Option<Vec<String>> = branches
@@ -174,7 +185,10 @@ impl Shape {
                     .get("properties")
                     .and_then(Value::as_object)
                     .map(|props| {
-                        props.iter().map(|(k, v)| (k.clone(), Shape::from_schema(v))).collect()
+                        props
+                            .iter()
+                            .map(|(k, v)| (k.clone(), Shape::from_schema(v)))
+                            .collect()
                     })
                     .unwrap_or_default();
                 let open = schema.get("additionalProperties") != Some(&Value::Bool(false))
@@ -200,23 +214,22 @@ impl Shape {
     }
 }
 
-/// The shape of a record of `kind`, computed once.
+/// The shape of a record of `kind`, computed once per kind when first needed.
 pub fn record_shape(kind: Kind) -> &'static Shape {
-    static SHAPES: OnceLock<BTreeMap<Kind, Shape>> = OnceLock::new();
-    let shapes = SHAPES.get_or_init(|| {
-        Kind::ALL
-            .iter()
-            .map(|&k| {
-                let mut shape = Shape::from_schema(&record_schema(k));
-                // `kind` is checked before the walk, with its own message.
-                if let Shape::Table { fields, .. } = &mut shape {
-                    fields.insert("kind".into(), Shape::Any);
-                }
-                (k, shape)
-            })
-            .collect()
-    });
-    &shapes[&kind]
+    static SHAPES: [OnceLock<Shape>; Kind::ALL.len()] =
+        [const { OnceLock::new() }; Kind::ALL.len()];
+    let index = Kind::ALL
+        .iter()
+        .position(|&k| k == kind)
+        .expect("every kind is in ALL");
+    SHAPES[index].get_or_init(|| {
+        let mut shape = Shape::from_schema(&record_schema(kind));
+        // `kind` is checked before the walk, with its own message.
+        if let Shape::Table { fields, .. } = &mut shape {
+            fields.insert("kind".into(), Shape::Any);
+        }
+        shape
+    })
 }
 
 /// The shape of case metadata, computed once.
@@ -233,28 +246,55 @@ mod tests {
     fn record_schema_merges_common_and_kind_fields() {
         let schema = record_schema(Kind::Iep);
         let props = schema["properties"].as_object().unwrap();
-        for field in ["kind", "date", "title", "goals", "services", "lre_percent", "extra"] {
+        for field in [
+            "kind",
+            "date",
+            "title",
+            "goals",
+            "services",
+            "lre_percent",
+            "extra",
+        ] {
             assert!(props.contains_key(field), "missing {field}");
         }
         assert_eq!(schema["additionalProperties"], json!(false));
         assert_eq!(schema["properties"]["kind"]["const"], json!("iep"));
-        let required: Vec<&str> =
-            schema["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
         assert!(required.contains(&"date") && required.contains(&"title"));
         assert!(!required.contains(&"summary"));
     }
 
     #[test]
     fn shapes_know_nested_fields_and_enums() {
-        let Shape::Table { fields, open } = record_shape(Kind::Iep) else { panic!() };
+        let Shape::Table { fields, open } = record_shape(Kind::Iep) else {
+            panic!()
+        };
         assert!(!open);
-        let Shape::Array(goal) = &fields["goals"] else { panic!("goals: {:?}", fields["goals"]) };
+        let Shape::Array(goal) = &fields["goals"] else {
+            panic!("goals: {:?}", fields["goals"])
+        };
         assert!(goal.field_names().contains(&"baseline"));
-        let Shape::Array(service) = &fields["services"] else { panic!() };
-        let Shape::Table { fields: service, .. } = service.as_ref() else { panic!() };
-        let Shape::Enum(per) = &service["per"] else { panic!("per: {:?}", service["per"]) };
+        let Shape::Array(service) = &fields["services"] else {
+            panic!()
+        };
+        let Shape::Table {
+            fields: service, ..
+        } = service.as_ref()
+        else {
+            panic!()
+        };
+        let Shape::Enum(per) = &service["per"] else {
+            panic!("per: {:?}", service["per"])
+        };
         assert_eq!(per, &["day", "week", "month", "year"]);
-        let Shape::Enum(method) = &fields["method"] else { panic!("{:?}", fields["method"]) };
+        let Shape::Enum(method) = &fields["method"] else {
+            panic!("{:?}", fields["method"])
+        };
         assert!(method.contains(&"certified-mail".to_string()));
         assert!(matches!(&fields["extra"], Shape::Table { open: true, .. }));
     }

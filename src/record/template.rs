@@ -26,11 +26,17 @@ pub fn template(kind: Kind, today: Date) -> String {
         kind.describe(),
         note = "# iepcase:",
     );
-    out.push_str(&format!("kind = \"{kind}\"\ndate = {today}\ntitle = \"\"\n"));
+    out.push_str(&format!(
+        "kind = \"{kind}\"\ndate = {today}\ntitle = \"\"\n"
+    ));
 
     let mut tables = String::new();
-    let own = props.iter().filter(|(name, _)| !common.contains(&name.as_str()));
-    let shared = props.iter().filter(|(name, _)| common.contains(&name.as_str()));
+    let own = props
+        .iter()
+        .filter(|(name, _)| !common.contains(&name.as_str()));
+    let shared = props
+        .iter()
+        .filter(|(name, _)| common.contains(&name.as_str()));
     for (name, field) in own.chain(shared) {
         if SKIP.contains(&name.as_str()) {
             continue;
@@ -55,7 +61,9 @@ pub fn template(kind: Kind, today: Date) -> String {
         }
     }
     out.push_str(&tables);
-    out.push_str("# Fields of your own go in an [extra] table:\n# [extra]\n# school_year = \"2026-27\"\n");
+    out.push_str(
+        "# Fields of your own go in an [extra] table:\n# [extra]\n# school_year = \"2026-27\"\n",
+    );
     out
 }
 
@@ -95,8 +103,14 @@ fn table_block(name: &str, field: &Value, item: &Value, today: Date) -> String {
     if let Some(props) = item.get("properties").and_then(Value::as_object) {
         for (key, sub) in props {
             let value = placeholder(sub, today, true);
-            let note = if required.contains(&key.as_str()) { "  (required)" } else { "" };
-            let values = enum_values(sub).map(|v| format!("  one of: {}", v.join(", "))).unwrap_or_default();
+            let note = if required.contains(&key.as_str()) {
+                "  (required)"
+            } else {
+                ""
+            };
+            let values = enum_values(sub)
+                .map(|v| format!("  one of: {}", v.join(", ")))
+                .unwrap_or_default();
             out.push_str(&format!("# {key} = {value}{}{}\n", note.trim_end(), values));
         }
     }
@@ -105,19 +119,38 @@ fn table_block(name: &str, field: &Value, item: &Value, today: Date) -> String {
 
 fn enum_values(field: &Value) -> Option<Vec<String>> {
     if let Some(values) = field.get("enum").and_then(Value::as_array) {
-        return Some(values.iter().filter_map(|v| v.as_str().map(String::from)).collect());
+        return Some(
+            values
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
+        );
     }
     let branches = field.get("oneOf").and_then(Value::as_array)?;
-    branches.iter().map(|b| b.get("const").and_then(Value::as_str).map(String::from)).collect()
+    branches
+        .iter()
+        .map(|b| b.get("const").and_then(Value::as_str).map(String::from))
+        .collect()
 }
 
 fn placeholder(field: &Value, today: Date, required: bool) -> String {
     if let Some(values) = enum_values(field) {
-        return if required { "\"\"".into() } else { format!("\"{}\"", values.first().cloned().unwrap_or_default()) };
+        return if required {
+            "\"\"".into()
+        } else {
+            format!("\"{}\"", values.first().cloned().unwrap_or_default())
+        };
     }
-    match (field.get("type").and_then(Value::as_str), field.get("format").and_then(Value::as_str)) {
+    match (
+        field.get("type").and_then(Value::as_str),
+        field.get("format").and_then(Value::as_str),
+    ) {
         (Some("string"), Some("date")) => today.to_string(),
-        (Some("string"), _) if field.get("pattern").is_some_and(|p| p.as_str().is_some_and(|p| p.contains(":"))) => {
+        (Some("string"), _)
+            if field
+                .get("pattern")
+                .is_some_and(|p| p.as_str().is_some_and(|p| p.contains(":"))) =>
+        {
             "16:00:00".into()
         }
         (Some("string"), _) => "\"\"".into(),
@@ -140,7 +173,8 @@ mod tests {
             let text = template(kind, today);
             assert!(text.contains(&format!("kind = \"{kind}\"")), "{text}");
             // An untouched template is never a valid record: the title is empty.
-            let err = parse_record(&text, "t").expect_err("an untouched template must not validate");
+            let err =
+                parse_record(&text, "t").expect_err("an untouched template must not validate");
             assert!(!err.diagnostics().is_empty());
         }
         let text = template(Kind::Request, today)

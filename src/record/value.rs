@@ -52,11 +52,17 @@ impl FromStr for Date {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         let valid_shape = s.len() == 10
-            && s.bytes()
-                .enumerate()
-                .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+            && s.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
         if !valid_shape {
-            return Err(format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2026-01-15"));
+            return Err(format!(
+                "`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2026-01-15"
+            ));
         }
         s.parse::<civil::Date>()
             .map(Date)
@@ -135,7 +141,13 @@ impl fmt::Display for Time {
         if self.0.second() == 0 && self.0.subsec_nanosecond() == 0 {
             write!(f, "{:02}:{:02}", self.0.hour(), self.0.minute())
         } else {
-            write!(f, "{:02}:{:02}:{:02}", self.0.hour(), self.0.minute(), self.0.second())
+            write!(
+                f,
+                "{:02}:{:02}:{:02}",
+                self.0.hour(),
+                self.0.minute(),
+                self.0.second()
+            )
         }
     }
 }
@@ -170,7 +182,9 @@ impl FromStr for Time {
         if parts.next().is_some() {
             return Err(bad());
         }
-        civil::Time::new(hour, minute, second, 0).map(Time).map_err(|_| bad())
+        civil::Time::new(hour, minute, second, 0)
+            .map(Time)
+            .map_err(|_| bad())
     }
 }
 
@@ -302,13 +316,21 @@ mod tests {
 
     #[test]
     fn bad_dates_are_explained() {
-        let err = toml::from_str::<Doc>("date = \"2026-02-30\"").err().unwrap();
+        let err = toml::from_str::<Doc>("date = \"2026-02-30\"")
+            .err()
+            .unwrap();
         assert!(err.message().contains("not a real calendar date"), "{err}");
-        let err = toml::from_str::<Doc>("date = \"15/01/2026\"").err().unwrap();
+        let err = toml::from_str::<Doc>("date = \"15/01/2026\"")
+            .err()
+            .unwrap();
         assert!(err.message().contains("YYYY-MM-DD"), "{err}");
-        let err = toml::from_str::<Doc>("date = 2026-01-15T10:00:00").err().unwrap();
+        let err = toml::from_str::<Doc>("date = 2026-01-15T10:00:00")
+            .err()
+            .unwrap();
         assert!(err.message().contains("date-time"), "{err}");
-        let err = toml::from_str::<Doc>("date = 2026-01-15\ntime = \"25:00\"").err().unwrap();
+        let err = toml::from_str::<Doc>("date = 2026-01-15\ntime = \"25:00\"")
+            .err()
+            .unwrap();
         assert!(err.message().contains("not a time"), "{err}");
     }
 
@@ -323,6 +345,9 @@ mod tests {
             date: Date::new(2026, 3, 4).unwrap(),
             time: "16:05".parse().unwrap(),
         };
-        assert_eq!(toml::to_string(&out).unwrap(), "date = 2026-03-04\ntime = 16:05:00\n");
+        assert_eq!(
+            toml::to_string(&out).unwrap(),
+            "date = 2026-03-04\ntime = 16:05:00\n"
+        );
     }
 }

@@ -29,13 +29,24 @@ impl PlainCache {
 
     /// Loads the cache, or an empty one when it is missing, unreadable or from an old key.
     pub fn load(root: &Path, key: &CaseKey) -> PlainCache {
-        let Ok(ciphertext) = std::fs::read(Self::path(root)) else { return PlainCache::default() };
+        let Ok(ciphertext) = std::fs::read(Self::path(root)) else {
+            return PlainCache::default();
+        };
         let Ok(plain) = key.decrypt(&ciphertext, "the local cache") else {
-            return PlainCache { entries: HashMap::new(), changed: true };
+            return PlainCache {
+                entries: HashMap::new(),
+                changed: true,
+            };
         };
         decode(&plain).map_or_else(
-            || PlainCache { entries: HashMap::new(), changed: true },
-            |entries| PlainCache { entries, changed: false },
+            || PlainCache {
+                entries: HashMap::new(),
+                changed: true,
+            },
+            |entries| PlainCache {
+                entries,
+                changed: false,
+            },
         )
     }
 
@@ -115,7 +126,10 @@ mod tests {
         let again = PlainCache::load(dir.path(), &key);
         assert_eq!(again.get(oid), Some("kind = \"note\""));
         let on_disk = std::fs::read(PlainCache::path(dir.path())).unwrap();
-        assert!(!on_disk.windows(4).any(|w| w == b"note"), "the cache is encrypted");
+        assert!(
+            !on_disk.windows(4).any(|w| w == b"note"),
+            "the cache is encrypted"
+        );
 
         let other = CaseKey::generate();
         assert!(PlainCache::load(dir.path(), &other).get(oid).is_none());

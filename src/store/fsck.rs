@@ -9,10 +9,14 @@ use git2::{Oid, TreeWalkMode, TreeWalkResult};
 use rayon::prelude::*;
 
 use super::{
-    ATTACHMENTS_DIR, CASE_FILE, CASE_KEY_FILE, Case, FORMAT_FILE, RECIPIENTS_FILE, RECORDS_DIR, StoreError,
+    ATTACHMENTS_DIR, CASE_FILE, CASE_KEY_FILE, Case, FORMAT_FILE, RECIPIENTS_FILE, RECORDS_DIR,
+    StoreError,
 };
 use crate::crypto::{self, Recipient};
 use crate::record::{RecordId, parse_record};
+
+/// An attachment's name and, if it decrypts, its (keyed name, SHA-256).
+type MacResult = (String, Result<(String, String), String>);
 
 /// One thing wrong with a case.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,18 +39,31 @@ pub struct FsckReport {
 }
 
 impl FsckReport {
-    fn problem(&mut self, path: impl Into<String>, record: Option<&str>, message: impl Into<String>) {
-        self.problems.push(Problem { path: path.into(), record: record.map(String::from), message: message.into() });
+    fn problem(
+        &mut self,
+        path: impl Into<String>,
+        record: Option<&str>,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
+            path: path.into(),
+            record: record.map(String::from),
+            message: message.into(),
+        });
     }
 }
 
 impl Case {
     /// Checks the whole case at HEAD.
     pub fn fsck(&self) -> Result<FsckReport, StoreError> {
+        // Verify that every object read matches its id.
+        git2::opts::strict_hash_verification(true);
         let mut report = FsckReport::default();
         let tree = crate::git::head_tree(&self.repo)
             .map_err(StoreError::git("read the case"))?
-            .ok_or_else(|| StoreError::NotACase { path: self.root.clone() })?;
+            .ok_or_else(|| StoreError::NotACase {
+                path: self.root.clone(),
+            })?;
         let files = all_files(&tree)?;
         self.check_layout(&files, &mut report)?;
         self.check_recipients(&files, &mut report)?;
@@ -64,23 +81,42 @@ impl Case {
         Ok(report)
     }
 
-    fn check_layout(&self, files: &BTreeMap<String, Oid>, report: &mut FsckReport) -> Result<(), StoreError> {
+    fn check_layout(
+        &self,
+        files: &BTreeMap<String, Oid>,
+        report: &mut FsckReport,
+    ) -> Result<(), StoreError> {
         for (path, oid) in files {
             let known = match path.split_once('/') {
-                Some((RECORDS_DIR, name)) => name.strip_suffix(".age").and_then(RecordId::parse).is_some(),
+                Some((RECORDS_DIR, name)) => name
+                    .strip_suffix(".age")
+                    .and_then(RecordId::parse)
+                    .is_some(),
                 Some((ATTACHMENTS_DIR, name)) => name
                     .strip_suffix(".age")
                     .is_some_and(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit())),
-                _ => [FORMAT_FILE, RECIPIENTS_FILE, CASE_KEY_FILE, CASE_FILE].contains(&path.as_str()),
+                _ => [FORMAT_FILE, RECIPIENTS_FILE, CASE_KEY_FILE, CASE_FILE]
+                    .contains(&path.as_str()),
             };
             if !known {
-                report.problem(path, None, "unexpected file: iepcase did not write it and it may not be encrypted");
+                report.problem(
+                    path,
+                    None,
+                    "unexpected file: iepcase did not write it and it may not be encrypted",
+                );
                 continue;
             }
             if path.ends_with(".age") {
-                let blob = self.repo.find_blob(*oid).map_err(StoreError::git("read a file"))?;
+                let blob = self
+                    .repo
+                    .find_blob(*oid)
+                    .map_err(StoreError::git("read a file"))?;
                 if !blob.content().starts_with(b"age-encryption.org/v1\n") {
-                    report.problem(path, None, "not an age-encrypted file: it may hold plaintext");
+                    report.problem(
+                        path,
+                        None,
+                        "not an age-encrypted file: it may hold plaintext",
+                    );
                 }
             }
         }
@@ -92,7 +128,11 @@ impl Case {
         Ok(())
     }
 
-    fn check_recipients(&self, files: &BTreeMap<String, Oid>, report: &mut FsckReport) -> Result<(), StoreError> {
+    fn check_recipients(
+        &self,
+        files: &BTreeMap<String, Oid>,
+        report: &mut FsckReport,
+    ) -> Result<(), StoreError> {
         let recipients: Vec<(Recipient, Option<String>)> = match self.recipients() {
             Ok(r) => r,
             Err(e) => {
@@ -100,10 +140,19 @@ impl Case {
                 return Ok(());
             }
         };
-        let Some(oid) = files.get(CASE_KEY_FILE) else { return Ok(()) };
-        let blob = self.repo.find_blob(*oid).map_err(StoreError::git("read the case key"))?;
+        let Some(oid) = files.get(CASE_KEY_FILE) else {
+            return Ok(());
+        };
+        let blob = self
+            .repo
+            .find_blob(*oid)
+            .map_err(StoreError::git("read the case key"))?;
         let Some(stanzas) = crypto::header_stanzas(blob.content()) else {
-            report.problem(CASE_KEY_FILE, None, "the wrapped case key has no readable age header");
+            report.problem(
+                CASE_KEY_FILE,
+                None,
+                "the wrapped case key has no readable age header",
+            );
             return Ok(());
         };
         let x25519_listed = recipients.iter().filter(|(r, _)| !r.is_linkable()).count();
@@ -117,7 +166,10 @@ impl Case {
             })
             .map(|(r, _)| r.to_string())
             .collect();
-        let ssh_wrapped = stanzas.iter().filter(|(kind, _)| kind.starts_with("ssh-")).count();
+        let ssh_wrapped = stanzas
+            .iter()
+            .filter(|(kind, _)| kind.starts_with("ssh-"))
+            .count();
         let ssh_listed = recipients.len() - x25519_listed;
         if x25519_listed != x25519_wrapped || ssh_listed != ssh_wrapped || !ssh_missing.is_empty() {
             report.problem(
@@ -135,7 +187,10 @@ impl Case {
     }
 
     /// Checks every record; returns the attachment blobs records use, with their checksums.
-    fn check_records(&self, report: &mut FsckReport) -> Result<BTreeMap<String, BTreeSet<String>>, StoreError> {
+    fn check_records(
+        &self,
+        report: &mut FsckReport,
+    ) -> Result<BTreeMap<String, BTreeSet<String>>, StoreError> {
         let ids = self.record_ids()?;
         report.records = ids.len();
         let texts = self.record_texts(&ids)?;
@@ -154,13 +209,21 @@ impl Case {
                     for a in &record.common.attachments {
                         match &a.blob {
                             Some(blob) => {
-                                used.entry(blob.clone()).or_default().insert(a.sha256.clone());
+                                used.entry(blob.clone())
+                                    .or_default()
+                                    .insert(a.sha256.clone());
                             }
-                            None => report.problem(&path, Some(id.as_str()), format!("attachment `{}` has no file", a.name)),
+                            None => report.problem(
+                                &path,
+                                Some(id.as_str()),
+                                format!("attachment `{}` has no file", a.name),
+                            ),
                         }
                     }
                 }
-                Err(e) => report.problem(&path, Some(id.as_str()), e.render().trim_end().to_owned()),
+                Err(e) => {
+                    report.problem(&path, Some(id.as_str()), e.render().trim_end().to_owned())
+                }
             }
             if id.is_conflict() {
                 report.problem(
@@ -189,26 +252,37 @@ impl Case {
         report.attachments = present.len();
         for blob in used.keys() {
             if !present.contains_key(blob) {
-                report.problem(super::attachment_path(blob), None, "missing: a record lists this attachment");
+                report.problem(
+                    super::attachment_path(blob),
+                    None,
+                    "missing: a record lists this attachment",
+                );
             }
         }
         let contents: Vec<(String, Vec<u8>)> = present
             .iter()
             .map(|(name, oid)| {
-                let blob = self.repo.find_blob(*oid).map_err(StoreError::git("read an attachment"))?;
+                let blob = self
+                    .repo
+                    .find_blob(*oid)
+                    .map_err(StoreError::git("read an attachment"))?;
                 Ok((name.clone(), blob.content().to_vec()))
             })
             .collect::<Result<_, StoreError>>()?;
         let key = &self.key;
-        let results: Vec<(String, Result<(String, String), String>)> = contents
+        let results: Vec<MacResult> = contents
             .into_par_iter()
             .map(|(name, ciphertext)| {
                 let result = (|| {
-                    let mut reader = key.decrypt_stream(&ciphertext, "attachment").map_err(|e| e.to_string())?;
+                    let mut reader = key
+                        .decrypt_stream(&ciphertext, "attachment")
+                        .map_err(|e| e.to_string())?;
                     let mut mac = key.attachment_mac();
                     let mut buf = vec![0u8; 64 * 1024];
                     loop {
-                        let n = reader.read(&mut buf).map_err(|_| "its contents fail authentication (altered or corrupted)".to_owned())?;
+                        let n = reader.read(&mut buf).map_err(|_| {
+                            "its contents fail authentication (altered or corrupted)".to_owned()
+                        })?;
                         if n == 0 {
                             break;
                         }
@@ -225,13 +299,21 @@ impl Case {
                 Err(reason) => report.problem(&path, None, format!("cannot decrypt: {reason}")),
                 Ok((mac, sha)) => {
                     if mac != name {
-                        report.problem(&path, None, "its content does not match its name (altered or misplaced)");
+                        report.problem(
+                            &path,
+                            None,
+                            "its content does not match its name (altered or misplaced)",
+                        );
                     }
                     match used.get(&name) {
-                        None => report.notes.push(format!("{path} is not used by any record")),
-                        Some(shas) if !shas.contains(&sha) => {
-                            report.problem(&path, None, "its content does not match the checksum its record lists")
-                        }
+                        None => report
+                            .notes
+                            .push(format!("{path} is not used by any record")),
+                        Some(shas) if !shas.contains(&sha) => report.problem(
+                            &path,
+                            None,
+                            "its content does not match the checksum its record lists",
+                        ),
                         Some(_) => {}
                     }
                 }
@@ -240,7 +322,12 @@ impl Case {
         Ok(())
     }
 
-    fn check_privacy(&self, files: &BTreeMap<String, Oid>, words: &[String], report: &mut FsckReport) -> Result<(), StoreError> {
+    fn check_privacy(
+        &self,
+        files: &BTreeMap<String, Oid>,
+        words: &[String],
+        report: &mut FsckReport,
+    ) -> Result<(), StoreError> {
         if words.is_empty() {
             return Ok(());
         }
@@ -250,19 +337,39 @@ impl Case {
         };
         for path in files.keys() {
             if leaks(path).is_some() {
-                report.problem(path, None, "the file name contains the child's name or school");
+                report.problem(
+                    path,
+                    None,
+                    "the file name contains the child's name or school",
+                );
             }
         }
-        let recipients = crate::git::read(&self.repo, &self.repo.head().and_then(|h| h.peel_to_tree()).map_err(StoreError::git("read the case"))?, RECIPIENTS_FILE)
-            .map_err(StoreError::git("read the recipients"))?
-            .unwrap_or_default();
+        let recipients = crate::git::read(
+            &self.repo,
+            &self
+                .repo
+                .head()
+                .and_then(|h| h.peel_to_tree())
+                .map_err(StoreError::git("read the case"))?,
+            RECIPIENTS_FILE,
+        )
+        .map_err(StoreError::git("read the recipients"))?
+        .unwrap_or_default();
         if leaks(&String::from_utf8_lossy(&recipients)).is_some() {
-            report.problem(RECIPIENTS_FILE, None, "a label contains the child's name or school (labels are not encrypted)");
+            report.problem(
+                RECIPIENTS_FILE,
+                None,
+                "a label contains the child's name or school (labels are not encrypted)",
+            );
         }
         for commit in crate::git::history(&self.repo).map_err(StoreError::git("read history"))? {
             if leaks(&commit.message).is_some() {
                 let short = &commit.id.to_string()[..10];
-                report.problem(format!("commit {short}"), None, "the commit message contains the child's name or school");
+                report.problem(
+                    format!("commit {short}"),
+                    None,
+                    "the commit message contains the child's name or school",
+                );
             }
         }
         Ok(())
@@ -271,7 +378,17 @@ impl Case {
 
 /// The words of names that must not appear in plaintext: 3+ letters, lowercased.
 fn private_words(names: &[Option<&str>]) -> Vec<String> {
-    const COMMON: &[&str] = &["school", "elementary", "middle", "high", "academy", "the", "and", "county", "district"];
+    const COMMON: &[&str] = &[
+        "school",
+        "elementary",
+        "middle",
+        "high",
+        "academy",
+        "the",
+        "and",
+        "county",
+        "district",
+    ];
     names
         .iter()
         .flatten()

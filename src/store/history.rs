@@ -27,12 +27,15 @@ impl RecordChange {
     }
 }
 
+/// A record a commit touched: its id, what happened, and its blob before and after.
+pub type Touched = (RecordId, RecordChange, Option<Oid>, Option<Oid>);
+
 /// One commit and the records it touched.
 #[derive(Clone, Debug)]
 pub struct HistoryEntry {
     pub commit: CommitInfo,
     /// Records touched, with their blob before and after.
-    pub records: Vec<(RecordId, RecordChange, Option<Oid>, Option<Oid>)>,
+    pub records: Vec<Touched>,
 }
 
 impl Case {
@@ -54,7 +57,7 @@ impl Case {
         &self,
         commit: &CommitInfo,
         only: Option<&RecordId>,
-    ) -> Result<Vec<(RecordId, RecordChange, Option<Oid>, Option<Oid>)>, StoreError> {
+    ) -> Result<Vec<Touched>, StoreError> {
         let git_err = StoreError::git("read history");
         let this = self.repo.find_commit(commit.id).map_err(git_err)?;
         let tree = this.tree().map_err(StoreError::git("read history"))?;
@@ -67,7 +70,11 @@ impl Case {
             ),
             None => None,
         };
-        let subtree_id = |t: &git2::Tree<'_>| t.get_path(std::path::Path::new(RECORDS_DIR)).ok().map(|e| e.id());
+        let subtree_id = |t: &git2::Tree<'_>| {
+            t.get_path(std::path::Path::new(RECORDS_DIR))
+                .ok()
+                .map(|e| e.id())
+        };
         if parent_tree.as_ref().map(subtree_id) == Some(subtree_id(&tree)) {
             return Ok(Vec::new());
         }

@@ -50,7 +50,10 @@ impl CaseLock {
                 Err(TryLockError::WouldBlock) => {
                     let holder = read_holder(&mut file);
                     if start.elapsed() >= timeout {
-                        return Err(StoreError::Locked { case: slug.to_owned(), holder });
+                        return Err(StoreError::Locked {
+                            case: slug.to_owned(),
+                            holder,
+                        });
                     }
                     if !told {
                         on_wait(&holder);
@@ -86,7 +89,11 @@ fn read_holder(file: &mut File) -> String {
     let mut text = String::new();
     let _ = file.rewind().and_then(|_| file.read_to_string(&mut text));
     let text = text.trim();
-    if text.is_empty() { "another iepcase command".to_owned() } else { text.to_owned() }
+    if text.is_empty() {
+        "another iepcase command".to_owned()
+    } else {
+        text.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -97,11 +104,16 @@ mod tests {
     fn second_holder_waits_then_gives_up_naming_the_first() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(".git")).unwrap();
-        let first = CaseLock::acquire(dir.path(), "c", "edit", Duration::ZERO, &mut |_| {}).unwrap();
+        let first =
+            CaseLock::acquire(dir.path(), "c", "edit", Duration::ZERO, &mut |_| {}).unwrap();
         let mut seen = String::new();
-        let err = CaseLock::acquire(dir.path(), "c", "add", Duration::from_millis(120), &mut |h| {
-            seen = h.to_owned()
-        })
+        let err = CaseLock::acquire(
+            dir.path(),
+            "c",
+            "add",
+            Duration::from_millis(120),
+            &mut |h| seen = h.to_owned(),
+        )
         .unwrap_err();
         assert!(seen.contains("iepcase edit"), "{seen}");
         assert!(matches!(err, StoreError::Locked { ref holder, .. } if holder.contains("edit")));

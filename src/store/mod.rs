@@ -67,11 +67,22 @@ pub enum StoreError {
     #[error("case `{case}` uses format `{found}`, which this iepcase does not know")]
     NewerFormat { case: String, found: String },
     #[error("your key is not a member of case `{case}`")]
-    NotAMember { case: String, public_keys: Vec<String> },
+    NotAMember {
+        case: String,
+        public_keys: Vec<String>,
+    },
     #[error("record {id} of case `{case}` cannot be read")]
-    Unreadable { case: String, id: String, source: CryptoError },
+    Unreadable {
+        case: String,
+        id: String,
+        source: CryptoError,
+    },
     #[error("{what} of case `{case}` cannot be read")]
-    FileUnreadable { case: String, what: String, source: CryptoError },
+    FileUnreadable {
+        case: String,
+        what: String,
+        source: CryptoError,
+    },
     #[error(transparent)]
     Invalid(#[from] RecordError),
     #[error(transparent)]
@@ -79,9 +90,15 @@ pub enum StoreError {
     #[error("{source}")]
     Id { source: IdError },
     #[error("git failed to {action}")]
-    Git { action: &'static str, source: git2::Error },
+    Git {
+        action: &'static str,
+        source: git2::Error,
+    },
     #[error("cannot read or write {}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("case `{case}` is busy: {holder} is working on it")]
     Locked { case: String, holder: String },
     #[error("case `{slug}` already exists")]
@@ -102,7 +119,10 @@ impl StoreError {
     }
 
     pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-        move |source| StoreError::Io { path: path.to_owned(), source }
+        move |source| StoreError::Io {
+            path: path.to_owned(),
+            source,
+        }
     }
 }
 
@@ -120,21 +140,31 @@ impl Case {
         let repo = open_repo(root)?;
         let tree = crate::git::head_tree(&repo)
             .map_err(StoreError::git("read the case"))?
-            .ok_or_else(|| StoreError::NotACase { path: root.to_owned() })?;
+            .ok_or_else(|| StoreError::NotACase {
+                path: root.to_owned(),
+            })?;
         let format = crate::git::read(&repo, &tree, FORMAT_FILE)
             .map_err(StoreError::git("read the case format"))?
-            .ok_or_else(|| StoreError::NotACase { path: root.to_owned() })?;
+            .ok_or_else(|| StoreError::NotACase {
+                path: root.to_owned(),
+            })?;
         let format = String::from_utf8_lossy(&format).trim().to_owned();
         if format != FORMAT {
-            return Err(StoreError::NewerFormat { case: slug.to_owned(), found: format });
+            return Err(StoreError::NewerFormat {
+                case: slug.to_owned(),
+                found: format,
+            });
         }
         let wrapped = crate::git::read(&repo, &tree, CASE_KEY_FILE)
             .map_err(StoreError::git("read the case key"))?
-            .ok_or_else(|| StoreError::NotACase { path: root.to_owned() })?;
+            .ok_or_else(|| StoreError::NotACase {
+                path: root.to_owned(),
+            })?;
         let key = CaseKey::unwrap(&wrapped, identities).map_err(|e| match e {
-            CryptoError::NotAMember { public_keys } => {
-                StoreError::NotAMember { case: slug.to_owned(), public_keys }
-            }
+            CryptoError::NotAMember { public_keys } => StoreError::NotAMember {
+                case: slug.to_owned(),
+                public_keys,
+            },
             source => StoreError::FileUnreadable {
                 case: slug.to_owned(),
                 what: "the case key".into(),
@@ -142,7 +172,12 @@ impl Case {
             },
         })?;
         drop(tree);
-        Ok(Case { slug: slug.to_owned(), root: root.to_owned(), repo, key })
+        Ok(Case {
+            slug: slug.to_owned(),
+            root: root.to_owned(),
+            repo,
+            key,
+        })
     }
 
     /// Creates a case repository at `root` with its first commit, shared with `members`.
@@ -154,16 +189,32 @@ impl Case {
         context: &crate::git::CommitContext,
     ) -> Result<Case, StoreError> {
         if root.join(".git").exists() {
-            return Err(StoreError::CaseExists { slug: slug.to_owned() });
+            return Err(StoreError::CaseExists {
+                slug: slug.to_owned(),
+            });
         }
         crate::record::parse_case_meta(meta_text, "case metadata")?;
         let repo = crate::git::init(root).map_err(StoreError::git("create the case repository"))?;
-        let case = Case { slug: slug.to_owned(), root: root.to_owned(), repo, key: CaseKey::generate() };
-        let lock = CaseLock::acquire(root, slug, "case new", std::time::Duration::ZERO, &mut |_| {})?;
+        let case = Case {
+            slug: slug.to_owned(),
+            root: root.to_owned(),
+            repo,
+            key: CaseKey::generate(),
+        };
+        let lock = CaseLock::acquire(
+            root,
+            slug,
+            "case new",
+            std::time::Duration::ZERO,
+            &mut |_| {},
+        )?;
         let mut tx = case.transaction(&lock);
         let keys: Vec<Recipient> = members.iter().map(|(r, _)| r.clone()).collect();
         tx.put_plain(FORMAT_FILE, format!("{FORMAT}\n").into_bytes())?;
-        tx.put_plain(RECIPIENTS_FILE, crate::crypto::render_recipients(members).into_bytes())?;
+        tx.put_plain(
+            RECIPIENTS_FILE,
+            crate::crypto::render_recipients(members).into_bytes(),
+        )?;
         tx.put_plain(CASE_KEY_FILE, case.key.wrap(&keys)?)?;
         tx.put_meta(meta_text)?;
         tx.commit("create case", context)?;
@@ -210,29 +261,101 @@ impl Case {
 
     /// Finishes a working-tree update a crash interrupted: HEAD is the truth.
     fn repair(&self) -> Result<(), StoreError> {
+        // Temporary files of a crashed command; only iepcase writes here.
+        if let Ok(entries) = std::fs::read_dir(tx::temp_dir(&self.root)) {
+            for entry in entries.flatten() {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
         let marker = tx::checkout_marker(&self.root);
         if !marker.exists() {
             return Ok(());
         }
-        for stale in ["index.lock", "HEAD.lock", "refs/heads/main.lock"] {
+        for stale in ["HEAD.lock", "refs/heads/main.lock"] {
             let _ = std::fs::remove_file(self.root.join(".git").join(stale));
         }
-        let mut checkout = git2::build::CheckoutBuilder::new();
-        checkout.force().remove_untracked(false);
-        self.repo
-            .checkout_head(Some(&mut checkout))
-            .map_err(StoreError::git("restore the working files"))?;
+        self.sync_working_files()?;
         fs_err::remove_file(&marker).map_err(StoreError::io(&marker))?;
+        Ok(())
+    }
+
+    /// Makes the files beside `.git` match HEAD: writes what is missing or different and
+    /// removes encrypted files HEAD no longer has.
+    pub(crate) fn sync_working_files(&self) -> Result<(), StoreError> {
+        let tree = self
+            .repo
+            .head()
+            .and_then(|h| h.peel_to_tree())
+            .map_err(StoreError::git("read the case"))?;
+        let mut wanted = std::collections::HashSet::new();
+        let mut result = Ok(());
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() != Some(git2::ObjectType::Blob) {
+                return git2::TreeWalkResult::Ok;
+            }
+            let rel = format!("{dir}{}", entry.name().unwrap_or_default());
+            let path = self.root.join(&rel);
+            wanted.insert(path.clone());
+            let blob = match self.repo.find_blob(entry.id()) {
+                Ok(blob) => blob,
+                Err(source) => {
+                    result = Err(StoreError::Git {
+                        action: "read a file",
+                        source,
+                    });
+                    return git2::TreeWalkResult::Abort;
+                }
+            };
+            if std::fs::read(&path).ok().as_deref() != Some(blob.content()) {
+                let written = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|_| {
+                        crate::atomic::write_in(
+                            &tx::temp_dir(&self.root),
+                            &path,
+                            blob.content(),
+                            None,
+                        )
+                    });
+                if let Err(source) = written {
+                    result = Err(StoreError::Io { path, source });
+                    return git2::TreeWalkResult::Abort;
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(StoreError::git("walk the case"))?;
+        result?;
+        for dir in [RECORDS_DIR, ATTACHMENTS_DIR] {
+            let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "age") && !wanted.contains(&path) {
+                    fs_err::remove_file(&path).map_err(StoreError::io(&path))?;
+                }
+            }
+        }
         Ok(())
     }
 }
 
 fn open_repo(root: &Path) -> Result<Repository, StoreError> {
+    crate::git::configure();
     if !root.join(".git").exists() {
-        return Err(StoreError::NotACase { path: root.to_owned() });
+        return Err(StoreError::NotACase {
+            path: root.to_owned(),
+        });
     }
-    Repository::open(root).map_err(|source| match source.code() {
-        git2::ErrorCode::NotFound => StoreError::NotACase { path: root.to_owned() },
-        _ => StoreError::Git { action: "open the case repository", source },
+    Repository::open(root.join(".git")).map_err(|source| match source.code() {
+        git2::ErrorCode::NotFound => StoreError::NotACase {
+            path: root.to_owned(),
+        },
+        _ => StoreError::Git {
+            action: "open the case repository",
+            source,
+        },
     })
 }

@@ -24,7 +24,14 @@ pub struct StoredRecord {
 
 impl StoredRecord {
     /// The chronological sort key of SPEC section 5: date, then time (untimed last), then id.
-    pub fn order_key(&self) -> (crate::record::Date, bool, Option<crate::record::Time>, &RecordId) {
+    pub fn order_key(
+        &self,
+    ) -> (
+        crate::record::Date,
+        bool,
+        Option<crate::record::Time>,
+        &RecordId,
+    ) {
         let common = &self.record.common;
         (common.date, common.time.is_none(), common.time, &self.id)
     }
@@ -34,7 +41,7 @@ impl StoredRecord {
 #[derive(Debug)]
 pub struct Broken {
     pub id: RecordId,
-    pub error: StoreError,
+    pub error: Box<StoreError>,
 }
 
 /// Every record of a case: the readable ones in chronological order, and the broken ones.
@@ -48,12 +55,15 @@ impl Case {
     fn head(&self) -> Result<Tree<'_>, StoreError> {
         crate::git::head_tree(&self.repo)
             .map_err(StoreError::git("read the case"))?
-            .ok_or_else(|| StoreError::NotACase { path: self.root.clone() })
+            .ok_or_else(|| StoreError::NotACase {
+                path: self.root.clone(),
+            })
     }
 
     fn tree_at(&self, rev: &str) -> Result<Tree<'_>, StoreError> {
-        crate::git::tree_at(&self.repo, rev)
-            .map_err(|_| StoreError::NoSuchRevision { rev: rev.to_owned() })
+        crate::git::tree_at(&self.repo, rev).map_err(|_| StoreError::NoSuchRevision {
+            rev: rev.to_owned(),
+        })
     }
 
     /// The ids of every record at HEAD with their blob ids, conflict copies included.
@@ -62,7 +72,10 @@ impl Case {
         self.record_ids_in(&tree)
     }
 
-    pub(crate) fn record_ids_in(&self, tree: &Tree<'_>) -> Result<Vec<(RecordId, Oid)>, StoreError> {
+    pub(crate) fn record_ids_in(
+        &self,
+        tree: &Tree<'_>,
+    ) -> Result<Vec<(RecordId, Oid)>, StoreError> {
         let entries = crate::git::list_dir(&self.repo, tree, RECORDS_DIR)
             .map_err(StoreError::git("list records"))?;
         Ok(entries
@@ -84,14 +97,19 @@ impl Case {
     pub fn read_record(&self, id: &RecordId) -> Result<StoredRecord, StoreError> {
         let tree = self.head()?;
         self.read_record_in(&tree, id)?
-            .ok_or_else(|| StoreError::Id { source: crate::record::IdError::NotFound(id.to_string()) })
+            .ok_or_else(|| StoreError::Id {
+                source: crate::record::IdError::NotFound(id.to_string()),
+            })
     }
 
     /// Reads record `id` as it was at revision `rev` (`HEAD~1`, a commit id, ...).
     pub fn read_record_at(&self, id: &RecordId, rev: &str) -> Result<StoredRecord, StoreError> {
         let tree = self.tree_at(rev)?;
         self.read_record_in(&tree, id)?
-            .ok_or_else(|| StoreError::NotAtRevision { id: id.to_string(), rev: rev.to_owned() })
+            .ok_or_else(|| StoreError::NotAtRevision {
+                id: id.to_string(),
+                rev: rev.to_owned(),
+            })
     }
 
     pub(crate) fn read_record_in(
@@ -99,15 +117,24 @@ impl Case {
         tree: &Tree<'_>,
         id: &RecordId,
     ) -> Result<Option<StoredRecord>, StoreError> {
-        let Some(oid) = crate::git::blob_id(tree, &record_path(id)) else { return Ok(None) };
+        let Some(oid) = crate::git::blob_id(tree, &record_path(id)) else {
+            return Ok(None);
+        };
         let text = self.record_text(id, oid)?;
         let record = parse_record(&text, &format!("record {id}"))?;
-        Ok(Some(StoredRecord { id: id.clone(), text, record }))
+        Ok(Some(StoredRecord {
+            id: id.clone(),
+            text,
+            record,
+        }))
     }
 
     /// Decrypts the record text in blob `oid`.
     pub fn record_text(&self, id: &RecordId, oid: Oid) -> Result<String, StoreError> {
-        let blob = self.repo.find_blob(oid).map_err(StoreError::git("read a record"))?;
+        let blob = self
+            .repo
+            .find_blob(oid)
+            .map_err(StoreError::git("read a record"))?;
         self.decrypt_record(id, blob.content())
     }
 
@@ -124,10 +151,16 @@ impl Case {
             .into_par_iter()
             .zip(texts.into_par_iter())
             .map(|((id, _), text)| {
-                let text = text.map_err(|error| Broken { id: id.clone(), error })?;
+                let text = text.map_err(|error| Broken {
+                    id: id.clone(),
+                    error: Box::new(error),
+                })?;
                 match parse_record(&text, &format!("record {id}")) {
                     Ok(record) => Ok(StoredRecord { id, text, record }),
-                    Err(e) => Err(Broken { id, error: e.into() }),
+                    Err(e) => Err(Broken {
+                        id,
+                        error: Box::new(e.into()),
+                    }),
                 }
             })
             .collect();
@@ -137,7 +170,9 @@ impl Case {
                 Err(broken) => loaded.broken.push(broken),
             }
         }
-        loaded.records.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        loaded
+            .records
+            .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         loaded.broken.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(loaded)
     }
@@ -148,14 +183,19 @@ impl Case {
         ids: &[(RecordId, Oid)],
     ) -> Result<Vec<Result<String, StoreError>>, StoreError> {
         let mut cache = PlainCache::load(&self.root, &self.key);
-        let mut texts: Vec<Option<Result<String, StoreError>>> =
-            ids.iter().map(|(_, oid)| cache.get(*oid).map(|t| Ok(t.to_owned()))).collect();
+        let mut texts: Vec<Option<Result<String, StoreError>>> = ids
+            .iter()
+            .map(|(_, oid)| cache.get(*oid).map(|t| Ok(t.to_owned())))
+            .collect();
         let misses: Vec<(usize, Vec<u8>)> = ids
             .iter()
             .enumerate()
             .filter(|(i, _)| texts[*i].is_none())
             .map(|(i, (_, oid))| {
-                let blob = self.repo.find_blob(*oid).map_err(StoreError::git("read a record"))?;
+                let blob = self
+                    .repo
+                    .find_blob(*oid)
+                    .map_err(StoreError::git("read a record"))?;
                 Ok((i, blob.content().to_vec()))
             })
             .collect::<Result<_, StoreError>>()?;
@@ -173,7 +213,10 @@ impl Case {
         let live: HashSet<Oid> = ids.iter().map(|(_, oid)| *oid).collect();
         cache.retain(&live);
         cache.save(&self.root, &self.key);
-        Ok(texts.into_iter().map(|t| t.expect("every text was filled")).collect())
+        Ok(texts
+            .into_iter()
+            .map(|t| t.expect("every text was filled"))
+            .collect())
     }
 
     /// The case metadata: its text and parsed form.
@@ -181,14 +224,17 @@ impl Case {
         let tree = self.head()?;
         let ciphertext = crate::git::read(&self.repo, &tree, CASE_FILE)
             .map_err(StoreError::git("read the case metadata"))?
-            .ok_or_else(|| StoreError::NotACase { path: self.root.clone() })?;
-        let plain = self.key.decrypt(&ciphertext, "the case metadata").map_err(|source| {
-            StoreError::FileUnreadable {
+            .ok_or_else(|| StoreError::NotACase {
+                path: self.root.clone(),
+            })?;
+        let plain = self
+            .key
+            .decrypt(&ciphertext, "the case metadata")
+            .map_err(|source| StoreError::FileUnreadable {
                 case: self.slug.clone(),
                 what: "the case metadata (case.age)".into(),
                 source,
-            }
-        })?;
+            })?;
         let text = String::from_utf8_lossy(&plain).into_owned();
         let meta = parse_case_meta(&text, &format!("case `{}` metadata", self.slug))?;
         Ok((text, meta))
@@ -217,24 +263,39 @@ impl Case {
         attachment: &Attachment,
         out: &mut dyn Write,
     ) -> Result<u64, StoreError> {
-        let missing = || StoreError::AttachmentMissing { id: id.to_string(), name: attachment.name.clone() };
+        let missing = || StoreError::AttachmentMissing {
+            id: id.to_string(),
+            name: attachment.name.clone(),
+        };
         let blob_name = attachment.blob.as_deref().ok_or_else(missing)?;
         let tree = self.head()?;
         let oid = crate::git::blob_id(&tree, &attachment_path(blob_name)).ok_or_else(missing)?;
-        let blob = self.repo.find_blob(oid).map_err(StoreError::git("read an attachment"))?;
+        let blob = self
+            .repo
+            .find_blob(oid)
+            .map_err(StoreError::git("read an attachment"))?;
         let what = format!("attachment `{}` of record {id}", attachment.name);
         let unreadable = |source| StoreError::FileUnreadable {
             case: self.slug.clone(),
             what: what.clone(),
             source,
         };
-        let mut reader = self.key.decrypt_stream(blob.content(), &what).map_err(unreadable)?;
+        let mut reader = self
+            .key
+            .decrypt_stream(blob.content(), &what)
+            .map_err(unreadable)?;
         let mut hasher = crate::crypto::Sha256Writer::new(out);
         let written = std::io::copy(&mut reader, &mut hasher).map_err(|e| {
-            unreadable(crypto::CryptoError::Decrypt { what: what.clone(), reason: e.to_string() })
+            unreadable(crypto::CryptoError::Decrypt {
+                what: what.clone(),
+                reason: e.to_string(),
+            })
         })?;
         if hasher.finish() != attachment.sha256 {
-            return Err(StoreError::AttachmentMismatch { id: id.to_string(), name: attachment.name.clone() });
+            return Err(StoreError::AttachmentMismatch {
+                id: id.to_string(),
+                name: attachment.name.clone(),
+            });
         }
         Ok(written)
     }
@@ -242,11 +303,16 @@ impl Case {
     /// The blob ids of every attachment file at HEAD.
     pub fn attachment_blobs(&self) -> Result<Vec<(String, Oid)>, StoreError> {
         let tree = self.head()?;
-        crate::git::list_dir(&self.repo, &tree, ATTACHMENTS_DIR).map_err(StoreError::git("list attachments"))
+        crate::git::list_dir(&self.repo, &tree, ATTACHMENTS_DIR)
+            .map_err(StoreError::git("list attachments"))
     }
 
     /// Reads a whole attachment into memory (for small files such as rendered letters).
-    pub fn read_attachment(&self, id: &RecordId, attachment: &Attachment) -> Result<Vec<u8>, StoreError> {
+    pub fn read_attachment(
+        &self,
+        id: &RecordId,
+        attachment: &Attachment,
+    ) -> Result<Vec<u8>, StoreError> {
         let mut out = Vec::new();
         self.extract_attachment(id, attachment, &mut out)?;
         Ok(out)
@@ -261,6 +327,10 @@ fn decrypt_record(
 ) -> Result<String, StoreError> {
     let plain = key
         .decrypt(ciphertext, &format!("record {id}"))
-        .map_err(|source| StoreError::Unreadable { case: slug.to_owned(), id: id.to_string(), source })?;
+        .map_err(|source| StoreError::Unreadable {
+            case: slug.to_owned(),
+            id: id.to_string(),
+            source,
+        })?;
     Ok(String::from_utf8_lossy(&plain).into_owned())
 }

@@ -14,9 +14,7 @@ use std::path::{Path, PathBuf};
 
 use git2::Oid;
 
-use super::{
-    ATTACHMENTS_DIR, CASE_FILE, Case, CaseLock, StoreError, attachment_path, record_path,
-};
+use super::{CASE_FILE, Case, CaseLock, StoreError, attachment_path, record_path};
 use crate::git::{CommitContext, PathChange};
 use crate::record::{Attachment, RecordId, parse_case_meta, parse_record};
 
@@ -25,10 +23,17 @@ pub(crate) fn checkout_marker(root: &Path) -> PathBuf {
     super::local_dir(root).join("checkout-pending")
 }
 
+/// Where files are written before being renamed into place; emptied by the next command
+/// after a crash.
+pub(crate) fn temp_dir(root: &Path) -> PathBuf {
+    super::local_dir(root).join("tmp")
+}
+
 /// What the working tree gets for a staged path.
 enum Working {
     Bytes(Vec<u8>),
-    Temp(tempfile::NamedTempFile),
+    /// An encrypted attachment written beside its final place, removed on Ctrl-C.
+    Temp(tempfile::NamedTempFile, crate::atomic::CleanupGuard),
 }
 
 enum Staged {
@@ -45,7 +50,11 @@ pub struct Transaction<'c> {
 
 impl<'c> Transaction<'c> {
     pub(super) fn new(case: &'c Case, lock: &'c CaseLock) -> Self {
-        Transaction { case, _lock: lock, staged: BTreeMap::new() }
+        Transaction {
+            case,
+            _lock: lock,
+            staged: BTreeMap::new(),
+        }
     }
 
     /// Whether nothing is staged.
@@ -58,15 +67,23 @@ impl<'c> Transaction<'c> {
     pub fn put_record(&mut self, id: &RecordId, text: &str) -> Result<bool, StoreError> {
         parse_record(text, &format!("record {id}"))?;
         let path = record_path(id);
-        if let Some(tree) = crate::git::head_tree(&self.case.repo).map_err(StoreError::git("read the case"))? {
-            if let Some(oid) = crate::git::blob_id(&tree, &path) {
-                if self.case.record_text(id, oid).is_ok_and(|current| current == text) {
-                    self.staged.remove(&path);
-                    return Ok(false);
-                }
-            }
+        let head =
+            crate::git::head_tree(&self.case.repo).map_err(StoreError::git("read the case"))?;
+        if let Some(oid) = head
+            .as_ref()
+            .and_then(|tree| crate::git::blob_id(tree, &path))
+            && self
+                .case
+                .record_text(id, oid)
+                .is_ok_and(|current| current == text)
+        {
+            self.staged.remove(&path);
+            return Ok(false);
         }
-        let ciphertext = self.case.key.encrypt(text.as_bytes(), &format!("record {id}"))?;
+        let ciphertext = self
+            .case
+            .key
+            .encrypt(text.as_bytes(), &format!("record {id}"))?;
         self.put_bytes(path, ciphertext)?;
         Ok(true)
     }
@@ -79,7 +96,10 @@ impl<'c> Transaction<'c> {
     /// Stages new case metadata (validated here).
     pub fn put_meta(&mut self, text: &str) -> Result<(), StoreError> {
         parse_case_meta(text, "case metadata")?;
-        let ciphertext = self.case.key.encrypt(text.as_bytes(), "the case metadata")?;
+        let ciphertext = self
+            .case
+            .key
+            .encrypt(text.as_bytes(), "the case metadata")?;
         self.put_bytes(CASE_FILE.to_owned(), ciphertext)
     }
 
@@ -89,8 +109,18 @@ impl<'c> Transaction<'c> {
     }
 
     fn put_bytes(&mut self, path: String, bytes: Vec<u8>) -> Result<(), StoreError> {
-        let blob = self.case.repo.blob(&bytes).map_err(StoreError::git("store a file"))?;
-        self.staged.insert(path, Staged::Put { blob, working: Working::Bytes(bytes) });
+        let blob = self
+            .case
+            .repo
+            .blob(&bytes)
+            .map_err(StoreError::git("store a file"))?;
+        self.staged.insert(
+            path,
+            Staged::Put {
+                blob,
+                working: Working::Bytes(bytes),
+            },
+        );
         Ok(())
     }
 
@@ -98,7 +128,11 @@ impl<'c> Transaction<'c> {
     /// metadata for the record's `[[attachments]]`. A file already in the case is not stored
     /// twice.
     pub fn add_attachment(&mut self, file: &Path) -> Result<Attachment, StoreError> {
-        let open = || File::open(file).map(BufReader::new).map_err(StoreError::io(file));
+        let open = || {
+            File::open(file)
+                .map(BufReader::new)
+                .map_err(StoreError::io(file))
+        };
         let mut mac = self.case.key.attachment_mac();
         let mut reader = open()?;
         let mut buf = vec![0u8; 64 * 1024];
@@ -112,7 +146,9 @@ impl<'c> Transaction<'c> {
             mac.update(&buf[..n]);
         }
         let (blob_name, sha256) = mac.finish();
-        let name = file.file_name().map_or_else(|| "attachment".into(), |n| n.to_string_lossy().into_owned());
+        let name = file
+            .file_name()
+            .map_or_else(|| "attachment".into(), |n| n.to_string_lossy().into_owned());
         let attachment = Attachment {
             media_type: Some(media_type(&name)),
             name,
@@ -124,24 +160,43 @@ impl<'c> Transaction<'c> {
         if self.staged.contains_key(&path) || self.case.has_attachment(&blob_name)? {
             return Ok(attachment);
         }
-        let dir = self.case.root.join(ATTACHMENTS_DIR);
+        let dir = temp_dir(&self.case.root);
         fs_err::create_dir_all(&dir).map_err(StoreError::io(&dir))?;
         let temp = tempfile::Builder::new()
             .prefix(".iepcase-tmp-")
             .tempfile_in(&dir)
             .map_err(StoreError::io(&dir))?;
+        let guard = crate::atomic::remove_on_interrupt(temp.path());
         {
             let mut out = std::io::BufWriter::new(temp.as_file());
-            self.case.key.encrypt_stream(&mut open()?, &mut out, &format!("attachment `{}`", attachment.name))?;
+            self.case.key.encrypt_stream(
+                &mut open()?,
+                &mut out,
+                &format!("attachment `{}`", attachment.name),
+            )?;
             std::io::Write::flush(&mut out).map_err(StoreError::io(temp.path()))?;
         }
-        let blob = self.case.repo.blob_path(temp.path()).map_err(StoreError::git("store an attachment"))?;
-        self.staged.insert(path, Staged::Put { blob, working: Working::Temp(temp) });
+        let blob = self
+            .case
+            .repo
+            .blob_path(temp.path())
+            .map_err(StoreError::git("store an attachment"))?;
+        self.staged.insert(
+            path,
+            Staged::Put {
+                blob,
+                working: Working::Temp(temp, guard),
+            },
+        );
         Ok(attachment)
     }
 
     /// Encrypts and stages in-memory bytes as an attachment named `name`.
-    pub fn add_attachment_bytes(&mut self, name: &str, data: &[u8]) -> Result<Attachment, StoreError> {
+    pub fn add_attachment_bytes(
+        &mut self,
+        name: &str,
+        data: &[u8],
+    ) -> Result<Attachment, StoreError> {
         let mut mac = self.case.key.attachment_mac();
         mac.update(data);
         let (blob_name, sha256) = mac.finish();
@@ -154,7 +209,10 @@ impl<'c> Transaction<'c> {
         };
         let path = attachment_path(&blob_name);
         if !self.staged.contains_key(&path) && !self.case.has_attachment(&blob_name)? {
-            let ciphertext = self.case.key.encrypt(data, &format!("attachment `{name}`"))?;
+            let ciphertext = self
+                .case
+                .key
+                .encrypt(data, &format!("attachment `{name}`"))?;
             self.put_bytes(path, ciphertext)?;
         }
         Ok(attachment)
@@ -165,18 +223,22 @@ impl<'c> Transaction<'c> {
         if self.staged.is_empty() {
             return Ok(None);
         }
+        failpoint("pause-before-commit");
         let case = self.case;
         let changes: Vec<PathChange> = self
             .staged
             .iter()
             .map(|(path, staged)| match staged {
-                Staged::Put { blob, .. } => PathChange::Put { path: path.clone(), blob: *blob },
+                Staged::Put { blob, .. } => PathChange::Put {
+                    path: path.clone(),
+                    blob: *blob,
+                },
                 Staged::Remove => PathChange::Remove { path: path.clone() },
             })
             .collect();
         let _critical = crate::atomic::critical_section();
         let marker = checkout_marker(&case.root);
-        fs_err::create_dir_all(super::local_dir(&case.root)).map_err(StoreError::io(&marker))?;
+        fs_err::create_dir_all(temp_dir(&case.root)).map_err(StoreError::io(&marker))?;
         crate::atomic::write(&marker, b"", None).map_err(StoreError::io(&marker))?;
         failpoint("before-commit");
         let commit = crate::git::commit(&case.repo, &changes, message, context)
@@ -191,33 +253,43 @@ impl<'c> Transaction<'c> {
 
     fn update_working_tree(self) -> Result<(), StoreError> {
         let root = self.case.root.clone();
-        let mut index = self.case.repo.index().map_err(StoreError::git("read the index"))?;
         for (n, (path, staged)) in self.staged.into_iter().enumerate() {
             let target = root.join(&path);
             if let Some(dir) = target.parent() {
                 fs_err::create_dir_all(dir).map_err(StoreError::io(dir))?;
             }
             match staged {
-                Staged::Put { working: Working::Bytes(bytes), .. } => {
-                    crate::atomic::write(&target, &bytes, None).map_err(StoreError::io(&target))?;
+                Staged::Put {
+                    working: Working::Bytes(bytes),
+                    ..
+                } => {
+                    crate::atomic::write_in(&temp_dir(&root), &target, &bytes, None)
+                        .map_err(StoreError::io(&target))?;
                 }
-                Staged::Put { working: Working::Temp(temp), .. } => {
-                    temp.persist(&target).map_err(|e| StoreError::Io { path: target.clone(), source: e.error })?;
+                Staged::Put {
+                    working: Working::Temp(temp, _guard),
+                    ..
+                } => {
+                    temp.persist(&target).map_err(|e| StoreError::Io {
+                        path: target.clone(),
+                        source: e.error,
+                    })?;
                 }
                 Staged::Remove => match fs_err::remove_file(&target) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(StoreError::Io { path: target, source: e }),
+                    Err(e) => {
+                        return Err(StoreError::Io {
+                            path: target,
+                            source: e,
+                        });
+                    }
                 },
             }
             if n == 0 {
                 failpoint("mid-checkout");
             }
-            let rel = Path::new(&path);
-            let result = if target.exists() { index.add_path(rel) } else { index.remove_path(rel) };
-            result.map_err(StoreError::git("update the index"))?;
         }
-        index.write().map_err(StoreError::git("write the index"))?;
         Ok(())
     }
 }
@@ -228,14 +300,22 @@ pub fn media_type(name: &str) -> String {
     if lower.ends_with(".eml") {
         return "message/rfc822".into();
     }
-    mime_guess::from_path(name).first_or_octet_stream().essence_str().to_owned()
+    mime_guess::from_path(name)
+        .first_or_octet_stream()
+        .essence_str()
+        .to_owned()
 }
 
-/// Test builds can simulate a crash at a named point (`IEPCASE_FAILPOINT=after-commit`).
+/// Test builds can simulate a crash at a named point (`IEPCASE_FAILPOINT=after-commit`);
+/// `pause-…` points wait instead, so a test can interrupt the command there.
 fn failpoint(name: &str) {
     #[cfg(debug_assertions)]
     if std::env::var("IEPCASE_FAILPOINT").is_ok_and(|v| v == name) {
-        std::process::abort();
+        if name.starts_with("pause-") {
+            std::thread::sleep(std::time::Duration::from_secs(5));
+        } else {
+            std::process::abort();
+        }
     }
     #[cfg(not(debug_assertions))]
     let _ = name;

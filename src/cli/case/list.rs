@@ -21,7 +21,11 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
                 rows.push(vec![
                     slug.clone(),
                     meta.child.clone(),
-                    if state.is_empty() { "-".into() } else { state.clone() },
+                    if state.is_empty() {
+                        "-".into()
+                    } else {
+                        state.clone()
+                    },
                     meta.status.to_string(),
                     records.to_string(),
                 ]);
@@ -31,8 +35,18 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
                 }));
             }
             Err(e) => {
-                let why = if e.message.contains("not a member") { "(no access)" } else { "(unreadable)" };
-                rows.push(vec![slug.clone(), why.into(), "-".into(), "-".into(), "-".into()]);
+                let why = if e.message.contains("not a member") {
+                    "(no access)"
+                } else {
+                    "(unreadable)"
+                };
+                rows.push(vec![
+                    slug.clone(),
+                    why.into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                ]);
                 json_rows.push(json!({ "slug": slug, "error": e.message }));
             }
         }
@@ -42,8 +56,12 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
     }
     if rows.is_empty() {
         ctx.ui.status("No cases yet");
-        ctx.ui.hint("create one with `iepcase case new SLUG --child NAME`");
+        ctx.ui
+            .hint("create one with `iepcase case new SLUG --child NAME`");
         return Ok(());
     }
-    ctx.ui.out(&table(&["CASE", "CHILD", "STATE", "STATUS", "RECORDS"], &rows))
+    ctx.ui.out(&table(
+        &["CASE", "CHILD", "STATE", "STATUS", "RECORDS"],
+        &rows,
+    ))
 }

@@ -48,7 +48,8 @@ fn show(ctx: &Ctx) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let (text, _) = case.meta()?;
     if ctx.ui.json {
-        let value: toml::Value = toml::from_str(&text).map_err(|e| CliError::user(e.to_string()))?;
+        let value: toml::Value =
+            toml::from_str(&text).map_err(|e| CliError::user(e.to_string()))?;
         let mut json = to_json(&value);
         if let Some(obj) = json.as_object_mut() {
             obj.insert("slug".into(), case.slug().into());
@@ -111,7 +112,8 @@ fn close(ctx: &Ctx) -> Result<(), CliError> {
     let lock = ctx.lock(&case, "case close")?;
     let (text, meta) = case.meta()?;
     if meta.status == CaseStatus::Closed {
-        ctx.ui.status(&format!("Case `{}` is already closed", case.slug()));
+        ctx.ui
+            .status(&format!("Case `{}` is already closed", case.slug()));
         return Ok(());
     }
     let new_text = iepcase::record::edit::set(&text, "status", "closed", case_shape())?;

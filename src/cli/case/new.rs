@@ -44,19 +44,38 @@ pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
             "the slug `{}` looks like it contains the child's name; slugs are visible on remotes",
             args.slug
         ));
-        ctx.ui.hint("an opaque slug such as `case-2026-04` or initials keeps the child private");
+        ctx.ui
+            .hint("an opaque slug such as `case-2026-04` or initials keeps the child private");
     }
     let root = ws.case_dir(&args.slug);
     if root.exists() {
-        return Err(CliError::user(format!("case `{}` already exists", args.slug))
-            .hint("pick another slug, or see `iepcase case list`"));
+        return Err(
+            CliError::user(format!("case `{}` already exists", args.slug))
+                .hint("pick another slug, or see `iepcase case list`"),
+        );
     }
     let ids = ctx.identities()?;
-    let state = args.state.or_else(|| ws.config.state.clone()).map(|s| s.to_ascii_uppercase());
-    let meta = meta_text(&args.child, state.as_deref(), &args.district, &args.school, args.born, &args.grade, ctx.today);
+    let state = args
+        .state
+        .or_else(|| ws.config.state.clone())
+        .map(|s| s.to_ascii_uppercase());
+    let meta = meta_text(
+        &args.child,
+        state.as_deref(),
+        &args.district,
+        &args.school,
+        args.born,
+        &args.grade,
+        ctx.today(),
+    );
 
     let me = ids.primary_public().parse::<Recipient>()?;
-    let my_label = ws.config.author.name.clone().map(|n| format!("{n} (created the case)"));
+    let my_label = ws
+        .config
+        .author
+        .name
+        .clone()
+        .map(|n| format!("{n} (created the case)"));
     let mut members = vec![(me, my_label)];
     for text in &ws.config.recipients {
         let recipient: Recipient = text.parse()?;
@@ -65,11 +84,18 @@ pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
         }
     }
     Case::create(&root, &args.slug, &meta, &members, &ctx.commit_context()?)?;
-    ctx.ui.status(&format!("Created case `{}` in {}", args.slug, root.display()));
+    ctx.ui.status(&format!(
+        "Created case `{}` in {}",
+        args.slug,
+        root.display()
+    ));
     if state.is_none() {
         ctx.ui.warn("no state set: deadlines use federal rules only (set one with `case edit --set state=MS`)");
     }
-    ctx.ui.hint(&format!("add a record: `iepcase -c {} add request --title \"…\" --set type=evaluation`", args.slug));
+    ctx.ui.hint(&format!(
+        "add a record: `iepcase -c {} add request --title \"…\" --set type=evaluation`",
+        args.slug
+    ));
     Ok(())
 }
 
@@ -84,11 +110,22 @@ fn meta_text(
 ) -> String {
     let mut doc = toml_edit::DocumentMut::new();
     doc.insert("child", toml_edit::value(child));
-    let date = |d: Date| toml_edit::value(d.to_string().parse::<toml_edit::Datetime>().expect("dates print as TOML"));
+    let date = |d: Date| {
+        toml_edit::value(
+            d.to_string()
+                .parse::<toml_edit::Datetime>()
+                .expect("dates print as TOML"),
+        )
+    };
     if let Some(born) = born {
         doc.insert("born", date(born));
     }
-    for (key, value) in [("state", state.map(String::from)), ("district", district.clone()), ("school", school.clone()), ("grade", grade.clone())] {
+    for (key, value) in [
+        ("state", state.map(String::from)),
+        ("district", district.clone()),
+        ("school", school.clone()),
+        ("grade", grade.clone()),
+    ] {
         if let Some(value) = value {
             doc.insert(key, toml_edit::value(value));
         }

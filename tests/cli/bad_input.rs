@@ -1,0 +1,260 @@
+//! Every kind of bad input gets a clear error, the right exit code, and loses nothing.
+
+use crate::TestEnv;
+
+fn add_file(env: &TestEnv, name: &str, text: &str) -> String {
+    let file = env.write(name, text);
+    env.fail(&["add", "--file", file.to_str().unwrap()], 1)
+}
+
+#[test]
+fn malformed_toml_names_file_line_and_column() {
+    let env = TestEnv::with_case();
+    let err = add_file(
+        &env,
+        "bad.toml",
+        "kind = \"note\"\ndate = 2026-01-15\ntitle = \"unclosed\n",
+    );
+    assert!(err.contains("bad.toml:3:"), "{err}");
+    assert!(
+        err.contains("title = \"unclosed"),
+        "shows the offending text: {err}"
+    );
+}
+
+#[test]
+fn misspelt_field_suggests_the_right_one() {
+    let env = TestEnv::with_case();
+    let err = add_file(
+        &env,
+        "typo.toml",
+        "kind = \"request\"\ndate = 2026-01-15\ntitle = \"x\"\ntpye = \"evaluation\"\n",
+    );
+    assert!(err.contains("typo.toml:4:1: unknown field `tpye`"), "{err}");
+    assert!(err.contains("did you mean `type`?"), "{err}");
+}
+
+#[test]
+fn wrong_type_and_missing_field_and_bad_enum() {
+    let env = TestEnv::with_case();
+    let err = add_file(
+        &env,
+        "type.toml",
+        "kind = \"iep\"\ndate = 2026-01-15\ntitle = \"x\"\nlre_percent = \"most\"\n",
+    );
+    assert!(
+        err.contains("type.toml:4:") && err.contains("lre_percent = \"most\""),
+        "{err}"
+    );
+    let err = add_file(
+        &env,
+        "missing.toml",
+        "kind = \"meeting\"\ndate = 2026-01-15\ntitle = \"x\"\n",
+    );
+    assert!(err.contains("missing required field `type`"), "{err}");
+    let err = add_file(
+        &env,
+        "enum.toml",
+        "kind = \"meeting\"\ndate = 2026-01-15\ntitle = \"x\"\ntype = \"iepp\"\n",
+    );
+    assert!(err.contains("valid values: iep, eligibility"), "{err}");
+    let err = add_file(
+        &env,
+        "date.toml",
+        "kind = \"note\"\ndate = 2026-02-30\ntitle = \"x\"\n",
+    );
+    assert!(err.contains("date.toml:2:"), "{err}");
+}
+
+#[test]
+fn unknown_kind_in_a_file_and_on_the_command_line() {
+    let env = TestEnv::with_case();
+    let err = add_file(
+        &env,
+        "kind.toml",
+        "kind = \"refussal\"\ndate = 2026-01-15\ntitle = \"x\"\n",
+    );
+    assert!(
+        err.contains("unknown kind `refussal`") && err.contains("did you mean `refusal`"),
+        "{err}"
+    );
+    let err = env.fail(&["add", "refussal", "--title", "x"], 2);
+    assert!(err.contains("did you mean `refusal`"), "{err}");
+}
+
+#[test]
+fn a_batch_with_one_bad_file_adds_nothing_and_names_it() {
+    let env = TestEnv::with_case();
+    let good = env.write(
+        "good.toml",
+        "kind = \"note\"\ndate = 2026-01-15\ntitle = \"fine\"\n",
+    );
+    let bad = env.write(
+        "broken.toml",
+        "kind = \"note\"\ndate = 2026-01-15\ntitel = \"oops\"\n",
+    );
+    let commits = env.commits("c1");
+    let err = env.fail(
+        &[
+            "add",
+            "--file",
+            good.to_str().unwrap(),
+            "--file",
+            bad.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        err.contains("broken.toml") && !err.contains("good.toml:"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was added"), "{err}");
+    assert_eq!(env.commits("c1"), commits);
+    assert!(env.run(&["list", "--json"]).trim() == "[]");
+}
+
+#[test]
+fn unknown_and_ambiguous_ids() {
+    let env = TestEnv::with_case();
+    let err = env.fail(&["show", "zzzzzz"], 1);
+    assert!(
+        err.contains("no record matches `zzzzzz`") && err.contains("iepcase list"),
+        "{err}"
+    );
+    let err = env.fail(&["show", "ab"], 1);
+    assert!(err.contains("at least 4 characters"), "{err}");
+    // Make two records share a prefix by renaming one in git.
+    let a = env.add_note("one");
+    let b = env.add_note("two");
+    let common: usize = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    if common >= 4 {
+        let err = env.fail(&["show", &a[..common]], 1);
+        assert!(err.contains("matches 2 records"), "{err}");
+    }
+}
+
+#[test]
+fn a_folder_that_is_not_a_case() {
+    let env = TestEnv::with_case();
+    let fake = env.case_dir("fake");
+    std::fs::create_dir_all(fake.join(".git")).unwrap();
+    let err = env.fail(&["-c", "fake", "list"], 1);
+    assert!(err.contains("is not an iepcase case"), "{err}");
+}
+
+#[test]
+fn wrong_identity_says_so_and_shows_the_public_key() {
+    let mut env = TestEnv::with_case();
+    env.add_note("private");
+    let other = env.root().join("other.txt");
+    env.extra_env
+        .push(("IEPCASE_IDENTITY".into(), other.display().to_string()));
+    let public = env.run(&["keys", "new"]);
+    let err = env.fail(&["list"], 1);
+    assert!(
+        err.contains("your key is not a member of case `c1`"),
+        "{err}"
+    );
+    assert!(err.contains(public.trim()), "shows the public key: {err}");
+    assert!(
+        err.contains("iepcase share"),
+        "says how to get access: {err}"
+    );
+}
+
+fn first_record_file(env: &TestEnv) -> std::path::PathBuf {
+    let dir = env.case_dir("c1").join("records");
+    std::fs::read_dir(dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+}
+
+/// Replaces a record's blob in HEAD with `bytes`, as a corrupted clone or a bad actor would.
+fn commit_bytes(env: &TestEnv, path: &std::path::Path, bytes: &[u8]) {
+    let repo = git2::Repository::open(env.case_dir("c1").join(".git")).unwrap();
+    let rel = path
+        .strip_prefix(env.case_dir("c1"))
+        .unwrap()
+        .to_str()
+        .unwrap();
+    std::fs::write(path, bytes).unwrap();
+    let blob = repo.blob(bytes).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let mut update = git2::build::TreeUpdateBuilder::new();
+    update.upsert(rel, blob, git2::FileMode::Blob);
+    let tree = repo
+        .find_tree(update.create_updated(&repo, &head.tree().unwrap()).unwrap())
+        .unwrap();
+    let sig = git2::Signature::now("x", "x@example.org").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "tamper", &tree, &[&head])
+        .unwrap();
+}
+
+#[test]
+fn tampered_and_truncated_records_are_named_and_others_stay_readable() {
+    let env = TestEnv::with_case();
+    let victim = env.add_note("will be tampered");
+    let survivor = env.add_note("stays readable");
+    let path = env
+        .case_dir("c1")
+        .join("records")
+        .join(format!("{victim}.age"));
+    let mut bytes = std::fs::read(&path).unwrap();
+    let n = bytes.len();
+    bytes[n - 5] ^= 0x40;
+    commit_bytes(&env, &path, &bytes);
+
+    let out = env.cmd(&["list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("stays readable"), "{stdout}");
+    assert!(
+        stderr.contains(&victim) && stderr.contains("fsck"),
+        "{stderr}"
+    );
+    assert!(env.run(&["show", &survivor]).contains("stays readable"));
+    let err = env.fail(&["show", &victim], 1);
+    assert!(
+        err.contains(&format!("record {victim}")) && err.contains("altered or corrupted"),
+        "{err}"
+    );
+    let report = env.cmd(&["fsck"]).output().unwrap();
+    assert_eq!(
+        report.status.code(),
+        Some(3),
+        "{}",
+        crate::describe(&report)
+    );
+    assert!(String::from_utf8_lossy(&report.stdout).contains(&victim));
+
+    // Truncation too.
+    let _ = first_record_file(&env);
+    let path = env
+        .case_dir("c1")
+        .join("records")
+        .join(format!("{survivor}.age"));
+    let bytes = std::fs::read(&path).unwrap();
+    commit_bytes(&env, &path, &bytes[..bytes.len() / 2]);
+    let err = env.fail(&["show", &survivor], 1);
+    assert!(err.contains(&survivor), "{err}");
+    env.fail(&["fsck"], 3);
+}
+
+#[test]
+fn plaintext_slipped_into_the_repository_is_flagged() {
+    let env = TestEnv::with_case();
+    env.add_note("fine");
+    let path = env.case_dir("c1").join("notes.txt");
+    commit_bytes(&env, &path, b"Zephyrine had a bad day");
+    let report = env.cmd(&["fsck"]).output().unwrap();
+    assert_eq!(report.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&report.stdout).contains("notes.txt: unexpected file"),
+        "{}",
+        crate::describe(&report)
+    );
+}

@@ -1,0 +1,178 @@
+//! Crashes, Ctrl-C and two commands at once: no half-written file, no half commit.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::TestEnv;
+
+fn record_files(env: &TestEnv) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(env.case_dir("c1").join("records"))
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_crash_before_the_commit_changes_nothing() {
+    let env = TestEnv::with_case();
+    env.add_note("before");
+    let commits = env.commits("c1");
+    let files = record_files(&env);
+    let out = env
+        .cmd(&["add", "note", "--title", "lost in the crash"])
+        .env("IEPCASE_FAILPOINT", "before-commit")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(env.commits("c1"), commits);
+    assert_eq!(record_files(&env), files, "no half-written record file");
+    assert!(!env.run(&["list"]).contains("lost in the crash"));
+    env.add_note("after");
+    env.run(&["fsck"]);
+}
+
+#[test]
+fn a_crash_after_the_commit_is_finished_by_the_next_command() {
+    for point in ["after-commit", "mid-checkout"] {
+        let env = TestEnv::with_case();
+        let pdf = env.write("a.pdf", "%PDF pretend");
+        let out = env
+            .cmd(&[
+                "add",
+                "note",
+                "--title",
+                "committed",
+                "--attach",
+                pdf.to_str().unwrap(),
+            ])
+            .env("IEPCASE_FAILPOINT", point)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{point}");
+        // The commit happened whole: the record is there.
+        assert!(env.run(&["list"]).contains("committed"), "{point}");
+        env.add_note("next");
+        let files = record_files(&env);
+        assert_eq!(
+            files.len(),
+            2,
+            "{point}: the working tree was repaired: {files:?}"
+        );
+        let differing = crate::working_files_differing(&env.case_dir("c1"));
+        assert!(
+            differing.is_empty(),
+            "{point}: the working files match HEAD: {differing:?}"
+        );
+        env.run(&["fsck"]);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_before_the_commit_leaves_nothing_behind() {
+    let env = TestEnv::with_case();
+    let big = env.root().join("recording.wav");
+    std::fs::write(&big, vec![7u8; 3 << 20]).unwrap();
+    let commits = env.commits("c1");
+    let child = env
+        .std_cmd(&[
+            "add",
+            "note",
+            "--title",
+            "interrupted",
+            "--attach",
+            big.to_str().unwrap(),
+        ])
+        .env("IEPCASE_FAILPOINT", "pause-before-commit")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the attachment is encrypted and staged, then interrupt.
+    let attachments = env.case_dir("c1").join("attachments");
+    for _ in 0..100 {
+        if std::fs::read_dir(&attachments)
+            .map(|d| d.count() > 0)
+            .unwrap_or(false)
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", crate::describe(&out));
+    assert_eq!(env.commits("c1"), commits, "no commit");
+    let left = std::fs::read_dir(&attachments)
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(left, 0, "no temporary attachment file is left");
+    assert!(!env.run(&["list"]).contains("interrupted"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_command_waits_for_the_lock_and_says_who_holds_it() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("locked record");
+    let editor = env.write("slow-editor.sh", "#!/bin/sh\nsleep 4\n");
+    make_executable(&editor);
+    let mut holder = env.std_cmd(&["edit", &id]);
+    holder.env("EDITOR", &editor);
+    let holder = holder
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let err = env.fail(&["add", "note", "--title", "blocked"], 1);
+    assert!(err.contains("Waiting for case `c1`"), "{err}");
+    assert!(err.contains("case `c1` is busy: iepcase edit"), "{err}");
+    let out = holder.wait_with_output().unwrap();
+    assert!(out.status.success());
+    env.add_note("now it works");
+}
+
+#[test]
+fn concurrent_adds_are_serialised_and_both_land() {
+    let env = TestEnv::with_case();
+    let mut a = env.std_cmd(&["add", "note", "--title", "first"]);
+    let mut b = env.std_cmd(&["add", "note", "--title", "second"]);
+    a.env("IEPCASE_LOCK_TIMEOUT", "20");
+    b.env("IEPCASE_LOCK_TIMEOUT", "20");
+    let a = a
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let b = b
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(
+        a.status.success() && b.status.success(),
+        "{}\n{}",
+        crate::describe(&a),
+        crate::describe(&b)
+    );
+    let list = env.run(&["list"]);
+    assert!(list.contains("first") && list.contains("second"), "{list}");
+    env.run(&["fsck"]);
+}
+
+#[cfg(unix)]
+pub fn make_executable(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}

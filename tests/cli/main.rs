@@ -1,0 +1,212 @@
+//! Command-line tests in a hermetic environment: an empty environment, a temporary HOME,
+//! no global git config, a fixed author and a clock that advances one minute per command.
+
+mod bad_input;
+mod crash;
+mod editor;
+mod privacy;
+mod records;
+mod workspace;
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// A temporary home and workspace, and a way to run iepcase in them.
+pub struct TestEnv {
+    _dir: tempfile::TempDir,
+    pub home: PathBuf,
+    pub ws: PathBuf,
+    minute: Cell<u32>,
+    pub extra_env: Vec<(String, String)>,
+}
+
+impl TestEnv {
+    /// A home with no workspace yet.
+    pub fn bare() -> TestEnv {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let home = dir.path().join("home");
+        let ws = dir.path().join("ws");
+        std::fs::create_dir_all(&home).unwrap();
+        TestEnv {
+            _dir: dir,
+            home,
+            ws,
+            minute: Cell::new(0),
+            extra_env: Vec::new(),
+        }
+    }
+
+    /// A workspace with an identity and one case `c1` (state MS).
+    pub fn with_case() -> TestEnv {
+        let env = TestEnv::bare();
+        env.run(&[
+            "init",
+            env.ws.to_str().unwrap(),
+            "--state",
+            "MS",
+            "--name",
+            "Test Advocate",
+            "--email",
+            "t@example.org",
+        ]);
+        env.run(&[
+            "case",
+            "new",
+            "c1",
+            "--child",
+            "Zephyrine Okonkwo-Bramble",
+            "--school",
+            "Larkspur Bayou School",
+        ]);
+        env
+    }
+
+    /// The root of the temporary tree.
+    pub fn root(&self) -> &Path {
+        self._dir.path()
+    }
+
+    /// The case folder of `slug`.
+    pub fn case_dir(&self, slug: &str) -> PathBuf {
+        self.ws.join("cases").join(slug)
+    }
+
+    /// A command with the hermetic environment, run in the workspace.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        Command::from_std(self.std_cmd(args))
+    }
+
+    /// The same, as a plain process command (for spawning in the background).
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("iepcase"));
+        let minute = self.minute.get();
+        self.minute.set(minute + 1);
+        cmd.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("TZ", "UTC")
+            .env(
+                "IEPCASE_NOW",
+                format!("2026-11-28T{:02}:{:02}:00Z", 9 + minute / 60, minute % 60),
+            )
+            .env("IEPCASE_LOCK_TIMEOUT", "2")
+            .current_dir(if self.ws.exists() {
+                &self.ws
+            } else {
+                self.root()
+            })
+            .args(args);
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn run(&self, args: &[&str]) -> String {
+        let out = self.cmd(args).output().expect("run iepcase");
+        assert!(
+            out.status.success(),
+            "iepcase {args:?} failed:\n{}",
+            describe(&out)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs with `stdin` and expects success.
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> String {
+        let out = self
+            .cmd(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("run iepcase");
+        assert!(
+            out.status.success(),
+            "iepcase {args:?} failed:\n{}",
+            describe(&out)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs and expects exit `code`; returns stderr.
+    pub fn fail(&self, args: &[&str], code: i32) -> String {
+        let out = self.cmd(args).output().expect("run iepcase");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "iepcase {args:?}:\n{}",
+            describe(&out)
+        );
+        String::from_utf8(out.stderr).expect("utf-8 stderr")
+    }
+
+    /// Writes a file under the temporary root and returns its path.
+    pub fn write(&self, name: &str, content: &str) -> PathBuf {
+        let path = self.root().join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+
+    /// Adds a note and returns its id.
+    pub fn add_note(&self, title: &str) -> String {
+        self.run(&["add", "note", "--date", "2026-01-15", "--title", title])
+            .trim()
+            .to_owned()
+    }
+
+    /// The number of commits in case `slug`.
+    pub fn commits(&self, slug: &str) -> usize {
+        let repo = git2::Repository::open(self.case_dir(slug).join(".git")).unwrap();
+        let mut walk = repo.revwalk().unwrap();
+        walk.push_head().unwrap();
+        walk.count()
+    }
+}
+
+/// Files beside `.git` that differ from HEAD (missing, changed or extra `.age` files).
+pub fn working_files_differing(case: &Path) -> Vec<String> {
+    let repo = git2::Repository::open(case.join(".git")).unwrap();
+    let tree = repo.head().unwrap().peel_to_tree().unwrap();
+    let mut differing = Vec::new();
+    let mut in_head = std::collections::HashSet::new();
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() == Some(git2::ObjectType::Blob) {
+            let rel = format!("{dir}{}", entry.name().unwrap());
+            let blob = repo.find_blob(entry.id()).unwrap();
+            if std::fs::read(case.join(&rel)).ok().as_deref() != Some(blob.content()) {
+                differing.push(rel.clone());
+            }
+            in_head.insert(rel);
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .unwrap();
+    for dir in ["records", "attachments"] {
+        for entry in std::fs::read_dir(case.join(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let rel = format!("{dir}/{}", entry.file_name().to_string_lossy());
+            if !in_head.contains(&rel) {
+                differing.push(rel);
+            }
+        }
+    }
+    differing
+}
+
+/// Stdout and stderr of a finished command, for assertion messages.
+pub fn describe(out: &Output) -> String {
+    format!(
+        "status: {}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}

@@ -1,0 +1,316 @@
+//! Adding, showing, listing, editing, removing and attaching records.
+
+use crate::TestEnv;
+
+/// A record using every common field and many IEP fields.
+const FULL_IEP: &str = r#"# written by hand
+kind = "iep"
+date = 2026-02-03
+time = 14:30:00
+title = "Annual IEP"
+summary = "Signed at the meeting."
+from = "District IEP team"
+to = "Parent"
+method = "hand-delivered"
+received = 2026-02-04
+related = []
+tags = ["annual", "signed"]
+privileged = false
+status = "final"
+meeting = 2026-02-03
+start = 2026-02-04
+end = 2027-02-03
+review_by = 2027-02-03
+eligibility = ["Specific Learning Disability"]
+present_levels = """
+Reads 58 words per minute."""
+parent_concerns = "Reading and speech."
+placement = "General education with pull-out"
+lre_percent = 85
+esy = true
+progress_reporting = "Every nine weeks"
+transition = "Not yet required"
+accommodations = ["Extended time", "Read-aloud of directions"]
+modifications = ["Shortened spelling lists"]
+
+[[goals]]
+key = "R1"
+area = "Reading fluency"
+text = "Read 90 words correct per minute"
+baseline = "58 wcpm"
+target = "90 wcpm"
+measurement = "Curriculum-based probes"
+
+[[services]]
+name = "Speech-language therapy"
+minutes = 30
+per = "week"
+setting = "Therapy room"
+provider = "SLP"
+start = 2026-02-04
+end = 2027-02-03
+
+[extra]
+school_year = "2025-26"
+"#;
+
+#[test]
+fn add_then_show_gives_back_every_field() {
+    let env = TestEnv::with_case();
+    let file = env.write("iep.toml", FULL_IEP);
+    let id = env
+        .run(&["add", "--file", file.to_str().unwrap()])
+        .trim()
+        .to_owned();
+    assert_eq!(id.len(), 10);
+    assert_eq!(
+        env.run(&["show", &id[..6]]),
+        FULL_IEP,
+        "the text comes back exactly, comments included"
+    );
+    let json: serde_json::Value = serde_json::from_str(&env.run(&["show", &id, "--json"])).unwrap();
+    assert_eq!(json["id"], id.as_str());
+    assert_eq!(json["time"], "14:30:00");
+    assert_eq!(json["received"], "2026-02-04");
+    assert_eq!(json["lre_percent"], 85);
+    assert_eq!(json["goals"][0]["baseline"], "58 wcpm");
+    assert_eq!(json["services"][0]["per"], "week");
+    assert_eq!(json["extra"]["school_year"], "2025-26");
+    let expected: toml::Table = toml::from_str(FULL_IEP).unwrap();
+    for key in expected.keys() {
+        assert!(
+            json.get(key).is_some(),
+            "field {key} is missing from show --json"
+        );
+    }
+}
+
+#[test]
+fn add_from_flags_list_and_filters() {
+    let env = TestEnv::with_case();
+    let a = env.run(&[
+        "add",
+        "request",
+        "--date",
+        "2026-03-01",
+        "--title",
+        "Asked for evaluation",
+        "--set",
+        "type=evaluation",
+        "--set",
+        "method=certified-mail",
+    ]);
+    let b = env.run(&[
+        "add",
+        "refusal",
+        "--date",
+        "2026-03-05",
+        "--time",
+        "16:00",
+        "--title",
+        "Refused",
+        "--set",
+        &format!("refuses={}", a.trim()),
+    ]);
+    env.run(&[
+        "add",
+        "note",
+        "--date",
+        "2026-03-05",
+        "--title",
+        "Same-day untimed note",
+    ]);
+    let list = env.run(&["list"]);
+    let lines: Vec<&str> = list.lines().collect();
+    assert!(lines[0].starts_with("ID"), "{list}");
+    assert!(
+        lines[1].contains("Asked for evaluation") && lines[1].contains("evaluation"),
+        "{list}"
+    );
+    assert!(
+        lines[2].contains(b.trim()) && lines[2].contains("16:00"),
+        "timed before untimed: {list}"
+    );
+    assert!(lines[3].contains("Same-day untimed note"), "{list}");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run(&["list", "--json", "--kind", "refusal"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 1);
+    assert_eq!(json[0]["time"], "16:00:00");
+    assert!(json[0].get("type").is_none());
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run(&["list", "--json", "--from", "2026-03-02"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn batch_add_prints_ids_in_input_order_in_one_commit() {
+    let env = TestEnv::with_case();
+    let before = env.commits("c1");
+    let a = env.write(
+        "a.toml",
+        "kind = \"note\"\ndate = 2026-05-01\ntitle = \"A\"\n",
+    );
+    let b = env.write(
+        "b.toml",
+        "kind = \"note\"\ndate = 2026-01-01\ntitle = \"B\"\n",
+    );
+    let out = env.run_stdin(
+        &[
+            "add",
+            "--file",
+            a.to_str().unwrap(),
+            "--file",
+            "-",
+            "--file",
+            b.to_str().unwrap(),
+        ],
+        "kind = \"note\"\ndate = 2026-03-01\ntitle = \"Stdin\"\n",
+    );
+    let ids: Vec<&str> = out.lines().collect();
+    assert_eq!(ids.len(), 3);
+    assert!(env.run(&["show", ids[0]]).contains("title = \"A\""));
+    assert!(env.run(&["show", ids[1]]).contains("title = \"Stdin\""));
+    assert!(env.run(&["show", ids[2]]).contains("title = \"B\""));
+    assert_eq!(env.commits("c1"), before + 1, "one commit for the batch");
+}
+
+#[test]
+fn edit_with_set_keeps_comments_and_unchanged_records_are_not_rewritten() {
+    let env = TestEnv::with_case();
+    let file = env.write("iep.toml", FULL_IEP);
+    let id = env
+        .run(&["add", "--file", file.to_str().unwrap()])
+        .trim()
+        .to_owned();
+    let path = env.case_dir("c1").join("records").join(format!("{id}.age"));
+    let before = std::fs::read(&path).unwrap();
+    let commits = env.commits("c1");
+    let out = env
+        .cmd(&["edit", &id, "--set", "title=Annual IEP"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Nothing changed"));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "an unchanged record is not re-encrypted"
+    );
+    assert_eq!(env.commits("c1"), commits);
+
+    env.run(&[
+        "edit",
+        &id,
+        "--set",
+        "goals[1].target=95 wcpm",
+        "--set",
+        "extra.note=kept",
+        "--unset",
+        "esy",
+    ]);
+    let shown = env.run(&["show", &id]);
+    assert!(shown.starts_with("# written by hand\n"), "{shown}");
+    assert!(
+        shown.contains("target = \"95 wcpm\"")
+            && shown.contains("note = \"kept\"")
+            && !shown.contains("esy"),
+        "{shown}"
+    );
+    let previous = env.run(&["show", &id, "--rev", "HEAD~1"]);
+    assert_eq!(previous, FULL_IEP);
+    let log = env.run(&["log", &id]);
+    assert_eq!(log.lines().count(), 2, "{log}");
+    assert!(
+        log.contains(&format!("edit record {id}")) && log.contains(&format!("add record {id}")),
+        "{log}"
+    );
+}
+
+#[test]
+fn rm_removes_but_history_keeps() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("to be removed");
+    env.run(&["rm", &id]);
+    let err = env.fail(&["show", &id], 1);
+    assert!(err.contains("no record matches"), "{err}");
+    assert!(
+        env.run(&["show", &id, "--rev", "HEAD~1"])
+            .contains("to be removed")
+    );
+    assert!(
+        !env.case_dir("c1")
+            .join("records")
+            .join(format!("{id}.age"))
+            .exists()
+    );
+}
+
+#[test]
+fn attach_and_extract_round_trip_with_dedup() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("letter received");
+    let pdf = env.write("letter.pdf", "%PDF-1.4 pretend letter about the child");
+    let other = env.write("photo.png", "not really a png");
+    env.run(&[
+        "attach",
+        &id,
+        pdf.to_str().unwrap(),
+        other.to_str().unwrap(),
+    ]);
+    let id2 = env.add_note("same letter again");
+    env.run(&["attach", &id2, pdf.to_str().unwrap()]);
+    let blobs = std::fs::read_dir(env.case_dir("c1").join("attachments"))
+        .unwrap()
+        .count();
+    assert_eq!(blobs, 2, "the same file is stored once");
+    let shown = env.run(&["show", &id, "--json"]);
+    assert!(
+        shown.contains("application/pdf") && shown.contains("\"size\": 39"),
+        "{shown}"
+    );
+
+    let out_dir = env.root().join("out");
+    let written = env.run(&["extract", &id, "--out", out_dir.to_str().unwrap()]);
+    assert_eq!(written.lines().count(), 2);
+    assert_eq!(
+        std::fs::read(out_dir.join("letter.pdf")).unwrap(),
+        std::fs::read(&pdf).unwrap()
+    );
+    let err = env.fail(&["extract", &id, "--out", out_dir.to_str().unwrap()], 1);
+    assert!(err.contains("already exists"), "{err}");
+    env.run(&["fsck"]);
+}
+
+#[test]
+fn export_writes_plaintext_only_where_asked() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("exported note");
+    let out = env.root().join("export");
+    let err = env
+        .cmd(&["export", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&err.stderr).contains("NOT encrypted"));
+    let text = std::fs::read_to_string(out.join("records").join(format!("{id}.toml"))).unwrap();
+    assert!(text.contains("exported note"));
+    assert!(
+        std::fs::read_to_string(out.join("case.toml"))
+            .unwrap()
+            .contains("Zephyrine")
+    );
+    env.fail(&["export", "--out", out.to_str().unwrap()], 1);
+}
+
+#[test]
+fn demo_builds_a_workspace_that_checks_clean() {
+    let env = TestEnv::bare();
+    let dir = env.root().join("demo");
+    let out = env.run(&["demo", dir.to_str().unwrap()]);
+    assert!(out.contains("list"), "{out}");
+    let w = dir.to_str().unwrap();
+    let list = env.run(&["-w", w, "list", "--json"]);
+    let records: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert!(records.as_array().unwrap().len() >= 25);
+    env.run(&["-w", w, "fsck"]);
+    // Running it again replaces the earlier demo.
+    env.run(&["demo", w]);
+}

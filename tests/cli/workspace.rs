@@ -1,0 +1,186 @@
+//! Workspaces, identities and cases.
+
+use crate::TestEnv;
+
+#[test]
+fn init_creates_an_identity_once_with_private_permissions() {
+    let env = TestEnv::bare();
+    let public = env.run(&["init", env.ws.to_str().unwrap()]);
+    assert!(public.trim().starts_with("age1"), "{public}");
+    let identity = env.home.join(".config/iepcase/identity.txt");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&identity).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    assert_eq!(
+        env.run(&["keys", "show"]),
+        public,
+        "keys show prints the same public key"
+    );
+    // A second workspace reuses the identity.
+    let other = env.root().join("ws2");
+    assert_eq!(env.run(&["init", other.to_str().unwrap()]), public);
+    let err = env.fail(&["keys", "new"], 1);
+    assert!(err.contains("already exists"), "{err}");
+}
+
+#[test]
+fn passphrase_identity_is_asked_for_once() {
+    let mut env = TestEnv::bare();
+    env.extra_env
+        .push(("IEPCASE_PASSPHRASE".into(), "correct horse".into()));
+    let key = env.root().join("locked.age");
+    env.extra_env
+        .push(("IEPCASE_IDENTITY".into(), key.display().to_string()));
+    let public = env.run(&["keys", "new", "--passphrase"]);
+    let content = std::fs::read_to_string(&key).unwrap();
+    assert!(
+        content.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"),
+        "{content}"
+    );
+    assert!(!content.contains("AGE-SECRET-KEY"));
+    env.run(&["init", env.ws.to_str().unwrap()]);
+    env.run(&["case", "new", "c1", "--child", "Someone"]);
+    env.add_note("first");
+    assert_eq!(env.run(&["keys", "show"]), public);
+    env.extra_env.retain(|(k, _)| k != "IEPCASE_PASSPHRASE");
+    env.extra_env
+        .push(("IEPCASE_PASSPHRASE".into(), "wrong".into()));
+    let err = env.fail(&["list"], 1);
+    assert!(err.contains("wrong passphrase"), "{err}");
+}
+
+#[test]
+fn cases_are_created_listed_shown_edited_and_closed() {
+    let env = TestEnv::with_case();
+    let err = env.fail(
+        &[
+            "case",
+            "new",
+            "zephyrine-2026",
+            "--child",
+            "Zephyrine Okonkwo-Bramble",
+        ],
+        0,
+    );
+    assert!(
+        err.contains("looks like it contains the child's name"),
+        "{err}"
+    );
+    let list = env.run(&["case", "list"]);
+    assert!(
+        list.contains("c1") && list.contains("Zephyrine Okonkwo-Bramble") && list.contains("MS"),
+        "{list}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run(&["case", "list", "--json"])).unwrap();
+    assert_eq!(json[0]["slug"], "c1");
+    assert_eq!(json[0]["records"], 0);
+
+    let shown = env.run(&["-c", "c1", "case", "show"]);
+    assert!(
+        shown.contains("child = \"Zephyrine Okonkwo-Bramble\""),
+        "{shown}"
+    );
+    env.run(&[
+        "-c",
+        "c1",
+        "case",
+        "edit",
+        "--set",
+        "grade=5",
+        "--set",
+        "district=Marsh County",
+    ]);
+    let shown = env.run(&["-c", "c1", "case", "show", "--json"]);
+    assert!(
+        shown.contains("\"grade\": \"5\"") && shown.contains("Marsh County"),
+        "{shown}"
+    );
+    let err = env.fail(&["-c", "c1", "case", "edit", "--set", "grde=5"], 1);
+    assert!(err.contains("did you mean `grade`"), "{err}");
+    env.run(&["-c", "c1", "case", "close"]);
+    assert!(
+        env.run(&["-c", "c1", "case", "show"])
+            .contains("status = \"closed\"")
+    );
+}
+
+#[test]
+fn case_selection_by_flag_env_and_folder() {
+    let mut env = TestEnv::with_case();
+    env.run(&["case", "new", "c2", "--child", "Other Child"]);
+    let err = env.fail(&["list"], 1);
+    assert!(
+        err.contains("no case selected") && err.contains("c1, c2"),
+        "{err}"
+    );
+    let err = env.fail(&["-c", "c3", "list"], 1);
+    assert!(
+        err.contains("did you mean `c1`") || err.contains("no case `c3`"),
+        "{err}"
+    );
+    env.run(&["-c", "c2", "add", "note", "--title", "in c2"]);
+    let inside = env
+        .cmd(&["list"])
+        .current_dir(env.case_dir("c2").join("records"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&inside.stdout).contains("in c2"),
+        "{}",
+        crate::describe(&inside)
+    );
+    env.extra_env.push(("IEPCASE_CASE".into(), "c2".into()));
+    assert!(env.run(&["list"]).contains("in c2"));
+}
+
+#[test]
+fn workspace_is_found_upward_or_explicitly() {
+    let env = TestEnv::with_case();
+    let elsewhere = env.root().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let out = env
+        .cmd(&["case", "list"])
+        .current_dir(&elsewhere)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no iepcase workspace found"));
+    let out = env
+        .cmd(&["-w", env.ws.to_str().unwrap(), "case", "list"])
+        .current_dir(&elsewhere)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let bad = env.fail(&["-w", elsewhere.to_str().unwrap(), "list"], 1);
+    assert!(bad.contains("is not an iepcase workspace"), "{bad}");
+}
+
+#[test]
+fn a_malformed_workspace_config_names_file_and_line() {
+    let env = TestEnv::with_case();
+    std::fs::write(
+        env.ws.join("iepcase.toml"),
+        "state = \"MS\"\n[author]\nnmae = \"x\"\n",
+    )
+    .unwrap();
+    let err = env.fail(&["list"], 1);
+    assert!(
+        err.contains("iepcase.toml:3:1") && err.contains("did you mean `name`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_and_usage_errors_exit_2() {
+    let env = TestEnv::bare();
+    let out = env.cmd(&["--help"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Encrypted, git-backed case files"));
+    let err = env.fail(&["add", "requst", "--title", "x"], 2);
+    assert!(err.contains("did you mean `request`"), "{err}");
+    env.fail(&["frobnicate"], 2);
+}
