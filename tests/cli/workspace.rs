@@ -184,3 +184,72 @@ fn help_and_usage_errors_exit_2() {
     assert!(err.contains("did you mean `request`"), "{err}");
     env.fail(&["frobnicate"], 2);
 }
+
+fn ssh_keygen(env: &TestEnv, kind: &str, passphrase: &str) -> std::path::PathBuf {
+    let path = env.root().join(format!("id_{kind}"));
+    let mut cmd = std::process::Command::new("ssh-keygen");
+    cmd.args(["-q", "-t", kind, "-N", passphrase, "-C", "pat@laptop", "-f"])
+        .arg(&path);
+    if kind == "rsa" {
+        cmd.args(["-b", "2048"]);
+    }
+    assert!(cmd.status().expect("ssh-keygen runs").success());
+    path
+}
+
+#[test]
+fn openssh_keys_work_as_identities_and_recipients() {
+    for (kind, passphrase) in [("ed25519", ""), ("rsa", ""), ("ed25519", "s3cret")] {
+        let mut env = TestEnv::bare();
+        let key = ssh_keygen(&env, kind, passphrase);
+        env.extra_env
+            .push(("IEPCASE_IDENTITY".into(), key.display().to_string()));
+        if !passphrase.is_empty() {
+            env.extra_env
+                .push(("IEPCASE_PASSPHRASE".into(), passphrase.into()));
+        }
+        let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+        let shown = env.run(&["keys", "show"]);
+        let expected: Vec<&str> = public.split_whitespace().take(2).collect();
+        assert_eq!(
+            shown.trim(),
+            expected.join(" "),
+            "{kind}: the public key without its comment"
+        );
+        env.run(&["init", env.ws.to_str().unwrap()]);
+        env.run(&["case", "new", "c1", "--child", "Someone"]);
+        let recipients =
+            std::fs::read_to_string(env.case_dir("c1").join(".iepcase/recipients")).unwrap();
+        assert!(
+            recipients.contains(expected[1]) && !recipients.contains("pat@laptop"),
+            "{recipients}"
+        );
+        let id = env.add_note("readable with an ssh key");
+        assert!(
+            env.run(&["show", &id]).contains("readable with an ssh key"),
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn workspace_default_recipients_can_read_new_cases() {
+    let mut env = TestEnv::bare();
+    let colleague = ssh_keygen(&env, "ed25519", "");
+    let colleague_public = std::fs::read_to_string(colleague.with_extension("pub")).unwrap();
+    env.run(&["init", env.ws.to_str().unwrap()]);
+    let config = std::fs::read_to_string(env.ws.join("iepcase.toml")).unwrap();
+    let config = config.replace(
+        "# recipients = [\"age1…\"]",
+        &format!("recipients = [{:?}]", colleague_public.trim()),
+    );
+    std::fs::write(env.ws.join("iepcase.toml"), config).unwrap();
+    env.run(&["case", "new", "c1", "--child", "Someone"]);
+    let id = env.add_note("shared by default");
+    env.extra_env
+        .push(("IEPCASE_IDENTITY".into(), colleague.display().to_string()));
+    assert!(
+        env.run(&["show", &id]).contains("shared by default"),
+        "the colleague can read it"
+    );
+}
