@@ -17,6 +17,7 @@
 
 pub mod atomic;
 pub mod crypto;
+pub mod diff;
 pub mod example;
 pub mod git;
 pub mod record;
