@@ -78,6 +78,40 @@ fn main() {
     }
     let samples = repeat(&bin, &ws_root, &["-c", "c10000", "list"], 5);
     report("list, 10,000 records, warm cache", &samples);
+
+    let samples = repeat(&bin, &ws_root, &["-c", "c1000", "timeline"], 10);
+    report("timeline, 1,000 records", &samples);
+    let samples = repeat(
+        &bin,
+        &ws_root,
+        &["-c", "c1000", "timeline", "--format", "json"],
+        10,
+    );
+    report("timeline --format json, 1,000 records", &samples);
+
+    // A workspace of 100 cases of 100 records, searched as a whole.
+    let started = Instant::now();
+    let many_root = ws_root.join("many");
+    let many = Workspace::create(
+        &many_root,
+        &Config {
+            identity: Some("../id.txt".into()),
+            ..Config::default()
+        },
+    )
+    .expect("workspace");
+    for n in 0..100 {
+        build_case(&many, &ids, &identity.public, &format!("s{n:03}"), 100);
+    }
+    eprintln!(
+        "generated 100 cases of 100 records in {:.1?}",
+        started.elapsed()
+    );
+    let _ = time(&bin, &many_root, &["search", "speech", "--all"]);
+    let samples = repeat(&bin, &many_root, &["search", "speech", "--all"], 5);
+    report("search --all, 100 cases x 100 records", &samples);
+    let samples = repeat(&bin, &many_root, &["search", "zebra-not-there", "--all"], 5);
+    report("search --all, no match", &samples);
 }
 
 fn build_case(ws: &Workspace, ids: &Identities, public: &str, slug: &str, n: usize) {

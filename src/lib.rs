@@ -10,6 +10,9 @@
 //! | [`crypto`] | identities, recipients, the case key (`.iepcase/case-key.age`), age encryption |
 //! | [`store`] | one case: `records/<id>.age`, `attachments/<mac>.age`, `case.age`, transactions, lock, cache, fsck |
 //! | [`git`] | libgit2 plumbing: bare case repositories, tree splicing, commits, history |
+//! | [`diff`] | semantic IEP diffs and field-by-field record diffs, rendered as text or Markdown |
+//! | [`timeline`] | the chronological view of a case, deadlines interleaved |
+//! | [`search`] | case-insensitive full-text search over decrypted records |
 //! | [`record`] | the 17 record kinds and case metadata, strict parsing, editing, JSON Schemas (`schemas/`) |
 //! | [`example`] | the built-in example case (`examples/case/`) used by `demo`, docs and tests |
 //! | [`atomic`] | atomic file writes and the temporary files Ctrl-C must remove |
@@ -21,6 +24,8 @@ pub mod diff;
 pub mod example;
 pub mod git;
 pub mod record;
+pub mod search;
 pub mod store;
 pub mod synth;
+pub mod timeline;
 pub mod workspace;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use iepcase::crypto::Recipient;
+use iepcase::record::RecordId;
 use iepcase::store::{Case, CaseLock};
 use iepcase::workspace::{Advocate, Author, Config, Workspace};
 
@@ -24,7 +25,7 @@ pub struct DemoArgs {
 pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
     let root = ctx.absolute(args.dir.as_deref().unwrap_or(Path::new("iepcase-demo")));
     prepare_folder(&root)?;
-    let ws = build(ctx, &root)?;
+    let case = build(ctx, &root)?;
     let shown = display_path(ctx, &root);
     let count = iepcase::example::records().len();
     ctx.ui.status(&format!(
@@ -41,6 +42,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
             .warn("IEPCASE_IDENTITY is set: unset it to open the demo with its own identity");
     }
     let w = format!("iepcase -w {shown}");
+    let mut out = highlights(&case, &w)?;
     let tries = [
         (format!("{w} list"), "every record, in date order"),
         (
@@ -48,6 +50,18 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
             "the annual IEP, as its TOML record",
         ),
         (format!("{w} list --kind refusal"), "the three refusals"),
+        (
+            format!("{w} diff x760 0sah"),
+            "what the amended IEP changed",
+        ),
+        (
+            format!("{w} timeline --format md"),
+            "the whole story, as a Markdown table",
+        ),
+        (
+            format!("{w} search beagle"),
+            "full-text search in decrypted records",
+        ),
         (format!("{w} log"), "the case's history"),
         (format!("{w} fsck"), "check that every file decrypts"),
         (
@@ -55,15 +69,47 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
             "what a remote would see: random ids, ciphertext",
         ),
     ];
-    let mut out = String::from("Try:\n");
+    out.push_str("Try:\n");
     for (command, what) in &tries {
         out.push_str(&format!("  {command:<58} # {what}\n"));
     }
     out.push_str("\nFrom the source tree, run them as `cargo run --release -- -w ");
     out.push_str(&format!("{shown} list` and so on.\n"));
-    ctx.ui.out(&out)?;
-    let _ = ws;
-    Ok(())
+    ctx.ui.out(&out)
+}
+
+/// A first look at the case: what the amended IEP changed, and the latest events.
+fn highlights(case: &Case, w: &str) -> Result<String, CliError> {
+    let mut out = String::new();
+    let (old, new) = (RecordId::parse("x760srq3ep"), RecordId::parse("0sahk8ww6n"));
+    if let (Some(old), Some(new)) = (old, new) {
+        let (a, b) = (case.read_record(&old)?, case.read_record(&new)?);
+        let changes = iepcase::diff::diff_records((&a.text, &a.record), (&b.text, &b.record));
+        let diff = iepcase::diff::RecordDiff {
+            from: String::new(),
+            to: String::new(),
+            changes,
+        };
+        out.push_str(&format!(
+            "What the amended IEP changed ({w} diff x760 0sah):\n"
+        ));
+        for line in iepcase::diff::render::to_text(&diff)
+            .lines()
+            .skip(2)
+            .filter(|l| l.starts_with("services") || l.contains("accommodations"))
+        {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    let loaded = case.records()?;
+    let entries = iepcase::timeline::build(&loaded.records, &[], &Default::default());
+    out.push_str(&format!("\nThe latest events ({w} timeline):\n"));
+    let latest = &entries[entries.len().saturating_sub(6)..];
+    for row in iepcase::timeline::rows(latest) {
+        out.push_str(&format!("  {:<17} {:<22} {}\n", row[0], row[1], row[2]));
+    }
+    out.push('\n');
+    Ok(out)
 }
 
 /// Makes `root` ready: created, or an earlier demo cleared; anything else is refused.
@@ -88,7 +134,7 @@ fn prepare_folder(root: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-fn build(ctx: &Ctx, root: &Path) -> Result<Workspace, CliError> {
+fn build(ctx: &Ctx, root: &Path) -> Result<Case, CliError> {
     let config = Config {
         state: Some("MS".into()),
         identity: Some("demo-identity.txt".into()),
@@ -144,7 +190,7 @@ fn build(ctx: &Ctx, root: &Path) -> Result<Workspace, CliError> {
         &mut |_| {},
     )?;
     iepcase::example::import(&case, &lock, &author)?;
-    Ok(ws)
+    Ok(case)
 }
 
 /// `root` as the user can type it: relative to the current folder when inside it.

@@ -6,6 +6,7 @@ mod attach;
 mod case;
 mod context;
 mod demo;
+mod diff;
 mod edit;
 pub mod editor;
 pub mod error;
@@ -18,7 +19,9 @@ mod log;
 mod new;
 mod records;
 mod rm;
+mod search;
 mod show;
+mod timeline;
 pub mod ui;
 
 use std::path::PathBuf;
@@ -104,6 +107,12 @@ pub enum Command {
     Extract(attach::ExtractArgs),
     /// Show the history of the case or of one record
     Log(log::LogArgs),
+    /// Show what changed between two records or two versions of one
+    Diff(diff::DiffArgs),
+    /// Show the case in date order, with deadlines
+    Timeline(timeline::TimelineArgs),
+    /// Find text in every field of the records of a case, or of every case
+    Search(search::SearchArgs),
     /// Check that every file decrypts and validates
     Fsck(fsck::FsckArgs),
     /// Write a decrypted copy of a case (plaintext!)
@@ -154,10 +163,22 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Attach(args) => attach::run_attach(ctx, args),
         Command::Extract(args) => attach::run_extract(ctx, args),
         Command::Log(args) => log::run(ctx, args),
+        Command::Diff(args) => diff::run(ctx, args),
+        Command::Timeline(args) => timeline::run(ctx, args),
+        Command::Search(args) => search::run(ctx, args),
         Command::Fsck(args) => fsck::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
     }
+}
+
+/// The deadlines to interleave in a case's timeline.
+fn deadlines_for_timeline(
+    _ctx: &Ctx,
+    _case: &iepcase::store::Case,
+    _records: &[iepcase::store::StoredRecord],
+) -> Result<Vec<iepcase::timeline::DeadlineEntry>, CliError> {
+    Ok(Vec::new())
 }
 
 #[cfg(test)]

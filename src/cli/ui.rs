@@ -53,6 +53,11 @@ impl Ui {
         }
     }
 
+    /// Whether stdout gets colour.
+    pub fn colored(&self) -> bool {
+        self.color_out
+    }
+
     /// Writes data to stdout.
     pub fn out(&self, text: &str) -> Result<(), CliError> {
         let mut stdout = io::stdout().lock();

@@ -20,14 +20,26 @@ fn diff_table_into(old: &toml::Table, new: &toml::Table, prefix: &str, out: &mut
     let mut keys: Vec<&String> = old.keys().collect();
     keys.extend(new.keys().filter(|k| !old.contains_key(*k)));
     for key in keys {
-        let name = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let name = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match (old.get(key), new.get(key)) {
             (Some(a), Some(b)) if a == b => {}
             (Some(Value::Table(a)), Some(Value::Table(b))) => diff_table_into(a, b, &name, out),
             (Some(Value::Array(a)), Some(Value::Array(b))) => diff_arrays(&name, a, b, out),
             (Some(a), Some(b)) => out.push(changed(FIELDS, None, &name, a, b)),
-            (Some(a), None) => out.push(Change::new(FIELDS, Op::Removed).field(&name).values(Some(json_of(a)), None)),
-            (None, Some(b)) => out.push(Change::new(FIELDS, Op::Added).field(&name).values(None, Some(json_of(b)))),
+            (Some(a), None) => out.push(
+                Change::new(FIELDS, Op::Removed)
+                    .field(&name)
+                    .values(Some(json_of(a)), None),
+            ),
+            (None, Some(b)) => out.push(
+                Change::new(FIELDS, Op::Added)
+                    .field(&name)
+                    .values(None, Some(json_of(b))),
+            ),
             (None, None) => {}
         }
     }
@@ -35,7 +47,9 @@ fn diff_table_into(old: &toml::Table, new: &toml::Table, prefix: &str, out: &mut
 
 /// A changed value, with a word diff when both sides are prose.
 pub fn changed(section: &str, item: Option<&str>, field: &str, a: &Value, b: &Value) -> Change {
-    let mut change = Change::new(section, Op::Changed).field(field).values(Some(json_of(a)), Some(json_of(b)));
+    let mut change = Change::new(section, Op::Changed)
+        .field(field)
+        .values(Some(json_of(a)), Some(json_of(b)));
     if let Some(item) = item {
         change = change.item(item);
     }
@@ -63,12 +77,20 @@ fn diff_arrays(name: &str, old: &[Value], new: &[Value], out: &mut Vec<Change>) 
     let new_keys: Vec<String> = new.iter().map(label).collect();
     for (value, key) in old.iter().zip(&old_keys) {
         if !new_keys.contains(key) {
-            out.push(Change::new(name, Op::Removed).item(display(value)).values(Some(json_of(value)), None));
+            out.push(
+                Change::new(name, Op::Removed)
+                    .item(display(value))
+                    .values(Some(json_of(value)), None),
+            );
         }
     }
     for (value, key) in new.iter().zip(&new_keys) {
         if !old_keys.contains(key) {
-            out.push(Change::new(name, Op::Added).item(display(value)).values(None, Some(json_of(value))));
+            out.push(
+                Change::new(name, Op::Added)
+                    .item(display(value))
+                    .values(None, Some(json_of(value))),
+            );
         }
     }
 }
@@ -78,19 +100,26 @@ fn diff_arrays(name: &str, old: &[Value], new: &[Value], out: &mut Vec<Change>) 
 fn diff_table_lists(name: &str, old: &[Value], new: &[Value], out: &mut Vec<Change>) {
     let id_of = |v: &Value| -> Option<String> {
         let t = v.as_table()?;
-        ["goal", "sha256", "name", "text"].iter().find_map(|k| t.get(*k).and_then(Value::as_str)).map(normalize)
+        ["goal", "sha256", "name", "text"]
+            .iter()
+            .find_map(|k| t.get(*k).and_then(Value::as_str))
+            .map(normalize)
     };
     let mut partner: Vec<Option<usize>> = vec![None; old.len()];
     let mut taken = vec![false; new.len()];
     for (i, a) in old.iter().enumerate() {
         if let Some(id) = id_of(a)
-            && let Some(j) = (0..new.len()).find(|&j| !taken[j] && id_of(&new[j]).as_deref() == Some(id.as_str()))
+            && let Some(j) = (0..new.len())
+                .find(|&j| !taken[j] && id_of(&new[j]).as_deref() == Some(id.as_str()))
         {
             partner[i] = Some(j);
             taken[j] = true;
         }
     }
-    let mut free_new = (0..new.len()).filter(|&j| !taken[j]).collect::<Vec<_>>().into_iter();
+    let mut free_new = (0..new.len())
+        .filter(|&j| !taken[j])
+        .collect::<Vec<_>>()
+        .into_iter();
     for slot in partner.iter_mut().filter(|p| p.is_none()) {
         *slot = free_new.next();
         if let Some(j) = *slot {
@@ -101,7 +130,9 @@ fn diff_table_lists(name: &str, old: &[Value], new: &[Value], out: &mut Vec<Chan
         let label = item_label(a, i);
         match partner[i] {
             Some(j) => {
-                let (Some(x), Some(y)) = (a.as_table(), new[j].as_table()) else { continue };
+                let (Some(x), Some(y)) = (a.as_table(), new[j].as_table()) else {
+                    continue;
+                };
                 let mut inner = Vec::new();
                 diff_table_into(x, y, "", &mut inner);
                 for mut change in inner {
@@ -110,12 +141,20 @@ fn diff_table_lists(name: &str, old: &[Value], new: &[Value], out: &mut Vec<Chan
                     out.push(change);
                 }
             }
-            None => out.push(Change::new(name, Op::Removed).item(label).values(Some(json_of(a)), None)),
+            None => out.push(
+                Change::new(name, Op::Removed)
+                    .item(label)
+                    .values(Some(json_of(a)), None),
+            ),
         }
     }
     for (j, b) in new.iter().enumerate() {
         if !taken[j] {
-            out.push(Change::new(name, Op::Added).item(item_label(b, j)).values(None, Some(json_of(b))));
+            out.push(
+                Change::new(name, Op::Added)
+                    .item(item_label(b, j))
+                    .values(None, Some(json_of(b))),
+            );
         }
     }
 }
@@ -123,7 +162,11 @@ fn diff_table_lists(name: &str, old: &[Value], new: &[Value], out: &mut Vec<Chan
 fn item_label(value: &Value, index: usize) -> String {
     value
         .as_table()
-        .and_then(|t| ["goal", "key", "name", "text"].iter().find_map(|k| t.get(*k).and_then(Value::as_str)))
+        .and_then(|t| {
+            ["goal", "key", "name", "text"]
+                .iter()
+                .find_map(|k| t.get(*k).and_then(Value::as_str))
+        })
         .map(short)
         .unwrap_or_else(|| format!("#{}", index + 1))
 }

@@ -26,10 +26,14 @@ pub fn diff(old: &Iep, new: &Iep) -> Vec<Change> {
         match (a, b) {
             (Some(a), Some(b)) => diff_goal(a, b, &mut out),
             (Some(a), None) => out.push(
-                Change::new("goals", Op::Removed).item(goal_label(a)).values(Some(goal_json(a)), None),
+                Change::new("goals", Op::Removed)
+                    .item(goal_label(a))
+                    .values(Some(goal_json(a)), None),
             ),
             (None, Some(b)) => out.push(
-                Change::new("goals", Op::Added).item(goal_label(b)).values(None, Some(goal_json(b))),
+                Change::new("goals", Op::Added)
+                    .item(goal_label(b))
+                    .values(None, Some(goal_json(b))),
             ),
             (None, None) => {}
         }
@@ -62,7 +66,8 @@ fn match_goals<'a>(old: &'a [Goal], new: &'a [Goal]) -> Vec<(Option<&'a Goal>, O
     // 1. Same key.
     for (i, a) in old.iter().enumerate() {
         if let Some(key) = a.key.as_deref().map(normalize)
-            && let Some(j) = (0..new.len()).find(|&j| !taken[j] && new[j].key.as_deref().map(normalize) == Some(key.clone()))
+            && let Some(j) = (0..new.len())
+                .find(|&j| !taken[j] && new[j].key.as_deref().map(normalize) == Some(key.clone()))
         {
             pair(&mut partner, &mut taken, i, j);
         }
@@ -70,9 +75,15 @@ fn match_goals<'a>(old: &'a [Goal], new: &'a [Goal]) -> Vec<(Option<&'a Goal>, O
     // 2. Same area: one goal on each side pairs outright; several pair by text likeness.
     let area = |g: &Goal| g.area.as_deref().map(normalize);
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
-    for (i, a) in old.iter().enumerate().filter(|(i, _)| partner[*i].is_none()) {
+    for (i, a) in old
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| partner[*i].is_none())
+    {
         let Some(area_a) = area(a) else { continue };
-        let same: Vec<usize> = (0..new.len()).filter(|&j| !taken[j] && area(&new[j]).as_ref() == Some(&area_a)).collect();
+        let same: Vec<usize> = (0..new.len())
+            .filter(|&j| !taken[j] && area(&new[j]).as_ref() == Some(&area_a))
+            .collect();
         let olds_in_area = old
             .iter()
             .enumerate()
@@ -81,11 +92,18 @@ fn match_goals<'a>(old: &'a [Goal], new: &'a [Goal]) -> Vec<(Option<&'a Goal>, O
         if same.len() == 1 && olds_in_area == 1 {
             candidates.push((2.0, i, same[0]));
         } else {
-            candidates.extend(same.into_iter().map(|j| (1.0 + similarity(&a.text, &new[j].text), i, j)));
+            candidates.extend(
+                same.into_iter()
+                    .map(|j| (1.0 + similarity(&a.text, &new[j].text), i, j)),
+            );
         }
     }
     // 3. Alike text, whatever the key or area.
-    for (i, a) in old.iter().enumerate().filter(|(i, _)| partner[*i].is_none()) {
+    for (i, a) in old
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| partner[*i].is_none())
+    {
         for (j, b) in new.iter().enumerate().filter(|(j, _)| !taken[*j]) {
             let score = similarity(&a.text, &b.text);
             if score >= SAME_GOAL {
@@ -99,9 +117,17 @@ fn match_goals<'a>(old: &'a [Goal], new: &'a [Goal]) -> Vec<(Option<&'a Goal>, O
             pair(&mut partner, &mut taken, i, j);
         }
     }
-    let mut out: Vec<(Option<&Goal>, Option<&Goal>)> =
-        old.iter().zip(&partner).map(|(a, p)| (Some(a), p.map(|j| &new[j]))).collect();
-    out.extend(new.iter().enumerate().filter(|(j, _)| !taken[*j]).map(|(_, b)| (None, Some(b))));
+    let mut out: Vec<(Option<&Goal>, Option<&Goal>)> = old
+        .iter()
+        .zip(&partner)
+        .map(|(a, p)| (Some(a), p.map(|j| &new[j])))
+        .collect();
+    out.extend(
+        new.iter()
+            .enumerate()
+            .filter(|(j, _)| !taken[*j])
+            .map(|(_, b)| (None, Some(b))),
+    );
     out
 }
 
@@ -113,7 +139,11 @@ fn diff_goal(a: &Goal, b: &Goal, out: &mut Vec<Change>) {
         ("text", Some(a.text.as_str()), Some(b.text.as_str())),
         ("baseline", a.baseline.as_deref(), b.baseline.as_deref()),
         ("target", a.target.as_deref(), b.target.as_deref()),
-        ("measurement", a.measurement.as_deref(), b.measurement.as_deref()),
+        (
+            "measurement",
+            a.measurement.as_deref(),
+            b.measurement.as_deref(),
+        ),
     ];
     for (field, x, y) in fields {
         let as_value = |s: Option<&str>| s.map(|s| toml::Value::String(s.to_owned()));
@@ -126,10 +156,16 @@ fn diff_goal(a: &Goal, b: &Goal, out: &mut Vec<Change>) {
                 out.push(change);
             }
             (Some(x), None) => out.push(
-                Change::new("goals", Op::Removed).item(&label).field(field).values(Some(super::json_of(&x)), None),
+                Change::new("goals", Op::Removed)
+                    .item(&label)
+                    .field(field)
+                    .values(Some(super::json_of(&x)), None),
             ),
             (None, Some(y)) => out.push(
-                Change::new("goals", Op::Added).item(&label).field(field).values(None, Some(super::json_of(&y))),
+                Change::new("goals", Op::Added)
+                    .item(&label)
+                    .field(field)
+                    .values(None, Some(super::json_of(&y))),
             ),
             _ => {}
         }
@@ -153,7 +189,11 @@ pub fn describe_minutes(minutes: u32, per: Per) -> String {
         format!("{minutes} min/week")
     } else {
         let weekly = weekly_minutes(minutes, per);
-        let weekly = if weekly.fract().abs() < 0.05 { format!("{weekly:.0}") } else { format!("{weekly:.1}") };
+        let weekly = if weekly.fract().abs() < 0.05 {
+            format!("{weekly:.0}")
+        } else {
+            format!("{weekly:.1}")
+        };
         format!("{minutes} min/{per} ({weekly} min/week)")
     }
 }
@@ -162,7 +202,10 @@ fn service_json(service: &Service) -> serde_json::Value {
     let value = toml::Value::try_from(service).unwrap_or(toml::Value::Table(Default::default()));
     let mut json = super::json_of(&value);
     if let Some(obj) = json.as_object_mut() {
-        obj.insert("minutes_per_week".into(), json!(round1(weekly_minutes(service.minutes, service.per))));
+        obj.insert(
+            "minutes_per_week".into(),
+            json!(round1(weekly_minutes(service.minutes, service.per))),
+        );
     }
     json
 }
@@ -174,18 +217,26 @@ fn round1(x: f64) -> f64 {
 fn diff_services(old: &[Service], new: &[Service], out: &mut Vec<Change>) {
     let mut taken = vec![false; new.len()];
     for a in old {
-        let found = (0..new.len()).find(|&j| !taken[j] && normalize(&new[j].name) == normalize(&a.name));
+        let found =
+            (0..new.len()).find(|&j| !taken[j] && normalize(&new[j].name) == normalize(&a.name));
         let Some(j) = found else {
-            out.push(Change::new("services", Op::Removed).item(&a.name).values(Some(service_json(a)), None));
+            out.push(
+                Change::new("services", Op::Removed)
+                    .item(&a.name)
+                    .values(Some(service_json(a)), None),
+            );
             continue;
         };
         taken[j] = true;
         let b = &new[j];
         if (a.minutes, a.per) != (b.minutes, b.per) {
-            let mut change = Change::new("services", Op::Changed).item(&a.name).field("minutes").values(
-                Some(json!(describe_minutes(a.minutes, a.per))),
-                Some(json!(describe_minutes(b.minutes, b.per))),
-            );
+            let mut change = Change::new("services", Op::Changed)
+                .item(&a.name)
+                .field("minutes")
+                .values(
+                    Some(json!(describe_minutes(a.minutes, a.per))),
+                    Some(json!(describe_minutes(b.minutes, b.per))),
+                );
             change.words = None;
             out.push(change);
         }
@@ -199,12 +250,20 @@ fn diff_services(old: &[Service], new: &[Service], out: &mut Vec<Change>) {
         ];
         for (field, x, y) in fields {
             match (x, y) {
-                (Some(x), Some(y)) if x != y => out.push(changed("services", Some(&a.name), field, &x, &y)),
+                (Some(x), Some(y)) if x != y => {
+                    out.push(changed("services", Some(&a.name), field, &x, &y))
+                }
                 (Some(x), None) => out.push(
-                    Change::new("services", Op::Removed).item(&a.name).field(field).values(Some(super::json_of(&x)), None),
+                    Change::new("services", Op::Removed)
+                        .item(&a.name)
+                        .field(field)
+                        .values(Some(super::json_of(&x)), None),
                 ),
                 (None, Some(y)) => out.push(
-                    Change::new("services", Op::Added).item(&a.name).field(field).values(None, Some(super::json_of(&y))),
+                    Change::new("services", Op::Added)
+                        .item(&a.name)
+                        .field(field)
+                        .values(None, Some(super::json_of(&y))),
                 ),
                 _ => {}
             }
@@ -212,6 +271,10 @@ fn diff_services(old: &[Service], new: &[Service], out: &mut Vec<Change>) {
     }
     for (j, b) in new.iter().enumerate().filter(|(j, _)| !taken[*j]) {
         let _ = j;
-        out.push(Change::new("services", Op::Added).item(&b.name).values(None, Some(service_json(b))));
+        out.push(
+            Change::new("services", Op::Added)
+                .item(&b.name)
+                .values(None, Some(service_json(b))),
+        );
     }
 }

@@ -54,7 +54,15 @@ pub struct Change {
 
 impl Change {
     pub(crate) fn new(section: &str, op: Op) -> Change {
-        Change { section: section.to_owned(), item: None, field: None, op, before: None, after: None, words: None }
+        Change {
+            section: section.to_owned(),
+            item: None,
+            field: None,
+            op,
+            before: None,
+            after: None,
+            words: None,
+        }
     }
 
     pub(crate) fn item(mut self, item: impl Into<String>) -> Change {
@@ -142,7 +150,10 @@ pub(crate) fn json_of(value: &toml::Value) -> Value {
 
 /// Lowercases and collapses white space, for matching list items.
 pub(crate) fn normalize(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[cfg(test)]

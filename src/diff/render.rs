@@ -53,9 +53,15 @@ fn change_line(change: &Change) -> Line {
     }
     // A whole item added or removed that is just text (an accommodation) is named by its
     // value alone; a table (a goal, a service) by its item.
-    let value = if change.op == Op::Added { &change.after } else { &change.before };
+    let value = if change.op == Op::Added {
+        &change.after
+    } else {
+        &change.before
+    };
     let label = match (change.op, value, &change.field) {
-        (Op::Added | Op::Removed, Some(Value::String(_)), None) if change.section != FIELDS => change.section.clone(),
+        (Op::Added | Op::Removed, Some(Value::String(_)), None) if change.section != FIELDS => {
+            change.section.clone()
+        }
         _ => label(change),
     };
     line.push((Style::Label, format!("{label}: ")));
@@ -113,9 +119,15 @@ pub fn to_markdown(diff: &RecordDiff) -> String {
         return out;
     }
     for change in &diff.changes {
-        let value = if change.op == Op::Added { &change.after } else { &change.before };
+        let value = if change.op == Op::Added {
+            &change.after
+        } else {
+            &change.before
+        };
         let label = match (change.op, value, &change.field) {
-            (Op::Added | Op::Removed, Some(Value::String(_)), None) if change.section != FIELDS => md(&change.section),
+            (Op::Added | Op::Removed, Some(Value::String(_)), None) if change.section != FIELDS => {
+                md(&change.section)
+            }
             _ => md(&label(change)),
         };
         let body = match (change.op, &change.words) {
@@ -172,7 +184,11 @@ fn show(value: Option<&Value>) -> String {
     match value {
         None => String::new(),
         Some(Value::String(s)) => one_line(s),
-        Some(Value::Array(items)) => items.iter().map(|v| show(Some(v))).collect::<Vec<_>>().join(", "),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| show(Some(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(Value::Object(obj)) => summary(obj),
         Some(other) => other.to_string(),
     }

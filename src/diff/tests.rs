@@ -3,7 +3,11 @@ use crate::record::parse_record;
 
 fn diff_texts(a: &str, b: &str) -> RecordDiff {
     let (ra, rb) = (parse_record(a, "a").unwrap(), parse_record(b, "b").unwrap());
-    RecordDiff { from: "a".into(), to: "b".into(), changes: diff_records((a, &ra), (b, &rb)) }
+    RecordDiff {
+        from: "a".into(),
+        to: "b".into(),
+        changes: diff_records((a, &ra), (b, &rb)),
+    }
 }
 
 fn iep(body: &str) -> String {
@@ -13,7 +17,14 @@ fn iep(body: &str) -> String {
 fn ops(diff: &RecordDiff) -> Vec<(String, Option<String>, Option<String>, &'static str)> {
     diff.changes
         .iter()
-        .map(|c| (c.section.clone(), c.item.clone(), c.field.clone(), c.op.as_str()))
+        .map(|c| {
+            (
+                c.section.clone(),
+                c.item.clone(),
+                c.field.clone(),
+                c.op.as_str(),
+            )
+        })
         .collect()
 }
 
@@ -37,12 +48,23 @@ fn reordered_lists_and_goals_are_not_changes() {
 #[test]
 fn accommodations_differing_only_in_case_or_spacing_are_the_same() {
     let a = iep("accommodations = [\"Graphic organizer for writing tasks\", \"Read-aloud\"]\n");
-    let b = iep("accommodations = [\"Graphic  Organizer for Writing Tasks\", \"Text-to-speech\"]\n");
+    let b =
+        iep("accommodations = [\"Graphic  Organizer for Writing Tasks\", \"Text-to-speech\"]\n");
     assert_eq!(
         ops(&diff_texts(&a, &b)),
         vec![
-            ("accommodations".into(), Some("Read-aloud".into()), None, "removed"),
-            ("accommodations".into(), Some("Text-to-speech".into()), None, "added"),
+            (
+                "accommodations".into(),
+                Some("Read-aloud".into()),
+                None,
+                "removed"
+            ),
+            (
+                "accommodations".into(),
+                Some("Text-to-speech".into()),
+                None,
+                "added"
+            ),
         ]
     );
 }
@@ -61,13 +83,31 @@ fn goals_without_keys_match_by_area_then_text() {
     assert_eq!(
         ops(&diff),
         vec![
-            ("goals".into(), Some("Reading".into()), Some("text".into()), "changed"),
-            ("goals".into(), Some("Write a five sentence paragraph with a topic sentence".into()), Some("text".into()), "changed"),
+            (
+                "goals".into(),
+                Some("Reading".into()),
+                Some("text".into()),
+                "changed"
+            ),
+            (
+                "goals".into(),
+                Some("Write a five sentence paragraph with a topic sentence".into()),
+                Some("text".into()),
+                "changed"
+            ),
         ]
     );
     let words = diff.changes[0].words.as_ref().unwrap();
-    assert!(words.iter().any(|s| s.kind == SegmentKind::Removed && s.text == "70"));
-    assert!(words.iter().any(|s| s.kind == SegmentKind::Added && s.text == "90"));
+    assert!(
+        words
+            .iter()
+            .any(|s| s.kind == SegmentKind::Removed && s.text == "70")
+    );
+    assert!(
+        words
+            .iter()
+            .any(|s| s.kind == SegmentKind::Added && s.text == "90")
+    );
 }
 
 #[test]
@@ -75,7 +115,15 @@ fn a_renamed_goal_key_is_one_change_not_a_removal_and_an_addition() {
     let a = iep("[[goals]]\nkey = \"W1\"\narea = \"Writing\"\ntext = \"Write a paragraph\"\n");
     let b = iep("[[goals]]\nkey = \"W2\"\narea = \"Writing\"\ntext = \"Write a paragraph\"\n");
     let diff = diff_texts(&a, &b);
-    assert_eq!(ops(&diff), vec![("goals".into(), Some("W1".into()), Some("key".into()), "changed")]);
+    assert_eq!(
+        ops(&diff),
+        vec![(
+            "goals".into(),
+            Some("W1".into()),
+            Some("key".into()),
+            "changed"
+        )]
+    );
 }
 
 #[test]
@@ -92,13 +140,24 @@ fn two_goals_in_one_area_pair_by_text() {
     let changes: Vec<(String, String)> = diff
         .changes
         .iter()
-        .map(|c| (c.before.clone().unwrap().as_str().unwrap().to_owned(), c.after.clone().unwrap().as_str().unwrap().to_owned()))
+        .map(|c| {
+            (
+                c.before.clone().unwrap().as_str().unwrap().to_owned(),
+                c.after.clone().unwrap().as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(
         changes,
         vec![
-            ("Add fractions with like denominators".into(), "Add fractions with unlike denominators".into()),
-            ("Solve two-step word problems".into(), "Solve two-step word problems with visuals".into()),
+            (
+                "Add fractions with like denominators".into(),
+                "Add fractions with unlike denominators".into()
+            ),
+            (
+                "Solve two-step word problems".into(),
+                "Solve two-step word problems with visuals".into()
+            ),
         ]
     );
 }
@@ -109,16 +168,31 @@ fn unrelated_goals_are_added_and_removed() {
     let b = iep("[[goals]]\nkey = \"S1\"\ntext = \"Produce the /r/ sound in conversation\"\n");
     assert_eq!(
         ops(&diff_texts(&a, &b)),
-        vec![("goals".into(), Some("R1".into()), None, "removed"), ("goals".into(), Some("S1".into()), None, "added")]
+        vec![
+            ("goals".into(), Some("R1".into()), None, "removed"),
+            ("goals".into(), Some("S1".into()), None, "added")
+        ]
     );
 }
 
 #[test]
 fn services_normalise_minutes_per_day_month_and_year() {
-    assert_eq!(iep::describe_minutes(30, crate::record::Per::Week), "30 min/week");
-    assert_eq!(iep::describe_minutes(120, crate::record::Per::Month), "120 min/month (27.7 min/week)");
-    assert_eq!(iep::describe_minutes(20, crate::record::Per::Day), "20 min/day (100 min/week)");
-    assert_eq!(iep::describe_minutes(720, crate::record::Per::Year), "720 min/year (20 min/week)");
+    assert_eq!(
+        iep::describe_minutes(30, crate::record::Per::Week),
+        "30 min/week"
+    );
+    assert_eq!(
+        iep::describe_minutes(120, crate::record::Per::Month),
+        "120 min/month (27.7 min/week)"
+    );
+    assert_eq!(
+        iep::describe_minutes(20, crate::record::Per::Day),
+        "20 min/day (100 min/week)"
+    );
+    assert_eq!(
+        iep::describe_minutes(720, crate::record::Per::Year),
+        "720 min/year (20 min/week)"
+    );
     let a = iep(
         "[[services]]\nname = \"Speech-language therapy\"\nminutes = 30\nper = \"week\"\n\
          [[services]]\nname = \"OT consult\"\nminutes = 60\nper = \"month\"\n",
@@ -132,10 +206,19 @@ fn services_normalise_minutes_per_day_month_and_year() {
     assert_eq!(diff.changes.len(), 2, "{:?}", diff.changes);
     assert_eq!(diff.changes[0].before, Some(json!("30 min/week")));
     assert_eq!(diff.changes[0].after, Some(json!("60 min/week")));
-    assert_eq!(diff.changes[1].after.as_ref().unwrap()["minutes_per_week"], json!(100.0));
+    assert_eq!(
+        diff.changes[1].after.as_ref().unwrap()["minutes_per_week"],
+        json!(100.0)
+    );
     let text = render::to_text(&diff);
-    assert!(text.contains("services: Speech-language therapy: minutes: 30 min/week → 60 min/week"), "{text}");
-    assert!(text.contains("+ services: Counseling: 20 min/day (100 min/week)"), "{text}");
+    assert!(
+        text.contains("services: Speech-language therapy: minutes: 30 min/week → 60 min/week"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+ services: Counseling: 20 min/day (100 min/week)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -150,7 +233,12 @@ fn other_kinds_diff_field_by_field() {
             ("fields".into(), None, Some("date".into()), "changed"),
             ("fields".into(), None, Some("type".into()), "changed"),
             ("tags".into(), Some("b".into()), None, "added"),
-            ("fields".into(), None, Some("extra.number".into()), "changed"),
+            (
+                "fields".into(),
+                None,
+                Some("extra.number".into()),
+                "changed"
+            ),
             ("fields".into(), None, Some("body".into()), "added"),
         ]
     );
@@ -163,12 +251,22 @@ fn the_example_ieps_diff_as_a_parent_would_read_it() {
     let (a, b) = (find("x760srq3ep"), find("0sahk8ww6n"));
     let diff = {
         let (ra, rb) = (parse_record(a, "a").unwrap(), parse_record(b, "b").unwrap());
-        RecordDiff { from: "x760srq3ep".into(), to: "0sahk8ww6n".into(), changes: diff_records((a, &ra), (b, &rb)) }
+        RecordDiff {
+            from: "x760srq3ep".into(),
+            to: "0sahk8ww6n".into(),
+            changes: diff_records((a, &ra), (b, &rb)),
+        }
     };
     let text = render::to_text(&diff);
-    assert!(text.contains("services: Speech-language therapy: minutes: 30 min/week → 60 min/week"), "{text}");
     assert!(
-        !text.lines().any(|l| l.starts_with("+ accommodations") && l.to_lowercase().contains("graphic organizer")),
+        text.contains("services: Speech-language therapy: minutes: 30 min/week → 60 min/week"),
+        "{text}"
+    );
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("+ accommodations")
+                && l.to_lowercase().contains("graphic organizer")),
         "an accommodation differing only in case is not a change: {text}"
     );
     insta::assert_snapshot!("example_iep_text", text);

@@ -44,7 +44,8 @@ pub fn word_diff(old: &str, new: &str) -> Vec<Segment> {
         let mut end = i;
         while end < raw.len()
             && (raw[end].0 != SegmentKind::Same
-                || (raw[end].1.trim().is_empty() && raw.get(end + 1).is_some_and(|n| n.0 != SegmentKind::Same)))
+                || (raw[end].1.trim().is_empty()
+                    && raw.get(end + 1).is_some_and(|n| n.0 != SegmentKind::Same)))
         {
             end += 1;
         }
@@ -73,7 +74,10 @@ fn push(out: &mut Vec<Segment>, kind: SegmentKind, text: &str) {
     }
     match out.last_mut() {
         Some(last) if last.kind == kind => last.text.push_str(text),
-        _ => out.push(Segment { kind, text: text.to_owned() }),
+        _ => out.push(Segment {
+            kind,
+            text: text.to_owned(),
+        }),
     }
 }
 
@@ -84,7 +88,10 @@ pub fn worth_word_diff(old: &str, new: &str) -> bool {
 
 /// How alike two texts are, word by word, from 0 (nothing shared) to 1 (equal).
 pub fn similarity(a: &str, b: &str) -> f32 {
-    similar::TextDiff::configure().algorithm(Algorithm::Myers).diff_words(a, b).ratio()
+    similar::TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .diff_words(a, b)
+        .ratio()
 }
 
 /// Whether a text is long enough to show as a word diff rather than before and after.

@@ -30,9 +30,9 @@ use crate::record::{IdError, RecordError, RecordId};
 
 pub use cache::PlainCache;
 pub use fsck::{FsckReport, Problem};
-pub use history::{HistoryEntry, RecordChange};
+pub use history::{HistoryEntry, RecordChange, Touched};
 pub use lock::CaseLock;
-pub use read::{Broken, LoadedRecords, StoredRecord};
+pub use read::{Broken, LoadedRecords, RecordText, StoredRecord};
 pub use tx::Transaction;
 
 /// The format line of `.iepcase/format`.

@@ -37,6 +37,9 @@ impl StoredRecord {
     }
 }
 
+/// A record's id and its decrypted text, or why it could not be read.
+pub type RecordText = (RecordId, Result<String, StoreError>);
+
 /// A record that could not be read, and why.
 #[derive(Debug)]
 pub struct Broken {
@@ -175,6 +178,13 @@ impl Case {
             .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         loaded.broken.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(loaded)
+    }
+
+    /// Every record's decrypted text at HEAD, unparsed (for search); conflict copies included.
+    pub fn texts(&self) -> Result<Vec<RecordText>, StoreError> {
+        let ids = self.record_ids()?;
+        let texts = self.record_texts(&ids)?;
+        Ok(ids.into_iter().map(|(id, _)| id).zip(texts).collect())
     }
 
     /// The decrypted texts of `ids`, from the cache where possible.

@@ -4,6 +4,7 @@
 mod bad_input;
 mod crash;
 mod editor;
+mod history;
 mod privacy;
 mod records;
 mod workspace;

@@ -1,0 +1,161 @@
+//! `iepcase diff ID [ID2] [--rev REV] [--rev2 REV]`: what changed between two records, or
+//! between two versions of one record.
+
+use clap::{Args, ValueEnum};
+use iepcase::diff::render::{self, Style};
+use iepcase::diff::{RecordDiff, diff_records};
+use iepcase::record::RecordId;
+use iepcase::store::{Case, StoredRecord};
+
+use super::context::Ctx;
+use super::error::CliError;
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The record (a unique prefix of its id is enough)
+    pub id: String,
+    /// A second record to compare with (default: the same record's previous version)
+    pub id2: Option<String>,
+    /// Take the first side at revision REV (a commit from `iepcase log`, or HEAD~2)
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Take the second side at revision REV (default: the latest)
+    #[arg(long, value_name = "REV")]
+    pub rev2: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Md,
+}
+
+pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    let first = resolve(&case, &args.id)?;
+    let (before, after) = match (&args.id2, &args.rev, &args.rev2) {
+        (Some(id2), rev, rev2) => {
+            let second = resolve(&case, id2)?;
+            (
+                load(&case, &first, rev.as_deref())?,
+                load(&case, &second, rev2.as_deref())?,
+            )
+        }
+        (None, Some(rev), rev2) => (
+            load(&case, &first, Some(rev))?,
+            load(&case, &first, rev2.as_deref())?,
+        ),
+        (None, None, rev2) => {
+            let after = load(&case, &first, rev2.as_deref())?;
+            (previous_version(&case, &first, rev2.as_deref())?, after)
+        }
+    };
+    if before.1.record.kind() != after.1.record.kind() {
+        return Err(CliError::user(format!(
+            "cannot compare a `{}` record with a `{}` record",
+            before.1.record.kind(),
+            after.1.record.kind()
+        ))
+        .hint("diff compares two records of one kind, or one record across revisions"));
+    }
+    let diff = RecordDiff {
+        from: label(&before),
+        to: label(&after),
+        changes: diff_records(
+            (&before.1.text, &before.1.record),
+            (&after.1.text, &after.1.record),
+        ),
+    };
+    if ctx.ui.json {
+        return ctx.ui.json(&diff.to_json());
+    }
+    match args.format {
+        DiffFormat::Md => ctx.ui.out(&render::to_markdown(&diff)),
+        DiffFormat::Text if ctx.ui.colored() => ctx.ui.out(&paint(ctx, &diff)),
+        DiffFormat::Text => ctx.ui.out(&render::to_text(&diff)),
+    }
+}
+
+/// A record as loaded for one side: the revision it came from (if not the latest) and it.
+type Side = (Option<String>, StoredRecord);
+
+fn resolve(case: &Case, prefix: &str) -> Result<RecordId, CliError> {
+    match case.resolve(prefix) {
+        Ok(id) => Ok(id),
+        // A record removed since is named by its full id.
+        Err(e) => RecordId::parse(prefix).ok_or_else(|| e.into()),
+    }
+}
+
+fn load(case: &Case, id: &RecordId, rev: Option<&str>) -> Result<Side, CliError> {
+    Ok(match rev {
+        Some(rev) => (Some(rev.to_owned()), case.read_record_at(id, rev)?),
+        None => (None, case.read_record(id)?),
+    })
+}
+
+/// The version of `id` before its last change (as of `rev`, or now).
+fn previous_version(case: &Case, id: &RecordId, rev: Option<&str>) -> Result<Side, CliError> {
+    let history = case.history(Some(id))?;
+    let current = match rev {
+        Some(rev) => case.repo().revparse_single(rev).map(|o| o.id()).ok(),
+        None => None,
+    };
+    let entry = history
+        .iter()
+        .skip_while(|h| {
+            current.is_some_and(|c| h.commit.id != c && !is_ancestor(case, h.commit.id, c))
+        })
+        .find(|h| {
+            h.records
+                .iter()
+                .any(|(_, _, before, after)| before.is_some() && after.is_some())
+        });
+    let Some(entry) = entry else {
+        return Err(CliError::user(format!("record {id} has only one version"))
+            .hint(format!("compare it with another record (`iepcase diff {id} OTHER`) or see `iepcase log {id}`")));
+    };
+    let commit = entry.commit.id.to_string();
+    let rev = format!("{commit}~1");
+    Ok((
+        Some(commit[..10].to_owned() + "~1"),
+        case.read_record_at(id, &rev)?,
+    ))
+}
+
+fn is_ancestor(case: &Case, ancestor: git2::Oid, of: git2::Oid) -> bool {
+    case.repo()
+        .graph_descendant_of(of, ancestor)
+        .unwrap_or(false)
+}
+
+fn label((rev, stored): &Side) -> String {
+    match rev {
+        Some(rev) => format!("{} at {rev} ({})", stored.id, stored.record.date()),
+        None => format!("{} ({})", stored.id, stored.record.date()),
+    }
+}
+
+pub fn paint(ctx: &Ctx, diff: &RecordDiff) -> String {
+    use anstyle::AnsiColor;
+    let mut out = String::new();
+    for line in render::lines(diff) {
+        for (style, text) in line {
+            let painted = match style {
+                Style::Plain => text,
+                Style::Heading => ctx.ui.paint(anstyle::Style::new().bold(), &text),
+                Style::Label => ctx.ui.paint(AnsiColor::Cyan.on_default(), &text),
+                Style::Added => ctx.ui.paint(AnsiColor::Green.on_default(), &text),
+                Style::Removed => ctx
+                    .ui
+                    .paint(AnsiColor::Red.on_default().strikethrough(), &text),
+            };
+            out.push_str(&painted);
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,121 @@
+//! `iepcase search QUERY [--all]`: find a word in every field of the records of one case or
+//! of every case.
+
+use clap::Args;
+use iepcase::crypto::Identities;
+use iepcase::search::{Hit, search_record};
+use iepcase::store::Case;
+use rayon::prelude::*;
+
+use super::context::Ctx;
+use super::error::CliError;
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The text to find (case does not matter)
+    pub query: String,
+    /// Search every case in the workspace
+    #[arg(long)]
+    pub all: bool,
+}
+
+pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<(), CliError> {
+    if args.query.trim().is_empty() {
+        return Err(CliError::usage("the search text is empty"));
+    }
+    let ws = ctx.workspace()?;
+    let slugs = if args.all {
+        ws.case_slugs()?
+    } else {
+        vec![ctx.case_slug()?]
+    };
+    let identities = ctx.identities()?;
+    let results: Vec<(String, Result<Searched, CliError>)> = slugs
+        .par_iter()
+        .map(|slug| {
+            (
+                slug.clone(),
+                search_case(&ws.case_dir(slug), slug, identities, &args.query),
+            )
+        })
+        .collect();
+    let mut hits = Vec::new();
+    for (slug, result) in results {
+        match result {
+            Ok((found, unreadable)) => {
+                hits.extend(found);
+                for id in unreadable {
+                    ctx.ui.warn(&format!(
+                        "record {id} of case `{slug}` cannot be read and was not searched"
+                    ));
+                }
+            }
+            Err(e) if args.all => ctx
+                .ui
+                .warn(&format!("case `{slug}` was not searched: {}", e.message)),
+            Err(e) => return Err(e),
+        }
+    }
+    if ctx.ui.json {
+        return ctx.ui.json(&serde_json::Value::Array(
+            hits.iter().map(Hit::to_json).collect(),
+        ));
+    }
+    if hits.is_empty() {
+        ctx.ui
+            .status(&format!("No record mentions `{}`", args.query));
+        return Ok(());
+    }
+    let mut out = String::new();
+    for hit in &hits {
+        let case = if args.all {
+            format!("{}  ", hit.case)
+        } else {
+            String::new()
+        };
+        let kind = ctx.ui.paint(anstyle::Style::new().dimmed(), &hit.kind);
+        out.push_str(&format!(
+            "{case}{}  {}  {kind}  {}\n",
+            hit.id, hit.date, hit.title
+        ));
+        let (a, b) = hit.matched;
+        let matched = ctx
+            .ui
+            .paint(anstyle::Style::new().bold().underline(), &hit.snippet[a..b]);
+        out.push_str(&format!(
+            "    {}: {}{matched}{}\n",
+            hit.field,
+            &hit.snippet[..a],
+            &hit.snippet[b..]
+        ));
+    }
+    ctx.ui.out(&out)?;
+    ctx.ui.status(&format!(
+        "{} record{} found",
+        hits.len(),
+        if hits.len() == 1 { "" } else { "s" }
+    ));
+    Ok(())
+}
+
+/// The hits in one case, and the records that could not be read.
+type Searched = (Vec<Hit>, Vec<String>);
+
+fn search_case(
+    dir: &std::path::Path,
+    slug: &str,
+    ids: &Identities,
+    query: &str,
+) -> Result<Searched, CliError> {
+    let case = Case::open(dir, slug, ids)?;
+    let mut hits = Vec::new();
+    let mut unreadable = Vec::new();
+    for (id, text) in case.texts()? {
+        match text {
+            Ok(text) => hits.extend(search_record(slug, id.as_str(), &text, query)),
+            Err(_) => unreadable.push(id.to_string()),
+        }
+    }
+    hits.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
+    Ok((hits, unreadable))
+}

@@ -1,0 +1,84 @@
+//! `iepcase timeline`: the case in date order, with deadlines interleaved.
+
+use clap::{Args, ValueEnum};
+use iepcase::record::Date;
+use iepcase::timeline::{self, Filter};
+
+use super::context::Ctx;
+use super::error::CliError;
+use super::ui::table;
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// Only entries on or after this date
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<Date>,
+    /// Only entries on or before this date
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<Date>,
+    /// Only entries of this kind, or `deadline` (can be repeated)
+    #[arg(long, value_name = "KIND", value_parser = parse_timeline_kind)]
+    pub kind: Vec<String>,
+    /// Output format (`--json` is the same as `--format json`)
+    #[arg(long, value_enum, default_value_t = TimelineFormat::Text)]
+    pub format: TimelineFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimelineFormat {
+    Text,
+    Md,
+    Csv,
+    Json,
+}
+
+fn parse_timeline_kind(text: &str) -> Result<String, String> {
+    let names = timeline::kind_names();
+    if names.contains(&text) {
+        return Ok(text.to_owned());
+    }
+    Err(
+        match iepcase::record::parse::did_you_mean(text, names.iter().copied()) {
+            Some(best) => format!("unknown kind `{text}` (did you mean `{best}`?)"),
+            None => format!("unknown kind `{text}`; kinds: {}", names.join(", ")),
+        },
+    )
+}
+
+pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    let loaded = case.records()?;
+    for broken in &loaded.broken {
+        ctx.ui.warn(&format!(
+            "record {} cannot be read and is left out; run `iepcase fsck`",
+            broken.id
+        ));
+    }
+    let deadlines = super::deadlines_for_timeline(ctx, &case, &loaded.records)?;
+    let filter = Filter {
+        from: args.from,
+        to: args.to,
+        kinds: args.kind,
+    };
+    let entries = timeline::build(&loaded.records, &deadlines, &filter);
+    let format = if ctx.ui.json {
+        TimelineFormat::Json
+    } else {
+        args.format
+    };
+    match format {
+        TimelineFormat::Json => ctx.ui.json(&serde_json::Value::Array(
+            entries.iter().map(|e| e.to_json()).collect(),
+        )),
+        TimelineFormat::Csv => ctx.ui.out(&timeline::to_csv(&entries)),
+        TimelineFormat::Md => ctx.ui.out(&timeline::to_markdown(&entries)),
+        TimelineFormat::Text if entries.is_empty() => {
+            ctx.ui.status("Nothing in that range");
+            Ok(())
+        }
+        TimelineFormat::Text => ctx.ui.out(&table(
+            &["DATE", "KIND", "TITLE", "ID"],
+            &timeline::rows(&entries),
+        )),
+    }
+}
