@@ -112,6 +112,29 @@ fn main() {
     report("search --all, 100 cases x 100 records", &samples);
     let samples = repeat(&bin, &many_root, &["search", "zebra-not-there", "--all"], 5);
     report("search --all, no match", &samples);
+
+    // Each of the 100 cases gets a local bare remote; the first sync pushes everything.
+    for n in 0..100 {
+        let slug = format!("s{n:03}");
+        let remote = many_root.join("remotes").join(format!("{slug}.git"));
+        git2::Repository::init_bare(&remote).expect("bare remote");
+        let _ = time(
+            &bin,
+            &many_root,
+            &[
+                "-c",
+                &slug,
+                "remote",
+                "add",
+                "origin",
+                remote.to_str().unwrap(),
+            ],
+        );
+    }
+    let first = time(&bin, &many_root, &["sync", "--all"]);
+    report("sync --all, 100 cases, first push", &[first]);
+    let samples = repeat(&bin, &many_root, &["sync", "--all"], 5);
+    report("sync --all, 100 unchanged cases", &samples);
 }
 
 fn build_case(ws: &Workspace, ids: &Identities, public: &str, slug: &str, n: usize) {

@@ -490,6 +490,11 @@ impl CaseKey {
         }
     }
 
+    /// Whether `other` is the same key.
+    pub fn same_as(&self, other: &CaseKey) -> bool {
+        self.recipient.to_string() == other.recipient.to_string()
+    }
+
     /// Wraps this key for every member: the content of `.iepcase/case-key.age`.
     pub fn wrap(&self, members: &[Recipient]) -> Result<Vec<u8>, CryptoError> {
         let secret = format!(

@@ -130,12 +130,14 @@ pub fn list_dir(
         .collect())
 }
 
-/// Writes a commit on HEAD applying `changes`; `None` when they change nothing.
+/// Writes a commit on HEAD applying `changes`; `None` when they change nothing. Extra parents
+/// make it a merge commit (always written, even when the tree is unchanged).
 pub fn commit(
     repo: &Repository,
     changes: &[PathChange],
     message: &str,
     context: &CommitContext,
+    extra_parents: &[Oid],
 ) -> Result<Option<Oid>, git2::Error> {
     let parent = match repo.head() {
         Ok(head) => Some(head.peel_to_commit()?),
@@ -152,12 +154,16 @@ pub fn commit(
         None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
     };
     let tree_id = updated_tree(repo, &base, changes)?;
-    if parent.is_some() && tree_id == base.id() {
+    if parent.is_some() && tree_id == base.id() && extra_parents.is_empty() {
         return Ok(None);
     }
     let tree = repo.find_tree(tree_id)?;
     let signature = context.signature()?;
-    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    let others = extra_parents
+        .iter()
+        .map(|id| repo.find_commit(*id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().chain(others.iter()).collect();
     repo.commit(
         Some("HEAD"),
         &signature,

@@ -9,6 +9,7 @@
 //! | [`workspace`] | `iepcase.toml`, the `cases/` folder, discovery, case selection, identity path |
 //! | [`crypto`] | identities, recipients, the case key (`.iepcase/case-key.age`), age encryption |
 //! | [`store`] | one case: `records/<id>.age`, `attachments/<mac>.age`, `case.age`, transactions, lock, cache, fsck |
+//! | [`sync`] | remotes, clone, fetch / record-level merge / push, conflict copies |
 //! | [`git`] | libgit2 plumbing: bare case repositories, tree splicing, commits, history |
 //! | [`diff`] | semantic IEP diffs and field-by-field record diffs, rendered as text or Markdown |
 //! | [`timeline`] | the chronological view of a case, deadlines interleaved |
@@ -26,6 +27,7 @@ pub mod git;
 pub mod record;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod synth;
 pub mod timeline;
 pub mod workspace;

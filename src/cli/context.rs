@@ -117,12 +117,17 @@ impl Ctx {
         Ok(Case::open(&ws.case_dir(slug), slug, ids)?)
     }
 
-    /// Takes the case lock for `command`, saying so while it waits.
-    pub fn lock(&self, case: &Case, command: &str) -> Result<CaseLock, CliError> {
-        let timeout = std::env::var("IEPCASE_LOCK_TIMEOUT")
+    /// How long to wait for another command on the same case (`IEPCASE_LOCK_TIMEOUT`).
+    pub fn lock_timeout(&self) -> Duration {
+        std::env::var("IEPCASE_LOCK_TIMEOUT")
             .ok()
             .and_then(|s| s.parse::<u64>().ok())
-            .map_or(Duration::from_secs(30), Duration::from_secs);
+            .map_or(Duration::from_secs(30), Duration::from_secs)
+    }
+
+    /// Takes the case lock for `command`, saying so while it waits.
+    pub fn lock(&self, case: &Case, command: &str) -> Result<CaseLock, CliError> {
+        let timeout = self.lock_timeout();
         let ui = &self.ui;
         let slug = case.slug().to_owned();
         Ok(case.lock(command, timeout, &mut |holder| {

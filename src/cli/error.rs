@@ -157,6 +157,7 @@ impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Invalid(inner) => inner.into(),
+            StoreError::Membership(inner) => inner.into(),
             StoreError::Crypto(inner) => inner.into(),
             StoreError::Id { source } => source.into(),
             StoreError::NotAMember {
@@ -190,6 +191,64 @@ impl From<StoreError> for CliError {
             }
             _ => CliError::user(e.to_string()).causes_of(&e),
         }
+    }
+}
+
+impl From<iepcase::store::MembershipError> for CliError {
+    fn from(e: iepcase::store::MembershipError) -> Self {
+        use iepcase::store::MembershipError as M;
+        let hint = match &e {
+            M::AlreadyMember { .. } => "see the members with `iepcase recipients`",
+            M::NotAMember { .. } => {
+                "see the members, with their keys as written, with `iepcase recipients`"
+            }
+            M::LockOut { .. } => {
+                "share the case with another key of yours first, or remove someone else"
+            }
+            M::Pending { .. } => {
+                "check them with `iepcase recipients`, then run `iepcase recipients accept`"
+            }
+        };
+        let mut err = CliError::user(e.to_string()).hint(hint);
+        if let M::Pending { keys, .. } = &e {
+            for key in keys {
+                err = err.cause(format!("not accepted yet: {key}"));
+            }
+        }
+        err
+    }
+}
+
+impl From<iepcase::sync::SyncError> for CliError {
+    fn from(e: iepcase::sync::SyncError) -> Self {
+        use iepcase::sync::SyncError as S;
+        let hint: Option<String> = match &e {
+            S::Store(_) => None,
+            S::NoRemote { .. } => Some("add one with `iepcase remote add origin URL`".into()),
+            S::WhichRemote { .. } => Some("pass `--remote NAME`".into()),
+            S::UnknownRemote { .. } => Some("see the remotes with `iepcase remote list`".into()),
+            S::RemoteExists { .. } => Some("remove it first with `iepcase remote remove NAME`, or pick another name".into()),
+            S::BadRemoteName { .. } => Some("use letters, digits and dashes, such as `origin` or `backup`".into()),
+            S::Auth { .. } => Some(
+                "for SSH, load your key into the agent (`ssh-add`) and check it has access; for HTTPS,                  store a token in a git credential helper"
+                    .into(),
+            ),
+            S::Network { .. } => Some("check your connection and the address (`iepcase remote list`), then sync again".into()),
+            S::NotFound { .. } => Some("check the address (`iepcase remote list`) and that the repository exists and you may see it".into()),
+            S::Rejected { .. } => Some("someone pushed in between: run `iepcase sync` again".into()),
+            S::EmptyRemote { .. } => Some("the case must be pushed there first, by a member, with `iepcase sync`".into()),
+            S::RemovedOnRemote { .. } => Some("ask a member to share it with you again (`iepcase share <your public key>`)".into()),
+            S::Unrelated { .. } => Some("the remote holds another case: check `iepcase remote list`".into()),
+            S::Git { .. } => None,
+        };
+        if let S::Store(inner) = e {
+            return inner.into();
+        }
+        let mut err = CliError::user(e.to_string()).causes_of(&e);
+        if let Some(hint) = hint {
+            err = err.hint(hint);
+        }
+        err
     }
 }
 

@@ -16,11 +16,15 @@ mod init;
 mod keys;
 mod list;
 mod log;
+mod members;
 mod new;
 mod records;
+mod remote;
+mod resolve;
 mod rm;
 mod search;
 mod show;
+mod sync;
 mod timeline;
 pub mod ui;
 
@@ -115,6 +119,23 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Check that every file decrypts and validates
     Fsck(fsck::FsckArgs),
+    /// Let someone else read the case: wrap its key to their public key
+    Share(members::ShareArgs),
+    /// Remove a member: a new case key, every file re-encrypted
+    Unshare(members::UnshareArgs),
+    /// Replace the case key and re-encrypt every file, members unchanged
+    Rotate,
+    /// List the members of the case, or accept members that arrived from a remote
+    Recipients(members::RecipientsArgs),
+    /// Add, list or remove the case's private git remotes
+    #[command(subcommand)]
+    Remote(remote::RemoteCommand),
+    /// Exchange changes with the remote: fetch, merge record by record, push
+    Sync(sync::SyncArgs),
+    /// Copy a case from a remote into this workspace
+    Clone(sync::CloneArgs),
+    /// Settle a sync conflict by keeping one version
+    Resolve(resolve::ResolveArgs),
     /// Write a decrypted copy of a case (plaintext!)
     Export(export::ExportArgs),
     /// Build a demo workspace from the built-in example case
@@ -124,7 +145,7 @@ pub enum Command {
 impl Command {
     /// Whether the command may talk to a remote (and so needs TLS certificates).
     pub fn uses_network(&self) -> bool {
-        false
+        matches!(self, Command::Sync(_) | Command::Clone(_))
     }
 }
 
@@ -167,6 +188,14 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Timeline(args) => timeline::run(ctx, args),
         Command::Search(args) => search::run(ctx, args),
         Command::Fsck(args) => fsck::run(ctx, args),
+        Command::Share(args) => members::share(ctx, args),
+        Command::Unshare(args) => members::unshare(ctx, args),
+        Command::Rotate => members::rotate(ctx),
+        Command::Recipients(args) => members::recipients(ctx, args),
+        Command::Remote(cmd) => remote::run(ctx, cmd),
+        Command::Sync(args) => sync::sync(ctx, args),
+        Command::Clone(args) => sync::clone(ctx, args),
+        Command::Resolve(args) => resolve::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
     }

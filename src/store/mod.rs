@@ -18,6 +18,7 @@ mod cache;
 mod fsck;
 mod history;
 mod lock;
+mod members;
 mod read;
 mod tx;
 
@@ -32,6 +33,10 @@ pub use cache::PlainCache;
 pub use fsck::{FsckReport, Problem};
 pub use history::{HistoryEntry, RecordChange, Touched};
 pub use lock::CaseLock;
+pub use members::{
+    Members, MembershipError, is_encrypted_data, is_membership_file, reencrypt_attachment,
+    rename_attachments,
+};
 pub use read::{Broken, LoadedRecords, RecordText, StoredRecord};
 pub use tx::Transaction;
 
@@ -109,6 +114,8 @@ pub enum StoreError {
     NotAtRevision { id: String, rev: String },
     #[error("attachment `{name}` of record {id} is missing from the case")]
     AttachmentMissing { id: String, name: String },
+    #[error(transparent)]
+    Membership(#[from] MembershipError),
     #[error("attachment `{name}` of record {id} does not match its checksum")]
     AttachmentMismatch { id: String, name: String },
 }
@@ -219,6 +226,7 @@ impl Case {
         tx.put_meta(meta_text)?;
         tx.commit("create case", context)?;
         drop(lock);
+        case.accept_recipients(members)?;
         Ok(case)
     }
 
@@ -281,15 +289,17 @@ impl Case {
 
     /// Makes the files beside `.git` match HEAD: writes what is missing or different and
     /// removes encrypted files HEAD no longer has.
-    pub(crate) fn sync_working_files(&self) -> Result<(), StoreError> {
+    pub fn sync_working_files(&self) -> Result<(), StoreError> {
         let tree = self
             .repo
             .head()
             .and_then(|h| h.peel_to_tree())
             .map_err(StoreError::git("read the case"))?;
+        let temp = tx::temp_dir(&self.root);
+        fs_err::create_dir_all(&temp).map_err(StoreError::io(&temp))?;
         let mut wanted = std::collections::HashSet::new();
         let mut result = Ok(());
-        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        let walked = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             if entry.kind() != Some(git2::ObjectType::Blob) {
                 return git2::TreeWalkResult::Ok;
             }
@@ -324,9 +334,10 @@ impl Case {
                 }
             }
             git2::TreeWalkResult::Ok
-        })
-        .map_err(StoreError::git("walk the case"))?;
+        });
+        // The callback's own error says more than libgit2's "callback aborted".
         result?;
+        walked.map_err(StoreError::git("walk the case"))?;
         for dir in [RECORDS_DIR, ATTACHMENTS_DIR] {
             let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else {
                 continue;

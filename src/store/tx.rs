@@ -32,6 +32,8 @@ pub(crate) fn temp_dir(root: &Path) -> PathBuf {
 /// What the working tree gets for a staged path.
 enum Working {
     Bytes(Vec<u8>),
+    /// A blob already in the object database (from a fetched commit).
+    Stored,
     /// An encrypted attachment written beside its final place, removed on Ctrl-C.
     Temp(tempfile::NamedTempFile, crate::atomic::CleanupGuard),
 }
@@ -46,6 +48,10 @@ pub struct Transaction<'c> {
     case: &'c Case,
     _lock: &'c CaseLock,
     staged: BTreeMap<String, Staged>,
+    /// The key new files are encrypted to, when it is not the case's current key (rotation).
+    key: Option<&'c crate::crypto::CaseKey>,
+    /// Parents of the commit besides HEAD (a merge).
+    extra_parents: Vec<Oid>,
 }
 
 impl<'c> Transaction<'c> {
@@ -54,7 +60,45 @@ impl<'c> Transaction<'c> {
             case,
             _lock: lock,
             staged: BTreeMap::new(),
+            key: None,
+            extra_parents: Vec::new(),
         }
+    }
+
+    /// Encrypts everything staged from now on to `key` instead of the case's key, and never
+    /// skips a record as unchanged (its ciphertext must change with the key).
+    pub fn encrypt_to(&mut self, key: &'c crate::crypto::CaseKey) {
+        self.key = Some(key);
+    }
+
+    fn key(&self) -> &crate::crypto::CaseKey {
+        self.key.unwrap_or(&self.case.key)
+    }
+
+    /// Makes the commit a merge with `parent` as its second parent.
+    pub fn merge_parent(&mut self, parent: Oid) {
+        self.extra_parents.push(parent);
+    }
+
+    /// Stages `path` with an existing blob, as it is (a file taken from a fetched commit).
+    pub fn put_existing(&mut self, path: &str, blob: Oid) {
+        self.staged.insert(
+            path.to_owned(),
+            Staged::Put {
+                blob,
+                working: Working::Stored,
+            },
+        );
+    }
+
+    /// Stages ciphertext for `path`, as it is.
+    pub fn put_ciphertext(&mut self, path: &str, ciphertext: Vec<u8>) -> Result<(), StoreError> {
+        self.put_bytes(path.to_owned(), ciphertext)
+    }
+
+    /// Stages the removal of `path`.
+    pub fn remove_path(&mut self, path: &str) {
+        self.staged.insert(path.to_owned(), Staged::Remove);
     }
 
     /// Whether nothing is staged.
@@ -69,9 +113,10 @@ impl<'c> Transaction<'c> {
         let path = record_path(id);
         let head =
             crate::git::head_tree(&self.case.repo).map_err(StoreError::git("read the case"))?;
-        if let Some(oid) = head
-            .as_ref()
-            .and_then(|tree| crate::git::blob_id(tree, &path))
+        if self.key.is_none()
+            && let Some(oid) = head
+                .as_ref()
+                .and_then(|tree| crate::git::blob_id(tree, &path))
             && self
                 .case
                 .record_text(id, oid)
@@ -81,8 +126,7 @@ impl<'c> Transaction<'c> {
             return Ok(false);
         }
         let ciphertext = self
-            .case
-            .key
+            .key()
             .encrypt(text.as_bytes(), &format!("record {id}"))?;
         self.put_bytes(path, ciphertext)?;
         Ok(true)
@@ -96,10 +140,7 @@ impl<'c> Transaction<'c> {
     /// Stages new case metadata (validated here).
     pub fn put_meta(&mut self, text: &str) -> Result<(), StoreError> {
         parse_case_meta(text, "case metadata")?;
-        let ciphertext = self
-            .case
-            .key
-            .encrypt(text.as_bytes(), "the case metadata")?;
+        let ciphertext = self.key().encrypt(text.as_bytes(), "the case metadata")?;
         self.put_bytes(CASE_FILE.to_owned(), ciphertext)
     }
 
@@ -133,7 +174,7 @@ impl<'c> Transaction<'c> {
                 .map(BufReader::new)
                 .map_err(StoreError::io(file))
         };
-        let mut mac = self.case.key.attachment_mac();
+        let mut mac = self.key().attachment_mac();
         let mut reader = open()?;
         let mut buf = vec![0u8; 64 * 1024];
         let mut size = 0u64;
@@ -169,7 +210,7 @@ impl<'c> Transaction<'c> {
         let guard = crate::atomic::remove_on_interrupt(temp.path());
         {
             let mut out = std::io::BufWriter::new(temp.as_file());
-            self.case.key.encrypt_stream(
+            self.key().encrypt_stream(
                 &mut open()?,
                 &mut out,
                 &format!("attachment `{}`", attachment.name),
@@ -197,7 +238,7 @@ impl<'c> Transaction<'c> {
         name: &str,
         data: &[u8],
     ) -> Result<Attachment, StoreError> {
-        let mut mac = self.case.key.attachment_mac();
+        let mut mac = self.key().attachment_mac();
         mac.update(data);
         let (blob_name, sha256) = mac.finish();
         let attachment = Attachment {
@@ -209,10 +250,7 @@ impl<'c> Transaction<'c> {
         };
         let path = attachment_path(&blob_name);
         if !self.staged.contains_key(&path) && !self.case.has_attachment(&blob_name)? {
-            let ciphertext = self
-                .case
-                .key
-                .encrypt(data, &format!("attachment `{name}`"))?;
+            let ciphertext = self.key().encrypt(data, &format!("attachment `{name}`"))?;
             self.put_bytes(path, ciphertext)?;
         }
         Ok(attachment)
@@ -241,8 +279,9 @@ impl<'c> Transaction<'c> {
         fs_err::create_dir_all(temp_dir(&case.root)).map_err(StoreError::io(&marker))?;
         crate::atomic::write(&marker, b"", None).map_err(StoreError::io(&marker))?;
         failpoint("before-commit");
-        let commit = crate::git::commit(&case.repo, &changes, message, context)
-            .map_err(StoreError::git("commit"))?;
+        let commit =
+            crate::git::commit(&case.repo, &changes, message, context, &self.extra_parents)
+                .map_err(StoreError::git("commit"))?;
         if commit.is_some() {
             failpoint("after-commit");
             self.update_working_tree()?;
@@ -264,6 +303,18 @@ impl<'c> Transaction<'c> {
                     ..
                 } => {
                     crate::atomic::write_in(&temp_dir(&root), &target, &bytes, None)
+                        .map_err(StoreError::io(&target))?;
+                }
+                Staged::Put {
+                    blob,
+                    working: Working::Stored,
+                } => {
+                    let data = self
+                        .case
+                        .repo
+                        .find_blob(blob)
+                        .map_err(StoreError::git("read a file"))?;
+                    crate::atomic::write_in(&temp_dir(&root), &target, data.content(), None)
                         .map_err(StoreError::io(&target))?;
                 }
                 Staged::Put {
@@ -319,4 +370,27 @@ fn failpoint(name: &str) {
     }
     #[cfg(not(debug_assertions))]
     let _ = name;
+}
+
+impl Case {
+    /// Moves HEAD forward to `target` (a descendant of HEAD, such as a fetched commit) and
+    /// brings the working files up to date, with the same crash safety as a commit.
+    pub fn fast_forward(&self, _lock: &CaseLock, target: Oid) -> Result<(), StoreError> {
+        let head = self
+            .repo
+            .head()
+            .and_then(|h| h.peel_to_commit())
+            .map_err(StoreError::git("read the case"))?;
+        let _critical = crate::atomic::critical_section();
+        let marker = checkout_marker(&self.root);
+        fs_err::create_dir_all(temp_dir(&self.root)).map_err(StoreError::io(&marker))?;
+        crate::atomic::write(&marker, b"", None).map_err(StoreError::io(&marker))?;
+        let branch = format!("refs/heads/{}", crate::git::BRANCH);
+        self.repo
+            .reference_matching(&branch, target, true, head.id(), "iepcase: fast-forward")
+            .map_err(StoreError::git("move to the fetched changes"))?;
+        self.sync_working_files()?;
+        fs_err::remove_file(&marker).map_err(StoreError::io(&marker))?;
+        Ok(())
+    }
 }

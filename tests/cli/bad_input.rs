@@ -174,9 +174,14 @@ fn first_record_file(env: &TestEnv) -> std::path::PathBuf {
 
 /// Replaces a record's blob in HEAD with `bytes`, as a corrupted clone or a bad actor would.
 fn commit_bytes(env: &TestEnv, path: &std::path::Path, bytes: &[u8]) {
-    let repo = git2::Repository::open(env.case_dir("c1").join(".git")).unwrap();
+    commit_bytes_in(env, "c1", path, bytes);
+}
+
+/// Commits `bytes` at `path` of case `slug`, bypassing iepcase.
+pub fn commit_bytes_in(env: &TestEnv, slug: &str, path: &std::path::Path, bytes: &[u8]) {
+    let repo = git2::Repository::open(env.case_dir(slug).join(".git")).unwrap();
     let rel = path
-        .strip_prefix(env.case_dir("c1"))
+        .strip_prefix(env.case_dir(slug))
         .unwrap()
         .to_str()
         .unwrap();

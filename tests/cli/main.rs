@@ -7,6 +7,7 @@ mod editor;
 mod history;
 mod privacy;
 mod records;
+mod sync;
 mod workspace;
 
 use std::cell::Cell;

@@ -1,0 +1,169 @@
+//! `iepcase share`, `unshare`, `rotate` and `recipients [accept]`: who can read a case.
+
+use clap::{Args, Subcommand};
+use iepcase::crypto::Recipient;
+use serde_json::json;
+
+use super::context::Ctx;
+use super::error::CliError;
+use super::ui::table;
+
+#[derive(Debug, Args)]
+pub struct ShareArgs {
+    /// Their public key: age1…, or an ssh-ed25519 / ssh-rsa public key (quote it)
+    pub recipient: String,
+    /// A label for the recipients file, such as "co-advocate" (not encrypted: no child names)
+    #[arg(long)]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnshareArgs {
+    /// The public key to remove (as `iepcase recipients` lists it)
+    pub recipient: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RecipientsArgs {
+    #[command(subcommand)]
+    pub action: Option<RecipientsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecipientsAction {
+    /// Accept the members that arrived from a remote, so iepcase may wrap keys to them
+    Accept,
+}
+
+fn parse_recipient(text: &str) -> Result<Recipient, CliError> {
+    Ok(text.parse::<Recipient>()?)
+}
+
+pub fn share(ctx: &Ctx, args: ShareArgs) -> Result<(), CliError> {
+    let recipient = parse_recipient(&args.recipient)?;
+    let case = ctx.open_case()?;
+    if let Some(label) = &args.label
+        && let Ok((_, meta)) = case.meta()
+        && iepcase::workspace::slug_looks_like_name(label, &meta.child)
+    {
+        return Err(
+            CliError::user("the label looks like it contains the child's name").hint(
+                "labels are not encrypted: describe the person's role, such as \"co-advocate\"",
+            ),
+        );
+    }
+    let lock = ctx.lock(&case, "share")?;
+    case.share(&lock, recipient.clone(), args.label, &ctx.commit_context()?)?;
+    ctx.ui
+        .status(&format!("Shared case `{}` with {recipient}", case.slug()));
+    if recipient.is_linkable() {
+        ctx.ui
+            .warn("an SSH key is linkable: anyone who has this public key can tell it is a member");
+    }
+    ctx.ui
+        .hint("push it with `iepcase sync`; they can then `iepcase clone URL`");
+    Ok(())
+}
+
+pub fn unshare(ctx: &Ctx, args: UnshareArgs) -> Result<(), CliError> {
+    let recipient = parse_recipient(&args.recipient)?;
+    let case = ctx.open_case()?;
+    let mine = ctx.identities()?.public_keys();
+    let lock = ctx.lock(&case, "unshare")?;
+    case.unshare(&lock, &recipient, &mine, &ctx.commit_context()?)?;
+    ctx.ui.status(&format!(
+        "Removed {recipient} from case `{}`: the case key was replaced and every file re-encrypted",
+        case.slug()
+    ));
+    ctx.ui.warn(
+        "everything in the case up to now stays readable to them: git history keeps the old \
+         files, and they may have copies",
+    );
+    ctx.ui.hint("push the change with `iepcase sync`");
+    Ok(())
+}
+
+pub fn rotate(ctx: &Ctx) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    let mine = ctx.identities()?.public_keys();
+    let lock = ctx.lock(&case, "rotate")?;
+    case.rotate(&lock, &mine, &ctx.commit_context()?)?;
+    ctx.ui.status(&format!(
+        "Replaced the key of case `{}` and re-encrypted every file",
+        case.slug()
+    ));
+    ctx.ui.hint("push the change with `iepcase sync`");
+    Ok(())
+}
+
+pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    let members = case.recipients()?;
+    let pending = case.pending_recipients()?;
+    if let Some(RecipientsAction::Accept) = args.action {
+        let lock = ctx.lock(&case, "recipients accept")?;
+        case.accept_recipients(&members)?;
+        drop(lock);
+        if pending.is_empty() {
+            ctx.ui
+                .status("Nothing to accept: every member is already accepted");
+        }
+        for (key, label) in &pending {
+            ctx.ui.status(&format!(
+                "Accepted {key}{}",
+                label
+                    .as_ref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default()
+            ));
+        }
+        return Ok(());
+    }
+    let mine = ctx.identities()?.public_keys();
+    let notes = |key: &Recipient| {
+        let mut notes = Vec::new();
+        if mine.contains(&key.to_string()) {
+            notes.push("you");
+        }
+        if key.is_linkable() {
+            notes.push("linkable");
+        }
+        if pending.iter().any(|(p, _)| p == key) {
+            notes.push("pending: run `iepcase recipients accept`");
+        }
+        notes.join(", ")
+    };
+    if ctx.ui.json {
+        let rows: Vec<_> = members
+            .iter()
+            .map(|(key, label)| {
+                json!({
+                    "key": key.to_string(), "type": key.key_type(), "label": label,
+                    "linkable": key.is_linkable(), "you": mine.contains(&key.to_string()),
+                    "pending": pending.iter().any(|(p, _)| p == key),
+                })
+            })
+            .collect();
+        return ctx.ui.json(&json!(rows));
+    }
+    let rows: Vec<Vec<String>> = members
+        .iter()
+        .map(|(key, label)| {
+            vec![
+                key.to_string(),
+                key.key_type().into(),
+                label.clone().unwrap_or_default(),
+                notes(key),
+            ]
+        })
+        .collect();
+    ctx.ui
+        .out(&table(&["KEY", "TYPE", "LABEL", "NOTES"], &rows))?;
+    if !pending.is_empty() {
+        ctx.ui
+            .warn("some members arrived from a remote and are not accepted yet");
+        ctx.ui
+            .hint("check them with whoever shared the case, then run `iepcase recipients accept`");
+    }
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! `iepcase remote add|list|remove`: the private git remotes of a case.
+
+use clap::Subcommand;
+use serde_json::json;
+
+use super::context::Ctx;
+use super::error::CliError;
+use super::ui::table;
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteCommand {
+    /// Add a remote: a private git repository (ssh, https or a local path)
+    Add {
+        /// A short name, such as origin
+        name: String,
+        /// Where it is: git@host:me/case-2026-01.git, https://host/me/case.git, /mnt/backup/case.git
+        url: String,
+    },
+    /// List the remotes of the case
+    List,
+    /// Remove a remote (nothing on the remote is deleted)
+    Remove {
+        /// The remote's name
+        name: String,
+    },
+}
+
+pub fn run(ctx: &Ctx, command: RemoteCommand) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    match command {
+        RemoteCommand::Add { name, url } => {
+            iepcase::sync::add_remote(case.repo(), &name, &url)?;
+            ctx.ui
+                .status(&format!("Added remote `{name}` to case `{}`", case.slug()));
+            ctx.ui.hint("send the case there with `iepcase sync`");
+        }
+        RemoteCommand::List => {
+            let remotes = iepcase::sync::remotes(case.repo())?;
+            if ctx.ui.json {
+                let rows: Vec<_> = remotes
+                    .iter()
+                    .map(|(n, u)| json!({"name": n, "url": hide_secret(u)}))
+                    .collect();
+                return ctx.ui.json(&json!(rows));
+            }
+            if remotes.is_empty() {
+                ctx.ui.status("No remotes");
+                ctx.ui.hint("add one with `iepcase remote add origin URL`");
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = remotes
+                .iter()
+                .map(|(n, u)| vec![n.clone(), hide_secret(u)])
+                .collect();
+            ctx.ui.out(&table(&["NAME", "URL"], &rows))?;
+        }
+        RemoteCommand::Remove { name } => {
+            iepcase::sync::remove_remote(case.repo(), &name)?;
+            ctx.ui.status(&format!(
+                "Removed remote `{name}` (the remote repository itself is untouched)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A URL with any password or token replaced by `***`.
+pub fn hide_secret(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tokens_are_hidden() {
+        assert_eq!(
+            super::hide_secret("https://pat:ghp_123@host/x.git"),
+            "https://pat:***@host/x.git"
+        );
+        assert_eq!(super::hide_secret("git@host:me/x.git"), "git@host:me/x.git");
+        assert_eq!(super::hide_secret("/srv/x.git"), "/srv/x.git");
+    }
+}

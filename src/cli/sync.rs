@@ -1,0 +1,265 @@
+//! `iepcase sync [--all]` and `iepcase clone URL [SLUG]`.
+
+use clap::Args;
+use iepcase::store::Case;
+use iepcase::sync::SyncReport;
+use rayon::prelude::*;
+use serde_json::json;
+
+use super::context::Ctx;
+use super::error::{CliError, Exit};
+use super::ui::table;
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Sync every case of the workspace that has a remote
+    #[arg(long)]
+    pub all: bool,
+    /// The remote to use (default: the only one, or origin)
+    #[arg(long)]
+    pub remote: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CloneArgs {
+    /// Where the case is: git@host:me/case.git, https://…, or a local path
+    pub url: String,
+    /// The case's slug here (default: the repository's name)
+    pub slug: Option<String>,
+}
+
+/// One case's outcome.
+struct Outcome {
+    slug: String,
+    result: Result<SyncReport, CliError>,
+}
+
+pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
+    let ws = ctx.workspace()?;
+    let slugs = if args.all {
+        ws.case_slugs()?
+    } else {
+        vec![ctx.case_slug()?]
+    };
+    let identities = ctx.identities()?;
+    let context = ctx.commit_context()?;
+    let timeout = ctx.lock_timeout();
+    let outcomes: Vec<Outcome> = slugs
+        .par_iter()
+        .filter_map(|slug| {
+            let result = (|| -> Result<Option<SyncReport>, CliError> {
+                let case = Case::open(&ws.case_dir(slug), slug, identities)?;
+                let remote = match iepcase::sync::pick_remote(&case, args.remote.as_deref()) {
+                    Err(iepcase::sync::SyncError::NoRemote { .. }) if args.all => return Ok(None),
+                    other => other?,
+                };
+                let lock = case.lock("sync", timeout, &mut |_| {})?;
+                Ok(Some(iepcase::sync::sync(
+                    &case, &lock, &remote, identities, &context,
+                )?))
+            })();
+            match result {
+                Ok(None) => None,
+                Ok(Some(report)) => Some(Outcome {
+                    slug: slug.clone(),
+                    result: Ok(report),
+                }),
+                Err(e) => Some(Outcome {
+                    slug: slug.clone(),
+                    result: Err(e),
+                }),
+            }
+        })
+        .collect();
+    report(ctx, &outcomes, args.all)
+}
+
+fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
+    let conflicts: usize = outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok())
+        .map(|r| r.merge.conflicts.len())
+        .sum();
+    let failures: Vec<&Outcome> = outcomes.iter().filter(|o| o.result.is_err()).collect();
+    if ctx.ui.json {
+        let rows: Vec<_> = outcomes.iter().map(json_row).collect();
+        ctx.ui.json(&json!(rows))?;
+    } else {
+        let rows: Vec<Vec<String>> = outcomes.iter().map(text_row).collect();
+        if rows.is_empty() {
+            ctx.ui.status("No case has a remote");
+        } else {
+            ctx.ui.out(&table(
+                &[
+                    "CASE",
+                    "REMOTE",
+                    "FETCHED",
+                    "MERGED",
+                    "PUSHED",
+                    "CONFLICTS",
+                    "ERROR",
+                ],
+                &rows,
+            ))?;
+        }
+        for outcome in outcomes {
+            if let Ok(report) = &outcome.result {
+                notes(ctx, &outcome.slug, report);
+            }
+        }
+    }
+    if let [only] = failures.as_slice()
+        && !all
+        && let Err(e) = &only.result
+    {
+        return Err(CliError {
+            exit: e.exit,
+            message: e.message.clone(),
+            causes: e.causes.clone(),
+            detail: None,
+            hints: e.hints.clone(),
+        });
+    }
+    if !failures.is_empty() {
+        for f in &failures {
+            if let Err(e) = &f.result {
+                for hint in &e.hints {
+                    ctx.ui.hint(&format!("{}: {hint}", f.slug));
+                }
+            }
+        }
+        return Err(CliError::user(format!(
+            "{} of {} cases did not sync",
+            failures.len(),
+            outcomes.len()
+        )));
+    }
+    if conflicts > 0 {
+        ctx.ui.hint("see them with `iepcase list`, compare with `iepcase diff ID ID.conflict-1`, settle with `iepcase resolve ID --keep local|remote`");
+        return Err(CliError {
+            exit: Exit::Found,
+            ..CliError::found()
+        });
+    }
+    Ok(())
+}
+
+fn text_row(outcome: &Outcome) -> Vec<String> {
+    match &outcome.result {
+        Ok(r) => vec![
+            outcome.slug.clone(),
+            r.remote.clone(),
+            r.fetched.to_string(),
+            if r.merge.fast_forward {
+                "fast-forward".into()
+            } else {
+                r.merge.merged.len().to_string()
+            },
+            r.pushed.to_string(),
+            r.merge.conflicts.len().to_string(),
+            String::new(),
+        ],
+        Err(e) => vec![
+            outcome.slug.clone(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            e.message.clone(),
+        ],
+    }
+}
+
+fn json_row(outcome: &Outcome) -> serde_json::Value {
+    match &outcome.result {
+        Ok(r) => json!({
+            "case": outcome.slug, "remote": r.remote, "fetched": r.fetched,
+            "merged": r.merge.merged, "fast_forward": r.merge.fast_forward, "pushed": r.pushed,
+            "conflicts": r.merge.conflicts.iter().map(|(id, copy, fields)| json!({"record": id, "copy": copy, "fields": fields})).collect::<Vec<_>>(),
+            "members_added": r.merge.members_added, "members_removed": r.merge.members_removed,
+        }),
+        Err(e) => json!({ "case": outcome.slug, "error": e.message }),
+    }
+}
+
+fn notes(ctx: &Ctx, slug: &str, report: &SyncReport) {
+    for (id, copy, fields) in &report.merge.conflicts {
+        ctx.ui.warn(&format!(
+            "{slug}: {id} changed on both sides ({}); the remote's version is {copy}",
+            fields.join(", ")
+        ));
+    }
+    if !report.merge.meta_conflict.is_empty() {
+        ctx.ui.warn(&format!(
+            "{slug}: the case details changed on both sides ({}); yours were kept, the remote's are in `iepcase log`",
+            report.merge.meta_conflict.join(", ")
+        ));
+    }
+    if report.merge.membership_conflict {
+        ctx.ui.warn(&format!("{slug}: the members changed on both sides; yours were kept: check `iepcase recipients` and share again if needed"));
+    }
+    for key in &report.merge.members_added {
+        ctx.ui
+            .warn(&format!("{slug}: the remote added a member: {key}"));
+    }
+    if !report.merge.members_added.is_empty() {
+        ctx.ui.hint(&format!(
+            "check with whoever shared `{slug}`, then run `iepcase -c {slug} recipients accept`"
+        ));
+    }
+    for key in &report.merge.members_removed {
+        ctx.ui
+            .status(&format!("{slug}: the remote removed a member: {key}"));
+    }
+}
+
+pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
+    let ws = ctx.workspace()?;
+    let slug = match args.slug {
+        Some(slug) => slug,
+        None => slug_from_url(&args.url).ok_or_else(|| {
+            CliError::usage(format!("cannot guess a slug from `{}`", args.url))
+                .hint("give one: `iepcase clone URL SLUG`")
+        })?,
+    };
+    iepcase::workspace::validate_slug(&slug)?;
+    let identities = ctx.identities()?;
+    let case = iepcase::sync::clone_case(&args.url, &ws.case_dir(&slug), &slug, identities)?;
+    let records = case.record_ids()?.len();
+    ctx.ui.status(&format!(
+        "Cloned case `{slug}` ({records} records) into {}",
+        case.root().display()
+    ));
+    ctx.ui.hint(&format!(
+        "work on it with `iepcase -c {slug} list`; `iepcase -c {slug} sync` exchanges changes"
+    ));
+    Ok(())
+}
+
+/// `case-2026-01` from `git@host:me/case-2026-01.git` or `/srv/case-2026-01/`.
+fn slug_from_url(url: &str) -> Option<String> {
+    let last = url.trim_end_matches('/').rsplit(['/', ':']).next()?;
+    let slug = last.trim_end_matches(".git").to_ascii_lowercase();
+    iepcase::workspace::validate_slug(&slug).ok().map(|_| slug)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slugs_from_urls() {
+        assert_eq!(
+            super::slug_from_url("git@host:me/case-2026-01.git").as_deref(),
+            Some("case-2026-01")
+        );
+        assert_eq!(
+            super::slug_from_url("/srv/git/eq-2025.git/").as_deref(),
+            Some("eq-2025")
+        );
+        assert_eq!(
+            super::slug_from_url("https://host/a/B.git").as_deref(),
+            Some("b")
+        );
+        assert_eq!(super::slug_from_url("https://host/My Case"), None);
+    }
+}

@@ -1,0 +1,296 @@
+//! Who can read a case: sharing (re-wrapping the case key), unsharing and rotating (a new
+//! case key and every file re-encrypted to it, in one commit), and the recipients this machine
+//! has accepted (a recipients change that arrives from a remote must be accepted before iepcase
+//! wraps keys to it).
+
+use std::collections::BTreeMap;
+
+use git2::Oid;
+
+use super::{
+    ATTACHMENTS_DIR, CASE_FILE, CASE_KEY_FILE, Case, CaseLock, RECIPIENTS_FILE, StoreError,
+    attachment_path,
+};
+use crate::crypto::{self, CaseKey, Recipient};
+use crate::git::CommitContext;
+
+/// The members of a case: public keys and their labels.
+pub type Members = Vec<(Recipient, Option<String>)>;
+
+/// Why a membership change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum MembershipError {
+    #[error("{key} is already a member of case `{case}`")]
+    AlreadyMember { case: String, key: String },
+    #[error("{key} is not a member of case `{case}`")]
+    NotAMember { case: String, key: String },
+    #[error("this would lock you out of case `{case}`: none of your keys would remain a member")]
+    LockOut { case: String },
+    #[error("the members of case `{case}` changed on a remote and are not accepted yet")]
+    Pending { case: String, keys: Vec<String> },
+}
+
+impl Case {
+    fn accepted_path(&self) -> std::path::PathBuf {
+        super::local_dir(&self.root).join("accepted-recipients")
+    }
+
+    /// The public keys this machine has accepted as members. A case that never recorded any
+    /// (made before this was kept) accepts its current members.
+    pub fn accepted_recipients(&self) -> Result<Vec<String>, StoreError> {
+        match std::fs::read_to_string(self.accepted_path()) {
+            Ok(text) => Ok(text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()),
+            Err(_) => Ok(self
+                .recipients()?
+                .iter()
+                .map(|(r, _)| r.to_string())
+                .collect()),
+        }
+    }
+
+    /// Records `members` as accepted on this machine.
+    pub fn accept_recipients(
+        &self,
+        members: &[(Recipient, Option<String>)],
+    ) -> Result<(), StoreError> {
+        let mut keys: Vec<String> = members.iter().map(|(r, _)| r.to_string()).collect();
+        keys.sort();
+        keys.dedup();
+        let path = self.accepted_path();
+        fs_err::create_dir_all(super::local_dir(&self.root)).map_err(StoreError::io(&path))?;
+        crate::atomic::write(&path, format!("{}\n", keys.join("\n")).as_bytes(), None)
+            .map_err(StoreError::io(&path))
+    }
+
+    /// Members listed in the case that this machine has not accepted.
+    pub fn pending_recipients(&self) -> Result<Members, StoreError> {
+        let accepted = self.accepted_recipients()?;
+        Ok(self
+            .recipients()?
+            .into_iter()
+            .filter(|(r, _)| !accepted.contains(&r.to_string()))
+            .collect())
+    }
+
+    fn refuse_pending(&self) -> Result<(), StoreError> {
+        let pending = self.pending_recipients()?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        Err(MembershipError::Pending {
+            case: self.slug.clone(),
+            keys: pending.iter().map(|(r, _)| r.to_string()).collect(),
+        }
+        .into())
+    }
+
+    /// Adds a member: re-wraps the case key (one file) and lists them. Returns the commit.
+    pub fn share(
+        &self,
+        lock: &CaseLock,
+        recipient: Recipient,
+        label: Option<String>,
+        context: &CommitContext,
+    ) -> Result<Oid, StoreError> {
+        self.refuse_pending()?;
+        let mut members = self.recipients()?;
+        if members.iter().any(|(r, _)| *r == recipient) {
+            return Err(MembershipError::AlreadyMember {
+                case: self.slug.clone(),
+                key: recipient.to_string(),
+            }
+            .into());
+        }
+        members.push((recipient, label));
+        let keys: Vec<Recipient> = members.iter().map(|(r, _)| r.clone()).collect();
+        let mut tx = self.transaction(lock);
+        tx.put_plain(CASE_KEY_FILE, self.key.wrap(&keys)?)?;
+        tx.put_plain(
+            RECIPIENTS_FILE,
+            crypto::render_recipients(&members).into_bytes(),
+        )?;
+        let commit = tx
+            .commit("share case", context)?
+            .expect("sharing changes the case");
+        self.accept_recipients(&members)?;
+        Ok(commit)
+    }
+
+    /// Removes a member and rotates the case key. `mine` are the operator's public keys: a
+    /// change that leaves none of them a member is refused.
+    pub fn unshare(
+        &self,
+        lock: &CaseLock,
+        recipient: &Recipient,
+        mine: &[String],
+        context: &CommitContext,
+    ) -> Result<Oid, StoreError> {
+        self.refuse_pending()?;
+        let mut members = self.recipients()?;
+        let before = members.len();
+        members.retain(|(r, _)| r != recipient);
+        if members.len() == before {
+            return Err(MembershipError::NotAMember {
+                case: self.slug.clone(),
+                key: recipient.to_string(),
+            }
+            .into());
+        }
+        self.rotate_to(lock, &members, mine, "unshare case", context)
+    }
+
+    /// Makes a new case key and re-encrypts everything to it, members unchanged.
+    pub fn rotate(
+        &self,
+        lock: &CaseLock,
+        mine: &[String],
+        context: &CommitContext,
+    ) -> Result<Oid, StoreError> {
+        self.refuse_pending()?;
+        let members = self.recipients()?;
+        self.rotate_to(lock, &members, mine, "rotate case key", context)
+    }
+
+    fn rotate_to(
+        &self,
+        lock: &CaseLock,
+        members: &[(Recipient, Option<String>)],
+        mine: &[String],
+        message: &str,
+        context: &CommitContext,
+    ) -> Result<Oid, StoreError> {
+        if !members.iter().any(|(r, _)| mine.contains(&r.to_string())) {
+            return Err(MembershipError::LockOut {
+                case: self.slug.clone(),
+            }
+            .into());
+        }
+        let new_key = CaseKey::generate();
+        let keys: Vec<Recipient> = members.iter().map(|(r, _)| r.clone()).collect();
+        let mut tx = self.transaction(lock);
+        tx.encrypt_to(&new_key);
+        let renamed = self.reencrypt_attachments(&mut tx, &new_key)?;
+        for (id, text) in self.texts()? {
+            let text = text?;
+            tx.put_record(&id, &rename_attachments(&text, &renamed))?;
+        }
+        let (meta, _) = self.meta()?;
+        tx.put_meta(&meta)?;
+        tx.put_plain(CASE_KEY_FILE, new_key.wrap(&keys)?)?;
+        tx.put_plain(
+            RECIPIENTS_FILE,
+            crypto::render_recipients(members).into_bytes(),
+        )?;
+        let commit = tx
+            .commit(message, context)?
+            .expect("a new key changes every file");
+        self.accept_recipients(members)?;
+        Ok(commit)
+    }
+
+    /// Re-encrypts every attachment at HEAD to `key`, staging the renames; returns old name →
+    /// new name.
+    fn reencrypt_attachments(
+        &self,
+        tx: &mut super::Transaction<'_>,
+        key: &CaseKey,
+    ) -> Result<BTreeMap<String, String>, StoreError> {
+        let mut renamed = BTreeMap::new();
+        for (file, oid) in self.attachment_blobs()? {
+            let Some(old) = file.strip_suffix(".age") else {
+                continue;
+            };
+            let (new, ciphertext) = reencrypt_attachment(self, oid, &self.key, key, old)?;
+            tx.remove_path(&format!("{ATTACHMENTS_DIR}/{file}"));
+            tx.put_ciphertext(&attachment_path(&new), ciphertext)?;
+            renamed.insert(old.to_owned(), new);
+        }
+        Ok(renamed)
+    }
+}
+
+/// Decrypts the attachment in blob `oid` with `from` and encrypts it to `to`; returns its
+/// name under `to` and the new ciphertext.
+pub fn reencrypt_attachment(
+    case: &Case,
+    oid: Oid,
+    from: &CaseKey,
+    to: &CaseKey,
+    name: &str,
+) -> Result<(String, Vec<u8>), StoreError> {
+    let what = format!("attachment {name}");
+    let blob = case
+        .repo
+        .find_blob(oid)
+        .map_err(StoreError::git("read an attachment"))?;
+    let unreadable = |source| StoreError::FileUnreadable {
+        case: case.slug.clone(),
+        what: what.clone(),
+        source,
+    };
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(
+        &mut from
+            .decrypt_stream(blob.content(), &what)
+            .map_err(unreadable)?,
+        &mut plain,
+    )
+    .map_err(|e| {
+        unreadable(crypto::CryptoError::Decrypt {
+            what: what.clone(),
+            reason: e.to_string(),
+        })
+    })?;
+    let mut mac = to.attachment_mac();
+    mac.update(&plain);
+    let (new_name, _) = mac.finish();
+    Ok((new_name, to.encrypt(&plain, &what)?))
+}
+
+/// Points a record's `[[attachments]]` at renamed files.
+pub fn rename_attachments(text: &str, renamed: &BTreeMap<String, String>) -> String {
+    if renamed.is_empty() || !text.contains("attachments") {
+        return text.to_owned();
+    }
+    let Ok(mut doc) = text.parse::<toml_edit::DocumentMut>() else {
+        return text.to_owned();
+    };
+    let mut changed = false;
+    if let Some(list) = doc
+        .get_mut("attachments")
+        .and_then(|i| i.as_array_of_tables_mut())
+    {
+        for table in list.iter_mut() {
+            let Some(new) = table
+                .get("blob")
+                .and_then(|b| b.as_str())
+                .and_then(|b| renamed.get(b))
+            else {
+                continue;
+            };
+            let new = new.clone();
+            table.insert("blob", toml_edit::value(new));
+            changed = true;
+        }
+    }
+    if changed {
+        doc.to_string()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Whether `path` is one of the files that encode membership.
+pub fn is_membership_file(path: &str) -> bool {
+    path == CASE_KEY_FILE || path == RECIPIENTS_FILE
+}
+
+/// Whether `path` holds data encrypted to the case key.
+pub fn is_encrypted_data(path: &str) -> bool {
+    path == CASE_FILE || path.starts_with("records/") || path.starts_with("attachments/")
+}

@@ -1,0 +1,246 @@
+//! Private git remotes: adding them, cloning a case, and syncing (fetch, record-level merge,
+//! push) (SPEC section 9).
+//!
+//! A remote only ever sees what is in the repository: ciphertext, random names, member public
+//! keys and commit metadata. Merges happen here, on decrypted records ([`merge`]).
+
+pub mod fields;
+pub mod merge;
+pub mod transport;
+
+use std::path::Path;
+
+use git2::Repository;
+
+use crate::crypto::Identities;
+use crate::git::CommitContext;
+use crate::store::{Case, CaseLock, StoreError};
+
+pub use merge::MergeReport;
+
+/// Errors talking to remotes and merging.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("case `{case}` has no remote")]
+    NoRemote { case: String },
+    #[error("case `{case}` has several remotes ({}); name the one to use", names.join(", "))]
+    WhichRemote { case: String, names: Vec<String> },
+    #[error("there is no remote `{name}`")]
+    UnknownRemote { name: String },
+    #[error("a remote `{name}` already exists")]
+    RemoteExists { name: String },
+    #[error("`{name}` cannot name a remote")]
+    BadRemoteName { name: String },
+    #[error("the remote {url} did not accept any of your credentials")]
+    Auth { url: String, source: git2::Error },
+    #[error("cannot reach the remote {url}")]
+    Network { url: String, source: git2::Error },
+    #[error("there is no repository at {url}")]
+    NotFound { url: String, source: git2::Error },
+    #[error("the remote {url} refused the push: {reason}")]
+    Rejected { url: String, reason: String },
+    #[error("the remote repository is empty")]
+    EmptyRemote { url: String },
+    #[error("your key is no longer a member of case `{case}` on the remote")]
+    RemovedOnRemote { case: String },
+    #[error("the remote's history of case `{case}` has nothing in common with this one")]
+    Unrelated { case: String },
+    #[error("git failed to {action}")]
+    Git {
+        action: &'static str,
+        source: git2::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What one sync did.
+#[derive(Debug, Default, Clone)]
+pub struct SyncReport {
+    pub remote: String,
+    /// New commits that came from the remote.
+    pub fetched: usize,
+    /// New local commits the remote received.
+    pub pushed: usize,
+    pub merge: MergeReport,
+}
+
+/// The remotes of a case: `(name, url)`.
+pub fn remotes(repo: &Repository) -> Result<Vec<(String, String)>, SyncError> {
+    let names = repo.remotes().map_err(|source| SyncError::Git {
+        action: "list remotes",
+        source,
+    })?;
+    Ok(names
+        .iter()
+        .flatten()
+        .flatten()
+        .filter_map(|name| {
+            let remote = repo.find_remote(name).ok()?;
+            Some((name.to_owned(), remote.url().unwrap_or_default().to_owned()))
+        })
+        .collect())
+}
+
+/// Adds a remote.
+pub fn add_remote(repo: &Repository, name: &str, url: &str) -> Result<(), SyncError> {
+    if !git2::Remote::is_valid_name(name) {
+        return Err(SyncError::BadRemoteName {
+            name: name.to_owned(),
+        });
+    }
+    if repo.find_remote(name).is_ok() {
+        return Err(SyncError::RemoteExists {
+            name: name.to_owned(),
+        });
+    }
+    repo.remote(name, url).map_err(|source| SyncError::Git {
+        action: "add the remote",
+        source,
+    })?;
+    Ok(())
+}
+
+/// Removes a remote.
+pub fn remove_remote(repo: &Repository, name: &str) -> Result<(), SyncError> {
+    repo.find_remote(name)
+        .map_err(|_| SyncError::UnknownRemote {
+            name: name.to_owned(),
+        })?;
+    repo.remote_delete(name).map_err(|source| SyncError::Git {
+        action: "remove the remote",
+        source,
+    })
+}
+
+/// The remote to sync with: the one named, else the only one, else `origin`.
+pub fn pick_remote(case: &Case, name: Option<&str>) -> Result<String, SyncError> {
+    let all = remotes(case.repo())?;
+    if let Some(name) = name {
+        return all
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(n, _)| n.clone())
+            .ok_or_else(|| SyncError::UnknownRemote {
+                name: name.to_owned(),
+            });
+    }
+    match all.as_slice() {
+        [] => Err(SyncError::NoRemote {
+            case: case.slug().to_owned(),
+        }),
+        [(only, _)] => Ok(only.clone()),
+        many if many.iter().any(|(n, _)| n == "origin") => Ok("origin".into()),
+        many => Err(SyncError::WhichRemote {
+            case: case.slug().to_owned(),
+            names: many.iter().map(|(n, _)| n.clone()).collect(),
+        }),
+    }
+}
+
+/// Fetches, merges and pushes one case.
+pub fn sync(
+    case: &Case,
+    lock: &CaseLock,
+    remote: &str,
+    identities: &Identities,
+    context: &CommitContext,
+) -> Result<SyncReport, SyncError> {
+    let repo = case.repo();
+    let tracking = transport::tracking_ref(remote);
+    let known = repo.refname_to_id(&tracking).ok();
+    let fetched_head = transport::fetch(repo, remote)?;
+    let mut report = SyncReport {
+        remote: remote.to_owned(),
+        ..SyncReport::default()
+    };
+    if let Some(theirs) = fetched_head {
+        report.fetched = count_between(repo, theirs, known)?;
+        report.merge = merge::merge(case, lock, theirs, identities, context)?;
+    }
+    let head = repo
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .map_err(|source| SyncError::Git {
+            action: "read the case",
+            source,
+        })?;
+    if fetched_head != Some(head.id()) {
+        report.pushed = count_between(repo, head.id(), fetched_head)?;
+        transport::push(repo, remote)?;
+    }
+    Ok(report)
+}
+
+/// Commits reachable from `from` but not from `not`.
+fn count_between(
+    repo: &Repository,
+    from: git2::Oid,
+    not: Option<git2::Oid>,
+) -> Result<usize, SyncError> {
+    let git = |source| SyncError::Git {
+        action: "count commits",
+        source,
+    };
+    let mut walk = repo.revwalk().map_err(git)?;
+    walk.push(from).map_err(git)?;
+    if let Some(not) = not {
+        walk.hide(not).map_err(git)?;
+    }
+    Ok(walk.count())
+}
+
+/// Clones the case at `url` into `dir` (a case folder) and opens it. Nothing is left behind
+/// when it fails, for instance when your key is not a member.
+pub fn clone_case(
+    url: &str,
+    dir: &Path,
+    slug: &str,
+    identities: &Identities,
+) -> Result<Case, SyncError> {
+    if dir.exists() {
+        return Err(StoreError::CaseExists {
+            slug: slug.to_owned(),
+        }
+        .into());
+    }
+    let result = clone_into(url, dir, slug, identities);
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    result
+}
+
+fn clone_into(
+    url: &str,
+    dir: &Path,
+    slug: &str,
+    identities: &Identities,
+) -> Result<Case, SyncError> {
+    crate::git::configure();
+    let repo = crate::git::init(dir).map_err(|source| SyncError::Git {
+        action: "create the case repository",
+        source,
+    })?;
+    add_remote(&repo, "origin", url)?;
+    let Some(head) = transport::fetch(&repo, "origin")? else {
+        return Err(SyncError::EmptyRemote {
+            url: url.to_owned(),
+        });
+    };
+    repo.reference(
+        &format!("refs/heads/{}", crate::git::BRANCH),
+        head,
+        true,
+        "iepcase clone",
+    )
+    .map_err(|source| SyncError::Git {
+        action: "set up the case",
+        source,
+    })?;
+    drop(repo);
+    let case = Case::open(dir, slug, identities)?;
+    case.accept_recipients(&case.recipients()?)?;
+    case.sync_working_files()?;
+    Ok(case)
+}

@@ -1,0 +1,434 @@
+//! Sharing and sync between two workspaces with two identities, through a local bare
+//! repository and through a git daemon on 127.0.0.1.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use crate::TestEnv;
+
+/// Alice with case `c1` pushed to a bare remote, and Bob with an identity of his own.
+struct Pair {
+    alice: TestEnv,
+    bob: TestEnv,
+    remote: PathBuf,
+}
+
+fn public_key(env: &TestEnv) -> String {
+    env.run(&["keys", "show"]).trim().to_owned()
+}
+
+fn bare_repo(path: &Path) {
+    let status = Command::new("git")
+        .args(["init", "-q", "--bare"])
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn pair() -> Pair {
+    let alice = TestEnv::with_case();
+    let bob = TestEnv::bare();
+    bob.run(&[
+        "init",
+        bob.ws.to_str().unwrap(),
+        "--name",
+        "Bob",
+        "--email",
+        "bob@example.org",
+    ]);
+    let remote = alice.root().join("remote.git");
+    bare_repo(&remote);
+    alice.run(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    alice.run(&["share", &public_key(&bob), "--label", "co-advocate"]);
+    alice.run(&["sync"]);
+    Pair { alice, bob, remote }
+}
+
+impl Pair {
+    fn bob_clone(&self) {
+        self.bob
+            .run(&["clone", self.remote.to_str().unwrap(), "c1"]);
+    }
+}
+
+fn id_of(out: &str) -> String {
+    out.trim().to_owned()
+}
+
+#[test]
+fn share_clone_and_merge_different_fields() {
+    let p = pair();
+    let id = id_of(&p.alice.run(&[
+        "add",
+        "note",
+        "--date",
+        "2026-02-01",
+        "--title",
+        "Shared note",
+    ]));
+    p.alice.run(&["sync"]);
+    p.bob_clone();
+    assert!(
+        p.bob
+            .run(&["-c", "c1", "show", &id])
+            .contains("Shared note")
+    );
+    // Concurrent edits of different fields.
+    p.bob
+        .run(&["-c", "c1", "edit", &id, "--set", "summary=Bob's summary"]);
+    p.bob.run(&["-c", "c1", "sync"]);
+    p.alice.run(&["edit", &id, "--set", "tags=[\"alice\"]"]);
+    let table = p.alice.run(&["sync"]);
+    assert!(table.contains("c1") && table.contains("origin"), "{table}");
+    let merged = p.alice.run(&["show", &id]);
+    assert!(
+        merged.contains("Bob's summary") && merged.contains("alice"),
+        "{merged}"
+    );
+    p.alice.run(&["fsck"]);
+    // And back to Bob.
+    p.bob.run(&["-c", "c1", "sync"]);
+    assert!(p.bob.run(&["-c", "c1", "show", &id]).contains("alice"));
+}
+
+#[test]
+fn the_same_field_changed_on_both_sides_keeps_both_until_resolved() {
+    let p = pair();
+    let id = id_of(
+        &p.alice
+            .run(&["add", "note", "--date", "2026-02-01", "--title", "Original"]),
+    );
+    p.alice.run(&["sync"]);
+    p.bob_clone();
+    p.bob
+        .run(&["-c", "c1", "edit", &id, "--set", "title=Bob's title"]);
+    p.bob.run(&["-c", "c1", "sync"]);
+    p.alice.run(&["edit", &id, "--set", "title=Alice's title"]);
+    let out = p.alice.cmd(&["sync"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", crate::describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{id} changed on both sides (title)")),
+        "{stderr}"
+    );
+    assert!(
+        p.alice.run(&["show", &id]).contains("Alice's title"),
+        "ours is kept"
+    );
+    let copy = format!("{id}.conflict-1");
+    assert!(
+        p.alice.run(&["show", &copy]).contains("Bob's title"),
+        "theirs is kept beside it"
+    );
+    assert!(p.alice.run(&["list"]).contains("[sync conflict]"));
+    let hits = p.alice.run(&["search", "Bob's title"]);
+    assert!(hits.contains(&copy), "{hits}");
+    let fsck = p.alice.cmd(&["fsck"]).output().unwrap();
+    assert_eq!(fsck.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&fsck.stdout).contains("unresolved sync conflict"));
+    p.alice.run(&["resolve", &id, "--keep", "remote"]);
+    assert!(p.alice.run(&["show", &id]).contains("Bob's title"));
+    p.alice.run(&["fsck"]);
+    p.alice.run(&["sync"]);
+    p.bob.run(&["-c", "c1", "sync"]);
+    assert!(
+        p.bob
+            .run(&["-c", "c1", "list"])
+            .lines()
+            .all(|l| !l.contains("conflict"))
+    );
+}
+
+#[test]
+fn a_record_deleted_on_one_side_and_edited_on_the_other_is_kept() {
+    let p = pair();
+    let id = id_of(
+        &p.alice
+            .run(&["add", "note", "--date", "2026-02-01", "--title", "Keep me"]),
+    );
+    p.alice.run(&["sync"]);
+    p.bob_clone();
+    p.bob
+        .run(&["-c", "c1", "edit", &id, "--set", "summary=edited by Bob"]);
+    p.bob.run(&["-c", "c1", "sync"]);
+    p.alice.run(&["rm", &id]);
+    p.alice.run(&["sync"]);
+    assert!(p.alice.run(&["show", &id]).contains("edited by Bob"));
+}
+
+#[test]
+fn unshare_rotates_and_the_removed_member_cannot_clone() {
+    let p = pair();
+    let secret = id_of(
+        &p.alice
+            .run(&["add", "note", "--date", "2026-02-01", "--title", "Before"]),
+    );
+    p.alice.run(&["sync"]);
+    p.bob_clone();
+    let out = p
+        .alice
+        .cmd(&["unshare", &public_key(&p.bob)])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stays readable to them"));
+    assert!(
+        p.alice.run(&["show", &secret]).contains("Before"),
+        "Alice still reads everything"
+    );
+    p.alice.run(&["fsck"]);
+    p.alice.run(&["sync"]);
+    // A fresh clone by Bob fails clearly and leaves nothing behind.
+    let err = p
+        .bob
+        .fail(&["clone", p.remote.to_str().unwrap(), "again"], 1);
+    assert!(
+        err.contains("your key is not a member of case `again`"),
+        "{err}"
+    );
+    assert!(!p.bob.case_dir("again").exists());
+    // His old clone cannot follow either.
+    let err = p.bob.fail(&["-c", "c1", "sync"], 1);
+    assert!(err.contains("no longer a member"), "{err}");
+    // Alice cannot lock herself out.
+    let err = p.alice.fail(&["unshare", &public_key(&p.alice)], 1);
+    assert!(err.contains("lock you out"), "{err}");
+}
+
+#[test]
+fn members_added_on_a_remote_must_be_accepted() {
+    let p = pair();
+    p.bob_clone();
+    let carol = TestEnv::bare();
+    carol.run(&["init", carol.ws.to_str().unwrap()]);
+    p.bob.run(&[
+        "-c",
+        "c1",
+        "share",
+        &public_key(&carol),
+        "--label",
+        "attorney",
+    ]);
+    p.bob.run(&["-c", "c1", "sync"]);
+    let out = p.alice.cmd(&["sync"]).output().unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the remote added a member") && stderr.contains("recipients accept"),
+        "{stderr}"
+    );
+    assert!(p.alice.run(&["recipients"]).contains("pending"));
+    let err = p.alice.fail(&["rotate"], 1);
+    assert!(err.contains("not accepted yet"), "{err}");
+    p.alice.run(&["recipients", "accept"]);
+    p.alice.run(&["rotate"]);
+    p.alice.run(&["sync"]);
+    carol.run(&["clone", p.remote.to_str().unwrap(), "c1"]);
+    assert!(carol.run(&["-c", "c1", "recipients"]).contains("attorney"));
+}
+
+#[test]
+fn a_rotation_on_one_side_merges_with_edits_on_the_other() {
+    let p = pair();
+    let pdf = p.alice.write("letter.pdf", "%PDF letter");
+    let id = id_of(&p.alice.run(&[
+        "add",
+        "note",
+        "--date",
+        "2026-02-01",
+        "--title",
+        "With a letter",
+        "--attach",
+        pdf.to_str().unwrap(),
+    ]));
+    p.alice.run(&["sync"]);
+    p.bob_clone();
+    p.bob
+        .run(&["-c", "c1", "edit", &id, "--set", "summary=Bob edits"]);
+    let photo = p.bob.write("photo.png", "not really a png");
+    let bobs = id_of(&p.bob.run(&[
+        "-c",
+        "c1",
+        "add",
+        "note",
+        "--title",
+        "Bob's new note",
+        "--attach",
+        photo.to_str().unwrap(),
+    ]));
+    p.bob.run(&["-c", "c1", "sync"]);
+    p.alice.run(&["rotate"]);
+    p.alice.run(&["sync"]);
+    assert!(p.alice.run(&["show", &id]).contains("Bob edits"));
+    assert!(p.alice.run(&["show", &bobs]).contains("Bob's new note"));
+    p.alice.run(&["fsck"]);
+    let out = p.alice.root().join("out");
+    p.alice
+        .run(&["extract", &bobs, "--out", out.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read(out.join("photo.png")).unwrap(),
+        b"not really a png"
+    );
+    p.bob.run(&["-c", "c1", "sync"]);
+    p.bob.run(&["-c", "c1", "fsck"]);
+}
+
+#[test]
+fn the_remote_sees_no_child_data() {
+    let p = pair();
+    p.alice.run(&[
+        "add",
+        "note",
+        "--title",
+        "About Zephyrine at Larkspur Bayou School",
+    ]);
+    p.alice.run(&["sync"]);
+    let repo = git2::Repository::open_bare(&p.remote).unwrap();
+    let odb = repo.odb().unwrap();
+    let mut objects = 0;
+    odb.foreach(|oid| {
+        let data = odb.read(*oid).unwrap();
+        let text = String::from_utf8_lossy(data.data()).to_lowercase();
+        for secret in ["zephyrine", "okonkwo", "larkspur", "bayou"] {
+            assert!(!text.contains(secret), "`{secret}` in object {oid}");
+        }
+        objects += 1;
+        true
+    })
+    .unwrap();
+    assert!(objects > 5);
+}
+
+#[test]
+fn a_recipients_file_changed_without_a_rewrap_is_flagged() {
+    let p = pair();
+    let carol = TestEnv::bare();
+    carol.run(&["init", carol.ws.to_str().unwrap()]);
+    let recipients = p.alice.case_dir("c1").join(".iepcase/recipients");
+    let mut text = std::fs::read_to_string(&recipients).unwrap();
+    text.push_str(&format!("{}\n", public_key(&carol)));
+    crate::bad_input::commit_bytes_in(&p.alice, "c1", &recipients, text.as_bytes());
+    let out = p.alice.cmd(&["fsck"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("case key is wrapped to 2 keys but the recipients file lists 3")
+    );
+}
+
+#[test]
+fn errors_are_told_apart() {
+    let env = TestEnv::with_case();
+    let err = env.fail(&["sync"], 1);
+    assert!(
+        err.contains("has no remote") && err.contains("iepcase remote add origin URL"),
+        "{err}"
+    );
+    env.run(&[
+        "remote",
+        "add",
+        "origin",
+        env.root().join("nowhere.git").to_str().unwrap(),
+    ]);
+    let err = env.fail(&["sync"], 1);
+    assert!(err.contains("there is no repository at"), "{err}");
+    env.run(&["remote", "remove", "origin"]);
+    let port = free_port();
+    env.run(&[
+        "remote",
+        "add",
+        "origin",
+        &format!("git://127.0.0.1:{port}/c1.git"),
+    ]);
+    let err = env.fail(&["sync"], 1);
+    assert!(err.contains("cannot reach the remote"), "{err}");
+    let err = env.fail(&["remote", "add", "origin", "/x"], 1);
+    assert!(err.contains("already exists"), "{err}");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A git daemon serving `base` on 127.0.0.1, stopped when dropped.
+struct Daemon {
+    child: Child,
+    port: u16,
+}
+
+impl Daemon {
+    fn start(base: &Path) -> Daemon {
+        let port = free_port();
+        let child = Command::new("git")
+            .args([
+                "daemon",
+                "--reuseaddr",
+                "--export-all",
+                "--enable=receive-pack",
+                "--listen=127.0.0.1",
+            ])
+            .arg(format!("--port={port}"))
+            .arg(format!("--base-path={}", base.display()))
+            .arg(base)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("git daemon starts");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Daemon { child, port }
+    }
+
+    fn url(&self, repo: &str) -> String {
+        format!("git://127.0.0.1:{}/{repo}", self.port)
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn sync_over_a_real_network_transport() {
+    let alice = TestEnv::with_case();
+    let bob = TestEnv::bare();
+    bob.run(&["init", bob.ws.to_str().unwrap()]);
+    let served = alice.root().join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    bare_repo(&served.join("c1.git"));
+    let daemon = Daemon::start(&served);
+    alice.run(&["remote", "add", "origin", &daemon.url("c1.git")]);
+    alice.run(&["share", &public_key(&bob)]);
+    let id = id_of(&alice.run(&["add", "note", "--title", "Over the wire"]));
+    alice.run(&["sync"]);
+    bob.run(&["clone", &daemon.url("c1.git"), "c1"]);
+    assert!(
+        bob.run(&["-c", "c1", "show", &id])
+            .contains("Over the wire")
+    );
+    bob.run(&["-c", "c1", "edit", &id, "--set", "summary=from Bob"]);
+    bob.run(&["-c", "c1", "sync"]);
+    alice.run(&["sync"]);
+    assert!(alice.run(&["show", &id]).contains("from Bob"));
+    // A push the server refuses is an error.
+    let hook = served.join("c1.git/hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho 'no pushes today' >&2\nexit 1\n").unwrap();
+    crate::crash::make_executable(&hook);
+    alice.run(&["add", "note", "--title", "Refused"]);
+    let err = alice.fail(&["sync"], 1);
+    assert!(err.contains("refused the push"), "{err}");
+    let err = bob.fail(&["clone", &daemon.url("missing.git"), "m"], 1);
+    assert!(err.contains("there is no repository at"), "{err}");
+}
