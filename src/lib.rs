@@ -15,6 +15,7 @@
 //! | [`timeline`] | the chronological view of a case, deadlines interleaved |
 //! | [`search`] | case-insensitive full-text search over decrypted records |
 //! | [`record`] | the 17 record kinds and case metadata, strict parsing, editing, JSON Schemas (`schemas/`) |
+//! | [`letters`] | letter templates (`templates/`, overridable per workspace), rendering, the record a letter becomes |
 //! | [`example`] | the built-in example case (`examples/case/`) used by `demo`, docs and tests |
 //! | [`atomic`] | atomic file writes and the temporary files Ctrl-C must remove |
 //! | [`synth`] | synthetic cases for benchmarks |
@@ -24,6 +25,7 @@ pub mod crypto;
 pub mod diff;
 pub mod example;
 pub mod git;
+pub mod letters;
 pub mod record;
 pub mod search;
 pub mod store;

@@ -391,10 +391,28 @@ pub fn render_config(config: &Config) -> String {
                 .unwrap_or("iepcase@localhost")
         )
     ));
-    out.push_str(
-        "\n# Your details for letters.\n# [advocate]\n# name = \"\"\n# organization = \"\"\n\
-         # email = \"\"\n# phone = \"\"\n# address = \"\"\n",
-    );
+    match &config.advocate {
+        Some(advocate) => {
+            out.push_str("\n# Your details for letters.\n[advocate]\n");
+            let fields = [
+                ("name", &advocate.name),
+                ("role", &advocate.role),
+                ("organization", &advocate.organization),
+                ("email", &advocate.email),
+                ("phone", &advocate.phone),
+                ("address", &advocate.address),
+            ];
+            for (key, value) in fields {
+                if let Some(value) = value {
+                    out.push_str(&format!("{key} = {}\n", quoted(value)));
+                }
+            }
+        }
+        None => out.push_str(
+            "\n# Your details for letters.\n# [advocate]\n# name = \"\"\n# role = \"\"\n\
+             # organization = \"\"\n# email = \"\"\n# phone = \"\"\n# address = \"\"\n",
+        ),
+    }
     out
 }
 
@@ -432,6 +450,13 @@ mod tests {
                 name: Some("Pat".into()),
                 email: Some("pat@example.org".into()),
             },
+            // The advocate's details must survive being written (a regression: they were not).
+            advocate: Some(Advocate {
+                name: Some("Pat".into()),
+                role: Some("Parent advocate".into()),
+                address: Some("1 Main St\nTown, MS".into()),
+                ..Advocate::default()
+            }),
             ..Config::default()
         };
         let ws = Workspace::create(dir.path(), &config).unwrap();

@@ -252,6 +252,30 @@ impl From<iepcase::sync::SyncError> for CliError {
     }
 }
 
+impl From<iepcase::letters::LetterError> for CliError {
+    fn from(e: iepcase::letters::LetterError) -> Self {
+        use iepcase::letters::LetterError as L;
+        match e {
+            L::Spec(inner) => inner.into(),
+            L::Unknown { ref suggestion, .. } => {
+                let mut err = CliError::user(e.to_string());
+                if let Some(s) = suggestion {
+                    err = err.hint(format!("did you mean `{s}`?"));
+                }
+                err.hint("see the templates with `iepcase letter --list`")
+            }
+            L::MissingFact { ref name, ref example, .. } => {
+                let example = example.clone().unwrap_or_else(|| "…".into());
+                CliError::user(e.to_string()).hint(format!("pass it with --set {name}=\"{example}\""))
+            }
+            L::WrongFor { .. } => CliError::user(e.to_string()).hint("name the record the letter answers with --for ID"),
+            L::Template { .. } => CliError::user(e.to_string())
+                .hint("fix the template (variables: case, sender, about, facts, letter, date, to, agency)"),
+            _ => CliError::user(e.to_string()),
+        }
+    }
+}
+
 impl From<WorkspaceError> for CliError {
     fn from(e: WorkspaceError) -> Self {
         match e {

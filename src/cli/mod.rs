@@ -14,6 +14,7 @@ mod export;
 mod fsck;
 mod init;
 mod keys;
+mod letter;
 mod list;
 mod log;
 mod members;
@@ -136,6 +137,8 @@ pub enum Command {
     Clone(sync::CloneArgs),
     /// Settle a sync conflict by keeping one version
     Resolve(resolve::ResolveArgs),
+    /// Draft a letter from the case and record it (`letter --list` shows them)
+    Letter(letter::LetterArgs),
     /// Write a decrypted copy of a case (plaintext!)
     Export(export::ExportArgs),
     /// Build a demo workspace from the built-in example case
@@ -196,6 +199,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Sync(args) => sync::sync(ctx, args),
         Command::Clone(args) => sync::clone(ctx, args),
         Command::Resolve(args) => resolve::run(ctx, args),
+        Command::Letter(args) => letter::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
     }

@@ -5,6 +5,7 @@ mod bad_input;
 mod crash;
 mod editor;
 mod history;
+mod letters;
 mod privacy;
 mod records;
 mod sync;

@@ -1,0 +1,128 @@
+//! `iepcase letter TEMPLATE`: draft a letter from the case and record it; `letter --list`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use clap::Args;
+use iepcase::letters::{self, LetterInput};
+use iepcase::record::{Date, RecordId, edit, parse_record};
+
+use super::context::Ctx;
+use super::error::CliError;
+use super::ui::table;
+
+#[derive(Debug, Args)]
+pub struct LetterArgs {
+    /// The letter to write (see `iepcase letter --list`)
+    #[arg(required_unless_present = "list")]
+    pub template: Option<String>,
+    /// List the letter templates
+    #[arg(long, conflicts_with = "template")]
+    pub list: bool,
+    /// The letter's date (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<Date>,
+    /// Who the letter goes to
+    #[arg(long, value_name = "WHO")]
+    pub to: Option<String>,
+    /// A fact the letter uses, such as reason="…" or issue="…" (can be repeated)
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// The record the letter answers (a refusal, a meeting, an evaluation)
+    #[arg(long = "for", value_name = "ID")]
+    pub for_id: Option<String>,
+    /// Write the Markdown letter to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Do not record the letter in the case
+    #[arg(long)]
+    pub no_record: bool,
+}
+
+pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
+    let ws = ctx.workspace()?;
+    if args.list {
+        let all = letters::templates(Some(&ws.root))?;
+        let rows: Vec<Vec<String>> = all
+            .iter()
+            .map(|t| {
+                let source = if t.builtin {
+                    "built in".to_owned()
+                } else {
+                    t.origin.clone()
+                };
+                vec![t.name.clone(), t.spec.description.clone(), source]
+            })
+            .collect();
+        return ctx.ui.out(&table(&["TEMPLATE", "WRITES", "FROM"], &rows));
+    }
+    let name = args
+        .template
+        .as_deref()
+        .expect("clap requires a template without --list");
+    let template = letters::template(name, Some(&ws.root))?;
+    let case = ctx.open_case()?;
+    let (_, meta) = case.meta()?;
+    let about = match &args.for_id {
+        Some(prefix) => Some(case.read_record(&case.resolve(prefix)?)?),
+        None => None,
+    };
+    let mut facts: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for assignment in &args.set {
+        let (key, value) = edit::split_assignment(assignment)?;
+        facts
+            .entry(key.to_owned())
+            .or_default()
+            .push(value.to_owned());
+    }
+    let mut sender = ws.config.advocate.clone().unwrap_or_default();
+    sender.name = sender.name.or_else(|| ws.config.author.name.clone());
+    let input = LetterInput {
+        date: args.date.unwrap_or_else(|| ctx.today()),
+        to: args.to.clone(),
+        facts,
+        for_record: about.as_ref(),
+        meta: &meta,
+        sender,
+    };
+    let letter = template.render(&input)?;
+    let record = if args.no_record {
+        None
+    } else {
+        Some(letters::record_text(&template, &input, &letter)?)
+    };
+    match &args.out {
+        Some(path) => {
+            iepcase::atomic::write(&ctx.absolute(path), letter.as_bytes(), Some(0o600))?;
+            ctx.ui.status(&format!(
+                "Wrote the letter to {} (not encrypted)",
+                path.display()
+            ));
+        }
+        None => ctx.ui.out(&letter)?,
+    }
+    if template.spec.confidence != "confirmed" {
+        ctx.ui.warn(&format!(
+            "the rule this letter relies on ({}) is {}: check it before sending",
+            template.spec.cite, template.spec.confidence
+        ));
+    }
+    let Some(mut text) = record else {
+        ctx.ui.status("Not recorded (--no-record)");
+        return Ok(());
+    };
+    let lock = ctx.lock(&case, "letter")?;
+    let id = RecordId::generate();
+    let mut tx = case.transaction(&lock);
+    let file_name = format!("{}-{}.md", template.name, input.date);
+    let attachment = tx.add_attachment_bytes(&file_name, letter.as_bytes())?;
+    text = edit::append_attachments(&text, &[attachment])?;
+    parse_record(&text, "the letter's record")?;
+    tx.put_record(&id, &text)?;
+    tx.commit(&format!("add record {id}"), &ctx.commit_context()?)?;
+    ctx.ui.status(&format!(
+        "Recorded the letter, attached to a new {} record: {id}",
+        template.spec.record
+    ));
+    Ok(())
+}

@@ -1,0 +1,327 @@
+//! Letters: the written requests and notices that build the paper trail (SPEC section 10).
+//!
+//! A template is a Markdown file with a TOML front matter between `+++` lines that says what
+//! the letter is (`title`, the rule it invokes and its `cite`, the record it becomes, the facts
+//! it needs), then the body, rendered with minijinja. Built-in templates live in `templates/`
+//! and are compiled in; `<workspace>/templates/<name>.md` overrides one. Record text only ever
+//! reaches a template as data: it is never parsed as template code.
+
+mod context;
+mod record;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::record::parse::{did_you_mean, parse_with_shape};
+use crate::record::schema::Shape;
+use crate::record::{Kind, RecordError};
+
+pub use context::{LetterInput, long_date};
+pub use record::record_text;
+
+/// The built-in templates, in the order `letter --list` shows them.
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "records-request",
+        include_str!("../../templates/records-request.md"),
+    ),
+    (
+        "evaluation-request",
+        include_str!("../../templates/evaluation-request.md"),
+    ),
+    (
+        "iep-meeting-request",
+        include_str!("../../templates/iep-meeting-request.md"),
+    ),
+    (
+        "parent-concerns",
+        include_str!("../../templates/parent-concerns.md"),
+    ),
+    (
+        "recording-notice",
+        include_str!("../../templates/recording-notice.md"),
+    ),
+    (
+        "pwn-request",
+        include_str!("../../templates/pwn-request.md"),
+    ),
+    (
+        "iee-request",
+        include_str!("../../templates/iee-request.md"),
+    ),
+    (
+        "facilitation-request",
+        include_str!("../../templates/facilitation-request.md"),
+    ),
+    (
+        "mediation-request",
+        include_str!("../../templates/mediation-request.md"),
+    ),
+    (
+        "state-complaint",
+        include_str!("../../templates/state-complaint.md"),
+    ),
+    (
+        "due-process-complaint",
+        include_str!("../../templates/due-process-complaint.md"),
+    ),
+];
+
+/// What a template says about itself, in its front matter.
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LetterSpec {
+    /// The letter's subject; also the title of the record it becomes.
+    pub title: String,
+    /// One line for `letter --list`.
+    pub description: String,
+    /// The kind of record the letter becomes: `request`, `notice` or `complaint`.
+    pub record: Kind,
+    /// That record's `type`, such as `pwn` or `recording`.
+    #[serde(rename = "type")]
+    pub record_type: String,
+    /// The rule the letter invokes, with its citation.
+    pub cite: String,
+    /// How sure the rule is (`confirmed`, `secondary`, `unconfirmed`).
+    #[serde(default = "confirmed")]
+    pub confidence: String,
+    /// Kinds of record `--for` may name.
+    #[serde(default)]
+    pub for_kinds: Vec<Kind>,
+    /// Facts the letter cannot be written without.
+    #[serde(default)]
+    pub needs: Vec<Need>,
+}
+
+fn confirmed() -> String {
+    "confirmed".into()
+}
+
+/// A fact a letter needs.
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Need {
+    /// The fact's name: `--set NAME=VALUE` gives it.
+    pub name: String,
+    /// What it is, for the error that asks for it ("the date of the meeting").
+    pub what: String,
+    /// Places in the letter's data to take it from when not given, such as `about.date`.
+    #[serde(default)]
+    pub from: Vec<String>,
+    /// An example value for the error message.
+    #[serde(default)]
+    pub example: Option<String>,
+}
+
+/// A template: its spec and body, and where it came from.
+#[derive(Clone, Debug)]
+pub struct Template {
+    pub name: String,
+    /// `templates/pwn-request.md` (built in) or the workspace file's path.
+    pub origin: String,
+    pub builtin: bool,
+    pub spec: LetterSpec,
+    body: String,
+    /// The line of the file the body starts on, for error messages.
+    body_line: usize,
+}
+
+/// Errors finding, reading or rendering a letter.
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    #[error("there is no letter template `{name}`")]
+    Unknown {
+        name: String,
+        suggestion: Option<String>,
+    },
+    #[error("{origin} has no front matter: it must start with a line `+++`")]
+    NoFrontMatter { origin: String },
+    #[error(transparent)]
+    Spec(#[from] RecordError),
+    #[error("{origin}:{line}: {message}")]
+    Template {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    #[error("the {template} letter needs {what}")]
+    MissingFact {
+        template: String,
+        name: String,
+        what: String,
+        example: Option<String>,
+    },
+    #[error("the {template} letter answers a {expected}, and {id} is a {found}")]
+    WrongFor {
+        template: String,
+        id: String,
+        expected: String,
+        found: String,
+    },
+    #[error("cannot read {}", path.display())]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn spec_shape() -> &'static Shape {
+    static SHAPE: std::sync::OnceLock<Shape> = std::sync::OnceLock::new();
+    SHAPE.get_or_init(|| {
+        let mut settings = schemars::generate::SchemaSettings::draft07();
+        settings.inline_subschemas = true;
+        Shape::from_schema(
+            &settings
+                .into_generator()
+                .root_schema_for::<LetterSpec>()
+                .to_value(),
+        )
+    })
+}
+
+impl Template {
+    /// Parses a template file.
+    pub fn parse(
+        name: &str,
+        origin: &str,
+        text: &str,
+        builtin: bool,
+    ) -> Result<Template, LetterError> {
+        let no_front = || LetterError::NoFrontMatter {
+            origin: origin.to_owned(),
+        };
+        let rest = text
+            .strip_prefix("+++\n")
+            .or_else(|| text.strip_prefix("+++\r\n"))
+            .ok_or_else(no_front)?;
+        let end = rest.find("\n+++").ok_or_else(no_front)?;
+        let front = &rest[..end + 1];
+        let after = &rest[end + 4..];
+        let body = after
+            .strip_prefix('\n')
+            .or_else(|| after.strip_prefix("\r\n"))
+            .unwrap_or(after);
+        let spec: LetterSpec =
+            parse_with_shape(front, origin, "letter template front matter", spec_shape())?;
+        let body_line = front.lines().count() + 3;
+        Ok(Template {
+            name: name.to_owned(),
+            origin: origin.to_owned(),
+            builtin,
+            spec,
+            body: body.to_owned(),
+            body_line,
+        })
+    }
+
+    /// Renders the letter as Markdown.
+    pub fn render(&self, input: &LetterInput<'_>) -> Result<String, LetterError> {
+        let data = input.data(self)?;
+        let mut env = minijinja::Environment::new();
+        // Printing a missing value is an error (a typo in a template shows), testing one is not.
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+        env.set_keep_trailing_newline(true);
+        env.add_filter("long_date", |value: String| {
+            long_date(&value).unwrap_or(value)
+        });
+        let error = |e: minijinja::Error| {
+            let line = e.line().map_or(self.body_line, |l| l + self.body_line - 1);
+            let mut message = e
+                .detail()
+                .map_or_else(|| e.kind().to_string(), String::from);
+            if let minijinja::ErrorKind::UndefinedError = e.kind() {
+                message = format!("{message}: a variable the template uses is not set");
+            }
+            LetterError::Template {
+                origin: self.origin.clone(),
+                line,
+                message,
+            }
+        };
+        let text = env
+            .render_named_str(&self.origin, &self.body, data)
+            .map_err(error)?;
+        Ok(tidy(&text))
+    }
+}
+
+/// Collapses runs of blank lines that conditional blocks leave behind.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.trim_start_matches('\n').to_owned()
+}
+
+/// Every template: built in, or overridden by `<workspace>/templates/<name>.md`, plus any
+/// other `.md` file there.
+pub fn templates(workspace: Option<&Path>) -> Result<Vec<Template>, LetterError> {
+    let mut all: BTreeMap<String, Template> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for (name, text) in BUILT_IN {
+        all.insert(
+            (*name).to_owned(),
+            Template::parse(name, &format!("templates/{name}.md"), text, true)?,
+        );
+        order.push((*name).to_owned());
+    }
+    if let Some(dir) = workspace
+        .map(|w| w.join("templates"))
+        .filter(|d| d.is_dir())
+    {
+        let entries = fs_err::read_dir(&dir).map_err(|source| LetterError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        files.sort();
+        for path in files
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        {
+            let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            let text = fs_err::read_to_string(&path).map_err(|source| LetterError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let template = Template::parse(&name, &path.display().to_string(), &text, false)?;
+            if !order.contains(&name) {
+                order.push(name.clone());
+            }
+            all.insert(name, template);
+        }
+    }
+    Ok(order.into_iter().filter_map(|n| all.remove(&n)).collect())
+}
+
+/// The template called `name`.
+pub fn template(name: &str, workspace: Option<&Path>) -> Result<Template, LetterError> {
+    let all = templates(workspace)?;
+    if let Some(found) = all.iter().find(|t| t.name == name) {
+        return Ok(found.clone());
+    }
+    let suggestion = did_you_mean(name, all.iter().map(|t| t.name.as_str())).map(String::from);
+    Err(LetterError::Unknown {
+        name: name.to_owned(),
+        suggestion,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,126 @@
+//! The record a letter becomes: a `request`, `notice` or `complaint` of the template's type,
+//! dated and addressed like the letter, linked to the record it answers.
+
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+
+use super::{LetterInput, Template};
+use crate::record::{Kind, parse_record, schema::record_shape};
+
+/// The record's TOML text (without the attachment, which `attach` adds).
+pub fn record_text(
+    template: &Template,
+    input: &LetterInput<'_>,
+    letter: &str,
+) -> Result<String, crate::record::RecordError> {
+    let spec = &template.spec;
+    let mut doc = DocumentMut::new();
+    doc.insert("kind", value(spec.record.as_str()));
+    doc.insert(
+        "date",
+        value(
+            input
+                .date
+                .to_string()
+                .parse::<toml_edit::Datetime>()
+                .expect("dates print as TOML"),
+        ),
+    );
+    let title = match input.for_record {
+        Some(answered) if spec.record == Kind::Request => {
+            format!("{} (re: {})", spec.title, answered.record.title())
+        }
+        _ => spec.title.clone(),
+    };
+    doc.insert("title", value(one_line(&title)));
+    if let Some(name) = &input.sender.name {
+        doc.insert("from", value(name.as_str()));
+    }
+    if let Some(to) = &input.to {
+        doc.insert("to", value(to.as_str()));
+    }
+    doc.insert(
+        "method",
+        value(fact(input, "method").unwrap_or_else(|| "letter".into())),
+    );
+    if let Some(answered) = input.for_record {
+        let mut related = toml_edit::Array::new();
+        related.push(answered.id.as_str());
+        doc.insert("related", value(related));
+    }
+    doc.insert(
+        "tags",
+        value(toml_edit::Array::from_iter([
+            "letter",
+            template.name.as_str(),
+        ])),
+    );
+    // `--set type=reevaluation` turns an evaluation request into a reevaluation request.
+    let record_type = fact(input, "type").unwrap_or_else(|| spec.record_type.clone());
+    doc.insert("type", value(record_type));
+    let shape = record_shape(spec.record);
+    let fields = shape.field_names();
+    match spec.record {
+        Kind::Complaint => {
+            if let Some(district) = &input.meta.district {
+                doc.insert("against", value(district.as_str()));
+            }
+            let mut issues = ArrayOfTables::new();
+            for text in input.facts.get("issue").into_iter().flatten() {
+                let mut issue = Table::new();
+                issue.insert("text", value(text.as_str()));
+                issues.push(issue);
+            }
+            if !issues.is_empty() {
+                doc.insert("issues", Item::ArrayOfTables(issues));
+            }
+            if let Some(resolution) = fact(input, "resolution") {
+                doc.insert("proposed_resolution", value(resolution));
+            }
+        }
+        _ => {
+            if fields.contains(&"body") {
+                doc.insert("body", value(letter.trim_end()));
+            }
+        }
+    }
+    if spec.record == Kind::Notice
+        && let Some(meeting) = input
+            .for_record
+            .filter(|r| r.record.kind() == Kind::Meeting)
+    {
+        doc.insert("meeting", value(meeting.id.as_str()));
+    }
+    // Facts named like a field of the record fill that field (`response_due`, `meeting_date`).
+    let mut text = doc.to_string();
+    for (name, values) in &input.facts {
+        if [
+            "method",
+            "issue",
+            "resolution",
+            "type",
+            "kind",
+            "title",
+            "date",
+        ]
+        .contains(&name.as_str())
+            || !fields.contains(&name.as_str())
+        {
+            continue;
+        }
+        if let Some(first) = values.first()
+            && let Ok(updated) = crate::record::edit::set(&text, name, first, shape)
+        {
+            text = updated;
+        }
+    }
+    parse_record(&text, &format!("the {} record", template.name))?;
+    Ok(text)
+}
+
+fn fact(input: &LetterInput<'_>, name: &str) -> Option<String> {
+    input.facts.get(name).and_then(|v| v.first()).cloned()
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
