@@ -104,6 +104,15 @@ impl Ctx {
         Ok(ws.select_case(self.global.case.as_deref(), &self.cwd)?)
     }
 
+    /// Every case of the workspace with `all`, else the selected one.
+    pub fn case_slugs(&self, all: bool) -> Result<Vec<String>, CliError> {
+        if all {
+            Ok(self.workspace()?.case_slugs()?)
+        } else {
+            Ok(vec![self.case_slug()?])
+        }
+    }
+
     /// Opens the selected case.
     pub fn open_case(&self) -> Result<Case, CliError> {
         let slug = self.case_slug()?;

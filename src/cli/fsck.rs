@@ -14,11 +14,7 @@ pub struct FsckArgs {
 }
 
 pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
-    let slugs = if args.all {
-        ctx.workspace()?.case_slugs()?
-    } else {
-        vec![ctx.case_slug()?]
-    };
+    let slugs = ctx.case_slugs(args.all)?;
     let mut total_problems = 0;
     let mut json_out = Vec::new();
     for slug in &slugs {

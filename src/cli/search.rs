@@ -24,11 +24,7 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<(), CliError> {
         return Err(CliError::usage("the search text is empty"));
     }
     let ws = ctx.workspace()?;
-    let slugs = if args.all {
-        ws.case_slugs()?
-    } else {
-        vec![ctx.case_slug()?]
-    };
+    let slugs = ctx.case_slugs(args.all)?;
     let identities = ctx.identities()?;
     let results: Vec<(String, Result<Searched, CliError>)> = slugs
         .par_iter()

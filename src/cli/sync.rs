@@ -36,11 +36,7 @@ struct Outcome {
 
 pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
-    let slugs = if args.all {
-        ws.case_slugs()?
-    } else {
-        vec![ctx.case_slug()?]
-    };
+    let slugs = ctx.case_slugs(args.all)?;
     let identities = ctx.identities()?;
     let context = ctx.commit_context()?;
     let timeout = ctx.lock_timeout();

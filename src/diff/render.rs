@@ -44,6 +44,23 @@ fn label(change: &Change) -> String {
     parts.join(": ")
 }
 
+/// The label a change's line starts with. A whole item added or removed that is just text
+/// (an accommodation) is named by its value alone, so only its section is the label; a table
+/// (a goal, a service) is named by its item.
+fn line_label(change: &Change) -> String {
+    let value = if change.op == Op::Added {
+        &change.after
+    } else {
+        &change.before
+    };
+    match (change.op, value, &change.field) {
+        (Op::Added | Op::Removed, Some(Value::String(_)), None) if change.section != FIELDS => {
+            change.section.clone()
+        }
+        _ => label(change),
+    }
+}
+
 fn change_line(change: &Change) -> Line {
     let mut line: Line = Vec::new();
     match change.op {
@@ -51,19 +68,7 @@ fn change_line(change: &Change) -> Line {
         Op::Removed => line.push((Style::Removed, "- ".into())),
         Op::Changed => {}
     }
-    // A whole item added or removed that is just text (an accommodation) is named by its
-    // value alone; a table (a goal, a service) by its item.
-    let value = if change.op == Op::Added {
-        &change.after
-    } else {
-        &change.before
-    };
-    let label = match (change.op, value, &change.field) {
-        (Op::Added | Op::Removed, Some(Value::String(_)), None) if change.section != FIELDS => {
-            change.section.clone()
-        }
-        _ => label(change),
-    };
+    let label = line_label(change);
     line.push((Style::Label, format!("{label}: ")));
     match (change.op, &change.words) {
         (Op::Changed, Some(words)) => {
@@ -119,17 +124,7 @@ pub fn to_markdown(diff: &RecordDiff) -> String {
         return out;
     }
     for change in &diff.changes {
-        let value = if change.op == Op::Added {
-            &change.after
-        } else {
-            &change.before
-        };
-        let label = match (change.op, value, &change.field) {
-            (Op::Added | Op::Removed, Some(Value::String(_)), None) if change.section != FIELDS => {
-                md(&change.section)
-            }
-            _ => md(&label(change)),
-        };
+        let label = md(&line_label(change));
         let body = match (change.op, &change.words) {
             (Op::Changed, Some(words)) => md_words(words),
             (Op::Changed, None) => format!(
