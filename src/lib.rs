@@ -11,6 +11,7 @@
 //! | [`store`] | one case: `records/<id>.age`, `attachments/<mac>.age`, `case.age`, transactions, lock, cache, fsck |
 //! | [`git`] | libgit2 plumbing: bare case repositories, tree splicing, commits, history |
 //! | [`record`] | the 17 record kinds and case metadata, strict parsing, editing, JSON Schemas (`schemas/`) |
+//! | [`rules`] | deadline rules (`rules/*.toml`, embedded; `<workspace>/rules/*.toml`), calendars, deadlines, iCalendar |
 //! | [`example`] | the built-in example case (`examples/case/`) used by `demo`, docs and tests |
 //! | [`atomic`] | atomic file writes and the temporary files Ctrl-C must remove |
 //! | [`synth`] | synthetic cases for benchmarks |
@@ -20,6 +21,7 @@ pub mod crypto;
 pub mod example;
 pub mod git;
 pub mod record;
+pub mod rules;
 pub mod store;
 pub mod synth;
 pub mod workspace;
