@@ -7,6 +7,7 @@
 //! | module | owns |
 //! |---|---|
 //! | [`workspace`] | `iepcase.toml`, the `cases/` folder, discovery, case selection, identity path |
+//! | [`check`] | procedural checks: findings with codes, severities, citations and next steps |
 //! | [`crypto`] | identities, recipients, the case key (`.iepcase/case-key.age`), age encryption |
 //! | [`store`] | one case: `records/<id>.age`, `attachments/<mac>.age`, `case.age`, transactions, lock, cache, fsck |
 //! | [`git`] | libgit2 plumbing: bare case repositories, tree splicing, commits, history |
@@ -17,6 +18,7 @@
 //! | [`synth`] | synthetic cases for benchmarks |
 
 pub mod atomic;
+pub mod check;
 pub mod crypto;
 pub mod example;
 pub mod git;
