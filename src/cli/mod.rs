@@ -4,7 +4,9 @@
 mod add;
 mod attach;
 mod case;
+mod check;
 mod context;
+mod deadlines;
 mod demo;
 mod edit;
 pub mod editor;
@@ -18,6 +20,7 @@ mod log;
 mod new;
 mod records;
 mod rm;
+mod rules;
 mod show;
 pub mod ui;
 
@@ -104,6 +107,10 @@ pub enum Command {
     Extract(attach::ExtractArgs),
     /// Show the history of the case or of one record
     Log(log::LogArgs),
+    /// Show the deadlines the records start, with citations
+    Deadlines(deadlines::DeadlinesArgs),
+    /// Find procedural problems, with the next step for each (exit 3 when any)
+    Check(check::CheckArgs),
     /// Check that every file decrypts and validates
     Fsck(fsck::FsckArgs),
     /// Write a decrypted copy of a case (plaintext!)
@@ -154,6 +161,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Attach(args) => attach::run_attach(ctx, args),
         Command::Extract(args) => attach::run_extract(ctx, args),
         Command::Log(args) => log::run(ctx, args),
+        Command::Deadlines(args) => deadlines::run(ctx, args),
+        Command::Check(args) => check::run(ctx, args),
         Command::Fsck(args) => fsck::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
