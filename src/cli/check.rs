@@ -23,7 +23,7 @@ pub struct CheckArgs {
 pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
     let book = rulebook(ctx)?;
     let today = today(ctx, args.today);
-    let (cases, failure) = cases(ctx, args.all);
+    let (cases, failure) = cases(ctx, args.all)?;
     let mut results: Vec<(String, Vec<Finding>)> = Vec::new();
     for case in &cases {
         let rules = case.rules(ctx, &book);

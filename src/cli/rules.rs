@@ -82,23 +82,16 @@ fn read(ctx: &Ctx, case: &Case) -> Result<CaseFacts, CliError> {
 /// A case read in parallel: metadata, readable records, and how many could not be read.
 type Loaded = Result<(CaseMeta, Vec<StoredRecord>, usize), CliError>;
 
-/// The selected case, or with `all` every open case of the workspace. Cases that cannot be
-/// read are reported and skipped; the error returned at the end says how many.
-pub fn cases(ctx: &Ctx, all: bool) -> (Vec<CaseFacts>, Option<CliError>) {
+/// The selected case, or with `all` every open case of the workspace. With `all`, cases that
+/// cannot be read are reported and skipped, and the second value is the error to end with.
+pub fn cases(ctx: &Ctx, all: bool) -> Result<(Vec<CaseFacts>, Option<CliError>), CliError> {
     if !all {
-        return match ctx.open_case().and_then(|case| read(ctx, &case)) {
-            Ok(facts) => (vec![facts], None),
-            Err(e) => (Vec::new(), Some(e)),
-        };
+        let case = ctx.open_case()?;
+        return Ok((vec![read(ctx, &case)?], None));
     }
-    let slugs = match ctx.workspace().and_then(|ws| Ok(ws.case_slugs()?)) {
-        Ok(slugs) => slugs,
-        Err(e) => return (Vec::new(), Some(e)),
-    };
-    let (ws, ids) = match (ctx.workspace(), ctx.identities()) {
-        (Ok(ws), Ok(ids)) => (ws, ids),
-        (Err(e), _) | (_, Err(e)) => return (Vec::new(), Some(e)),
-    };
+    let ws = ctx.workspace()?;
+    let slugs = ws.case_slugs()?;
+    let ids = ctx.identities()?;
     let opened: Vec<(String, Loaded)> = slugs
         .par_iter()
         .map(|slug| {
@@ -148,5 +141,5 @@ pub fn cases(ctx: &Ctx, all: bool) -> (Vec<CaseFacts>, Option<CliError>) {
         ))
         .hint("see which with `iepcase case list`; a case you are not a member of needs `iepcase share` from a member")
     });
-    (cases, error)
+    Ok((cases, error))
 }

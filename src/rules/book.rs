@@ -79,7 +79,7 @@ impl Rulebook {
             Ok(entries) => {
                 for entry in entries {
                     let path = entry.map_err(io)?.path();
-                    if path.extension().is_some_and(|e| e == "toml") {
+                    if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
                         let text = fs_err::read_to_string(&path).map_err(io)?;
                         let stem = path
                             .file_stem()

@@ -11,11 +11,31 @@
 //! | [`rule`] | a validated [`Rule`] and how it matches records |
 //! | [`calendar`] | calendar, business and school-day counting, windows, `day_one` |
 //! | [`holidays`] | federal holidays (5 U.S.C. 6103) and state holidays |
-//! | [`engine`] | records + rules + today → [`Deadline`]s |
+//! | `engine` | records + rules + today → [`Deadline`]s ([`deadlines`]) |
 //! | [`ics`] | deadlines as an iCalendar file |
 //!
 //! Pure: nothing here prints, and "today" is always an argument. Only [`Rulebook::load`]
 //! reads files (the workspace's `rules/` folder).
+//!
+//! One case's deadlines, as `deadlines` and `timeline` compute them:
+//!
+//! ```no_run
+//! # fn example(
+//! #     ws: &iepcase::workspace::Workspace,
+//! #     case: &iepcase::store::Case,
+//! #     today: iepcase::record::Date,
+//! # ) -> Result<(), Box<dyn std::error::Error>> {
+//! let book = iepcase::rules::Rulebook::load(&ws.root.join("rules"))?;
+//! let (_, meta) = case.meta()?;
+//! let state = meta.state.as_deref().or(ws.config.state.as_deref());
+//! let rules = book.select(state).set;
+//! let loaded = case.records()?;
+//! for deadline in iepcase::rules::deadlines(&loaded.records, &meta, rules, today) {
+//!     println!("{} {} ({})", deadline.due, deadline.label, deadline.cite);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod book;
 pub mod calendar;

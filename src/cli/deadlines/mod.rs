@@ -31,7 +31,7 @@ pub struct DeadlinesArgs {
 pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
     let book = rulebook(ctx)?;
     let today = today(ctx, args.today);
-    let (cases, failure) = cases(ctx, args.all);
+    let (cases, failure) = cases(ctx, args.all)?;
     let computed: Vec<(String, Vec<Deadline>)> = cases
         .iter()
         .map(|c| (c.slug.clone(), c.deadlines(ctx, &book, today)))

@@ -372,3 +372,32 @@ fn rendered_errors_name_file_line_and_field() {
     );
     assert!(text.contains("did you mean `days`?"), "{text}");
 }
+
+#[test]
+fn the_docs_list_every_rule_with_its_citation_and_confidence() {
+    let docs = include_str!("../../../docs/deadlines.md");
+    let book = Rulebook::builtin().unwrap();
+    for name in book.names() {
+        for rule in &book.select(Some(name)).set.rules {
+            let id = format!("| `{}`", rule.id);
+            let listed = docs.lines().any(|line| {
+                line.starts_with(&id)
+                    && line.contains(&format!("| {} |", rule.cite))
+                    && line
+                        .trim_end()
+                        .ends_with(&format!("| {} |", rule.confidence))
+            });
+            assert!(
+                listed,
+                "docs/deadlines.md lacks `{}` ({}, {})",
+                rule.id, rule.cite, rule.confidence
+            );
+        }
+    }
+    for code in crate::check::Code::ALL {
+        assert!(
+            docs.contains(&format!("| `{code}` |")),
+            "docs/deadlines.md lacks check `{code}`"
+        );
+    }
+}
