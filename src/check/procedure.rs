@@ -92,7 +92,7 @@ pub(super) fn refusals_without_pwn(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                     met.on,
                     days(gap)
                 ));
-                (Severity::Warning, letter("state-complaint", &record.id))
+                (Severity::Error, letter("state-complaint", &record.id))
             }
             (Some(_), _) => continue,
             (None, _) if deadline.days_left.is_some_and(|d| d >= 0) => {

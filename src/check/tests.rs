@@ -73,7 +73,11 @@ fn the_example_case_has_the_findings_its_story_was_built_for() {
     let f = example();
     // The verbal refusal: no prior written notice for 74 days.
     let verbal = one(&f, Code::RefusalWithoutPwn, "ttna5necv1");
-    assert_eq!(verbal.severity, Severity::Warning);
+    assert_eq!(
+        verbal.severity,
+        Severity::Error,
+        "notice 74 days later is not notice before"
+    );
     assert!(
         verbal.message.contains("by phone, not in writing"),
         "{}",
@@ -432,5 +436,25 @@ fn disclosure_within_two_weeks_is_a_warning() {
 fn every_code_has_a_description() {
     for code in Code::ALL {
         assert!(!code.describe().is_empty());
+    }
+}
+
+#[test]
+fn synthetic_cases_run_through_every_rule_set_without_panicking() {
+    for seed in 1..6u64 {
+        let records: Vec<StoredRecord> = crate::synth::Synth::new(seed)
+            .records(120)
+            .into_iter()
+            .map(|(id, text)| StoredRecord {
+                record: parse_record(&text, "synthetic").unwrap(),
+                text,
+                id,
+            })
+            .collect();
+        let meta = parse_case_meta(crate::example::meta(), "example").unwrap();
+        for state in ["US", "MS", "TX"] {
+            let findings = run_with(state, &meta, &records, TODAY);
+            assert!(findings.iter().all(|f| !f.message.is_empty()));
+        }
     }
 }

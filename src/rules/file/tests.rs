@@ -401,3 +401,24 @@ fn the_docs_list_every_rule_with_its_citation_and_confidence() {
         );
     }
 }
+
+mod no_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// A damaged rule file is an error, never a panic.
+        #[test]
+        fn damaged_rule_files_are_errors(file in 0usize..3, line in 0usize..200, cut in 0usize..40, junk in "[a-z0-9=\\[\\]{}\",. -]{0,12}") {
+            let (name, text) = crate::rules::book::BUILTIN[file];
+            let mut lines: Vec<String> = text.lines().map(String::from).collect();
+            let at = line % lines.len();
+            let keep = lines[at].chars().count().min(cut);
+            lines[at] = lines[at].chars().take(keep).collect::<String>() + &junk;
+            let damaged = lines.join("\n");
+            let _ = Rulebook::from_sources(&[(format!("rules/{name}.toml"), name.to_owned(), damaged)]);
+        }
+    }
+}
