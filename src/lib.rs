@@ -7,6 +7,7 @@
 //! | module | owns |
 //! |---|---|
 //! | [`workspace`] | `iepcase.toml`, the `cases/` folder, discovery, case selection, identity path |
+//! | [`check`] | procedural checks: findings with codes, severities, citations and next steps |
 //! | [`crypto`] | identities, recipients, the case key (`.iepcase/case-key.age`), age encryption |
 //! | [`store`] | one case: `records/<id>.age`, `attachments/<mac>.age`, `case.age`, transactions, lock, cache, fsck |
 //! | [`sync`] | remotes, clone, fetch / record-level merge / push, conflict copies |
@@ -16,17 +17,20 @@
 //! | [`search`] | case-insensitive full-text search over decrypted records |
 //! | [`record`] | the 17 record kinds and case metadata, strict parsing, editing, JSON Schemas (`schemas/`) |
 //! | [`letters`] | letter templates (`templates/`, overridable per workspace), rendering, the record a letter becomes |
+//! | [`rules`] | deadline rules (`rules/*.toml`, embedded; `<workspace>/rules/*.toml`), calendars, deadlines, iCalendar |
 //! | [`example`] | the built-in example case (`examples/case/`) used by `demo`, docs and tests |
 //! | [`atomic`] | atomic file writes and the temporary files Ctrl-C must remove |
 //! | [`synth`] | synthetic cases for benchmarks |
 
 pub mod atomic;
+pub mod check;
 pub mod crypto;
 pub mod diff;
 pub mod example;
 pub mod git;
 pub mod letters;
 pub mod record;
+pub mod rules;
 pub mod search;
 pub mod store;
 pub mod sync;

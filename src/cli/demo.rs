@@ -15,6 +15,8 @@ use super::error::CliError;
 const MARKER: &str = ".iepcase-demo";
 /// The demo case's slug: initials and a year, never a name.
 pub const DEMO_SLUG: &str = "eq-2025";
+/// "Today" in the example case's story (examples/README.md).
+const STORY_TODAY: &str = "2026-11-28";
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -61,6 +63,14 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
         (
             format!("{w} search beagle"),
             "full-text search in decrypted records",
+        ),
+        (
+            format!("{w} deadlines --today {STORY_TODAY}"),
+            "the clocks running on the story's today",
+        ),
+        (
+            format!("{w} check --today {STORY_TODAY}"),
+            "what the district failed to do, and next steps",
         ),
         (format!("{w} log"), "the case's history"),
         (format!("{w} fsck"), "check that every file decrypts"),

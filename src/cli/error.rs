@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use iepcase::crypto::CryptoError;
 use iepcase::record::edit::EditError;
 use iepcase::record::{IdError, RecordError};
+use iepcase::rules::RuleError;
 use iepcase::store::StoreError;
 use iepcase::workspace::WorkspaceError;
 
@@ -314,6 +315,17 @@ impl From<WorkspaceError> for CliError {
                 CliError::user(e.to_string()).hint("use it as it is, or pick another folder")
             }
             _ => CliError::user(e.to_string()).causes_of(&e),
+        }
+    }
+}
+
+impl From<RuleError> for CliError {
+    fn from(e: RuleError) -> Self {
+        let hint = "fix the rule file (its fields are in docs/deadlines.md), or move it out of the \
+                    workspace's rules/ folder to use the built-in rules";
+        match e {
+            RuleError::Invalid(inner) => CliError::from(inner).hint(hint),
+            RuleError::Io { .. } => CliError::user(e.to_string()).causes_of(&e).hint(hint),
         }
     }
 }

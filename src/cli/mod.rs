@@ -4,7 +4,9 @@
 mod add;
 mod attach;
 mod case;
+mod check;
 mod context;
+mod deadlines;
 mod demo;
 mod diff;
 mod edit;
@@ -23,6 +25,7 @@ mod records;
 mod remote;
 mod resolve;
 mod rm;
+mod rules;
 mod search;
 mod show;
 mod sync;
@@ -118,6 +121,10 @@ pub enum Command {
     Timeline(timeline::TimelineArgs),
     /// Find text in every field of the records of a case, or of every case
     Search(search::SearchArgs),
+    /// Show the deadlines the records start, with citations
+    Deadlines(deadlines::DeadlinesArgs),
+    /// Find procedural problems, with the next step for each (exit 3 when any)
+    Check(check::CheckArgs),
     /// Check that every file decrypts and validates
     Fsck(fsck::FsckArgs),
     /// Let someone else read the case: wrap its key to their public key
@@ -190,6 +197,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Diff(args) => diff::run(ctx, args),
         Command::Timeline(args) => timeline::run(ctx, args),
         Command::Search(args) => search::run(ctx, args),
+        Command::Deadlines(args) => deadlines::run(ctx, args),
+        Command::Check(args) => check::run(ctx, args),
         Command::Fsck(args) => fsck::run(ctx, args),
         Command::Share(args) => members::share(ctx, args),
         Command::Unshare(args) => members::unshare(ctx, args),
@@ -207,11 +216,28 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
 
 /// The deadlines to interleave in a case's timeline.
 fn deadlines_for_timeline(
-    _ctx: &Ctx,
-    _case: &iepcase::store::Case,
-    _records: &[iepcase::store::StoredRecord],
+    ctx: &Ctx,
+    case: &iepcase::store::Case,
+    records: &[iepcase::store::StoredRecord],
+    today: iepcase::record::Date,
 ) -> Result<Vec<iepcase::timeline::DeadlineEntry>, CliError> {
-    Ok(Vec::new())
+    let book = rules::rulebook(ctx)?;
+    let (_, meta) = case.meta()?;
+    let state = meta
+        .state
+        .as_deref()
+        .or(ctx.workspace()?.config.state.as_deref());
+    let set = book.select(state).set;
+    Ok(iepcase::rules::deadlines(records, &meta, set, today)
+        .into_iter()
+        .map(|d| iepcase::timeline::DeadlineEntry {
+            due: d.due,
+            rule: d.rule,
+            label: d.label,
+            trigger: d.trigger.to_string(),
+            status: d.status.as_str().to_owned(),
+        })
+        .collect())
 }
 
 #[cfg(test)]

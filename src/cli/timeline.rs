@@ -19,6 +19,9 @@ pub struct TimelineArgs {
     /// Only entries of this kind, or `deadline` (can be repeated)
     #[arg(long, value_name = "KIND", value_parser = parse_timeline_kind)]
     pub kind: Vec<String>,
+    /// Compute the deadlines' status as of this date (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<Date>,
     /// Output format (`--json` is the same as `--format json`)
     #[arg(long, value_enum, default_value_t = TimelineFormat::Text)]
     pub format: TimelineFormat,
@@ -54,7 +57,8 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
             broken.id
         ));
     }
-    let deadlines = super::deadlines_for_timeline(ctx, &case, &loaded.records)?;
+    let today = args.today.unwrap_or_else(|| ctx.today());
+    let deadlines = super::deadlines_for_timeline(ctx, &case, &loaded.records, today)?;
     let filter = Filter {
         from: args.from,
         to: args.to,

@@ -133,7 +133,15 @@ fn timeline_orders_same_day_events_and_renders_every_format() {
         "--set",
         "type=records",
     ]);
-    let text = env.run(&["timeline"]);
+    let records_only = [
+        "--kind",
+        "note",
+        "--kind",
+        "communication",
+        "--kind",
+        "request",
+    ];
+    let text = env.run(&[&["timeline"][..], &records_only].concat());
     let titles: Vec<&str> = text
         .lines()
         .skip(1)
@@ -149,13 +157,15 @@ fn timeline_orders_same_day_events_and_renders_every_format() {
         ["Asked", "Morning", "Afternoon", "Untimed"],
         "{text}"
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&env.run(&["timeline", "--format", "json"])).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &env.run(&[&["timeline", "--format", "json"][..], &records_only].concat()),
+    )
+    .unwrap();
     assert_eq!(json[0]["type"], "records");
     assert_eq!(json[1]["time"], "08:15:00");
     assert_eq!(json[3]["id"], untimed.as_str());
     assert!(json[3].get("time").is_none());
-    let csv = env.run(&["timeline", "--format", "csv"]);
+    let csv = env.run(&[&["timeline", "--format", "csv"][..], &records_only].concat());
     assert!(
         csv.starts_with("date,time,kind,type,title,id,rule,status\r\n"),
         "{csv}"
@@ -251,4 +261,59 @@ fn log_patch_shows_field_changes() {
     let changes = &json[0]["records"][0]["changes"];
     assert_eq!(changes[0]["field"], "title");
     assert_eq!(changes[0]["before"], "before");
+}
+
+#[test]
+fn timeline_interleaves_deadlines() {
+    let env = TestEnv::bare();
+    let w = demo(&env);
+    let json: serde_json::Value = serde_json::from_str(&env.run(&[
+        "-w",
+        &w,
+        "timeline",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-28",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-12-31",
+    ]))
+    .unwrap();
+    let entries = json.as_array().unwrap();
+    let records_access = entries
+        .iter()
+        .find(|e| e["rule"] == "records-access")
+        .expect("the records request's 45-day clock is on the timeline");
+    assert_eq!(records_access["kind"], "deadline");
+    assert_eq!(
+        records_access["id"], "9a1nn3majz",
+        "a deadline names the record that started it"
+    );
+    assert_eq!(records_access["status"], "open");
+    let dates: Vec<&str> = entries
+        .iter()
+        .map(|e| e["date"].as_str().unwrap())
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted, "in date order");
+    let only: serde_json::Value = serde_json::from_str(&env.run(&[
+        "-w",
+        &w,
+        "timeline",
+        "--json",
+        "--kind",
+        "deadline",
+        "--today",
+        "2026-11-28",
+    ]))
+    .unwrap();
+    assert!(
+        only.as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] == "deadline")
+    );
 }

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod crash;
+mod deadlines;
 mod editor;
 mod history;
 mod letters;

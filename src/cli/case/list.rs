@@ -1,6 +1,9 @@
-//! `iepcase case list`: every case with its child, state, status and record count.
+//! `iepcase case list`: every case with its child, state, status, record count and next
+//! deadline.
 
-use serde_json::json;
+use iepcase::record::CaseStatus;
+use iepcase::rules::{Deadline, Status};
+use serde_json::{Value, json};
 
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
@@ -9,15 +12,39 @@ use crate::cli::ui::table;
 pub fn run(ctx: &Ctx) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     let slugs = ws.case_slugs()?;
+    let book = match crate::cli::rules::rulebook(ctx) {
+        Ok(book) => Some(book),
+        Err(e) if !slugs.is_empty() => {
+            ctx.ui.warn(&format!("no deadlines shown: {}", e.message));
+            None
+        }
+        Err(_) => None,
+    };
+    let today = ctx.today();
     let mut rows = Vec::new();
     let mut json_rows = Vec::new();
     for slug in &slugs {
-        let summary = ctx
-            .open_case_slug(slug)
-            .and_then(|case| Ok((case.meta()?.1, case.record_ids()?.len())));
+        let summary = ctx.open_case_slug(slug).and_then(|case| {
+            let meta = case.meta()?.1;
+            let count = case.record_ids()?.len();
+            let records = if meta.status == CaseStatus::Open && book.is_some() {
+                case.records()?.records
+            } else {
+                Vec::new()
+            };
+            Ok((meta, count, records))
+        });
         match summary {
-            Ok((meta, records)) => {
+            Ok((meta, records_count, records)) => {
                 let state = meta.state.clone().unwrap_or_default();
+                let next = book.as_ref().and_then(|book| {
+                    let facts = crate::cli::rules::CaseFacts {
+                        slug: slug.clone(),
+                        meta: meta.clone(),
+                        records,
+                    };
+                    next_deadline(facts.deadlines(ctx, book, today))
+                });
                 rows.push(vec![
                     slug.clone(),
                     meta.child.clone(),
@@ -27,12 +54,18 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
                         state.clone()
                     },
                     meta.status.to_string(),
-                    records.to_string(),
+                    records_count.to_string(),
+                    next.as_ref()
+                        .map_or("-".into(), |d| format!("{}  {}", d.due, d.label)),
                 ]);
-                json_rows.push(json!({
+                let mut row = json!({
                     "slug": slug, "child": meta.child, "state": state,
-                    "status": meta.status.as_str(), "records": records,
-                }));
+                    "status": meta.status.as_str(), "records": records_count,
+                });
+                if let (Some(d), Some(obj)) = (&next, row.as_object_mut()) {
+                    obj.insert("next_deadline".into(), next_json(d));
+                }
+                json_rows.push(row);
             }
             Err(e) => {
                 let why = if e.message.contains("not a member") {
@@ -40,13 +73,9 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
                 } else {
                     "(unreadable)"
                 };
-                rows.push(vec![
-                    slug.clone(),
-                    why.into(),
-                    "-".into(),
-                    "-".into(),
-                    "-".into(),
-                ]);
+                let mut row = vec![slug.clone(), why.into()];
+                row.extend(["-", "-", "-", "-"].map(String::from));
+                rows.push(row);
                 json_rows.push(json!({ "slug": slug, "error": e.message }));
             }
         }
@@ -61,7 +90,29 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
         return Ok(());
     }
     ctx.ui.out(&table(
-        &["CASE", "CHILD", "STATE", "STATUS", "RECORDS"],
+        &[
+            "CASE",
+            "CHILD",
+            "STATE",
+            "STATUS",
+            "RECORDS",
+            "NEXT DEADLINE",
+        ],
         &rows,
     ))
+}
+
+/// The soonest deadline not yet due and not met.
+fn next_deadline(deadlines: Vec<Deadline>) -> Option<Deadline> {
+    deadlines
+        .into_iter()
+        .filter(|d| d.status == Status::Open)
+        .min_by(|a, b| (a.due, &a.rule).cmp(&(b.due, &b.rule)))
+}
+
+fn next_json(d: &Deadline) -> Value {
+    json!({
+        "rule": d.rule, "label": d.label, "due": d.due.to_string(),
+        "days_left": d.days_left, "trigger": d.trigger.as_str(),
+    })
 }

@@ -1,0 +1,451 @@
+//! Checks on clocks and numbers: unanswered requests, missed deadlines, service minutes,
+//! annual reviews and reevaluations, complaint look-back limits and hearing disclosure.
+
+use std::collections::BTreeMap;
+
+use super::{Code, Facts, Finding, Severity, days, letter};
+use crate::record::{Body, Kind, RecordId};
+use crate::rules::calendar::{Calendar, days_between};
+use crate::rules::{Deadline, Role, Status, lookback_limit};
+use crate::store::StoredRecord;
+
+/// Rules with checks of their own, left out of `deadline-overdue`.
+const OWN_CHECKS: &[&str] = &[
+    "annual-review",
+    "reevaluation",
+    "prior-written-notice",
+    "recording-notice",
+    "facilitation-request",
+];
+
+fn finding(code: Code, severity: Severity, record: &RecordId, message: String) -> Finding {
+    Finding {
+        code,
+        severity,
+        record: Some(record.clone()),
+        message,
+        cite: None,
+        confidence: None,
+        next_step: None,
+    }
+}
+
+fn cited(mut finding: Finding, deadline: &Deadline) -> Finding {
+    finding.cite = Some(deadline.cite.clone());
+    finding.confidence = Some(deadline.confidence);
+    finding
+}
+
+/// `request-unanswered`: a request's rule deadline passed, its obligation is past the
+/// reminder, or its own `response_due` passed with no answer.
+pub(super) fn requests(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    let today = facts.today();
+    for record in facts.records() {
+        let Body::Request(request) = &record.record.body else {
+            continue;
+        };
+        let mine = || {
+            facts
+                .input
+                .deadlines
+                .iter()
+                .filter(|d| d.trigger == record.id)
+        };
+        let overdue = mine().find(|d| d.status == Status::Overdue);
+        let waiting =
+            mine().find(|d| d.status == Status::Obligation && d.days_left.is_some_and(|n| n < 0));
+        let asked_by = request
+            .response_due
+            .filter(|due| *due < today && facts.answered(record.id.as_str()).is_none());
+        let what = format!(
+            "Your request for {} of {}",
+            request_words(record.record.type_name().unwrap_or("other")),
+            record.record.date()
+        );
+        let mut f = if let Some(d) = overdue {
+            cited(
+                finding(
+                    Code::RequestUnanswered,
+                    Severity::Error,
+                    &record.id,
+                    format!(
+                        "{what} has no answer on file. {} was due {} ({} ago).",
+                        d.label,
+                        d.due,
+                        days(d.days_left.unwrap_or(0))
+                    ),
+                ),
+                d,
+            )
+        } else if let Some(d) = waiting {
+            cited(
+                finding(
+                    Code::RequestUnanswered,
+                    Severity::Warning,
+                    &record.id,
+                    format!(
+                        "{what} has no answer on file after {}. {}.",
+                        days(days_between(d.start, today)),
+                        d.label
+                    ),
+                ),
+                d,
+            )
+        } else if let Some(due) = asked_by {
+            finding(
+                Code::RequestUnanswered,
+                Severity::Warning,
+                &record.id,
+                format!(
+                    "{what} asked for an answer by {due}; none is on file ({} late).",
+                    days(days_between(due, today))
+                ),
+            )
+        } else {
+            continue;
+        };
+        if let (Some(due), false) = (asked_by, f.message.contains("asked for an answer")) {
+            f.message
+                .push_str(&format!(" You asked for an answer by {due}."));
+        }
+        let pwn_asked = record.record.type_name() == Some("pwn")
+            || facts.linked_request(record.id.as_str(), "pwn").is_some();
+        f.next_step = Some(if pwn_asked {
+            letter("state-complaint", &record.id)
+        } else {
+            letter("pwn-request", &record.id)
+        });
+        out.push(f);
+    }
+}
+
+/// A request type in words: "an IEE", "records".
+fn request_words(request_type: &str) -> &'static str {
+    match request_type {
+        "evaluation" => "an evaluation",
+        "reevaluation" => "a reevaluation",
+        "iee" => "an independent educational evaluation",
+        "records" => "records",
+        "iep-meeting" => "an IEP meeting",
+        "pwn" => "prior written notice",
+        "accommodation" => "an accommodation",
+        "service" => "a service",
+        "placement" => "a placement",
+        "facilitation" => "facilitation",
+        "mediation" => "mediation",
+        "records-amendment" => "a records amendment",
+        "draft-documents" => "draft documents",
+        _ => "something",
+    }
+}
+
+/// `deadline-overdue`: any other rule deadline that passed unmet.
+pub(super) fn overdue(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    for d in facts.input.deadlines {
+        if d.status != Status::Overdue || OWN_CHECKS.contains(&d.rule.as_str()) {
+            continue;
+        }
+        let Some(trigger) = facts.get(d.trigger.as_str()) else {
+            continue;
+        };
+        if trigger.record.kind() == Kind::Request {
+            continue;
+        }
+        let mut f = cited(
+            finding(
+                Code::DeadlineOverdue,
+                Severity::Error,
+                &d.trigger,
+                format!(
+                    "{}: due {} ({} ago), counted from {} ({} of {}); nothing meeting it is on file.",
+                    d.label,
+                    d.due,
+                    days(d.days_left.unwrap_or(0)),
+                    d.start,
+                    trigger.record.kind(),
+                    trigger.record.date()
+                ),
+            ),
+            d,
+        );
+        if trigger.record.kind() != Kind::Complaint {
+            f.next_step = Some(letter("state-complaint", &d.trigger));
+        }
+        out.push(f);
+    }
+}
+
+/// `deadline-overdue` for the orders of a decision whose due date has passed.
+pub(super) fn orders(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    let today = facts.today();
+    for record in facts.records() {
+        let Body::Decision(decision) = &record.record.body else {
+            continue;
+        };
+        for (i, order) in decision.orders.iter().enumerate() {
+            let Some(due) = order.due.filter(|due| *due < today) else {
+                continue;
+            };
+            let kind = record
+                .record
+                .type_name()
+                .unwrap_or("decision")
+                .replace('-', " ");
+            out.push(Finding {
+                code: Code::DeadlineOverdue,
+                severity: Severity::Warning,
+                record: Some(record.id.clone()),
+                message: format!(
+                    "Order {} of the {kind} of {} was due {due} ({} ago): \"{}\". If it has \
+                     not been done, tell the agency that issued it.",
+                    i + 1,
+                    record.record.date(),
+                    days(days_between(due, today)),
+                    order.text.trim().trim_end_matches('.')
+                ),
+                cite: None,
+                confidence: None,
+                next_step: Some(letter("state-complaint", &record.id)),
+            });
+        }
+    }
+}
+
+/// `service-minutes-short`: minutes delivered below scheduled, summed per service and period.
+pub(super) fn services(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    type Key = (String, crate::record::Date, crate::record::Date);
+    let mut periods: BTreeMap<Key, (u64, u64, Vec<&StoredRecord>, String)> = BTreeMap::new();
+    for record in facts.records() {
+        let Body::ServiceLog(log) = &record.record.body else {
+            continue;
+        };
+        let (Some(scheduled), Some(delivered)) = (log.scheduled_minutes, log.delivered_minutes)
+        else {
+            continue;
+        };
+        let key = (
+            log.service.trim().to_lowercase(),
+            log.period_start,
+            log.period_end,
+        );
+        let entry = periods
+            .entry(key)
+            .or_insert((0, 0, Vec::new(), log.service.trim().to_owned()));
+        entry.0 += u64::from(scheduled);
+        entry.1 += u64::from(delivered);
+        entry.2.push(record);
+    }
+    let mut missed_so_far: BTreeMap<String, (u64, usize)> = BTreeMap::new();
+    for ((service, start, end), (scheduled, delivered, logs, name)) in &periods {
+        if delivered >= scheduled {
+            continue;
+        }
+        let missed = scheduled - delivered;
+        let total = missed_so_far.entry(service.clone()).or_default();
+        total.0 += missed;
+        total.1 += 1;
+        let first = logs[0];
+        let mut message = format!(
+            "{name}, {start} to {end}: {delivered} of {scheduled} scheduled minutes delivered \
+             ({missed} missed, {}%). Missed minutes are the basis for compensatory services.",
+            missed * 100 / scheduled.max(&1)
+        );
+        if total.1 > 1 {
+            message.push_str(&format!(
+                " Missed so far: {} minutes over {} periods.",
+                total.0, total.1
+            ));
+        }
+        let pwn_asked = periods
+            .iter()
+            .filter(|((s, _, _), _)| s == service)
+            .flat_map(|(_, (_, _, logs, _))| logs)
+            .any(|l| facts.linked_request(l.id.as_str(), "pwn").is_some());
+        out.push(Finding {
+            code: Code::ServiceMinutesShort,
+            severity: Severity::Error,
+            record: Some(first.id.clone()),
+            message,
+            cite: Some("34 CFR 300.323(c)(2); 300.101".into()),
+            confidence: Some(crate::rules::Confidence::Confirmed),
+            next_step: Some(letter(
+                if pwn_asked {
+                    "state-complaint"
+                } else {
+                    "pwn-request"
+                },
+                &first.id,
+            )),
+        });
+    }
+}
+
+/// `annual-review-due` (within 30 days) and `reevaluation-due` (within 90 days).
+pub(super) fn reviews(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    let checks = [
+        (
+            "annual-review",
+            Code::AnnualReviewDue,
+            30,
+            "The annual IEP review",
+            "iep-meeting-request",
+        ),
+        (
+            "reevaluation",
+            Code::ReevaluationDue,
+            90,
+            "The three-year reevaluation",
+            "evaluation-request",
+        ),
+    ];
+    for (rule, code, window, what, template) in checks {
+        for d in facts.deadlines(rule) {
+            let Some(left) = d.days_left else { continue };
+            let (severity, when) = match d.status {
+                Status::Overdue => (
+                    Severity::Error,
+                    format!("was due {} ({} ago)", d.due, days(left)),
+                ),
+                Status::Open if left <= window => (
+                    Severity::Warning,
+                    format!("is due by {} (in {})", d.due, days(left)),
+                ),
+                _ => continue,
+            };
+            let mut f = cited(
+                finding(
+                    code,
+                    severity,
+                    &d.trigger,
+                    format!(
+                        "{what} {when}, counted from {}. Ask for it in writing now.",
+                        d.start
+                    ),
+                ),
+                d,
+            );
+            f.next_step = Some(letter(template, &d.trigger));
+            out.push(f);
+        }
+    }
+}
+
+/// `complaint-issue-too-old`: issues that start before a lookback rule's limit.
+pub(super) fn complaint_issues(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    let rules = &facts.input.rules;
+    let calendar = &facts.calendar;
+    let due_process = rules.rule("due-process-limitation");
+    for rule in rules.rules.iter().filter(|r| r.role == Role::Lookback) {
+        for record in facts.records() {
+            let Body::Complaint(complaint) = &record.record.body else {
+                continue;
+            };
+            let Some(limit) = lookback_limit(rule, record, calendar) else {
+                continue;
+            };
+            for (i, issue) in complaint.issues.iter().enumerate() {
+                let Some(since) = issue.since.filter(|s| *s < limit) else {
+                    continue;
+                };
+                let kind = record
+                    .record
+                    .type_name()
+                    .unwrap_or("complaint")
+                    .replace('-', " ");
+                let still_in_due_process = due_process
+                    .filter(|r| r.id != rule.id)
+                    .and_then(|r| due_process_reach(r, facts.today(), calendar))
+                    .is_some_and(|dp| since >= dp);
+                let mut message = format!(
+                    "Issue {} of the {kind} of {} goes back to {since}, before {limit}: {}. That \
+                     part may not be investigated.",
+                    i + 1,
+                    record.record.date(),
+                    lower(&rule.label)
+                );
+                if still_in_due_process {
+                    message.push_str(" A due process complaint can still reach it (two years).");
+                }
+                out.push(Finding {
+                    code: Code::ComplaintIssueTooOld,
+                    severity: Severity::Warning,
+                    record: Some(record.id.clone()),
+                    message,
+                    cite: Some(rule.cite.clone()),
+                    confidence: Some(rule.confidence),
+                    next_step: still_in_due_process
+                        .then(|| letter("due-process-complaint", &record.id)),
+                });
+            }
+        }
+    }
+}
+
+/// How far back a due process complaint filed today could reach.
+fn due_process_reach(
+    rule: &crate::rules::Rule,
+    today: crate::record::Date,
+    calendar: &Calendar<'_>,
+) -> Option<crate::record::Date> {
+    let Some(crate::rules::rule::Offset::Years(years)) = rule.offset else {
+        return None;
+    };
+    calendar.add_months(today, years.checked_mul(12)?, rule.day_one)
+}
+
+fn lower(label: &str) -> String {
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map_or(String::new(), |c| c.to_lowercase().chain(chars).collect())
+}
+
+/// `hearing-disclosure`: the evidence disclosure date before each hearing still ahead.
+pub(super) fn disclosure(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    for d in facts.deadlines("evidence-disclosure") {
+        if d.status != Status::Open {
+            continue;
+        }
+        let left = d.days_left.unwrap_or(0);
+        let holiday = |k: i64| {
+            let day = crate::record::Date(d.due.0.checked_add(jiff::Span::new().days(k)).ok()?);
+            facts
+                .calendar
+                .holiday(day)
+                .map(|name| format!("{day} is {name}"))
+        };
+        let skipped: Vec<String> = (1..days_between(d.due, d.start))
+            .filter_map(holiday)
+            .collect();
+        // Holidays just before the due date leave less time to prepare.
+        let before: Vec<String> = (1..=3).map(|k| -k).filter_map(holiday).collect();
+        let mut note = String::new();
+        if !skipped.is_empty() {
+            note.push_str(&format!(" ({}, which does not count)", skipped.join("; ")));
+        }
+        if !before.is_empty() {
+            note.push_str(&format!("; plan ahead: {}", before.join("; ")));
+        }
+        let mut f = cited(
+            finding(
+                Code::HearingDisclosure,
+                if left <= 14 {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                },
+                &d.trigger,
+                format!(
+                    "The due process hearing on {} means both sides must disclose their evidence \
+                     and evaluations by {}, 5 business days before, in {}{note}.",
+                    d.start,
+                    d.due,
+                    days(left)
+                ),
+            ),
+            d,
+        );
+        f.next_step = Some("iepcase bundle --purpose due-process --out hearing-bundle".into());
+        out.push(f);
+    }
+}

@@ -1,0 +1,403 @@
+//! Checks on how the district did things: refusals and prior written notice, the content of
+//! notices, recording notices, and refusals repeated until it is time to climb the ladder.
+
+use std::collections::BTreeMap;
+
+use jiff::civil;
+
+use super::{Code, Facts, Finding, Severity, days, letter};
+use crate::record::kinds::{Pwn, Refusal};
+use crate::record::{Body, Method, NoticeType, RefusalVia};
+use crate::rules::calendar::days_between;
+use crate::rules::rule::Offset;
+use crate::rules::{Confidence, Status};
+use crate::store::StoredRecord;
+
+const PWN_CITE: &str = "34 CFR 300.503";
+
+/// How a refusal reached the family, for messages ("by phone").
+fn how(refusal: &Refusal, method: Option<Method>) -> &'static str {
+    match (refusal.via, method) {
+        (Some(RefusalVia::Pwn), _) => "with a prior written notice",
+        (Some(RefusalVia::Letter), _) => "by letter",
+        (Some(RefusalVia::Email), _) => "by e-mail",
+        (Some(RefusalVia::Meeting), _) => "at a meeting",
+        (Some(RefusalVia::NoResponse), _) => "by not answering",
+        (_, Some(Method::Phone)) => "by phone",
+        (_, Some(Method::InPerson)) => "in person",
+        (Some(RefusalVia::Verbal), _) => "out loud",
+        (None, _) => "",
+    }
+}
+
+/// What was refused, in words: the refusal's `what`, else the request's title.
+fn what(facts: &Facts<'_>, refusal: &Refusal) -> String {
+    if let Some(what) = &refusal.what {
+        return lower_first(what.trim());
+    }
+    refusal
+        .refuses
+        .as_ref()
+        .and_then(|r| facts.get(&r.0))
+        .map_or("a request".to_owned(), |r| {
+            format!("\"{}\"", r.record.title())
+        })
+}
+
+/// `text` with its first letter lowercased, unless it starts an acronym ("IEE").
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(text.chars().skip(1)).collect()
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// `refusal-without-pwn`: from the `prior-written-notice` rule's deadlines.
+pub(super) fn refusals_without_pwn(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(rule) = facts.input.rules.rule("prior-written-notice") else {
+        return;
+    };
+    for deadline in facts.deadlines("prior-written-notice") {
+        let Some(record) = facts.get(deadline.trigger.as_str()) else {
+            continue;
+        };
+        let Body::Refusal(refusal) = &record.record.body else {
+            continue;
+        };
+        if refusal.via == Some(RefusalVia::Pwn) {
+            continue;
+        }
+        let mut message = format!(
+            "The district refused {} on {} {}",
+            what(facts, refusal),
+            record.record.date(),
+            how(refusal, record.record.common.method)
+        )
+        .replace("  ", " ")
+        .trim_end()
+        .to_owned();
+        if refusal.in_writing == Some(false) {
+            message.push_str(", not in writing");
+        }
+        let (severity, next) = match (&deadline.met, deadline.status) {
+            (Some(met), _) if met.late => {
+                let gap = days_between(record.record.date(), met.on);
+                message.push_str(&format!(
+                    ". Prior written notice ({}) came only on {}, {} later: it must come with \
+                     the refusal, explaining it in writing.",
+                    met.by,
+                    met.on,
+                    days(gap)
+                ));
+                (Severity::Error, letter("state-complaint", &record.id))
+            }
+            (Some(_), _) => continue,
+            (None, _) if deadline.days_left.is_some_and(|d| d >= 0) => {
+                message.push_str(". No prior written notice yet: it should come with the refusal.");
+                (Severity::Info, letter("pwn-request", &record.id))
+            }
+            (None, _) => {
+                message.push_str(
+                    ", and no prior written notice is on file. A refusal must come with a written \
+                     notice explaining it: ask for one.",
+                );
+                (Severity::Error, letter("pwn-request", &record.id))
+            }
+        };
+        out.push(Finding {
+            code: Code::RefusalWithoutPwn,
+            severity,
+            record: Some(record.id.clone()),
+            message,
+            cite: Some(rule.cite.clone()),
+            confidence: Some(rule.confidence),
+            next_step: Some(next),
+        });
+    }
+}
+
+/// The seven elements of 34 CFR 300.503(b) a notice lacks.
+pub fn missing_elements(pwn: &Pwn) -> Vec<&'static str> {
+    let text = |field: &Option<String>| field.as_deref().is_some_and(|t| !t.trim().is_empty());
+    [
+        (text(&pwn.description), "(1) a description of the action"),
+        (
+            text(&pwn.explanation),
+            "(2) why the district proposes or refuses it",
+        ),
+        (
+            text(&pwn.evaluations_used),
+            "(3) each evaluation, record or report it relied on",
+        ),
+        (
+            pwn.safeguards_statement == Some(true),
+            "(4) a statement of your procedural safeguards",
+        ),
+        (
+            text(&pwn.help_sources),
+            "(5) sources you can contact for help",
+        ),
+        (
+            text(&pwn.options_considered),
+            "(6) other options considered and why they were rejected",
+        ),
+        (
+            text(&pwn.other_factors),
+            "(7) other factors relevant to the decision",
+        ),
+    ]
+    .into_iter()
+    .filter(|(present, _)| !present)
+    .map(|(_, name)| name)
+    .collect()
+}
+
+/// `pwn-missing-elements`.
+pub(super) fn pwn_elements(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    for record in facts.records() {
+        let Body::Pwn(pwn) = &record.record.body else {
+            continue;
+        };
+        let missing = missing_elements(pwn);
+        if missing.is_empty() {
+            continue;
+        }
+        out.push(Finding {
+            code: Code::PwnMissingElements,
+            severity: Severity::Error,
+            record: Some(record.id.clone()),
+            message: format!(
+                "The prior written notice of {} leaves out {} of the 7 things it must contain: {}.",
+                record.record.date(),
+                missing.len(),
+                missing.join("; ")
+            ),
+            cite: Some(format!("{PWN_CITE}(b)")),
+            confidence: Some(Confidence::Confirmed),
+            next_step: Some(letter("pwn-request", &record.id)),
+        });
+    }
+}
+
+/// Minutes from `(date, time)` to `(date, time)`.
+fn minutes_between(from: (civil::Date, civil::Time), to: (civil::Date, civil::Time)) -> i64 {
+    from.0
+        .to_datetime(from.1)
+        .duration_until(to.0.to_datetime(to.1))
+        .as_mins()
+}
+
+/// `recording-notice-late`: notices given less than the rule's notice period before the
+/// meeting, and recorded meetings with no notice at all.
+pub(super) fn recording_notices(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(rule) = facts.input.rules.rule("recording-notice") else {
+        return;
+    };
+    let hours = match rule.offset {
+        Some(Offset::Hours(h)) => -h,
+        Some(Offset::Days(d)) => -d * 24,
+        _ => return,
+    };
+    let upcoming = facts
+        .deadlines("recording-notice")
+        .filter(|d| d.status == Status::Open)
+        .min_by_key(|d| d.due)
+        .map(|d| d.trigger.clone());
+    let next = match &upcoming {
+        Some(meeting) => letter("recording-notice", meeting),
+        None => "iepcase letter recording-notice".to_owned(),
+    };
+    let mut finding = |record: &StoredRecord, message: String| {
+        out.push(Finding {
+            code: Code::RecordingNoticeLate,
+            severity: Severity::Warning,
+            record: Some(record.id.clone()),
+            message,
+            cite: Some(rule.cite.clone()),
+            confidence: Some(rule.confidence),
+            next_step: Some(next.clone()),
+        });
+    };
+    let state = &facts.input.rules.title;
+    for record in facts.records() {
+        let Body::Notice(notice) = &record.record.body else {
+            continue;
+        };
+        if notice.notice_type != NoticeType::Recording {
+            continue;
+        }
+        let linked = notice.meeting.as_ref().and_then(|m| facts.get(&m.0));
+        let meeting = match linked {
+            Some(m) => Some((m.record.date(), m.record.common.time)),
+            None => notice.meeting_date.map(|d| (d, notice.meeting_time)),
+        };
+        let Some((meeting_date, meeting_time)) = meeting else {
+            continue;
+        };
+        // Without times, assume the kindest: sent at midnight, meeting at the end of the day.
+        let sent = (
+            record.record.date().0,
+            record
+                .record
+                .common
+                .time
+                .map_or(civil::Time::midnight(), |t| t.0),
+        );
+        let held = (
+            meeting_date.0,
+            meeting_time.map_or(civil::Time::MAX, |t| t.0),
+        );
+        let minutes = minutes_between(sent, held);
+        if minutes >= hours * 60 {
+            continue;
+        }
+        let at =
+            |time: Option<crate::record::Time>| time.map_or(String::new(), |t| format!(" at {t}"));
+        finding(
+            record,
+            format!(
+                "Your notice of intent to record was sent on {}{}, about {} hours before the \
+                 meeting on {meeting_date}{}; {state} expects {hours} hours' notice. Send it \
+                 earlier next time.",
+                record.record.date(),
+                at(record.record.common.time),
+                (minutes / 60).max(0),
+                at(meeting_time),
+            ),
+        );
+    }
+    for deadline in facts.deadlines("recording-notice") {
+        if deadline.status != Status::Overdue {
+            continue;
+        }
+        let Some(meeting) = facts.get(deadline.trigger.as_str()) else {
+            continue;
+        };
+        finding(
+            meeting,
+            format!(
+                "The meeting on {} was recorded, but no notice of intent to record is on file; \
+                 {state} expects {hours} hours' notice.",
+                meeting.record.date()
+            ),
+        );
+    }
+}
+
+/// `repeated-refusals`: three or more refusals of requests of one type, with the next rung of
+/// the escalation ladder.
+pub(super) fn repeated_refusals(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    let mut groups: BTreeMap<&'static str, Vec<(&StoredRecord, &StoredRecord)>> = BTreeMap::new();
+    for record in facts.records() {
+        let Body::Refusal(refusal) = &record.record.body else {
+            continue;
+        };
+        let Some(request) = refusal.refuses.as_ref().and_then(|r| facts.get(&r.0)) else {
+            continue;
+        };
+        if let Some(kind) = request.record.type_name() {
+            groups.entry(kind).or_default().push((record, request));
+        }
+    }
+    for (request_type, refusals) in groups {
+        if refusals.len() < 3 {
+            continue;
+        }
+        let requests: Vec<&StoredRecord> = {
+            let mut r: Vec<&StoredRecord> = refusals.iter().map(|(_, q)| *q).collect();
+            r.sort_by_key(|q| q.order_key());
+            r.dedup_by_key(|q| q.id.clone());
+            r
+        };
+        let latest = refusals
+            .iter()
+            .map(|(r, _)| *r)
+            .max_by_key(|r| r.order_key())
+            .expect("three or more");
+        let about = if requests.len() == 1 {
+            &requests[0].id
+        } else {
+            &latest.id
+        };
+        let list: Vec<String> = refusals
+            .iter()
+            .map(|(r, _)| {
+                let how = match &r.record.body {
+                    Body::Refusal(x) => how(x, r.record.common.method),
+                    _ => "",
+                };
+                format!("{} {how}", r.record.date()).trim_end().to_owned()
+            })
+            .collect();
+        let noncompliance = refusals.iter().any(|(r, _)| {
+            facts
+                .deadlines("prior-written-notice")
+                .any(|d| d.trigger == r.id && d.met.as_ref().is_none_or(|m| m.late))
+        }) || facts.records().any(|r| {
+            matches!(&r.record.body, Body::ServiceLog(l)
+                if l.delivered_minutes.zip(l.scheduled_minutes).is_some_and(|(d, s)| d < s))
+        });
+        let (diagnosis, next) = ladder(facts, noncompliance, &requests, about);
+        let what = request_type.replace('-', " ");
+        out.push(Finding {
+            code: Code::RepeatedRefusals,
+            severity: Severity::Warning,
+            record: Some(about.clone()),
+            message: format!(
+                "The district has refused requests for {} {} times ({}). {diagnosis} The \
+                 escalation ladder: a facilitated IEP meeting when the problem is \
+                 communication; a request for prior written notice, then a state complaint, \
+                 when the district is not following the rules; then mediation or due process.",
+                an(&what),
+                refusals.len(),
+                list.join(", "),
+            ),
+            cite: Some("34 CFR 300.503; 300.151-300.153; 300.506; 300.507".into()),
+            confidence: Some(Confidence::Confirmed),
+            next_step: next,
+        });
+    }
+}
+
+/// "an accommodation", "a service".
+fn an(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
+}
+
+/// Which rung comes next, and why.
+fn ladder(
+    facts: &Facts<'_>,
+    noncompliance: bool,
+    requests: &[&StoredRecord],
+    about: &crate::record::RecordId,
+) -> (&'static str, Option<String>) {
+    if !noncompliance {
+        return (
+            "The refusals came with proper notice: this looks like a communication problem.",
+            Some(letter("facilitation-request", about)),
+        );
+    }
+    let diagnosis = "Refusals without timely prior written notice (or missed services) are \
+                     non-compliance, not a communication problem.";
+    let asked_for_pwn = requests
+        .iter()
+        .any(|q| facts.linked_request(q.id.as_str(), "pwn").is_some());
+    let next = if !asked_for_pwn {
+        Some(letter("pwn-request", about))
+    } else if !facts.has_complaint("state-complaint") {
+        Some(letter("state-complaint", about))
+    } else if !facts.has_complaint("due-process") {
+        Some(letter("due-process-complaint", about))
+    } else {
+        Some("iepcase deadlines".to_owned())
+    };
+    (diagnosis, next)
+}

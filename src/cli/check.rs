@@ -1,0 +1,152 @@
+//! `iepcase check [--all] [--today D]`: procedural findings with citations and next steps;
+//! exits 3 when any finding is a warning or an error.
+
+use clap::Args;
+use iepcase::check::{Finding, Input, Severity, check};
+use iepcase::record::Date;
+use serde_json::{Value, json};
+
+use super::context::Ctx;
+use super::error::CliError;
+use super::rules::{cases, rulebook, today};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Every open case of the workspace, not just the selected one
+    #[arg(long)]
+    pub all: bool,
+    /// Check as of DATE instead of today
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<Date>,
+}
+
+pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
+    let book = rulebook(ctx)?;
+    let today = today(ctx, args.today);
+    let (cases, failure) = cases(ctx, args.all)?;
+    let mut results: Vec<(String, Vec<Finding>)> = Vec::new();
+    for case in &cases {
+        let rules = case.rules(ctx, &book);
+        let deadlines = iepcase::rules::deadlines(&case.records, &case.meta, rules, today);
+        let findings = check(&Input {
+            records: &case.records,
+            meta: &case.meta,
+            rules,
+            deadlines: &deadlines,
+            today,
+        });
+        results.push((case.slug.clone(), findings));
+    }
+    let all = || {
+        results
+            .iter()
+            .flat_map(|(c, f)| f.iter().map(move |f| (c, f)))
+    };
+    if ctx.ui.json {
+        ctx.ui
+            .json(&Value::Array(all().map(|(c, f)| to_json(c, f)).collect()))?;
+    } else {
+        let mut out = String::new();
+        for (case, findings) in &results {
+            if args.all && !findings.is_empty() {
+                out.push_str(&format!("Case {case}\n\n"));
+            }
+            for finding in findings {
+                out.push_str(&render(ctx, finding));
+            }
+        }
+        ctx.ui.out(&out)?;
+        let count = |s| all().filter(|(_, f)| f.severity == s).count();
+        let (errors, warnings, notes) = (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+        );
+        let scope = if args.all {
+            format!("{} case(s)", results.len())
+        } else {
+            results
+                .first()
+                .map_or(String::new(), |(c, _)| format!("case `{c}`"))
+        };
+        if errors + warnings + notes == 0 {
+            ctx.ui
+                .status(&format!("No findings for {scope} as of {today}"));
+        } else {
+            ctx.ui.status(&format!(
+                "{errors} error(s), {warnings} warning(s), {notes} note(s) for {scope} as of {today}"
+            ));
+        }
+        ctx.ui.status(
+            "Not legal advice: each finding names its citation and how sure the rule is; check \
+             it against the law.",
+        );
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if all().any(|(_, f)| f.severity >= Severity::Warning) {
+        return Err(CliError::found());
+    }
+    Ok(())
+}
+
+/// One finding in the JSON shape of SPEC section 5, plus `cite` and `confidence`.
+fn to_json(case: &str, f: &Finding) -> Value {
+    let mut value = json!({
+        "case": case, "code": f.code.as_str(), "severity": f.severity.as_str(),
+        "record": f.record.as_ref().map(|r| r.to_string()), "message": f.message,
+        "next_step": f.next_step, "cite": f.cite,
+        "confidence": f.confidence.map(|c| c.as_str()),
+    });
+    if let Some(obj) = value.as_object_mut() {
+        obj.retain(|_, v| !v.is_null());
+    }
+    value
+}
+
+/// A finding as a short block: severity, code and record, the message wrapped, then the
+/// citation and the next step.
+fn render(ctx: &Ctx, f: &Finding) -> String {
+    use anstyle::AnsiColor;
+    let style = match f.severity {
+        Severity::Error => AnsiColor::Red.on_default().bold(),
+        Severity::Warning => AnsiColor::Yellow.on_default().bold(),
+        Severity::Info => AnsiColor::Cyan.on_default().bold(),
+    };
+    let label = ctx.ui.paint(style, &format!("{:<7}", f.severity.as_str()));
+    let record = f
+        .record
+        .as_ref()
+        .map_or(String::new(), |r| format!("  {r}"));
+    let mut out = format!("{label} {}{record}\n", f.code);
+    for line in wrap(&f.message, 92) {
+        out.push_str(&format!("  {line}\n"));
+    }
+    if let Some(cite) = &f.cite {
+        let confidence = f.confidence.map_or(String::new(), |c| format!(" ({c})"));
+        out.push_str(&format!("  cite: {cite}{confidence}\n"));
+    }
+    if let Some(next) = &f.next_step {
+        out.push_str(&format!("  next: {next}\n"));
+    }
+    out.push('\n');
+    out
+}
+
+/// Splits `text` into lines of at most `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("starts with one line");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
+}

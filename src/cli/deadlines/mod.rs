@@ -1,0 +1,93 @@
+//! `iepcase deadlines [--all] [--today D] [--ics FILE]`: computed deadlines and open
+//! obligations, grouped by urgency, with citations and confidence.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use iepcase::record::Date;
+use iepcase::rules::ics::{CaseDeadlines, render};
+use iepcase::rules::{Deadline, Status};
+use serde_json::{Value, json};
+
+mod text;
+
+use super::context::Ctx;
+use super::error::CliError;
+use super::rules::{cases, rulebook, today};
+
+#[derive(Debug, Args)]
+pub struct DeadlinesArgs {
+    /// Every open case of the workspace, not just the selected one
+    #[arg(long)]
+    pub all: bool,
+    /// Compute as of DATE instead of today
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<Date>,
+    /// Also write the open deadlines to FILE as an iCalendar file (all-day events)
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
+    let book = rulebook(ctx)?;
+    let today = today(ctx, args.today);
+    let (cases, failure) = cases(ctx, args.all)?;
+    let computed: Vec<(String, Vec<Deadline>)> = cases
+        .iter()
+        .map(|c| (c.slug.clone(), c.deadlines(ctx, &book, today)))
+        .collect();
+    if let Some(path) = &args.ics {
+        let path = ctx.absolute(path);
+        let calendars: Vec<CaseDeadlines<'_>> = computed
+            .iter()
+            .map(|(case, deadlines)| CaseDeadlines { case, deadlines })
+            .collect();
+        iepcase::atomic::write(&path, render(&calendars, today).as_bytes(), None)
+            .map_err(|e| CliError::user(format!("cannot write {}: {e}", path.display())))?;
+        ctx.ui.status(&format!(
+            "Wrote {} (plaintext: case slugs, rules and dates, no child names)",
+            path.display()
+        ));
+    }
+    if ctx.ui.json {
+        let rows: Vec<Value> = computed
+            .iter()
+            .flat_map(|(case, list)| list.iter().map(move |d| to_json(case, d)))
+            .collect();
+        ctx.ui.json(&Value::Array(rows))?;
+    } else {
+        ctx.ui.out(&text::render(&computed, args.all, today))?;
+        ctx.ui.status(
+            "Not legal advice: each deadline names its rule, citation and confidence (confirmed, \
+             secondary or unconfirmed); check it against the law.",
+        );
+    }
+    failure.map_or(Ok(()), Err)
+}
+
+/// One deadline in the JSON shape of SPEC section 5, plus `due_time`, `met_by`, `met_on`,
+/// `late`, `ended` and `before` when they apply.
+pub fn to_json(case: &str, d: &Deadline) -> Value {
+    let mut value = json!({
+        "case": case, "rule": d.rule, "label": d.label, "trigger": d.trigger.as_str(),
+        "start": d.start.to_string(), "due": d.due.to_string(), "day_type": d.day_type.as_str(),
+        "status": d.status.as_str(), "days_left": d.days_left, "cite": d.cite,
+        "confidence": d.confidence.as_str(), "approximate": d.approximate,
+    });
+    let obj = value.as_object_mut().expect("a JSON object");
+    if let Some(time) = d.due_time {
+        obj.insert("due_time".into(), time.to_string().into());
+    }
+    if let Some(met) = &d.met {
+        obj.insert("met_by".into(), met.by.as_str().into());
+        obj.insert("met_on".into(), met.on.to_string().into());
+        obj.insert("late".into(), met.late.into());
+    }
+    if d.status == Status::Ended {
+        obj.insert("ended".into(), true.into());
+    }
+    if let Some(before) = &d.before {
+        obj.insert("before".into(), before.as_str().into());
+    }
+    value
+}

@@ -1,0 +1,145 @@
+//! What `deadlines`, `check` and `case list` share: the rule book (built in plus the
+//! workspace's `rules/`), the day to compute for, and the cases to look at, read in parallel.
+
+use iepcase::record::{CaseMeta, CaseStatus, Date};
+use iepcase::rules::{Deadline, RuleSet, Rulebook};
+use iepcase::store::{Case, StoredRecord};
+use rayon::prelude::*;
+
+use super::context::Ctx;
+use super::error::CliError;
+
+/// One case, read: its records, metadata and the rules it is judged by.
+pub struct CaseFacts {
+    pub slug: String,
+    pub meta: CaseMeta,
+    /// The readable records; unreadable ones are warned about and left out.
+    pub records: Vec<StoredRecord>,
+}
+
+impl CaseFacts {
+    /// The case's state, else the workspace's default state.
+    pub fn state<'a>(&'a self, ctx: &'a Ctx) -> Option<&'a str> {
+        self.meta.state.as_deref().or_else(|| {
+            ctx.workspace()
+                .ok()
+                .and_then(|ws| ws.config.state.as_deref())
+        })
+    }
+
+    /// The rule set for this case, warning when its state has none of its own.
+    pub fn rules<'b>(&self, ctx: &Ctx, book: &'b Rulebook) -> &'b RuleSet {
+        let state = self.state(ctx);
+        let selection = book.select(state);
+        if selection.fallback {
+            ctx.ui.warn(&format!(
+                "case `{}`: iepcase has no rules for state {}; using the federal rules only",
+                self.slug,
+                state.unwrap_or_default()
+            ));
+            ctx.ui
+                .hint("add them as rules/<state>.toml in the workspace (see docs/deadlines.md)");
+        }
+        selection.set
+    }
+
+    /// The case's deadlines on `today`.
+    pub fn deadlines(&self, ctx: &Ctx, book: &Rulebook, today: Date) -> Vec<Deadline> {
+        iepcase::rules::deadlines(&self.records, &self.meta, self.rules(ctx, book), today)
+    }
+}
+
+/// The built-in rules with the workspace's `rules/*.toml` on top.
+pub fn rulebook(ctx: &Ctx) -> Result<Rulebook, CliError> {
+    let ws = ctx.workspace()?;
+    Ok(Rulebook::load(&ws.root.join("rules"))?)
+}
+
+/// `--today`, else today's date (from `IEPCASE_NOW` when set).
+pub fn today(ctx: &Ctx, flag: Option<Date>) -> Date {
+    flag.unwrap_or_else(|| ctx.today())
+}
+
+/// Reads one open case.
+fn read(ctx: &Ctx, case: &Case) -> Result<CaseFacts, CliError> {
+    let (_, meta) = case.meta()?;
+    let loaded = case.records()?;
+    if !loaded.broken.is_empty() {
+        ctx.ui.warn(&format!(
+            "case `{}`: {} record(s) cannot be read and are left out; run `iepcase -c {} fsck`",
+            case.slug(),
+            loaded.broken.len(),
+            case.slug()
+        ));
+    }
+    Ok(CaseFacts {
+        slug: case.slug().to_owned(),
+        meta,
+        records: loaded.records,
+    })
+}
+
+/// A case read in parallel: metadata, readable records, and how many could not be read.
+type Loaded = Result<(CaseMeta, Vec<StoredRecord>, usize), CliError>;
+
+/// The selected case, or with `all` every open case of the workspace. With `all`, cases that
+/// cannot be read are reported and skipped, and the second value is the error to end with.
+pub fn cases(ctx: &Ctx, all: bool) -> Result<(Vec<CaseFacts>, Option<CliError>), CliError> {
+    if !all {
+        let case = ctx.open_case()?;
+        return Ok((vec![read(ctx, &case)?], None));
+    }
+    let ws = ctx.workspace()?;
+    let slugs = ws.case_slugs()?;
+    let ids = ctx.identities()?;
+    let opened: Vec<(String, Loaded)> = slugs
+        .par_iter()
+        .map(|slug| {
+            let result = Case::open(&ws.case_dir(slug), slug, ids)
+                .map_err(CliError::from)
+                .and_then(|case| {
+                    let (_, meta) = case.meta()?;
+                    if meta.status == CaseStatus::Closed {
+                        return Ok((meta, Vec::new(), 0));
+                    }
+                    let loaded = case.records()?;
+                    Ok((meta, loaded.records, loaded.broken.len()))
+                });
+            (slug.clone(), result)
+        })
+        .collect();
+    let mut cases = Vec::new();
+    let mut failed = Vec::new();
+    for (slug, result) in opened {
+        match result {
+            Ok((meta, _, _)) if meta.status == CaseStatus::Closed => {}
+            Ok((meta, records, broken)) => {
+                if broken > 0 {
+                    ctx.ui.warn(&format!(
+                        "case `{slug}`: {broken} record(s) cannot be read and are left out; \
+                         run `iepcase -c {slug} fsck`"
+                    ));
+                }
+                cases.push(CaseFacts {
+                    slug,
+                    meta,
+                    records,
+                });
+            }
+            Err(e) => {
+                ctx.ui
+                    .warn(&format!("case `{slug}` skipped: {}", e.message));
+                failed.push(slug);
+            }
+        }
+    }
+    let error = (!failed.is_empty()).then(|| {
+        CliError::user(format!(
+            "{} case(s) could not be read: {}",
+            failed.len(),
+            failed.join(", ")
+        ))
+        .hint("see which with `iepcase case list`; a case you are not a member of needs `iepcase share` from a member")
+    });
+    Ok((cases, error))
+}

@@ -1,0 +1,737 @@
+//! A worked example, computed by hand, for every shipped rule; and the example case.
+
+use std::collections::BTreeSet;
+
+use super::*;
+use crate::record::{Date, RecordId, parse_case_meta, parse_record};
+use crate::rules::{DayType, Rulebook};
+
+fn d(y: i16, m: i8, day: i8) -> Date {
+    Date::new(y, m, day).unwrap()
+}
+
+/// A record with id `id` (10 characters) from TOML lines, with `title` filled in.
+fn rec(id: &str, toml: &str) -> StoredRecord {
+    let text = format!("title = \"t\"\n{toml}\n");
+    StoredRecord {
+        id: RecordId::parse(id).expect("test ids are valid"),
+        record: parse_record(&text, id).unwrap_or_else(|e| panic!("{}", e.render())),
+        text,
+    }
+}
+
+/// The example case's school calendar (`examples/case/case.toml`).
+fn example_meta(state: &str) -> CaseMeta {
+    let mut meta = parse_case_meta(crate::example::meta(), "example").unwrap();
+    meta.state = Some(state.into());
+    meta
+}
+
+fn plain_meta(state: &str) -> CaseMeta {
+    parse_case_meta(&format!("child = \"A\"\nstate = \"{state}\"\n"), "meta").unwrap()
+}
+
+struct Run {
+    deadlines: Vec<Deadline>,
+}
+
+impl Run {
+    fn new(state: &str, meta: &CaseMeta, records: &[StoredRecord], today: Date) -> Run {
+        let book = Rulebook::builtin().unwrap();
+        let set = book.select(Some(state)).set;
+        Run {
+            deadlines: deadlines(records, meta, set, today),
+        }
+    }
+
+    fn get(&self, rule: &str) -> &Deadline {
+        let found: Vec<&Deadline> = self.deadlines.iter().filter(|d| d.rule == rule).collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "one `{rule}` deadline: {:#?}",
+            self.deadlines
+        );
+        found[0]
+    }
+
+    fn all(&self, rule: &str) -> Vec<&Deadline> {
+        self.deadlines.iter().filter(|d| d.rule == rule).collect()
+    }
+}
+
+const TODAY: Date = Date(jiff::civil::date(2026, 11, 28));
+
+fn run(state: &str, records: &[StoredRecord]) -> Run {
+    Run::new(state, &plain_meta(state), records, TODAY)
+}
+
+/// Every rule the worked examples below cover; a shipped rule missing here fails the test
+/// `every_shipped_rule_has_a_worked_example`.
+const WORKED: &[&str] = &[
+    "initial-evaluation",
+    "iep-after-eligibility",
+    "annual-review",
+    "reevaluation",
+    "records-access",
+    "iee-public-expense",
+    "prior-written-notice",
+    "state-complaint-decision",
+    "state-complaint-lookback",
+    "due-process-limitation",
+    "sufficiency-challenge",
+    "due-process-response",
+    "resolution-meeting",
+    "resolution-period",
+    "hearing-decision",
+    "resolution-agreement-review",
+    "evidence-disclosure",
+    "civil-action",
+    "manifestation-determination",
+    "private-placement-notice",
+    "evaluation-request-meeting",
+    "reevaluation-request-meeting",
+    "evaluation-decision-pwn",
+    "state-complaint-forwarded",
+    "recording-notice",
+    "facilitation-request",
+    "evaluation-request-response",
+    "ard-after-evaluation",
+];
+
+#[test]
+fn every_shipped_rule_has_a_worked_example() {
+    let book = Rulebook::builtin().unwrap();
+    let ids: BTreeSet<&str> = book
+        .names()
+        .into_iter()
+        .flat_map(|n| book.select(Some(n)).set.rules.iter().map(|r| r.id.as_str()))
+        .collect();
+    for id in ids {
+        assert!(WORKED.contains(&id), "rule `{id}` has no worked example");
+    }
+}
+
+#[test]
+fn initial_evaluation_60_days_from_consent() {
+    // Consent received Tuesday September 1, 2026; day one is September 2: September has 29
+    // more days, October 31 is day 60.
+    let consent = rec(
+        "c000000001",
+        "kind = \"consent\"\ndate = 2026-08-31\nreceived = 2026-09-01\n\
+         scope = \"initial-evaluation\"\ndecision = \"given\"",
+    );
+    let r = run("US", std::slice::from_ref(&consent));
+    let dl = r.get("initial-evaluation");
+    assert_eq!((dl.start, dl.due), (d(2026, 9, 1), d(2026, 10, 31)));
+    assert_eq!((dl.status, dl.days_left), (Status::Overdue, Some(-28)));
+    let eval = rec(
+        "e000000001",
+        "kind = \"evaluation\"\ndate = 2026-10-20\ntype = \"initial\"",
+    );
+    let r = run("US", &[consent.clone(), eval]);
+    let dl = r.get("initial-evaluation");
+    assert_eq!(dl.status, Status::Met);
+    let met = dl.met.as_ref().unwrap();
+    assert_eq!(
+        (met.by.as_str(), met.on, met.late),
+        ("e000000001", d(2026, 10, 20), false)
+    );
+    assert_eq!(dl.days_left, None);
+    // Mississippi overrides the rule by id with its own source, same count.
+    let ms = run("MS", std::slice::from_ref(&consent));
+    let dl = ms.get("initial-evaluation");
+    assert_eq!(dl.due, d(2026, 10, 31));
+    assert!(dl.cite.starts_with("Mississippi"), "{}", dl.cite);
+    assert_eq!(dl.confidence, Confidence::Secondary);
+}
+
+use crate::rules::Confidence;
+
+#[test]
+fn iep_meeting_30_days_after_a_first_eligibility() {
+    let elig = rec(
+        "f000000001",
+        "kind = \"eligibility\"\ndate = 2026-05-19\neligible = true",
+    );
+    // May 19 + 30 days: May has 12 more days, June 18 is day 30.
+    let r = run("US", std::slice::from_ref(&elig));
+    assert_eq!(r.get("iep-after-eligibility").due, d(2026, 6, 18));
+    // With an earlier IEP the child is not newly eligible: no deadline.
+    let iep = rec(
+        "a000000001",
+        "kind = \"iep\"\ndate = 2025-12-09\nstatus = \"final\"",
+    );
+    let r = run("US", &[iep, elig.clone()]);
+    assert!(r.all("iep-after-eligibility").is_empty());
+    // Not eligible: no deadline.
+    let no = rec(
+        "f000000002",
+        "kind = \"eligibility\"\ndate = 2026-05-19\neligible = false",
+    );
+    assert!(run("US", &[no]).all("iep-after-eligibility").is_empty());
+}
+
+#[test]
+fn annual_review_12_months_with_the_meeting_as_day_one() {
+    // IEP developed at the meeting of December 9, 2025: reviewed by December 8, 2026.
+    let iep = rec(
+        "x760srq3ep",
+        "kind = \"iep\"\ndate = 2025-12-10\nstatus = \"final\"\nmeeting = 2025-12-09",
+    );
+    let amendment = rec(
+        "0sahk8ww6n",
+        "kind = \"iep\"\ndate = 2026-05-04\nstatus = \"amendment\"",
+    );
+    let r = run("US", &[iep.clone(), amendment]);
+    let dl = r.get("annual-review");
+    assert_eq!((dl.start, dl.due), (d(2025, 12, 9), d(2026, 12, 8)));
+    assert_eq!(
+        (dl.status, dl.days_left),
+        (Status::Open, Some(10)),
+        "an amendment is not a review"
+    );
+    let next = rec(
+        "a000000002",
+        "kind = \"iep\"\ndate = 2026-12-01\nstatus = \"final\"",
+    );
+    let r = run("US", &[iep, next]);
+    let reviews = r.all("annual-review");
+    assert_eq!(reviews.len(), 2);
+    assert_eq!(
+        reviews[0].status,
+        Status::Met,
+        "the new IEP meets the old one's review"
+    );
+    assert_eq!(reviews[1].due, d(2027, 11, 30));
+}
+
+#[test]
+fn reevaluation_every_3_years() {
+    let eval = rec(
+        "3ym7ad0h9c",
+        "kind = \"evaluation\"\ndate = 2026-05-14\ntype = \"reevaluation\"",
+    );
+    let dl = &run("US", &[eval]).deadlines[0];
+    assert_eq!((dl.rule.as_str(), dl.due), ("reevaluation", d(2029, 5, 13)));
+    let iee = rec(
+        "e000000002",
+        "kind = \"evaluation\"\ndate = 2026-05-14\ntype = \"iee\"",
+    );
+    assert!(
+        run("US", &[iee]).all("reevaluation").is_empty(),
+        "an IEE does not start it"
+    );
+}
+
+#[test]
+fn records_access_45_days_or_before_the_meeting() {
+    let request = rec(
+        "9a1nn3majz",
+        "kind = \"request\"\ndate = 2026-11-08\nreceived = 2026-11-09\ntype = \"records\"",
+    );
+    // November 9 + 45: November has 21 more days, December 24 is day 45.
+    let dl = run("US", std::slice::from_ref(&request))
+        .get("records-access")
+        .clone();
+    assert_eq!((dl.due, dl.before.as_ref()), (d(2026, 12, 24), None));
+    // An IEP meeting on December 1 comes first: due then (or_before chooses the meeting).
+    let meeting = rec(
+        "m000000001",
+        "kind = \"meeting\"\ndate = 2026-12-01\ntime = 09:00:00\ntype = \"iep\"",
+    );
+    let late_hearing = rec(
+        "m000000002",
+        "kind = \"meeting\"\ndate = 2027-01-26\ntype = \"hearing\"",
+    );
+    let r = run("US", &[request.clone(), meeting, late_hearing.clone()]);
+    let dl = r.get("records-access");
+    assert_eq!(dl.due, d(2026, 12, 1));
+    assert_eq!(dl.due_time.map(|t| t.to_string()), Some("09:00".into()));
+    assert_eq!(dl.before.as_ref().map(RecordId::as_str), Some("m000000001"));
+    // A hearing after day 45 changes nothing.
+    let r = run("US", &[request.clone(), late_hearing]);
+    assert_eq!(r.get("records-access").due, d(2026, 12, 24));
+    let answer = rec(
+        "r000000001",
+        "kind = \"response\"\ndate = 2026-12-02\nresponds_to = \"9a1nn3majz\"",
+    );
+    assert_eq!(
+        run("US", &[request, answer]).get("records-access").status,
+        Status::Met
+    );
+}
+
+#[test]
+fn iee_is_an_obligation_with_a_reminder_after_30_days() {
+    let request = rec(
+        "9gpqec30et",
+        "kind = \"request\"\ndate = 2026-05-22\nreceived = 2026-05-26\ntype = \"iee\"",
+    );
+    let dl = run("US", std::slice::from_ref(&request))
+        .get("iee-public-expense")
+        .clone();
+    // Received May 26; reminder from June 25; June 25 to November 28 is 5 + 31 + 31 + 30 + 31
+    // + 28 = 156 days.
+    assert_eq!(
+        (dl.status, dl.due, dl.days_left),
+        (Status::Obligation, d(2026, 6, 25), Some(-156))
+    );
+    let pwn = rec(
+        "p000000001",
+        "kind = \"pwn\"\ndate = 2026-06-01\naction = \"refuse\"\nresponds_to = \"9gpqec30et\"",
+    );
+    assert_eq!(
+        run("US", &[request, pwn]).get("iee-public-expense").status,
+        Status::Met
+    );
+}
+
+#[test]
+fn prior_written_notice_of_a_refusal() {
+    let refusal = rec(
+        "ttna5necv1",
+        "kind = \"refusal\"\ndate = 2026-01-12\nvia = \"verbal\"\nin_writing = false",
+    );
+    let dl = run("US", std::slice::from_ref(&refusal))
+        .get("prior-written-notice")
+        .clone();
+    assert_eq!((dl.status, dl.due), (Status::Obligation, d(2026, 1, 22)));
+    let pwn = rec(
+        "dh41vwehjt",
+        "kind = \"pwn\"\ndate = 2026-03-27\naction = \"refuse\"\nrelated = [\"ttna5necv1\"]",
+    );
+    let dl = run("US", &[refusal, pwn])
+        .get("prior-written-notice")
+        .clone();
+    let met = dl.met.unwrap();
+    assert_eq!((met.by.as_str(), met.late), ("dh41vwehjt", true));
+    // A refusal that is itself a prior written notice meets the rule on the spot.
+    let by_pwn = rec(
+        "r000000002",
+        "kind = \"refusal\"\ndate = 2026-02-02\nvia = \"pwn\"",
+    );
+    let dl = run("US", &[by_pwn]).get("prior-written-notice").clone();
+    assert_eq!((dl.status, dl.met.unwrap().late), (Status::Met, false));
+    // A PWN answering the same request as the refusal also counts.
+    let refusal = rec(
+        "r000000003",
+        "kind = \"refusal\"\ndate = 2026-02-02\nrefuses = \"q000000001\"",
+    );
+    let pwn = rec(
+        "p000000002",
+        "kind = \"pwn\"\ndate = 2026-02-03\naction = \"refuse\"\nresponds_to = \"q000000001\"",
+    );
+    assert_eq!(
+        run("US", &[refusal, pwn])
+            .get("prior-written-notice")
+            .status,
+        Status::Met
+    );
+}
+
+#[test]
+fn state_complaint_clocks() {
+    let complaint = rec(
+        "d8e0kv4ezp",
+        "kind = \"complaint\"\ndate = 2026-08-24\nreceived = 2026-08-26\ntype = \"state-complaint\"\n\
+         [[issues]]\ntext = \"old\"\nsince = 2025-03-14",
+    );
+    let findings = rec(
+        "vfr7t24z7v",
+        "kind = \"decision\"\ndate = 2026-10-20\ntype = \"complaint-findings\"\nresponds_to = \"d8e0kv4ezp\"",
+    );
+    let r = run("MS", &[complaint.clone(), findings]);
+    // Filed August 24: August has 7 more days, September 30, October 23 is day 60.
+    let dl = r.get("state-complaint-decision");
+    assert_eq!((dl.due, dl.status), (d(2026, 10, 23), Status::Met));
+    // Received Wednesday August 26: Thursday 27, Friday 28, Monday 31.
+    let dl = r.get("state-complaint-forwarded");
+    assert_eq!(
+        (dl.due, dl.day_type, dl.status),
+        (d(2026, 8, 31), DayType::Business, Status::Ended)
+    );
+    assert!(
+        r.all("state-complaint-lookback").is_empty(),
+        "a limit, not a deadline"
+    );
+    let book = Rulebook::builtin().unwrap();
+    let set = book.select(Some("MS")).set;
+    let cal = Calendar::new(&set.holidays, set.summer, None);
+    let rule = set.rule("state-complaint-lookback").unwrap();
+    assert_eq!(lookback_limit(rule, &complaint, &cal), Some(d(2025, 8, 26)));
+    let dp_rule = set.rule("due-process-limitation").unwrap();
+    assert_eq!(
+        lookback_limit(dp_rule, &complaint, &cal),
+        None,
+        "not a due-process complaint"
+    );
+}
+
+#[test]
+fn due_process_clocks() {
+    let complaint = rec(
+        "hh3kfzk7jk",
+        "kind = \"complaint\"\ndate = 2026-11-18\nreceived = 2026-11-19\ntype = \"due-process\"",
+    );
+    let r = run("US", std::slice::from_ref(&complaint));
+    // From receipt on November 19 (day one is the 20th).
+    assert_eq!(r.get("due-process-response").due, d(2026, 11, 29));
+    assert_eq!(r.get("due-process-response").days_left, Some(1));
+    assert_eq!(r.get("sufficiency-challenge").due, d(2026, 12, 4));
+    assert_eq!(r.get("resolution-meeting").due, d(2026, 12, 4));
+    assert_eq!(r.get("resolution-period").due, d(2026, 12, 19));
+    // 45 days from December 19: 12 in December, 31 in January, February 2.
+    let decision = r.get("hearing-decision");
+    assert_eq!(
+        (decision.start, decision.due),
+        (d(2026, 12, 19), d(2027, 2, 2))
+    );
+    // Windows end without being anyone's failure.
+    let later = Run::new(
+        "US",
+        &plain_meta("US"),
+        std::slice::from_ref(&complaint),
+        d(2026, 12, 10),
+    );
+    assert_eq!(later.get("sufficiency-challenge").status, Status::Ended);
+    assert_eq!(later.get("resolution-meeting").status, Status::Overdue);
+    let limit_rule = Rulebook::builtin().unwrap();
+    let set = limit_rule.select(Some("US")).set;
+    let cal = Calendar::new(&[], None, None);
+    let rule = set.rule("due-process-limitation").unwrap();
+    assert_eq!(
+        lookback_limit(rule, &complaint, &cal),
+        Some(d(2024, 11, 18))
+    );
+}
+
+#[test]
+fn resolution_agreement_review_3_business_days() {
+    // Signed Wednesday November 25, 2026; Thursday 26 is Thanksgiving: Friday 27 (1),
+    // Monday 30 (2), Tuesday December 1 (3).
+    let agreement = rec(
+        "g000000001",
+        "kind = \"decision\"\ndate = 2026-11-25\ntype = \"resolution-agreement\"",
+    );
+    let dl = run("US", &[agreement])
+        .get("resolution-agreement-review")
+        .clone();
+    assert_eq!((dl.due, dl.status), (d(2026, 12, 1), Status::Open));
+}
+
+#[test]
+fn evidence_disclosure_5_business_days_before_the_hearing() {
+    // Hearing Tuesday January 26, 2027. Back: Monday 25 (1), Friday 22 (2), Thursday 21 (3),
+    // Wednesday 20 (4), Tuesday 19 (5); Monday 18 is Martin Luther King Jr. Day, not reached.
+    let hearing = rec(
+        "c66af4k3q3",
+        "kind = \"meeting\"\ndate = 2027-01-26\ntime = 09:00:00\ntype = \"hearing\"",
+    );
+    let dl = run("MS", &[hearing]).get("evidence-disclosure").clone();
+    assert_eq!(
+        (dl.start, dl.due, dl.days_left),
+        (d(2027, 1, 26), d(2027, 1, 19), Some(52))
+    );
+    // A hearing on Monday February 1, 2027: back over the weekend to Monday January 25.
+    let hearing = rec(
+        "c000000002",
+        "kind = \"meeting\"\ndate = 2027-02-01\ntype = \"hearing\"",
+    );
+    assert_eq!(
+        run("US", &[hearing]).get("evidence-disclosure").due,
+        d(2027, 1, 25)
+    );
+}
+
+#[test]
+fn civil_action_90_days() {
+    // February 1, 2027 + 90: 27 in February, 31 in March, 30 in April, May 2.
+    let decision = rec(
+        "h000000001",
+        "kind = \"decision\"\ndate = 2027-02-01\ntype = \"hearing-decision\"",
+    );
+    assert_eq!(
+        run("US", &[decision]).get("civil-action").due,
+        d(2027, 5, 2)
+    );
+}
+
+#[test]
+fn manifestation_determination_10_school_days() {
+    // A 15-day removal decided Monday November 16, 2026. With the example calendar
+    // (Thanksgiving week closed): 17, 18, 19, 20 (4), 30 (5), December 1-4 (9), 7 (10).
+    let removal = rec(
+        "k000000001",
+        "kind = \"discipline\"\ndate = 2026-11-16\nremoval = \"oss\"\nschool_days = 15",
+    );
+    let r = Run::new(
+        "MS",
+        &example_meta("MS"),
+        std::slice::from_ref(&removal),
+        TODAY,
+    );
+    let dl = r.get("manifestation-determination");
+    assert_eq!((dl.due, dl.approximate), (d(2026, 12, 7), false));
+    let short = rec(
+        "k000000002",
+        "kind = \"discipline\"\ndate = 2026-11-16\nremoval = \"iss\"\nschool_days = 2",
+    );
+    assert!(
+        run("MS", &[short])
+            .all("manifestation-determination")
+            .is_empty()
+    );
+}
+
+#[test]
+fn private_placement_notice_10_business_days_counting_holidays() {
+    // Removal Monday July 13, 2026: back July 10, 9, 8, 7, 6, 3 (a holiday, counted), 2, 1,
+    // June 30, June 29 (10).
+    let notice = rec(
+        "n000000001",
+        "kind = \"notice\"\ndate = 2026-06-15\ntype = \"private-placement\"\n\
+         [extra]\nremoval_date = 2026-07-13",
+    );
+    let dl = run("US", &[notice]).get("private-placement-notice").clone();
+    assert_eq!(dl.due, d(2026, 6, 29));
+    let met = dl.met.unwrap();
+    assert_eq!((met.by.as_str(), met.late), ("n000000001", false));
+}
+
+#[test]
+fn mississippi_14_day_meeting_on_evaluation_requests() {
+    // The request day is day one: March 4 → March 17.
+    let request = rec(
+        "q000000002",
+        "kind = \"request\"\ndate = 2026-03-04\ntype = \"evaluation\"",
+    );
+    let dl = run("MS", &[request])
+        .get("evaluation-request-meeting")
+        .clone();
+    assert_eq!((dl.due, dl.status), (d(2026, 3, 17), Status::Overdue));
+    let reeval = rec(
+        "m3svx32vyb",
+        "kind = \"request\"\ndate = 2026-03-04\ntype = \"reevaluation\"",
+    );
+    let consent = rec(
+        "04waz4n4b4",
+        "kind = \"consent\"\ndate = 2026-03-17\nscope = \"reevaluation\"\ndecision = \"given\"\n\
+         related = [\"m3svx32vyb\"]",
+    );
+    let dl = run("MS", &[reeval.clone(), consent])
+        .get("reevaluation-request-meeting")
+        .clone();
+    assert_eq!((dl.due, dl.status), (d(2026, 3, 17), Status::Met));
+    assert!(!dl.met.unwrap().late, "met on day 14");
+    assert!(
+        run("US", &[reeval])
+            .all("reevaluation-request-meeting")
+            .is_empty(),
+        "Mississippi only"
+    );
+}
+
+#[test]
+fn mississippi_pwn_7_days_after_the_evaluation_meeting() {
+    let meeting = rec(
+        "m000000003",
+        "kind = \"meeting\"\ndate = 2026-03-17\ntype = \"evaluation-planning\"",
+    );
+    let dl = run("MS", &[meeting]).get("evaluation-decision-pwn").clone();
+    assert_eq!(dl.due, d(2026, 3, 24));
+}
+
+#[test]
+fn mississippi_recording_notice_24_hours_before() {
+    let meeting = rec(
+        "d8fvew8njd",
+        "kind = \"meeting\"\ndate = 2026-03-24\ntime = 08:30:00\ntype = \"iep\"\nrecorded = true",
+    );
+    let notice = rec(
+        "34xzsxz6r9",
+        "kind = \"notice\"\ndate = 2026-03-23\ntime = 12:30:00\ntype = \"recording\"\n\
+         meeting = \"d8fvew8njd\"",
+    );
+    let r = run("MS", &[meeting.clone(), notice]);
+    let dl = r.get("recording-notice");
+    assert_eq!(
+        (dl.due, dl.due_time.map(|t| t.to_string())),
+        (d(2026, 3, 23), Some("08:30".into()))
+    );
+    let met = dl.met.as_ref().unwrap();
+    assert_eq!(
+        (met.by.as_str(), met.late),
+        ("34xzsxz6r9", true),
+        "12:30 is after 08:30"
+    );
+    let early = rec(
+        "n000000002",
+        "kind = \"notice\"\ndate = 2026-03-23\ntime = 08:00:00\ntype = \"recording\"\n\
+         meeting = \"d8fvew8njd\"",
+    );
+    assert!(
+        !run("MS", &[meeting.clone(), early])
+            .get("recording-notice")
+            .met
+            .as_ref()
+            .unwrap()
+            .late
+    );
+    let unrecorded = rec(
+        "m000000004",
+        "kind = \"meeting\"\ndate = 2026-03-24\ntype = \"iep\"",
+    );
+    assert!(run("MS", &[unrecorded]).all("recording-notice").is_empty());
+}
+
+#[test]
+fn mississippi_facilitation_request_10_days_before() {
+    let request = rec(
+        "magp6cte8k",
+        "kind = \"request\"\ndate = 2026-03-31\ntype = \"facilitation\"",
+    );
+    let meeting = rec(
+        "7f30w1y9gm",
+        "kind = \"meeting\"\ndate = 2026-04-29\ntype = \"facilitated-iep\"\nrelated = [\"magp6cte8k\"]",
+    );
+    let dl = run("MS", &[request, meeting])
+        .get("facilitation-request")
+        .clone();
+    assert_eq!((dl.due, dl.status), (d(2026, 4, 19), Status::Met));
+}
+
+#[test]
+fn texas_15_school_days_after_an_evaluation_request() {
+    // Received Monday November 16, 2026. With the school calendar: 17-20 (4), Thanksgiving
+    // week closed, November 30 - December 4 (9), 7-11 (14), Monday December 14 (15).
+    let request = rec(
+        "q000000003",
+        "kind = \"request\"\ndate = 2026-11-16\nreceived = 2026-11-16\ntype = \"evaluation\"",
+    );
+    let r = Run::new(
+        "TX",
+        &example_meta("TX"),
+        std::slice::from_ref(&request),
+        TODAY,
+    );
+    let dl = r.get("evaluation-request-response");
+    assert_eq!(
+        (dl.due, dl.day_type, dl.approximate),
+        (d(2026, 12, 14), DayType::School, false)
+    );
+    // Without a calendar: business days with Texas holidays, marked approximate. 17-20 (4),
+    // 23-25 (7), Thanksgiving and the day after, 30 (8), December 1-4 (12), 7, 8, 9 (15).
+    let dl = run("TX", &[request])
+        .get("evaluation-request-response")
+        .clone();
+    assert_eq!((dl.due, dl.approximate), (d(2026, 12, 9), true));
+}
+
+#[test]
+fn texas_45_school_days_for_an_initial_evaluation_skip_the_summer() {
+    // Consent Monday April 12, 2027. School days: April 13-16 (4), 19-23 (9), 26-30 (14),
+    // May 3-7 (19), 10-14 (24), 17-21 (29, the last day). Summer to August 5 (from the
+    // calendar), then August 6 (30), 9-13 (35), 16-20 (40), 23-26 (44); August 27 is
+    // Lyndon Baines Johnson Day; Monday August 30 is day 45, a guess past the calendar.
+    let consent = rec(
+        "c000000002",
+        "kind = \"consent\"\ndate = 2027-04-12\nscope = \"initial-evaluation\"\ndecision = \"given\"",
+    );
+    let r = Run::new("TX", &example_meta("TX"), &[consent], TODAY);
+    let dl = r.get("initial-evaluation");
+    assert_eq!((dl.due, dl.approximate), (d(2027, 8, 30), true));
+    assert!(dl.cite.contains("29.004"));
+}
+
+#[test]
+fn texas_ard_meeting_30_days_out_of_summer() {
+    // Report May 10, 2027 + 30 days = June 9, in the summer break: moved to the first day of
+    // the next school year (August 6, by the calendar's dates).
+    let eval = rec(
+        "e000000003",
+        "kind = \"evaluation\"\ndate = 2027-05-10\ntype = \"initial\"",
+    );
+    let r = Run::new(
+        "TX",
+        &example_meta("TX"),
+        std::slice::from_ref(&eval),
+        TODAY,
+    );
+    let dl = r.get("ard-after-evaluation");
+    assert_eq!((dl.due, dl.approximate), (d(2027, 8, 6), true));
+    let fall = rec(
+        "e000000004",
+        "kind = \"evaluation\"\ndate = 2026-10-01\ntype = \"initial\"",
+    );
+    let r = Run::new("TX", &example_meta("TX"), &[fall], TODAY);
+    assert_eq!(r.get("ard-after-evaluation").due, d(2026, 10, 31));
+}
+
+#[test]
+fn conflict_copies_and_missing_start_fields_are_skipped() {
+    let mut copy = rec(
+        "q000000004",
+        "kind = \"request\"\ndate = 2026-03-04\ntype = \"evaluation\"",
+    );
+    copy.id = RecordId::parse("q000000004.conflict-1").unwrap();
+    assert!(run("MS", &[copy]).deadlines.is_empty());
+    let notice = rec(
+        "n000000003",
+        "kind = \"notice\"\ndate = 2026-06-15\ntype = \"private-placement\"",
+    );
+    assert!(
+        run("US", &[notice]).deadlines.is_empty(),
+        "no removal_date, no clock"
+    );
+}
+
+/// The example case's clocks as of November 28, 2026, as its README tells them.
+#[test]
+fn the_example_case() {
+    let records: Vec<StoredRecord> = crate::example::records()
+        .into_iter()
+        .map(|r| StoredRecord {
+            record: parse_record(r.text, r.id.as_str()).unwrap(),
+            text: r.text.to_owned(),
+            id: r.id,
+        })
+        .collect();
+    let r = Run::new("MS", &example_meta("MS"), &records, TODAY);
+    let due = |rule: &str| {
+        let dl = r.get(rule);
+        (dl.due, dl.status)
+    };
+    assert_eq!(due("annual-review"), (d(2026, 12, 8), Status::Open));
+    assert_eq!(due("records-access"), (d(2026, 12, 24), Status::Open));
+    assert_eq!(due("due-process-response"), (d(2026, 11, 29), Status::Open));
+    assert_eq!(due("resolution-meeting"), (d(2026, 12, 4), Status::Open));
+    assert_eq!(due("resolution-period"), (d(2026, 12, 19), Status::Open));
+    assert_eq!(due("hearing-decision"), (d(2027, 2, 2), Status::Open));
+    assert_eq!(due("evidence-disclosure"), (d(2027, 1, 19), Status::Open));
+    assert_eq!(
+        due("iee-public-expense"),
+        (d(2026, 6, 25), Status::Obligation)
+    );
+    assert_eq!(
+        due("state-complaint-decision"),
+        (d(2026, 10, 23), Status::Met)
+    );
+    assert_eq!(
+        due("reevaluation-request-meeting"),
+        (d(2026, 3, 17), Status::Met)
+    );
+    assert_eq!(due("facilitation-request"), (d(2026, 4, 19), Status::Met));
+    let notice = r.get("recording-notice");
+    assert!(
+        notice.met.as_ref().is_some_and(|m| m.late),
+        "the 20-hour notice"
+    );
+    let pwn = r.all("prior-written-notice");
+    assert_eq!(pwn.len(), 3, "three refusals");
+    assert!(pwn.iter().all(|d| {
+        d.met
+            .as_ref()
+            .is_some_and(|m| m.late && m.by.as_str() == "dh41vwehjt")
+    }));
+}
