@@ -467,6 +467,8 @@ pub struct CaseKey {
     identity: age::x25519::Identity,
     recipient: age::x25519::Recipient,
     mac_key: [u8; 32],
+    /// Keys this one replaced: old files in history stay readable to current members.
+    previous: Vec<age::x25519::Identity>,
 }
 
 impl CaseKey {
@@ -487,7 +489,39 @@ impl CaseKey {
             identity,
             recipient,
             mac_key,
+            previous: Vec::new(),
         }
+    }
+
+    /// A new key that replaces this one, keeping it (and the keys it replaced) for reading
+    /// history.
+    pub fn successor(&self) -> CaseKey {
+        let mut next = CaseKey::generate();
+        next.previous.push(copy_identity(&self.identity));
+        next.previous
+            .extend(self.previous.iter().map(copy_identity));
+        next
+    }
+
+    /// This key, also able to read what `other` (and the keys it replaced) encrypted.
+    pub fn with_history_of(&self, other: &CaseKey) -> CaseKey {
+        let mut key = Self::from_identity(copy_identity(&self.identity));
+        key.previous = self.previous.iter().map(copy_identity).collect();
+        for old in std::iter::once(&other.identity).chain(&other.previous) {
+            let known = std::iter::once(&key.identity)
+                .chain(&key.previous)
+                .any(|k| k.to_public().to_string() == old.to_public().to_string());
+            if !known {
+                key.previous.push(copy_identity(old));
+            }
+        }
+        key
+    }
+
+    /// The current key first, then the ones it replaced.
+    fn identities(&self) -> impl Iterator<Item = &dyn age::Identity> {
+        std::iter::once(&self.identity as &dyn age::Identity)
+            .chain(self.previous.iter().map(|k| k as &dyn age::Identity))
     }
 
     /// Whether `other` is the same key.
@@ -497,10 +531,16 @@ impl CaseKey {
 
     /// Wraps this key for every member: the content of `.iepcase/case-key.age`.
     pub fn wrap(&self, members: &[Recipient]) -> Result<Vec<u8>, CryptoError> {
-        let secret = format!(
+        let mut secret = format!(
             "# iepcase case key: decrypts every file of this case\n{}\n",
             self.identity.to_string().expose_secret()
         );
+        if !self.previous.is_empty() {
+            secret.push_str("# earlier case keys, for files in the case's history\n");
+            for old in &self.previous {
+                secret.push_str(&format!("{}\n", old.to_string().expose_secret()));
+            }
+        }
         let recipients: Vec<&dyn age::Recipient> = members.iter().map(Recipient::as_age).collect();
         encrypt_to(recipients, secret.as_bytes(), "the case key")
     }
@@ -520,18 +560,18 @@ impl CaseKey {
             what: "the case key".into(),
             reason: "it does not hold a key".into(),
         })?;
-        let line = text
+        let bad = || CryptoError::Decrypt {
+            what: "the case key".into(),
+            reason: "it does not hold an age identity".into(),
+        };
+        let mut keys = text
             .lines()
             .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))
-            .unwrap_or_default();
-        let identity = line
-            .parse::<age::x25519::Identity>()
-            .map_err(|_| CryptoError::Decrypt {
-                what: "the case key".into(),
-                reason: "it does not hold an age identity".into(),
-            })?;
-        Ok(Self::from_identity(identity))
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| l.parse::<age::x25519::Identity>().map_err(|_| bad()));
+        let mut key = Self::from_identity(keys.next().ok_or_else(bad)??);
+        key.previous = keys.collect::<Result<_, _>>()?;
+        Ok(key)
     }
 
     /// Encrypts a file of this case.
@@ -569,11 +609,7 @@ impl CaseKey {
 
     /// Decrypts a file of this case; `what` names it in errors (`record k3f9a2bq7x`).
     pub fn decrypt(&self, ciphertext: &[u8], what: &str) -> Result<Vec<u8>, CryptoError> {
-        decrypt_with(
-            ciphertext,
-            std::iter::once(&self.identity as &dyn age::Identity),
-            what,
-        )
+        decrypt_with(ciphertext, self.identities(), what)
     }
 
     /// Decrypts a stream, for large attachments.
@@ -588,7 +624,7 @@ impl CaseKey {
         };
         let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(|e| fail(describe(&e)))?;
         decryptor
-            .decrypt(std::iter::once(&self.identity as &dyn age::Identity))
+            .decrypt(self.identities())
             .map_err(|e| fail(describe(&e)))
     }
 
@@ -600,6 +636,14 @@ impl CaseKey {
             sha: Sha256::new(),
         }
     }
+}
+
+fn copy_identity(identity: &age::x25519::Identity) -> age::x25519::Identity {
+    identity
+        .to_string()
+        .expose_secret()
+        .parse()
+        .expect("an identity's own text parses back")
 }
 
 /// Computes an attachment's keyed name and its SHA-256 in one pass.

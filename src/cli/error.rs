@@ -265,11 +265,24 @@ impl From<iepcase::letters::LetterError> for CliError {
                 }
                 err.hint("see the templates with `iepcase letter --list`")
             }
-            L::MissingFact { ref name, ref example, .. } => {
-                let example = example.clone().unwrap_or_else(|| "…".into());
-                CliError::user(e.to_string()).hint(format!("pass it with --set {name}=\"{example}\""))
+            L::MissingFacts { ref missing, .. } => {
+                let flags: Vec<String> = missing
+                    .iter()
+                    .map(|n| format!("--set {}=\"{}\"", n.name, n.example.as_deref().unwrap_or("…")))
+                    .collect();
+                let from: Vec<&str> = missing.iter().flat_map(|n| n.from.iter()).map(String::as_str).collect();
+                let mut err = CliError::user(e.to_string()).hint(format!("pass {}", flags.join(" ")));
+                if from.iter().any(|f| f.starts_with("about.")) {
+                    err = err.hint("or name the record it answers with --for ID, to take them from it");
+                }
+                err
             }
             L::WrongFor { .. } => CliError::user(e.to_string()).hint("name the record the letter answers with --for ID"),
+            L::Template { builtin: true, .. } => CliError {
+                exit: Exit::User,
+                ..CliError::user(format!("{e} (a fault in a built-in template)"))
+            }
+            .hint("please report it; meanwhile copy the template into your workspace's templates/ folder and fix it there"),
             L::Template { .. } => CliError::user(e.to_string())
                 .hint("fix the template (variables: case, sender, about, facts, letter, date, to, agency)"),
             _ => CliError::user(e.to_string()),

@@ -65,6 +65,7 @@ impl LetterInput<'_> {
             };
             facts.insert(name.clone(), value);
         }
+        let mut missing = Vec::new();
         for need in &template.spec.needs {
             if facts.contains_key(&need.name) {
                 continue;
@@ -77,15 +78,14 @@ impl LetterInput<'_> {
                 Some(value) => {
                     facts.insert(need.name.clone(), value);
                 }
-                None => {
-                    return Err(LetterError::MissingFact {
-                        template: template.name.clone(),
-                        name: need.name.clone(),
-                        what: need.what.clone(),
-                        example: need.example.clone(),
-                    });
-                }
+                None => missing.push(need.clone()),
             }
+        }
+        if !missing.is_empty() {
+            return Err(LetterError::MissingFacts {
+                template: template.name.clone(),
+                missing,
+            });
         }
         data["facts"] = Value::Object(facts);
         Ok(data)
@@ -121,6 +121,11 @@ fn record_data(stored: &StoredRecord) -> Value {
         toml::from_str(&stored.text).unwrap_or(toml::Value::Table(Default::default()));
     let mut data = to_json(&value);
     if let Some(obj) = data.as_object_mut() {
+        // Every field of the kind is there, empty when the record leaves it out, so a
+        // template can test `about.via == "verbal"` on any record.
+        for field in crate::record::schema::record_shape(stored.record.kind()).field_names() {
+            obj.entry(field).or_insert(Value::Null);
+        }
         obj.insert("id".into(), json!(stored.id.as_str()));
         obj.insert("type".into(), json!(stored.record.type_name()));
         // Times as people write them: 08:30, not 08:30:00.

@@ -146,13 +146,13 @@ pub enum LetterError {
         origin: String,
         line: usize,
         message: String,
+        /// A built-in template's error is iepcase's bug, not the user's to fix.
+        builtin: bool,
     },
-    #[error("the {template} letter needs {what}")]
-    MissingFact {
+    #[error("the {template} letter needs {}", missing.iter().map(|m| m.what.as_str()).collect::<Vec<_>>().join("; "))]
+    MissingFacts {
         template: String,
-        name: String,
-        what: String,
-        example: Option<String>,
+        missing: Vec<Need>,
     },
     #[error("the {template} letter answers a {expected}, and {id} is a {found}")]
     WrongFor {
@@ -233,12 +233,17 @@ impl Template {
                 .detail()
                 .map_or_else(|| e.kind().to_string(), String::from);
             if let minijinja::ErrorKind::UndefinedError = e.kind() {
-                message = format!("{message}: a variable the template uses is not set");
+                let used = e.range().and_then(|r| self.body.get(r)).map(str::trim);
+                message = match used {
+                    Some(expr) if !expr.is_empty() => format!("`{expr}` is not set"),
+                    _ => format!("{message}: a variable the template uses is not set"),
+                };
             }
             LetterError::Template {
                 origin: self.origin.clone(),
                 line,
                 message,
+                builtin: self.builtin,
             }
         };
         let text = env

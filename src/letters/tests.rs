@@ -156,6 +156,35 @@ fn every_template_renders_for_the_example_case() {
 }
 
 #[test]
+fn every_template_renders_with_only_what_it_needs() {
+    // The plainest use: no --for, no optional facts; only the facts a template declares.
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    for template in templates(None).unwrap() {
+        let needs: Vec<(String, String)> = template
+            .spec
+            .needs
+            .iter()
+            .map(|n| {
+                (
+                    n.name.clone(),
+                    n.example.clone().unwrap_or_else(|| "2026-03-24".into()),
+                )
+            })
+            .collect();
+        let facts: Vec<(&str, &str)> = needs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let mut letter_input = input(&meta, None, &facts);
+        letter_input.to = None;
+        let letter = template
+            .render(&letter_input)
+            .unwrap_or_else(|e| panic!("{}: {e}", template.name));
+        assert!(letter.contains("Ezrabel"), "{}", template.name);
+    }
+}
+
+#[test]
 fn required_elements_are_present() {
     let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
     let render = |name: &str| {
@@ -213,7 +242,14 @@ fn a_missing_fact_names_it() {
     let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
     let t = template("recording-notice", None).unwrap();
     match t.render(&input(&meta, None, &[])) {
-        Err(LetterError::MissingFact { name, .. }) => assert_eq!(name, "meeting_date"),
+        Err(LetterError::MissingFacts { missing, .. }) => {
+            let names: Vec<&str> = missing.iter().map(|n| n.name.as_str()).collect();
+            assert_eq!(
+                names,
+                ["meeting_date", "meeting_time"],
+                "every missing fact at once"
+            );
+        }
         other => panic!("{other:?}"),
     }
 }

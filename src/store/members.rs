@@ -170,7 +170,8 @@ impl Case {
             }
             .into());
         }
-        let new_key = CaseKey::generate();
+        // The new key keeps the old ones, so members can still read the case's history.
+        let new_key = self.key.successor();
         let keys: Vec<Recipient> = members.iter().map(|(r, _)| r.clone()).collect();
         let mut tx = self.transaction(lock);
         tx.encrypt_to(&new_key);

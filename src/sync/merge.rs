@@ -206,7 +206,20 @@ pub fn merge(
         picks.insert(path.clone(), pick);
     }
     add_conflict_copies(case, &ours, &theirs, &mut picks, &mut report)?;
-    write_merge(case, lock, remote, key, (&ours, &theirs), picks, context)?;
+    // Both sides changed members and keys: ours stay, and learn theirs so the remote's
+    // history stays readable.
+    let widened =
+        (report.membership_conflict && !key_r.same_as(key_l)).then(|| key_l.with_history_of(key_r));
+    write_merge(
+        case,
+        lock,
+        remote,
+        key,
+        widened.as_ref(),
+        (&ours, &theirs),
+        picks,
+        context,
+    )?;
     forget_removed_members(case)?;
     Ok(report)
 }
@@ -352,11 +365,13 @@ fn decrypt_text(case: &Case, oid: Oid, key: &CaseKey, path: &str) -> Result<Stri
 }
 
 /// Stages every pick, re-encrypting what is under another key, and commits the merge.
+#[allow(clippy::too_many_arguments)]
 fn write_merge(
     case: &Case,
     lock: &CaseLock,
     remote: Oid,
     key: &CaseKey,
+    widened: Option<&CaseKey>,
     (ours, theirs): (&Side<'_>, &Side<'_>),
     picks: BTreeMap<String, Pick>,
     context: &CommitContext,
@@ -446,6 +461,14 @@ fn write_merge(
         } else if path == CASE_FILE {
             tx.put_meta(&text)?;
         }
+    }
+    if let Some(widened) = widened {
+        let members: Vec<crate::crypto::Recipient> =
+            case.recipients()?.into_iter().map(|(r, _)| r).collect();
+        tx.put_plain(
+            CASE_KEY_FILE,
+            widened.wrap(&members).map_err(StoreError::from)?,
+        )?;
     }
     tx.merge_parent(remote);
     tx.commit("merge remote changes", context)?;

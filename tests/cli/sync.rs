@@ -432,3 +432,42 @@ fn sync_over_a_real_network_transport() {
     let err = bob.fail(&["clone", &daemon.url("missing.git"), "m"], 1);
     assert!(err.contains("there is no repository at"), "{err}");
 }
+
+#[test]
+fn history_stays_readable_after_a_rotation() {
+    let env = TestEnv::with_case();
+    let id = id_of(&env.run(&[
+        "add",
+        "note",
+        "--date",
+        "2026-02-01",
+        "--title",
+        "Before the rotation",
+    ]));
+    env.run(&["edit", &id, "--set", "title=Renamed"]);
+    env.run(&["rotate"]);
+    env.run(&["rotate"]);
+    // Three commits back, under a key replaced twice since.
+    assert!(
+        env.run(&["show", &id, "--rev", "HEAD~3"])
+            .contains("Before the rotation")
+    );
+    let diff = env.run(&["diff", &id, "--rev", "HEAD~3"]);
+    assert!(
+        diff.contains("title: Before the rotation → Renamed"),
+        "{diff}"
+    );
+    let log = env.run(&["log", "-p", &id]);
+    assert!(
+        log.contains("title: Before the rotation → Renamed"),
+        "{log}"
+    );
+    // The wrapped key lists the earlier keys after the current one.
+    let key = env.case_dir("c1").join(".iepcase/case-key.age");
+    assert!(
+        std::fs::read(&key)
+            .unwrap()
+            .starts_with(b"age-encryption.org/v1")
+    );
+    env.run(&["fsck"]);
+}
