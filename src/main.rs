@@ -18,19 +18,30 @@ fn main() -> ExitCode {
     if !cli.command.uses_network() {
         // libgit2 reads the whole system CA bundle when it starts (several milliseconds on
         // every command), which only remotes need. An empty bundle keeps local commands fast.
-        // SAFETY: no other thread exists yet (the Ctrl-C handler's thread starts below).
+        // SAFETY: no other thread exists yet (the signal thread starts below).
         unsafe { std::env::set_var("SSL_CERT_FILE", "/dev/null") };
     }
-    let _ = ctrlc::set_handler(|| {
-        if cli::editor::editor_running() {
-            // The editor owns the terminal; it decides what Ctrl-C means.
-            return;
-        }
-        // Wait for a commit in progress to finish, then remove temporary files.
-        let _critical = iepcase::atomic::critical_section();
-        iepcase::atomic::cleanup_registered();
-        eprintln!("\ninterrupted");
-        std::process::exit(130);
-    });
+    handle_signals();
     ExitCode::from(cli::run(cli) as u8)
+}
+
+/// Ctrl-C, a closed terminal or `kill`: wait for a commit in progress to finish, remove
+/// temporary files (plaintext included), and exit. While the editor runs, Ctrl-C is the
+/// editor's; a termination signal stops the command as soon as the editor returns.
+fn handle_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            if cli::editor::editor_running(signal != SIGINT) {
+                continue;
+            }
+            let _critical = iepcase::atomic::critical_section();
+            iepcase::atomic::cleanup_registered();
+            eprintln!("\ninterrupted");
+            std::process::exit(128 + signal);
+        }
+    });
 }

@@ -9,10 +9,38 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::error::CliError;
 
 static EDITOR_RUNNING: AtomicBool = AtomicBool::new(false);
+/// A signal arrived while the editor ran; acted on once it returns.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Whether an editor is running (Ctrl-C then belongs to it).
-pub fn editor_running() -> bool {
-    EDITOR_RUNNING.load(Ordering::SeqCst)
+/// Whether an editor is running (Ctrl-C then belongs to it). A `terminating` signal is
+/// noted, so the command stops, cleanly, as soon as the editor returns.
+pub fn editor_running(terminating: bool) -> bool {
+    let running = EDITOR_RUNNING.load(Ordering::SeqCst);
+    if running && terminating {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+    }
+    running
+}
+
+/// The file in a scratch folder naming the process that owns it.
+const OWNER: &str = "owner.pid";
+
+/// Removes scratch folders whose process is gone (killed before it could clean up).
+fn remove_abandoned(base: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = entry.file_name().to_string_lossy().starts_with("iepcase-");
+        let Ok(pid) = std::fs::read_to_string(path.join(OWNER)) else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid.trim()).exists();
+        if ours && !alive {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
 }
 
 /// The marker of lines iepcase adds to text it opens in the editor; they are removed after.
@@ -51,6 +79,9 @@ pub fn edit(text: &str, file_name: &str) -> Result<String, CliError> {
         builder.permissions(std::fs::Permissions::from_mode(0o700));
     }
     let base = scratch_base();
+    if Path::new("/proc/self").exists() {
+        remove_abandoned(&base);
+    }
     let dir = builder.tempdir_in(&base).map_err(|e| {
         CliError::user(format!(
             "cannot create a private folder in {}: {e}",
@@ -59,6 +90,7 @@ pub fn edit(text: &str, file_name: &str) -> Result<String, CliError> {
     })?;
     let _cleanup = iepcase::atomic::remove_on_interrupt(dir.path());
     let path = dir.path().join(file_name);
+    std::fs::write(dir.path().join(OWNER), std::process::id().to_string())?;
     iepcase::atomic::write(&path, text.as_bytes(), Some(0o600))?;
 
     EDITOR_RUNNING.store(true, Ordering::SeqCst);
@@ -70,6 +102,11 @@ pub fn edit(text: &str, file_name: &str) -> Result<String, CliError> {
         .status();
     EDITOR_RUNNING.store(false, Ordering::SeqCst);
 
+    if INTERRUPTED.swap(false, Ordering::SeqCst) {
+        return Err(CliError::user(
+            "interrupted while the editor was open; nothing was changed",
+        ));
+    }
     let status =
         status.map_err(|e| CliError::user(format!("cannot start the editor `{editor}`: {e}")))?;
     if !status.success() {

@@ -110,3 +110,57 @@ fn no_editor_points_to_set() {
         "{err}"
     );
 }
+
+#[test]
+fn a_termination_signal_during_the_editor_changes_nothing_and_leaves_nothing() {
+    let mut env = TestEnv::with_case();
+    let id = env.add_note("keep me");
+    let script = editor(&env, "sleep 2\nsed -i 's/keep me/changed/' \"$1\"");
+    env.extra_env
+        .push(("EDITOR".into(), script.display().to_string()));
+    let commits = env.commits("c1");
+    let child = env
+        .std_cmd(&["edit", &id])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", crate::describe(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    assert_eq!(env.commits("c1"), commits, "nothing committed");
+    assert!(env.run(&["show", &id]).contains("keep me"));
+    for line in editor_log(&env).iter().filter(|l| l.starts_with('/')) {
+        assert!(
+            !std::path::Path::new(line).exists(),
+            "{line} was left behind"
+        );
+    }
+}
+
+#[test]
+fn scratch_folders_of_killed_processes_are_removed() {
+    let mut env = TestEnv::with_case();
+    let id = env.add_note("x");
+    // A folder as a process killed with SIGKILL would leave it, owned by a pid that is gone.
+    let base = if std::path::Path::new("/dev/shm").is_dir() {
+        std::path::PathBuf::from("/dev/shm")
+    } else {
+        std::env::temp_dir()
+    };
+    let stale = base.join(format!("iepcase-stale-test-{}", std::process::id()));
+    std::fs::create_dir_all(&stale).unwrap();
+    std::fs::write(stale.join("owner.pid"), "4194303").unwrap();
+    std::fs::write(stale.join("record.toml"), "plaintext").unwrap();
+    let script = editor(&env, "true");
+    env.extra_env
+        .push(("EDITOR".into(), script.display().to_string()));
+    env.run(&["edit", &id]);
+    assert!(!stale.exists(), "the abandoned plaintext was removed");
+}
