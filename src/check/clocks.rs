@@ -44,6 +44,10 @@ pub(super) fn requests(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         let Body::Request(request) = &record.record.body else {
             continue;
         };
+        // A response, a notice or a refusal is an answer; a refusal has its own checks.
+        if facts.answered(record.id.as_str()).is_some() {
+            continue;
+        }
         let mine = || {
             facts
                 .input

@@ -291,6 +291,27 @@ fn requests_past_their_due_date() {
 }
 
 #[test]
+fn a_request_answered_by_a_refusal_is_not_unanswered() {
+    // A regression: the refusal, in writing with notice, answers the request.
+    let records = [
+        rec(
+            "q000000001",
+            "kind = \"request\"\ndate = 2026-09-01\ntype = \"evaluation\"",
+        ),
+        rec(
+            "r000000001",
+            "kind = \"refusal\"\ndate = 2026-09-05\nrefuses = \"q000000001\"\nvia = \"pwn\"\nin_writing = true",
+        ),
+    ];
+    let findings = run("MS", &records);
+    assert!(
+        !findings.iter().any(|f| f.code == Code::RequestUnanswered),
+        "{:?}",
+        codes(&findings)
+    );
+}
+
+#[test]
 fn other_overdue_deadlines() {
     let consent = rec(
         "c000000001",
