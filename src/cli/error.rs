@@ -207,7 +207,7 @@ impl From<iepcase::store::MembershipError> for CliError {
                 "share the case with another key of yours first, or remove someone else"
             }
             M::Pending { .. } => {
-                "check them with `iepcase recipients`, then run `iepcase recipients accept`"
+                "check them with `iepcase recipients`, then `iepcase recipients accept` or `iepcase recipients reject`"
             }
         };
         let mut err = CliError::user(e.to_string()).hint(hint);

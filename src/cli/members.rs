@@ -33,6 +33,8 @@ pub struct RecipientsArgs {
 pub enum RecipientsAction {
     /// Accept the members that arrived from a remote, so iepcase may wrap keys to them
     Accept,
+    /// Remove the members that arrived from a remote and are not accepted (a new case key)
+    Reject,
 }
 
 fn parse_recipient(text: &str) -> Result<Recipient, CliError> {
@@ -100,6 +102,22 @@ pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let members = case.recipients()?;
     let pending = case.pending_recipients()?;
+    if let Some(RecipientsAction::Reject) = args.action {
+        let mine = ctx.identities()?.public_keys();
+        let lock = ctx.lock(&case, "recipients reject")?;
+        let removed = case.reject_pending(&lock, &mine, &ctx.commit_context()?)?;
+        if removed.is_empty() {
+            ctx.ui.status("Nothing to reject: every member is accepted");
+        }
+        for (key, _) in &removed {
+            ctx.ui
+                .status(&format!("Removed {key}; the case key was replaced"));
+        }
+        if !removed.is_empty() {
+            ctx.ui.hint("push the change with `iepcase sync`");
+        }
+        return Ok(());
+    }
     if let Some(RecipientsAction::Accept) = args.action {
         let lock = ctx.lock(&case, "recipients accept")?;
         case.accept_recipients(&members)?;
@@ -162,8 +180,10 @@ pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
     if !pending.is_empty() {
         ctx.ui
             .warn("some members arrived from a remote and are not accepted yet");
-        ctx.ui
-            .hint("check them with whoever shared the case, then run `iepcase recipients accept`");
+        ctx.ui.hint(
+            "check them with whoever shared the case, then run `iepcase recipients accept` \
+             (or `iepcase recipients reject` to remove them)",
+        );
     }
     Ok(())
 }

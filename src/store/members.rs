@@ -78,7 +78,13 @@ impl Case {
     }
 
     fn refuse_pending(&self) -> Result<(), StoreError> {
-        let pending = self.pending_recipients()?;
+        self.refuse_pending_except(&[])
+    }
+
+    /// Refuses while members not accepted here remain, other than those being removed.
+    fn refuse_pending_except(&self, removing: &[&Recipient]) -> Result<(), StoreError> {
+        let mut pending = self.pending_recipients()?;
+        pending.retain(|(r, _)| !removing.contains(&r));
         if pending.is_empty() {
             return Ok(());
         }
@@ -130,7 +136,8 @@ impl Case {
         mine: &[String],
         context: &CommitContext,
     ) -> Result<Oid, StoreError> {
-        self.refuse_pending()?;
+        // Removing a member nobody here accepted yet is how such a member is rejected.
+        self.refuse_pending_except(&[recipient])?;
         let mut members = self.recipients()?;
         let before = members.len();
         members.retain(|(r, _)| r != recipient);
@@ -142,6 +149,26 @@ impl Case {
             .into());
         }
         self.rotate_to(lock, &members, mine, "unshare case", context)
+    }
+
+    /// Removes every member not accepted here, in one rotation; returns them.
+    pub fn reject_pending(
+        &self,
+        lock: &CaseLock,
+        mine: &[String],
+        context: &CommitContext,
+    ) -> Result<Members, StoreError> {
+        let pending = self.pending_recipients()?;
+        if pending.is_empty() {
+            return Ok(pending);
+        }
+        let members: Members = self
+            .recipients()?
+            .into_iter()
+            .filter(|(r, _)| !pending.iter().any(|(p, _)| p == r))
+            .collect();
+        self.rotate_to(lock, &members, mine, "unshare case", context)?;
+        Ok(pending)
     }
 
     /// Makes a new case key and re-encrypts everything to it, members unchanged.

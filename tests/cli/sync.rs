@@ -471,3 +471,26 @@ fn history_stays_readable_after_a_rotation() {
     );
     env.run(&["fsck"]);
 }
+
+#[test]
+fn a_member_slipped_into_the_recipients_file_can_be_rejected() {
+    let p = pair();
+    let mallory = TestEnv::bare();
+    mallory.run(&["init", mallory.ws.to_str().unwrap()]);
+    let intruder = public_key(&mallory);
+    let recipients = p.alice.case_dir("c1").join(".iepcase/recipients");
+    let mut text = std::fs::read_to_string(&recipients).unwrap();
+    text.push_str(&format!("# not really a colleague\n{intruder}\n"));
+    crate::bad_input::commit_bytes_in(&p.alice, "c1", &recipients, text.as_bytes());
+    assert!(p.alice.run(&["recipients"]).contains("pending"));
+    let out = p.alice.cmd(&["recipients", "reject"]).output().unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let members = p.alice.run(&["recipients"]);
+    assert!(
+        !members.contains(&intruder) && !members.contains("pending"),
+        "{members}"
+    );
+    p.alice.run(&["fsck"]);
+    // Unsharing a pending key directly works too, and other changes are no longer blocked.
+    p.alice.run(&["rotate"]);
+}
