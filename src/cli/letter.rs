@@ -77,6 +77,18 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     }
     let mut sender = ws.config.advocate.clone().unwrap_or_default();
     sender.name = sender.name.or_else(|| ws.config.author.name.clone());
+    if sender
+        .name
+        .as_deref()
+        .is_none_or(|n| n.trim().is_empty() || n == "iepcase user")
+    {
+        ctx.ui
+            .warn("your name is not set, so the letter is not properly signed");
+        ctx.ui.hint(
+            "add an [advocate] table to iepcase.toml with your name, e-mail, phone and address",
+        );
+        sender.name = Some(sender.name.unwrap_or_else(|| "iepcase user".into()));
+    }
     let input = LetterInput {
         date: args.date.unwrap_or_else(|| ctx.today()),
         to: args.to.clone(),
