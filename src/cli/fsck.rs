@@ -11,6 +11,9 @@ pub struct FsckArgs {
     /// Check every case in the workspace
     #[arg(long)]
     pub all: bool,
+    /// First restore the files beside .git from the last commit (history is never changed)
+    #[arg(long)]
+    pub repair: bool,
 }
 
 pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
@@ -20,6 +23,11 @@ pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
     for slug in &slugs {
         let (problems, notes, counts) = match ctx.open_case_slug(slug) {
             Ok(case) => {
+                if args.repair {
+                    let _lock = ctx.lock(&case, "fsck --repair")?;
+                    case.sync_working_files()?;
+                    ctx.ui.status(&format!("Restored the files of case `{slug}` from its last commit"));
+                }
                 let report = case.fsck()?;
                 let problems: Vec<(String, Option<String>, String)> = report
                     .problems

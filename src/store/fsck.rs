@@ -77,6 +77,7 @@ impl Case {
         let used_blobs = self.check_records(&mut report)?;
         self.check_attachments(&files, &used_blobs, &mut report)?;
         self.check_privacy(&files, &child_words, &mut report)?;
+        self.check_working_files(&files, &mut report)?;
         report.problems.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(report)
     }
@@ -316,6 +317,29 @@ impl Case {
                         ),
                         Some(_) => {}
                     }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The files beside `.git` are a copy of HEAD that people decrypt by hand: they must match.
+    fn check_working_files(&self, files: &BTreeMap<String, Oid>, report: &mut FsckReport) -> Result<(), StoreError> {
+        const FIX: &str = "restore it from the last commit with `iepcase fsck --repair`";
+        for (path, oid) in files {
+            let blob = self.repo.find_blob(*oid).map_err(StoreError::git("read a file"))?;
+            match std::fs::read(self.root.join(path)) {
+                Ok(bytes) if bytes == blob.content() => {}
+                Ok(_) => report.problem(path, None, format!("the file beside .git differs from the last commit: {FIX}")),
+                Err(_) => report.problem(path, None, format!("the file beside .git is missing: {FIX}")),
+            }
+        }
+        for dir in [RECORDS_DIR, ATTACHMENTS_DIR] {
+            let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else { continue };
+            for entry in entries.flatten() {
+                let rel = format!("{dir}/{}", entry.file_name().to_string_lossy());
+                if !files.contains_key(&rel) {
+                    report.problem(&rel, None, "a file beside .git that is in no commit: remove it, or restore the last commit with `iepcase fsck --repair`");
                 }
             }
         }

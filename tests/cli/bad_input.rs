@@ -263,3 +263,22 @@ fn plaintext_slipped_into_the_repository_is_flagged() {
         crate::describe(&report)
     );
 }
+
+#[test]
+fn a_damaged_file_beside_git_is_found_and_repaired() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("a note");
+    let path = env.case_dir("c1").join("records").join(format!("{id}.age"));
+    let mut bytes = std::fs::read(&path).unwrap();
+    let n = bytes.len();
+    bytes[n - 3] ^= 1;
+    std::fs::write(&path, &bytes).unwrap();
+    std::fs::write(env.case_dir("c1").join("records/zzzzzzzzzz.age"), b"stray").unwrap();
+    let out = env.cmd(&["fsck"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains(&format!("records/{id}.age: the file beside .git differs")), "{report}");
+    assert!(report.contains("records/zzzzzzzzzz.age: a file beside .git that is in no commit"), "{report}");
+    env.run(&["fsck", "--repair"]);
+    assert!(crate::working_files_differing(&env.case_dir("c1")).is_empty());
+}
