@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<(), CliError> {
     match args.format {
         DiffFormat::Md => ctx.ui.out(&render::to_markdown(&diff)),
         DiffFormat::Text if ctx.ui.colored() => ctx.ui.out(&paint(ctx, &diff)),
-        DiffFormat::Text => ctx.ui.out(&render::to_text(&diff)),
+        DiffFormat::Text => ctx.ui.out(&super::ui::printable(&render::to_text(&diff))),
     }
 }
 
@@ -144,6 +144,7 @@ pub fn paint(ctx: &Ctx, diff: &RecordDiff) -> String {
     let mut out = String::new();
     for line in render::lines(diff) {
         for (style, text) in line {
+            let text = super::ui::printable(&text).into_owned();
             let painted = match style {
                 Style::Plain => text,
                 Style::Heading => ctx.ui.paint(anstyle::Style::new().bold(), &text),

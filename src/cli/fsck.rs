@@ -26,7 +26,9 @@ pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
                 if args.repair {
                     let _lock = ctx.lock(&case, "fsck --repair")?;
                     case.sync_working_files()?;
-                    ctx.ui.status(&format!("Restored the files of case `{slug}` from its last commit"));
+                    ctx.ui.status(&format!(
+                        "Restored the files of case `{slug}` from its last commit"
+                    ));
                 }
                 let report = case.fsck()?;
                 let problems: Vec<(String, Option<String>, String)> = report

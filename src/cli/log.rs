@@ -62,8 +62,8 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<(), CliError> {
             "{}  {}  {}  {}\n",
             ctx.ui.paint(super::ui::dim(), &commit[..10]),
             timestamp(entry.commit.time),
-            entry.commit.author,
-            entry.commit.message
+            super::ui::printable(&entry.commit.author),
+            super::ui::printable(&entry.commit.message)
         ));
         if args.patch {
             for touched in &entry.records {

@@ -72,17 +72,20 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<(), CliError> {
         let kind = ctx.ui.paint(anstyle::Style::new().dimmed(), &hit.kind);
         out.push_str(&format!(
             "{case}{}  {}  {kind}  {}\n",
-            hit.id, hit.date, hit.title
+            hit.id,
+            hit.date,
+            super::ui::printable(&hit.title)
         ));
         let (a, b) = hit.matched;
-        let matched = ctx
-            .ui
-            .paint(anstyle::Style::new().bold().underline(), &hit.snippet[a..b]);
+        let matched = ctx.ui.paint(
+            anstyle::Style::new().bold().underline(),
+            &super::ui::printable(&hit.snippet[a..b]),
+        );
         out.push_str(&format!(
             "    {}: {}{matched}{}\n",
             hit.field,
-            &hit.snippet[..a],
-            &hit.snippet[b..]
+            super::ui::printable(&hit.snippet[..a]),
+            super::ui::printable(&hit.snippet[b..])
         ));
     }
     ctx.ui.out(&out)?;

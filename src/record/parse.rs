@@ -343,6 +343,14 @@ fn check_record(text: &str, table: &DeTable<'_>, record: &Record, out: &mut Vec<
             "`title` must be one line",
             Some("put longer text in `summary`".into()),
         ));
+    } else if common.title.chars().any(char::is_control) {
+        out.push(at_key(
+            text,
+            table,
+            &["title"],
+            "`title` contains a control character",
+            Some("write the title as plain text".into()),
+        ));
     }
     match &record.body {
         Body::Iep(iep) => {

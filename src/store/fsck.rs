@@ -324,18 +324,35 @@ impl Case {
     }
 
     /// The files beside `.git` are a copy of HEAD that people decrypt by hand: they must match.
-    fn check_working_files(&self, files: &BTreeMap<String, Oid>, report: &mut FsckReport) -> Result<(), StoreError> {
+    fn check_working_files(
+        &self,
+        files: &BTreeMap<String, Oid>,
+        report: &mut FsckReport,
+    ) -> Result<(), StoreError> {
         const FIX: &str = "restore it from the last commit with `iepcase fsck --repair`";
         for (path, oid) in files {
-            let blob = self.repo.find_blob(*oid).map_err(StoreError::git("read a file"))?;
+            let blob = self
+                .repo
+                .find_blob(*oid)
+                .map_err(StoreError::git("read a file"))?;
             match std::fs::read(self.root.join(path)) {
                 Ok(bytes) if bytes == blob.content() => {}
-                Ok(_) => report.problem(path, None, format!("the file beside .git differs from the last commit: {FIX}")),
-                Err(_) => report.problem(path, None, format!("the file beside .git is missing: {FIX}")),
+                Ok(_) => report.problem(
+                    path,
+                    None,
+                    format!("the file beside .git differs from the last commit: {FIX}"),
+                ),
+                Err(_) => report.problem(
+                    path,
+                    None,
+                    format!("the file beside .git is missing: {FIX}"),
+                ),
             }
         }
         for dir in [RECORDS_DIR, ATTACHMENTS_DIR] {
-            let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else { continue };
+            let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let rel = format!("{dir}/{}", entry.file_name().to_string_lossy());
                 if !files.contains_key(&rel) {

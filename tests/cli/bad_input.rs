@@ -277,8 +277,40 @@ fn a_damaged_file_beside_git_is_found_and_repaired() {
     let out = env.cmd(&["fsck"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     let report = String::from_utf8_lossy(&out.stdout);
-    assert!(report.contains(&format!("records/{id}.age: the file beside .git differs")), "{report}");
-    assert!(report.contains("records/zzzzzzzzzz.age: a file beside .git that is in no commit"), "{report}");
+    assert!(
+        report.contains(&format!("records/{id}.age: the file beside .git differs")),
+        "{report}"
+    );
+    assert!(
+        report.contains("records/zzzzzzzzzz.age: a file beside .git that is in no commit"),
+        "{report}"
+    );
     env.run(&["fsck", "--repair"]);
     assert!(crate::working_files_differing(&env.case_dir("c1")).is_empty());
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let env = TestEnv::with_case();
+    let err = env.fail(&["add", "note", "--title", "nul\u{1}ctrl\u{1b}[31mred"], 1);
+    assert!(err.contains("control character"), "{err}");
+    // A record that carries one anyway (written by hand, or arriving by sync) is shown escaped.
+    let file = env.write(
+        "x.toml",
+        "kind = \"note\"\ndate = 2026-01-01\ntitle = \"plain\"\nsummary = \"evil \\u001b[2J\"\n",
+    );
+    let id = env
+        .run(&["add", "--file", file.to_str().unwrap()])
+        .trim()
+        .to_owned();
+    env.run(&["edit", &id, "--set", "summary=fine"]);
+    let diff = env.run(&["diff", &id]);
+    assert!(!diff.contains('\u{1b}'), "{diff:?}");
+    assert!(diff.contains("\\u{1b}"), "{diff:?}");
+    env.run(&["add", "--file", file.to_str().unwrap()]);
+    let hits = env.run(&["search", "evil"]);
+    assert!(
+        hits.contains("evil \\u{1b}[2J") && !hits.contains('\u{1b}'),
+        "{hits:?}"
+    );
 }
