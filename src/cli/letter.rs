@@ -1,11 +1,12 @@
 //! `iepcase letter TEMPLATE`: draft a letter from the case and record it; `letter --list`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use iepcase::letters::{self, LetterInput};
 use iepcase::record::{Date, RecordId, edit, parse_record};
+use serde_json::json;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -34,6 +35,9 @@ pub struct LetterArgs {
     /// Write the Markdown letter to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Overwrite the --out file if it exists
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Do not record the letter in the case
     #[arg(long)]
     pub no_record: bool,
@@ -42,25 +46,18 @@ pub struct LetterArgs {
 pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     if args.list {
-        let all = letters::templates(Some(&ws.root))?;
-        let rows: Vec<Vec<String>> = all
-            .iter()
-            .map(|t| {
-                let source = if t.builtin {
-                    "built in".to_owned()
-                } else {
-                    t.origin.clone()
-                };
-                vec![t.name.clone(), t.spec.description.clone(), source]
-            })
-            .collect();
-        return ctx.ui.out(&table(&["TEMPLATE", "WRITES", "FROM"], &rows));
+        return list(ctx, &ws.root);
     }
     let name = args
         .template
         .as_deref()
         .expect("clap requires a template without --list");
     let template = letters::template(name, Some(&ws.root))?;
+    let out = args.out.as_deref().map(|p| ctx.absolute(p));
+    if let Some(path) = out.as_ref().filter(|p| p.exists() && !args.force) {
+        return Err(CliError::user(format!("{} already exists", path.display()))
+            .hint("pass --force to overwrite it, or another --out"));
+    }
     let case = ctx.open_case()?;
     let (_, meta) = case.meta()?;
     let about = match &args.for_id {
@@ -103,9 +100,9 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     } else {
         Some(letters::record_text(&template, &input, &letter)?)
     };
-    match &args.out {
+    match &out {
         Some(path) => {
-            iepcase::atomic::write(&ctx.absolute(path), letter.as_bytes(), Some(0o600))?;
+            iepcase::atomic::write(path, letter.as_bytes(), Some(0o600))?;
             ctx.ui.status(&format!(
                 "Wrote the letter to {} (not encrypted)",
                 path.display()
@@ -115,8 +112,8 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     }
     if template.spec.confidence != "confirmed" {
         ctx.ui.warn(&format!(
-            "the rule this letter relies on ({}) is {}: check it before sending",
-            template.spec.cite, template.spec.confidence
+            "this letter relies on a rule marked {}: check it before sending",
+            template.spec.confidence
         ));
     }
     let Some(mut text) = record else {
@@ -136,5 +133,47 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         "Recorded the letter, attached to a new {} record: {id}",
         template.spec.record
     ));
+    Ok(())
+}
+
+fn list(ctx: &Ctx, root: &Path) -> Result<(), CliError> {
+    let all = letters::catalog(Some(root))?;
+    if ctx.ui.json {
+        let rows: Vec<serde_json::Value> = all
+            .iter()
+            .map(|l| match &l.template {
+                Ok(t) => json!({
+                    "name": l.name, "description": t.spec.description,
+                    "record": t.spec.record.as_str(), "type": t.spec.record_type,
+                    "cite": t.spec.cite, "confidence": t.spec.confidence,
+                    "builtin": l.builtin, "origin": l.origin,
+                }),
+                Err(e) => json!({
+                    "name": l.name, "builtin": l.builtin, "origin": l.origin, "error": e.to_string(),
+                }),
+            })
+            .collect();
+        return ctx.ui.json(&serde_json::Value::Array(rows));
+    }
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|l| {
+            let source = if l.builtin {
+                "built in".to_owned()
+            } else {
+                l.origin.clone()
+            };
+            let writes = match &l.template {
+                Ok(t) => t.spec.description.clone(),
+                Err(e) => format!("(does not parse: {e})"),
+            };
+            vec![l.name.clone(), writes, source]
+        })
+        .collect();
+    ctx.ui.out(&table(&["TEMPLATE", "WRITES", "FROM"], &rows))?;
+    if all.iter().any(|l| l.template.is_err()) {
+        ctx.ui
+            .warn("some templates do not parse; `iepcase letter NAME` shows where");
+    }
     Ok(())
 }

@@ -9,7 +9,6 @@
 mod context;
 mod record;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use schemars::JsonSchema;
@@ -204,8 +203,13 @@ impl Template {
             .strip_prefix('\n')
             .or_else(|| after.strip_prefix("\r\n"))
             .unwrap_or(after);
-        let spec: LetterSpec =
-            parse_with_shape(front, origin, "letter template front matter", spec_shape())?;
+        // One line in front for the opening `+++`, so errors give the file's line numbers.
+        let spec: LetterSpec = parse_with_shape(
+            &format!("\n{front}"),
+            origin,
+            "letter template front matter",
+            spec_shape(),
+        )?;
         let body_line = front.lines().count() + 3;
         Ok(Template {
             name: name.to_owned(),
@@ -272,60 +276,89 @@ fn tidy(text: &str) -> String {
     out.trim_start_matches('\n').to_owned()
 }
 
+/// One entry of the template catalogue: a template, or why its file does not parse.
+pub struct Listing {
+    pub name: String,
+    /// `templates/pwn-request.md` (built in) or the workspace file's path.
+    pub origin: String,
+    pub builtin: bool,
+    pub template: Result<Template, LetterError>,
+}
+
 /// Every template: built in, or overridden by `<workspace>/templates/<name>.md`, plus any
-/// other `.md` file there.
-pub fn templates(workspace: Option<&Path>) -> Result<Vec<Template>, LetterError> {
-    let mut all: BTreeMap<String, Template> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for (name, text) in BUILT_IN {
-        all.insert(
-            (*name).to_owned(),
-            Template::parse(name, &format!("templates/{name}.md"), text, true)?,
-        );
-        order.push((*name).to_owned());
-    }
-    if let Some(dir) = workspace
+/// other `.md` file there. A file that does not parse is listed with its error.
+pub fn catalog(workspace: Option<&Path>) -> Result<Vec<Listing>, LetterError> {
+    let mut all: Vec<Listing> = BUILT_IN
+        .iter()
+        .map(|(name, text)| {
+            let origin = format!("templates/{name}.md");
+            Listing {
+                name: (*name).to_owned(),
+                template: Template::parse(name, &origin, text, true),
+                origin,
+                builtin: true,
+            }
+        })
+        .collect();
+    let Some(dir) = workspace
         .map(|w| w.join("templates"))
         .filter(|d| d.is_dir())
+    else {
+        return Ok(all);
+    };
+    let entries = fs_err::read_dir(&dir).map_err(|source| LetterError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    files.sort();
+    for path in files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
     {
-        let entries = fs_err::read_dir(&dir).map_err(|source| LetterError::Io {
-            path: dir.clone(),
-            source,
-        })?;
-        let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        files.sort();
-        for path in files
-            .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        {
-            let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
-                continue;
-            };
-            let text = fs_err::read_to_string(&path).map_err(|source| LetterError::Io {
+        let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        let origin = path.display().to_string();
+        let template = fs_err::read_to_string(&path)
+            .map_err(|source| LetterError::Io {
                 path: path.clone(),
                 source,
-            })?;
-            let template = Template::parse(&name, &path.display().to_string(), &text, false)?;
-            if !order.contains(&name) {
-                order.push(name.clone());
-            }
-            all.insert(name, template);
+            })
+            .and_then(|text| Template::parse(&name, &origin, &text, false));
+        let listing = Listing {
+            name: name.clone(),
+            origin,
+            builtin: false,
+            template,
+        };
+        match all.iter_mut().find(|l| l.name == name) {
+            Some(slot) => *slot = listing,
+            None => all.push(listing),
         }
     }
-    Ok(order.into_iter().filter_map(|n| all.remove(&n)).collect())
+    Ok(all)
+}
+
+/// Every template, failing on the first that does not parse.
+pub fn templates(workspace: Option<&Path>) -> Result<Vec<Template>, LetterError> {
+    catalog(workspace)?
+        .into_iter()
+        .map(|l| l.template)
+        .collect()
 }
 
 /// The template called `name`.
 pub fn template(name: &str, workspace: Option<&Path>) -> Result<Template, LetterError> {
-    let all = templates(workspace)?;
-    if let Some(found) = all.iter().find(|t| t.name == name) {
-        return Ok(found.clone());
+    let all = catalog(workspace)?;
+    let suggestion = did_you_mean(name, all.iter().map(|l| l.name.as_str())).map(String::from);
+    match all.into_iter().find(|l| l.name == name) {
+        Some(listing) => listing.template,
+        None => Err(LetterError::Unknown {
+            name: name.to_owned(),
+            suggestion,
+        }),
     }
-    let suggestion = did_you_mean(name, all.iter().map(|t| t.name.as_str())).map(String::from);
-    Err(LetterError::Unknown {
-        name: name.to_owned(),
-        suggestion,
-    })
 }
 
 #[cfg(test)]

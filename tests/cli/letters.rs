@@ -136,3 +136,57 @@ fn workspace_templates_override_and_errors_point_at_the_line() {
     let err = env.fail(&["letter", "thank-you", "--no-record"], 1);
     assert!(err.contains("thank-you.md:9"), "{err}");
 }
+
+#[test]
+fn out_never_overwrites_and_a_broken_template_does_not_hide_the_others() {
+    let env = TestEnv::with_case();
+    let file = env.write("letter.md", "my own notes");
+    let err = env.fail(
+        &[
+            "letter",
+            "records-request",
+            "--no-record",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "my own notes");
+    env.run(&[
+        "letter",
+        "records-request",
+        "--no-record",
+        "--out",
+        file.to_str().unwrap(),
+        "--force",
+    ]);
+    let dir = env.ws.join("templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("bad.md"),
+        "+++\ntitle = \"T\"\ndescripton = \"typo\"\n+++\nbody\n",
+    )
+    .unwrap();
+    let list = env.run(&["letter", "--list"]);
+    assert!(
+        list.contains("pwn-request") && list.contains("does not parse"),
+        "{list}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run(&["--json", "letter", "--list"])).unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "bad" && t["error"].is_string())
+    );
+    let err = env.fail(&["letter", "bad"], 1);
+    assert!(
+        err.contains("bad.md:3:1"),
+        "the line of the typo, counting the opening +++: {err}"
+    );
+}
