@@ -12,10 +12,12 @@
 //! | [`git`] | libgit2 plumbing: bare case repositories, tree splicing, commits, history |
 //! | [`record`] | the 17 record kinds and case metadata, strict parsing, editing, JSON Schemas (`schemas/`) |
 //! | [`example`] | the built-in example case (`examples/case/`) used by `demo`, docs and tests |
+//! | [`bundle`] | evidence bundles written where the user asks: `bundle.pdf`, `index.html`, `index.md`, `exhibits/`, `manifest.json` |
 //! | [`atomic`] | atomic file writes and the temporary files Ctrl-C must remove |
 //! | [`synth`] | synthetic cases for benchmarks |
 
 pub mod atomic;
+pub mod bundle;
 pub mod crypto;
 pub mod example;
 pub mod git;

@@ -3,6 +3,7 @@
 
 mod add;
 mod attach;
+mod bundle;
 mod case;
 mod context;
 mod demo;
@@ -104,6 +105,8 @@ pub enum Command {
     Extract(attach::ExtractArgs),
     /// Show the history of the case or of one record
     Log(log::LogArgs),
+    /// Build an evidence bundle (PDF binder, index, manifest), or verify one
+    Bundle(bundle::BundleArgs),
     /// Check that every file decrypts and validates
     Fsck(fsck::FsckArgs),
     /// Write a decrypted copy of a case (plaintext!)
@@ -154,6 +157,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Attach(args) => attach::run_attach(ctx, args),
         Command::Extract(args) => attach::run_extract(ctx, args),
         Command::Log(args) => log::run(ctx, args),
+        Command::Bundle(args) => bundle::run(ctx, args),
         Command::Fsck(args) => fsck::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),

@@ -1,0 +1,151 @@
+//! `iepcase bundle --purpose P --out DIR`: resolve the options, build, write, and report what
+//! went in, what was left out and why.
+
+use iepcase::bundle::{self, Bundle, Exclusion, Notice, Options, Purpose};
+
+use super::super::context::Ctx;
+use super::super::error::CliError;
+use super::super::ui::table;
+use super::BuildArgs;
+
+pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
+    let purpose = args.purpose.expect("clap requires --purpose");
+    let out = ctx.absolute(&args.out.expect("clap requires --out"));
+    let case = ctx.open_case()?;
+    let ws = ctx.workspace()?;
+    if out.starts_with(ws.case_dir(case.slug())) {
+        return Err(CliError::user(format!(
+            "{} is inside the case folder, which holds only encrypted files",
+            out.display()
+        ))
+        .hint("write the bundle somewhere else: `--out ~/bundles/NAME`"));
+    }
+    let (_, meta) = case.meta()?;
+    let bates = match (args.no_bates, args.bates) {
+        (true, _) => None,
+        (false, Some(prefix)) => Some(prefix),
+        (false, None) => meta.bates_prefix.clone(),
+    };
+    let first = match &args.first {
+        Some(prefix) => Some(case.resolve(prefix)?),
+        None => None,
+    };
+    let options = Options {
+        purpose,
+        from: args.from,
+        to: args.to,
+        kinds: bundle::plan::dedup_kinds(&args.kinds),
+        exhibit_prefix: args.exhibit_prefix,
+        bates: bates.map(|b| b.trim_end_matches(['-', '_']).to_owned()),
+        first,
+        include_privileged: args.include_privileged,
+        skip_broken: args.skip_broken,
+    };
+    let config = &ws.config;
+    let prepared_by = config
+        .advocate
+        .as_ref()
+        .and_then(|a| a.name.as_deref())
+        .or(config.author.name.as_deref());
+    let source = bundle::source(&case, prepared_by)?;
+    let built = bundle::build(&case, &options, &source)?;
+    report_left_out(ctx, &built, purpose);
+    let manifest = bundle::write(&built, &case, &out)?;
+    if ctx.ui.json {
+        ctx.ui
+            .json(&serde_json::to_value(&manifest).expect("manifests serialize"))?;
+    } else {
+        let rows: Vec<Vec<String>> = manifest
+            .exhibits
+            .iter()
+            .map(|e| {
+                let pages = if e.pages[0] == e.pages[1] {
+                    e.pages[0].to_string()
+                } else {
+                    format!("{}-{}", e.pages[0], e.pages[1])
+                };
+                vec![
+                    e.label.clone(),
+                    e.date.clone(),
+                    e.kind.clone(),
+                    pages,
+                    e.title.clone(),
+                ]
+            })
+            .collect();
+        ctx.ui.out(&table(
+            &["EXHIBIT", "DATE", "KIND", "PAGES", "TITLE"],
+            &rows,
+        ))?;
+    }
+    ctx.ui.status(&format!(
+        "Wrote a {} bundle of case `{}`: {} exhibits, {} pages, to {}",
+        purpose.as_str(),
+        case.slug(),
+        manifest.exhibits.len(),
+        manifest.pages,
+        out.display()
+    ));
+    if let Some(d) = &built.disclosure {
+        ctx.ui.status(&format!(
+            "Disclose it by {} (five business days before the hearing on {}, 34 CFR 300.512(b))",
+            d.due, d.hearing
+        ));
+    }
+    ctx.ui.warn(
+        "the bundle is NOT encrypted: share it only with the people it is for, and delete \
+         copies you no longer need",
+    );
+    ctx.ui.hint(&format!(
+        "check it later with `iepcase bundle verify {}`",
+        out.display()
+    ));
+    Ok(())
+}
+
+/// One stderr line per reason a record was left out, and one per notice.
+fn report_left_out(ctx: &Ctx, built: &Bundle, purpose: Purpose) {
+    let reasons = [
+        Exclusion::Privileged,
+        Exclusion::MediationConfidential,
+        Exclusion::Conflict,
+        Exclusion::Broken,
+    ];
+    for why in reasons {
+        let ids: Vec<&str> = built
+            .excluded
+            .iter()
+            .filter(|e| e.why == why)
+            .map(|e| e.id.as_str())
+            .collect();
+        if !ids.is_empty() {
+            let records = if ids.len() == 1 { "record" } else { "records" };
+            ctx.ui.status(&format!(
+                "Left out {} {records} ({}): {}",
+                ids.len(),
+                ids.join(", "),
+                why.reason(purpose)
+            ));
+        }
+    }
+    if built.filtered_out > 0 {
+        ctx.ui.status(&format!(
+            "Left out {} records outside --from/--to/--kind",
+            built.filtered_out
+        ));
+    }
+    for notice in &built.notices {
+        match notice {
+            Notice::Skipped { id, name, problem } => ctx.ui.warn(&format!(
+                "attachment `{name}` of record {id} is a placeholder page: {problem}"
+            )),
+            Notice::Copied { id, name, file } => ctx.ui.warn(&format!(
+                "attachment `{name}` of record {id} cannot be printed: copied as {file} with a \
+                 placeholder page (convert it to PDF to show its pages)"
+            )),
+            Notice::FirstOutsideFilters { id } => ctx.ui.status(&format!(
+                "Exhibit 1 is record {id}, as asked, though it is outside --from/--to/--kind"
+            )),
+        }
+    }
+}
