@@ -1,7 +1,11 @@
 //! `iepcase bundle --purpose P --out DIR`: resolve the options, build, write, and report what
 //! went in, what was left out and why.
 
-use iepcase::bundle::{self, Bundle, Exclusion, Notice, Options, Purpose};
+use std::path::Path;
+
+use iepcase::bundle::{self, Bundle, Exclusion, Manifest, Notice, Options, Purpose};
+use iepcase::store::Case;
+use iepcase::workspace::Config;
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
@@ -41,16 +45,8 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         include_privileged: args.include_privileged,
         skip_broken: args.skip_broken,
     };
-    let config = &ws.config;
-    let prepared_by = config
-        .advocate
-        .as_ref()
-        .and_then(|a| a.name.as_deref())
-        .or(config.author.name.as_deref());
-    let source = bundle::source(&case, prepared_by)?;
-    let built = bundle::build(&case, &options, &source)?;
+    let (built, manifest) = make(&case, &ws.config, &options, &out)?;
     report_left_out(ctx, &built, purpose);
-    let manifest = bundle::write(&built, &case, &out)?;
     if ctx.ui.json {
         ctx.ui
             .json(&serde_json::to_value(&manifest).expect("manifests serialize"))?;
@@ -101,6 +97,25 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         out.display()
     ));
     Ok(())
+}
+
+/// Builds the bundle of `case` with `options` and writes it to `out`; "prepared by" is the
+/// workspace's advocate, else its commit author.
+pub fn make(
+    case: &Case,
+    config: &Config,
+    options: &Options,
+    out: &Path,
+) -> Result<(Bundle, Manifest), CliError> {
+    let prepared_by = config
+        .advocate
+        .as_ref()
+        .and_then(|a| a.name.as_deref())
+        .or(config.author.name.as_deref());
+    let source = bundle::source(case, prepared_by)?;
+    let built = bundle::build(case, options, &source)?;
+    let manifest = bundle::write(&built, case, out)?;
+    Ok((built, manifest))
 }
 
 /// One stderr line per reason a record was left out, and one per notice.

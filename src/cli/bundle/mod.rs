@@ -1,7 +1,7 @@
 //! `iepcase bundle`: build an evidence bundle (`bundle --purpose P --out DIR`) or check one
 //! against its manifest (`bundle verify DIR`).
 
-mod build;
+pub mod build;
 mod verify;
 
 use std::path::PathBuf;

@@ -1,73 +1,21 @@
-//! `iepcase demo [DIR]`: a throwaway workspace with its own identity and the example case.
+//! Setting up the demo folder: clearing an earlier demo, creating the workspace, its
+//! identity and the example case.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use clap::Args;
 use iepcase::crypto::Recipient;
 use iepcase::store::{Case, CaseLock};
 use iepcase::workspace::{Advocate, Author, Config, Workspace};
 
-use super::context::Ctx;
-use super::error::CliError;
+use super::super::context::Ctx;
+use super::super::error::CliError;
+use super::DEMO_SLUG;
 
 /// The file that marks a folder as a demo iepcase may replace.
 const MARKER: &str = ".iepcase-demo";
-/// The demo case's slug: initials and a year, never a name.
-pub const DEMO_SLUG: &str = "eq-2025";
-
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// Folder for the demo workspace (default: ./iepcase-demo); an earlier demo there is replaced
-    pub dir: Option<PathBuf>,
-}
-
-pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
-    let root = ctx.absolute(args.dir.as_deref().unwrap_or(Path::new("iepcase-demo")));
-    prepare_folder(&root)?;
-    let ws = build(ctx, &root)?;
-    let shown = display_path(ctx, &root);
-    let count = iepcase::example::records().len();
-    ctx.ui.status(&format!(
-        "Built a demo workspace in {} with case `{DEMO_SLUG}` ({count} records)",
-        root.display()
-    ));
-    ctx.ui.status(
-        "It tells a fictional Mississippi dispute, from an annual IEP to a due-process complaint.",
-    );
-    ctx.ui
-        .status("Everything in it is encrypted to the demo's own identity, demo-identity.txt.\n");
-    if ctx.key_env.identity.is_some() {
-        ctx.ui
-            .warn("IEPCASE_IDENTITY is set: unset it to open the demo with its own identity");
-    }
-    let w = format!("iepcase -w {shown}");
-    let tries = [
-        (format!("{w} list"), "every record, in date order"),
-        (
-            format!("{w} show x760"),
-            "the annual IEP, as its TOML record",
-        ),
-        (format!("{w} list --kind refusal"), "the three refusals"),
-        (format!("{w} log"), "the case's history"),
-        (format!("{w} fsck"), "check that every file decrypts"),
-        (
-            format!("ls {shown}/cases/{DEMO_SLUG}/records"),
-            "what a remote would see: random ids, ciphertext",
-        ),
-    ];
-    let mut out = String::from("Try:\n");
-    for (command, what) in &tries {
-        out.push_str(&format!("  {command:<58} # {what}\n"));
-    }
-    out.push_str("\nFrom the source tree, run them as `cargo run --release -- -w ");
-    out.push_str(&format!("{shown} list` and so on.\n"));
-    ctx.ui.out(&out)?;
-    let _ = ws;
-    Ok(())
-}
 
 /// Makes `root` ready: created, or an earlier demo cleared; anything else is refused.
-fn prepare_folder(root: &Path) -> Result<(), CliError> {
+pub fn prepare_folder(root: &Path) -> Result<(), CliError> {
     if root.exists() {
         let empty = fs_err::read_dir(root)?.next().is_none();
         if root.join(MARKER).exists() {
@@ -88,7 +36,8 @@ fn prepare_folder(root: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-fn build(ctx: &Ctx, root: &Path) -> Result<Workspace, CliError> {
+/// Builds the demo workspace and returns its case, open.
+pub fn build(ctx: &Ctx, root: &Path) -> Result<Case, CliError> {
     let config = Config {
         state: Some("MS".into()),
         identity: Some("demo-identity.txt".into()),
@@ -108,7 +57,7 @@ fn build(ctx: &Ctx, root: &Path) -> Result<Workspace, CliError> {
     };
     let ws = Workspace::create(root, &config)?;
     let identity_path = root.join("demo-identity.txt");
-    let public = super::keys::write_identity(ctx, &identity_path, false)?;
+    let public = super::super::keys::write_identity(ctx, &identity_path, false)?;
     let identities = iepcase::crypto::Identities::load(&identity_path, &iepcase::crypto::NoPrompt)?;
     let author = iepcase::git::CommitContext {
         name: config.author.name.clone().unwrap_or_default(),
@@ -144,13 +93,6 @@ fn build(ctx: &Ctx, root: &Path) -> Result<Workspace, CliError> {
         &mut |_| {},
     )?;
     iepcase::example::import(&case, &lock, &author)?;
-    Ok(ws)
-}
-
-/// `root` as the user can type it: relative to the current folder when inside it.
-fn display_path(ctx: &Ctx, root: &Path) -> String {
-    match root.strip_prefix(&ctx.cwd) {
-        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
-        _ => root.display().to_string(),
-    }
+    drop(lock);
+    Ok(case)
 }
