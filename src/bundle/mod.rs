@@ -217,7 +217,10 @@ pub enum BundleError {
         why: Exclusion,
         purpose: Purpose,
     },
-    #[error("no records to bundle for {purpose}")]
+    #[error(
+        "no records to bundle for {purpose} ({excluded} left out by rule, {filtered_out} by \
+         --from, --to or --kind)"
+    )]
     NothingToBundle {
         purpose: Purpose,
         excluded: usize,

@@ -423,8 +423,8 @@ fn iep_sections(b: &mut Builder<'_>, iep: &Iep) {
         "Annual goals",
         &[
             ("Key", 0.45),
-            ("Area", 1.0),
-            ("Goal", 2.8),
+            ("Area", 1.25),
+            ("Goal", 2.6),
             ("Baseline", 1.5),
             ("Target", 1.2),
             ("Measurement", 1.5),
@@ -448,12 +448,12 @@ fn iep_sections(b: &mut Builder<'_>, iep: &Iep) {
     b.table(
         "Services",
         &[
-            ("Service", 1.6),
+            ("Service", 1.9),
             ("Minutes", 0.7),
             ("Per", 0.55),
-            ("Setting", 1.8),
-            ("Provider", 1.4),
-            ("Dates", 1.3),
+            ("Setting", 1.7),
+            ("Provider", 1.35),
+            ("Dates", 1.25),
         ],
         services,
     );

@@ -2,8 +2,10 @@
 //! no global git config, a fixed author and a clock that advances one minute per command.
 
 mod bad_input;
+mod bundle;
 mod crash;
 mod editor;
+mod pdf_text;
 mod privacy;
 mod records;
 mod workspace;

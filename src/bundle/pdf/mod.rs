@@ -33,8 +33,32 @@ pub struct Rendered {
     pub pages: usize,
 }
 
+/// Stack size for the typesetting threads: Typst recurses deeply through long documents,
+/// and the default 2 MiB of a thread is not enough for hundreds of exhibits.
+const STACK_SIZE: usize = 256 << 20;
+
 /// Typesets the bundle and exports it whole and exhibit by exhibit.
 pub fn render(
+    plan: &BundlePlan<'_>,
+    prepared: &Prepared,
+    cover: &Cover,
+    options: &Options,
+    source: &Source,
+) -> Result<Rendered, BundleError> {
+    // Typst uses rayon inside; running in a pool of our own gives its threads the stack too.
+    match rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("bundle-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(|| render_in_pool(plan, prepared, cover, options, source)),
+        Err(e) => Err(BundleError::Typeset {
+            messages: vec![format!("cannot start the typesetting threads: {e}")],
+        }),
+    }
+}
+
+fn render_in_pool(
     plan: &BundlePlan<'_>,
     prepared: &Prepared,
     cover: &Cover,
