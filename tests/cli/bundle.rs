@@ -366,22 +366,52 @@ fn privileged_records_need_the_flag_and_mediation_notes_stay_out_of_hearings() {
     assert_eq!(m["exhibits"].as_array().unwrap().len(), 1);
 }
 
+/// A copy of the example refusal letter, encrypted with a user password.
+fn encrypted_pdf() -> Vec<u8> {
+    let letter = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/case/attachments")
+        .join(REFUSAL_LETTER)
+        .join("refusal-letter-2026-03-06.pdf");
+    let mut doc = lopdf::Document::load(letter).unwrap();
+    let file_id = lopdf::Object::String(b"iepcase-test-id".to_vec(), lopdf::StringFormat::Literal);
+    doc.trailer.set("ID", vec![file_id.clone(), file_id]);
+    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password: "secret",
+        key_length: 128,
+        permissions: lopdf::Permissions::all(),
+    })
+    .unwrap();
+    doc.encrypt(&state).unwrap();
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
 #[test]
 fn an_attachment_that_cannot_be_placed_is_named_or_replaced_by_a_placeholder() {
     let env = TestEnv::with_case();
-    let id = env
-        .run(&[
-            "add",
-            "refusal",
-            "--date",
-            "2026-02-01",
-            "--title",
-            "Refusal letter",
-        ])
-        .trim()
-        .to_owned();
+    let add = |date: &str, file: &Path| {
+        let id = env
+            .run(&[
+                "add",
+                "refusal",
+                "--date",
+                date,
+                "--title",
+                "Refusal letter",
+            ])
+            .trim()
+            .to_owned();
+        env.run(&["attach", &id, file.to_str().unwrap()]);
+        id
+    };
+    let locked = env.root().join("locked.pdf");
+    std::fs::write(&locked, encrypted_pdf()).unwrap();
+    let first = add("2026-01-10", &locked);
     let broken = env.write("scan.pdf", "%PDF-1.4\nthis is not really a PDF\n");
-    env.run(&["attach", &id, broken.to_str().unwrap()]);
+    let second = add("2026-02-01", &broken);
     let out = env.root().join("b");
     let args = [
         "bundle",
@@ -391,29 +421,34 @@ fn an_attachment_that_cannot_be_placed_is_named_or_replaced_by_a_placeholder() {
         out.to_str().unwrap(),
     ];
     let err = env.fail(&args, 1);
-    assert!(err.contains("scan.pdf") && err.contains(&id), "{err}");
-    assert!(err.contains("damaged"), "{err}");
+    assert!(err.contains("locked.pdf") && err.contains(&first), "{err}");
+    assert!(err.contains("encrypted"), "{err}");
     assert!(err.contains("--skip-broken"), "{err}");
-    assert!(!out.exists());
+    let mut later = args.to_vec();
+    later.extend(["--from", "2026-01-15"]);
+    let err = env.fail(&later, 1);
+    assert!(err.contains("scan.pdf") && err.contains(&second), "{err}");
+    assert!(err.contains("damaged"), "{err}");
+    assert!(!out.exists(), "nothing written on error");
 
     let mut skip = args.to_vec();
     skip.push("--skip-broken");
     let output = env.cmd(&skip).output().unwrap();
     assert!(output.status.success(), "{}", crate::describe(&output));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(
-        stderr.contains("placeholder") && stderr.contains("scan.pdf"),
-        "{stderr}"
-    );
+    for name in ["locked.pdf", "scan.pdf"] {
+        assert!(stderr.contains(&format!("`{name}`")), "{stderr}");
+    }
+    assert!(stderr.contains("placeholder"), "{stderr}");
     let pages = page_texts(&out.join("bundle.pdf"));
     let last = squash(pages.last().unwrap());
     assert!(
         last.contains(&squash("could not be placed in the bundle")),
         "{last}"
     );
-    assert!(last.contains("P-1p.2/2"), "{last}");
+    assert!(last.contains("P-2p.2/2"), "{last}");
     let m = manifest(&out);
-    let copy = m["exhibits"][0]["attachments"][0]["file"].as_str().unwrap();
+    let copy = m["exhibits"][1]["attachments"][0]["file"].as_str().unwrap();
     assert_eq!(
         std::fs::read(out.join(copy)).unwrap(),
         std::fs::read(&broken).unwrap()

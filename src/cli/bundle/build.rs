@@ -74,11 +74,12 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
             &rows,
         ))?;
     }
+    let exhibits = manifest.exhibits.len();
     ctx.ui.status(&format!(
-        "Wrote a {} bundle of case `{}`: {} exhibits, {} pages, to {}",
+        "Wrote the {} bundle of case `{}`: {exhibits} {}, {} pages, to {}",
         purpose.as_str(),
         case.slug(),
-        manifest.exhibits.len(),
+        if exhibits == 1 { "exhibit" } else { "exhibits" },
         manifest.pages,
         out.display()
     ));
