@@ -80,12 +80,20 @@ margin:2rem auto;padding:0 1rem;color:#111}h1{font-size:1.6rem;margin-bottom:.2r
 th,td{border:1px solid #999;padding:.3rem .45rem;text-align:left;vertical-align:top}\
 th{background:#eef1f5}td.n,td.p{white-space:nowrap}dl{display:grid;\
 grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:bold}dd{margin:0}\
-.note{border:1px solid #1f3a5f;padding:.4rem .8rem;margin:.8rem 0}\
+.note{border:1px solid #1f3a5f;padding:.4rem .8rem;margin:.8rem 0}.note h2{font-size:1.05rem;margin:.4rem 0}\
 footer{font-size:.85rem;color:#444;margin-top:2rem}code{font-size:.85rem}";
 
 impl<'a> Index<'a> {
     pub fn new(manifest: &'a Manifest, cover: &'a Cover) -> Index<'a> {
         Index { manifest, cover }
+    }
+
+    /// The caption on one line: `In the matter of NAME, a student of …`.
+    fn caption(&self) -> String {
+        match self.cover.caption.split_first() {
+            Some((head, rest)) if !rest.is_empty() => format!("{head} {}", rest.join(", ")),
+            _ => self.cover.caption.join(" "),
+        }
     }
 
     fn with_bates(&self) -> bool {
@@ -105,7 +113,7 @@ impl<'a> Index<'a> {
             html_escape(&title),
             html_escape(&self.cover.heading),
             html_escape(&self.cover.purpose),
-            html_escape(&self.cover.caption.join(" ")),
+            html_escape(&self.caption()),
         );
         for (key, value) in &self.cover.rows {
             let _ = writeln!(
@@ -207,7 +215,7 @@ impl<'a> Index<'a> {
             "# {}\n\n{}\n\n{}\n\n",
             md_escape(&self.cover.heading),
             md_escape(&self.cover.purpose),
-            md_escape(&self.cover.caption.join(" "))
+            md_escape(&self.caption())
         );
         for (key, value) in &self.cover.rows {
             let _ = writeln!(out, "- **{}:** {}", md_escape(key), md_escape(value));

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use iepcase::bundle::{self, Bundle, Exclusion, Manifest, Notice, Options, Purpose};
+use iepcase::bundle::{self, Bundle, Manifest, Options};
 use iepcase::store::Case;
 use iepcase::workspace::Config;
 
@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         skip_broken: args.skip_broken,
     };
     let (built, manifest) = make(&case, &ws.config, &options, &out)?;
-    report_left_out(ctx, &built, purpose);
+    super::report::left_out(ctx, &built, purpose);
     if ctx.ui.json {
         ctx.ui
             .json(&serde_json::to_value(&manifest).expect("manifests serialize"))?;
@@ -117,51 +117,4 @@ pub fn make(
     let built = bundle::build(case, options, &source)?;
     let manifest = bundle::write(&built, case, out)?;
     Ok((built, manifest))
-}
-
-/// One stderr line per reason a record was left out, and one per notice.
-fn report_left_out(ctx: &Ctx, built: &Bundle, purpose: Purpose) {
-    let reasons = [
-        Exclusion::Privileged,
-        Exclusion::MediationConfidential,
-        Exclusion::Conflict,
-        Exclusion::Broken,
-    ];
-    for why in reasons {
-        let ids: Vec<&str> = built
-            .excluded
-            .iter()
-            .filter(|e| e.why == why)
-            .map(|e| e.id.as_str())
-            .collect();
-        if !ids.is_empty() {
-            let records = if ids.len() == 1 { "record" } else { "records" };
-            ctx.ui.status(&format!(
-                "Left out {} {records} ({}): {}",
-                ids.len(),
-                ids.join(", "),
-                why.reason(purpose)
-            ));
-        }
-    }
-    if built.filtered_out > 0 {
-        ctx.ui.status(&format!(
-            "Left out {} records outside --from/--to/--kind",
-            built.filtered_out
-        ));
-    }
-    for notice in &built.notices {
-        match notice {
-            Notice::Skipped { id, name, problem } => ctx.ui.warn(&format!(
-                "attachment `{name}` of record {id} is a placeholder page: {problem}"
-            )),
-            Notice::Copied { id, name, file } => ctx.ui.warn(&format!(
-                "attachment `{name}` of record {id} cannot be printed: copied as {file} with a \
-                 placeholder page (convert it to PDF to show its pages)"
-            )),
-            Notice::FirstOutsideFilters { id } => ctx.ui.status(&format!(
-                "Exhibit 1 is record {id}, as asked, though it is outside --from/--to/--kind"
-            )),
-        }
-    }
 }

@@ -2,6 +2,7 @@
 //! against its manifest (`bundle verify DIR`).
 
 pub mod build;
+mod report;
 mod verify;
 
 use std::path::PathBuf;
