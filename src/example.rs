@@ -56,7 +56,8 @@ pub fn records() -> Vec<ExampleRecord> {
 }
 
 /// Imports the example records into `case`, one commit per record dated on the record's
-/// day, so history and bundles look like a real case built over time.
+/// day, so history and bundles look like a real case built over time. Records dated after
+/// `author.time` (the hearing is scheduled) are committed at that time, never in the future.
 pub fn import(case: &Case, lock: &CaseLock, author: &CommitContext) -> Result<usize, StoreError> {
     let records = records();
     for example in &records {
@@ -77,7 +78,7 @@ pub fn import(case: &Case, lock: &CaseLock, author: &CommitContext) -> Result<us
             },
         )?;
         let context = CommitContext {
-            time: record.common.date.utc_seconds_at(17),
+            time: record.common.date.utc_seconds_at(17).min(author.time),
             ..author.clone()
         };
         tx.commit(&format!("add record {}", example.id), &context)?;

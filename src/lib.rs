@@ -19,10 +19,12 @@
 //! | [`letters`] | letter templates (`templates/`, overridable per workspace), rendering, the record a letter becomes |
 //! | [`rules`] | deadline rules (`rules/*.toml`, embedded; `<workspace>/rules/*.toml`), calendars, deadlines, iCalendar |
 //! | [`example`] | the built-in example case (`examples/case/`) used by `demo`, docs and tests |
+//! | [`bundle`] | evidence bundles written where the user asks: `bundle.pdf`, `index.html`, `index.md`, `exhibits/`, `manifest.json` |
 //! | [`atomic`] | atomic file writes and the temporary files Ctrl-C must remove |
 //! | [`synth`] | synthetic cases for benchmarks |
 
 pub mod atomic;
+pub mod bundle;
 pub mod check;
 pub mod crypto;
 pub mod diff;

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use iepcase::bundle::BundleError;
 use iepcase::crypto::CryptoError;
 use iepcase::record::edit::EditError;
 use iepcase::record::{IdError, RecordError};
@@ -339,6 +340,50 @@ impl From<RuleError> for CliError {
         match e {
             RuleError::Invalid(inner) => CliError::from(inner).hint(hint),
             RuleError::Io { .. } => CliError::user(e.to_string()).causes_of(&e).hint(hint),
+        }
+    }
+}
+
+impl From<BundleError> for CliError {
+    fn from(e: BundleError) -> Self {
+        let e = match e {
+            BundleError::Store(inner) => return inner.into(),
+            other => other,
+        };
+        let err = CliError::user(e.to_string()).causes_of(&e);
+        match &e {
+            BundleError::BadPrefix { .. } => {
+                err.hint("prefixes go into stamps and file names: `--exhibit-prefix P --bates EQ`")
+            }
+            BundleError::EmptyRange { .. } => err.hint("swap the dates, or drop one of them"),
+            BundleError::BrokenRecord { .. } => err
+                .hint("run `iepcase fsck` to see what is wrong")
+                .hint("or pass --skip-broken to build the bundle without it"),
+            BundleError::FirstNotFound { .. } => err.hint("see the ids with `iepcase list`"),
+            BundleError::FirstExcluded {
+                why: iepcase::bundle::Exclusion::Privileged,
+                ..
+            } => err.hint("add --include-privileged if it is meant for the other side"),
+            BundleError::FirstExcluded { .. } => {
+                err.hint("pick another record for exhibit 1, or drop --first")
+            }
+            BundleError::NothingToBundle { .. } => {
+                err.hint("widen --from/--to or --kind; `iepcase list` shows what the case holds")
+            }
+            BundleError::Attachment { id, .. } => err
+                .hint(format!(
+                    "replace the file (`iepcase extract {id}`, fix it, `iepcase attach {id} FILE`)"
+                ))
+                .hint("or pass --skip-broken to put a placeholder page in its place"),
+            BundleError::OutNotEmpty { .. } => {
+                err.hint("write into a new or empty folder; an earlier bundle there is replaced")
+            }
+            BundleError::NotABundle { .. } | BundleError::BadManifest { .. } => {
+                err.hint("give the folder that holds the bundle's manifest.json")
+            }
+            BundleError::Typeset { .. } => err
+                .hint("this is likely a bug in iepcase: please report it with the command you ran"),
+            _ => err,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod add;
 mod attach;
+mod bundle;
 mod case;
 mod check;
 mod context;
@@ -125,6 +126,8 @@ pub enum Command {
     Deadlines(deadlines::DeadlinesArgs),
     /// Find procedural problems, with the next step for each (exit 3 when any)
     Check(check::CheckArgs),
+    /// Build an evidence bundle (PDF binder, index, manifest), or verify one
+    Bundle(bundle::BundleArgs),
     /// Check that every file decrypts and validates
     Fsck(fsck::FsckArgs),
     /// Let someone else read the case: wrap its key to their public key
@@ -199,6 +202,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Search(args) => search::run(ctx, args),
         Command::Deadlines(args) => deadlines::run(ctx, args),
         Command::Check(args) => check::run(ctx, args),
+        Command::Bundle(args) => bundle::run(ctx, args),
         Command::Fsck(args) => fsck::run(ctx, args),
         Command::Share(args) => members::share(ctx, args),
         Command::Unshare(args) => members::unshare(ctx, args),

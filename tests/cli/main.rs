@@ -2,11 +2,13 @@
 //! no global git config, a fixed author and a clock that advances one minute per command.
 
 mod bad_input;
+mod bundle;
 mod crash;
 mod deadlines;
 mod editor;
 mod history;
 mod letters;
+mod pdf_text;
 mod privacy;
 mod records;
 mod sync;

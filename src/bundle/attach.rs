@@ -1,0 +1,418 @@
+//! Attachments made ready for the bundle: each is decrypted, recognised (PDF, image, e-mail,
+//! text, audio, video, other) and checked before anything is typeset, so a file that cannot be
+//! placed is named with its record instead of failing deep inside the PDF writer.
+//!
+//! PDFs and images become virtual files the template embeds; e-mails and text become text;
+//! audio, video and other files get a placeholder page and are copied beside the bundle.
+
+use std::collections::HashSet;
+
+use typst::foundations::Bytes;
+use typst::visualize::{ExchangeFormat, RasterImage};
+
+use super::plan::BundlePlan;
+use super::text::{clean, safe_file_name, size};
+use super::{BundleError, Content, Notice, OutputFile};
+use crate::record::{Attachment, RecordId};
+use crate::store::Case;
+
+/// Why an attachment cannot be placed on pages.
+#[derive(Debug, thiserror::Error)]
+pub enum AttachmentProblem {
+    #[error("the PDF is encrypted (password-protected)")]
+    EncryptedPdf,
+    #[error("the PDF is damaged or not a PDF")]
+    BrokenPdf,
+    #[error("the PDF has no pages")]
+    EmptyPdf,
+    #[error("the image cannot be decoded ({reason})")]
+    BrokenImage { reason: String },
+    #[error("{media_type} images are not supported; convert it to PNG, JPEG or PDF")]
+    UnsupportedImage { media_type: String },
+    #[error("it cannot be read from the case")]
+    Unreadable {
+        #[source]
+        source: Box<crate::store::StoreError>,
+    },
+}
+
+/// What an attachment becomes in the PDF.
+#[derive(Clone, Debug)]
+pub enum PartKind {
+    /// Pages merged in; `pages` are their sizes in points.
+    Pdf {
+        path: String,
+        pages: Vec<(f64, f64)>,
+    },
+    /// One page holding the picture; `size` in pixels (after EXIF rotation).
+    Image {
+        path: String,
+        size: (u32, u32),
+    },
+    Email {
+        headers: Vec<(String, String)>,
+        body: String,
+        note: Option<String>,
+    },
+    Text {
+        body: String,
+    },
+    /// A page describing a file that is not printed.
+    Placeholder {
+        heading: String,
+        lines: Vec<String>,
+        rows: Vec<(String, String)>,
+    },
+}
+
+/// One attachment of one exhibit, prepared.
+#[derive(Clone, Debug)]
+pub struct Part {
+    pub name: String,
+    pub sha256: String,
+    /// Where the original was copied under the bundle folder, if it was.
+    pub copied_to: Option<String>,
+    pub kind: PartKind,
+}
+
+/// Every exhibit's attachments, prepared.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    /// Parallel to the plan's exhibits.
+    pub parts: Vec<Vec<Part>>,
+    /// Virtual files for the typesetter: `/att/<n>` and their bytes.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Originals copied beside the bundle.
+    pub copies: Vec<OutputFile>,
+    /// Whether an attachment is a PDF 2.0 file, which needs a PDF 2.0 bundle.
+    pub needs_pdf_2: bool,
+}
+
+/// What kind of file an attachment is, from its media type, name and first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Pdf,
+    Image,
+    Email,
+    Text,
+    Audio,
+    Video,
+    Other,
+}
+
+fn extension(name: &str) -> String {
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The class decided without reading the file, when the type and name are clear enough.
+fn class_by_name(attachment: &Attachment) -> Option<Class> {
+    let media = attachment
+        .media_type
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let ext = extension(&attachment.name);
+    if media == "application/pdf" || ext == "pdf" {
+        return Some(Class::Pdf);
+    }
+    if media == "message/rfc822" || ext == "eml" {
+        return Some(Class::Email);
+    }
+    if media.starts_with("audio/")
+        || [
+            "wav", "mp3", "m4a", "aac", "ogg", "oga", "flac", "opus", "wma", "aiff",
+        ]
+        .contains(&ext.as_str())
+    {
+        return Some(Class::Audio);
+    }
+    if media.starts_with("video/")
+        || [
+            "mp4", "mov", "m4v", "avi", "mkv", "webm", "wmv", "3gp", "mpg", "mpeg",
+        ]
+        .contains(&ext.as_str())
+    {
+        return Some(Class::Video);
+    }
+    if media.starts_with("image/")
+        || [
+            "png", "jpg", "jpeg", "gif", "webp", "tif", "tiff", "bmp", "heic", "heif", "svg",
+        ]
+        .contains(&ext.as_str())
+    {
+        return Some(Class::Image);
+    }
+    if media.starts_with("text/")
+        || [
+            "txt", "text", "md", "csv", "log", "json", "xml", "htm", "html", "ics", "vcf",
+        ]
+        .contains(&ext.as_str())
+    {
+        return Some(Class::Text);
+    }
+    None
+}
+
+/// The class of a file whose type and name said nothing clear.
+fn class_by_content(data: &[u8]) -> Class {
+    if data.starts_with(b"%PDF-") {
+        Class::Pdf
+    } else if ExchangeFormat::detect(data).is_some() {
+        Class::Image
+    } else if !data.contains(&0) && std::str::from_utf8(data).is_ok() {
+        Class::Text
+    } else {
+        Class::Other
+    }
+}
+
+/// Reads, recognises and checks every attachment of every exhibit in `plan`.
+pub fn prepare(
+    case: &Case,
+    plan: &BundlePlan<'_>,
+    skip_broken: bool,
+    notices: &mut Vec<Notice>,
+) -> Result<Prepared, BundleError> {
+    let mut prepared = Prepared::default();
+    for exhibit in &plan.exhibits {
+        let mut parts = Vec::new();
+        let mut used_names: HashSet<String> = HashSet::new();
+        let id = &exhibit.record.id;
+        for attachment in &exhibit.record.record.common.attachments {
+            let mut copy_to = |prepared: &mut Prepared| {
+                let base = safe_file_name(&attachment.name);
+                let mut file = format!("exhibits/{}-{base}", exhibit.file_stem);
+                let mut n = 2;
+                while !used_names.insert(file.clone()) {
+                    file = format!("exhibits/{}-{n}-{base}", exhibit.file_stem);
+                    n += 1;
+                }
+                prepared.copies.push(OutputFile {
+                    path: file.clone(),
+                    content: Content::Attachment {
+                        record: id.clone(),
+                        attachment: attachment.clone(),
+                    },
+                });
+                file
+            };
+            let part = match place(case, id, attachment, &mut prepared) {
+                Ok(Placed::Part(part)) => part,
+                Ok(Placed::Copy(class)) => {
+                    let file = copy_to(&mut prepared);
+                    if class == Class::Other {
+                        notices.push(Notice::Copied {
+                            id: id.clone(),
+                            name: attachment.name.clone(),
+                            file: file.clone(),
+                        });
+                    }
+                    placeholder(attachment, class, &file, None)
+                }
+                Err(problem) if skip_broken => {
+                    let readable = !matches!(problem, AttachmentProblem::Unreadable { .. });
+                    let file = readable.then(|| copy_to(&mut prepared));
+                    let part = placeholder(
+                        attachment,
+                        Class::Other,
+                        file.as_deref().unwrap_or_default(),
+                        Some(&problem),
+                    );
+                    notices.push(Notice::Skipped {
+                        id: id.clone(),
+                        name: attachment.name.clone(),
+                        problem,
+                    });
+                    part
+                }
+                Err(problem) => {
+                    return Err(BundleError::Attachment {
+                        id: id.clone(),
+                        name: attachment.name.clone(),
+                        problem,
+                    });
+                }
+            };
+            parts.push(part);
+        }
+        prepared.parts.push(parts);
+    }
+    Ok(prepared)
+}
+
+/// What became of one attachment.
+enum Placed {
+    Part(Part),
+    /// Not printable: a placeholder page and a copy of the file.
+    Copy(Class),
+}
+
+fn place(
+    case: &Case,
+    id: &RecordId,
+    attachment: &Attachment,
+    prepared: &mut Prepared,
+) -> Result<Placed, AttachmentProblem> {
+    let by_name = class_by_name(attachment);
+    if let Some(class @ (Class::Audio | Class::Video)) = by_name {
+        return Ok(Placed::Copy(class));
+    }
+    let data =
+        case.read_attachment(id, attachment)
+            .map_err(|source| AttachmentProblem::Unreadable {
+                source: Box::new(source),
+            })?;
+    let class = by_name.unwrap_or_else(|| class_by_content(&data));
+    let part = |kind| Part {
+        name: attachment.name.clone(),
+        sha256: attachment.sha256.clone(),
+        copied_to: None,
+        kind,
+    };
+    let path = format!("/att/{}", prepared.files.len() + 1);
+    let kind = match class {
+        Class::Pdf => {
+            let (pages, version_2) = check_pdf(&data)?;
+            prepared.needs_pdf_2 |= version_2;
+            prepared.files.push((path.clone(), data));
+            PartKind::Pdf { path, pages }
+        }
+        Class::Image => {
+            let size = check_image(attachment, &data)?;
+            prepared.files.push((path.clone(), data));
+            PartKind::Image { path, size }
+        }
+        Class::Email => {
+            let email = super::email::parse(&data);
+            let note = (!email.attachments.is_empty()).then(|| {
+                format!(
+                    "Files attached to this message, not printed here: {}.",
+                    email.attachments.join(", ")
+                )
+            });
+            PartKind::Email {
+                headers: email.headers,
+                body: email.body,
+                note,
+            }
+        }
+        Class::Text => PartKind::Text {
+            body: clean(&String::from_utf8_lossy(&data)),
+        },
+        Class::Audio | Class::Video | Class::Other => return Ok(Placed::Copy(class)),
+    };
+    Ok(Placed::Part(part(kind)))
+}
+
+/// The page sizes of a PDF, and whether it is PDF 2.0.
+fn check_pdf(data: &[u8]) -> Result<(Vec<(f64, f64)>, bool), AttachmentProblem> {
+    let shared: hayro_syntax::PdfData = std::sync::Arc::new(data.to_vec());
+    let pdf = hayro_syntax::Pdf::new(shared).map_err(|e| match e {
+        hayro_syntax::LoadPdfError::Decryption(_) => AttachmentProblem::EncryptedPdf,
+        hayro_syntax::LoadPdfError::Invalid => AttachmentProblem::BrokenPdf,
+    })?;
+    let pages: Vec<(f64, f64)> = pdf
+        .pages()
+        .iter()
+        .map(|page| {
+            let (w, h) = page.render_dimensions();
+            (f64::from(w), f64::from(h))
+        })
+        .collect();
+    if pages.is_empty() {
+        return Err(AttachmentProblem::EmptyPdf);
+    }
+    if pages
+        .iter()
+        .any(|(w, h)| !(w.is_finite() && h.is_finite() && *w > 0.0 && *h > 0.0))
+    {
+        return Err(AttachmentProblem::BrokenPdf);
+    }
+    Ok((
+        pages,
+        matches!(pdf.version(), hayro_syntax::PdfVersion::Pdf20),
+    ))
+}
+
+/// The size of an image Typst can place, in pixels as shown.
+fn check_image(attachment: &Attachment, data: &[u8]) -> Result<(u32, u32), AttachmentProblem> {
+    let format =
+        ExchangeFormat::detect(data).ok_or_else(|| AttachmentProblem::UnsupportedImage {
+            media_type: attachment
+                .media_type
+                .clone()
+                .unwrap_or_else(|| format!(".{}", extension(&attachment.name))),
+        })?;
+    let image = RasterImage::plain(Bytes::new(data.to_vec()), format).map_err(|e| {
+        AttachmentProblem::BrokenImage {
+            reason: e.to_string(),
+        }
+    })?;
+    let (w, h) = (image.width(), image.height());
+    Ok(match image.exif_rotation() {
+        Some(5..=8) => (h, w),
+        _ => (w, h),
+    })
+}
+
+/// A placeholder page for a file that is not printed: audio, video, another type, or (with
+/// `problem`) one that could not be placed.
+fn placeholder(
+    attachment: &Attachment,
+    class: Class,
+    copied: &str,
+    problem: Option<&AttachmentProblem>,
+) -> Part {
+    let what = match class {
+        Class::Audio => "Audio recording",
+        Class::Video => "Video recording",
+        _ => "File",
+    };
+    let mut lines = Vec::new();
+    let heading = match problem {
+        Some(problem) => {
+            lines.push(format!(
+                "This attachment could not be placed in the bundle: {problem}."
+            ));
+            "Attachment not shown".to_owned()
+        }
+        None => {
+            lines.push(format!(
+                "This {} cannot be printed; it is part of the exhibit as a file.",
+                what.to_lowercase()
+            ));
+            format!("{what} (not printable)")
+        }
+    };
+    if copied.is_empty() {
+        lines.push("The file could not be read from the case, so no copy is included.".into());
+    } else {
+        lines.push(format!(
+            "The original file is included in the bundle folder as {copied}. Its SHA-256, \
+             below, identifies it: any copy with the same SHA-256 is the same file."
+        ));
+    }
+    let mut rows = vec![("File".to_owned(), attachment.name.clone())];
+    if let Some(media) = &attachment.media_type {
+        rows.push(("Type".into(), media.clone()));
+    }
+    if let Some(bytes) = attachment.size {
+        rows.push(("Size".into(), size(bytes)));
+    }
+    if !copied.is_empty() {
+        rows.push(("Copied as".into(), copied.to_owned()));
+    }
+    rows.push(("SHA-256".into(), attachment.sha256.clone()));
+    Part {
+        name: attachment.name.clone(),
+        sha256: attachment.sha256.clone(),
+        copied_to: (!copied.is_empty()).then(|| copied.to_owned()),
+        kind: PartKind::Placeholder {
+            heading,
+            lines,
+            rows,
+        },
+    }
+}

@@ -1,0 +1,597 @@
+//! A record as the blocks of its exhibit page: labelled fields, prose sections, lists and
+//! tables (an IEP's goals and services, a complaint's issues, a decision's orders).
+//!
+//! Pure data: the PDF template lays the blocks out; nothing here knows about pages.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::text::{humanize, paragraphs, size, yes_no};
+use crate::record::kinds::*;
+use crate::record::{Body, Date, Record, RecordRef};
+use crate::store::StoredRecord;
+
+/// One piece of an exhibit page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Block {
+    /// Label and value pairs.
+    Fields { rows: Vec<(String, String)> },
+    /// A titled section of prose, as paragraphs of lines.
+    Prose {
+        title: String,
+        paragraphs: Vec<Vec<String>>,
+    },
+    /// A titled bulleted list.
+    List { title: String, items: Vec<String> },
+    /// A titled table; `widths` are the columns' relative widths.
+    Table {
+        title: String,
+        columns: Vec<String>,
+        widths: Vec<f64>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// How the index and page headings name a record's kind: `Request (IEE)`.
+pub fn kind_label(record: &Record) -> String {
+    let kind = humanize(record.kind().as_str());
+    match record.type_name() {
+        Some(t) => format!("{kind} ({})", humanize(t)),
+        None => match &record.body {
+            Body::Iep(iep) => iep
+                .status
+                .map_or(kind.clone(), |s| format!("{kind} ({})", s.as_str())),
+            _ => kind,
+        },
+    }
+}
+
+/// Builds the blocks of a record's page. `labels` maps record ids to exhibit labels, so
+/// references read `6zcyhq27et (P-2)`.
+struct Builder<'a> {
+    labels: &'a HashMap<String, String>,
+    fields: Vec<(String, String)>,
+    blocks: Vec<Block>,
+}
+
+impl Builder<'_> {
+    fn field(&mut self, label: &str, value: impl Into<String>) {
+        let value = super::text::clean(&value.into());
+        if !value.trim().is_empty() {
+            self.fields.push((label.to_owned(), value));
+        }
+    }
+
+    fn opt<T: ToString>(&mut self, label: &str, value: Option<T>) {
+        if let Some(v) = value {
+            self.field(label, v.to_string());
+        }
+    }
+
+    fn flag(&mut self, label: &str, value: Option<bool>) {
+        if let Some(v) = value {
+            self.field(label, yes_no(v));
+        }
+    }
+
+    fn reference(&mut self, label: &str, value: Option<&RecordRef>) {
+        if let Some(r) = value {
+            let text = self.describe_ref(r);
+            self.field(label, text);
+        }
+    }
+
+    fn describe_ref(&self, r: &RecordRef) -> String {
+        match self.labels.get(&r.0) {
+            Some(label) => format!("{label} (record {r})"),
+            None => format!("record {r}"),
+        }
+    }
+
+    /// Ends the current run of fields, so blocks keep the order they were added in.
+    fn flush(&mut self) {
+        if !self.fields.is_empty() {
+            let rows = std::mem::take(&mut self.fields);
+            self.blocks.push(Block::Fields { rows });
+        }
+    }
+
+    fn prose(&mut self, title: &str, text: Option<&str>) {
+        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            self.flush();
+            self.blocks.push(Block::Prose {
+                title: title.to_owned(),
+                paragraphs: paragraphs(text),
+            });
+        }
+    }
+
+    fn list(&mut self, title: &str, items: &[String]) {
+        if !items.is_empty() {
+            self.flush();
+            self.blocks.push(Block::List {
+                title: title.to_owned(),
+                items: items.iter().map(|i| super::text::clean(i)).collect(),
+            });
+        }
+    }
+
+    fn table(&mut self, title: &str, columns: &[(&str, f64)], rows: Vec<Vec<String>>) {
+        if !rows.is_empty() {
+            self.flush();
+            self.blocks.push(Block::Table {
+                title: title.to_owned(),
+                columns: columns.iter().map(|(c, _)| (*c).to_owned()).collect(),
+                widths: columns.iter().map(|(_, w)| *w).collect(),
+                rows: rows
+                    .into_iter()
+                    .map(|r| r.iter().map(|c| super::text::clean(c)).collect())
+                    .collect(),
+            });
+        }
+    }
+}
+
+fn text(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+fn date(value: Option<Date>) -> String {
+    value.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn span(start: Option<Date>, end: Option<Date>) -> String {
+    match (start, end) {
+        (Some(s), Some(e)) => format!("{s} to {e}"),
+        (Some(s), None) => format!("from {s}"),
+        (None, Some(e)) => format!("until {e}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The blocks of `stored`'s exhibit page.
+pub fn blocks(stored: &StoredRecord, labels: &HashMap<String, String>) -> Vec<Block> {
+    let record = &stored.record;
+    let common = &record.common;
+    let mut b = Builder {
+        labels,
+        fields: Vec::new(),
+        blocks: Vec::new(),
+    };
+    let when = match common.time {
+        Some(time) => format!("{} {time}", common.date),
+        None => common.date.to_string(),
+    };
+    b.field("Date", when);
+    b.field("Kind", kind_label(record));
+    b.opt("From", common.from.as_ref());
+    b.opt("To", common.to.as_ref());
+    b.opt("Method", common.method.map(|m| humanize(m.as_str())));
+    b.opt("Received", common.received);
+    body_fields(&mut b, &record.body);
+    if !common.related.is_empty() {
+        let related: Vec<String> = common.related.iter().map(|r| b.describe_ref(r)).collect();
+        b.field("Related", related.join("; "));
+    }
+    if !common.tags.is_empty() {
+        b.field("Tags", common.tags.join(", "));
+    }
+    if record.is_privileged() {
+        b.field(
+            "Privileged",
+            "yes: advocate work product, included on request",
+        );
+    }
+    if let Some(c) = common.confidential {
+        b.field("Confidential", humanize(c.as_str()));
+    }
+    b.field("Record", stored.id.to_string());
+    if let Some(extra) = &common.extra {
+        for (key, value) in extra {
+            let shown = match value {
+                toml::Value::String(s) => s.clone(),
+                other => crate::record::to_json(other).to_string(),
+            };
+            b.field(&humanize(&key.replace('_', "-")), shown);
+        }
+    }
+    b.prose("Summary", common.summary.as_deref());
+    body_sections(&mut b, &record.body);
+    let attachments: Vec<Vec<String>> = common
+        .attachments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            vec![
+                (i + 1).to_string(),
+                a.name.clone(),
+                a.media_type.clone().unwrap_or_default(),
+                a.size.map(size).unwrap_or_default(),
+                a.sha256.clone(),
+            ]
+        })
+        .collect();
+    b.table(
+        "Attachments (following this page)",
+        &[
+            ("No.", 0.35),
+            ("File", 2.0),
+            ("Type", 1.2),
+            ("Size", 0.8),
+            ("SHA-256", 3.2),
+        ],
+        attachments,
+    );
+    b.flush();
+    b.blocks
+}
+
+/// The kind's short fields, shown with the common ones.
+fn body_fields(b: &mut Builder<'_>, body: &Body) {
+    match body {
+        Body::Iep(iep) => {
+            b.opt("Status", iep.status.map(|s| humanize(s.as_str())));
+            b.opt("IEP meeting", iep.meeting);
+            b.field("In effect", span(iep.start, iep.end));
+            b.opt("Annual review by", iep.review_by);
+            if !iep.eligibility.is_empty() {
+                b.field("Eligibility", iep.eligibility.join("; "));
+            }
+            b.opt("Placement", iep.placement.as_ref());
+            b.opt(
+                "LRE",
+                iep.lre_percent
+                    .map(|p| format!("{p}% of the day in general education")),
+            );
+            b.flag("Extended school year", iep.esy);
+            b.opt("Progress reporting", iep.progress_reporting.as_ref());
+        }
+        Body::Request(r) => {
+            b.field("Request for", humanize(r.request_type.as_str()));
+            b.opt("Response due", r.response_due);
+        }
+        Body::Refusal(r) => {
+            b.reference("Refuses", r.refuses.as_ref());
+            b.opt("What", r.what.as_ref());
+            b.flag("In writing", r.in_writing);
+            b.opt("Communicated by", r.via.map(|v| humanize(v.as_str())));
+        }
+        Body::Response(r) => {
+            b.reference("Responds to", r.responds_to.as_ref());
+            b.opt("Decision", r.decision.map(|d| humanize(d.as_str())));
+        }
+        Body::Pwn(p) => {
+            b.field("Action", humanize(p.action.as_str()));
+            b.reference("Responds to", p.responds_to.as_ref());
+        }
+        Body::Notice(n) => {
+            b.field("Notice of", humanize(n.notice_type.as_str()));
+            b.reference("Meeting", n.meeting.as_ref());
+            b.opt("Meeting date", n.meeting_date);
+            b.opt("Meeting time", n.meeting_time);
+        }
+        Body::Consent(c) => {
+            b.field("Scope", humanize(c.scope.as_str()));
+            b.field("Decision", humanize(c.decision.as_str()));
+        }
+        Body::Meeting(m) => {
+            b.field("Meeting type", humanize(m.meeting_type.as_str()));
+            b.opt("Facilitator", m.facilitator.as_ref());
+            b.flag("Recorded", m.recorded);
+            b.flag("Ended early", m.ended_early);
+        }
+        Body::Evaluation(e) => {
+            b.field("Evaluation type", humanize(e.evaluation_type.as_str()));
+            b.opt("Evaluator", e.evaluator.as_ref());
+            b.flag("Independent", e.independent);
+            if !e.areas.is_empty() {
+                b.field("Areas", e.areas.join("; "));
+            }
+        }
+        Body::Eligibility(e) => {
+            b.field("Eligible", yes_no(e.eligible));
+            if !e.categories.is_empty() {
+                b.field("Categories", e.categories.join("; "));
+            }
+        }
+        Body::ProgressReport(p) => b.opt("Period", p.period.as_ref()),
+        Body::ServiceLog(s) => service_log_fields(b, s),
+        Body::Communication(c) => {
+            b.field("Direction", humanize(c.direction.as_str()));
+            b.opt("Channel", c.channel.as_ref());
+            b.opt("With", c.with.as_ref());
+            b.opt("Subject", c.subject.as_ref());
+            b.opt("Follow up by", c.follow_up);
+        }
+        Body::Complaint(c) => {
+            b.field("Complaint", humanize(c.complaint_type.as_str()));
+            b.opt("Against", c.against.as_ref());
+        }
+        Body::Decision(d) => {
+            b.field("Decision", humanize(d.decision_type.as_str()));
+            b.reference("Responds to", d.responds_to.as_ref());
+        }
+        Body::Discipline(d) => {
+            b.field("Removal", humanize(d.removal.as_str()));
+            b.opt("School days", d.school_days);
+            b.flag("Special circumstances", d.special_circumstances);
+        }
+        Body::Note(_) => {}
+    }
+}
+
+fn service_log_fields(b: &mut Builder<'_>, s: &ServiceLog) {
+    b.field("Service", s.service.clone());
+    b.field("Period", span(Some(s.period_start), Some(s.period_end)));
+    b.opt("Scheduled minutes", s.scheduled_minutes);
+    b.opt("Delivered minutes", s.delivered_minutes);
+    if let (Some(scheduled), Some(delivered)) = (s.scheduled_minutes, s.delivered_minutes)
+        && delivered < scheduled
+        && scheduled > 0
+    {
+        let missed = scheduled - delivered;
+        let percent = f64::from(missed) * 100.0 / f64::from(scheduled);
+        b.field(
+            "Missed minutes",
+            format!("{missed} ({percent:.0}% of scheduled)"),
+        );
+    }
+    b.opt("Why missed", s.missed_reason.as_ref());
+}
+
+/// The kind's prose, lists and tables, after the fields.
+fn body_sections(b: &mut Builder<'_>, body: &Body) {
+    match body {
+        Body::Iep(iep) => iep_sections(b, iep),
+        Body::Request(r) => b.prose("Request", r.body.as_deref()),
+        Body::Refusal(r) => b.prose("Reason given", r.reason.as_deref()),
+        Body::Response(r) => b.prose("Response", r.body.as_deref()),
+        Body::Pwn(p) => pwn_sections(b, p),
+        Body::Notice(n) => b.prose("Notice", n.body.as_deref()),
+        Body::Meeting(m) => {
+            b.list("Attendees", &m.attendees);
+            b.prose("Outcome", m.outcome.as_deref());
+            b.prose("Notes", m.notes.as_deref());
+        }
+        Body::Evaluation(e) => b.prose("Findings", e.findings.as_deref()),
+        Body::ProgressReport(p) => {
+            let rows = p
+                .goals
+                .iter()
+                .map(|g| vec![g.goal.clone(), text(&g.status), text(&g.data)])
+                .collect();
+            b.table(
+                "Progress on goals",
+                &[("Goal", 0.6), ("Status", 1.4), ("Data", 4.0)],
+                rows,
+            );
+        }
+        Body::Communication(c) => b.prose("Message", c.body.as_deref()),
+        Body::Complaint(c) => {
+            let rows = c
+                .issues
+                .iter()
+                .enumerate()
+                .map(|(i, issue)| vec![(i + 1).to_string(), issue.text.clone(), date(issue.since)])
+                .collect();
+            b.table(
+                "Issues",
+                &[("No.", 0.4), ("Issue", 5.0), ("Since", 1.1)],
+                rows,
+            );
+            b.prose("Proposed resolution", c.proposed_resolution.as_deref());
+        }
+        Body::Decision(d) => {
+            let rows = d
+                .orders
+                .iter()
+                .enumerate()
+                .map(|(i, o)| vec![(i + 1).to_string(), o.text.clone(), date(o.due)])
+                .collect();
+            b.table(
+                "Orders",
+                &[("No.", 0.4), ("Order", 5.0), ("Due", 1.1)],
+                rows,
+            );
+        }
+        Body::Discipline(d) => b.prose("Description", d.description.as_deref()),
+        Body::Note(n) => b.prose("Note", n.body.as_deref()),
+        Body::Consent(_) | Body::Eligibility(_) | Body::ServiceLog(_) => {}
+    }
+}
+
+fn iep_sections(b: &mut Builder<'_>, iep: &Iep) {
+    b.prose("Present levels", iep.present_levels.as_deref());
+    b.prose("Parent concerns", iep.parent_concerns.as_deref());
+    let goals = iep
+        .goals
+        .iter()
+        .map(|g| {
+            vec![
+                text(&g.key),
+                text(&g.area),
+                g.text.clone(),
+                text(&g.baseline),
+                text(&g.target),
+                text(&g.measurement),
+            ]
+        })
+        .collect();
+    b.table(
+        "Annual goals",
+        &[
+            ("Key", 0.45),
+            ("Area", 1.25),
+            ("Goal", 2.6),
+            ("Baseline", 1.5),
+            ("Target", 1.2),
+            ("Measurement", 1.5),
+        ],
+        goals,
+    );
+    let services = iep
+        .services
+        .iter()
+        .map(|s| {
+            vec![
+                s.name.clone(),
+                s.minutes.to_string(),
+                s.per.as_str().to_owned(),
+                text(&s.setting),
+                text(&s.provider),
+                span(s.start, s.end),
+            ]
+        })
+        .collect();
+    b.table(
+        "Services",
+        &[
+            ("Service", 1.9),
+            ("Minutes", 0.7),
+            ("Per", 0.55),
+            ("Setting", 1.7),
+            ("Provider", 1.35),
+            ("Dates", 1.25),
+        ],
+        services,
+    );
+    let accommodations = iep
+        .accommodations
+        .iter()
+        .enumerate()
+        .map(|(i, a)| vec![(i + 1).to_string(), a.clone()])
+        .collect();
+    b.table(
+        "Accommodations",
+        &[("No.", 0.4), ("Accommodation", 6.0)],
+        accommodations,
+    );
+    let modifications = iep
+        .modifications
+        .iter()
+        .enumerate()
+        .map(|(i, m)| vec![(i + 1).to_string(), m.clone()])
+        .collect();
+    b.table(
+        "Modifications",
+        &[("No.", 0.4), ("Modification", 6.0)],
+        modifications,
+    );
+    b.prose("Transition", iep.transition.as_deref());
+}
+
+/// The seven elements of 34 CFR 300.503(b), each shown even when missing: a missing element
+/// is evidence too.
+fn pwn_sections(b: &mut Builder<'_>, p: &Pwn) {
+    let missing = "(not given in this notice)".to_owned();
+    let element = |value: &Option<String>| value.clone().unwrap_or_else(|| missing.clone());
+    let safeguards = match p.safeguards_statement {
+        Some(true) => "yes".to_owned(),
+        Some(false) => "no".to_owned(),
+        None => missing.clone(),
+    };
+    let rows = vec![
+        vec![
+            "1".into(),
+            "Description of the action".into(),
+            element(&p.description),
+        ],
+        vec![
+            "2".into(),
+            "Why the district proposes or refuses it".into(),
+            element(&p.explanation),
+        ],
+        vec![
+            "3".into(),
+            "Evaluations, records and reports used".into(),
+            element(&p.evaluations_used),
+        ],
+        vec![
+            "4".into(),
+            "Procedural safeguards statement".into(),
+            safeguards,
+        ],
+        vec![
+            "5".into(),
+            "Sources of help for parents".into(),
+            element(&p.help_sources),
+        ],
+        vec![
+            "6".into(),
+            "Other options considered and why rejected".into(),
+            element(&p.options_considered),
+        ],
+        vec![
+            "7".into(),
+            "Other relevant factors".into(),
+            element(&p.other_factors),
+        ],
+    ];
+    b.table(
+        "Required elements (34 CFR 300.503(b))",
+        &[("No.", 0.35), ("Element", 1.8), ("In the notice", 4.5)],
+        rows,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{RecordId, parse_record};
+
+    fn stored(text: &str) -> StoredRecord {
+        StoredRecord {
+            id: RecordId::parse("k3f9a2bq7x").unwrap(),
+            text: text.into(),
+            record: parse_record(text, "test").unwrap(),
+        }
+    }
+
+    #[test]
+    fn an_iep_shows_goals_services_and_accommodations_as_tables() {
+        let record = stored(
+            "kind = \"iep\"\ndate = 2026-05-04\ntitle = \"Amended IEP\"\nstatus = \"amendment\"\n\
+             accommodations = [\"Extended time\"]\nrelated = [\"x760srq3ep\"]\n\
+             [[goals]]\nkey = \"R1\"\ntext = \"Read 90 wcpm\"\n\
+             [[services]]\nname = \"Speech\"\nminutes = 60\nper = \"week\"\n",
+        );
+        let labels = HashMap::from([("x760srq3ep".to_owned(), "P-1".to_owned())]);
+        let blocks = blocks(&record, &labels);
+        let Block::Fields { rows } = &blocks[0] else {
+            panic!("fields first: {blocks:?}")
+        };
+        assert!(rows.contains(&("Kind".into(), "IEP (amendment)".into())));
+        assert!(rows.contains(&("Related".into(), "P-1 (record x760srq3ep)".into())));
+        let tables: Vec<(&str, &Vec<Vec<String>>)> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table { title, rows, .. } => Some((title.as_str(), rows)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables[0].0, "Annual goals");
+        assert_eq!(tables[1].1[0][..3], ["Speech", "60", "week"]);
+        assert_eq!(tables[2].1[0], ["1", "Extended time"]);
+    }
+
+    #[test]
+    fn a_pwn_names_its_missing_elements() {
+        let record = stored(
+            "kind = \"pwn\"\ndate = 2026-03-27\ntitle = \"PWN\"\naction = \"refuse\"\n\
+             description = \"Refuses text-to-speech\"\nsafeguards_statement = true\n",
+        );
+        let blocks = blocks(&record, &HashMap::new());
+        let rows = blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Table { rows, .. } => Some(rows),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(rows[0][2], "Refuses text-to-speech");
+        assert_eq!(rows[3][2], "yes");
+        assert_eq!(rows[4][2], "(not given in this notice)");
+    }
+}

@@ -1,0 +1,120 @@
+//! `iepcase bundle --purpose P --out DIR`: resolve the options, build, write, and report what
+//! went in, what was left out and why.
+
+use std::path::Path;
+
+use iepcase::bundle::{self, Bundle, Manifest, Options};
+use iepcase::store::Case;
+use iepcase::workspace::Config;
+
+use super::super::context::Ctx;
+use super::super::error::CliError;
+use super::super::ui::table;
+use super::BuildArgs;
+
+pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
+    let purpose = args.purpose.expect("clap requires --purpose");
+    let out = ctx.absolute(&args.out.expect("clap requires --out"));
+    let case = ctx.open_case()?;
+    let ws = ctx.workspace()?;
+    if out.starts_with(ws.case_dir(case.slug())) {
+        return Err(CliError::user(format!(
+            "{} is inside the case folder, which holds only encrypted files",
+            out.display()
+        ))
+        .hint("write the bundle somewhere else: `--out ~/bundles/NAME`"));
+    }
+    let (_, meta) = case.meta()?;
+    let bates = match (args.no_bates, args.bates) {
+        (true, _) => None,
+        (false, Some(prefix)) => Some(prefix),
+        (false, None) => meta.bates_prefix.clone(),
+    };
+    let first = match &args.first {
+        Some(prefix) => Some(case.resolve(prefix)?),
+        None => None,
+    };
+    let options = Options {
+        purpose,
+        from: args.from,
+        to: args.to,
+        kinds: bundle::plan::dedup_kinds(&args.kinds),
+        exhibit_prefix: args.exhibit_prefix,
+        bates: bates.map(|b| b.trim_end_matches(['-', '_']).to_owned()),
+        first,
+        include_privileged: args.include_privileged,
+        skip_broken: args.skip_broken,
+    };
+    let (built, manifest) = make(&case, &ws.config, &options, &out)?;
+    super::report::left_out(ctx, &built, purpose);
+    if ctx.ui.json {
+        ctx.ui
+            .json(&serde_json::to_value(&manifest).expect("manifests serialize"))?;
+    } else {
+        let rows: Vec<Vec<String>> = manifest
+            .exhibits
+            .iter()
+            .map(|e| {
+                let pages = if e.pages[0] == e.pages[1] {
+                    e.pages[0].to_string()
+                } else {
+                    format!("{}-{}", e.pages[0], e.pages[1])
+                };
+                vec![
+                    e.label.clone(),
+                    e.date.clone(),
+                    e.kind.clone(),
+                    pages,
+                    e.title.clone(),
+                ]
+            })
+            .collect();
+        ctx.ui.out(&table(
+            &["EXHIBIT", "DATE", "KIND", "PAGES", "TITLE"],
+            &rows,
+        ))?;
+    }
+    let exhibits = manifest.exhibits.len();
+    ctx.ui.status(&format!(
+        "Wrote the {} bundle of case `{}`: {exhibits} {}, {} pages, to {}",
+        purpose.as_str(),
+        case.slug(),
+        if exhibits == 1 { "exhibit" } else { "exhibits" },
+        manifest.pages,
+        out.display()
+    ));
+    if let Some(d) = &built.disclosure {
+        ctx.ui.status(&format!(
+            "Disclose it by {} (five business days before the hearing on {}, 34 CFR 300.512(b))",
+            d.due, d.hearing
+        ));
+    }
+    ctx.ui.warn(
+        "the bundle is NOT encrypted: share it only with the people it is for, and delete \
+         copies you no longer need",
+    );
+    ctx.ui.hint(&format!(
+        "check it later with `iepcase bundle verify {}`",
+        out.display()
+    ));
+    Ok(())
+}
+
+/// Builds the bundle of `case` with `options` and writes it to `out`; "prepared by" is the
+/// workspace's advocate, else its commit author.
+pub fn make(
+    case: &Case,
+    config: &Config,
+    options: &Options,
+    out: &Path,
+) -> Result<(Bundle, Manifest), CliError> {
+    let prepared_by = config
+        .advocate
+        .as_ref()
+        .and_then(|a| a.name.as_deref())
+        .or(config.author.name.as_deref());
+    let source = bundle::source(case, prepared_by)?;
+    let built = bundle::build(case, options, &source)?;
+    let manifest = bundle::write(&built, case, out)?;
+    Ok((built, manifest))
+}

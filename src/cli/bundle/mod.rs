@@ -1,0 +1,86 @@
+//! `iepcase bundle`: build an evidence bundle (`bundle --purpose P --out DIR`) or check one
+//! against its manifest (`bundle verify DIR`).
+
+pub mod build;
+mod report;
+mod verify;
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Subcommand};
+use iepcase::bundle::Purpose;
+use iepcase::record::{Date, Kind};
+
+use super::context::Ctx;
+use super::error::CliError;
+use super::records::parse_kind;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct BundleArgs {
+    #[command(subcommand)]
+    pub command: Option<BundleCommand>,
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Check a bundle folder against its manifest: every file re-hashed, none missing or added
+    Verify {
+        /// The bundle folder (the one holding manifest.json)
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// What the bundle is for; decides what it may hold and the cover note
+    #[arg(
+        long,
+        required = true,
+        value_name = "PURPOSE",
+        value_parser = PossibleValuesParser::new(Purpose::ALL.iter().map(|p| p.as_str()))
+            .map(|s| s.parse::<Purpose>().expect("clap checked the value")),
+    )]
+    pub purpose: Option<Purpose>,
+    /// Folder to write into: new, empty, or an earlier bundle to replace
+    #[arg(long, required = true, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Only records on or after this date
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<Date>,
+    /// Only records on or before this date
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<Date>,
+    /// Only records of this kind (can be repeated)
+    #[arg(long = "kind", value_parser = parse_kind, value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+    /// Exhibit prefix: P for a parent's exhibits, D or B for a district's
+    #[arg(long, default_value = "P", value_name = "P")]
+    pub exhibit_prefix: String,
+    /// Stamp Bates numbers with PREFIX (default: the case's bates_prefix, when it has one)
+    #[arg(long, value_name = "PREFIX", conflicts_with = "no_bates")]
+    pub bates: Option<String>,
+    /// Stamp no Bates numbers, even when the case has a bates_prefix
+    #[arg(long)]
+    pub no_bates: bool,
+    /// Make this record exhibit 1 (often the disputed IEP); the rest stay in date order
+    #[arg(long, value_name = "ID")]
+    pub first: Option<String>,
+    /// Include privileged records (advocate work product), left out by default
+    #[arg(long)]
+    pub include_privileged: bool,
+    /// Put a placeholder page for an attachment that cannot be placed, and leave out
+    /// records that cannot be read, instead of stopping
+    #[arg(long)]
+    pub skip_broken: bool,
+}
+
+pub fn run(ctx: &Ctx, args: BundleArgs) -> Result<(), CliError> {
+    match args.command {
+        Some(BundleCommand::Verify { dir }) => verify::run(ctx, &dir),
+        None => build::run(ctx, args.build),
+    }
+}

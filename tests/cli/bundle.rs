@@ -1,0 +1,529 @@
+//! `iepcase bundle` and `bundle verify`: the PDF read back (pages, stamps, Bates numbers,
+//! index, exclusions, merged attachment text), determinism, verification, broken
+//! attachments, and the HTML index in a real browser.
+
+use std::path::{Path, PathBuf};
+
+use crate::TestEnv;
+use crate::pdf_text::{page_texts, squash};
+
+/// The disputed IEP, the privileged strategy note, the mediation note and the hearing.
+const DISPUTED_IEP: &str = "0sahk8ww6n";
+const PRIVILEGED: &str = "jz7sra6na0";
+const MEDIATION: &str = "f9mgxms8y1";
+const REFUSAL_LETTER: &str = "3sz3kgt8mz";
+
+/// A demo workspace; returns the environment and the workspace folder.
+fn demo() -> (TestEnv, PathBuf) {
+    let env = TestEnv::bare();
+    let dir = env.root().join("demo");
+    env.run(&["demo", dir.to_str().unwrap()]);
+    (env, dir)
+}
+
+/// Runs `bundle` on the demo case and returns the output folder and stderr.
+fn bundle(env: &TestEnv, ws: &Path, out: &str, extra: &[&str]) -> (PathBuf, String) {
+    let out = env.root().join(out);
+    let mut args = vec![
+        "-w",
+        ws.to_str().unwrap(),
+        "bundle",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let output = env.cmd(&args).output().unwrap();
+    assert!(output.status.success(), "{}", crate::describe(&output));
+    (out, String::from_utf8(output.stderr).unwrap())
+}
+
+fn manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap()
+}
+
+fn exhibit_of<'a>(manifest: &'a serde_json::Value, record: &str) -> Option<&'a serde_json::Value> {
+    manifest["exhibits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["record"] == record)
+}
+
+#[test]
+fn due_process_bundle_is_paginated_stamped_and_indexed() {
+    let (env, ws) = demo();
+    let (out, stderr) = bundle(
+        &env,
+        &ws,
+        "dp",
+        &[
+            "--purpose",
+            "due-process",
+            "--bates",
+            "MQV",
+            "--first",
+            "0sah",
+        ],
+    );
+    for file in ["bundle.pdf", "index.html", "index.md", "manifest.json"] {
+        assert!(out.join(file).is_file(), "{file} written");
+    }
+    assert!(stderr.contains("NOT encrypted"), "{stderr}");
+    assert!(
+        stderr.contains(PRIVILEGED) && stderr.contains("privileged"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(MEDIATION) && stderr.contains("mediation"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2027-01-19"), "disclosure date: {stderr}");
+
+    let manifest = manifest(&out);
+    let pages = page_texts(&out.join("bundle.pdf"));
+    assert_eq!(manifest["pages"].as_u64().unwrap() as usize, pages.len());
+    let exhibits = manifest["exhibits"].as_array().unwrap();
+    assert_eq!(
+        exhibits[0]["record"], DISPUTED_IEP,
+        "--first pins exhibit 1"
+    );
+    assert_eq!(exhibits[0]["label"], "P-1");
+
+    // Every page carries its Bates number, one after the other with no gap.
+    for (i, text) in pages.iter().enumerate() {
+        let bates = format!("MQV-{:06}", i + 1);
+        assert!(
+            squash(text).contains(&bates),
+            "page {} lacks {bates}",
+            i + 1
+        );
+    }
+    // Every exhibit page says which exhibit and which of its pages it is, and the ranges
+    // tile the bundle after the cover and the index.
+    let mut expected_first = exhibits[0]["pages"][0].as_u64().unwrap() as usize;
+    assert!(squash(&pages[0]).contains("Cover"));
+    for exhibit in exhibits {
+        let label = exhibit["label"].as_str().unwrap();
+        let first = exhibit["pages"][0].as_u64().unwrap() as usize;
+        let last = exhibit["pages"][1].as_u64().unwrap() as usize;
+        assert_eq!(
+            first, expected_first,
+            "{label} starts right after the previous one"
+        );
+        expected_first = last + 1;
+        let count = last - first + 1;
+        for page in first..=last {
+            let stamp = format!("{label}p.{}/{count}", page - first + 1);
+            assert!(
+                squash(&pages[page - 1]).contains(&stamp),
+                "page {page} lacks `{stamp}`"
+            );
+        }
+        assert_eq!(exhibit["bates"][0], format!("MQV-{first:06}"));
+        assert_eq!(exhibit["bates"][1], format!("MQV-{last:06}"));
+        // The index (pages 2 up to the first exhibit) shows each exhibit's page range.
+        let range = if first == last {
+            format!("{first}")
+        } else {
+            format!("{first}–{last}")
+        };
+        let index: String = pages[1..exhibits[0]["pages"][0].as_u64().unwrap() as usize - 1]
+            .iter()
+            .map(|p| squash(p))
+            .collect();
+        let title = squash(exhibit["title"].as_str().unwrap());
+        let at = index
+            .find(&title)
+            .unwrap_or_else(|| panic!("{label} in the index"));
+        assert!(
+            index[at..].starts_with(&format!("{title}{range}")),
+            "index row of {label} shows pages {range}: {}",
+            &index[at..(at + title.len() + 20).min(index.len())]
+        );
+    }
+    assert_eq!(
+        expected_first,
+        pages.len() + 1,
+        "the last exhibit ends the bundle"
+    );
+
+    // Left out: the privileged note and the mediation notes, in every file.
+    for left_out in [PRIVILEGED, MEDIATION] {
+        assert!(
+            exhibit_of(&manifest, left_out).is_none(),
+            "{left_out} left out"
+        );
+    }
+    let all_text = squash(&pages.concat());
+    assert!(!all_text.contains(&squash("Advocate's case strategy")));
+    assert!(!all_text.contains(&squash("Parent's notes of what was said in mediation")));
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!html.contains(PRIVILEGED) && !html.contains("strategy"));
+
+    // The refusal letter's PDF pages are merged with their text.
+    let letter = exhibit_of(&manifest, REFUSAL_LETTER).unwrap();
+    let (first, last) = (
+        letter["pages"][0].as_u64().unwrap() as usize,
+        letter["pages"][1].as_u64().unwrap() as usize,
+    );
+    let letter_text: String = pages[first - 1..last].iter().map(|p| squash(p)).collect();
+    assert!(letter_text.contains(&squash("TALLOWMERE COUNTY SCHOOL DISTRICT")));
+    assert!(letter_text.contains(&squash("Office of Special Education")));
+    assert_eq!(
+        letter["attachments"][0]["name"],
+        "refusal-letter-2026-03-06.pdf"
+    );
+
+    // The IEP's services are typeset with their minutes and unit.
+    let iep = exhibit_of(&manifest, DISPUTED_IEP).unwrap();
+    let iep_text: String = pages[iep["pages"][0].as_u64().unwrap() as usize - 1
+        ..iep["pages"][1].as_u64().unwrap() as usize]
+        .iter()
+        .map(|p| squash(p))
+        .collect();
+    assert!(
+        iep_text.contains(&squash("Speech-language therapy60week")),
+        "services table"
+    );
+    assert!(iep_text.contains(&squash("Accommodations")));
+
+    // The cover gives the disclosure date for the hearing on record.
+    assert!(squash(&pages[0]).contains(&squash("Tuesday, January 19, 2027")));
+
+    // Bookmarks lead to every exhibit's first page; links stay inside the document; no
+    // encryption, scripts or external actions.
+    let doc = lopdf::Document::load(out.join("bundle.pdf")).unwrap();
+    let toc = doc.get_toc().unwrap();
+    for exhibit in exhibits {
+        let label = exhibit["label"].as_str().unwrap();
+        let entry = toc
+            .toc
+            .iter()
+            .find(|t| t.title.starts_with(&format!("{label} · ")))
+            .unwrap_or_else(|| panic!("a bookmark for {label}"));
+        assert_eq!(entry.page as u64, exhibit["pages"][0].as_u64().unwrap());
+    }
+    assert!(doc.trailer.get(b"Encrypt").is_err(), "not encrypted");
+    let mut links = 0;
+    for object in doc.objects.values() {
+        if let Ok(dict) = object.as_dict() {
+            for key in [&b"JS"[..], b"JavaScript", b"URI", b"Launch"] {
+                assert!(
+                    dict.get(key).is_err(),
+                    "no /{}",
+                    String::from_utf8_lossy(key)
+                );
+            }
+            if dict
+                .get(b"Subtype")
+                .and_then(|s| s.as_name())
+                .is_ok_and(|s| s == b"Link")
+            {
+                links += 1;
+            }
+        }
+    }
+    assert!(
+        links >= 2 * exhibits.len(),
+        "index entries link to exhibits: {links}"
+    );
+}
+
+#[test]
+fn bundles_are_deterministic_and_verify_catches_tampering() {
+    let (env, ws) = demo();
+    let args = ["--purpose", "state-complaint"];
+    let (a, _) = bundle(&env, &ws, "a", &args);
+    let (b, _) = bundle(&env, &ws, "b", &args);
+    let files = |dir: &Path| {
+        let mut list: Vec<PathBuf> = walk(dir).into_iter().collect();
+        list.sort();
+        list
+    };
+    let listed = files(&a);
+    assert_eq!(listed, files(&b));
+    assert!(listed.len() > 30, "{listed:?}");
+    for rel in &listed {
+        assert_eq!(
+            std::fs::read(a.join(rel)).unwrap(),
+            std::fs::read(b.join(rel)).unwrap(),
+            "{} differs between two builds",
+            rel.display()
+        );
+    }
+    // The manifest lists every file but itself, with hashes that match.
+    let manifest = manifest(&a);
+    let in_manifest: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(in_manifest.len() + 1, listed.len());
+    assert!(in_manifest.contains(&"exhibits/P-001.pdf"));
+    assert_eq!(manifest["options"]["purpose"], "state-complaint");
+    assert_eq!(manifest["case"], "eq-2025");
+
+    let a_str = a.to_str().unwrap();
+    env.run(&["bundle", "verify", a_str]);
+    std::fs::write(a.join("index.md"), "changed\n").unwrap();
+    std::fs::remove_file(a.join("exhibits/P-002.pdf")).unwrap();
+    std::fs::write(a.join("exhibits/P-999.pdf"), "%PDF-1.7\n").unwrap();
+    let out = env.cmd(&["bundle", "verify", a_str]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", crate::describe(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("changed  index.md"), "{stdout}");
+    assert!(stdout.contains("missing  exhibits/P-002.pdf"), "{stdout}");
+    assert!(stdout.contains("extra    exhibits/P-999.pdf"), "{stdout}");
+    // A rebuild into the tampered folder is refused: it holds a file no bundle wrote.
+    let err = env.fail(
+        &[
+            "-w",
+            ws.to_str().unwrap(),
+            "bundle",
+            "--purpose",
+            "mediation",
+            "--out",
+            a_str,
+        ],
+        1,
+    );
+    assert!(err.contains("not empty"), "{err}");
+    let err = env.fail(&["bundle", "verify", env.root().to_str().unwrap()], 1);
+    assert!(err.contains("no bundle manifest"), "{err}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(
+                walk(&path)
+                    .into_iter()
+                    .map(|p| Path::new(path.file_name().unwrap()).join(p)),
+            );
+        } else {
+            out.push(PathBuf::from(path.file_name().unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn privileged_records_need_the_flag_and_mediation_notes_stay_out_of_hearings() {
+    let (env, ws) = demo();
+    let (out, _) = bundle(
+        &env,
+        &ws,
+        "dp",
+        &[
+            "--purpose",
+            "due-process",
+            "--include-privileged",
+            "--no-bates",
+        ],
+    );
+    let m = manifest(&out);
+    assert!(
+        exhibit_of(&m, PRIVILEGED).is_some(),
+        "privileged included on request"
+    );
+    assert!(
+        exhibit_of(&m, MEDIATION).is_none(),
+        "never in a due-process bundle"
+    );
+    assert!(m["exhibits"][0]["bates"].is_null());
+    let err = env.fail(
+        &[
+            "-w",
+            ws.to_str().unwrap(),
+            "bundle",
+            "--purpose",
+            "state-complaint",
+            "--first",
+            MEDIATION,
+            "--include-privileged",
+            "--out",
+            env.root().join("x").to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(err.contains("mediation-confidential"), "{err}");
+    assert!(!env.root().join("x").exists(), "nothing written on error");
+    let (out, _) = bundle(
+        &env,
+        &ws,
+        "med",
+        &["--purpose", "mediation", "--kind", "note"],
+    );
+    let m = manifest(&out);
+    assert!(
+        exhibit_of(&m, MEDIATION).is_some(),
+        "a mediation bundle holds the notes"
+    );
+    assert!(exhibit_of(&m, PRIVILEGED).is_none());
+    assert_eq!(m["exhibits"].as_array().unwrap().len(), 1);
+}
+
+/// A copy of the example refusal letter, encrypted with a user password.
+fn encrypted_pdf() -> Vec<u8> {
+    let letter = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/case/attachments")
+        .join(REFUSAL_LETTER)
+        .join("refusal-letter-2026-03-06.pdf");
+    let mut doc = lopdf::Document::load(letter).unwrap();
+    let file_id = lopdf::Object::String(b"iepcase-test-id".to_vec(), lopdf::StringFormat::Literal);
+    doc.trailer.set("ID", vec![file_id.clone(), file_id]);
+    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password: "secret",
+        key_length: 128,
+        permissions: lopdf::Permissions::all(),
+    })
+    .unwrap();
+    doc.encrypt(&state).unwrap();
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn an_attachment_that_cannot_be_placed_is_named_or_replaced_by_a_placeholder() {
+    let env = TestEnv::with_case();
+    let add = |date: &str, file: &Path| {
+        let id = env
+            .run(&[
+                "add",
+                "refusal",
+                "--date",
+                date,
+                "--title",
+                "Refusal letter",
+            ])
+            .trim()
+            .to_owned();
+        env.run(&["attach", &id, file.to_str().unwrap()]);
+        id
+    };
+    let locked = env.root().join("locked.pdf");
+    std::fs::write(&locked, encrypted_pdf()).unwrap();
+    let first = add("2026-01-10", &locked);
+    let broken = env.write("scan.pdf", "%PDF-1.4\nthis is not really a PDF\n");
+    let second = add("2026-02-01", &broken);
+    let out = env.root().join("b");
+    let args = [
+        "bundle",
+        "--purpose",
+        "iep-meeting",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let err = env.fail(&args, 1);
+    assert!(err.contains("locked.pdf") && err.contains(&first), "{err}");
+    assert!(err.contains("encrypted"), "{err}");
+    assert!(err.contains("--skip-broken"), "{err}");
+    let mut later = args.to_vec();
+    later.extend(["--from", "2026-01-15"]);
+    let err = env.fail(&later, 1);
+    assert!(err.contains("scan.pdf") && err.contains(&second), "{err}");
+    assert!(err.contains("damaged"), "{err}");
+    assert!(!out.exists(), "nothing written on error");
+
+    let mut skip = args.to_vec();
+    skip.push("--skip-broken");
+    let output = env.cmd(&skip).output().unwrap();
+    assert!(output.status.success(), "{}", crate::describe(&output));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for name in ["locked.pdf", "scan.pdf"] {
+        assert!(stderr.contains(&format!("`{name}`")), "{stderr}");
+    }
+    assert!(stderr.contains("placeholder"), "{stderr}");
+    let pages = page_texts(&out.join("bundle.pdf"));
+    let last = squash(pages.last().unwrap());
+    assert!(
+        last.contains(&squash("could not be placed in the bundle")),
+        "{last}"
+    );
+    assert!(last.contains("P-2p.2/2"), "{last}");
+    let m = manifest(&out);
+    let copy = m["exhibits"][1]["attachments"][0]["file"].as_str().unwrap();
+    assert_eq!(
+        std::fs::read(out.join(copy)).unwrap(),
+        std::fs::read(&broken).unwrap()
+    );
+}
+
+#[test]
+fn demo_builds_a_due_process_bundle_and_says_where() {
+    let (env, ws) = demo();
+    let bundle = ws.join("bundle");
+    let m = manifest(&bundle);
+    assert_eq!(m["options"]["purpose"], "due-process");
+    assert_eq!(m["exhibits"][0]["record"], DISPUTED_IEP);
+    let first_page = m["exhibits"][0]["pages"][0].as_u64().unwrap();
+    assert_eq!(m["exhibits"][0]["bates"][0], format!("EQ-{first_page:06}"));
+    env.run(&["bundle", "verify", bundle.to_str().unwrap()]);
+    let out = env.cmd(&["demo", ws.to_str().unwrap()]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("bundle/bundle.pdf") && stdout.contains("bundle/index.html"),
+        "{stdout}"
+    );
+}
+
+/// The HTML index in headless Chromium: it renders the exhibit table and every link points
+/// at a file in the bundle.
+#[test]
+fn index_html_renders_in_a_browser_and_every_link_resolves() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        assert!(
+            std::env::var_os("IEPCASE_REQUIRE_CHROMIUM").is_none(),
+            "IEPCASE_REQUIRE_CHROMIUM is set but /usr/bin/chromium is missing"
+        );
+        eprintln!("note: skipping the browser test: /usr/bin/chromium is not installed");
+        return;
+    }
+    let (env, ws) = demo();
+    let out = ws.join("bundle");
+    let profile = env.root().join("chromium-profile");
+    let url = format!("file://{}", out.join("index.html").display());
+    let output = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--dump-dom", &url])
+        .output()
+        .expect("run chromium");
+    assert!(output.status.success(), "{}", crate::describe(&output));
+    let dom = String::from_utf8_lossy(&output.stdout);
+    assert!(dom.contains("<table id=\"exhibits\">"), "{dom}");
+    let m = manifest(&out);
+    let rows = dom.matches("<tr><td class=\"n\">").count();
+    assert_eq!(
+        rows,
+        m["exhibits"].as_array().unwrap().len(),
+        "one row per exhibit"
+    );
+    let mut links = 0;
+    for piece in dom.split("href=\"").skip(1) {
+        let target = &piece[..piece.find('"').unwrap()];
+        assert!(!target.contains("://"), "no external link: {target}");
+        let file = target.split('#').next().unwrap();
+        assert!(
+            out.join(file).is_file(),
+            "link to {target} resolves to a file"
+        );
+        links += 1;
+    }
+    assert!(links > 2 * rows, "{links} links");
+}
