@@ -22,7 +22,7 @@ mod holidays;
 mod index;
 mod manifest;
 mod notes;
-mod pdf;
+pub mod pdf;
 pub mod plan;
 mod text;
 mod verify;

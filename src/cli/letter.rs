@@ -35,8 +35,11 @@ pub struct LetterArgs {
     /// Write the Markdown letter to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Overwrite the --out file if it exists
-    #[arg(long, requires = "out")]
+    /// Also typeset the letter as a PDF into FILE (attached to the record too)
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
+    /// Overwrite the --out or --pdf file if it exists
+    #[arg(long)]
     pub force: bool,
     /// Do not record the letter in the case
     #[arg(long)]
@@ -54,9 +57,14 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         .expect("clap requires a template without --list");
     let template = letters::template(name, Some(&ws.root))?;
     let out = args.out.as_deref().map(|p| ctx.absolute(p));
-    if let Some(path) = out.as_ref().filter(|p| p.exists() && !args.force) {
+    let pdf_path = args.pdf.as_deref().map(|p| ctx.absolute(p));
+    if let Some(path) = out
+        .iter()
+        .chain(&pdf_path)
+        .find(|p| p.exists() && !args.force)
+    {
         return Err(CliError::user(format!("{} already exists", path.display()))
-            .hint("pass --force to overwrite it, or another --out"));
+            .hint("pass --force to overwrite it, or write somewhere else"));
     }
     let case = ctx.open_case()?;
     let (_, meta) = case.meta()?;
@@ -95,6 +103,18 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         sender,
     };
     let letter = template.render(&input)?;
+    let pdf = match &pdf_path {
+        Some(_) => {
+            let author = input.sender.name.clone().unwrap_or_default();
+            Some(letters::letter_pdf(
+                &letter,
+                &template.spec.title,
+                &author,
+                input.date,
+            )?)
+        }
+        None => None,
+    };
     let record = if args.no_record {
         None
     } else {
@@ -110,6 +130,13 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         }
         None => ctx.ui.out(&letter)?,
     }
+    if let (Some(path), Some(bytes)) = (&pdf_path, &pdf) {
+        iepcase::atomic::write(path, bytes, Some(0o600))?;
+        ctx.ui.status(&format!(
+            "Wrote the letter as a PDF to {} (not encrypted)",
+            path.display()
+        ));
+    }
     if template.spec.confidence != "confirmed" {
         ctx.ui.warn(&format!(
             "this letter relies on a rule marked {}: check it before sending",
@@ -124,8 +151,12 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     let id = RecordId::generate();
     let mut tx = case.transaction(&lock);
     let file_name = format!("{}-{}.md", template.name, input.date);
-    let attachment = tx.add_attachment_bytes(&file_name, letter.as_bytes())?;
-    text = edit::append_attachments(&text, &[attachment])?;
+    let mut attachments = vec![tx.add_attachment_bytes(&file_name, letter.as_bytes())?];
+    if let Some(bytes) = &pdf {
+        let pdf_name = format!("{}-{}.pdf", template.name, input.date);
+        attachments.push(tx.add_attachment_bytes(&pdf_name, bytes)?);
+    }
+    text = edit::append_attachments(&text, &attachments)?;
     parse_record(&text, "the letter's record")?;
     tx.put_record(&id, &text)?;
     tx.commit(&format!("add record {id}"), &ctx.commit_context()?)?;

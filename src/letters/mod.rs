@@ -7,6 +7,7 @@
 //! reaches a template as data: it is never parsed as template code.
 
 mod context;
+mod pdf;
 mod record;
 
 use std::path::Path;
@@ -19,6 +20,7 @@ use crate::record::schema::Shape;
 use crate::record::{Kind, RecordError};
 
 pub use context::{LetterInput, long_date};
+pub use pdf::letter_pdf;
 pub use record::record_text;
 
 /// The built-in templates, in the order `letter --list` shows them.

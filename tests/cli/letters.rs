@@ -190,3 +190,66 @@ fn out_never_overwrites_and_a_broken_template_does_not_hide_the_others() {
         "the line of the typo, counting the opening +++: {err}"
     );
 }
+
+#[test]
+fn a_letter_as_a_typeset_pdf() {
+    let env = TestEnv::bare();
+    let w = demo(&env);
+    let pdf = env.root().join("pwn.pdf");
+    let out = env
+        .cmd(&[
+            "-w",
+            &w,
+            "letter",
+            "pwn-request",
+            "--for",
+            "ttna",
+            "--date",
+            "2026-12-01",
+            "--pdf",
+            pdf.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("34 CFR 300.503"),
+        "the Markdown still goes to stdout"
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = crate::pdf_text::squash(&crate::pdf_text::page_texts(&pdf).join(" "));
+    assert!(text.contains("34CFR300.503(b)"), "{text}");
+    assert!(text.contains("Ezrabel"), "{text}");
+    // The record carries both the Markdown and the PDF.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let id = stderr.trim().rsplit(' ').next().unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(&env.run(&["-w", &w, "--json", "show", id])).unwrap();
+    let names: Vec<&str> = record["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["pwn-request-2026-12-01.md", "pwn-request-2026-12-01.pdf"]
+    );
+    // The same letter twice gives the same bytes.
+    let again = env.root().join("again.pdf");
+    env.run(&[
+        "-w",
+        &w,
+        "letter",
+        "pwn-request",
+        "--for",
+        "ttna",
+        "--date",
+        "2026-12-01",
+        "--pdf",
+        again.to_str().unwrap(),
+        "--no-record",
+    ]);
+    assert_eq!(std::fs::read(&again).unwrap(), bytes);
+}

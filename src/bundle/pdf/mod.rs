@@ -33,6 +33,28 @@ pub struct Rendered {
     pub pages: usize,
 }
 
+/// Typesets a standalone document (a letter): `template` reads its data from `/data.json`.
+/// `ident` and `time` make the PDF's id and date, so the same input gives the same bytes.
+pub fn typeset(
+    template: &str,
+    data: Vec<u8>,
+    ident: &str,
+    time: i64,
+) -> Result<Vec<u8>, BundleError> {
+    let world = world::BundleWorld::with_template(template, data, Vec::new());
+    let document = compile(&world)?;
+    let options = PdfOptions {
+        ident: Smart::Custom(ident),
+        timestamp: Some(timestamp(time)),
+        page_ranges: None,
+        standards: PdfStandards::new(&[PdfStandard::V_1_7]).map_err(|e| BundleError::Typeset {
+            messages: vec![e.to_string()],
+        })?,
+        tagged: true,
+    };
+    typst_pdf::pdf(&document, &options).map_err(diagnostics)
+}
+
 /// Stack size for the typesetting threads: Typst recurses deeply through long documents,
 /// and the default 2 MiB of a thread is not enough for hundreds of exhibits.
 const STACK_SIZE: usize = 256 << 20;

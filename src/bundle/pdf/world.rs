@@ -50,7 +50,16 @@ impl BundleWorld {
     /// A world whose `/data.json` is `data` and whose other files are `files` (absolute
     /// virtual paths such as `/att/3`).
     pub fn new(data: Vec<u8>, files: Vec<(String, Vec<u8>)>) -> BundleWorld {
-        let main_id = FileId::new(None, VirtualPath::new("/bundle.typ"));
+        Self::with_template(TEMPLATE, data, files)
+    }
+
+    /// The same with another template as the main file (a letter's).
+    pub fn with_template(
+        template: &str,
+        data: Vec<u8>,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> BundleWorld {
+        let main_id = FileId::new(None, VirtualPath::new("/main.typ"));
         let mut map = HashMap::new();
         map.insert(
             FileId::new(None, VirtualPath::new(DATA_PATH)),
@@ -63,7 +72,7 @@ impl BundleWorld {
             );
         }
         BundleWorld {
-            main: Source::new(main_id, TEMPLATE.to_owned()),
+            main: Source::new(main_id, template.to_owned()),
             files: map,
         }
     }
