@@ -141,7 +141,7 @@ impl FromStr for Recipient {
                     key,
                     text: canonical.clone(),
                 })
-                .map_err(|e| bad(&format!("{e:?}")));
+                .map_err(|_| bad("it is not a valid SSH public key (copy the whole line of the .pub file)"));
         }
         Err(bad(
             "expected an age key (age1…), or an ssh-ed25519 or ssh-rsa public key",

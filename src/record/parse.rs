@@ -428,7 +428,35 @@ fn toml_error(text: &str, error: &toml::de::Error) -> Diagnostic {
         )
         .with_help(Some(format!("add a line `{field} = ...` to this table")));
     }
-    Diagnostic::at(text, span, message)
+    Diagnostic::at(text, span, plain_words(message))
+}
+
+/// serde's type names in words a parent reads: "expected u8" → "expected a whole number from
+/// 0 to 255".
+fn plain_words(message: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("invalid type: ", "found "),
+        ("invalid value: ", "found "),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected i64", "expected a whole number"),
+        ("expected a sequence", "expected a list, such as [\"a\", \"b\"]"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a string", "expected text in quotes"),
+        ("expected a map", "expected a table"),
+        ("sequence", "list"),
+        ("floating point", "decimal number"),
+    ];
+    let mut out = message.to_owned();
+    for (from, to) in WORDS {
+        out = out.replace(from, to);
+    }
+    if out.starts_with("expected struct ") || out.contains("expected struct ") {
+        out = out.replace("expected struct", "expected a table, such as");
+    }
+    out
 }
 
 /// The closest candidate to `input`, if any is close enough to be a likely typo.
@@ -516,6 +544,16 @@ mod tests {
         assert_eq!(e.diagnostics()[0].message, "missing required field `date`");
         let e = err("kind = \"request\"\ndate = 2026-01-15\ntitle = \"x\"\n");
         assert_eq!(e.diagnostics()[0].message, "missing required field `type`");
+    }
+
+    #[test]
+    fn type_errors_are_in_plain_words() {
+        let e = err("kind = \"iep\"\ndate = 2026-01-15\ntitle = \"x\"\nlre_percent = \"80\"\n");
+        assert_eq!(e.diagnostics()[0].message, "found string \"80\", expected a whole number from 0 to 255");
+        let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = \"x\"\ntags = \"a\"\n");
+        assert!(e.diagnostics()[0].message.ends_with("expected a list, such as [\"a\", \"b\"]"), "{:?}", e.diagnostics());
+        let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = \"x\"\nprivileged = \"yes\"\n");
+        assert!(e.diagnostics()[0].message.ends_with("expected true or false"), "{:?}", e.diagnostics());
     }
 
     #[test]
