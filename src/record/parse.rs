@@ -536,7 +536,7 @@ mod tests {
         let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = 42\n");
         assert_eq!(e.diagnostics()[0].line, 3);
         assert!(
-            e.diagnostics()[0].message.contains("string"),
+            e.diagnostics()[0].message.contains("expected text in quotes"),
             "{:?}",
             e.diagnostics()
         );
