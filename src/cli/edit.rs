@@ -76,7 +76,7 @@ fn edit_in_editor(original: &str, id: &str) -> Result<Option<String>, CliError> 
         }
         match parse_record(&cleaned, &format!("record {id}")) {
             Ok(_) => return Ok(Some(cleaned)),
-            Err(e) => shown = editor::with_problems(&cleaned, &e.render(), "record"),
+            Err(e) => shown = editor::with_problems(&cleaned, &e, "record"),
         }
     }
 }

@@ -29,12 +29,11 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
             ctx.ui.status("Nothing added");
             return Ok(());
         }
-        let cleaned = strip_template_comments(&editor::strip_notes(&edited), &start);
-        match parse_record(&cleaned, "the new record") {
-            Ok(_) => break cleaned,
-            Err(e) => {
-                shown = editor::with_problems(&editor::strip_notes(&edited), &e.render(), "record")
-            }
+        // Checked as shown, so the problems' line numbers are the editor's.
+        let body = editor::strip_notes(&edited);
+        match parse_record(&body, "the new record") {
+            Ok(_) => break strip_template_comments(&body, &start),
+            Err(e) => shown = editor::with_problems(&body, &e, "record"),
         }
     };
     let record = parse_record(&text, "the new record")?;

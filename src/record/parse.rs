@@ -107,6 +107,13 @@ impl RecordError {
         }
     }
 
+    /// The same problems, `lines` further down (for text shown with lines added above it).
+    pub fn shifted(&self, lines: usize) -> RecordError {
+        let RecordError::Invalid { origin, what, diagnostics } = self;
+        let diagnostics = diagnostics.iter().map(|d| Diagnostic { line: d.line + lines, ..d.clone() }).collect();
+        RecordError::Invalid { origin: origin.clone(), what, diagnostics }
+    }
+
     /// Every diagnostic rendered as plain text.
     pub fn render(&self) -> String {
         self.diagnostics()

@@ -88,7 +88,7 @@ fn edit_in_editor(text: &str) -> Result<String, CliError> {
             Err(e) if edited == super::editor::strip_notes(&current) => {
                 return Err(CliError::from(e).hint("nothing was changed"));
             }
-            Err(e) => current = super::editor::with_problems(&edited, &e.render(), "case file"),
+            Err(e) => current = super::editor::with_problems(&edited, &e, "case file"),
         }
     }
 }
