@@ -141,7 +141,9 @@ impl FromStr for Recipient {
                     key,
                     text: canonical.clone(),
                 })
-                .map_err(|_| bad("it is not a valid SSH public key (copy the whole line of the .pub file)"));
+                .map_err(|_| {
+                    bad("it is not a valid SSH public key (copy the whole line of the .pub file)")
+                });
         }
         Err(bad(
             "expected an age key (age1…), or an ssh-ed25519 or ssh-rsa public key",

@@ -135,7 +135,11 @@ pub fn strip_notes(text: &str) -> String {
 /// Puts the problems found at the top of the text, as note lines.
 pub fn with_problems(text: &str, error: &iepcase::record::RecordError, action: &str) -> String {
     // The problems are numbered by the lines of the text as it will be shown, below them.
-    let note_lines = 2 + error.render().lines().filter(|l| !l.trim().is_empty()).count();
+    let note_lines = 2 + error
+        .render()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count();
     let problems = error.shifted(note_lines).render();
     let mut out = format!("{NOTE} this {action} has problems; fix them, save and close.\n");
     out.push_str(&format!("{NOTE} To cancel, close without saving.\n"));

@@ -146,11 +146,7 @@ fn text_row(outcome: &Outcome) -> Vec<String> {
             outcome.slug.clone(),
             r.remote.clone(),
             r.fetched.to_string(),
-            if r.merge.fast_forward {
-                "fast-forward".into()
-            } else {
-                r.merge.merged.len().to_string()
-            },
+            r.merge.updated.to_string(),
             r.pushed.to_string(),
             r.merge.conflicts.len().to_string(),
             String::new(),
@@ -171,7 +167,7 @@ fn json_row(outcome: &Outcome) -> serde_json::Value {
     match &outcome.result {
         Ok(r) => json!({
             "case": outcome.slug, "remote": r.remote, "fetched": r.fetched,
-            "merged": r.merge.merged, "fast_forward": r.merge.fast_forward, "pushed": r.pushed,
+            "merged": r.merge.updated, "merged_field_by_field": r.merge.merged, "kept": r.merge.kept, "fast_forward": r.merge.fast_forward, "pushed": r.pushed,
             "conflicts": r.merge.conflicts.iter().map(|(id, copy, fields)| json!({"record": id, "copy": copy, "fields": fields})).collect::<Vec<_>>(),
             "members_added": r.merge.members_added, "members_removed": r.merge.members_removed,
         }),
@@ -180,6 +176,11 @@ fn json_row(outcome: &Outcome) -> serde_json::Value {
 }
 
 fn notes(ctx: &Ctx, slug: &str, report: &SyncReport) {
+    for id in &report.merge.kept {
+        ctx.ui.status(&format!(
+            "{slug}: kept {id}: it was removed on one side and edited on the other"
+        ));
+    }
     for (id, copy, fields) in &report.merge.conflicts {
         ctx.ui.warn(&format!(
             "{slug}: {id} changed on both sides ({}); the remote's version is {copy}",

@@ -83,6 +83,19 @@ impl RecordId {
         I: IntoIterator<Item = &'a RecordId>,
     {
         let prefix = prefix.trim().to_ascii_lowercase();
+        // `k3f9.conflict-1`: a prefix of the record, then the copy's number.
+        if let Some((base, n)) = prefix.split_once(".conflict-")
+            && !n.is_empty()
+        {
+            let ids: Vec<&RecordId> = ids.into_iter().collect();
+            let base = Self::resolve(base, ids.iter().copied())?;
+            let copy = format!("{base}.conflict-{n}");
+            return ids
+                .into_iter()
+                .find(|id| id.0 == copy)
+                .cloned()
+                .ok_or(IdError::NotFound(copy));
+        }
         if prefix.len() < MIN_PREFIX {
             return Err(IdError::TooShort(prefix));
         }
@@ -169,6 +182,14 @@ mod tests {
                 .as_str(),
             "m0m0m0m0m0.conflict-1"
         );
+        assert_eq!(
+            RecordId::resolve("m0m0.conflict-1", &all).unwrap().as_str(),
+            "m0m0m0m0m0.conflict-1"
+        );
+        assert!(matches!(
+            RecordId::resolve("m0m0.conflict-2", &all),
+            Err(IdError::NotFound(_))
+        ));
         assert!(matches!(
             RecordId::resolve("k3f9", &all),
             Err(IdError::Ambiguous { .. })

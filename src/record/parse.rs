@@ -109,9 +109,23 @@ impl RecordError {
 
     /// The same problems, `lines` further down (for text shown with lines added above it).
     pub fn shifted(&self, lines: usize) -> RecordError {
-        let RecordError::Invalid { origin, what, diagnostics } = self;
-        let diagnostics = diagnostics.iter().map(|d| Diagnostic { line: d.line + lines, ..d.clone() }).collect();
-        RecordError::Invalid { origin: origin.clone(), what, diagnostics }
+        let RecordError::Invalid {
+            origin,
+            what,
+            diagnostics,
+        } = self;
+        let diagnostics = diagnostics
+            .iter()
+            .map(|d| Diagnostic {
+                line: d.line + lines,
+                ..d.clone()
+            })
+            .collect();
+        RecordError::Invalid {
+            origin: origin.clone(),
+            what,
+            diagnostics,
+        }
     }
 
     /// Every diagnostic rendered as plain text.
@@ -449,7 +463,10 @@ fn plain_words(message: &str) -> String {
         ("expected u32", "expected a whole number, 0 or more"),
         ("expected u64", "expected a whole number, 0 or more"),
         ("expected i64", "expected a whole number"),
-        ("expected a sequence", "expected a list, such as [\"a\", \"b\"]"),
+        (
+            "expected a sequence",
+            "expected a list, such as [\"a\", \"b\"]",
+        ),
         ("expected a boolean", "expected true or false"),
         ("expected a string", "expected text in quotes"),
         ("expected a map", "expected a table"),
@@ -543,7 +560,9 @@ mod tests {
         let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = 42\n");
         assert_eq!(e.diagnostics()[0].line, 3);
         assert!(
-            e.diagnostics()[0].message.contains("expected text in quotes"),
+            e.diagnostics()[0]
+                .message
+                .contains("expected text in quotes"),
             "{:?}",
             e.diagnostics()
         );
@@ -556,11 +575,26 @@ mod tests {
     #[test]
     fn type_errors_are_in_plain_words() {
         let e = err("kind = \"iep\"\ndate = 2026-01-15\ntitle = \"x\"\nlre_percent = \"80\"\n");
-        assert_eq!(e.diagnostics()[0].message, "found string \"80\", expected a whole number from 0 to 255");
+        assert_eq!(
+            e.diagnostics()[0].message,
+            "found string \"80\", expected a whole number from 0 to 255"
+        );
         let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = \"x\"\ntags = \"a\"\n");
-        assert!(e.diagnostics()[0].message.ends_with("expected a list, such as [\"a\", \"b\"]"), "{:?}", e.diagnostics());
+        assert!(
+            e.diagnostics()[0]
+                .message
+                .ends_with("expected a list, such as [\"a\", \"b\"]"),
+            "{:?}",
+            e.diagnostics()
+        );
         let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = \"x\"\nprivileged = \"yes\"\n");
-        assert!(e.diagnostics()[0].message.ends_with("expected true or false"), "{:?}", e.diagnostics());
+        assert!(
+            e.diagnostics()[0]
+                .message
+                .ends_with("expected true or false"),
+            "{:?}",
+            e.diagnostics()
+        );
     }
 
     #[test]

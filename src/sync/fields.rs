@@ -14,8 +14,12 @@ use toml::Value;
 pub enum FieldMerge {
     /// Both sides' changes fit together: the merged text.
     Clean(String),
-    /// A field was changed differently on each side.
-    Conflict { fields: Vec<String> },
+    /// A field was changed differently on each side. `partial` is ours with their changes to
+    /// the other fields taken in.
+    Conflict {
+        fields: Vec<String>,
+        partial: Option<String>,
+    },
 }
 
 /// Merges `theirs` into `ours`, relative to `base` (absent when unknown: then any field that
@@ -25,15 +29,20 @@ pub fn merge_texts(base: Option<&str>, ours: &str, theirs: &str) -> FieldMerge {
     let (Some(o), Some(t)) = (parse(ours), parse(theirs)) else {
         return FieldMerge::Conflict {
             fields: vec!["(unreadable)".into()],
+            partial: None,
         };
     };
     let b = base.and_then(parse).unwrap_or_default();
     let mut conflicts = Vec::new();
     let merged = merge_table(Some(&b), &o, &t, "", &mut conflicts);
+    let text = apply(ours, theirs, &o, &merged);
     if !conflicts.is_empty() {
-        return FieldMerge::Conflict { fields: conflicts };
+        return FieldMerge::Conflict {
+            fields: conflicts,
+            partial: Some(text),
+        };
     }
-    FieldMerge::Clean(apply(ours, theirs, &o, &merged))
+    FieldMerge::Clean(text)
 }
 
 fn merge_table(
@@ -218,7 +227,7 @@ mod tests {
     fn clean(merge: FieldMerge) -> String {
         match merge {
             FieldMerge::Clean(text) => text,
-            FieldMerge::Conflict { fields } => panic!("unexpected conflict on {fields:?}"),
+            FieldMerge::Conflict { fields, .. } => panic!("unexpected conflict on {fields:?}"),
         }
     }
 
@@ -239,11 +248,18 @@ mod tests {
     fn the_same_field_changed_differently_conflicts() {
         let ours = BASE.replace("title = \"IEP\"", "title = \"A\"");
         let theirs = BASE.replace("title = \"IEP\"", "title = \"B\"");
-        assert_eq!(
-            merge_texts(Some(BASE), &ours, &theirs),
-            FieldMerge::Conflict {
-                fields: vec!["title".into()]
-            }
+        let ours = ours.replace("summary = \"s\"", "summary = \"s\"");
+        let theirs = theirs.replace("summary = \"s\"", "summary = \"theirs too\"");
+        let FieldMerge::Conflict { fields, partial } = merge_texts(Some(BASE), &ours, &theirs)
+        else {
+            panic!()
+        };
+        assert_eq!(fields, ["title"]);
+        // Ours for the conflicting field, theirs for the one only they changed.
+        let partial = partial.unwrap();
+        assert!(
+            partial.contains("title = \"A\"") && partial.contains("theirs too"),
+            "{partial}"
         );
         let same = BASE.replace("title = \"IEP\"", "title = \"Same\"");
         assert!(matches!(
@@ -270,7 +286,7 @@ mod tests {
         assert_eq!(iep.accommodations, ["B", "C", "D"]);
         // Both sides editing the same goal's text conflicts on that goal.
         let theirs = BASE.replace("text = \"Read\"", "text = \"Read less\"");
-        let FieldMerge::Conflict { fields } = merge_texts(Some(BASE), &ours, &theirs) else {
+        let FieldMerge::Conflict { fields, .. } = merge_texts(Some(BASE), &ours, &theirs) else {
             panic!()
         };
         assert_eq!(fields, ["goals[key=R1].text"]);

@@ -31,6 +31,10 @@ pub struct MergeReport {
     pub fast_forward: bool,
     /// Records changed on both sides and merged field by field.
     pub merged: Vec<String>,
+    /// Records one side removed and the other edited: kept, edits and all.
+    pub kept: Vec<String>,
+    /// Records whose content here changed with the merge.
+    pub updated: usize,
     /// Records kept with the remote version beside them: `(id, conflict copy id, fields)`.
     pub conflicts: Vec<(String, String, Vec<String>)>,
     /// Case details changed differently on both sides (ours kept; theirs is in history).
@@ -144,6 +148,19 @@ pub fn merge(
     {
         case.fast_forward(lock, remote)?;
         report.fast_forward = true;
+        let records = |s: &Side<'_>| -> BTreeMap<String, Oid> {
+            s.files
+                .iter()
+                .filter(|(p, _)| p.starts_with("records/"))
+                .map(|(p, o)| (p.clone(), *o))
+                .collect()
+        };
+        let (mine, yours) = (records(&ours), records(&theirs));
+        report.updated = mine
+            .iter()
+            .filter(|(p, o)| yours.get(*p) != Some(o))
+            .count()
+            + yours.keys().filter(|p| !mine.contains_key(*p)).count();
         forget_removed_members(case)?;
         return Ok(report);
     }
@@ -206,6 +223,21 @@ pub fn merge(
         picks.insert(path.clone(), pick);
     }
     add_conflict_copies(case, &ours, &theirs, &mut picks, &mut report)?;
+    report.updated = picks
+        .iter()
+        .filter(|(path, _)| path.starts_with("records/"))
+        .filter(|(path, pick)| match pick {
+            Pick::Local => false,
+            Pick::Remote(_) => true,
+            Pick::Delete => ours.files.contains_key(*path),
+            Pick::Text(_) => {
+                let id = record_id_of(path);
+                !ours.files.contains_key(*path)
+                    || report.merged.contains(&id)
+                    || report.conflicts.iter().any(|(base, _, _)| *base == id)
+            }
+        })
+        .count();
     // Both sides changed members and keys: ours stay, and learn theirs so the remote's
     // history stays readable.
     let widened =
@@ -255,11 +287,17 @@ fn both_changed(
         (None, Some(rt)) => Ok(if bt.as_deref() == Some(rt.as_str()) {
             Pick::Delete
         } else {
+            if is_record {
+                report.kept.push(record_id_of(path));
+            }
             Pick::Text(rt)
         }),
         (Some(lt), None) => Ok(if bt.as_deref() == Some(lt.as_str()) {
             Pick::Delete
         } else {
+            if is_record {
+                report.kept.push(record_id_of(path));
+            }
             Pick::Text(lt)
         }),
         (Some(lt), Some(rt)) if lt == rt => Ok(Pick::Text(lt)),
@@ -277,7 +315,12 @@ fn both_changed(
                 vec!["(the merged record is not valid)".into()],
                 report,
             ),
-            FieldMerge::Conflict { fields } => conflict(path, lt, rt, fields, report),
+            // Ours, with their changes to the other fields taken in; theirs beside it.
+            FieldMerge::Conflict {
+                fields,
+                partial: Some(partial),
+            } if valid(path, &partial) => conflict(path, partial, rt, fields, report),
+            FieldMerge::Conflict { fields, .. } => conflict(path, lt, rt, fields, report),
         },
     }
 }

@@ -47,9 +47,15 @@ fn new_record_through_the_editor_with_a_retry_after_errors() {
         "{second}"
     );
     // The line number in the note is the line of `titel` in the text as the editor shows it.
-    let note = second.lines().find(|l| l.contains("unknown field `titel`")).unwrap();
+    let note = second
+        .lines()
+        .find(|l| l.contains("unknown field `titel`"))
+        .unwrap();
     let line: usize = note.split(':').nth(2).unwrap().parse().unwrap();
-    assert!(second.lines().nth(line - 1).unwrap().starts_with("titel"), "{note}\n{second}");
+    assert!(
+        second.lines().nth(line - 1).unwrap().starts_with("titel"),
+        "{note}\n{second}"
+    );
     let shown = env.run(&["show", &id]);
     assert!(
         shown.contains("title = \"Call with the principal\""),

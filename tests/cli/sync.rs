@@ -101,8 +101,16 @@ fn the_same_field_changed_on_both_sides_keeps_both_until_resolved() {
     );
     p.alice.run(&["sync"]);
     p.bob_clone();
-    p.bob
-        .run(&["-c", "c1", "edit", &id, "--set", "title=Bob's title"]);
+    p.bob.run(&[
+        "-c",
+        "c1",
+        "edit",
+        &id,
+        "--set",
+        "title=Bob's title",
+        "--set",
+        "summary=Bob's summary",
+    ]);
     p.bob.run(&["-c", "c1", "sync"]);
     p.alice.run(&["edit", &id, "--set", "title=Alice's title"]);
     let out = p.alice.cmd(&["sync"]).output().unwrap();
@@ -112,9 +120,18 @@ fn the_same_field_changed_on_both_sides_keeps_both_until_resolved() {
         stderr.contains(&format!("{id} changed on both sides (title)")),
         "{stderr}"
     );
+    let ours = p.alice.run(&["show", &id]);
+    assert!(ours.contains("Alice's title"), "ours is kept: {ours}");
     assert!(
-        p.alice.run(&["show", &id]).contains("Alice's title"),
-        "ours is kept"
+        ours.contains("Bob's summary"),
+        "their change to another field is taken in: {ours}"
+    );
+    let diff = p
+        .alice
+        .run(&["diff", &id[..5], &format!("{}.conflict-1", &id[..5])]);
+    assert!(
+        diff.contains("title: Alice's title → Bob's title"),
+        "{diff}"
     );
     let copy = format!("{id}.conflict-1");
     assert!(
@@ -153,7 +170,13 @@ fn a_record_deleted_on_one_side_and_edited_on_the_other_is_kept() {
         .run(&["-c", "c1", "edit", &id, "--set", "summary=edited by Bob"]);
     p.bob.run(&["-c", "c1", "sync"]);
     p.alice.run(&["rm", &id]);
-    p.alice.run(&["sync"]);
+    let out = p.alice.cmd(&["sync"]).output().unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("kept {id}")),
+        "the person who removed it is told: {stderr}"
+    );
     assert!(p.alice.run(&["show", &id]).contains("edited by Bob"));
 }
 
