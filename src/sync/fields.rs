@@ -248,7 +248,6 @@ mod tests {
     fn the_same_field_changed_differently_conflicts() {
         let ours = BASE.replace("title = \"IEP\"", "title = \"A\"");
         let theirs = BASE.replace("title = \"IEP\"", "title = \"B\"");
-        let ours = ours.replace("summary = \"s\"", "summary = \"s\"");
         let theirs = theirs.replace("summary = \"s\"", "summary = \"theirs too\"");
         let FieldMerge::Conflict { fields, partial } = merge_texts(Some(BASE), &ours, &theirs)
         else {
