@@ -266,6 +266,15 @@ impl Workspace {
             if available.contains(&slug) {
                 return Ok(slug);
             }
+            // Standing in a folder under cases/ that is not a case must not quietly pick
+            // another one: the user meant this folder.
+            let suggestion =
+                did_you_mean(&slug, available.iter().map(String::as_str)).map(String::from);
+            return Err(WorkspaceError::UnknownCase {
+                slug,
+                suggestion,
+                available,
+            });
         }
         match available.as_slice() {
             [only] => Ok(only.clone()),
@@ -487,6 +496,13 @@ mod tests {
         assert!(matches!(
             found.select_case(None, dir.path()),
             Err(WorkspaceError::NoCaseSelected { .. })
+        ));
+        // A stray folder under cases/ is not silently taken for another case.
+        let stray = ws.cases_dir().join("notes");
+        std::fs::create_dir_all(&stray).unwrap();
+        assert!(matches!(
+            found.select_case(None, &stray),
+            Err(WorkspaceError::UnknownCase { ref slug, .. }) if slug == "notes"
         ));
         match found.select_case(Some("alpah"), dir.path()) {
             Err(WorkspaceError::UnknownCase { suggestion, .. }) => {

@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
         ctx.ui
             .out(&table(&["ID", "DATE", "KIND", "TYPE", "TITLE"], &rows))?;
     }
-    if let Some(first) = loaded.broken.first() {
+    if !loaded.broken.is_empty() {
         for broken in &loaded.broken {
             ctx.ui.warn(&format!(
                 "record {} cannot be read: {}",
@@ -70,17 +70,8 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
                 describe(&broken.error)
             ));
         }
-        let count = loaded.broken.len();
-        return Err(CliError::user(format!(
-            "{count} record{} of case `{}` could not be read (first: {})",
-            if count == 1 { "" } else { "s" },
-            case.slug(),
-            first.id
-        ))
-        .hint(format!(
-            "run `iepcase -c {} fsck` to check every file",
-            case.slug()
-        )));
+        let ids: Vec<String> = loaded.broken.iter().map(|b| b.id.to_string()).collect();
+        return Err(super::records::unreadable_error(case.slug(), &ids));
     }
     let conflicts = loaded.records.iter().filter(|r| r.id.is_conflict()).count();
     if conflicts > 0 {

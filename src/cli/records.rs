@@ -5,6 +5,7 @@ use iepcase::record::{Kind, Record, parse::did_you_mean, to_json};
 use iepcase::store::{Case, StoredRecord};
 
 use super::context::Ctx;
+use super::error::CliError;
 
 /// The kinds, for help text.
 pub const KINDS_HELP: &str = "Kinds: iep, request, refusal, response, pwn, notice, consent, meeting, evaluation, \
@@ -71,4 +72,16 @@ pub fn summary_json(stored: &StoredRecord) -> serde_json::Value {
     }
     obj.insert("title".into(), common.title.clone().into());
     serde_json::Value::Object(obj)
+}
+
+/// The error a reading command ends with when some records could not be read: it has shown
+/// what it could, but must not exit 0 as if the case were whole.
+pub fn unreadable_error(slug: &str, ids: &[String]) -> CliError {
+    let count = ids.len();
+    CliError::user(format!(
+        "{count} record{} of case `{slug}` could not be read (first: {})",
+        if count == 1 { "" } else { "s" },
+        ids.first().map_or("?", String::as_str),
+    ))
+    .hint(format!("run `iepcase -c {slug} fsck` to check every file"))
 }

@@ -36,22 +36,51 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<(), CliError> {
         })
         .collect();
     let mut hits = Vec::new();
+    // What could not be searched: the search still shows what it found, then exits 1 so a
+    // script never takes a partial answer for a whole one.
+    let mut failure = None;
+    let mut failed_cases = Vec::new();
     for (slug, result) in results {
         match result {
             Ok((found, unreadable)) => {
                 hits.extend(found);
-                for id in unreadable {
+                for id in &unreadable {
                     ctx.ui.warn(&format!(
                         "record {id} of case `{slug}` cannot be read and was not searched"
                     ));
                 }
+                if !unreadable.is_empty() && failure.is_none() {
+                    failure = Some(super::records::unreadable_error(&slug, &unreadable));
+                }
             }
-            Err(e) if args.all => ctx
-                .ui
-                .warn(&format!("case `{slug}` was not searched: {}", e.message)),
+            Err(e) if args.all => {
+                ctx.ui
+                    .warn(&format!("case `{slug}` was not searched: {}", e.message));
+                failed_cases.push(slug);
+            }
             Err(e) => return Err(e),
         }
     }
+    if !failed_cases.is_empty() {
+        failure = Some(
+            CliError::user(format!(
+                "{} case{} could not be searched: {}",
+                failed_cases.len(),
+                if failed_cases.len() == 1 { "" } else { "s" },
+                failed_cases.join(", ")
+            ))
+            .hint("see which with `iepcase case list`; a case you are not a member of needs `iepcase share` from a member"),
+        );
+    }
+    let shown = show(ctx, &args, &hits);
+    shown?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+fn show(ctx: &Ctx, args: &SearchArgs, hits: &[Hit]) -> Result<(), CliError> {
     if ctx.ui.json {
         return ctx.ui.json(&serde_json::Value::Array(
             hits.iter().map(Hit::to_json).collect(),
@@ -63,7 +92,7 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let mut out = String::new();
-    for hit in &hits {
+    for hit in hits {
         let case = if args.all {
             format!("{}  ", hit.case)
         } else {

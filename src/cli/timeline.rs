@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
     let loaded = case.records()?;
     for broken in &loaded.broken {
         ctx.ui.warn(&format!(
-            "record {} cannot be read and is left out; run `iepcase fsck`",
+            "record {} cannot be read and is left out",
             broken.id
         ));
     }
@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
     } else {
         args.format
     };
-    match format {
+    let shown = match format {
         TimelineFormat::Json => ctx.ui.json(&serde_json::Value::Array(
             entries.iter().map(|e| e.to_json()).collect(),
         )),
@@ -84,5 +84,11 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
             &["DATE", "KIND", "TITLE", "ID"],
             &timeline::rows(&entries),
         )),
+    };
+    shown?;
+    if !loaded.broken.is_empty() {
+        let ids: Vec<String> = loaded.broken.iter().map(|b| b.id.to_string()).collect();
+        return Err(super::records::unreadable_error(case.slug(), &ids));
     }
+    Ok(())
 }

@@ -162,6 +162,43 @@ fn wrong_identity_says_so_and_shows_the_public_key() {
     );
 }
 
+#[test]
+fn search_all_reports_a_case_it_could_not_open_and_exits_1() {
+    let mut env = TestEnv::with_case();
+    env.add_note("Bus was late");
+    let other = env.root().join("other.txt");
+    env.extra_env
+        .push(("IEPCASE_IDENTITY".into(), other.display().to_string()));
+    env.run(&["keys", "new"]);
+    env.run(&["case", "new", "theirs", "--child", "Someone Else"]);
+    env.run(&["-c", "theirs", "add", "note", "--title", "Bus pass"]);
+    env.extra_env.pop();
+
+    let out = env.cmd(&["search", "bus", "--all"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", crate::describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("Bus was late"),
+        "the readable case is still searched: {stdout}"
+    );
+    assert!(
+        stderr.contains("1 case could not be searched: theirs"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_stray_folder_under_cases_is_not_taken_for_the_only_case() {
+    let env = TestEnv::with_case();
+    let stray = env.case_dir("scans");
+    std::fs::create_dir_all(&stray).unwrap();
+    let out = env.cmd(&["list"]).current_dir(&stray).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", crate::describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no case `scans`"), "{stderr}");
+}
+
 fn first_record_file(env: &TestEnv) -> std::path::PathBuf {
     let dir = env.case_dir("c1").join("records");
     std::fs::read_dir(dir)
@@ -221,6 +258,27 @@ fn tampered_and_truncated_records_are_named_and_others_stay_readable() {
         stderr.contains(&victim) && stderr.contains("fsck"),
         "{stderr}"
     );
+    // Timeline and search show what they can, name the damaged record, and exit 1: a script
+    // must not take a partial answer for a whole one.
+    for args in [&["timeline"][..], &["search", "readable"][..]] {
+        let out = env.cmd(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            crate::describe(&out)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("stays readable"),
+            "{args:?}: {}",
+            crate::describe(&out)
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&victim) && stderr.contains("fsck"),
+            "{stderr}"
+        );
+    }
     assert!(env.run(&["show", &survivor]).contains("stays readable"));
     let err = env.fail(&["show", &victim], 1);
     assert!(
