@@ -55,8 +55,10 @@ pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<(), CliError> {
     };
     if before.1.record.kind() != after.1.record.kind() {
         return Err(CliError::user(format!(
-            "cannot compare a `{}` record with a `{}` record",
+            "cannot compare {} `{}` record with {} `{}` record",
+            iepcase::record::article(before.1.record.kind().as_str()),
             before.1.record.kind(),
+            iepcase::record::article(after.1.record.kind().as_str()),
             after.1.record.kind()
         ))
         .hint("diff compares two records of one kind, or one record across revisions"));

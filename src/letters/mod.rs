@@ -155,7 +155,11 @@ pub enum LetterError {
         template: String,
         missing: Vec<Need>,
     },
-    #[error("the {template} letter answers a {expected}, and {id} is a {found}")]
+    #[error(
+        "the {template} letter answers {} {expected}, and {id} is {} {found}",
+        crate::record::article(expected),
+        crate::record::article(found)
+    )]
     WrongFor {
         template: String,
         id: String,

@@ -19,6 +19,8 @@ pub enum EditError {
     },
     #[error("`{path}` is not a table, so `{field}` cannot be set inside it")]
     NotATable { path: String, field: String },
+    #[error("`{0}`: items are numbered from 1, so the first one is [1]")]
+    ZeroIndex(String),
     #[error("expected FIELD=VALUE, found `{0}`")]
     NoEquals(String),
     #[error("the document is not valid TOML: {0}")]
@@ -61,8 +63,11 @@ fn parse_path(path: &str) -> Result<Vec<Step>, EditError> {
             return Err(bad());
         }
     }
-    if matches!(steps.first(), Some(Step::Index(_)) | None) || steps.contains(&Step::Index(0)) {
+    if matches!(steps.first(), Some(Step::Index(_)) | None) {
         return Err(bad());
+    }
+    if steps.contains(&Step::Index(0)) {
+        return Err(EditError::ZeroIndex(path.to_owned()));
     }
     Ok(steps)
 }
@@ -330,10 +335,15 @@ mod tests {
             })
         );
         assert!(matches!(set_iep("a..b", "y"), Err(EditError::BadPath(_))));
-        assert!(matches!(
+        assert_eq!(
             set_iep("goals[0].text", "y"),
-            Err(EditError::BadPath(_))
-        ));
+            Err(EditError::ZeroIndex("goals[0].text".into()))
+        );
+        assert!(
+            EditError::ZeroIndex("goals[0].text".into())
+                .to_string()
+                .contains("numbered from 1")
+        );
     }
 
     #[test]

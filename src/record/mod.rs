@@ -200,6 +200,15 @@ impl Record {
 }
 
 /// Converts a TOML value to JSON, writing dates and times as strings.
+/// "a" or "an" for `word` as it is read aloud: "an iep", "an evaluation", "a refusal".
+pub fn article(word: &str) -> &'static str {
+    let first = word.trim_start_matches(['`', '"']).chars().next();
+    match first.map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
 pub fn to_json(value: &toml::Value) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
@@ -212,5 +221,19 @@ pub fn to_json(value: &toml::Value) -> serde_json::Value {
         toml::Value::Table(table) => {
             J::Object(table.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
         }
+    }
+}
+
+#[cfg(test)]
+mod article_tests {
+    use super::article;
+
+    #[test]
+    fn articles_follow_the_sound() {
+        assert_eq!(article("iep"), "an");
+        assert_eq!(article("evaluation"), "an");
+        assert_eq!(article("`eligibility`"), "an");
+        assert_eq!(article("refusal"), "a");
+        assert_eq!(article("meeting"), "a");
     }
 }

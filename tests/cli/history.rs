@@ -51,7 +51,7 @@ fn diff_of_the_example_ieps_text_markdown_and_json() {
     }
     let err = env.fail(&["-w", &w, "diff", "x760", "6zcy"], 1);
     assert!(
-        err.contains("cannot compare a `iep` record with a `request` record"),
+        err.contains("cannot compare an `iep` record with a `request` record"),
         "{err}"
     );
 }

@@ -354,12 +354,19 @@ pub(super) fn from_fields(
     for name in &names {
         if !(dates.contains(&name.as_str()) || name.starts_with("extra.")) {
             let help = did_you_mean(name, dates.iter().copied()).map_or(
-                format!("date fields of a {kind}: {}", dates.join(", ")),
+                format!(
+                    "date fields of {} {kind}: {}",
+                    crate::record::article(kind.as_str()),
+                    dates.join(", ")
+                ),
                 |b| format!("did you mean `{b}`?"),
             );
             checker.at(
                 path,
-                format!("`{name}` is not a date field of a {kind} record"),
+                format!(
+                    "`{name}` is not a date field of {} {kind} record",
+                    crate::record::article(kind.as_str())
+                ),
                 Some(help),
             );
         }

@@ -139,7 +139,10 @@ fn bad_values_and_combinations() {
             "",
             "rule `x-rule` needs an offset: `days`, `months`, `years` or `hours`",
         ),
-        ("days = \"5\"", "invalid type: string \"5\", expected i64"),
+        (
+            "days = \"5\"",
+            "found string \"5\", expected a whole number",
+        ),
         ("days = 99999", "`days` must be between -3660 and 3660"),
         (
             "months = 2\ncount = \"business\"",
