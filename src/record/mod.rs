@@ -13,6 +13,7 @@ mod id;
 pub mod kinds;
 pub mod parse;
 pub mod schema;
+mod states;
 pub mod template;
 mod value;
 
@@ -201,6 +202,8 @@ impl Record {
 
 /// Converts a TOML value to JSON, writing dates and times as strings.
 /// "a" or "an" for `word` as it is read aloud: "an iep", "an evaluation", "a refusal".
+pub use states::state_name;
+
 pub fn article(word: &str) -> &'static str {
     let first = word.trim_start_matches(['`', '"']).chars().next();
     match first.map(|c| c.to_ascii_lowercase()) {

@@ -220,6 +220,16 @@ pub fn parse_case_meta(text: &str, origin: &str) -> Result<CaseMeta, RecordError
             format!("`{state}` is not a two-letter state code"),
             Some("write it in capitals, e.g. state = \"MS\"".into()),
         ));
+    } else if let Some(state) = &meta.state
+        && super::state_name(state).is_none()
+    {
+        diagnostics.push(at_key(
+            text,
+            table,
+            &["state"],
+            format!("`{state}` is not the code of a US state or territory"),
+            Some("use the state's postal code, e.g. state = \"MS\" or \"TX\"".into()),
+        ));
     }
     if let Some(cal) = &meta.calendar
         && cal.last_day < cal.first_day
@@ -641,6 +651,11 @@ mod tests {
         assert_eq!(meta.calendar.unwrap().closed.len(), 2);
         let e = parse_case_meta("child = \"A\"\nstate = \"Miss\"\n", "case").unwrap_err();
         assert!(e.diagnostics()[0].message.contains("two-letter"));
+        let e = parse_case_meta("child = \"A\"\nstate = \"ZZ\"\n", "case").unwrap_err();
+        assert_eq!(
+            e.diagnostics()[0].message,
+            "`ZZ` is not the code of a US state or territory"
+        );
         let e = parse_case_meta("child = \"A\"\nschool_name = \"x\"\n", "case").unwrap_err();
         assert_eq!(
             e.diagnostics()[0].help.as_deref(),

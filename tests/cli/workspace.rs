@@ -175,6 +175,36 @@ fn a_malformed_workspace_config_names_file_and_line() {
 }
 
 #[test]
+fn a_state_that_does_not_exist_is_refused_before_anything_is_written() {
+    let env = TestEnv::bare();
+    let err = env.fail(&["init", env.ws.to_str().unwrap(), "--state", "ZZ"], 2);
+    assert!(
+        err.contains("`ZZ` is not the code of a US state or territory") && err.contains("MS or TX"),
+        "{err}"
+    );
+    assert!(!env.ws.exists(), "no workspace was made");
+
+    let env = TestEnv::with_case();
+    let err = env.fail(
+        &[
+            "case",
+            "new",
+            "c2",
+            "--child",
+            "A",
+            "--state",
+            "Mississippi",
+        ],
+        2,
+    );
+    assert!(err.contains("not a two-letter state code"), "{err}");
+    assert!(!env.case_dir("c2").exists());
+    // Lower case is fine and stored in capitals.
+    env.run(&["case", "new", "c3", "--child", "B", "--state", "tx"]);
+    assert!(env.run(&["-c", "c3", "case", "show"]).contains("TX"));
+}
+
+#[test]
 fn help_and_usage_errors_exit_2() {
     let env = TestEnv::bare();
     let out = env.cmd(&["--help"]).output().unwrap();

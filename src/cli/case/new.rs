@@ -47,6 +47,10 @@ pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
         ctx.ui
             .hint("an opaque slug such as `case-2026-04` or initials keeps the child private");
     }
+    let state = match &args.state {
+        Some(text) => Some(crate::cli::init::state_code(text)?),
+        None => ws.config.state.as_deref().map(str::to_ascii_uppercase),
+    };
     let root = ws.case_dir(&args.slug);
     if root.exists() {
         return Err(
@@ -55,10 +59,6 @@ pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
         );
     }
     let ids = ctx.identities()?;
-    let state = args
-        .state
-        .or_else(|| ws.config.state.clone())
-        .map(|s| s.to_ascii_uppercase());
     let meta = meta_text(
         &args.child,
         state.as_deref(),
