@@ -231,8 +231,9 @@ impl From<iepcase::sync::SyncError> for CliError {
             S::UnknownRemote { .. } => Some("see the remotes with `iepcase remote list`".into()),
             S::RemoteExists { .. } => Some("remove it first with `iepcase remote remove NAME`, or pick another name".into()),
             S::BadRemoteName { .. } => Some("use letters, digits and dashes, such as `origin` or `backup`".into()),
+            S::BadRemoteUrl { .. } => Some("for example git@git.example.org:me/case-2026-01.git, https://git.example.org/me/case-2026-01.git or /media/backup/case-2026-01.git".into()),
             S::Auth { .. } => Some(
-                "for SSH, load your key into the agent (`ssh-add`) and check it has access; for HTTPS,                  store a token in a git credential helper"
+                "for SSH, load your key into the agent (`ssh-add`) and check it has access; for HTTPS, store a token in a git credential helper"
                     .into(),
             ),
             S::Network { .. } => Some("check your connection and the address (`iepcase remote list`), then sync again".into()),

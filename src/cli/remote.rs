@@ -29,6 +29,24 @@ pub fn run(ctx: &Ctx, command: RemoteCommand) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     match command {
         RemoteCommand::Add { name, url } => {
+            // A folder is stored as an absolute path: sync runs from wherever the user stands.
+            let url = match iepcase::sync::check_remote_url(&url)? {
+                iepcase::sync::UrlKind::Path => {
+                    let path = tidy(&ctx.absolute(std::path::Path::new(&url)));
+                    if !path.exists() {
+                        ctx.ui.warn(&format!(
+                            "there is nothing at {} yet",
+                            super::ui::printable(&path.display().to_string())
+                        ));
+                        ctx.ui.hint(&format!(
+                            "make an empty repository there with `git init --bare {}` before `iepcase sync`",
+                            path.display()
+                        ));
+                    }
+                    path.display().to_string()
+                }
+                _ => url,
+            };
             iepcase::sync::add_remote(case.repo(), &name, &url)?;
             ctx.ui
                 .status(&format!("Added remote `{name}` to case `{}`", case.slug()));
@@ -62,6 +80,22 @@ pub fn run(ctx: &Ctx, command: RemoteCommand) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// `path` without `.` and `..` steps, worked out on the text (the folder may not exist yet).
+fn tidy(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// A URL with any password or token replaced by `***`.

@@ -31,6 +31,8 @@ pub enum SyncError {
     RemoteExists { name: String },
     #[error("`{name}` cannot name a remote")]
     BadRemoteName { name: String },
+    #[error("`{url}` is not a remote iepcase can use: {reason}")]
+    BadRemoteUrl { url: String, reason: &'static str },
     #[error("the remote {url} did not accept any of your credentials")]
     Auth { url: String, source: git2::Error },
     #[error("cannot reach the remote {url}")]
@@ -94,11 +96,71 @@ pub fn add_remote(repo: &Repository, name: &str, url: &str) -> Result<(), SyncEr
             name: name.to_owned(),
         });
     }
+    check_remote_url(url)?;
     repo.remote(name, url).map_err(|source| SyncError::Git {
         action: "add the remote",
         source,
     })?;
     Ok(())
+}
+
+/// How a remote URL reaches its repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlKind {
+    /// `ssh://`, `https://`, `http://`, `git://` or `file://`.
+    Url,
+    /// `user@host:path`, the short form of SSH.
+    ScpLike,
+    /// A folder on this machine.
+    Path,
+}
+
+/// Sorts a remote URL, refusing ones that cannot work: an unknown scheme, a missing host,
+/// spaces or control characters.
+pub fn check_remote_url(url: &str) -> Result<UrlKind, SyncError> {
+    let bad = |reason| {
+        Err(SyncError::BadRemoteUrl {
+            url: url.to_owned(),
+            reason,
+        })
+    };
+    if url.trim().is_empty() {
+        return bad("it is empty");
+    }
+    if url.chars().any(char::is_control) {
+        return bad("it holds control characters");
+    }
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if !["ssh", "https", "http", "git", "file"].contains(&scheme.to_ascii_lowercase().as_str())
+        {
+            return bad("use an ssh://, https:// or file:// address, user@host:path, or a folder");
+        }
+        if scheme != "file"
+            && rest
+                .split(['/', ':'])
+                .next()
+                .is_none_or(|h| h.is_empty() || h.ends_with('@'))
+        {
+            return bad("it names no host");
+        }
+        if url.contains(' ') {
+            return bad("it holds a space; write it as %20");
+        }
+        return Ok(UrlKind::Url);
+    }
+    if let Some((host, path)) = url.split_once(':')
+        && !host.contains('/')
+        && !host.is_empty()
+    {
+        if path.is_empty() {
+            return bad("it names no repository after the `:`");
+        }
+        if host.contains(' ') {
+            return bad("the host holds a space");
+        }
+        return Ok(UrlKind::ScpLike);
+    }
+    Ok(UrlKind::Path)
 }
 
 /// Removes a remote.
@@ -243,4 +305,37 @@ fn clone_into(
     case.accept_recipients(&case.recipients()?)?;
     case.sync_working_files()?;
     Ok(case)
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::{UrlKind, check_remote_url};
+
+    #[test]
+    fn usable_addresses_are_sorted() {
+        for (url, kind) in [
+            ("git@git.example.org:pat/case.git", UrlKind::ScpLike),
+            ("ssh://git@git.example.org/pat/case.git", UrlKind::Url),
+            ("https://git.example.org/pat/case.git", UrlKind::Url),
+            ("file:///media/backup/case.git", UrlKind::Url),
+            ("/media/backup/case.git", UrlKind::Path),
+            ("../backup/case.git", UrlKind::Path),
+        ] {
+            assert_eq!(check_remote_url(url).unwrap(), kind, "{url}");
+        }
+    }
+
+    #[test]
+    fn unusable_addresses_say_why() {
+        for (url, why) in [
+            ("htps://git.example.org/pat/case.git", "use an ssh://"),
+            ("https:///pat/case.git", "names no host"),
+            ("git@git.example.org:", "no repository"),
+            ("", "empty"),
+            ("https://git.example.org/my case.git", "space"),
+        ] {
+            let err = check_remote_url(url).unwrap_err().to_string();
+            assert!(err.contains(why), "{url}: {err}");
+        }
+    }
 }

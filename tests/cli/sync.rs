@@ -370,6 +370,40 @@ fn errors_are_told_apart() {
     assert!(err.contains("already exists"), "{err}");
 }
 
+#[test]
+fn remote_addresses_are_checked_and_folders_made_absolute() {
+    let env = TestEnv::with_case();
+    let err = env.fail(
+        &[
+            "remote",
+            "add",
+            "origin",
+            "htps://git.example.org/me/c1.git",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("is not a remote iepcase can use") && err.contains("hint: for example"),
+        "{err}"
+    );
+    assert!(env.run(&["--json", "remote", "list"]).contains("[]"));
+
+    // A relative folder is kept as an absolute path, and a missing one is pointed out.
+    let out = env
+        .cmd(&["remote", "add", "backup", "../backup/c1.git"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("there is nothing at") && stderr.contains("git init --bare"),
+        "{stderr}"
+    );
+    let list = env.run(&["remote", "list"]);
+    let expected = env.root().join("backup/c1.git");
+    assert!(list.contains(expected.to_str().unwrap()), "{list}");
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
