@@ -22,6 +22,7 @@ pub struct ListArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
+    super::records::check_range(args.from, args.to)?;
     let case = ctx.open_case()?;
     let loaded = case.records()?;
     let selected: Vec<_> = loaded

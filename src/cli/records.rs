@@ -85,3 +85,17 @@ pub fn unreadable_error(slug: &str, ids: &[String]) -> CliError {
     ))
     .hint(format!("run `iepcase -c {slug} fsck` to check every file"))
 }
+
+/// Refuses a `--from` later than `--to`: the range would be empty, which is never what was meant.
+pub fn check_range(
+    from: Option<iepcase::record::Date>,
+    to: Option<iepcase::record::Date>,
+) -> Result<(), CliError> {
+    match (from, to) {
+        (Some(from), Some(to)) if from > to => {
+            Err(CliError::usage(format!("--from {from} is after --to {to}"))
+                .hint("swap the two dates"))
+        }
+        _ => Ok(()),
+    }
+}

@@ -49,6 +49,7 @@ fn parse_timeline_kind(text: &str) -> Result<String, String> {
 }
 
 pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
+    super::records::check_range(args.from, args.to)?;
     let case = ctx.open_case()?;
     let loaded = case.records()?;
     for broken in &loaded.broken {

@@ -314,3 +314,32 @@ fn demo_builds_a_workspace_that_checks_clean() {
     // Running it again replaces the earlier demo.
     env.run(&["demo", w]);
 }
+
+#[test]
+fn a_date_range_backwards_is_a_usage_error() {
+    let env = TestEnv::with_case();
+    for command in ["list", "timeline"] {
+        let err = env.fail(&[command, "--from", "2026-12-01", "--to", "2026-01-01"], 2);
+        assert!(
+            err.contains("--from 2026-12-01 is after --to 2026-01-01") && err.contains("swap"),
+            "{command}: {err}"
+        );
+    }
+    let out = env.root().join("b");
+    let err = env.fail(
+        &[
+            "bundle",
+            "--purpose",
+            "mediation",
+            "--out",
+            out.to_str().unwrap(),
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-01-01",
+        ],
+        2,
+    );
+    assert!(err.contains("is after --to"), "{err}");
+    assert!(!out.exists());
+}

@@ -13,6 +13,7 @@ use super::super::ui::table;
 use super::BuildArgs;
 
 pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
+    super::super::records::check_range(args.from, args.to)?;
     let purpose = args.purpose.expect("clap requires --purpose");
     let out = ctx.absolute(&args.out.expect("clap requires --out"));
     let case = ctx.open_case()?;
