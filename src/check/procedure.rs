@@ -364,12 +364,7 @@ pub(super) fn repeated_refusals(facts: &Facts<'_>, out: &mut Vec<Finding>) {
 
 /// "an accommodation", "a service".
 fn an(word: &str) -> String {
-    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {word}")
+    format!("{} {word}", crate::record::article(word))
 }
 
 /// Which rung comes next, and why.
@@ -397,7 +392,8 @@ fn ladder(
     } else if !facts.has_complaint("due-process") {
         Some(letter("due-process-complaint", about))
     } else {
-        Some("iepcase deadlines".to_owned())
+        // Every rung is taken: what helps now is the hearing's evidence, in order.
+        Some("iepcase bundle --purpose due-process --out ~/bundles/due-process".to_owned())
     };
     (diagnosis, next)
 }

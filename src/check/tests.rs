@@ -255,6 +255,59 @@ fn repeated_refusals_with_notice_point_to_facilitation() {
 }
 
 #[test]
+fn repeated_refusals_without_notice_climb_the_ladder_to_the_bundle() {
+    let mut records = vec![rec(
+        "q000000002",
+        "kind = \"request\"\ndate = 2026-01-08\ntype = \"placement\"",
+    )];
+    for (i, date) in ["2026-01-12", "2026-02-12", "2026-03-12"]
+        .iter()
+        .enumerate()
+    {
+        records.push(rec(
+            &format!("r00000001{i}"),
+            &format!(
+                "kind = \"refusal\"\ndate = {date}\nrefuses = \"q000000002\"\nvia = \"verbal\""
+            ),
+        ));
+    }
+    let next = |records: &[crate::store::StoredRecord]| {
+        one(&run("US", records), Code::RepeatedRefusals, "q000000002")
+            .next_step
+            .clone()
+    };
+    assert_eq!(
+        next(&records).as_deref(),
+        Some("iepcase letter pwn-request --for q000000002")
+    );
+    records.push(rec(
+        "q000000009",
+        "kind = \"request\"\ndate = 2026-03-20\ntype = \"pwn\"\nrelated = [\"q000000002\"]",
+    ));
+    assert_eq!(
+        next(&records).as_deref(),
+        Some("iepcase letter state-complaint --for q000000002")
+    );
+    records.push(rec(
+        "c000000001",
+        "kind = \"complaint\"\ndate = 2026-04-20\ntype = \"state-complaint\"",
+    ));
+    assert_eq!(
+        next(&records).as_deref(),
+        Some("iepcase letter due-process-complaint --for q000000002")
+    );
+    // Every rung taken: the next step is the hearing's evidence, not a list of deadlines.
+    records.push(rec(
+        "c000000002",
+        "kind = \"complaint\"\ndate = 2026-06-20\ntype = \"due-process\"",
+    ));
+    assert_eq!(
+        next(&records).as_deref(),
+        Some("iepcase bundle --purpose due-process --out ~/bundles/due-process")
+    );
+}
+
+#[test]
 fn requests_past_their_due_date() {
     let asked = rec(
         "q000000003",
