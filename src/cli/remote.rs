@@ -29,24 +29,7 @@ pub fn run(ctx: &Ctx, command: RemoteCommand) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     match command {
         RemoteCommand::Add { name, url } => {
-            // A folder is stored as an absolute path: sync runs from wherever the user stands.
-            let url = match iepcase::sync::check_remote_url(&url)? {
-                iepcase::sync::UrlKind::Path => {
-                    let path = tidy(&ctx.absolute(std::path::Path::new(&url)));
-                    if !path.exists() {
-                        ctx.ui.warn(&format!(
-                            "there is nothing at {} yet",
-                            super::ui::printable(&path.display().to_string())
-                        ));
-                        ctx.ui.hint(&format!(
-                            "make an empty repository there with `git init --bare {}` before `iepcase sync`",
-                            path.display()
-                        ));
-                    }
-                    path.display().to_string()
-                }
-                _ => url,
-            };
+            let url = stored_url(ctx, &url)?;
             iepcase::sync::add_remote(case.repo(), &name, &url)?;
             ctx.ui
                 .status(&format!("Added remote `{name}` to case `{}`", case.slug()));
@@ -80,6 +63,28 @@ pub fn run(ctx: &Ctx, command: RemoteCommand) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// A remote address as it is kept: checked, and a folder made absolute because sync runs from
+/// wherever the user stands. A folder with nothing in it yet is pointed out.
+pub fn stored_url(ctx: &Ctx, url: &str) -> Result<String, CliError> {
+    Ok(match iepcase::sync::check_remote_url(url)? {
+        iepcase::sync::UrlKind::Path => {
+            let path = tidy(&ctx.absolute(std::path::Path::new(url)));
+            if !path.exists() {
+                ctx.ui.warn(&format!(
+                    "there is nothing at {} yet",
+                    super::ui::printable(&path.display().to_string())
+                ));
+                ctx.ui.hint(&format!(
+                    "make an empty repository there with `git init --bare {}` before `iepcase sync`",
+                    path.display()
+                ));
+            }
+            path.display().to_string()
+        }
+        _ => url.to_owned(),
+    })
 }
 
 /// `path` without `.` and `..` steps, worked out on the text (the folder may not exist yet).

@@ -221,8 +221,28 @@ pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
         })?,
     };
     iepcase::workspace::validate_slug(&slug)?;
+    let url = match iepcase::sync::check_remote_url(&args.url)? {
+        iepcase::sync::UrlKind::Path if !std::path::Path::new(&args.url).is_absolute() => {
+            super::remote::stored_url(ctx, &args.url)?
+        }
+        _ => args.url.clone(),
+    };
     let identities = ctx.identities()?;
-    let case = iepcase::sync::clone_case(&args.url, &ws.case_dir(&slug), &slug, identities)?;
+    let case = iepcase::sync::clone_case(&url, &ws.case_dir(&slug), &slug, identities).map_err(
+        |e| {
+            let mut err = CliError::from(e);
+            if err.message.starts_with("your key is not a member") {
+                // Nothing was cloned, so there is nothing to sync yet: the clone is what to redo.
+                err.hints = vec![
+                    format!(
+                        "send your public key to a member; once they run `iepcase -c {slug} share <your public key>` and `iepcase -c {slug} sync`, run this clone again"
+                    ),
+                    "if you have another identity file, point IEPCASE_IDENTITY at it".into(),
+                ];
+            }
+            err
+        },
+    )?;
     let records = case.record_ids()?.len();
     ctx.ui.status(&format!(
         "Cloned case `{slug}` ({records} records) into {}",

@@ -210,6 +210,10 @@ fn unshare_rotates_and_the_removed_member_cannot_clone() {
         err.contains("your key is not a member of case `again`"),
         "{err}"
     );
+    assert!(
+        err.contains("run this clone again") && !err.contains("then `iepcase sync`"),
+        "the hint fits a clone, which left nothing to sync: {err}"
+    );
     assert!(!p.bob.case_dir("again").exists());
     // His old clone cannot follow either.
     let err = p.bob.fail(&["-c", "c1", "sync"], 1);
@@ -402,6 +406,19 @@ fn remote_addresses_are_checked_and_folders_made_absolute() {
     let list = env.run(&["remote", "list"]);
     let expected = env.root().join("backup/c1.git");
     assert!(list.contains(expected.to_str().unwrap()), "{list}");
+
+    // A clone from a relative folder keeps it absolute too, so its sync works from anywhere.
+    bare_repo(&expected);
+    env.run(&["sync"]);
+    env.run(&["clone", "../backup/c1.git", "copy"]);
+    let list = env.run(&["-c", "copy", "remote", "list"]);
+    assert!(list.contains(expected.to_str().unwrap()), "{list}");
+    let out = env
+        .cmd(&["-c", "copy", "sync"])
+        .current_dir(env.case_dir("copy"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
 }
 
 fn free_port() -> u16 {
