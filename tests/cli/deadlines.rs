@@ -404,7 +404,7 @@ fn all_cases_unknown_states_and_bad_dates() {
         "--child",
         "Other Child",
         "--state",
-        "ZZ",
+        "AL",
     ]);
     env.run(&[
         "-c",
@@ -430,7 +430,7 @@ fn all_cases_unknown_states_and_bad_dates() {
         .collect();
     assert_eq!(cases.into_iter().collect::<Vec<_>>(), vec!["c1", "c2"]);
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("no rules for state ZZ"), "{stderr}");
+    assert!(stderr.contains("no rules for state AL"), "{stderr}");
     let text = env.run(&["deadlines", "--all", "--today", "2026-11-28"]);
     assert!(text.contains("CASE") && text.contains("c2"), "{text}");
     let err = env.fail(&["deadlines", "--today", "2026-13-01"], 2);
