@@ -436,3 +436,29 @@ fn all_cases_unknown_states_and_bad_dates() {
     let err = env.fail(&["deadlines", "--today", "2026-13-01"], 2);
     assert!(err.contains("not a real calendar date"), "{err}");
 }
+
+#[test]
+fn demo_shows_the_running_clocks_and_the_findings() {
+    let env = TestEnv::bare();
+    let dir = env.root().join("demo");
+    let out = env.run(&["demo", dir.to_str().unwrap()]);
+    let clocks = out
+        .split("The clocks running on the story's today, 2026-11-28")
+        .nth(1)
+        .expect("a clocks section");
+    assert!(
+        clocks.contains("2026-11-29  in 1d")
+            && clocks.contains("District's response to the due process complaint")
+            && clocks.contains("34 CFR 300.508(e)(1)"),
+        "{out}"
+    );
+    let findings = out
+        .split("What the district failed to do")
+        .nth(1)
+        .expect("a findings section");
+    assert!(
+        findings.contains("7 error(s), 6 warning(s), 1 note(s)")
+            && findings.contains("3×  refusal-without-pwn"),
+        "{out}"
+    );
+}

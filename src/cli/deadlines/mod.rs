@@ -9,7 +9,7 @@ use iepcase::rules::ics::{CaseDeadlines, render};
 use iepcase::rules::{Deadline, Status};
 use serde_json::{Value, json};
 
-mod text;
+pub(super) mod text;
 
 use super::context::Ctx;
 use super::error::CliError;

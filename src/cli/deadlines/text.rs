@@ -28,7 +28,8 @@ fn group(d: &Deadline) -> usize {
     }
 }
 
-fn when(d: &Deadline, today: Date) -> String {
+/// When a deadline falls, as seen from `today`: `in 6d`, `3d ago`, `met 2026-03-17`.
+pub fn when(d: &Deadline, today: Date) -> String {
     let n = d.days_left.unwrap_or(0);
     match (&d.status, &d.met) {
         (Status::Met, Some(m)) if m.late => format!("met late {}", m.on),

@@ -4,6 +4,7 @@
 mod setup;
 
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use clap::Args;
 use iepcase::bundle::{Options, Purpose};
@@ -61,6 +62,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
     }
     let w = format!("iepcase -w {shown}");
     let mut out = highlights(&case, &w)?;
+    out.push_str(&clocks_and_findings(&case, &root, &w)?);
     let tries = [
         (format!("{w} list"), "every record, in date order"),
         (
@@ -153,6 +155,93 @@ fn highlights(case: &Case, w: &str) -> Result<String, CliError> {
     let latest = &entries[entries.len().saturating_sub(6)..];
     for row in iepcase::timeline::rows(latest) {
         out.push_str(&format!("  {:<17} {:<22} {}\n", row[0], row[1], row[2]));
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+/// The clocks running on the story's today and what `check` finds, in short.
+fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliError> {
+    use iepcase::check::{Input, Severity};
+    use iepcase::rules::{Rulebook, Status};
+
+    let today = iepcase::record::Date::from_str(STORY_TODAY)
+        .map_err(|e| CliError::user(format!("the demo's date: {e}")))?;
+    let book = Rulebook::load(&root.join("rules"))?;
+    let (_, meta) = case.meta()?;
+    let records = case.records()?.records;
+    let rules = book.select(meta.state.as_deref()).set;
+    let deadlines = iepcase::rules::deadlines(&records, &meta, rules, today);
+    let mut out = format!(
+        "The clocks running on the story's today, {today} ({w} deadlines --today {today}):\n"
+    );
+    let mut soon: Vec<_> = deadlines
+        .iter()
+        .filter(|d| {
+            d.status == Status::Overdue
+                || (d.status == Status::Open && d.days_left.is_some_and(|n| n <= 14))
+        })
+        .collect();
+    soon.sort_by_key(|d| (d.due, d.due_time));
+    let rows: Vec<Vec<String>> = soon
+        .iter()
+        .map(|d| {
+            vec![
+                d.due.to_string(),
+                super::deadlines::text::when(d, today),
+                d.label.clone(),
+                d.cite.clone(),
+            ]
+        })
+        .collect();
+    for line in super::ui::table(&["DUE", "WHEN", "DEADLINE", "CITATION"], &rows).lines() {
+        out.push_str(&format!("  {line}\n"));
+    }
+    let later = deadlines.len() - soon.len();
+    if later > 0 {
+        out.push_str(&format!(
+            "  and {later} more: later, met, ended or waiting\n"
+        ));
+    }
+    let findings = iepcase::check::check(&Input {
+        records: &records,
+        meta: &meta,
+        rules,
+        deadlines: &deadlines,
+        today,
+    });
+    let count = |s| findings.iter().filter(|f| f.severity == s).count();
+    out.push_str(&format!(
+        "\nWhat the district failed to do ({w} check --today {today}): {} error(s), {} \
+         warning(s), {} note(s)\n",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    ));
+    let mut codes: Vec<(Severity, iepcase::check::Code, usize)> = Vec::new();
+    for f in &findings {
+        match codes.iter_mut().find(|(_, c, _)| *c == f.code) {
+            Some(entry) => entry.2 += 1,
+            None => codes.push((f.severity, f.code, 1)),
+        }
+    }
+    codes.sort_by_key(|c| std::cmp::Reverse(c.0));
+    let rows: Vec<Vec<String>> = codes
+        .iter()
+        .map(|(severity, code, n)| {
+            vec![
+                severity.as_str().to_owned(),
+                format!("{n}×"),
+                code.to_string(),
+                code.describe().to_owned(),
+            ]
+        })
+        .collect();
+    for line in super::ui::table(&["SEVERITY", "", "FINDING", "WHAT IT MEANS"], &rows)
+        .lines()
+        .skip(1)
+    {
+        out.push_str(&format!("  {line}\n"));
     }
     out.push('\n');
     Ok(out)
