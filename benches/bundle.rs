@@ -6,15 +6,14 @@
 //! reports the peak memory of one run (with `/usr/bin/time`, where it is installed).
 //! `IEPCASE_BENCH_RECORDS=N` changes the number of records (one in six has a PDF).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use iepcase::crypto::{Identities, NoPrompt, Recipient, generate_identity};
-use iepcase::git::CommitContext;
-use iepcase::store::Case;
+use common::{Bench, report};
 use iepcase::synth::Synth;
-use iepcase::workspace::{Config, Workspace};
 use lopdf::content::{Content, Operation};
 use lopdf::{Document, Object, Stream, dictionary};
 
@@ -31,34 +30,17 @@ fn records() -> usize {
 }
 
 fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ws_root =
-        std::env::var_os("IEPCASE_BENCH_DIR").map_or_else(|| dir.path().join("ws"), PathBuf::from);
-    let ws = Workspace::create(
-        &ws_root,
-        &Config {
-            identity: Some("id.txt".into()),
-            ..Config::default()
-        },
-    )
-    .expect("workspace");
-    let identity = generate_identity("bench");
-    std::fs::write(
-        ws_root.join("id.txt"),
-        age::secrecy::ExposeSecret::expose_secret(&identity.file),
-    )
-    .unwrap();
-    let ids = Identities::load(&ws_root.join("id.txt"), &NoPrompt).unwrap();
+    let bench = Bench::new(None);
+    let ws_root = bench.root.clone();
     let started = Instant::now();
-    build_case(&ws, &ids, &identity.public);
+    build_case(&bench);
     eprintln!(
         "generated {} records, one in {} with a {PAGES_PER_PDF}-page PDF, in {:.1?}",
         records(),
         RECORDS / WITH_PDF,
         started.elapsed()
     );
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_iepcase"));
-    let out = dir.path().join("bundle");
+    let out = bench.dir.path().join("bundle");
     let args = [
         "-c",
         "c300",
@@ -72,8 +54,8 @@ fn main() {
         out.to_str().unwrap(),
     ];
     // The first run fills the record cache, as a user's earlier commands would have.
-    let _ = time(&bin, &ws_root, &args);
-    let samples: Vec<Duration> = (0..5).map(|_| time(&bin, &ws_root, &args)).collect();
+    let _ = bench.time(&ws_root, &args);
+    let samples: Vec<Duration> = bench.repeat(&ws_root, &args, 5);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     report(
@@ -84,7 +66,7 @@ fn main() {
         ),
         &samples,
     );
-    match peak_memory(&bin, &ws_root, &args) {
+    match peak_memory(&bench, &ws_root, &args) {
         Some(kib) => println!(
             "{:<40} {:.1} MiB (maximum resident set size)",
             "bundle, peak memory",
@@ -94,33 +76,22 @@ fn main() {
     }
 }
 
-fn build_case(ws: &Workspace, ids: &Identities, public: &str) {
-    let slug = "c300";
-    let root = ws.case_dir(slug);
-    let ctx = CommitContext {
-        name: "bench".into(),
-        email: "bench@example.org".into(),
-        time: 1_760_000_000,
-    };
-    let members = vec![(public.parse::<Recipient>().unwrap(), None)];
-    let meta = "child = \"Synthetic Child\"\nstate = \"MS\"\n";
-    Case::create(&root, slug, meta, &members, &ctx).unwrap();
-    let case = Case::open(&root, slug, ids).unwrap();
-    let lock = case.lock("bench", Duration::ZERO, &mut |_| {}).unwrap();
-    let mut tx = case.transaction(&lock);
-    for (n, (id, text)) in Synth::new(300).records(records()).into_iter().enumerate() {
-        let text = if n % (RECORDS / WITH_PDF) == 0 {
-            let pdf = pdf(&format!("Attachment of record {n}"), PAGES_PER_PDF);
-            let attachment = tx
-                .add_attachment_bytes(&format!("letter-{n}.pdf"), &pdf)
-                .unwrap();
-            iepcase::record::edit::append_attachments(&text, &[attachment]).unwrap()
-        } else {
-            text
-        };
-        tx.put_record(&id, &text).unwrap();
-    }
-    tx.commit("add records", &ctx).unwrap();
+/// Case `c300`: synthetic records, one in six with a generated PDF attached.
+fn build_case(bench: &Bench) {
+    bench.case(&bench.ws, "c300", |tx| {
+        for (n, (id, text)) in Synth::new(300).records(records()).into_iter().enumerate() {
+            let text = if n % (RECORDS / WITH_PDF) == 0 {
+                let pdf = pdf(&format!("Attachment of record {n}"), PAGES_PER_PDF);
+                let attachment = tx
+                    .add_attachment_bytes(&format!("letter-{n}.pdf"), &pdf)
+                    .expect("attachment");
+                iepcase::record::edit::append_attachments(&text, &[attachment]).expect("record")
+            } else {
+                text
+            };
+            tx.put_record(&id, &text).expect("record");
+        }
+    });
 }
 
 /// A letter-size PDF of `pages` pages of text, like a scanned-and-OCRed district letter.
@@ -176,34 +147,14 @@ fn pdf(title: &str, pages: usize) -> Vec<u8> {
     out
 }
 
-fn command(bin: &Path, ws: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(bin);
-    cmd.args(args)
-        .env("IEPCASE_WORKSPACE", ws)
-        .env_remove("IEPCASE_IDENTITY");
-    cmd
-}
-
-fn time(bin: &Path, ws: &Path, args: &[&str]) -> Duration {
-    let started = Instant::now();
-    let out = command(bin, ws, args).output().expect("run iepcase");
-    let elapsed = started.elapsed();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    elapsed
-}
-
 /// The maximum resident set size of one run, in KiB.
-fn peak_memory(bin: &Path, ws: &Path, args: &[&str]) -> Option<u64> {
+fn peak_memory(bench: &Bench, ws: &Path, args: &[&str]) -> Option<u64> {
     let time = Path::new("/usr/bin/time");
     if !time.exists() {
         return None;
     }
     let mut cmd = Command::new(time);
-    cmd.arg("-f").arg("peak-kib %M").arg(bin).args(args);
+    cmd.arg("-f").arg("peak-kib %M").arg(&bench.bin).args(args);
     cmd.env("IEPCASE_WORKSPACE", ws)
         .env_remove("IEPCASE_IDENTITY");
     let out = cmd.output().ok()?;
@@ -212,17 +163,4 @@ fn peak_memory(bin: &Path, ws: &Path, args: &[&str]) -> Option<u64> {
         .lines()
         .find_map(|l| l.strip_prefix("peak-kib "))
         .and_then(|n| n.trim().parse().ok())
-}
-
-fn report(what: &str, samples: &[Duration]) {
-    let mut sorted = samples.to_vec();
-    sorted.sort();
-    let median = sorted[sorted.len() / 2];
-    println!(
-        "{what:<40} median {:>7.1} ms   min {:>7.1} ms   max {:>7.1} ms   ({} runs)",
-        median.as_secs_f64() * 1000.0,
-        sorted[0].as_secs_f64() * 1000.0,
-        sorted[sorted.len() - 1].as_secs_f64() * 1000.0,
-        samples.len()
-    );
 }
