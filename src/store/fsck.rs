@@ -372,10 +372,7 @@ impl Case {
         if words.is_empty() {
             return Ok(());
         }
-        let leaks = |text: &str| {
-            let lower = text.to_lowercase();
-            words.iter().find(|w| lower.contains(w.as_str())).cloned()
-        };
+        let leaks = |text: &str| leaked_word(text, words);
         for path in files.keys() {
             if leaks(path).is_some() {
                 report.problem(
@@ -439,6 +436,55 @@ fn private_words(names: &[Option<&str>]) -> Vec<String> {
         .collect()
 }
 
+/// The words iepcase itself writes into file names, the recipients file and commit
+/// messages. A name that is one of them ("Jordan Case") cannot be told from iepcase's own
+/// text, so it is not looked for.
+const OWN_WORDS: &[&str] = &[
+    "iepcase",
+    "format",
+    "recipients",
+    "recipient",
+    "key",
+    "case",
+    "age",
+    "records",
+    "record",
+    "attachments",
+    "attachment",
+    "conflict",
+    "add",
+    "edit",
+    "create",
+    "remove",
+    "resolve",
+    "attach",
+    "merge",
+    "remote",
+    "changes",
+    "share",
+    "unshare",
+    "rotate",
+    "close",
+    "ssh",
+    "ed25519",
+    "rsa",
+    "created",
+    "public",
+];
+
+/// The first private word that stands as a whole word in `text`, compared without case.
+/// Whole words only: a random id or a file hash that happens to contain the letters of a
+/// short name is not a leak.
+fn leaked_word(text: &str, words: &[String]) -> Option<String> {
+    let lower = text.to_lowercase();
+    let tokens: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
+    words
+        .iter()
+        .filter(|w| !OWN_WORDS.contains(&w.as_str()))
+        .find(|w| tokens.contains(&w.as_str()))
+        .cloned()
+}
+
 fn all_files(tree: &git2::Tree<'_>) -> Result<BTreeMap<String, Oid>, StoreError> {
     let mut files = BTreeMap::new();
     tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
@@ -460,4 +506,46 @@ fn describe(error: &StoreError) -> String {
         source = e.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(names: &[&str]) -> Vec<String> {
+        let names: Vec<Option<&str>> = names.iter().map(|n| Some(*n)).collect();
+        private_words(&names)
+    }
+
+    #[test]
+    fn a_name_is_found_as_a_whole_word_without_case() {
+        let w = words(&["Ada Dee", "Fairwick Elementary"]);
+        assert_eq!(leaked_word("notes about ADA", &w).as_deref(), Some("ada"));
+        assert_eq!(
+            leaked_word("records/fairwick-iep.age", &w).as_deref(),
+            Some("fairwick")
+        );
+    }
+
+    #[test]
+    fn letters_of_a_short_name_inside_an_id_or_hash_are_no_leak() {
+        let w = words(&["Ada Dee", "Ctrl Cee"]);
+        assert_eq!(leaked_word("records/f7cceevgby.age", &w), None);
+        assert_eq!(
+            leaked_word("attachments/7c51a0063dee47b2d1c0f9e8a7b6c5d4.age", &w),
+            None
+        );
+        assert_eq!(leaked_word("add record 0sahk8ww6n", &w), None);
+    }
+
+    #[test]
+    fn a_name_that_is_one_of_iepcase_own_words_is_not_looked_for() {
+        let w = words(&["Jordan Case"]);
+        assert_eq!(leaked_word("case.age", &w), None);
+        assert_eq!(leaked_word("create case", &w), None);
+        assert_eq!(
+            leaked_word("a note on jordan", &w).as_deref(),
+            Some("jordan")
+        );
+    }
 }

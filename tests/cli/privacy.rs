@@ -79,3 +79,34 @@ fn the_example_case_leaks_nothing() {
         scan(commit.message_bytes(), "a commit message");
     }
 }
+
+/// fsck looks for the child's name as whole words: a name made of iepcase's own words or
+/// hidden in the letters of an id is no alarm; a member label that names the child is.
+#[test]
+fn fsck_flags_a_label_naming_the_child_and_nothing_else() {
+    let env = TestEnv::with_case();
+    env.run(&["case", "new", "k7", "--child", "Jordan Case"]);
+    env.run(&[
+        "-c",
+        "k7",
+        "add",
+        "note",
+        "--date",
+        "2026-01-05",
+        "--title",
+        "x",
+    ]);
+    env.run(&["-c", "k7", "fsck"]);
+
+    let other = TestEnv::bare();
+    other.run(&["init", other.root().join("ws").to_str().unwrap()]);
+    let key = other.run(&["keys", "show"]).trim().to_owned();
+    env.run(&["-c", "c1", "share", &key, "--label", "Zephyrine's dad"]);
+    let out = env.cmd(&["-c", "c1", "fsck"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", crate::describe(&out));
+    assert!(
+        crate::describe(&out).contains("a label contains the child's name or school"),
+        "{}",
+        crate::describe(&out)
+    );
+}
