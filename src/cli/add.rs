@@ -32,8 +32,9 @@ pub struct AddArgs {
     /// Attach a file (can be repeated)
     #[arg(long = "attach", value_name = "FILE")]
     pub attach: Vec<PathBuf>,
-    /// Add the record in a TOML file; `-` reads standard input (can be repeated)
-    #[arg(short = 'f', long = "file", value_name = "FILE",
+    /// Add the records in TOML files (`--file a.toml b.toml`, or the flag repeated); `-`
+    /// reads standard input
+    #[arg(short = 'f', long = "file", value_name = "FILE", num_args = 1..,
           conflicts_with_all = ["kind", "date", "time", "title", "set", "attach"])]
     pub file: Vec<PathBuf>,
 }

@@ -172,6 +172,14 @@ fn batch_add_prints_ids_in_input_order_in_one_commit() {
     assert!(env.run(&["show", ids[1]]).contains("title = \"Stdin\""));
     assert!(env.run(&["show", ids[2]]).contains("title = \"B\""));
     assert_eq!(env.commits("c1"), before + 1, "one commit for the batch");
+
+    // One --file flag may take several files, as a shell glob gives them.
+    let out = env.run(&["add", "--file", b.to_str().unwrap(), a.to_str().unwrap()]);
+    let ids: Vec<&str> = out.lines().collect();
+    assert_eq!(ids.len(), 2, "{out}");
+    assert!(env.run(&["show", ids[0]]).contains("title = \"B\""));
+    assert!(env.run(&["show", ids[1]]).contains("title = \"A\""));
+    assert_eq!(env.commits("c1"), before + 2);
 }
 
 #[test]
