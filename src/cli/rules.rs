@@ -60,23 +60,25 @@ pub fn today(ctx: &Ctx, flag: Option<Date>) -> Date {
     flag.unwrap_or_else(|| ctx.today())
 }
 
-/// Reads one open case.
-fn read(ctx: &Ctx, case: &Case) -> Result<CaseFacts, CliError> {
+/// Reads one open case; the error says which records could not be read (they are left out).
+fn read(ctx: &Ctx, case: &Case) -> Result<(CaseFacts, Option<CliError>), CliError> {
     let (_, meta) = case.meta()?;
     let loaded = case.records()?;
-    if !loaded.broken.is_empty() {
+    let failure = (!loaded.broken.is_empty()).then(|| {
         ctx.ui.warn(&format!(
-            "case `{}`: {} record(s) cannot be read and are left out; run `iepcase -c {} fsck`",
+            "case `{}`: {} record(s) cannot be read and are left out",
             case.slug(),
             loaded.broken.len(),
-            case.slug()
         ));
-    }
-    Ok(CaseFacts {
+        let ids: Vec<String> = loaded.broken.iter().map(|b| b.id.to_string()).collect();
+        super::records::unreadable_error(case.slug(), &ids)
+    });
+    let facts = CaseFacts {
         slug: case.slug().to_owned(),
         meta,
         records: loaded.records,
-    })
+    };
+    Ok((facts, failure))
 }
 
 /// A case read in parallel: metadata, readable records, and how many could not be read.
@@ -87,7 +89,8 @@ type Loaded = Result<(CaseMeta, Vec<StoredRecord>, usize), CliError>;
 pub fn cases(ctx: &Ctx, all: bool) -> Result<(Vec<CaseFacts>, Option<CliError>), CliError> {
     if !all {
         let case = ctx.open_case()?;
-        return Ok((vec![read(ctx, &case)?], None));
+        let (facts, failure) = read(ctx, &case)?;
+        return Ok((vec![facts], failure));
     }
     let ws = ctx.workspace()?;
     let slugs = ws.case_slugs()?;
@@ -110,6 +113,7 @@ pub fn cases(ctx: &Ctx, all: bool) -> Result<(Vec<CaseFacts>, Option<CliError>),
         .collect();
     let mut cases = Vec::new();
     let mut failed = Vec::new();
+    let mut partial = Vec::new();
     for (slug, result) in opened {
         match result {
             Ok((meta, _, _)) if meta.status == CaseStatus::Closed => {}
@@ -119,6 +123,7 @@ pub fn cases(ctx: &Ctx, all: bool) -> Result<(Vec<CaseFacts>, Option<CliError>),
                         "case `{slug}`: {broken} record(s) cannot be read and are left out; \
                          run `iepcase -c {slug} fsck`"
                     ));
+                    partial.push(slug.clone());
                 }
                 cases.push(CaseFacts {
                     slug,
@@ -133,13 +138,29 @@ pub fn cases(ctx: &Ctx, all: bool) -> Result<(Vec<CaseFacts>, Option<CliError>),
             }
         }
     }
-    let error = (!failed.is_empty()).then(|| {
-        CliError::user(format!(
-            "{} case(s) could not be read: {}",
-            failed.len(),
-            failed.join(", ")
-        ))
-        .hint("see which with `iepcase case list`; a case you are not a member of needs `iepcase share` from a member")
-    });
+    let error = if !failed.is_empty() {
+        Some(
+            CliError::user(format!(
+                "{} case(s) could not be read: {}",
+                failed.len(),
+                failed.join(", ")
+            ))
+            .hint("see which with `iepcase case list`; a case you are not a member of needs `iepcase share` from a member"),
+        )
+    } else if !partial.is_empty() {
+        Some(
+            CliError::user(format!(
+                "some records of {} case(s) could not be read and were left out: {}",
+                partial.len(),
+                partial.join(", ")
+            ))
+            .hint(format!(
+                "run `iepcase -c {} fsck` to check every file",
+                partial[0]
+            )),
+        )
+    } else {
+        None
+    };
     Ok((cases, error))
 }

@@ -279,6 +279,26 @@ fn tampered_and_truncated_records_are_named_and_others_stay_readable() {
             "{stderr}"
         );
     }
+    // Deadlines computed without a record may miss a clock: they say so and exit 1 too.
+    for args in [&["deadlines"][..], &["deadlines", "--all"][..]] {
+        let out = env.cmd(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            crate::describe(&out)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Deadlines as of"),
+            "{args:?}: {}",
+            crate::describe(&out)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("fsck"),
+            "{args:?}: {}",
+            crate::describe(&out)
+        );
+    }
     assert!(env.run(&["show", &survivor]).contains("stays readable"));
     let err = env.fail(&["show", &victim], 1);
     assert!(
@@ -370,5 +390,28 @@ fn control_characters_never_reach_the_terminal() {
     assert!(
         hits.contains("evil \\u{1b}[2J") && !hits.contains('\u{1b}'),
         "{hits:?}"
+    );
+}
+
+#[test]
+fn case_list_names_a_case_it_cannot_open_and_exits_1() {
+    let env = TestEnv::with_case();
+    env.run(&["case", "new", "c2", "--child", "Second Child"]);
+    let path = env.case_dir("c2").join("case.age");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let n = bytes.len();
+    bytes.truncate(n / 2);
+    commit_bytes_in(&env, "c2", &path, &bytes);
+    let out = env.cmd(&["case", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", crate::describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("c1") && stdout.contains("(unreadable)"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("case `c2`") && stderr.contains("iepcase -c c2 fsck"),
+        "{stderr}"
     );
 }

@@ -305,6 +305,20 @@ fn case_list_shows_the_next_deadline() {
     assert!(text.contains("2026-11-29  District's response"), "{text}");
 }
 
+#[test]
+fn case_list_puts_an_overdue_deadline_first() {
+    let mut env = TestEnv::bare();
+    let w = demo(&env);
+    env.extra_env
+        .push(("IEPCASE_NOW".into(), "2027-03-01T09:00:00Z".into()));
+    let cases = json(&env.run(&["-w", &w, "case", "list", "--json"]));
+    let next = &cases[0]["next_deadline"];
+    assert_eq!(next["status"], "overdue", "{next}");
+    assert!(next["days_left"].as_i64().unwrap() < 0, "{next}");
+    let text = env.run(&["-w", &w, "case", "list"]);
+    assert!(text.contains("(OVERDUE, and "), "{text}");
+}
+
 /// A records request whose 45-day clock is easy to follow.
 fn add_records_request(env: &TestEnv) -> String {
     env.run(&[

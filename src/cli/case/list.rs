@@ -23,6 +23,7 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
     let today = ctx.today();
     let mut rows = Vec::new();
     let mut json_rows = Vec::new();
+    let mut failed = Vec::new();
     for slug in &slugs {
         let summary = ctx.open_case_slug(slug).and_then(|case| {
             let meta = case.meta()?.1;
@@ -56,13 +57,13 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
                     meta.status.to_string(),
                     records_count.to_string(),
                     next.as_ref()
-                        .map_or("-".into(), |d| format!("{}  {}", d.due, d.label)),
+                        .map_or("-".into(), |(d, more)| next_text(d, *more)),
                 ]);
                 let mut row = json!({
                     "slug": slug, "child": meta.child, "state": state,
                     "status": meta.status.as_str(), "records": records_count,
                 });
-                if let (Some(d), Some(obj)) = (&next, row.as_object_mut()) {
+                if let (Some((d, _)), Some(obj)) = (&next, row.as_object_mut()) {
                     obj.insert("next_deadline".into(), next_json(d));
                 }
                 json_rows.push(row);
@@ -73,6 +74,8 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
                 } else {
                     "(unreadable)"
                 };
+                ctx.ui.warn(&format!("case `{slug}`: {}", e.message));
+                failed.push(slug.clone());
                 let mut row = vec![slug.clone(), why.into()];
                 row.extend(["-", "-", "-", "-"].map(String::from));
                 rows.push(row);
@@ -81,38 +84,72 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
         }
     }
     if ctx.ui.json {
-        return ctx.ui.json(&json!(json_rows));
-    }
-    if rows.is_empty() {
+        ctx.ui.json(&json!(json_rows))?;
+    } else if rows.is_empty() {
         ctx.ui.status("No cases yet");
         ctx.ui
             .hint("create one with `iepcase case new SLUG --child NAME`");
-        return Ok(());
+    } else {
+        ctx.ui.out(&table(
+            &[
+                "CASE",
+                "CHILD",
+                "STATE",
+                "STATUS",
+                "RECORDS",
+                "NEXT DEADLINE",
+            ],
+            &rows,
+        ))?;
     }
-    ctx.ui.out(&table(
-        &[
-            "CASE",
-            "CHILD",
-            "STATE",
-            "STATUS",
-            "RECORDS",
-            "NEXT DEADLINE",
-        ],
-        &rows,
-    ))
+    match failed.first() {
+        None => Ok(()),
+        Some(first) => Err(CliError::user(format!(
+            "{} case(s) could not be opened: {}",
+            failed.len(),
+            failed.join(", ")
+        ))
+        .hint(format!(
+            "run `iepcase -c {first} fsck`; a case you are not a member of needs `iepcase share` from a member"
+        ))),
+    }
 }
 
-/// The soonest deadline not yet due and not met.
-fn next_deadline(deadlines: Vec<Deadline>) -> Option<Deadline> {
+/// The deadline that needs attention first: the oldest overdue one, else the soonest open
+/// one; with the number of other overdue deadlines.
+fn next_deadline(deadlines: Vec<Deadline>) -> Option<(Deadline, usize)> {
+    let key = |d: &Deadline| (d.due, d.rule.clone());
+    let overdue: Vec<Deadline> = deadlines
+        .iter()
+        .filter(|d| d.status == Status::Overdue)
+        .cloned()
+        .collect();
+    if let Some(first) = overdue.iter().min_by_key(|d| key(d)) {
+        return Some((first.clone(), overdue.len() - 1));
+    }
     deadlines
         .into_iter()
         .filter(|d| d.status == Status::Open)
-        .min_by(|a, b| (a.due, &a.rule).cmp(&(b.due, &b.rule)))
+        .min_by_key(key)
+        .map(|d| (d, 0))
+}
+
+/// The NEXT DEADLINE cell: due date and label, marked when overdue.
+fn next_text(d: &Deadline, more_overdue: usize) -> String {
+    let mut text = format!("{}  {}", d.due, d.label);
+    if d.status == Status::Overdue {
+        text.push_str(" (OVERDUE");
+        if more_overdue > 0 {
+            text.push_str(&format!(", and {more_overdue} more"));
+        }
+        text.push(')');
+    }
+    text
 }
 
 fn next_json(d: &Deadline) -> Value {
     json!({
         "rule": d.rule, "label": d.label, "due": d.due.to_string(),
-        "days_left": d.days_left, "trigger": d.trigger.as_str(),
+        "days_left": d.days_left, "trigger": d.trigger.as_str(), "status": d.status.as_str(),
     })
 }
