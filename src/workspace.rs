@@ -93,6 +93,8 @@ pub enum WorkspaceError {
     },
     #[error("`{slug}` cannot name a case: {reason}")]
     BadSlug { slug: String, reason: &'static str },
+    #[error("{} is inside the cases folder of the workspace in {}", path.display(), workspace.display())]
+    InsideCases { path: PathBuf, workspace: PathBuf },
 }
 
 /// The machine facts identity resolution needs, gathered by the caller.
@@ -194,6 +196,18 @@ impl Workspace {
         if path.exists() {
             return Err(WorkspaceError::AlreadyExists {
                 path: root.to_owned(),
+            });
+        }
+        // A workspace inside another's cases/ would sit in (or beside) a case repository and
+        // hide it from case selection.
+        if let Some(workspace) = root
+            .ancestors()
+            .skip(1)
+            .find(|a| a.join(CONFIG_FILE).is_file() && root.starts_with(a.join(CASES_DIR)))
+        {
+            return Err(WorkspaceError::InsideCases {
+                path: root.to_owned(),
+                workspace: workspace.to_owned(),
             });
         }
         let io = |path: &Path| {

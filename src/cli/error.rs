@@ -329,6 +329,16 @@ impl From<WorkspaceError> for CliError {
             WorkspaceError::AlreadyExists { .. } => {
                 CliError::user(e.to_string()).hint("use it as it is, or pick another folder")
             }
+            WorkspaceError::InsideCases { ref workspace, .. } => CliError::user(e.to_string())
+                .hint(format!(
+                    "that workspace already holds its cases: use it with `iepcase -w {}`, or \
+                     run `iepcase init` in a folder outside it",
+                    workspace.display()
+                )),
+            WorkspaceError::BadSlug { .. } => CliError::usage(e.to_string()).hint(
+                "use lowercase letters, digits and dashes, such as the child's initials and a \
+                 year: `eq-2025`",
+            ),
             _ => CliError::user(e.to_string()).causes_of(&e),
         }
     }

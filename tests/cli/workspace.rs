@@ -283,3 +283,32 @@ fn workspace_default_recipients_can_read_new_cases() {
         "the colleague can read it"
     );
 }
+
+#[test]
+fn init_inside_a_workspace_cases_folder_is_refused() {
+    let env = TestEnv::with_case();
+    let inside = env.case_dir("c1");
+    let err = env.fail(&["init", inside.to_str().unwrap()], 1);
+    assert!(
+        err.contains("inside the cases folder") && err.contains("iepcase -w"),
+        "{err}"
+    );
+    assert!(!inside.join("iepcase.toml").exists());
+    // The case is still selected by standing in it.
+    let out = env
+        .std_cmd(&["list"])
+        .current_dir(&inside)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+}
+
+#[test]
+fn a_bad_case_slug_is_a_usage_error_with_an_example() {
+    let env = TestEnv::with_case();
+    let err = env.fail(&["case", "new", "Bad Slug!", "--child", "X"], 2);
+    assert!(
+        err.contains("`Bad Slug!` cannot name a case") && err.contains("eq-2025"),
+        "{err}"
+    );
+}
