@@ -17,6 +17,20 @@ pub fn critical_section() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Set once this process has committed a change: an interrupt after it loses nothing, and
+/// running the command again would repeat the change.
+static SAVED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Records that a change is committed.
+pub fn note_saved() {
+    SAVED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Whether this process has committed a change.
+pub fn saved() -> bool {
+    SAVED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Temporary paths that must not outlive the process (editor files, half-written temps).
 static CLEANUP: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 

@@ -40,7 +40,15 @@ fn handle_signals() {
             }
             let _critical = iepcase::atomic::critical_section();
             iepcase::atomic::cleanup_registered();
-            eprintln!("\ninterrupted");
+            if iepcase::atomic::saved() {
+                eprintln!(
+                    "\ninterrupted after the change was saved: nothing is lost, but its output \
+                     may be cut short\nhint: see what was saved with `iepcase log` before \
+                     running the command again"
+                );
+            } else {
+                eprintln!("\ninterrupted");
+            }
             std::process::exit(128 + signal);
         }
     });

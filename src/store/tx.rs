@@ -274,7 +274,7 @@ impl<'c> Transaction<'c> {
                 Staged::Remove => PathChange::Remove { path: path.clone() },
             })
             .collect();
-        let _critical = crate::atomic::critical_section();
+        let critical = crate::atomic::critical_section();
         let marker = checkout_marker(&case.root);
         fs_err::create_dir_all(temp_dir(&case.root)).map_err(StoreError::io(&marker))?;
         crate::atomic::write(&marker, b"", None).map_err(StoreError::io(&marker))?;
@@ -283,10 +283,13 @@ impl<'c> Transaction<'c> {
             crate::git::commit(&case.repo, &changes, message, context, &self.extra_parents)
                 .map_err(StoreError::git("commit"))?;
         if commit.is_some() {
+            crate::atomic::note_saved();
             failpoint("after-commit");
             self.update_working_tree()?;
         }
         fs_err::remove_file(&marker).map_err(StoreError::io(&marker))?;
+        drop(critical);
+        failpoint("pause-after-commit");
         Ok(commit)
     }
 

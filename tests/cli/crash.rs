@@ -176,3 +176,40 @@ pub fn make_executable(path: &std::path::Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// Ctrl-C after the commit: the change is kept, and the message says so, so that nobody
+/// adds the same records twice by running the command again.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_after_the_commit_says_the_change_was_saved() {
+    let env = TestEnv::with_case();
+    let commits = env.commits("c1");
+    let child = env
+        .std_cmd(&["add", "note", "--title", "kept"])
+        .env("IEPCASE_FAILPOINT", "pause-after-commit")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if env.commits("c1") > commits {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", crate::describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("after the change was saved") && stderr.contains("iepcase log"),
+        "{stderr}"
+    );
+    assert_eq!(env.commits("c1"), commits + 1);
+    assert!(env.run(&["list"]).contains("kept"));
+}
