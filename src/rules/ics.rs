@@ -7,6 +7,11 @@
 //! - DTSTAMP is the start of the day the deadlines were computed for, never the wall clock, so
 //!   the same records and day give the same bytes.
 //! - DTEND is the day after the due date (all-day events end exclusively).
+//! - SEQUENCE is the number of days from 2000-01-01 to the day computed for, so a file made
+//!   later always supersedes an earlier import of the same event.
+//! - A deadline that was met (or a window that ended) stays in the file as a cancelled event
+//!   without a reminder: importing the file again removes or silences the old event instead
+//!   of leaving a stale "OVERDUE" in the calendar.
 
 use std::fmt::Write as _;
 
@@ -24,7 +29,8 @@ pub struct CaseDeadlines<'a> {
 /// How many days before the due date the reminder fires.
 pub const REMINDER_DAYS: u32 = 3;
 
-/// The iCalendar text for the deadlines still to act on (open, overdue and obligations).
+/// The iCalendar text: the deadlines still to act on (open, overdue and obligations) as
+/// events with a reminder, and the met or ended ones as cancelled events.
 pub fn render(cases: &[CaseDeadlines<'_>], today: Date) -> String {
     let mut out = String::new();
     for line in [
@@ -38,15 +44,12 @@ pub fn render(cases: &[CaseDeadlines<'_>], today: Date) -> String {
         push(&mut out, line);
     }
     let stamp = format!("{}T000000Z", compact(today));
+    let sequence = Date::new(2000, 1, 1).map_or(0, |epoch| {
+        super::calendar::days_between(epoch, today).max(0)
+    });
     for case in cases {
         for d in case.deadlines {
-            if !matches!(
-                d.status,
-                Status::Open | Status::Overdue | Status::Obligation
-            ) {
-                continue;
-            }
-            event(&mut out, case.case, d, &stamp);
+            event(&mut out, case.case, d, &stamp, sequence);
         }
     }
     push(&mut out, "END:VCALENDAR");
@@ -59,14 +62,17 @@ pub fn uid(case: &str, rule: &str, trigger: &str) -> String {
     format!("{trigger}.{rule}.{}@iepcase", &hex::encode(digest)[..16])
 }
 
-fn event(out: &mut String, case: &str, d: &Deadline, stamp: &str) {
+fn event(out: &mut String, case: &str, d: &Deadline, stamp: &str, sequence: i64) {
     let due = compact(d.due);
     let end = d.due.0.tomorrow().map_or(due.clone(), |t| compact(Date(t)));
     let summary = match d.status {
         Status::Obligation => format!("{case}: follow up: {}", d.label),
         Status::Overdue => format!("{case}: OVERDUE: {}", d.label),
-        _ => format!("{case}: {}", d.label),
+        Status::Met => format!("{case}: met: {}", d.label),
+        Status::Ended => format!("{case}: ended: {}", d.label),
+        Status::Open => format!("{case}: {}", d.label),
     };
+    let done = matches!(d.status, Status::Met | Status::Ended);
     let mut description = format!(
         "{}\nRule: {} ({} confidence)\nCitation: {}\nStarted: {} by record {}\n",
         d.label, d.rule, d.confidence, d.cite, d.start, d.trigger
@@ -84,17 +90,23 @@ fn event(out: &mut String, case: &str, d: &Deadline, stamp: &str) {
         &format!("UID:{}", uid(case, &d.rule, d.trigger.as_str())),
     );
     push(out, &format!("DTSTAMP:{stamp}"));
+    push(out, &format!("SEQUENCE:{sequence}"));
+    if done {
+        push(out, "STATUS:CANCELLED");
+    }
     push(out, &format!("DTSTART;VALUE=DATE:{due}"));
     push(out, &format!("DTEND;VALUE=DATE:{end}"));
     push(out, &format!("SUMMARY:{}", escape(&summary)));
     push(out, &format!("DESCRIPTION:{}", escape(&description)));
     push(out, &format!("CATEGORIES:{}", escape(&d.rule)));
     push(out, "TRANSP:TRANSPARENT");
-    push(out, "BEGIN:VALARM");
-    push(out, "ACTION:DISPLAY");
-    push(out, &format!("DESCRIPTION:{}", escape(&summary)));
-    push(out, &format!("TRIGGER:-P{REMINDER_DAYS}D"));
-    push(out, "END:VALARM");
+    if !done {
+        push(out, "BEGIN:VALARM");
+        push(out, "ACTION:DISPLAY");
+        push(out, &format!("DESCRIPTION:{}", escape(&summary)));
+        push(out, &format!("TRIGGER:-P{REMINDER_DAYS}D"));
+        push(out, "END:VALARM");
+    }
     push(out, "END:VEVENT");
 }
 
@@ -168,11 +180,22 @@ mod tests {
         let today = Date::new(2026, 11, 28).unwrap();
         let text = render(&cases, today);
         assert_eq!(text, render(&cases, today), "same input, same bytes");
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), 2);
         assert_eq!(
-            text.matches("BEGIN:VEVENT").count(),
+            text.matches("STATUS:CANCELLED").count(),
             1,
-            "met deadlines are left out"
+            "a met deadline is a cancelled event"
         );
+        assert_eq!(
+            text.matches("BEGIN:VALARM").count(),
+            1,
+            "and has no reminder"
+        );
+        assert!(text.contains("SUMMARY:eq-2025: met: Annual"));
+        // 2000-01-01 to 2026-11-28: a later day gives a higher sequence.
+        assert!(text.contains("SEQUENCE:9828\r\n"), "{text}");
+        let later = render(&cases, Date::new(2026, 12, 1).unwrap());
+        assert!(later.contains("SEQUENCE:9831\r\n"));
         assert!(text.contains("DTSTART;VALUE=DATE:20261208\r\n"));
         assert!(
             text.contains("DTEND;VALUE=DATE:20261209\r\n"),

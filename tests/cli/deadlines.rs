@@ -281,6 +281,19 @@ fn calendar_file_is_stable_and_names_no_child() {
         "a re-import updates the same event"
     );
     assert!(later.contains("DTSTAMP:20261201T000000Z"));
+    // A met deadline stays as a cancelled event with no reminder, so that importing the file
+    // again clears a stale reminder; `-` writes the calendar to standard output.
+    let stdout = env.run(&["-w", &w, "deadlines", "--today", "2026-12-01", "--ics", "-"]);
+    assert_eq!(stdout, later, "the same calendar on standard output");
+    let met = later
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains("SUMMARY:eq-2025: met: Prior written notice"))
+        .expect("a met deadline's event");
+    assert!(
+        met.contains("STATUS:CANCELLED") && !met.contains("VALARM"),
+        "{met}"
+    );
+    assert!(!env.root().join("-").exists());
     // Without --today, the stamp comes from IEPCASE_NOW (the test clock), never the wall clock.
     env.run(&["-w", &w, "deadlines", "--ics", ics_path]);
     assert!(

@@ -23,7 +23,8 @@ pub struct DeadlinesArgs {
     /// Compute as of DATE instead of today
     #[arg(long, value_name = "DATE")]
     pub today: Option<Date>,
-    /// Also write the open deadlines to FILE as an iCalendar file (all-day events)
+    /// Also write the deadlines to FILE as an iCalendar file (all-day events, met ones
+    /// cancelled); `-` writes it to standard output instead of the table
     #[arg(long, value_name = "FILE")]
     pub ics: Option<PathBuf>,
 }
@@ -37,13 +38,30 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
         .map(|c| (c.slug.clone(), c.deadlines(ctx, &book, today)))
         .collect();
     if let Some(path) = &args.ics {
-        let path = ctx.absolute(path);
         let calendars: Vec<CaseDeadlines<'_>> = computed
             .iter()
             .map(|(case, deadlines)| CaseDeadlines { case, deadlines })
             .collect();
-        iepcase::atomic::write(&path, render(&calendars, today).as_bytes(), None)
-            .map_err(|e| CliError::user(format!("cannot write {}: {e}", path.display())))?;
+        let text = render(&calendars, today);
+        if path.as_os_str() == "-" {
+            ctx.ui.out(&text)?;
+            return failure.map_or(Ok(()), Err);
+        }
+        let path = ctx.absolute(path);
+        if path.is_dir() {
+            return Err(CliError::user(format!("{} is a folder", path.display()))
+                .hint("give a file name, such as `--ics deadlines.ics`"));
+        }
+        iepcase::atomic::write(&path, text.as_bytes(), None).map_err(|e| {
+            let why = match path.parent() {
+                Some(dir) if !dir.is_dir() => {
+                    format!("the folder {} does not exist", dir.display())
+                }
+                _ => std::io::Error::from(e.kind()).to_string(),
+            };
+            CliError::user(format!("cannot write {}: {why}", path.display()))
+                .hint("write it into a folder that exists and that you can write to")
+        })?;
         ctx.ui.status(&format!(
             "Wrote {} (plaintext: case slugs, rules and dates, no child names)",
             path.display()
