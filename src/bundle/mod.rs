@@ -120,16 +120,18 @@ impl Options {
         };
         if !ok(&self.exhibit_prefix, 8) {
             return Err(BundleError::BadPrefix {
-                what: "exhibit",
+                what: "an exhibit",
                 prefix: self.exhibit_prefix.clone(),
+                max: 8,
             });
         }
         if let Some(bates) = &self.bates
             && !ok(bates, 16)
         {
             return Err(BundleError::BadPrefix {
-                what: "Bates",
+                what: "a Bates",
                 prefix: bates.clone(),
+                max: 16,
             });
         }
         Ok(())
@@ -203,8 +205,12 @@ pub struct Bundle {
 pub enum BundleError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("`{prefix}` cannot be a {what} prefix: use 1 to 16 letters, digits or `_`")]
-    BadPrefix { what: &'static str, prefix: String },
+    #[error("`{prefix}` cannot be {what} prefix: use 1 to {max} letters, digits or `_`")]
+    BadPrefix {
+        what: &'static str,
+        prefix: String,
+        max: usize,
+    },
     #[error("--from {from} is after --to {to}")]
     EmptyRange { from: Date, to: Date },
     #[error("record {id} cannot be read, so the bundle would be incomplete")]

@@ -363,9 +363,8 @@ impl From<BundleError> for CliError {
         };
         let err = CliError::user(e.to_string()).causes_of(&e);
         match &e {
-            BundleError::BadPrefix { .. } => {
-                err.hint("prefixes go into stamps and file names: `--exhibit-prefix P --bates EQ`")
-            }
+            BundleError::BadPrefix { .. } => CliError::usage(e.to_string())
+                .hint("prefixes go into stamps and file names: `--exhibit-prefix P --bates EQ`"),
             BundleError::EmptyRange { .. } => err.hint("swap the dates, or drop one of them"),
             BundleError::BrokenRecord { .. } => err
                 .hint("run `iepcase fsck` to see what is wrong")
@@ -378,6 +377,17 @@ impl From<BundleError> for CliError {
             BundleError::FirstExcluded { .. } => {
                 err.hint("pick another record for exhibit 1, or drop --first")
             }
+            BundleError::NothingToBundle {
+                excluded: 0,
+                filtered_out: 0,
+                ..
+            } => err.hint("the case holds no records yet: add them with `iepcase add` first"),
+            BundleError::NothingToBundle {
+                filtered_out: 0, ..
+            } => err.hint(
+                "every record was left out for this purpose; `iepcase list` shows what the case \
+                 holds",
+            ),
             BundleError::NothingToBundle { .. } => {
                 err.hint("widen --from/--to or --kind; `iepcase list` shows what the case holds")
             }

@@ -351,3 +351,44 @@ fn a_date_range_backwards_is_a_usage_error() {
     assert!(err.contains("is after --to"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_bad_bundle_prefix_is_a_usage_error_naming_its_limit() {
+    let env = TestEnv::with_case();
+    let out = env.root().join("b");
+    let out = out.to_str().unwrap();
+    let base = ["bundle", "--purpose", "mediation", "--out", out];
+    let err = env.fail(&[&base[..], &["--exhibit-prefix", ""]].concat(), 2);
+    assert!(
+        err.contains("cannot be an exhibit prefix: use 1 to 8 letters"),
+        "{err}"
+    );
+    let err = env.fail(&[&base[..], &["--bates", "MQ V"]].concat(), 2);
+    assert!(
+        err.contains("`MQ V` cannot be a Bates prefix: use 1 to 16 letters"),
+        "{err}"
+    );
+    assert!(!env.root().join("b").exists());
+}
+
+#[test]
+fn bundling_an_empty_case_says_to_add_records() {
+    let env = TestEnv::with_case();
+    let out = env.root().join("b");
+    let err = env.fail(
+        &[
+            "bundle",
+            "--purpose",
+            "mediation",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        err.contains("no records to bundle")
+            && err.contains("iepcase add")
+            && !err.contains("widen"),
+        "{err}"
+    );
+}
