@@ -334,6 +334,32 @@ pub(super) fn reviews(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// `iep-status-missing`: an IEP without `status`. The annual review and other IEP clocks
+/// start from a final IEP only, so such an IEP silently starts none.
+pub(super) fn unstated_ieps(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    for r in facts.records() {
+        let Body::Iep(iep) = &r.record.body else {
+            continue;
+        };
+        if iep.status.is_some() {
+            continue;
+        }
+        let mut f = finding(
+            Code::IepStatusMissing,
+            Severity::Warning,
+            &r.id,
+            format!(
+                "The IEP of {} has no status, so iepcase starts no deadline from it (the annual \
+                 review is counted from a final IEP). Say which version it is: draft, proposed, \
+                 final or amendment.",
+                r.record.date()
+            ),
+        );
+        f.next_step = Some(format!("iepcase edit {} --set status=final", r.id));
+        out.push(f);
+    }
+}
+
 /// `complaint-issue-too-old`: issues that start before a lookback rule's limit.
 pub(super) fn complaint_issues(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     let rules = &facts.input.rules;

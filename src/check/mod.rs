@@ -32,6 +32,7 @@ string_enum! {
         ComplaintIssueTooOld = "complaint-issue-too-old",
         HearingDisclosure = "hearing-disclosure",
         RepeatedRefusals = "repeated-refusals",
+        IepStatusMissing = "iep-status-missing",
     }
 }
 
@@ -67,6 +68,9 @@ impl Code {
             }
             Code::RepeatedRefusals => {
                 "three or more refusals of the same kind of request: the escalation ladder"
+            }
+            Code::IepStatusMissing => {
+                "an IEP with no status starts no clock: iepcase cannot tell a draft from the final IEP"
             }
         }
     }
@@ -116,6 +120,7 @@ pub fn check(input: &Input<'_>) -> Vec<Finding> {
     clocks::orders(&facts, &mut findings);
     clocks::services(&facts, &mut findings);
     clocks::reviews(&facts, &mut findings);
+    clocks::unstated_ieps(&facts, &mut findings);
     clocks::complaint_issues(&facts, &mut findings);
     clocks::disclosure(&facts, &mut findings);
     findings.sort_by_cached_key(|f| {

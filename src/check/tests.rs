@@ -532,3 +532,31 @@ fn synthetic_cases_run_through_every_rule_set_without_panicking() {
         }
     }
 }
+
+#[test]
+fn an_iep_without_a_status_is_flagged_because_it_starts_no_clock() {
+    let ieps = [
+        rec("aaaaaaaaaa", "kind = \"iep\"\ndate = 2025-10-01"),
+        rec(
+            "bbbbbbbbbb",
+            "kind = \"iep\"\ndate = 2025-10-01\nstatus = \"final\"",
+        ),
+    ];
+    let f = run("MS", &ieps);
+    let missing = one(&f, Code::IepStatusMissing, "aaaaaaaaaa");
+    assert_eq!(missing.severity, Severity::Warning);
+    assert!(
+        missing.message.contains("2025-10-01"),
+        "{}",
+        missing.message
+    );
+    assert_eq!(
+        missing.next_step.as_deref(),
+        Some("iepcase edit aaaaaaaaaa --set status=final")
+    );
+    assert!(
+        !f.iter().any(|x| x.code == Code::IepStatusMissing
+            && x.record.as_ref().unwrap().as_str() == "bbbbbbbbbb"),
+        "a final IEP is not flagged"
+    );
+}
