@@ -36,9 +36,11 @@ pub enum DiffFormat {
 pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let first = resolve(&case, &args.id)?;
+    let mut same_record = true;
     let (before, after) = match (&args.id2, &args.rev, &args.rev2) {
         (Some(id2), rev, rev2) => {
             let second = resolve(&case, id2)?;
+            same_record = second == first;
             (
                 load(&case, &first, rev.as_deref())?,
                 load(&case, &second, rev2.as_deref())?,
@@ -53,7 +55,8 @@ pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<(), CliError> {
             (previous_version(&case, &first, rev2.as_deref())?, after)
         }
     };
-    if before.1.record.kind() != after.1.record.kind() {
+    // One record whose kind was changed by an edit compares field by field, kind included.
+    if !same_record && before.1.record.kind() != after.1.record.kind() {
         return Err(CliError::user(format!(
             "cannot compare {} `{}` record with {} `{}` record",
             iepcase::record::article(before.1.record.kind().as_str()),
@@ -61,7 +64,7 @@ pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<(), CliError> {
             iepcase::record::article(after.1.record.kind().as_str()),
             after.1.record.kind()
         ))
-        .hint("diff compares two records of one kind, or one record across revisions"));
+        .hint("diff compares two records of one kind, or one record across its revisions"));
     }
     let diff = RecordDiff {
         from: label(&before),

@@ -75,8 +75,10 @@ fn diff_arrays(name: &str, old: &[Value], new: &[Value], out: &mut Vec<Change>) 
     };
     let old_keys: Vec<String> = old.iter().map(label).collect();
     let new_keys: Vec<String> = new.iter().map(label).collect();
-    for (value, key) in old.iter().zip(&old_keys) {
-        if !new_keys.contains(key) {
+    // A value written twice (perhaps differing in case or spacing) is one item of the set.
+    let first = |keys: &[String], i: usize| !keys[..i].contains(&keys[i]);
+    for (i, (value, key)) in old.iter().zip(&old_keys).enumerate() {
+        if !new_keys.contains(key) && first(&old_keys, i) {
             out.push(
                 Change::new(name, Op::Removed)
                     .item(display(value))
@@ -84,8 +86,8 @@ fn diff_arrays(name: &str, old: &[Value], new: &[Value], out: &mut Vec<Change>) 
             );
         }
     }
-    for (value, key) in new.iter().zip(&new_keys) {
-        if !old_keys.contains(key) {
+    for (i, (value, key)) in new.iter().zip(&new_keys).enumerate() {
+        if !old_keys.contains(key) && first(&new_keys, i) {
             out.push(
                 Change::new(name, Op::Added)
                     .item(display(value))

@@ -44,10 +44,16 @@ pub fn diff(old: &Iep, new: &Iep) -> Vec<Change> {
 
 /// A goal's name in output: its key, else its area, else the start of its text.
 pub fn goal_label(goal: &Goal) -> String {
-    goal.key
-        .clone()
-        .or_else(|| goal.area.clone())
-        .unwrap_or_else(|| short(&goal.text))
+    fn named(s: &Option<String>) -> Option<&str> {
+        s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+    named(&goal.key)
+        .or_else(|| named(&goal.area))
+        .map(str::to_owned)
+        .unwrap_or_else(|| match short(&goal.text) {
+            text if text.is_empty() => "a goal with no text".to_owned(),
+            text => text,
+        })
 }
 
 fn goal_json(goal: &Goal) -> serde_json::Value {
@@ -214,12 +220,50 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn diff_services(old: &[Service], new: &[Service], out: &mut Vec<Change>) {
+/// A test whether two services can be the same one.
+type Pairing<'a> = dyn Fn(&Service, &Service) -> bool + 'a;
+
+/// Services pair up by name. When two services share a name (speech pull-out and speech
+/// push-in), an unchanged one pairs with its twin first, then one with the same setting, then
+/// the rest in order.
+fn pair_services(old: &[Service], new: &[Service]) -> Vec<Option<usize>> {
+    let same_name = |a: &Service, b: &Service| normalize(&a.name) == normalize(&b.name);
+    let same_setting = |a: &Service, b: &Service| {
+        a.setting.as_deref().map(normalize) == b.setting.as_deref().map(normalize)
+    };
+    let identical = |a: &Service, b: &Service| {
+        same_name(a, b)
+            && same_setting(a, b)
+            && (a.minutes, a.per) == (b.minutes, b.per)
+            && a.provider == b.provider
+            && (a.start, a.end) == (b.start, b.end)
+    };
+    let passes: [&Pairing<'_>; 3] = [
+        &identical,
+        &|a, b| same_name(a, b) && same_setting(a, b),
+        &same_name,
+    ];
+    let mut partner = vec![None; old.len()];
     let mut taken = vec![false; new.len()];
-    for a in old {
-        let found =
-            (0..new.len()).find(|&j| !taken[j] && normalize(&new[j].name) == normalize(&a.name));
-        let Some(j) = found else {
+    for matches in passes {
+        for (i, a) in old.iter().enumerate() {
+            if partner[i].is_some() {
+                continue;
+            }
+            if let Some(j) = (0..new.len()).find(|&j| !taken[j] && matches(a, &new[j])) {
+                partner[i] = Some(j);
+                taken[j] = true;
+            }
+        }
+    }
+    partner
+}
+
+fn diff_services(old: &[Service], new: &[Service], out: &mut Vec<Change>) {
+    let partner = pair_services(old, new);
+    let mut taken = vec![false; new.len()];
+    for (i, a) in old.iter().enumerate() {
+        let Some(j) = partner[i] else {
             out.push(
                 Change::new("services", Op::Removed)
                     .item(&a.name)

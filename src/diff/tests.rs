@@ -281,3 +281,58 @@ fn markdown_escapes_record_text() {
     let md = render::to_markdown(&diff_texts(a, b));
     assert!(md.contains(r"\*bold\* \[link\](http://x)"), "{md}");
 }
+
+#[test]
+fn a_value_written_twice_in_a_set_is_one_item() {
+    let a = iep("accommodations = [\"A\", \"a\", \"  A  \", \"B\"]\n");
+    let b = iep("accommodations = [\"B\"]\n");
+    assert_eq!(
+        ops(&diff_texts(&a, &b)),
+        vec![("accommodations".into(), Some("A".into()), None, "removed")]
+    );
+}
+
+#[test]
+fn two_services_of_one_name_pair_with_their_twins_not_by_order() {
+    let a = iep(
+        "[[services]]\nname = \"Speech\"\nminutes = 30\nper = \"week\"\nsetting = \"pull-out\"\n\
+         [[services]]\nname = \"Speech\"\nminutes = 30\nper = \"week\"\nsetting = \"push-in\"\n",
+    );
+    // The pull-out session is dropped; the push-in one is unchanged but listed first.
+    let b = iep(
+        "[[services]]\nname = \"Speech\"\nminutes = 30\nper = \"week\"\nsetting = \"push-in\"\n",
+    );
+    let diff = diff_texts(&a, &b);
+    assert_eq!(
+        ops(&diff),
+        vec![("services".into(), Some("Speech".into()), None, "removed")]
+    );
+    assert_eq!(
+        diff.changes[0].before.as_ref().unwrap()["setting"],
+        json!("pull-out")
+    );
+    // Same setting, new minutes: a change of that service, not a removal and an addition.
+    let c = iep(
+        "[[services]]\nname = \"Speech\"\nminutes = 60\nper = \"week\"\nsetting = \"push-in\"\n\
+         [[services]]\nname = \"Speech\"\nminutes = 30\nper = \"week\"\nsetting = \"pull-out\"\n",
+    );
+    let diff = diff_texts(&a, &c);
+    assert_eq!(
+        ops(&diff),
+        vec![(
+            "services".into(),
+            Some("Speech".into()),
+            Some("minutes".into()),
+            "changed"
+        )]
+    );
+}
+
+#[test]
+fn a_goal_with_no_key_area_or_text_still_has_a_name() {
+    let a = iep("[[goals]]\ntext = \"\"\n");
+    let b = iep("");
+    let text = render::to_text(&diff_texts(&a, &b));
+    assert!(text.contains("goals: a goal with no text"), "{text}");
+    assert!(!text.contains("goals: :"), "{text}");
+}

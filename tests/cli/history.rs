@@ -83,6 +83,20 @@ fn diff_across_revisions() {
     );
     let err = env.fail(&["diff", &id, "--rev", "nonsense"], 1);
     assert!(err.contains("is not a revision"), "{err}");
+    // A record whose kind an edit changed still compares with its previous version.
+    env.run(&[
+        "edit",
+        &id,
+        "--set",
+        "kind=communication",
+        "--set",
+        "direction=sent",
+    ]);
+    let out = env.run(&["diff", &id]);
+    assert!(
+        out.contains("kind: note → communication") && out.contains("direction"),
+        "{out}"
+    );
 }
 
 #[test]
