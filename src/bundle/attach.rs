@@ -338,13 +338,38 @@ fn check_pdf(data: &[u8]) -> Result<(Vec<(f64, f64)>, bool), AttachmentProblem> 
 
 /// The size of an image Typst can place, in pixels as shown.
 fn check_image(attachment: &Attachment, data: &[u8]) -> Result<(u32, u32), AttachmentProblem> {
-    let format =
-        ExchangeFormat::detect(data).ok_or_else(|| AttachmentProblem::UnsupportedImage {
-            media_type: attachment
-                .media_type
-                .clone()
-                .unwrap_or_else(|| format!(".{}", extension(&attachment.name))),
-        })?;
+    let declared = attachment
+        .media_type
+        .clone()
+        .unwrap_or_else(|| format!(".{}", extension(&attachment.name)));
+    let format = ExchangeFormat::detect(data).ok_or_else(|| {
+        // A file that says it is a PNG or JPEG but is not one is damaged, not unsupported.
+        let placeable = [
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            ".png",
+            ".jpg",
+            ".jpeg",
+            ".gif",
+            ".webp",
+        ];
+        if placeable.contains(&declared.to_ascii_lowercase().as_str()) {
+            let kind = declared
+                .trim_start_matches("image/")
+                .trim_start_matches('.')
+                .replace("jpg", "jpeg")
+                .to_ascii_uppercase();
+            AttachmentProblem::BrokenImage {
+                reason: format!("it is not a valid {kind} file; it may be damaged"),
+            }
+        } else {
+            AttachmentProblem::UnsupportedImage {
+                media_type: declared.clone(),
+            }
+        }
+    })?;
     let image = RasterImage::plain(Bytes::new(data.to_vec()), format).map_err(|e| {
         AttachmentProblem::BrokenImage {
             reason: e.to_string(),

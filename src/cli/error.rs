@@ -391,9 +391,11 @@ impl From<BundleError> for CliError {
             BundleError::NothingToBundle { .. } => {
                 err.hint("widen --from/--to or --kind; `iepcase list` shows what the case holds")
             }
-            BundleError::Attachment { id, .. } => err
+            BundleError::Attachment { id, name, .. } => err
                 .hint(format!(
-                    "replace the file (`iepcase extract {id}`, fix it, `iepcase attach {id} FILE`)"
+                    "replace the file: `iepcase extract {id}`, fix or convert `{name}`, \
+                     `iepcase attach {id} FILE`, then delete the old `{name}` entry from \
+                     [[attachments]] with `iepcase edit {id}`"
                 ))
                 .hint("or pass --skip-broken to put a placeholder page in its place"),
             BundleError::OutNotEmpty { .. } => {

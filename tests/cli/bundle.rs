@@ -429,7 +429,25 @@ fn an_attachment_that_cannot_be_placed_is_named_or_replaced_by_a_placeholder() {
     let err = env.fail(&later, 1);
     assert!(err.contains("scan.pdf") && err.contains(&second), "{err}");
     assert!(err.contains("damaged"), "{err}");
+    assert!(
+        err.contains(&format!("iepcase edit {second}")),
+        "the hint says how to drop the broken entry: {err}"
+    );
     assert!(!out.exists(), "nothing written on error");
+    // A file named .png that holds no PNG is damaged, not an unsupported kind of image.
+    let noise = env.root().join("noise.png");
+    std::fs::write(&noise, [0x13u8; 64]).unwrap();
+    let third = add("2026-03-01", &noise);
+    let mut latest = args.to_vec();
+    latest.extend(["--from", "2026-02-15"]);
+    let err = env.fail(&latest, 1);
+    assert!(
+        err.contains(&third)
+            && err.contains("not a valid PNG file")
+            && !err.contains("not supported"),
+        "{err}"
+    );
+    let _ = env.run(&["rm", &third]);
 
     let mut skip = args.to_vec();
     skip.push("--skip-broken");
