@@ -312,3 +312,21 @@ fn a_bad_case_slug_is_a_usage_error_with_an_example() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn an_identity_file_others_can_read_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::with_case();
+    let identity = env.home.join(".config/iepcase/identity.txt");
+    let quiet = env.cmd(&["list"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("chmod"));
+    std::fs::set_permissions(&identity, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env.cmd(&["list"]).output().unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("can be read by other users") && stderr.contains("chmod 600"),
+        "{stderr}"
+    );
+}
