@@ -46,3 +46,26 @@ fn example_records_validate_against_their_schema_properties() {
         }
     }
 }
+
+/// Editors validate with the schemas, so they must refuse what iepcase refuses: an empty or
+/// multi-line title, an hour past 23.
+#[test]
+fn schema_patterns_refuse_what_iepcase_refuses() {
+    let schema = iepcase::record::schema::record_schema(iepcase::record::Kind::Note);
+    let pattern = |field: &str| {
+        regex::Regex::new(schema["properties"][field]["pattern"].as_str().unwrap()).unwrap()
+    };
+    let title = pattern("title");
+    assert_eq!(schema["properties"]["title"]["minLength"], 1);
+    assert!(title.is_match("Request for an IEE"));
+    for bad in ["", "   ", "two\nlines"] {
+        assert!(!title.is_match(bad), "{bad:?}");
+    }
+    let time = pattern("time");
+    for good in ["08:30", "23:59", "16:00:00", "09:15:30.5"] {
+        assert!(time.is_match(good), "{good}");
+    }
+    for bad in ["25:00", "24:00", "9:00", "12:60"] {
+        assert!(!time.is_match(bad), "{bad}");
+    }
+}

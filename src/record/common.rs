@@ -20,6 +20,7 @@ pub struct Common {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<Time>,
     /// One line saying what this is.
+    #[schemars(length(min = 1), regex(pattern = r"^[^\n\r]*\S[^\n\r]*$"))]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
