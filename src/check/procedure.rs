@@ -256,15 +256,20 @@ pub(super) fn recording_notices(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         }
         let at =
             |time: Option<crate::record::Time>| time.map_or(String::new(), |t| format!(" at {t}"));
+        // Hours are only worth stating when both times are on record.
+        let how_long = if record.record.common.time.is_some() && meeting_time.is_some() {
+            format!("about {} hours", (minutes / 60).max(0))
+        } else {
+            format!("less than {hours} hours")
+        };
         finding(
             record,
             format!(
-                "Your notice of intent to record was sent on {}{}, about {} hours before the \
+                "Your notice of intent to record was sent on {}{}, {how_long} before the \
                  meeting on {meeting_date}{}; {state} expects {hours} hours' notice. Send it \
                  earlier next time.",
                 record.record.date(),
                 at(record.record.common.time),
-                (minutes / 60).max(0),
                 at(meeting_time),
             ),
         );

@@ -456,10 +456,11 @@ fn recording_notices_without_times_and_recorded_meetings_without_notice() {
         "kind = \"notice\"\ndate = 2026-03-24\ntype = \"recording\"\nmeeting_date = 2026-03-24",
     );
     let f = run("MS", &[notice]);
+    let message = &one(&f, Code::RecordingNoticeLate, "n000000001").message;
+    assert!(message.contains("sent on 2026-03-24"), "{message}");
     assert!(
-        one(&f, Code::RecordingNoticeLate, "n000000001")
-            .message
-            .contains("sent on 2026-03-24")
+        message.contains("less than 24 hours before") && !message.contains("about"),
+        "no made-up hours without times: {message}"
     );
     let day_before = rec(
         "n000000002",
