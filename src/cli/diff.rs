@@ -90,8 +90,11 @@ type Side = (Option<String>, StoredRecord);
 fn resolve(case: &Case, prefix: &str) -> Result<RecordId, CliError> {
     match case.resolve(prefix) {
         Ok(id) => Ok(id),
-        // A record removed since is named by its full id.
-        Err(e) => RecordId::parse(prefix).ok_or_else(|| e.into()),
+        // A record removed since is found in the history, by a unique prefix too.
+        Err(e) => match RecordId::parse(prefix) {
+            Some(id) => Ok(id),
+            None => case.resolve_in_history(prefix)?.ok_or_else(|| e.into()),
+        },
     }
 }
 

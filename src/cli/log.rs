@@ -21,7 +21,11 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<(), CliError> {
         None => None,
         Some(prefix) => Some(match case.resolve(prefix) {
             Ok(id) => id,
-            Err(e) => iepcase::record::RecordId::parse(prefix).ok_or(e)?,
+            // A removed record is found in the history, by a unique prefix too.
+            Err(e) => match iepcase::record::RecordId::parse(prefix) {
+                Some(id) => id,
+                None => case.resolve_in_history(prefix)?.ok_or(e)?,
+            },
         }),
     };
     let history = case.history(id.as_ref())?;

@@ -39,6 +39,25 @@ pub struct HistoryEntry {
 }
 
 impl Case {
+    /// The one record in the case's history, removed ones included, whose id starts with
+    /// `prefix`; `None` when no record or several match.
+    pub fn resolve_in_history(&self, prefix: &str) -> Result<Option<RecordId>, StoreError> {
+        let prefix = prefix.to_ascii_lowercase();
+        let mut found: Option<RecordId> = None;
+        for entry in self.history(None)? {
+            for (id, ..) in &entry.records {
+                if id.is_conflict() || !id.as_str().starts_with(&prefix) {
+                    continue;
+                }
+                match &found {
+                    Some(other) if other != id => return Ok(None),
+                    _ => found = Some(id.clone()),
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// Commits from newest to oldest; with `only`, just those touching that record.
     pub fn history(&self, only: Option<&RecordId>) -> Result<Vec<HistoryEntry>, StoreError> {
         let commits = crate::git::history(&self.repo).map_err(StoreError::git("read history"))?;

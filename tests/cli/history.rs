@@ -331,3 +331,17 @@ fn timeline_interleaves_deadlines() {
             .all(|e| e["kind"] == "deadline")
     );
 }
+
+#[test]
+fn a_removed_record_is_found_in_the_history_by_its_prefix() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("soon removed");
+    env.run(&["rm", &id]);
+    let prefix = &id[..5];
+    assert!(env.fail(&["show", prefix], 1).contains("no record matches"));
+    let log = env.run(&["log", prefix]);
+    assert!(
+        log.contains(&format!("remove record {id}")) && log.contains(&format!("add record {id}")),
+        "{log}"
+    );
+}
