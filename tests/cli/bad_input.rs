@@ -123,14 +123,22 @@ fn unknown_and_ambiguous_ids() {
     );
     let err = env.fail(&["show", "ab"], 1);
     assert!(err.contains("at least 4 characters"), "{err}");
-    // Make two records share a prefix by renaming one in git.
+    // Make two records share a prefix: commit a copy of one under an id that shares it.
     let a = env.add_note("one");
-    let b = env.add_note("two");
-    let common: usize = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
-    if common >= 4 {
-        let err = env.fail(&["show", &a[..common]], 1);
-        assert!(err.contains("matches 2 records"), "{err}");
-    }
+    let records = env.case_dir("c1").join("records");
+    let twin = format!(
+        "{}{}",
+        &a[..6],
+        if a.ends_with("zzzz") { "yyyy" } else { "zzzz" }
+    );
+    let bytes = std::fs::read(records.join(format!("{a}.age"))).unwrap();
+    commit_bytes(&env, &records.join(format!("{twin}.age")), &bytes);
+    let err = env.fail(&["show", &a[..6]], 1);
+    assert!(
+        err.contains("matches 2 records") && err.contains(&a) && err.contains(&twin),
+        "{err}"
+    );
+    assert!(env.run(&["show", &a]).contains("title = \"one\""));
 }
 
 #[test]
