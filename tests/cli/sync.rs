@@ -153,7 +153,18 @@ fn the_same_field_changed_on_both_sides_keeps_both_until_resolved() {
         stderr.contains(&format!("{id} changed on both sides (title)")),
         "{stderr}"
     );
-    let ours = p.alice.run(&["show", &id]);
+    let shown = p.alice.cmd(&["show", &id]).output().unwrap();
+    assert!(shown.status.success(), "{}", crate::describe(&shown));
+    let notice = String::from_utf8_lossy(&shown.stderr);
+    assert!(
+        notice.contains(&format!("{id} has a sync conflict"))
+            && notice.contains(&format!("{id}.conflict-1"))
+            && notice.contains(&format!(
+                "iepcase resolve {id} --keep local|remote|{id}.conflict-1"
+            )),
+        "show points at the conflict copy: {notice}"
+    );
+    let ours = String::from_utf8_lossy(&shown.stdout);
     assert!(ours.contains("Alice's title"), "ours is kept: {ours}");
     assert!(
         ours.contains("Bob's summary"),
@@ -178,7 +189,13 @@ fn the_same_field_changed_on_both_sides_keeps_both_until_resolved() {
     assert_eq!(fsck.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&fsck.stdout).contains("unresolved sync conflict"));
     p.alice.run(&["resolve", &id, "--keep", "remote"]);
-    assert!(p.alice.run(&["show", &id]).contains("Bob's title"));
+    let shown = p.alice.cmd(&["show", &id]).output().unwrap();
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("Bob's title"));
+    assert!(
+        !String::from_utf8_lossy(&shown.stderr).contains("conflict"),
+        "no notice once resolved: {}",
+        crate::describe(&shown)
+    );
     p.alice.run(&["fsck"]);
     p.alice.run(&["sync"]);
     p.bob.run(&["-c", "c1", "sync"]);
