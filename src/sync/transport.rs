@@ -84,8 +84,13 @@ impl Session {
             return Err(git2::Error::from_str("no SSH key was accepted"));
         }
         if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            let config = git2::Config::open_default()?;
-            return Cred::credential_helper(&config, url, username);
+            // No helper, or one with nothing stored: there is nothing else to try.
+            let cred = git2::Config::open_default()
+                .and_then(|config| Cred::credential_helper(&config, url, username));
+            if cred.is_err() {
+                self.exhausted.set(true);
+            }
+            return cred;
         }
         if allowed.contains(CredentialType::DEFAULT) {
             return Cred::default();
@@ -162,6 +167,8 @@ pub fn classify(error: git2::Error, url: &str, credentials_exhausted: bool) -> S
         || any(&[
             "authentication",
             "credentials",
+            // git2's credential helper lookup, when no helper has a password for the URL.
+            "username/password",
             "permission denied",
             "401",
             "403",
@@ -273,5 +280,26 @@ mod tests {
             ),
             SyncError::NotFound { .. }
         ));
+    }
+
+    #[test]
+    fn no_stored_password_is_an_authentication_failure() {
+        use git2::{ErrorClass as C, ErrorCode as E};
+        // What git2 reports for an HTTPS remote asking for a password when no credential
+        // helper has one: the error of the credentials callback, as libgit2 passes it on.
+        for class in [C::None, C::Http, C::Callback] {
+            let error = err(
+                E::GenericError,
+                class,
+                "failed to acquire username/password from local configuration",
+            );
+            assert!(
+                matches!(
+                    classify(error, "https://git.example.org/c1.git", false),
+                    SyncError::Auth { .. }
+                ),
+                "{class:?}"
+            );
+        }
     }
 }
