@@ -611,6 +611,14 @@ fn sync_over_a_real_network_transport() {
     alice.run(&["add", "note", "--title", "Refused"]);
     let err = alice.fail(&["sync"], 1);
     assert!(err.contains("refused the push"), "{err}");
+    assert!(
+        err.contains("remote: no pushes today"),
+        "the server's message is shown: {err}"
+    );
+    assert!(
+        !err.contains("someone pushed in between") && err.contains("the server's own rules"),
+        "a refusal is not a race: {err}"
+    );
     let err = bob.fail(&["clone", &daemon.url("missing.git"), "m"], 1);
     assert!(err.contains("there is no repository at"), "{err}");
 }
