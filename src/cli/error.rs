@@ -238,7 +238,11 @@ impl From<iepcase::sync::SyncError> for CliError {
             ),
             S::Network { .. } => Some("check your connection and the address (`iepcase remote list`), then sync again".into()),
             S::NotFound { .. } => Some("check the address (`iepcase remote list`) and that the repository exists and you may see it".into()),
-            S::Rejected { .. } => Some("someone pushed in between: run `iepcase sync` again".into()),
+            S::PushBehind { .. } => Some("someone pushed in between: run `iepcase sync` again".into()),
+            S::Rejected { .. } => Some(
+                "the server's own rules refused it (a hook, a protected branch, a quota): ask whoever runs it; your changes stay here until a sync can push them"
+                    .into(),
+            ),
             S::EmptyRemote { .. } => Some("the case must be pushed there first, by a member, with `iepcase sync`".into()),
             S::RemovedOnRemote { .. } => Some("ask a member to share it with you again (`iepcase share <your public key>`)".into()),
             S::Unrelated { .. } => Some("the remote holds another case: check `iepcase remote list`".into()),
@@ -248,6 +252,11 @@ impl From<iepcase::sync::SyncError> for CliError {
             return inner.into();
         }
         let mut err = CliError::user(e.to_string()).causes_of(&e);
+        if let S::Rejected { server_said, .. } = &e {
+            for line in server_said {
+                err = err.cause(format!("remote: {line}"));
+            }
+        }
         if let Some(hint) = hint {
             err = err.hint(hint);
         }

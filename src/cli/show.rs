@@ -1,6 +1,9 @@
-//! `iepcase show ID [--rev REV]`: print a record as TOML, or JSON with `--json`.
+//! `iepcase show ID [--rev REV]`: print a record as TOML, or JSON with `--json`, and point out
+//! sync conflict copies left beside it.
 
 use clap::Args;
+use iepcase::record::RecordId;
+use iepcase::store::Case;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -31,19 +34,51 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<(), CliError> {
             case.read_record_at(&id, rev)?
         }
     };
+    if args.rev.is_none() && !stored.id.is_conflict() {
+        conflict_notice(ctx, &case, &stored.id)?;
+    }
     if ctx.ui.json {
         return ctx.ui.json(&record_json(&stored));
     }
     if stored.id.is_conflict() {
         ctx.ui.warn(&format!(
-            "{} is a sync conflict copy of {}; settle it with `iepcase resolve`",
+            "{} is a sync conflict copy of {}; settle it with `iepcase resolve {} --keep local|remote|{}`",
             stored.id,
-            stored.id.base()
+            stored.id.base(),
+            stored.id.base(),
+            stored.id
         ));
     }
     ctx.ui.out(&stored.text)?;
     if !stored.text.ends_with('\n') {
         ctx.ui.out("\n")?;
     }
+    Ok(())
+}
+
+/// Warns when a sync left conflict copies of `id` beside it (SPEC section 9).
+fn conflict_notice(ctx: &Ctx, case: &Case, id: &RecordId) -> Result<(), CliError> {
+    let copies: Vec<String> = case
+        .record_ids()?
+        .into_iter()
+        .map(|(copy, _)| copy)
+        .filter(|copy| copy.is_conflict() && copy.base() == id.as_str())
+        .map(|copy| copy.to_string())
+        .collect();
+    let Some(first) = copies.first() else {
+        return Ok(());
+    };
+    ctx.ui.warn(&format!(
+        "{id} has a sync conflict: the other side's version is in {}",
+        copies.join(", ")
+    ));
+    // `--keep remote` only works when there is a single copy.
+    let keep = match copies.as_slice() {
+        [one] => format!("local|remote|{one}"),
+        many => format!("local|{}", many.join("|")),
+    };
+    ctx.ui.hint(&format!(
+        "compare with `iepcase diff {id} {first}`, settle with `iepcase resolve {id} --keep {keep}`"
+    ));
     Ok(())
 }

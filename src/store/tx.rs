@@ -256,9 +256,11 @@ impl<'c> Transaction<'c> {
         Ok(attachment)
     }
 
-    /// Commits everything staged with `message`; `None` when nothing changed.
+    /// Commits everything staged with `message`; `None` when nothing changed. A merge is
+    /// committed even when its tree is HEAD's (both sides made the same change): without the
+    /// commit, HEAD would not contain the other parent and the next push would be refused.
     pub fn commit(self, message: &str, context: &CommitContext) -> Result<Option<Oid>, StoreError> {
-        if self.staged.is_empty() {
+        if self.staged.is_empty() && self.extra_parents.is_empty() {
             return Ok(None);
         }
         failpoint("pause-before-commit");

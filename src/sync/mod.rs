@@ -39,8 +39,16 @@ pub enum SyncError {
     Network { url: String, source: git2::Error },
     #[error("there is no repository at {url}")]
     NotFound { url: String, source: git2::Error },
+    #[error("the remote {url} refused the push: it has changes this sync has not merged")]
+    PushBehind { url: String },
+    /// The server's own rules refused the push (a hook, a protected branch); `server_said`
+    /// is what the server printed, line by line, when it printed anything.
     #[error("the remote {url} refused the push: {reason}")]
-    Rejected { url: String, reason: String },
+    Rejected {
+        url: String,
+        reason: String,
+        server_said: Vec<String>,
+    },
     #[error("the remote repository is empty")]
     EmptyRemote { url: String },
     #[error("your key is no longer a member of case `{case}` on the remote")]

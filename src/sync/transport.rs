@@ -1,6 +1,7 @@
 //! Talking to remotes through libgit2: fetch and push with credentials (ssh-agent, key files,
 //! git credential helpers) tried a bounded number of times, and errors told apart (bad
-//! credentials, no network, no such repository, a push the server refused).
+//! credentials, no network, no such repository, a push refused because the remote moved on,
+//! a push the server's rules refused).
 
 use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
@@ -22,6 +23,8 @@ struct Session {
     attempts: Cell<u32>,
     exhausted: Cell<bool>,
     rejected: RefCell<Vec<String>>,
+    /// What the server printed (`remote: …` lines, such as a hook's message).
+    server_said: RefCell<String>,
     home: Option<PathBuf>,
 }
 
@@ -31,6 +34,7 @@ impl Session {
             attempts: Cell::new(0),
             exhausted: Cell::new(false),
             rejected: RefCell::new(Vec::new()),
+            server_said: RefCell::new(String::new()),
             home: std::env::var_os("HOME").map(PathBuf::from),
         }
     }
@@ -46,6 +50,12 @@ impl Session {
                     .push(format!("{name}: {message}"));
             }
             Ok(())
+        });
+        callbacks.sideband_progress(move |data| {
+            self.server_said
+                .borrow_mut()
+                .push_str(&String::from_utf8_lossy(data));
+            true
         });
         callbacks
     }
@@ -84,8 +94,13 @@ impl Session {
             return Err(git2::Error::from_str("no SSH key was accepted"));
         }
         if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            let config = git2::Config::open_default()?;
-            return Cred::credential_helper(&config, url, username);
+            // No helper, or one with nothing stored: there is nothing else to try.
+            let cred = git2::Config::open_default()
+                .and_then(|config| Cred::credential_helper(&config, url, username));
+            if cred.is_err() {
+                self.exhausted.set(true);
+            }
+            return cred;
         }
         if allowed.contains(CredentialType::DEFAULT) {
             return Cred::default();
@@ -120,7 +135,8 @@ pub fn fetch(repo: &Repository, remote_name: &str) -> Result<Option<Oid>, SyncEr
     }
 }
 
-/// Pushes main to `remote`; a refused update is an error.
+/// Pushes main to `remote`; a refused update is an error: [`SyncError::PushBehind`] when the
+/// remote moved on since the fetch, [`SyncError::Rejected`] when its rules refused it.
 pub fn push(repo: &Repository, remote_name: &str) -> Result<(), SyncError> {
     let mut remote = find_remote(repo, remote_name)?;
     let url = remote.url().unwrap_or_default().to_owned();
@@ -133,9 +149,13 @@ pub fn push(repo: &Repository, remote_name: &str) -> Result<(), SyncError> {
         .map_err(|e| classify(e, &url, session.exhausted.get()))?;
     let rejected = session.rejected.borrow();
     if let Some(reason) = rejected.first() {
+        if is_behind(reason) {
+            return Err(SyncError::PushBehind { url });
+        }
         return Err(SyncError::Rejected {
             url,
             reason: reason.clone(),
+            server_said: server_lines(&session.server_said.borrow()),
         });
     }
     // What we pushed is now what the remote has.
@@ -152,7 +172,33 @@ fn find_remote<'r>(repo: &'r Repository, name: &str) -> Result<git2::Remote<'r>,
         })
 }
 
-/// Tells apart bad credentials, network trouble and a missing repository.
+/// Whether a refused ref update says the remote has commits we have not merged (as opposed
+/// to a hook or a rule of the server refusing it).
+fn is_behind(status: &str) -> bool {
+    let status = status.to_lowercase();
+    [
+        "non-fast-forward",
+        "fetch first",
+        "stale info",
+        "failed to lock",
+        "cannot lock ref",
+    ]
+    .iter()
+    .any(|w| status.contains(w))
+}
+
+/// The server's message as lines, without git's transfer progress.
+fn server_lines(said: &str) -> Vec<String> {
+    said.split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .filter(|line| !line.contains("% ("))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Tells apart bad credentials, network trouble, a missing repository and a push the remote
+/// refused because it moved on.
 pub fn classify(error: git2::Error, url: &str, credentials_exhausted: bool) -> SyncError {
     let message = error.message().to_lowercase();
     let url = url.to_owned();
@@ -162,6 +208,8 @@ pub fn classify(error: git2::Error, url: &str, credentials_exhausted: bool) -> S
         || any(&[
             "authentication",
             "credentials",
+            // git2's credential helper lookup, when no helper has a password for the URL.
+            "username/password",
             "permission denied",
             "401",
             "403",
@@ -169,6 +217,11 @@ pub fn classify(error: git2::Error, url: &str, credentials_exhausted: bool) -> S
         ])
     {
         return SyncError::Auth { url, source: error };
+    }
+    if error.code() == git2::ErrorCode::NotFastForward
+        || any(&["non-fastforwardable", "not present locally"])
+    {
+        return SyncError::PushBehind { url };
     }
     let local_path = !url.contains("://")
         && !url.contains('@')
@@ -272,6 +325,98 @@ mod tests {
                 false
             ),
             SyncError::NotFound { .. }
+        ));
+    }
+
+    #[test]
+    fn no_stored_password_is_an_authentication_failure() {
+        use git2::{ErrorClass as C, ErrorCode as E};
+        // What git2 reports for an HTTPS remote asking for a password when no credential
+        // helper has one: the error of the credentials callback, as libgit2 passes it on.
+        for class in [C::None, C::Http, C::Callback] {
+            let error = err(
+                E::GenericError,
+                class,
+                "failed to acquire username/password from local configuration",
+            );
+            assert!(
+                matches!(
+                    classify(error, "https://git.example.org/c1.git", false),
+                    SyncError::Auth { .. }
+                ),
+                "{class:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_remote_that_moved_on_is_told_from_a_refusal() {
+        use git2::{ErrorClass as C, ErrorCode as E};
+        assert!(matches!(
+            classify(
+                err(
+                    E::NotFastForward,
+                    C::Reference,
+                    "cannot push non-fastforwardable reference"
+                ),
+                "u",
+                false
+            ),
+            SyncError::PushBehind { .. }
+        ));
+        assert!(is_behind("refs/heads/main: fetch first"));
+        assert!(is_behind("refs/heads/main: non-fast-forward"));
+        assert!(!is_behind("refs/heads/main: pre-receive hook declined"));
+        assert_eq!(
+            server_lines("Resolving deltas: 100% (2/2), done.\rno pushes today\n\n"),
+            vec!["no pushes today".to_owned()]
+        );
+    }
+
+    /// Commits a file on `main` of `repo` on top of `parent`, without touching HEAD.
+    fn commit_on_main(repo: &Repository, parent: Option<Oid>, text: &str) -> Oid {
+        let blob = repo.blob(text.as_bytes()).unwrap();
+        let mut builder = repo.treebuilder(None).unwrap();
+        builder.insert("file", blob, 0o100_644).unwrap();
+        let tree = repo.find_tree(builder.write().unwrap()).unwrap();
+        let signature = git2::Signature::now("Test", "t@example.org").unwrap();
+        let parents: Vec<git2::Commit<'_>> = parent
+            .iter()
+            .map(|p| repo.find_commit(*p).unwrap())
+            .collect();
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        let id = repo
+            .commit(None, &signature, &signature, text, &tree, &parents)
+            .unwrap();
+        repo.reference(&format!("refs/heads/{BRANCH}"), id, true, "test")
+            .unwrap();
+        id
+    }
+
+    #[test]
+    fn a_push_behind_the_remote_says_to_sync_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let remote_path = dir.path().join("remote.git");
+        let remote = Repository::init_bare(&remote_path).unwrap();
+        let local = crate::git::init(&dir.path().join("local")).unwrap();
+        local
+            .remote("origin", remote_path.to_str().unwrap())
+            .unwrap();
+        let base = commit_on_main(&local, None, "base");
+        push(&local, "origin").unwrap();
+        // Someone else pushes after our fetch; we commit on the old state.
+        fetch(&local, "origin").unwrap();
+        commit_on_main(&remote, Some(base), "theirs");
+        commit_on_main(&local, Some(base), "ours");
+        assert!(matches!(
+            push(&local, "origin"),
+            Err(SyncError::PushBehind { .. })
+        ));
+        // Fetched but not merged: refused the same way.
+        fetch(&local, "origin").unwrap();
+        assert!(matches!(
+            push(&local, "origin"),
+            Err(SyncError::PushBehind { .. })
         ));
     }
 }

@@ -56,6 +56,39 @@ fn id_of(out: &str) -> String {
     out.trim().to_owned()
 }
 
+/// Runs `sync` after `args` (such as `-c c1`) and returns the commits it fetched and pushed.
+fn sync_counts(env: &TestEnv, args: &[&str]) -> (u64, u64) {
+    let args: Vec<&str> = ["--json"]
+        .iter()
+        .chain(args)
+        .chain(&["sync"])
+        .copied()
+        .collect();
+    let rows: serde_json::Value = serde_json::from_str(&env.run(&args)).unwrap();
+    let row = &rows[0];
+    (
+        row["fetched"].as_u64().unwrap(),
+        row["pushed"].as_u64().unwrap(),
+    )
+}
+
+/// The commit at the head of `c1`.
+fn head(env: &TestEnv) -> git2::Oid {
+    let repo = git2::Repository::open(env.case_dir("c1").join(".git")).unwrap();
+    repo.head().unwrap().peel_to_commit().unwrap().id()
+}
+
+/// Both sides sync until neither has anything to exchange: Alice takes what Bob pushed, and
+/// then a sync on either side is a no-op.
+fn assert_in_step(p: &Pair) {
+    p.alice.run(&["sync"]);
+    assert_eq!(sync_counts(&p.bob, &["-c", "c1"]), (0, 0), "Bob is in step");
+    assert_eq!(sync_counts(&p.alice, &[]), (0, 0), "Alice is in step");
+    assert_eq!(head(&p.alice), head(&p.bob));
+    p.alice.run(&["fsck"]);
+    p.bob.run(&["-c", "c1", "fsck"]);
+}
+
 #[test]
 fn share_clone_and_merge_different_fields() {
     let p = pair();
@@ -120,7 +153,18 @@ fn the_same_field_changed_on_both_sides_keeps_both_until_resolved() {
         stderr.contains(&format!("{id} changed on both sides (title)")),
         "{stderr}"
     );
-    let ours = p.alice.run(&["show", &id]);
+    let shown = p.alice.cmd(&["show", &id]).output().unwrap();
+    assert!(shown.status.success(), "{}", crate::describe(&shown));
+    let notice = String::from_utf8_lossy(&shown.stderr);
+    assert!(
+        notice.contains(&format!("{id} has a sync conflict"))
+            && notice.contains(&format!("{id}.conflict-1"))
+            && notice.contains(&format!(
+                "iepcase resolve {id} --keep local|remote|{id}.conflict-1"
+            )),
+        "show points at the conflict copy: {notice}"
+    );
+    let ours = String::from_utf8_lossy(&shown.stdout);
     assert!(ours.contains("Alice's title"), "ours is kept: {ours}");
     assert!(
         ours.contains("Bob's summary"),
@@ -145,7 +189,13 @@ fn the_same_field_changed_on_both_sides_keeps_both_until_resolved() {
     assert_eq!(fsck.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&fsck.stdout).contains("unresolved sync conflict"));
     p.alice.run(&["resolve", &id, "--keep", "remote"]);
-    assert!(p.alice.run(&["show", &id]).contains("Bob's title"));
+    let shown = p.alice.cmd(&["show", &id]).output().unwrap();
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("Bob's title"));
+    assert!(
+        !String::from_utf8_lossy(&shown.stderr).contains("conflict"),
+        "no notice once resolved: {}",
+        crate::describe(&shown)
+    );
     p.alice.run(&["fsck"]);
     p.alice.run(&["sync"]);
     p.bob.run(&["-c", "c1", "sync"]);
@@ -178,6 +228,64 @@ fn a_record_deleted_on_one_side_and_edited_on_the_other_is_kept() {
         "the person who removed it is told: {stderr}"
     );
     assert!(p.alice.run(&["show", &id]).contains("edited by Bob"));
+}
+
+#[test]
+fn the_same_edit_on_both_sides_syncs_without_getting_stuck() {
+    let p = pair();
+    let id = id_of(
+        &p.alice
+            .run(&["add", "note", "--date", "2026-02-01", "--title", "Original"]),
+    );
+    p.alice.run(&["sync"]);
+    p.bob_clone();
+    p.alice.run(&["edit", &id, "--set", "title=both"]);
+    p.alice.run(&["sync"]);
+    p.bob.run(&["-c", "c1", "edit", &id, "--set", "title=both"]);
+    let out = p.bob.cmd(&["-c", "c1", "sync"]).output().unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("changed on both sides"),
+        "the same change is no conflict: {}",
+        crate::describe(&out)
+    );
+    assert_in_step(&p);
+    for env in [&p.alice, &p.bob] {
+        assert!(
+            env.run(&["-c", "c1", "show", &id])
+                .contains("title = \"both\"")
+        );
+        assert!(
+            !env.run(&["-c", "c1", "list"]).contains("conflict"),
+            "no conflict copy"
+        );
+    }
+}
+
+#[test]
+fn a_record_edited_after_the_other_side_pushed_its_removal_is_kept() {
+    let p = pair();
+    let id = id_of(
+        &p.alice
+            .run(&["add", "note", "--date", "2026-02-01", "--title", "Keep me"]),
+    );
+    p.alice.run(&["sync"]);
+    p.bob_clone();
+    p.alice.run(&["rm", &id]);
+    p.alice.run(&["sync"]);
+    p.bob
+        .run(&["-c", "c1", "edit", &id, "--set", "summary=edited by Bob"]);
+    let out = p.bob.cmd(&["-c", "c1", "sync"]).output().unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("kept {id}")), "{stderr}");
+    assert_in_step(&p);
+    for env in [&p.alice, &p.bob] {
+        assert!(
+            env.run(&["-c", "c1", "show", &id])
+                .contains("edited by Bob")
+        );
+    }
 }
 
 #[test]
@@ -503,6 +611,14 @@ fn sync_over_a_real_network_transport() {
     alice.run(&["add", "note", "--title", "Refused"]);
     let err = alice.fail(&["sync"], 1);
     assert!(err.contains("refused the push"), "{err}");
+    assert!(
+        err.contains("remote: no pushes today"),
+        "the server's message is shown: {err}"
+    );
+    assert!(
+        !err.contains("someone pushed in between") && err.contains("the server's own rules"),
+        "a refusal is not a race: {err}"
+    );
     let err = bob.fail(&["clone", &daemon.url("missing.git"), "m"], 1);
     assert!(err.contains("there is no repository at"), "{err}");
 }
