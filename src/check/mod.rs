@@ -10,6 +10,8 @@
 mod clocks;
 mod procedure;
 
+pub use procedure::{missing_element_numbers, missing_elements};
+
 use std::collections::HashMap;
 
 use crate::record::enums::string_enum;

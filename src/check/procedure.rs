@@ -119,40 +119,42 @@ pub(super) fn refusals_without_pwn(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The seven elements of 34 CFR 300.503(b) a notice lacks.
-pub fn missing_elements(pwn: &Pwn) -> Vec<&'static str> {
+/// The seven elements of 34 CFR 300.503(b), as findings name them to the family.
+const PWN_ELEMENTS: [&str; 7] = [
+    "(1) a description of the action",
+    "(2) why the district proposes or refuses it",
+    "(3) each evaluation, record or report it relied on",
+    "(4) a statement of your procedural safeguards",
+    "(5) sources you can contact for help",
+    "(6) other options considered and why they were rejected",
+    "(7) other factors relevant to the decision",
+];
+
+/// The numbers (1 to 7) of the elements of 34 CFR 300.503(b) a notice lacks.
+pub fn missing_element_numbers(pwn: &Pwn) -> Vec<usize> {
     let text = |field: &Option<String>| field.as_deref().is_some_and(|t| !t.trim().is_empty());
     [
-        (text(&pwn.description), "(1) a description of the action"),
-        (
-            text(&pwn.explanation),
-            "(2) why the district proposes or refuses it",
-        ),
-        (
-            text(&pwn.evaluations_used),
-            "(3) each evaluation, record or report it relied on",
-        ),
-        (
-            pwn.safeguards_statement == Some(true),
-            "(4) a statement of your procedural safeguards",
-        ),
-        (
-            text(&pwn.help_sources),
-            "(5) sources you can contact for help",
-        ),
-        (
-            text(&pwn.options_considered),
-            "(6) other options considered and why they were rejected",
-        ),
-        (
-            text(&pwn.other_factors),
-            "(7) other factors relevant to the decision",
-        ),
+        text(&pwn.description),
+        text(&pwn.explanation),
+        text(&pwn.evaluations_used),
+        pwn.safeguards_statement == Some(true),
+        text(&pwn.help_sources),
+        text(&pwn.options_considered),
+        text(&pwn.other_factors),
     ]
     .into_iter()
+    .zip(1..)
     .filter(|(present, _)| !present)
-    .map(|(_, name)| name)
+    .map(|(_, number)| number)
     .collect()
+}
+
+/// The seven elements of 34 CFR 300.503(b) a notice lacks.
+pub fn missing_elements(pwn: &Pwn) -> Vec<&'static str> {
+    missing_element_numbers(pwn)
+        .into_iter()
+        .map(|n| PWN_ELEMENTS[n - 1])
+        .collect()
 }
 
 /// `pwn-missing-elements`.

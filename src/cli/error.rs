@@ -289,6 +289,17 @@ impl From<iepcase::letters::LetterError> for CliError {
                 err
             }
             L::WrongFor { .. } => CliError::user(e.to_string()).hint("name the record the letter answers with --for ID"),
+            L::NoticeAfterMeeting { meeting, .. } => {
+                let before = meeting.0.yesterday().map_or_else(|_| "DATE".to_owned(), |d| d.to_string());
+                CliError::user(e.to_string()).hint(format!(
+                    "a notice must come before the meeting: date it earlier (--date {before} at the latest), \
+                     or correct the meeting's date with --set meeting_date=DATE"
+                ))
+            }
+            L::BadFact { ref name, example, .. } => {
+                let hint = format!("write it like --set {name}=\"{example}\"");
+                CliError::user(e.to_string()).hint(hint)
+            }
             L::Template { builtin: true, .. } => CliError {
                 exit: Exit::User,
                 ..CliError::user(format!("{e} (a fault in a built-in template)"))

@@ -1,12 +1,16 @@
-//! The data a letter template sees: the case, the sender, the record the letter answers, the
-//! facts given with `--set`, and the facts it needs (taken from that data or asked for).
+//! The data a letter template sees: the case, the sender, the addressee, the record the letter
+//! answers, the facts given with `--set`, and the facts it needs (taken from that data or
+//! asked for). A blank fact counts as not given.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use super::addressee::addressee;
+use super::timing::{NoticeTiming, timing};
 use super::{LetterError, Template};
-use crate::record::{CaseMeta, Date, state_name, to_json};
+use crate::record::{Body, CaseMeta, Date, Time, state_name, to_json};
+use crate::rules::RuleSet;
 use crate::store::StoredRecord;
 use crate::workspace::Advocate;
 
@@ -14,7 +18,9 @@ use crate::workspace::Advocate;
 pub struct LetterInput<'a> {
     /// The letter's date.
     pub date: Date,
-    /// Who it goes to (`--to`).
+    /// The time it is written, when known (a letter dated today).
+    pub time: Option<Time>,
+    /// Who it goes to (`--to`); else the case's best-fitting contact (see [`Self::addressee`]).
     pub to: Option<String>,
     /// `--set NAME=VALUE` facts; a name given several times is a list.
     pub facts: BTreeMap<String, Vec<String>>,
@@ -23,11 +29,49 @@ pub struct LetterInput<'a> {
     pub meta: &'a CaseMeta,
     /// The sender, from the workspace's `[advocate]` (or `[author]`) settings.
     pub sender: Advocate,
+    /// The case's rules, for notice periods (a recording notice's 24 hours in Mississippi).
+    pub rules: Option<&'a RuleSet>,
 }
 
 impl LetterInput<'_> {
+    /// Who the letter goes to: `--to`, else the case contact whose role fits the template's
+    /// recipient, else the district (or the state agency) by name.
+    pub fn addressee(&self, template: &Template) -> Option<String> {
+        self.to.clone().or_else(|| {
+            addressee(
+                self.meta,
+                template.spec.addressed_to,
+                &agency(self.meta.state.as_deref()),
+            )
+        })
+    }
+
     /// The template's data, with every needed fact found or an error naming the flag.
     pub fn data(&self, template: &Template) -> Result<Value, LetterError> {
+        let mut data = self.base(template)?;
+        let facts = self.facts(template, &data)?;
+        let notice = self.timing(template, &facts)?.map(|t| {
+            json!({
+                "hours_left": t.hours_left,
+                "hours": t.required.as_ref().map(|(hours, _)| hours),
+                "met": t.met(),
+            })
+        });
+        data["facts"] = Value::Object(facts);
+        data["notice"] = json!(notice);
+        Ok(data)
+    }
+
+    /// How much notice a recording notice gives before its meeting (`None` for other
+    /// letters); an error when the meeting is not after the letter's date.
+    pub fn notice_timing(&self, template: &Template) -> Result<Option<NoticeTiming>, LetterError> {
+        let data = self.base(template)?;
+        let facts = self.facts(template, &data)?;
+        self.timing(template, &facts)
+    }
+
+    /// Everything but the facts.
+    fn base(&self, template: &Template) -> Result<Value, LetterError> {
         if let (Some(record), false) = (self.for_record, template.spec.for_kinds.is_empty())
             && !template.spec.for_kinds.contains(&record.record.kind())
         {
@@ -39,9 +83,9 @@ impl LetterInput<'_> {
                 found: record.record.kind().to_string(),
             });
         }
-        let mut data = json!({
+        Ok(json!({
             "date": self.date.to_string(),
-            "to": self.to,
+            "to": self.addressee(template),
             "case": case_data(self.meta),
             "agency": agency(self.meta.state.as_deref()),
             "sender": {
@@ -56,10 +100,21 @@ impl LetterInput<'_> {
                 "cite": template.spec.cite,
                 "confidence": template.spec.confidence,
             },
-        });
+        }))
+    }
+
+    /// The `--set` facts that are not blank, and every fact the template needs, found in
+    /// `data` when not given.
+    fn facts(
+        &self,
+        template: &Template,
+        data: &Value,
+    ) -> Result<serde_json::Map<String, Value>, LetterError> {
         let mut facts = serde_json::Map::new();
         for (name, values) in &self.facts {
-            let value = match values.as_slice() {
+            let given: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+            let value = match given.as_slice() {
+                [] => continue,
                 [one] => json!(one),
                 many => json!(many),
             };
@@ -73,7 +128,7 @@ impl LetterInput<'_> {
             let found = need
                 .from
                 .iter()
-                .find_map(|path| lookup(&data, path).filter(|v| !v.is_null()).cloned());
+                .find_map(|path| lookup(data, path).filter(|v| !blank(v)).cloned());
             match found {
                 Some(value) => {
                     facts.insert(need.name.clone(), value);
@@ -87,8 +142,56 @@ impl LetterInput<'_> {
                 missing,
             });
         }
-        data["facts"] = Value::Object(facts);
-        Ok(data)
+        Ok(facts)
+    }
+
+    /// The notice a recording notice gives, from its `meeting_date` and `meeting_time`.
+    fn timing(
+        &self,
+        template: &Template,
+        facts: &serde_json::Map<String, Value>,
+    ) -> Result<Option<NoticeTiming>, LetterError> {
+        if !template.is_recording_notice() {
+            return Ok(None);
+        }
+        let Some(date) = facts.get("meeting_date") else {
+            return Ok(None);
+        };
+        let meeting_date: Date = parse_fact("meeting_date", date, "a date", "2026-03-24")?;
+        let meeting_time: Option<Time> = facts
+            .get("meeting_time")
+            .map(|t| parse_fact("meeting_time", t, "a time", "08:30"))
+            .transpose()?;
+        timing(self.date, self.time, meeting_date, meeting_time, self.rules).map(Some)
+    }
+}
+
+/// A fact's value parsed, or an error naming the fact.
+fn parse_fact<T: std::str::FromStr>(
+    name: &str,
+    value: &Value,
+    expected: &'static str,
+    example: &'static str,
+) -> Result<T, LetterError> {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    text.trim().parse().map_err(|_| LetterError::BadFact {
+        name: name.to_owned(),
+        value: text,
+        expected,
+        example,
+    })
+}
+
+/// Whether a value found in the case says nothing: empty, blank or missing.
+fn blank(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(items) => items.iter().all(blank),
+        _ => false,
     }
 }
 
@@ -132,9 +235,27 @@ fn record_data(stored: &StoredRecord) -> Value {
         let time = stored.record.common.time.map(|t| t.to_string());
         obj.insert("time".into(), json!(time));
         obj.entry("summary").or_insert(Value::Null);
+        if let Body::Pwn(pwn) = &stored.record.body {
+            let missing: Vec<&str> = crate::check::missing_element_numbers(pwn)
+                .into_iter()
+                .map(|n| PWN_ELEMENTS[n - 1])
+                .collect();
+            obj.insert("missing_elements".into(), json!(missing));
+        }
     }
     data
 }
+
+/// The seven elements of 34 CFR 300.503(b), as a letter to the district names them.
+const PWN_ELEMENTS: [&str; 7] = [
+    "(1) a description of the action",
+    "(2) an explanation of why the district proposes or refuses it",
+    "(3) the evaluations, assessments, records and reports it was based on",
+    "(4) a statement of the procedural safeguards",
+    "(5) sources the parents can contact for help",
+    "(6) the other options considered and why they were rejected",
+    "(7) other factors relevant to the decision",
+];
 
 /// The state educational agency's office that hears special-education disputes.
 fn agency(state: Option<&str>) -> String {

@@ -6,9 +6,11 @@
 //! and are compiled in; `<workspace>/templates/<name>.md` overrides one. Record text only ever
 //! reaches a template as data: it is never parsed as template code.
 
+mod addressee;
 mod context;
 mod pdf;
 mod record;
+mod timing;
 
 use std::path::Path;
 
@@ -17,11 +19,13 @@ use serde::Deserialize;
 
 use crate::record::parse::{did_you_mean, parse_with_shape};
 use crate::record::schema::Shape;
-use crate::record::{Kind, RecordError};
+use crate::record::{Date, Kind, RecordError};
 
+pub use addressee::AddressedTo;
 pub use context::{LetterInput, long_date};
 pub use pdf::letter_pdf;
 pub use record::record_text;
+pub use timing::{NoticeTiming, notice_hours};
 
 /// The built-in templates, in the order `letter --list` shows them.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -92,6 +96,10 @@ pub struct LetterSpec {
     /// Kinds of record `--for` may name.
     #[serde(default)]
     pub for_kinds: Vec<Kind>,
+    /// Whom the letter goes to without `--to`: the district (default) or the state; the
+    /// case contact whose role fits is chosen.
+    #[serde(default)]
+    pub addressed_to: AddressedTo,
     /// Facts the letter cannot be written without.
     #[serde(default)]
     pub needs: Vec<Need>,
@@ -166,6 +174,17 @@ pub enum LetterError {
         expected: String,
         found: String,
     },
+    #[error(
+        "the recording notice is dated {letter}, on or after the meeting it gives notice of ({meeting})"
+    )]
+    NoticeAfterMeeting { letter: Date, meeting: Date },
+    #[error("{name} `{value}` is not {expected}")]
+    BadFact {
+        name: String,
+        value: String,
+        expected: &'static str,
+        example: &'static str,
+    },
     #[error("cannot read {}", path.display())]
     Io {
         path: std::path::PathBuf,
@@ -225,6 +244,11 @@ impl Template {
             body: body.to_owned(),
             body_line,
         })
+    }
+
+    /// Whether the letter is a notice of intent to record, which must come before its meeting.
+    pub fn is_recording_notice(&self) -> bool {
+        self.spec.record == Kind::Notice && self.spec.record_type == "recording"
     }
 
     /// Renders the letter as Markdown.

@@ -35,8 +35,8 @@ pub fn record_text(
     if let Some(name) = &input.sender.name {
         doc.insert("from", value(name.as_str()));
     }
-    if let Some(to) = &input.to {
-        doc.insert("to", value(to.as_str()));
+    if let Some(to) = input.addressee(template) {
+        doc.insert("to", value(one_line(&to)));
     }
     doc.insert(
         "method",
@@ -65,7 +65,7 @@ pub fn record_text(
                 doc.insert("against", value(district.as_str()));
             }
             let mut issues = ArrayOfTables::new();
-            for text in input.facts.get("issue").into_iter().flatten() {
+            for text in given(input, "issue") {
                 let mut issue = Table::new();
                 issue.insert("text", value(text.as_str()));
                 issues.push(issue);
@@ -107,7 +107,7 @@ pub fn record_text(
         {
             continue;
         }
-        if let Some(first) = values.first()
+        if let Some(first) = values.iter().find(|v| !v.trim().is_empty())
             && let Ok(updated) = crate::record::edit::set(&text, name, first, shape)
         {
             text = updated;
@@ -117,8 +117,18 @@ pub fn record_text(
     Ok(text)
 }
 
+/// The values of fact `name` that are not blank (a blank fact counts as not given).
+fn given<'i>(input: &'i LetterInput<'_>, name: &str) -> impl Iterator<Item = &'i String> {
+    input
+        .facts
+        .get(name)
+        .into_iter()
+        .flatten()
+        .filter(|v| !v.trim().is_empty())
+}
+
 fn fact(input: &LetterInput<'_>, name: &str) -> Option<String> {
-    input.facts.get(name).and_then(|v| v.first()).cloned()
+    given(input, name).next().cloned()
 }
 
 fn one_line(text: &str) -> String {

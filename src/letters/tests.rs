@@ -84,6 +84,12 @@ fn inputs(name: &str) -> (Vec<(&'static str, &'static str)>, Option<&'static str
     }
 }
 
+/// The built-in rules, for notice periods.
+fn rulebook() -> &'static crate::rules::book::Rulebook {
+    static BOOK: std::sync::OnceLock<crate::rules::book::Rulebook> = std::sync::OnceLock::new();
+    BOOK.get_or_init(|| crate::rules::book::Rulebook::builtin().unwrap())
+}
+
 fn input<'a>(
     meta: &'a crate::record::CaseMeta,
     about: Option<&'a StoredRecord>,
@@ -97,12 +103,23 @@ fn input<'a>(
     }
     LetterInput {
         date: Date::new(2026, 11, 28).unwrap(),
-        to: Some("Dr. Marguerite Oyelaran, Director of Special Education".into()),
+        time: None,
+        to: None,
         facts: map,
         for_record: about,
         meta,
         sender: sender(),
+        rules: Some(rulebook().select(meta.state.as_deref()).set),
     }
+}
+
+/// The input, dated as the example letters are: November 28, 2026, except a recording notice,
+/// which must come before its meeting (the example's of March 24, 2026).
+fn dated<'a>(name: &str, mut input: LetterInput<'a>) -> LetterInput<'a> {
+    if name == "recording-notice" {
+        input.date = Date::new(2026, 3, 20).unwrap();
+    }
+    input
 }
 
 #[test]
@@ -113,18 +130,8 @@ fn every_template_renders_for_the_example_case() {
     for template in &all {
         let (facts, about) = inputs(&template.name);
         let about = about.map(example_record);
-        let mut letter_input = input(&meta, about.as_ref(), &facts);
-        // Letters to the state go to its agency by default; the district's go to the district.
-        if [
-            "facilitation-request",
-            "mediation-request",
-            "state-complaint",
-            "due-process-complaint",
-        ]
-        .contains(&template.name.as_str())
-        {
-            letter_input.to = None;
-        }
+        // Without --to, each letter goes to the case contact that fits it.
+        let letter_input = dated(&template.name, input(&meta, about.as_ref(), &facts));
         let letter = template
             .render(&letter_input)
             .unwrap_or_else(|e| panic!("{}: {e}", template.name));
@@ -148,7 +155,12 @@ fn every_template_renders_for_the_example_case() {
             "{}: no missing value printed as `none`:\n{letter}",
             template.name
         );
-        let text = record_text(template, &input(&meta, about.as_ref(), &facts), &letter).unwrap();
+        let text = record_text(
+            template,
+            &dated(&template.name, input(&meta, about.as_ref(), &facts)),
+            &letter,
+        )
+        .unwrap();
         let record = parse_record(&text, "letter record").unwrap();
         assert_eq!(record.kind(), template.spec.record, "{}", template.name);
         insta::assert_snapshot!(template.name.clone(), letter);
@@ -175,8 +187,7 @@ fn every_template_renders_with_only_what_it_needs() {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let mut letter_input = input(&meta, None, &facts);
-        letter_input.to = None;
+        let letter_input = dated(&template.name, input(&meta, None, &facts));
         let letter = template
             .render(&letter_input)
             .unwrap_or_else(|e| panic!("{}: {e}", template.name));
@@ -191,7 +202,8 @@ fn required_elements_are_present() {
         let t = template(name, None).unwrap();
         let (facts, about) = inputs(name);
         let about = about.map(example_record);
-        t.render(&input(&meta, about.as_ref(), &facts)).unwrap()
+        t.render(&dated(name, input(&meta, about.as_ref(), &facts)))
+            .unwrap()
     };
     let pwn = render("pwn-request");
     for element in [
@@ -278,4 +290,163 @@ fn record_text_is_never_template_code() {
     let letter = t.render(&input(&meta, None, &[])).unwrap();
     assert!(letter.contains("{{ 7 * 7 }} {% raw %}"), "{letter}");
     assert!(!letter.contains("49"));
+}
+
+#[test]
+fn every_letter_shows_the_rule_it_invokes() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    for template in templates(None).unwrap() {
+        let (facts, about) = inputs(&template.name);
+        let about = about.map(example_record);
+        let letter = template
+            .render(&dated(&template.name, input(&meta, about.as_ref(), &facts)))
+            .unwrap();
+        assert!(
+            letter.contains(&template.spec.cite),
+            "{} does not cite `{}`:\n{letter}",
+            template.name,
+            template.spec.cite
+        );
+    }
+}
+
+#[test]
+fn without_to_a_letter_goes_to_the_fitting_contact() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    let director = "To: Dr. Harland Vesey, director of special education";
+    let state = "To: Gwendolyn Ashcombe, dispute resolution coordinator";
+    for template in templates(None).unwrap() {
+        let (facts, about) = inputs(&template.name);
+        let about = about.map(example_record);
+        let letter = template
+            .render(&dated(&template.name, input(&meta, about.as_ref(), &facts)))
+            .unwrap();
+        let expected = match template.spec.addressed_to {
+            AddressedTo::State => state,
+            AddressedTo::District => director,
+        };
+        assert!(letter.contains(expected), "{}:\n{letter}", template.name);
+        let text = record_text(
+            &template,
+            &dated(&template.name, input(&meta, about.as_ref(), &facts)),
+            &letter,
+        )
+        .unwrap();
+        let record = parse_record(&text, "letter record").unwrap();
+        assert!(
+            record
+                .common
+                .to
+                .as_deref()
+                .is_some_and(|to| to.starts_with(&expected["To: ".len()..])),
+            "{}: the record's `to`: {:?}",
+            template.name,
+            record.common.to
+        );
+    }
+    // No contacts: the district by name; --to wins over both.
+    let plain = parse_case_meta(
+        "child = \"Ezrabel Q\"\ndistrict = \"Tallowmere County School District\"\nstate = \"MS\"\n",
+        "case",
+    )
+    .unwrap();
+    let t = template("records-request", None).unwrap();
+    let letter = t.render(&input(&plain, None, &[])).unwrap();
+    assert!(
+        letter.contains("To: Tallowmere County School District"),
+        "{letter}"
+    );
+    let t = template("state-complaint", None).unwrap();
+    let (facts, _) = inputs("state-complaint");
+    let letter = t.render(&input(&plain, None, &facts)).unwrap();
+    assert!(
+        letter.contains("To: Mississippi Department of Education, Office of Special Education"),
+        "{letter}"
+    );
+    let mut given = input(&plain, None, &[]);
+    given.to = Some("Ms. Reyes".into());
+    let letter = template("records-request", None)
+        .unwrap()
+        .render(&given)
+        .unwrap();
+    assert!(letter.contains("To: Ms. Reyes"), "{letter}");
+}
+
+#[test]
+fn a_blank_fact_is_a_missing_fact() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    let t = template("state-complaint", None).unwrap();
+    let facts = [("issue", " "), ("address", ""), ("resolution", "\t")];
+    match t.render(&input(&meta, None, &facts)) {
+        Err(LetterError::MissingFacts { missing, .. }) => {
+            let names: Vec<&str> = missing.iter().map(|n| n.name.as_str()).collect();
+            assert_eq!(names, ["issue", "address", "resolution"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    // A blank value beside a real one is left out.
+    let facts = [
+        ("issue", "minutes were not delivered"),
+        ("issue", ""),
+        ("address", "12 Oak Street"),
+        ("resolution", "compensatory services"),
+    ];
+    let letter = t.render(&input(&meta, None, &facts)).unwrap();
+    assert!(
+        letter.contains("1. minutes were not delivered\n\n"),
+        "{letter}"
+    );
+    let text = record_text(&t, &input(&meta, None, &facts), &letter).unwrap();
+    assert_eq!(text.matches("[[issues]]").count(), 1, "{text}");
+}
+
+#[test]
+fn a_pwn_request_answers_an_incomplete_pwn() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    let t = template("pwn-request", None).unwrap();
+    let pwn = example_record("dh41vwehjt");
+    let letter = t.render(&input(&meta, Some(&pwn), &[])).unwrap();
+    assert!(
+        letter.contains("prior written notice of March 27, 2026")
+            && letter.contains("(5) sources the parents can contact for help")
+            && letter.contains("(6) the other options considered")
+            && !letter.contains("(1) a description")
+            && letter.contains(
+                "complete prior written notice in answer to the notice of March 27, 2026"
+            ),
+        "{letter}"
+    );
+    let text = record_text(&t, &input(&meta, Some(&pwn), &[]), &letter).unwrap();
+    assert!(text.contains("related = [\"dh41vwehjt\"]"), "{text}");
+}
+
+#[test]
+fn a_recording_notice_claims_the_notice_period_only_when_it_is_met() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    let t = template("recording-notice", None).unwrap();
+    let facts = [("meeting_date", "2026-12-01"), ("meeting_time", "09:00")];
+    let early = input(&meta, None, &facts);
+    let letter = t.render(&early).unwrap();
+    assert!(
+        letter.contains("this\nnotice is sent at least 24 hours before the meeting"),
+        "{letter}"
+    );
+    let mut late = input(&meta, None, &facts);
+    late.date = Date::new(2026, 11, 30).unwrap();
+    let letter = t.render(&late).unwrap();
+    assert!(
+        letter.contains("24 hours") && !letter.contains("at least 24 hours"),
+        "{letter}"
+    );
+    assert!(late.notice_timing(&t).unwrap().unwrap().short());
+    late.date = Date::new(2026, 12, 5).unwrap();
+    assert!(matches!(
+        t.render(&late),
+        Err(LetterError::NoticeAfterMeeting { .. })
+    ));
+    let bad = [("meeting_date", "next tuesday"), ("meeting_time", "09:00")];
+    assert!(matches!(
+        t.render(&input(&meta, None, &bad)),
+        Err(LetterError::BadFact { .. })
+    ));
 }

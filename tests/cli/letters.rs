@@ -253,3 +253,229 @@ fn a_letter_as_a_typeset_pdf() {
     ]);
     assert_eq!(std::fs::read(&again).unwrap(), bytes);
 }
+
+/// Runs a command; returns (exit code, stdout, stderr).
+fn outcome(env: &TestEnv, args: &[&str]) -> (i32, String, String) {
+    let out = env.cmd(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_letter_check_suggests_runs() {
+    let mut env = TestEnv::bare();
+    let w = demo(&env);
+    // Run the next steps exactly as check prints them, in the demo workspace.
+    env.extra_env.push(("IEPCASE_WORKSPACE".into(), w.clone()));
+    let (code, stdout, stderr) = outcome(&env, &["check", "--today", "2026-11-28", "--json"]);
+    assert_eq!(code, 3, "{stderr}");
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
+    let pwn = findings
+        .iter()
+        .find(|f| f["code"] == "pwn-missing-elements")
+        .expect("the example's incomplete PWN is found");
+    let step = pwn["next_step"].as_str().unwrap();
+    let words: Vec<&str> = step.split_whitespace().collect();
+    assert_eq!(words[..3], ["iepcase", "letter", "pwn-request"], "{step}");
+    let (code, letter, stderr) = outcome(&env, &words[1..]);
+    assert_eq!(code, 0, "`{step}` fails:\n{stderr}");
+    assert!(
+        letter.contains("complete prior written notice in answer to the notice of March 27, 2026")
+            && letter.contains("(5) sources the parents can contact for help"),
+        "{letter}"
+    );
+    // No letter check suggests refuses the record it names (facts may still be asked for).
+    for step in findings.iter().filter_map(|f| f["next_step"].as_str()) {
+        let words: Vec<&str> = step.split_whitespace().collect();
+        if words.get(1) != Some(&"letter") {
+            continue;
+        }
+        let mut args = words[1..].to_vec();
+        args.push("--no-record");
+        let (code, _, stderr) = outcome(&env, &args);
+        assert!(
+            code == 0 || (code == 1 && stderr.contains("letter needs")),
+            "`{step}` fails:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_blank_fact_is_a_missing_fact() {
+    let env = TestEnv::with_case();
+    let err = env.fail(&["letter", "facilitation-request", "--set", "issue="], 1);
+    assert!(
+        err.contains("needs a brief description of the issue") && err.contains("--set issue="),
+        "{err}"
+    );
+    let err = env.fail(
+        &[
+            "letter",
+            "state-complaint",
+            "--set",
+            "issue= ",
+            "--set",
+            "address=",
+            "--set",
+            "resolution=",
+            "--set",
+            "contact=advocate@example.org",
+        ],
+        1,
+    );
+    for flag in ["--set issue=", "--set address=", "--set resolution="] {
+        assert!(err.contains(flag), "{flag}: {err}");
+    }
+}
+
+#[test]
+fn a_recording_notice_is_never_late_and_says_so_when_short() {
+    let env = TestEnv::with_case();
+    let meeting = [
+        "--set",
+        "meeting_date=2026-12-01",
+        "--set",
+        "meeting_time=09:00",
+    ];
+    let args = |date: &'static str| {
+        let mut a = vec!["letter", "recording-notice", "--no-record", "--date", date];
+        a.extend(meeting);
+        a
+    };
+    let err = env.fail(&args("2026-12-05"), 1);
+    assert!(
+        err.contains("2026-12-05") && err.contains("2026-12-01") && err.contains("hint:"),
+        "{err}"
+    );
+    env.fail(&args("2026-12-01"), 1);
+    let (code, letter, stderr) = outcome(&env, &args("2026-11-30"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        letter.contains("24 hours") && !letter.contains("at least 24 hours"),
+        "{letter}"
+    );
+    assert!(
+        stderr.contains("warning: the meeting on 2026-12-01 at 09:00 is less than 24 hours")
+            && stderr.contains("send it by 2026-11-30 at 09:00"),
+        "{stderr}"
+    );
+    let (code, letter, stderr) = outcome(&env, &args("2026-11-27"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(letter.contains("at least 24 hours"), "{letter}");
+    assert!(!stderr.contains("less than 24 hours"), "{stderr}");
+}
+
+#[test]
+fn without_to_a_letter_goes_to_the_fitting_contact() {
+    let env = TestEnv::bare();
+    let w = demo(&env);
+    let (code, letter, stderr) = outcome(
+        &env,
+        &[
+            "-w",
+            &w,
+            "letter",
+            "records-request",
+            "--date",
+            "2026-12-01",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let director =
+        "Dr. Harland Vesey, director of special education, Tallowmere County School District";
+    assert!(letter.contains(&format!("To: {director}")), "{letter}");
+    assert!(
+        stderr.contains(&format!("Addressed to {director}")),
+        "{stderr}"
+    );
+    let id = stderr.trim().rsplit(' ').next().unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(&env.run(&["-w", &w, "--json", "show", id])).unwrap();
+    assert_eq!(record["to"], director);
+    let letter = env.run(&[
+        "-w",
+        &w,
+        "letter",
+        "mediation-request",
+        "--set",
+        "issue=text-to-speech",
+        "--no-record",
+    ]);
+    assert!(
+        letter.contains("To: Gwendolyn Ashcombe, dispute resolution coordinator"),
+        "{letter}"
+    );
+}
+
+#[test]
+fn out_and_pdf_never_write_into_a_case_folder() {
+    let env = TestEnv::with_case();
+    let inside = env.case_dir("c1").join("letter.md");
+    let sneaky = env
+        .case_dir("c1")
+        .join("..")
+        .join("c1")
+        .join("records")
+        .join("x.pdf");
+    for (flag, path) in [("--out", &inside), ("--pdf", &sneaky)] {
+        let err = env.fail(
+            &[
+                "letter",
+                "records-request",
+                "--no-record",
+                flag,
+                path.to_str().unwrap(),
+            ],
+            1,
+        );
+        assert!(
+            err.contains("is inside the case folder, which holds only encrypted files")
+                && err.contains("hint:"),
+            "{err}"
+        );
+        assert!(!path.exists());
+    }
+}
+
+#[test]
+fn a_bad_out_path_names_the_path_and_how_to_fix_it() {
+    let env = TestEnv::with_case();
+    let dir = env.root().join("letters");
+    std::fs::create_dir_all(&dir).unwrap();
+    let err = env.fail(
+        &[
+            "letter",
+            "records-request",
+            "--no-record",
+            "--force",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        err.contains(&format!("{} is a folder", dir.display()))
+            && err.contains("hint: give a file name in it"),
+        "{err}"
+    );
+    let missing = env.root().join("nonexistent").join("x.md");
+    let err = env.fail(
+        &[
+            "letter",
+            "records-request",
+            "--no-record",
+            "--out",
+            missing.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        err.contains(&missing.display().to_string())
+            && !err.contains(".iepcase-tmp")
+            && err.contains("hint: pick an existing folder"),
+        "{err}"
+    );
+}

@@ -1,0 +1,53 @@
+//! `iepcase letter --list`: the templates, built in or the workspace's, and any that do not
+//! parse.
+
+use std::path::Path;
+
+use iepcase::letters;
+use serde_json::json;
+
+use super::super::context::Ctx;
+use super::super::error::CliError;
+use super::super::ui::table;
+
+pub fn list(ctx: &Ctx, root: &Path) -> Result<(), CliError> {
+    let all = letters::catalog(Some(root))?;
+    if ctx.ui.json {
+        let rows: Vec<serde_json::Value> = all
+            .iter()
+            .map(|l| match &l.template {
+                Ok(t) => json!({
+                    "name": l.name, "description": t.spec.description,
+                    "record": t.spec.record.as_str(), "type": t.spec.record_type,
+                    "cite": t.spec.cite, "confidence": t.spec.confidence,
+                    "builtin": l.builtin, "origin": l.origin,
+                }),
+                Err(e) => json!({
+                    "name": l.name, "builtin": l.builtin, "origin": l.origin, "error": e.to_string(),
+                }),
+            })
+            .collect();
+        return ctx.ui.json(&serde_json::Value::Array(rows));
+    }
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|l| {
+            let source = if l.builtin {
+                "built in".to_owned()
+            } else {
+                l.origin.clone()
+            };
+            let writes = match &l.template {
+                Ok(t) => t.spec.description.clone(),
+                Err(e) => format!("(does not parse: {e})"),
+            };
+            vec![l.name.clone(), writes, source]
+        })
+        .collect();
+    ctx.ui.out(&table(&["TEMPLATE", "WRITES", "FROM"], &rows))?;
+    if all.iter().any(|l| l.template.is_err()) {
+        ctx.ui
+            .warn("some templates do not parse; `iepcase letter NAME` shows where");
+    }
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! Where `letter --out` and `--pdf` write: checked before the letter is drafted, so a bad path
+//! is told in the user's own words (never a temporary file's name) and plaintext never lands
+//! in a case folder.
+
+use std::path::{Component, Path, PathBuf};
+
+use iepcase::workspace::Workspace;
+
+use super::super::error::CliError;
+
+/// Checks that `path` (absolute, given with `flag`) can take the letter: a file name, in an
+/// existing folder, outside every case folder, and new unless `force`. `example` is a file name
+/// for hints.
+pub fn check(
+    ws: &Workspace,
+    flag: &str,
+    path: &Path,
+    force: bool,
+    example: &str,
+) -> Result<(), CliError> {
+    let cases = resolved(&ws.cases_dir());
+    if let Ok(inside) = resolved(path).strip_prefix(&cases)
+        && inside.components().count() > 1
+    {
+        return Err(CliError::user(format!(
+            "{} is inside the case folder, which holds only encrypted files",
+            path.display()
+        ))
+        .hint(format!(
+            "write the letter somewhere else: `{flag} ~/letters/{example}`"
+        )));
+    }
+    if path.is_dir() {
+        return Err(
+            CliError::user(format!("{} is a folder, not a file", path.display())).hint(format!(
+                "give a file name in it: `{}`",
+                path.join(example).display()
+            )),
+        );
+    }
+    let parent = path.parent().unwrap_or(Path::new("/"));
+    if parent.exists() && !parent.is_dir() {
+        return Err(CliError::user(format!(
+            "cannot write {}: {} is a file, not a folder",
+            path.display(),
+            parent.display()
+        ))
+        .hint("pick an existing folder, and a file name in it"));
+    }
+    if !parent.is_dir() {
+        return Err(CliError::user(format!(
+            "cannot write {}: the folder {} does not exist",
+            path.display(),
+            parent.display()
+        ))
+        .hint(format!(
+            "pick an existing folder, or create this one first: `mkdir -p {}`",
+            parent.display()
+        )));
+    }
+    if path.exists() && !force {
+        return Err(CliError::user(format!("{} already exists", path.display()))
+            .hint("pass --force to overwrite it, or write somewhere else"));
+    }
+    Ok(())
+}
+
+/// Writes `data` to `path` atomically (mode 0600), naming `path` if it fails.
+pub fn write(path: &Path, data: &[u8]) -> Result<(), CliError> {
+    iepcase::atomic::write(path, data, Some(0o600)).map_err(|e| {
+        // The error may name the temporary file beside `path`; the OS reason alone is clearer.
+        let reason = e.raw_os_error().map_or_else(
+            || e.kind().to_string(),
+            |code| std::io::Error::from_raw_os_error(code).to_string(),
+        );
+        CliError::user(format!("cannot write {}", path.display()))
+            .cause(reason)
+            .hint("pick a folder you can write to, and a file name in it")
+    })
+}
+
+/// `path` with symbolic links and `..` resolved as far as it exists, so that a path into a
+/// case folder is recognised however it is spelled.
+fn resolved(path: &Path) -> PathBuf {
+    let mut existing = path;
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                match part {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::Normal(name) => out.push(name),
+                    _ => {}
+                }
+            }
+            return out;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            _ => return path.to_owned(),
+        }
+    }
+}
