@@ -198,7 +198,15 @@ impl Shape {
             Some("array") => Shape::Array(Box::new(
                 schema.get("items").map_or(Shape::Any, Shape::from_schema),
             )),
-            Some("string") if schema.get("format").is_none() && schema.get("pattern").is_none() => {
+            // Times and ids are strings with a pattern; other patterns (a one-line title)
+            // still mark free text.
+            Some("string")
+                if schema.get("format").is_none()
+                    && !matches!(
+                        schema.get("pattern").and_then(Value::as_str),
+                        Some(super::value::TIME_PATTERN | super::value::REF_PATTERN)
+                    ) =>
+            {
                 Shape::Text
             }
             _ => Shape::Any,

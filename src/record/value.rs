@@ -116,6 +116,12 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// The JSON Schema pattern of a time of day.
+pub const TIME_PATTERN: &str = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?$";
+
+/// The JSON Schema pattern of a record id.
+pub const REF_PATTERN: &str = "^[0-9a-hjkmnp-tv-z]{10}$";
+
 impl JsonSchema for Date {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Date".into()
@@ -239,7 +245,7 @@ impl JsonSchema for Time {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?$",
+            "pattern": TIME_PATTERN,
             "description": "A local time such as 16:00:00 (\"16:00\" is accepted too)"
         })
     }
@@ -288,7 +294,7 @@ impl JsonSchema for RecordRef {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "pattern": "^[0-9a-hjkmnp-tv-z]{10}$",
+            "pattern": REF_PATTERN,
             "description": "The id of another record in this case, such as k3f9a2bq7x"
         })
     }
