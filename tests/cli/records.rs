@@ -392,3 +392,35 @@ fn bundling_an_empty_case_says_to_add_records() {
         "{err}"
     );
 }
+
+#[test]
+fn a_bundle_never_goes_into_a_case_folder_however_it_is_spelled() {
+    let env = TestEnv::with_case();
+    env.add_note("kept out of cases/");
+    env.run(&["case", "new", "c2", "--child", "Other Child"]);
+    let cases = env.ws.join("cases");
+    for out in [
+        cases.join("c1/../c2/bundle"),
+        cases.join("c2").join("b"),
+        cases.join("loose"),
+    ] {
+        let err = env.fail(
+            &[
+                "-c",
+                "c1",
+                "bundle",
+                "--purpose",
+                "mediation",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            1,
+        );
+        assert!(
+            err.contains("inside the workspace's cases folder") && err.contains("~/bundles"),
+            "{}: {err}",
+            out.display()
+        );
+    }
+    assert!(!cases.join("c2/bundle").exists() && !cases.join("loose").exists());
+}

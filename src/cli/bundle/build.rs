@@ -18,9 +18,14 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
     let out = ctx.absolute(&args.out.expect("clap requires --out"));
     let case = ctx.open_case()?;
     let ws = ctx.workspace()?;
-    if out.starts_with(ws.case_dir(case.slug())) {
+    // However it is spelled (`..`, a symbolic link), a bundle never goes into cases/.
+    let cases = super::super::letter::output::resolved(&ws.cases_dir());
+    if super::super::letter::output::resolved(&out)
+        .strip_prefix(&cases)
+        .is_ok_and(|inside| inside.components().count() > 0)
+    {
         return Err(CliError::user(format!(
-            "{} is inside the case folder, which holds only encrypted files",
+            "{} is inside the workspace's cases folder, which holds only encrypted files",
             out.display()
         ))
         .hint("write the bundle somewhere else: `--out ~/bundles/NAME`"));

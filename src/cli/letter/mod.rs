@@ -1,7 +1,7 @@
 //! `iepcase letter TEMPLATE`: draft a letter from the case and record it; `letter --list`.
 
 mod list;
-mod output;
+pub(super) mod output;
 mod warnings;
 
 use std::collections::BTreeMap;

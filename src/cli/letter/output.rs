@@ -81,7 +81,7 @@ pub fn write(path: &Path, data: &[u8]) -> Result<(), CliError> {
 
 /// `path` with symbolic links and `..` resolved as far as it exists, so that a path into a
 /// case folder is recognised however it is spelled.
-fn resolved(path: &Path) -> PathBuf {
+pub fn resolved(path: &Path) -> PathBuf {
     let mut existing = path;
     let mut rest = Vec::new();
     loop {
