@@ -94,22 +94,11 @@ fn ctrl_c_before_the_commit_leaves_nothing_behind() {
         .unwrap();
     // Wait until the attachment is encrypted and staged, then interrupt.
     let attachments = env.case_dir("c1").join("attachments");
-    for _ in 0..100 {
-        if std::fs::read_dir(&attachments)
+    let out = interrupt_once(child, || {
+        std::fs::read_dir(&attachments)
             .map(|d| d.count() > 0)
             .unwrap_or(false)
-        {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(300));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let out = child.wait_with_output().unwrap();
+    });
     assert_eq!(out.status.code(), Some(130), "{}", crate::describe(&out));
     assert_eq!(env.commits("c1"), commits, "no commit");
     let left = std::fs::read_dir(&attachments)
@@ -191,19 +180,7 @@ fn ctrl_c_after_the_commit_says_the_change_was_saved() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    for _ in 0..100 {
-        if env.commits("c1") > commits {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(200));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let out = child.wait_with_output().unwrap();
+    let out = interrupt_once(child, || env.commits("c1") > commits);
     assert_eq!(out.status.code(), Some(130), "{}", crate::describe(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -212,4 +189,23 @@ fn ctrl_c_after_the_commit_says_the_change_was_saved() {
     );
     assert_eq!(env.commits("c1"), commits + 1);
     assert!(env.run(&["list"]).contains("kept"));
+}
+
+/// Waits (up to 5 s) until `ready`, lets the command settle at its failpoint, sends it
+/// SIGINT and returns its output.
+#[cfg(unix)]
+fn interrupt_once(child: std::process::Child, ready: impl Fn() -> bool) -> std::process::Output {
+    for _ in 0..100 {
+        if ready() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    child.wait_with_output().unwrap()
 }
