@@ -2,13 +2,16 @@
 //! exits 3 when any finding is a warning or an error.
 
 use clap::Args;
+use std::collections::HashMap;
+
 use iepcase::check::{Finding, Input, Severity, check};
+use iepcase::letters::{self, LetterError, LetterInput};
 use iepcase::record::Date;
 use serde_json::{Value, json};
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::rules::{cases, rulebook, today};
+use super::rules::{CaseFacts, cases, rulebook, today};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -25,6 +28,8 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
     let today = today(ctx, args.today);
     let (cases, failure) = cases(ctx, args.all)?;
     let mut results: Vec<(String, Vec<Finding>)> = Vec::new();
+    // For text output: the facts each suggested letter will ask for, by case and next step.
+    let mut needs: HashMap<(String, String), String> = HashMap::new();
     for case in &cases {
         let rules = case.rules(ctx, &book);
         let deadlines = iepcase::rules::deadlines(&case.records, &case.meta, rules, today);
@@ -35,6 +40,17 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
             deadlines: &deadlines,
             today,
         });
+        if !ctx.ui.json {
+            for step in findings.iter().filter_map(|f| f.next_step.as_deref()) {
+                let key = (case.slug.clone(), step.to_owned());
+                if needs.contains_key(&key) {
+                    continue;
+                }
+                if let Some(flags) = letter_needs(ctx, case, rules, step, today) {
+                    needs.insert(key, flags);
+                }
+            }
+        }
         results.push((case.slug.clone(), findings));
     }
     let all = || {
@@ -52,7 +68,11 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
                 out.push_str(&format!("Case {case}\n\n"));
             }
             for finding in findings {
-                out.push_str(&render(ctx, finding));
+                let need = finding
+                    .next_step
+                    .as_ref()
+                    .and_then(|step| needs.get(&(case.clone(), step.clone())));
+                out.push_str(&render(ctx, finding, need.map(String::as_str)));
             }
         }
         ctx.ui.out(&out)?;
@@ -107,7 +127,7 @@ fn to_json(case: &str, f: &Finding) -> Value {
 
 /// A finding as a short block: severity, code and record, the message wrapped, then the
 /// citation and the next step.
-fn render(ctx: &Ctx, f: &Finding) -> String {
+fn render(ctx: &Ctx, f: &Finding, needs: Option<&str>) -> String {
     use anstyle::AnsiColor;
     let style = match f.severity {
         Severity::Error => AnsiColor::Red.on_default().bold(),
@@ -130,8 +150,54 @@ fn render(ctx: &Ctx, f: &Finding) -> String {
     if let Some(next) = &f.next_step {
         out.push_str(&format!("  next: {next}\n"));
     }
+    if let Some(needs) = needs {
+        out.push_str(&format!(
+            "        needs {needs} (run it to see what each is)\n"
+        ));
+    }
     out.push('\n');
     out
+}
+
+/// The `--set` flags a suggested `iepcase letter NAME [--for ID]` step will ask for, because
+/// the case does not hold those facts: `--set issue=… --set resolution=…`.
+fn letter_needs(
+    ctx: &Ctx,
+    case: &CaseFacts,
+    rules: &iepcase::rules::RuleSet,
+    step: &str,
+    today: iepcase::record::Date,
+) -> Option<String> {
+    let mut words = step.strip_prefix("iepcase letter ")?.split_whitespace();
+    let name = words.next()?;
+    let for_id = match (words.next(), words.next()) {
+        (Some("--for"), Some(id)) => Some(id),
+        _ => None,
+    };
+    let ws = ctx.workspace().ok()?;
+    let template = letters::template(name, Some(&ws.root)).ok()?;
+    let mut sender = ws.config.advocate.clone().unwrap_or_default();
+    sender.name = sender.name.or_else(|| ws.config.author.name.clone());
+    let input = LetterInput {
+        date: today,
+        time: None,
+        to: None,
+        facts: Default::default(),
+        for_record: for_id.and_then(|id| case.records.iter().find(|r| r.id.as_str() == id)),
+        meta: &case.meta,
+        sender,
+        rules: Some(rules),
+    };
+    match template.render(&input) {
+        Err(LetterError::MissingFacts { missing, .. }) => Some(
+            missing
+                .iter()
+                .map(|need| format!("--set {}=…", need.name))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        _ => None,
+    }
 }
 
 /// Splits `text` into lines of at most `width` characters, at spaces.

@@ -143,7 +143,15 @@ fn the_example_case_findings() {
         "{text}"
     );
     assert!(
-        text.contains("  next: iepcase letter pwn-request --for dh41vwehjt"),
+        text.contains("  next: iepcase letter pwn-request --for dh41vwehjt\n\n"),
+        "a letter the case can fill in needs nothing more: {text}"
+    );
+    // A letter that needs facts the case does not hold says which flags give them.
+    assert!(
+        text.contains(
+            "  next: iepcase letter state-complaint --for ttna5necv1\n        needs --set \
+             issue=… --set address=… --set resolution=…"
+        ),
         "{text}"
     );
     let stderr = String::from_utf8(out.stderr).unwrap();
