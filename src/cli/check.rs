@@ -30,6 +30,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
     let mut results: Vec<(String, Vec<Finding>)> = Vec::new();
     // For text output: the facts each suggested letter will ask for, by case and next step.
     let mut needs: HashMap<(String, String), String> = HashMap::new();
+    let mut templates: HashMap<String, Option<letters::Template>> = HashMap::new();
     for case in &cases {
         let rules = case.rules(ctx, &book);
         let deadlines = iepcase::rules::deadlines(&case.records, &case.meta, rules, today);
@@ -46,7 +47,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
                 if needs.contains_key(&key) {
                     continue;
                 }
-                if let Some(flags) = letter_needs(ctx, case, rules, step, today) {
+                if let Some(flags) = letter_needs(ctx, &mut templates, case, rules, step, today) {
                     needs.insert(key, flags);
                 }
             }
@@ -163,6 +164,7 @@ fn render(ctx: &Ctx, f: &Finding, needs: Option<&str>) -> String {
 /// the case does not hold those facts: `--set issue=… --set resolution=…`.
 fn letter_needs(
     ctx: &Ctx,
+    templates: &mut HashMap<String, Option<letters::Template>>,
     case: &CaseFacts,
     rules: &iepcase::rules::RuleSet,
     step: &str,
@@ -175,7 +177,10 @@ fn letter_needs(
         _ => None,
     };
     let ws = ctx.workspace().ok()?;
-    let template = letters::template(name, Some(&ws.root)).ok()?;
+    let template = templates
+        .entry(name.to_owned())
+        .or_insert_with(|| letters::template(name, Some(&ws.root)).ok())
+        .as_ref()?;
     let mut sender = ws.config.advocate.clone().unwrap_or_default();
     sender.name = sender.name.or_else(|| ws.config.author.name.clone());
     let input = LetterInput {
@@ -188,7 +193,8 @@ fn letter_needs(
         sender,
         rules: Some(rules),
     };
-    match template.render(&input) {
+    // The facts are gathered before anything is rendered: a missing one is found cheaply.
+    match input.data(template) {
         Err(LetterError::MissingFacts { missing, .. }) => Some(
             missing
                 .iter()
