@@ -238,9 +238,12 @@ fn parse_age_identities(data: &[u8]) -> Result<Vec<IdentityEntry>, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let identity: age::x25519::Identity = line
-            .parse()
-            .map_err(|_| format!("line {} is not an age identity (AGE-SECRET-KEY-1…)", n + 1))?;
+        let identity: age::x25519::Identity = line.parse().map_err(|_| {
+            format!(
+                "line {} is not an age identity (a line starting `AGE-SECRET-KEY-`)",
+                n + 1
+            )
+        })?;
         let public = identity.to_public().to_string();
         entries.push(IdentityEntry {
             identity: Box::new(identity),
@@ -382,7 +385,7 @@ fn field_u32(rest: &mut &[u8]) -> Option<u32> {
 
 /// A fresh age identity file: comment lines and the secret key.
 pub struct NewIdentity {
-    /// The file content, `# created: …`, `# public key: …`, `AGE-SECRET-KEY-1…`.
+    /// The file content, `# created: …`, `# public key: …` and the secret key line.
     pub file: SecretString,
     /// The public key to give to others.
     pub public: String,

@@ -181,8 +181,6 @@ fn letter_needs(
         .entry(name.to_owned())
         .or_insert_with(|| letters::template(name, Some(&ws.root)).ok())
         .as_ref()?;
-    let mut sender = ws.config.advocate.clone().unwrap_or_default();
-    sender.name = sender.name.or_else(|| ws.config.author.name.clone());
     let input = LetterInput {
         date: today,
         time: None,
@@ -190,7 +188,7 @@ fn letter_needs(
         facts: Default::default(),
         for_record: for_id.and_then(|id| case.records.iter().find(|r| r.id.as_str() == id)),
         meta: &case.meta,
-        sender,
+        sender: super::letter::advocate(ws),
         rules: Some(rules),
     };
     // The facts are gathered before anything is rendered: a missing one is found cheaply.

@@ -52,16 +52,7 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
             return Err(CliError::user(format!("{} is a folder", path.display()))
                 .hint("give a file name, such as `--ics deadlines.ics`"));
         }
-        iepcase::atomic::write(&path, text.as_bytes(), None).map_err(|e| {
-            let why = match path.parent() {
-                Some(dir) if !dir.is_dir() => {
-                    format!("the folder {} does not exist", dir.display())
-                }
-                _ => std::io::Error::from(e.kind()).to_string(),
-            };
-            CliError::user(format!("cannot write {}: {why}", path.display()))
-                .hint("write it into a folder that exists and that you can write to")
-        })?;
+        super::letter::output::write(&path, text.as_bytes())?;
         ctx.ui.status(&format!(
             "Wrote {} (plaintext: case slugs, rules and dates, no child names)",
             path.display()

@@ -17,8 +17,8 @@ const GROUPS: [&str; 5] = [
     "Obligations with no fixed deadline (DUE is when iepcase starts reminding)",
 ];
 
-/// The index in [`GROUPS`] of a deadline.
-fn group(d: &Deadline) -> usize {
+/// The index in [`GROUPS`] of a deadline: 0 overdue, 1 due soon, then later, met, obligations.
+pub fn group(d: &Deadline) -> usize {
     match d.status {
         Status::Overdue => 0,
         Status::Open if d.days_left.is_some_and(|n| n <= SOON_DAYS) => 1,

@@ -163,7 +163,7 @@ fn highlights(case: &Case, w: &str) -> Result<String, CliError> {
 /// The clocks running on the story's today and what `check` finds, in short.
 fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliError> {
     use iepcase::check::{Input, Severity};
-    use iepcase::rules::{Rulebook, Status};
+    use iepcase::rules::Rulebook;
 
     let today = iepcase::record::Date::from_str(STORY_TODAY)
         .map_err(|e| CliError::user(format!("the demo's date: {e}")))?;
@@ -175,12 +175,10 @@ fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliE
     let mut out = format!(
         "The clocks running on the story's today, {today} ({w} deadlines --today {today}):\n"
     );
+    // Overdue and due soon: the first two groups of `deadlines`.
     let mut soon: Vec<_> = deadlines
         .iter()
-        .filter(|d| {
-            d.status == Status::Overdue
-                || (d.status == Status::Open && d.days_left.is_some_and(|n| n <= 14))
-        })
+        .filter(|d| super::deadlines::text::group(d) <= 1)
         .collect();
     soon.sort_by_key(|d| (d.due, d.due_time));
     let rows: Vec<Vec<String>> = soon

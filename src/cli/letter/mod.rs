@@ -154,9 +154,15 @@ fn facts(assignments: &[String]) -> Result<BTreeMap<String, Vec<String>>, CliErr
 }
 
 /// The sender from the workspace's `[advocate]` table, else the commit author's name.
-fn sender(ctx: &Ctx, ws: &Workspace) -> Advocate {
+pub(super) fn advocate(ws: &Workspace) -> Advocate {
     let mut sender = ws.config.advocate.clone().unwrap_or_default();
     sender.name = sender.name.or_else(|| ws.config.author.name.clone());
+    sender
+}
+
+/// [`advocate`], with a warning (and a placeholder name) when the letter would go unsigned.
+fn sender(ctx: &Ctx, ws: &Workspace) -> Advocate {
+    let mut sender = advocate(ws);
     if sender
         .name
         .as_deref()
