@@ -302,6 +302,15 @@ fn calendar_file_is_stable_and_names_no_child() {
         "{met}"
     );
     assert!(!env.root().join("-").exists());
+    let missing = env.root().join("no-such-folder/deadlines.ics");
+    let err = env.fail(
+        &["-w", &w, "deadlines", "--ics", missing.to_str().unwrap()],
+        1,
+    );
+    assert!(
+        err.contains("no-such-folder does not exist") && err.contains("hint:"),
+        "{err}"
+    );
     // Without --today, the stamp comes from IEPCASE_NOW (the test clock), never the wall clock.
     env.run(&["-w", &w, "deadlines", "--ics", ics_path]);
     assert!(

@@ -69,10 +69,13 @@ pub fn check(
 pub fn write(path: &Path, data: &[u8]) -> Result<(), CliError> {
     iepcase::atomic::write(path, data, Some(0o600)).map_err(|e| {
         // The error may name the temporary file beside `path`; the OS reason alone is clearer.
-        let reason = e.raw_os_error().map_or_else(
-            || e.kind().to_string(),
-            |code| std::io::Error::from_raw_os_error(code).to_string(),
-        );
+        let reason = match path.parent() {
+            Some(dir) if !dir.is_dir() => format!("the folder {} does not exist", dir.display()),
+            _ => e.raw_os_error().map_or_else(
+                || e.kind().to_string(),
+                |code| std::io::Error::from_raw_os_error(code).to_string(),
+            ),
+        };
         CliError::user(format!("cannot write {}", path.display()))
             .cause(reason)
             .hint("pick a folder you can write to, and a file name in it")
