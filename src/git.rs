@@ -130,40 +130,48 @@ pub fn list_dir(
         .collect())
 }
 
-/// Writes a commit on HEAD applying `changes`; `None` when they change nothing. Extra parents
-/// make it a merge commit (always written, even when the tree is unchanged).
-pub fn commit(
-    repo: &Repository,
-    changes: &[PathChange],
-    message: &str,
-    context: &CommitContext,
-    extra_parents: &[Oid],
-) -> Result<Option<Oid>, git2::Error> {
-    let parent = match repo.head() {
-        Ok(head) => Some(head.peel_to_commit()?),
+/// The commit HEAD points at, or `None` for a repository without commits.
+pub fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, git2::Error> {
+    match repo.head() {
+        Ok(head) => Ok(Some(head.peel_to_commit()?)),
         Err(e)
             if e.code() == git2::ErrorCode::UnbornBranch
                 || e.code() == git2::ErrorCode::NotFound =>
         {
-            None
+            Ok(None)
         }
-        Err(e) => return Err(e),
-    };
-    let base = match &parent {
-        Some(commit) => commit.tree()?,
-        None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
-    };
-    let tree_id = updated_tree(repo, &base, changes)?;
-    if parent.is_some() && tree_id == base.id() && extra_parents.is_empty() {
-        return Ok(None);
+        Err(e) => Err(e),
     }
-    let tree = repo.find_tree(tree_id)?;
+}
+
+/// The tree of `commit`, or the empty tree for none.
+pub fn tree_or_empty<'r>(
+    repo: &'r Repository,
+    commit: Option<&git2::Commit<'r>>,
+) -> Result<Tree<'r>, git2::Error> {
+    match commit {
+        Some(commit) => commit.tree(),
+        None => repo.find_tree(repo.treebuilder(None)?.write()?),
+    }
+}
+
+/// Writes a commit of `tree` on HEAD (whose commit is `parent`), with `extra_parents` for a
+/// merge, and moves HEAD to it in one ref update.
+pub fn commit_tree(
+    repo: &Repository,
+    parent: Option<&git2::Commit<'_>>,
+    tree: Oid,
+    message: &str,
+    context: &CommitContext,
+    extra_parents: &[Oid],
+) -> Result<Oid, git2::Error> {
+    let tree = repo.find_tree(tree)?;
     let signature = context.signature()?;
     let others = extra_parents
         .iter()
         .map(|id| repo.find_commit(*id))
         .collect::<Result<Vec<_>, _>>()?;
-    let parents: Vec<&git2::Commit<'_>> = parent.iter().chain(others.iter()).collect();
+    let parents: Vec<&git2::Commit<'_>> = parent.into_iter().chain(others.iter()).collect();
     repo.commit(
         Some("HEAD"),
         &signature,
@@ -172,7 +180,6 @@ pub fn commit(
         &tree,
         &parents,
     )
-    .map(Some)
 }
 
 /// Applies `changes` to `base` and writes the new tree.
@@ -180,7 +187,7 @@ pub fn commit(
 /// Files directly inside a folder (`records/<id>.age`) are spliced into that folder's tree in
 /// one linear pass; libgit2's general tree editor re-sorts the whole folder, which costs
 /// milliseconds per change in a case of thousands of records.
-fn updated_tree(
+pub fn updated_tree(
     repo: &Repository,
     base: &Tree<'_>,
     changes: &[PathChange],

@@ -61,10 +61,16 @@ impl Bench {
         let members = vec![(self.public.parse::<Recipient>().expect("public key"), None)];
         let meta = "child = \"Synthetic Child\"\nstate = \"MS\"\n";
         Case::create(&root, slug, meta, &members, &ctx).expect("case");
-        let case = Case::open(&root, slug, &self.ids).expect("open case");
-        let lock: CaseLock = case
-            .lock("bench", Duration::ZERO, &mut |_| {})
-            .expect("lock");
+        let (case, lock): (Case, CaseLock) = Case::open_locked(
+            &root,
+            slug,
+            &self.ids,
+            "bench",
+            Duration::ZERO,
+            &mut |_| {},
+            &ctx,
+        )
+        .expect("lock");
         let mut tx = case.transaction(&lock);
         fill(&mut tx);
         tx.commit("add records", &ctx).expect("commit");

@@ -1,9 +1,9 @@
 //! `iepcase add`: add records from flags or from TOML files, all in one commit.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Args;
+use iepcase::record::parse::read_limited;
 use iepcase::record::schema::record_shape;
 use iepcase::record::{Date, Kind, RecordId, edit, parse_record};
 
@@ -32,6 +32,9 @@ pub struct AddArgs {
     /// Attach a file (can be repeated)
     #[arg(long = "attach", value_name = "FILE")]
     pub attach: Vec<PathBuf>,
+    /// Take attached files up to SIZE (such as 500M or 4G; default 1G)
+    #[arg(long, value_name = "SIZE", value_parser = super::attach::parse_size, requires = "attach")]
+    pub max_size: Option<u64>,
     /// Add the records in TOML files (`--file a.toml b.toml`, or the flag repeated); `-`
     /// reads standard input
     #[arg(short = 'f', long = "file", value_name = "FILE", num_args = 1..,
@@ -78,10 +81,12 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
         }
     }
 
-    let case = ctx.open_case()?;
-    let lock = ctx.lock(&case, "add")?;
+    let (case, lock) = ctx.open_case_locked("add")?;
     let id = RecordId::generate();
     let mut tx = case.transaction(&lock);
+    if let Some(max) = args.max_size {
+        tx.limit_attachments(max);
+    }
     let mut attachments = Vec::new();
     for file in &args.attach {
         attachments.push(tx.add_attachment(&ctx.absolute(file))?);
@@ -109,16 +114,23 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
                 ));
             }
             stdin_used = true;
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| CliError::user(format!("cannot read standard input: {e}")))?;
-            ("<stdin>".to_owned(), text)
-        } else {
-            match fs_err::read_to_string(ctx.absolute(file)) {
-                Ok(text) => (file.display().to_string(), text),
+            match read_limited(std::io::stdin().lock()) {
+                Ok(Ok(text)) => ("<stdin>".to_owned(), text),
+                Ok(Err(_)) => return Err(too_large("standard input")),
                 Err(e) => {
-                    bad.push((file.display().to_string(), CliError::user(e.to_string())));
+                    return Err(CliError::user(format!("cannot read standard input: {e}")));
+                }
+            }
+        } else {
+            let origin = file.display().to_string();
+            match fs_err::File::open(ctx.absolute(file)).and_then(read_limited) {
+                Ok(Ok(text)) => (origin, text),
+                Ok(Err(_)) => {
+                    bad.push((origin.clone(), too_large(&origin)));
+                    continue;
+                }
+                Err(e) => {
+                    bad.push((origin, CliError::user(e.to_string())));
                     continue;
                 }
             }
@@ -157,8 +169,7 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
         .hint("nothing was added: fix the file and run the same command again"));
     }
 
-    let case = ctx.open_case()?;
-    let lock = ctx.lock(&case, "add")?;
+    let (case, lock) = ctx.open_case_locked("add")?;
     let mut tx = case.transaction(&lock);
     let ids: Vec<RecordId> = texts.iter().map(|_| RecordId::generate()).collect();
     for (id, (_, text, _)) in ids.iter().zip(&texts) {
@@ -181,4 +192,13 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
         ctx.ui.line(id.as_str())?;
     }
     Ok(())
+}
+
+/// The error for a record file over the size limit.
+fn too_large(origin: &str) -> CliError {
+    CliError::user(format!(
+        "{origin} is larger than a record may be ({} KiB)",
+        iepcase::record::parse::MAX_RECORD_BYTES / 1024
+    ))
+    .hint("a record is a short TOML text; attach long documents with `--attach FILE`")
 }

@@ -156,16 +156,36 @@ impl Ctx {
             .map_or(Duration::from_secs(30), Duration::from_secs)
     }
 
-    /// Takes the case lock for `command`, saying so while it waits.
-    pub fn lock(&self, case: &Case, command: &str) -> Result<CaseLock, CliError> {
-        let timeout = self.lock_timeout();
+    /// Takes the lock of the selected case for `command`, saying so while it waits, then
+    /// opens the case: its key is read only once no other command can change it.
+    pub fn open_case_locked(&self, command: &str) -> Result<(Case, CaseLock), CliError> {
+        let slug = self.case_slug()?;
+        self.open_slug_locked(&slug, command)
+    }
+
+    /// The same for case `slug`.
+    pub fn open_slug_locked(
+        &self,
+        slug: &str,
+        command: &str,
+    ) -> Result<(Case, CaseLock), CliError> {
+        let ws = self.workspace()?;
+        let identities = self.identities()?;
+        let context = self.commit_context()?;
         let ui = &self.ui;
-        let slug = case.slug().to_owned();
-        Ok(case.lock(command, timeout, &mut |holder| {
-            ui.status(&format!(
-                "Waiting for case `{slug}`: {holder} is working on it…"
-            ));
-        })?)
+        Ok(Case::open_locked(
+            &ws.case_dir(slug),
+            slug,
+            identities,
+            command,
+            self.lock_timeout(),
+            &mut |holder| {
+                ui.status(&format!(
+                    "Waiting for case `{slug}`: {holder} is working on it…"
+                ));
+            },
+            &context,
+        )?)
     }
 
     /// Author and time for commits.

@@ -23,9 +23,8 @@ pub struct EditArgs {
 }
 
 pub fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
     // Held through the editor session, so nothing changes the record underneath.
-    let lock = ctx.lock(&case, "edit")?;
+    let (case, lock) = ctx.open_case_locked("edit")?;
     let id = case.resolve(&args.id)?;
     let stored = case.read_record(&id)?;
     let kind = stored.record.kind();

@@ -172,12 +172,77 @@ impl From<StoreError> for CliError {
             StoreError::NewerFormat { .. } => {
                 CliError::user(e.to_string()).hint("upgrade iepcase to open this case")
             }
-            StoreError::Unreadable { ref case, .. }
-            | StoreError::FileUnreadable { ref case, .. } => {
-                let hint = format!(
-                    "run `iepcase -c {case} fsck` to check the whole case; restore the file from \
-                     another copy with git (every change is in history), or remove the record"
-                );
+            StoreError::BadFormat { ref case, .. } => CliError::user(e.to_string()).hint(format!(
+                "`iepcase -c {case} fsck` shows what is wrong; every earlier state of the case is \
+                 in its history (`git -C cases/{case} log`)"
+            )),
+            StoreError::KeyNotTrusted { ref case, commit } => CliError::user(e.to_string())
+                .cause(format!(
+                    "the key at commit {} neither is the key this copy pinned nor knows it",
+                    short(&commit)
+                ))
+                .hint(
+                    "nothing was read with it: someone changed this copy's history outside iepcase",
+                )
+                .hint(format!(
+                    "tell the case's members; clone the case again from a member you trust \
+                     (`iepcase clone URL {case}-fresh`) and compare"
+                )),
+            StoreError::Unauthenticated {
+                ref case, commit, ..
+            } => CliError::user(e.to_string())
+                .cause(format!(
+                    "commit {} changed it outside iepcase (a moved, replayed or altered file)",
+                    short(&commit)
+                ))
+                .hint(format!(
+                    "`iepcase -c {case} fsck` names every such file; `iepcase -c {case} fsck \
+                     --repair` puts back what the members wrote"
+                )),
+            StoreError::UntrustedHead { ref case, .. } => {
+                CliError::user(e.to_string()).hint(format!(
+                    "`iepcase -c {case} fsck` names them; `iepcase -c {case} fsck --repair` puts \
+                     back what the members wrote, then run your command again"
+                ))
+            }
+            StoreError::AttachmentTooLarge { .. } => CliError::user(e.to_string()).hint(
+                "if the file is meant to be this large (a recording), raise the limit for it: \
+                 `--max-size 4G`",
+            ),
+            StoreError::CorruptObject { ref case, .. } => {
+                CliError::user(e.to_string()).causes_of(&e).hint(format!(
+                    "`iepcase -c {case} fsck` lists every damaged file; take a fresh copy from a \
+                     remote with `iepcase clone` and compare"
+                ))
+            }
+            StoreError::KeyChanged { .. } => CliError::user(e.to_string())
+                .hint("another change reached the case at the same moment: run your command again"),
+            StoreError::Unreadable {
+                ref case,
+                ref source,
+                ..
+            }
+            | StoreError::FileUnreadable {
+                ref case,
+                ref source,
+                ..
+            } => {
+                // Advice to remove anything only when the file is proven damaged.
+                let damaged = matches!(source, CryptoError::Decrypt { reason, .. }
+                    if !reason.contains("none of your keys"));
+                let hint = if damaged {
+                    format!(
+                        "run `iepcase -c {case} fsck` to check the whole case; restore the file \
+                         from another copy with git (every change is in history), or remove the \
+                         record"
+                    )
+                } else {
+                    format!(
+                        "the file is intact but encrypted to a key this copy does not hold: run \
+                         `iepcase -c {case} sync` to take in the case's current key, then \
+                         `iepcase -c {case} fsck`"
+                    )
+                };
                 CliError::user(e.to_string()).causes_of(&e).hint(hint)
             }
             StoreError::Locked { .. } => CliError::user(e.to_string())
@@ -246,10 +311,39 @@ impl From<iepcase::sync::SyncError> for CliError {
             S::EmptyRemote { .. } => Some("the case must be pushed there first, by a member, with `iepcase sync`".into()),
             S::RemovedOnRemote { .. } => Some("ask a member to share it with you again (`iepcase share <your public key>`)".into()),
             S::Unrelated { .. } => Some("the remote holds another case: check `iepcase remote list`".into()),
+            S::NewerFormat { .. } => Some("upgrade iepcase: a member already uses a newer version".into()),
+            S::PushRace { .. } => Some("run `iepcase sync` again in a moment; nothing was lost".into()),
+            S::Untrusted { .. } | S::Rewritten { .. } => None,
             S::Git { .. } => None,
         };
         if let S::Store(inner) = e {
             return inner.into();
+        }
+        if let S::Untrusted { case, url, source } = &e {
+            return alarm(
+                format!("refused what the remote {url} holds for case `{case}`"),
+                case,
+                vec![format!("{source}")],
+            );
+        }
+        if let S::Rewritten {
+            case,
+            url,
+            known,
+            commit,
+        } = &e
+        {
+            return alarm(
+                format!(
+                    "refused what the remote {url} holds for case `{case}`: its history was rewritten"
+                ),
+                case,
+                vec![format!(
+                    "its branch is now at commit {}, which does not contain commit {} that it held before",
+                    short(commit),
+                    short(known)
+                )],
+            );
         }
         let mut err = CliError::user(e.to_string()).causes_of(&e);
         if let S::Rejected { server_said, .. } = &e {
@@ -435,6 +529,32 @@ impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
         CliError::user(e.to_string())
     }
+}
+
+fn short(oid: &git2::Oid) -> String {
+    oid.to_string()[..10].to_owned()
+}
+
+/// A security alarm about what a remote holds: exit 3, nothing changed here.
+fn alarm(message: String, case: &str, causes: Vec<String>) -> CliError {
+    let mut err = CliError {
+        exit: Exit::Found,
+        ..CliError::user(message)
+    };
+    for cause in causes {
+        err = err.cause(cause);
+    }
+    err.hint(format!(
+        "nothing was changed here: case `{case}` stays at its last trusted commit, and nothing was pushed"
+    ))
+    .hint(
+        "no member of the case made this change with iepcase: someone with write access to the \
+         remote did; tell the case's members and check who can push to it",
+    )
+    .hint(format!(
+        "once you are sure your copy holds everyone's work, put the remote right with \
+         `git -C cases/{case} push --force origin main`, then sync again"
+    ))
 }
 
 /// Renders an error for stderr, without colour.

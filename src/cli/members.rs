@@ -54,7 +54,7 @@ pub fn share(ctx: &Ctx, args: ShareArgs) -> Result<(), CliError> {
             ),
         );
     }
-    let lock = ctx.lock(&case, "share")?;
+    let (case, lock) = ctx.open_case_locked("share")?;
     case.share(&lock, recipient.clone(), args.label, &ctx.commit_context()?)?;
     ctx.ui
         .status(&format!("Shared case `{}` with {recipient}", case.slug()));
@@ -69,9 +69,8 @@ pub fn share(ctx: &Ctx, args: ShareArgs) -> Result<(), CliError> {
 
 pub fn unshare(ctx: &Ctx, args: UnshareArgs) -> Result<(), CliError> {
     let recipient = parse_recipient(&args.recipient)?;
-    let case = ctx.open_case()?;
     let mine = ctx.identities()?.public_keys();
-    let lock = ctx.lock(&case, "unshare")?;
+    let (case, lock) = ctx.open_case_locked("unshare")?;
     case.unshare(&lock, &recipient, &mine, &ctx.commit_context()?)?;
     ctx.ui.status(&format!(
         "Removed {recipient} from case `{}`: the case key was replaced and every file re-encrypted",
@@ -86,9 +85,8 @@ pub fn unshare(ctx: &Ctx, args: UnshareArgs) -> Result<(), CliError> {
 }
 
 pub fn rotate(ctx: &Ctx) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
     let mine = ctx.identities()?.public_keys();
-    let lock = ctx.lock(&case, "rotate")?;
+    let (case, lock) = ctx.open_case_locked("rotate")?;
     case.rotate(&lock, &mine, &ctx.commit_context()?)?;
     ctx.ui.status(&format!(
         "Replaced the key of case `{}` and re-encrypted every file",
@@ -104,7 +102,7 @@ pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
     let pending = case.pending_recipients()?;
     if let Some(RecipientsAction::Reject) = args.action {
         let mine = ctx.identities()?.public_keys();
-        let lock = ctx.lock(&case, "recipients reject")?;
+        let (case, lock) = ctx.open_case_locked("recipients reject")?;
         let removed = case.reject_pending(&lock, &mine, &ctx.commit_context()?)?;
         if removed.is_empty() {
             ctx.ui.status("Nothing to reject: every member is accepted");
@@ -119,7 +117,7 @@ pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
         return Ok(());
     }
     if let Some(RecipientsAction::Accept) = args.action {
-        let lock = ctx.lock(&case, "recipients accept")?;
+        let (case, lock) = ctx.open_case_locked("recipients accept")?;
         case.accept_recipients(&members)?;
         drop(lock);
         if pending.is_empty() {

@@ -20,7 +20,7 @@ pub struct NewArgs {
 
 pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
     // Open the case first: a missing key should stop us before any typing.
-    let case = ctx.open_case()?;
+    ctx.open_case()?;
     let start = template(args.kind, ctx.today());
     let mut shown = start.clone();
     let text = loop {
@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
         }
     };
     let record = parse_record(&text, "the new record")?;
-    let lock = ctx.lock(&case, "new")?;
+    let (case, lock) = ctx.open_case_locked("new")?;
     let id = RecordId::generate();
     let mut tx = case.transaction(&lock);
     tx.put_record(&id, &text)?;

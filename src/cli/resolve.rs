@@ -16,8 +16,7 @@ pub struct ResolveArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
-    let lock = ctx.lock(&case, "resolve")?;
+    let (case, lock) = ctx.open_case_locked("resolve")?;
     let named = case.resolve(&args.id)?;
     let base = RecordId::parse(named.base()).expect("a base id is a record id");
     let copies: Vec<RecordId> = case

@@ -12,8 +12,7 @@ pub struct RmArgs {
 }
 
 pub fn run(ctx: &Ctx, args: RmArgs) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
-    let lock = ctx.lock(&case, "rm")?;
+    let (case, lock) = ctx.open_case_locked("rm")?;
     let id = case.resolve(&args.id)?;
     let title = case
         .read_record(&id)

@@ -49,7 +49,16 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
                     Err(iepcase::sync::SyncError::NoRemote { .. }) if args.all => return Ok(None),
                     other => other?,
                 };
-                let lock = case.lock("sync", timeout, &mut |_| {})?;
+                drop(case);
+                let (case, lock) = Case::open_locked(
+                    &ws.case_dir(slug),
+                    slug,
+                    identities,
+                    "sync",
+                    timeout,
+                    &mut |_| {},
+                    &context,
+                )?;
                 Ok(Some(iepcase::sync::sync(
                     &case, &lock, &remote, identities, &context,
                 )?))
@@ -124,11 +133,23 @@ fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
                 }
             }
         }
-        return Err(CliError::user(format!(
-            "{} of {} cases did not sync",
-            failures.len(),
-            outcomes.len()
-        )));
+        let alarm = failures
+            .iter()
+            .any(|f| matches!(&f.result, Err(e) if e.exit == Exit::Found));
+        return Err(CliError {
+            exit: if alarm { Exit::Found } else { Exit::User },
+            ..CliError::user(format!(
+                "{} of {} cases did not sync",
+                failures.len(),
+                outcomes.len()
+            ))
+        });
+    }
+    let rewound = outcomes
+        .iter()
+        .any(|o| matches!(&o.result, Ok(r) if r.rewound.is_some()));
+    if rewound {
+        return Err(CliError::found());
     }
     if conflicts > 0 {
         ctx.ui.hint("see them with `iepcase list`, compare with `iepcase diff ID ID.conflict-1`, settle with `iepcase resolve ID --keep local|remote`");
@@ -170,12 +191,25 @@ fn json_row(outcome: &Outcome) -> serde_json::Value {
             "merged": r.merge.updated, "merged_field_by_field": r.merge.merged, "kept": r.merge.kept, "fast_forward": r.merge.fast_forward, "pushed": r.pushed,
             "conflicts": r.merge.conflicts.iter().map(|(id, copy, fields)| json!({"record": id, "copy": copy, "fields": fields})).collect::<Vec<_>>(),
             "members_added": r.merge.members_added, "members_removed": r.merge.members_removed,
+            "rewound": r.rewound.is_some(),
         }),
         Err(e) => json!({ "case": outcome.slug, "error": e.message }),
     }
 }
 
 fn notes(ctx: &Ctx, slug: &str, report: &SyncReport) {
+    if let Some((now, before)) = &report.rewound {
+        ctx.ui.warn(&format!(
+            "{slug}: the remote had been moved back to an earlier state of the case (commit {}, \
+             before commit {} it held when this copy last synced); this sync put it forward again",
+            &now.to_string()[..10],
+            &before.to_string()[..10]
+        ));
+        ctx.ui.hint(&format!(
+            "someone with write access to the remote rewound it: tell the case's members and check \
+             who can push to `{slug}`'s remote"
+        ));
+    }
     for id in &report.merge.kept {
         ctx.ui.status(&format!(
             "{slug}: kept {id}: it was removed on one side and edited on the other"

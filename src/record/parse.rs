@@ -53,8 +53,11 @@ impl Diagnostic {
         self
     }
 
-    /// Renders the diagnostic as plain text, compiler style.
+    /// Renders the diagnostic as plain text, compiler style. Control characters of the text
+    /// and of `origin` (a file name) are shown escaped, never sent to the terminal.
     pub fn render(&self, origin: &str) -> String {
+        let origin = &escape_controls(origin);
+        let line_text = escape_controls(&self.line_text);
         let gutter = self.line.to_string().len();
         let pad = " ".repeat(gutter);
         let mut out = format!(
@@ -63,7 +66,7 @@ impl Diagnostic {
             self.column,
             self.message,
             self.line,
-            self.line_text,
+            line_text,
             " ".repeat(self.column.saturating_sub(1)),
             "^".repeat(self.width),
         );
@@ -72,6 +75,22 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// `text` with control characters other than tabs shown as `\u{1b}`-style escapes.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -151,6 +170,7 @@ pub fn parse_record(text: &str, origin: &str) -> Result<Record, RecordError> {
         what: "record",
         diagnostics,
     };
+    check_size(text).map_err(|d| invalid(vec![d]))?;
     let root = DeTable::parse(text).map_err(|e| invalid(vec![toml_error(text, &e)]))?;
     let kind = record_kind(text, root.get_ref()).map_err(|d| invalid(vec![d]))?;
 
@@ -171,6 +191,9 @@ pub fn parse_record(text: &str, origin: &str) -> Result<Record, RecordError> {
         .map_err(|e| invalid(vec![toml_error(text, &e)]))?;
     let record = Record { common, body };
     check_record(text, root.get_ref(), &record, &mut diagnostics);
+    for (_, item) in root.get_ref().iter() {
+        check_field_lengths(text, item.get_ref(), item.span(), &mut diagnostics);
+    }
     if diagnostics.is_empty() {
         Ok(record)
     } else {
@@ -349,6 +372,84 @@ fn walk_value(
     }
 }
 
+/// The largest record text, in bytes (docs/records.md, "Limits").
+pub const MAX_RECORD_BYTES: usize = 1024 * 1024;
+/// The longest text one field may hold, in bytes.
+pub const MAX_FIELD_BYTES: usize = 256 * 1024;
+/// The longest title, in characters.
+pub const MAX_TITLE_CHARS: usize = 300;
+
+/// Reads a record file, refusing one over the record size limit without reading the rest
+/// (`/dev/zero` included): `Ok(Err(size seen))` when it is too large.
+pub fn read_limited(mut reader: impl std::io::Read) -> std::io::Result<Result<String, usize>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(MAX_RECORD_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_RECORD_BYTES {
+        return Ok(Err(bytes.len()));
+    }
+    String::from_utf8(bytes)
+        .map(Ok)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
+/// Refuses a text over the record size limit before parsing it.
+fn check_size(text: &str) -> Result<(), Diagnostic> {
+    if text.len() <= MAX_RECORD_BYTES {
+        return Ok(());
+    }
+    Err(Diagnostic::at(
+        text,
+        0..0,
+        format!(
+            "the record is {} KiB, over the limit of {} KiB",
+            text.len() / 1024,
+            MAX_RECORD_BYTES / 1024
+        ),
+    )
+    .with_help(Some(
+        "attach long documents as files (`--attach FILE`) and summarise them in the record".into(),
+    )))
+}
+
+/// Every string longer than [`MAX_FIELD_BYTES`], located.
+fn check_field_lengths(
+    text: &str,
+    value: &DeValue<'_>,
+    span: std::ops::Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    match value {
+        DeValue::String(s) if s.len() > MAX_FIELD_BYTES => out.push(
+            Diagnostic::at(
+                text,
+                span,
+                format!(
+                    "this text is {} KiB, over the limit of {} KiB for one field",
+                    s.len() / 1024,
+                    MAX_FIELD_BYTES / 1024
+                ),
+            )
+            .with_help(Some(
+                "attach long documents as files and summarise them here".into(),
+            )),
+        ),
+        DeValue::Array(items) => {
+            for item in items {
+                check_field_lengths(text, item.get_ref(), item.span(), out);
+            }
+        }
+        DeValue::Table(table) => {
+            for (_, item) in table.iter() {
+                check_field_lengths(text, item.get_ref(), item.span(), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Checks what types alone cannot: one-line titles, ranges, percentages.
 fn check_record(text: &str, table: &DeTable<'_>, record: &Record, out: &mut Vec<Diagnostic>) {
     let common = &record.common;
@@ -381,6 +482,14 @@ fn check_record(text: &str, table: &DeTable<'_>, record: &Record, out: &mut Vec<
             &["title"],
             "`title` contains a control character",
             Some("write the title as plain text".into()),
+        ));
+    } else if common.title.chars().count() > MAX_TITLE_CHARS {
+        out.push(at_key(
+            text,
+            table,
+            &["title"],
+            format!("`title` is longer than {MAX_TITLE_CHARS} characters"),
+            Some("keep the title short; put longer text in `summary`".into()),
         ));
     }
     match &record.body {

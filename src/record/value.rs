@@ -64,11 +64,23 @@ impl FromStr for Date {
                 "`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2026-01-15"
             ));
         }
-        s.parse::<civil::Date>()
-            .map(Date)
-            .map_err(|_| format!("`{s}` is not a real calendar date"))
+        let date = s
+            .parse::<civil::Date>()
+            .map_err(|_| format!("`{s}` is not a real calendar date"))?;
+        if !(MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+            return Err(format!(
+                "`{s}` is outside the dates iepcase accepts ({MIN_YEAR}-01-01 to {MAX_YEAR}-12-31)"
+            ));
+        }
+        Ok(Date(date))
     }
 }
+
+/// The first year a record's date may have (docs/records.md): older dates are typing
+/// mistakes, and deadlines computed from the last one stay far inside the calendar.
+pub const MIN_YEAR: i16 = 1900;
+/// The last year a record's date may have.
+pub const MAX_YEAR: i16 = 2199;
 
 impl From<civil::Date> for Date {
     fn from(date: civil::Date) -> Self {

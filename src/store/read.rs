@@ -99,10 +99,24 @@ impl Case {
     /// Reads record `id` at HEAD.
     pub fn read_record(&self, id: &RecordId) -> Result<StoredRecord, StoreError> {
         let tree = self.head()?;
-        self.read_record_in(&tree, id)?
+        let read = self.read_record_in(&tree, id);
+        self.vet(&record_path(id), || format!("record {id}"), read)?
             .ok_or_else(|| StoreError::Id {
                 source: crate::record::IdError::NotFound(id.to_string()),
             })
+    }
+
+    /// Passes on a read of `path` at HEAD, unless no member vouches for the file: then its
+    /// own error when it is damaged, else [`StoreError::Unauthenticated`].
+    pub(crate) fn vet<T>(
+        &self,
+        path: &str,
+        what: impl FnOnce() -> String,
+        read: Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let read = read?;
+        self.require_trusted(path, what)?;
+        Ok(read)
     }
 
     /// Reads record `id` as it was at revision `rev` (`HEAD~1`, a commit id, ...).
@@ -137,7 +151,11 @@ impl Case {
         let blob = self
             .repo
             .find_blob(oid)
-            .map_err(StoreError::git("read a record"))?;
+            .map_err(|source| StoreError::CorruptObject {
+                case: self.slug.clone(),
+                what: format!("record {id}"),
+                source,
+            })?;
         self.decrypt_record(id, blob.content())
     }
 
@@ -197,18 +215,23 @@ impl Case {
             .iter()
             .map(|(_, oid)| cache.get(*oid).map(|t| Ok(t.to_owned())))
             .collect();
-        let misses: Vec<(usize, Vec<u8>)> = ids
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| texts[*i].is_none())
-            .map(|(i, (_, oid))| {
-                let blob = self
-                    .repo
-                    .find_blob(*oid)
-                    .map_err(StoreError::git("read a record"))?;
-                Ok((i, blob.content().to_vec()))
-            })
-            .collect::<Result<_, StoreError>>()?;
+        let mut misses: Vec<(usize, Vec<u8>)> = Vec::new();
+        for (i, (id, oid)) in ids.iter().enumerate() {
+            if texts[i].is_some() {
+                continue;
+            }
+            // A damaged object spoils its own record, not the listing.
+            match self.repo.find_blob(*oid) {
+                Ok(blob) => misses.push((i, blob.content().to_vec())),
+                Err(source) => {
+                    texts[i] = Some(Err(StoreError::CorruptObject {
+                        case: self.slug.clone(),
+                        what: format!("record {id}"),
+                        source,
+                    }))
+                }
+            }
+        }
         let (key, slug) = (&self.key, self.slug.as_str());
         let decrypted: Vec<(usize, Result<String, StoreError>)> = misses
             .into_par_iter()
@@ -219,6 +242,16 @@ impl Case {
                 cache.insert(ids[i].1, text.clone());
             }
             texts[i] = Some(text);
+        }
+        if !self.untrusted_files().is_empty() {
+            for (text, (id, _)) in texts.iter_mut().zip(ids) {
+                let path = record_path(id);
+                if let Some(Ok(_)) = text
+                    && let Err(e) = self.require_trusted(&path, || format!("record {id}"))
+                {
+                    *text = Some(Err(e));
+                }
+            }
         }
         let live: HashSet<Oid> = ids.iter().map(|(_, oid)| *oid).collect();
         cache.retain(&live);
@@ -247,6 +280,7 @@ impl Case {
             })?;
         let text = String::from_utf8_lossy(&plain).into_owned();
         let meta = parse_case_meta(&text, &format!("case `{}` metadata", self.slug))?;
+        self.require_trusted(CASE_FILE, || "the case details (case.age)".into())?;
         Ok((text, meta))
     }
 
@@ -256,7 +290,9 @@ impl Case {
         let text = crate::git::read(&self.repo, &tree, RECIPIENTS_FILE)
             .map_err(StoreError::git("read the recipients"))?
             .unwrap_or_default();
-        Ok(crypto::parse_recipients(&String::from_utf8_lossy(&text))?)
+        let members = crypto::parse_recipients(&String::from_utf8_lossy(&text))?;
+        self.require_trusted(RECIPIENTS_FILE, || "the members file".into())?;
+        Ok(members)
     }
 
     /// Whether the encrypted attachment `blob` is in HEAD.
@@ -278,30 +314,37 @@ impl Case {
             name: attachment.name.clone(),
         };
         let blob_name = attachment.blob.as_deref().ok_or_else(missing)?;
+        self.require_trusted(&attachment_path(blob_name), || {
+            format!("attachment `{}` of record {id}", attachment.name)
+        })?;
         let tree = self.head()?;
         let oid = crate::git::blob_id(&tree, &attachment_path(blob_name)).ok_or_else(missing)?;
-        let blob = self
-            .repo
-            .find_blob(oid)
-            .map_err(StoreError::git("read an attachment"))?;
         let what = format!("attachment `{}` of record {id}", attachment.name);
         let unreadable = |source| StoreError::FileUnreadable {
             case: self.slug.clone(),
             what: what.clone(),
             source,
         };
-        let mut reader = self
-            .key
-            .decrypt_stream(blob.content(), &what)
-            .map_err(unreadable)?;
-        let mut hasher = crate::crypto::Sha256Writer::new(out);
-        let written = std::io::copy(&mut reader, &mut hasher).map_err(|e| {
-            unreadable(crypto::CryptoError::Decrypt {
-                what: what.clone(),
-                reason: e.to_string(),
-            })
-        })?;
-        if hasher.finish() != attachment.sha256 {
+        let (written, sha) = super::blob::with_blob_reader(&self.repo, oid, |ciphertext, _| {
+            let mut reader = self
+                .key
+                .decrypt_reader(ciphertext, &what)
+                .map_err(unreadable)?;
+            let mut hasher = crate::crypto::Sha256Writer::new(&mut *out);
+            let written = std::io::copy(&mut reader, &mut hasher).map_err(|e| {
+                unreadable(crypto::CryptoError::Decrypt {
+                    what: what.clone(),
+                    reason: e.to_string(),
+                })
+            })?;
+            Ok::<_, StoreError>((written, hasher.finish()))
+        })
+        .map_err(|source| StoreError::CorruptObject {
+            case: self.slug.clone(),
+            what: what.clone(),
+            source,
+        })??;
+        if sha != attachment.sha256 {
             return Err(StoreError::AttachmentMismatch {
                 id: id.to_string(),
                 name: attachment.name.clone(),

@@ -209,3 +209,112 @@ fn interrupt_once(child: std::process::Child, ready: impl Fn() -> bool) -> std::
     assert!(killed.success());
     child.wait_with_output().unwrap()
 }
+
+/// Starts `args` paused just before its commit (holding the case lock), and waits until it
+/// holds the lock.
+fn paused_before_commit(env: &TestEnv, args: &[&str]) -> std::process::Child {
+    let child = env
+        .std_cmd(args)
+        .env("IEPCASE_FAILPOINT", "pause-before-commit")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lock = env.case_dir("c1").join(".git/iepcase/lock");
+    for _ in 0..200 {
+        if std::fs::read_to_string(&lock).is_ok_and(|t| t.contains(args[0])) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    child
+}
+
+#[test]
+fn an_add_that_waits_for_an_unshare_is_encrypted_to_the_new_key() {
+    let p = crate::sync::pair();
+    let bob_key = crate::sync::public_key(&p.bob);
+    let before = p.alice.commits("c1");
+    let unshare = paused_before_commit(&p.alice, &["unshare", &bob_key]);
+    let add = p
+        .alice
+        .cmd(&["add", "note", "--title", "written during the unshare"])
+        .env("IEPCASE_LOCK_TIMEOUT", "30")
+        .output()
+        .unwrap();
+    let unshare = unshare.wait_with_output().unwrap();
+    assert!(unshare.status.success(), "{}", crate::describe(&unshare));
+    assert!(add.status.success(), "{}", crate::describe(&add));
+    assert_eq!(
+        p.alice.commits("c1"),
+        before + 2,
+        "the add came after the unshare"
+    );
+
+    // With Bob's identity, the case key from before the unshare opens, and nothing at HEAD.
+    let bob_identity = p.bob.home.join(".config/iepcase/identity.txt");
+    let bob = iepcase::crypto::Identities::load(&bob_identity, &iepcase::crypto::NoPrompt).unwrap();
+    let repo = git2::Repository::open(p.alice.case_dir("c1").join(".git")).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let before_unshare = head.parent(0).unwrap().parent(0).unwrap().tree().unwrap();
+    let wrapped = before_unshare
+        .get_path(std::path::Path::new(".iepcase/case-key.age"))
+        .unwrap()
+        .to_object(&repo)
+        .unwrap()
+        .peel_to_blob()
+        .unwrap();
+    let old_key = iepcase::crypto::CaseKey::unwrap(wrapped.content(), &bob).unwrap();
+    let tree = head.tree().unwrap();
+    let records = repo
+        .find_tree(tree.get_path(std::path::Path::new("records")).unwrap().id())
+        .unwrap();
+    assert!(!records.is_empty());
+    for entry in records.iter() {
+        let blob = repo.find_blob(entry.id()).unwrap();
+        assert!(
+            old_key.decrypt(blob.content(), "record").is_err(),
+            "{:?} opens with the key Bob had",
+            entry.name()
+        );
+    }
+    p.alice.run(&["fsck"]);
+}
+
+#[test]
+fn an_edit_that_waits_for_a_rotation_reads_with_the_new_key() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("to be edited");
+    let rotate = paused_before_commit(&env, &["rotate"]);
+    let edit = env
+        .cmd(&["edit", &id, "--set", "summary=edited during the rotation"])
+        .env("IEPCASE_LOCK_TIMEOUT", "30")
+        .output()
+        .unwrap();
+    let rotate = rotate.wait_with_output().unwrap();
+    assert!(rotate.status.success(), "{}", crate::describe(&rotate));
+    assert!(edit.status.success(), "{}", crate::describe(&edit));
+    assert!(
+        env.run(&["show", &id])
+            .contains("edited during the rotation")
+    );
+    env.run(&["fsck"]);
+}
+
+#[test]
+fn an_intact_record_under_another_key_is_never_called_damaged() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("intact");
+    let path = env.case_dir("c1").join(format!("records/{id}.age"));
+    let other = iepcase::crypto::CaseKey::generate();
+    let foreign = other
+        .encrypt(
+            b"kind = \"note\"\ndate = 2026-01-01\ntitle = \"x\"\n",
+            "record",
+        )
+        .unwrap();
+    crate::bad_input::commit_bytes_in(&env, "c1", &path, &foreign);
+    let err = env.fail(&["show", &id], 1);
+    assert!(!err.contains("remove the record"), "{err}");
+    assert!(err.contains(&id), "{err}");
+}

@@ -7,6 +7,7 @@ mod crash;
 mod deadlines;
 mod editor;
 mod history;
+mod hostile;
 mod letters;
 mod pdf_text;
 mod privacy;

@@ -7,17 +7,17 @@ use std::process::{Child, Command, Stdio};
 use crate::TestEnv;
 
 /// Alice with case `c1` pushed to a bare remote, and Bob with an identity of his own.
-struct Pair {
-    alice: TestEnv,
-    bob: TestEnv,
-    remote: PathBuf,
+pub struct Pair {
+    pub alice: TestEnv,
+    pub bob: TestEnv,
+    pub remote: PathBuf,
 }
 
-fn public_key(env: &TestEnv) -> String {
+pub fn public_key(env: &TestEnv) -> String {
     env.run(&["keys", "show"]).trim().to_owned()
 }
 
-fn bare_repo(path: &Path) {
+pub fn bare_repo(path: &Path) {
     let status = Command::new("git")
         .args(["init", "-q", "--bare"])
         .arg(path)
@@ -26,7 +26,7 @@ fn bare_repo(path: &Path) {
     assert!(status.success());
 }
 
-fn pair() -> Pair {
+pub fn pair() -> Pair {
     let alice = TestEnv::with_case();
     let bob = TestEnv::bare();
     bob.run(&[
@@ -46,7 +46,7 @@ fn pair() -> Pair {
 }
 
 impl Pair {
-    fn bob_clone(&self) {
+    pub fn bob_clone(&self) {
         self.bob
             .run(&["clone", self.remote.to_str().unwrap(), "c1"]);
     }
@@ -529,7 +529,7 @@ fn remote_addresses_are_checked_and_folders_made_absolute() {
     assert!(out.status.success(), "{}", crate::describe(&out));
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -538,13 +538,13 @@ fn free_port() -> u16 {
 }
 
 /// A git daemon serving `base` on 127.0.0.1, stopped when dropped.
-struct Daemon {
+pub struct Daemon {
     child: Child,
     port: u16,
 }
 
 impl Daemon {
-    fn start(base: &Path) -> Daemon {
+    pub fn start(base: &Path) -> Daemon {
         let port = free_port();
         let child = Command::new("git")
             .args([
@@ -570,7 +570,7 @@ impl Daemon {
         Daemon { child, port }
     }
 
-    fn url(&self, repo: &str) -> String {
+    pub fn url(&self, repo: &str) -> String {
         format!("git://127.0.0.1:{}/{repo}", self.port)
     }
 }
@@ -665,13 +665,37 @@ fn history_stays_readable_after_a_rotation() {
 #[test]
 fn a_member_slipped_into_the_recipients_file_can_be_rejected() {
     let p = pair();
+    p.bob_clone();
     let mallory = TestEnv::bare();
     mallory.run(&["init", mallory.ws.to_str().unwrap()]);
     let intruder = public_key(&mallory);
+
+    // By hand, in the file: no member's manifest vouches for it, so nothing uses it, and
+    // `fsck --repair` takes it out again.
     let recipients = p.alice.case_dir("c1").join(".iepcase/recipients");
-    let mut text = std::fs::read_to_string(&recipients).unwrap();
-    text.push_str(&format!("# not really a colleague\n{intruder}\n"));
+    let original = std::fs::read_to_string(&recipients).unwrap();
+    let text = format!("{original}# not really a colleague\n{intruder}\n");
     crate::bad_input::commit_bytes_in(&p.alice, "c1", &recipients, text.as_bytes());
+    let err = p.alice.fail(&["recipients"], 1);
+    assert!(err.contains("not authenticated"), "{err}");
+    let err = p.alice.fail(&["rotate"], 1);
+    assert!(err.contains("fsck --repair"), "{err}");
+    p.alice.run(&["fsck", "--repair"]);
+    assert!(!p.alice.run(&["recipients"]).contains(&intruder));
+    p.alice.run(&["fsck"]);
+    p.alice.run(&["sync"]);
+
+    // Through a member's iepcase: it arrives pending, and can be rejected.
+    p.bob.run(&[
+        "-c",
+        "c1",
+        "share",
+        &intruder,
+        "--label",
+        "not really a colleague",
+    ]);
+    p.bob.run(&["-c", "c1", "sync"]);
+    p.alice.run(&["sync"]);
     assert!(p.alice.run(&["recipients"]).contains("pending"));
     let out = p.alice.cmd(&["recipients", "reject"]).output().unwrap();
     assert!(out.status.success(), "{}", crate::describe(&out));
@@ -681,6 +705,6 @@ fn a_member_slipped_into_the_recipients_file_can_be_rejected() {
         "{members}"
     );
     p.alice.run(&["fsck"]);
-    // Unsharing a pending key directly works too, and other changes are no longer blocked.
+    // Other changes are no longer blocked.
     p.alice.run(&["rotate"]);
 }

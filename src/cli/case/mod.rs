@@ -60,8 +60,7 @@ fn show(ctx: &Ctx) -> Result<(), CliError> {
 }
 
 fn edit(ctx: &Ctx, args: CaseEditArgs) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
-    let lock = ctx.lock(&case, "case edit")?;
+    let (case, lock) = ctx.open_case_locked("case edit")?;
     let (text, _) = case.meta()?;
     let new_text = if args.set.is_empty() && args.unset.is_empty() {
         edit_in_editor(&text)?
@@ -108,8 +107,7 @@ fn apply_sets(text: &str, sets: &[String], unsets: &[String]) -> Result<String, 
 }
 
 fn close(ctx: &Ctx) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
-    let lock = ctx.lock(&case, "case close")?;
+    let (case, lock) = ctx.open_case_locked("case close")?;
     let (text, meta) = case.meta()?;
     if meta.status == CaseStatus::Closed {
         ctx.ui

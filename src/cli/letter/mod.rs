@@ -191,7 +191,7 @@ fn record_letter(
     mut text: String,
     files: impl Iterator<Item = (String, Vec<u8>)>,
 ) -> Result<RecordId, CliError> {
-    let lock = ctx.lock(case, "letter")?;
+    let (case, lock) = ctx.open_slug_locked(case.slug(), "letter")?;
     let id = RecordId::generate();
     let mut tx = case.transaction(&lock);
     let mut attachments = Vec::new();
