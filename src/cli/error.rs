@@ -558,22 +558,24 @@ fn alarm(message: String, case: &str, causes: Vec<String>) -> CliError {
 }
 
 /// Renders an error for stderr, without colour.
+/// Control characters from file names or record text are shown escaped.
 pub fn render(error: &CliError) -> String {
+    use super::ui::printable;
     let mut out = String::new();
     if !error.message.is_empty() {
-        let _ = writeln!(out, "error: {}", error.message);
+        let _ = writeln!(out, "error: {}", printable(&error.message));
     }
     for cause in &error.causes {
-        let _ = writeln!(out, "  caused by: {cause}");
+        let _ = writeln!(out, "  caused by: {}", printable(cause));
     }
     if let Some(detail) = &error.detail {
         out.push('\n');
-        out.push_str(detail);
+        out.push_str(&printable(detail));
     }
     if !error.hints.is_empty() {
         out.push('\n');
         for hint in &error.hints {
-            let _ = writeln!(out, "hint: {hint}");
+            let _ = writeln!(out, "hint: {}", printable(hint));
         }
     }
     out

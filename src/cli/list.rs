@@ -85,6 +85,9 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
 
 /// The innermost reason of a store error, for one-line warnings.
 pub fn describe(error: &iepcase::store::StoreError) -> String {
+    if let iepcase::store::StoreError::CorruptObject { source, .. } = error {
+        return format!("git's copy of it is damaged ({})", source.message());
+    }
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(e) = source {

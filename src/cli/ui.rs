@@ -102,19 +102,19 @@ impl Ui {
 
     /// A status line on stderr ("Added request k3f9a2bq7x").
     pub fn status(&self, text: &str) {
-        self.err(&format!("{text}\n"));
+        self.err(&format!("{}\n", printable(text)));
     }
 
     /// A warning on stderr.
     pub fn warn(&self, text: &str) {
         let label = self.paint_err(AnsiColor::Yellow.on_default().bold(), "warning");
-        self.err(&format!("{label}: {text}\n"));
+        self.err(&format!("{label}: {}\n", printable(text)));
     }
 
     /// A hint on stderr, usually the next command to run.
     pub fn hint(&self, text: &str) {
         let label = self.paint_err(AnsiColor::Cyan.on_default().bold(), "hint");
-        self.err(&format!("{label}: {text}\n"));
+        self.err(&format!("{label}: {}\n", printable(text)));
     }
 
     /// Prints an error on stderr.

@@ -9,6 +9,7 @@ mod editor;
 mod history;
 mod hostile;
 mod letters;
+mod limits;
 mod pdf_text;
 mod privacy;
 mod records;

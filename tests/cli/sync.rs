@@ -708,3 +708,84 @@ fn a_member_slipped_into_the_recipients_file_can_be_rejected() {
     // Other changes are no longer blocked.
     p.alice.run(&["rotate"]);
 }
+
+/// Alice and Bob through a git daemon whose pre-receive hook, the first `races` times it runs,
+/// moves `main` to the next of Bob's prepared commits: as if Bob pushed while Alice's push was
+/// on its way.
+#[cfg(unix)]
+fn racing_server(races: usize) -> (TestEnv, TestEnv, Daemon, PathBuf) {
+    let alice = TestEnv::with_case();
+    let bob = TestEnv::bare();
+    bob.run(&["init", bob.ws.to_str().unwrap()]);
+    let served = alice.root().join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    let repo = served.join("c1.git");
+    bare_repo(&repo);
+    let daemon = Daemon::start(&served);
+    alice.run(&["remote", "add", "origin", &daemon.url("c1.git")]);
+    alice.run(&["share", &public_key(&bob)]);
+    alice.run(&["sync"]);
+    bob.run(&["clone", &daemon.url("c1.git"), "c1"]);
+    for n in 1..=races {
+        bob.run(&[
+            "-c",
+            "c1",
+            "add",
+            "note",
+            "--title",
+            &format!("Bob's note {n}"),
+        ]);
+        let status = Command::new("git")
+            .arg("--git-dir")
+            .arg(bob.case_dir("c1").join(".git"))
+            .args(["push", "-q"])
+            .arg(&repo)
+            .arg(format!("main:refs/heads/side-{n}"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let hook = repo.join("hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\ncat >/dev/null\nn=$(cat race-count 2>/dev/null || echo 0)\n\
+             if [ \"$n\" -lt {races} ]; then\n  n=$((n+1)); echo $n > race-count\n  \
+             env -u GIT_QUARANTINE_PATH git update-ref refs/heads/main refs/heads/side-$n\nfi\nexit 0\n"
+        ),
+    )
+    .unwrap();
+    crate::crash::make_executable(&hook);
+    alice.run(&["add", "note", "--title", "Alice's note"]);
+    (alice, bob, daemon, repo)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_push_that_loses_a_race_is_retried() {
+    let (alice, bob, _daemon, _) = racing_server(1);
+    let out = alice.cmd(&["sync"]).output().unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    // The second round fetched Bob's push and merged it before pushing.
+    assert!(alice.run(&["list"]).contains("Bob's note 1"));
+    assert_eq!(sync_counts(&alice, &[]), (0, 0), "the remote has it all");
+    bob.run(&["-c", "c1", "sync"]);
+    assert!(bob.run(&["-c", "c1", "list"]).contains("Alice's note"));
+    alice.run(&["fsck"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_push_that_keeps_losing_says_someone_pushed_at_the_same_moment() {
+    let (alice, _bob, _daemon, _) = racing_server(4);
+    let err = alice.fail(&["sync"], 1);
+    assert!(
+        err.contains("someone pushed at the same moment") && !err.contains("server's own rules"),
+        "{err}"
+    );
+    assert!(err.contains("run `iepcase sync` again"), "{err}");
+    // Nothing was lost: the next sync, with no one racing, lands everything.
+    alice.run(&["sync"]);
+    assert!(alice.run(&["list"]).contains("Bob's note 4"));
+    alice.run(&["fsck"]);
+}
