@@ -221,6 +221,10 @@ pub fn verify_fetched(
         .find_commit(head)
         .and_then(|c| c.tree())
         .map_err(git(head))?;
+    // A newer format may lay its files out differently: ask for an upgrade, not an alarm.
+    if let Err(reason @ Distrust::Newer(_)) = format_of(repo, &head_tree) {
+        return Err(untrusted(head)(reason));
+    }
     validator
         .check_root(&head_tree)
         .map_err(|v| untrusted(head)(Distrust::Layout(v)))?;

@@ -713,3 +713,24 @@ fn a_commit_planted_in_the_local_copy_is_named_and_can_be_repaired() {
     env.run(&["fsck"]);
     env.add_note("on top");
 }
+
+#[test]
+fn a_newer_format_with_a_new_layout_still_asks_for_an_upgrade() {
+    assert_refused(
+        |repo, _| {
+            let (head, tree) = head_of(repo);
+            let newer = blob(repo, b"iepcase-case 3\n");
+            let tree = put(repo, tree, &[".iepcase"], file("format", newer));
+            let record = blob(repo, b"age-encryption.org/v1\n");
+            let tree = put(
+                repo,
+                tree,
+                &["records", "ab"],
+                file("abcdefghjk.age", record),
+            );
+            attacker_commit(repo, tree, head)
+        },
+        1,
+        &["format 3", "upgrade iepcase"],
+    );
+}
