@@ -9,7 +9,7 @@
 //! | [`workspace`] | `iepcase.toml`, the `cases/` folder, discovery, case selection, identity path |
 //! | [`check`] | procedural checks: findings with codes, severities, citations and next steps |
 //! | [`crypto`] | identities, recipients, the case key (`.iepcase/case-key.age`), age encryption |
-//! | [`store`] | one case: `records/<id>.age`, `attachments/<mac>.age`, `case.age`, transactions, lock, cache, fsck |
+//! | [`store`] | one case: `records/k/3/<id>.age`, `attachments/7/c/<mac>.age`, `case.age`, `.iepcase/manifest`, transactions, trust, lock, cache, fsck |
 //! | [`sync`] | remotes, clone, fetch / record-level merge / push, conflict copies |
 //! | [`git`] | libgit2 plumbing: bare case repositories, tree splicing, commits, history |
 //! | [`diff`] | semantic IEP diffs and field-by-field record diffs, rendered as text or Markdown |

@@ -125,14 +125,15 @@ fn unknown_and_ambiguous_ids() {
     assert!(err.contains("at least 4 characters"), "{err}");
     // Make two records share a prefix: commit a copy of one under an id that shares it.
     let a = env.add_note("one");
-    let records = env.case_dir("c1").join("records");
+    let case = env.case_dir("c1");
     let twin = format!(
         "{}{}",
         &a[..6],
         if a.ends_with("zzzz") { "yyyy" } else { "zzzz" }
     );
-    let bytes = std::fs::read(records.join(format!("{a}.age"))).unwrap();
-    commit_bytes(&env, &records.join(format!("{twin}.age")), &bytes);
+    let bytes = std::fs::read(crate::record_file(&case, &a)).unwrap();
+    let twin_file = crate::record_file(&case, &twin);
+    commit_bytes(&env, &twin_file, &bytes);
     let err = env.fail(&["show", &a[..6]], 1);
     assert!(
         err.contains("matches 2 records") && err.contains(&a) && err.contains(&twin),
@@ -208,13 +209,8 @@ fn a_stray_folder_under_cases_is_not_taken_for_the_only_case() {
 }
 
 fn first_record_file(env: &TestEnv) -> std::path::PathBuf {
-    let dir = env.case_dir("c1").join("records");
-    std::fs::read_dir(dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path()
+    let case = env.case_dir("c1");
+    case.join(&crate::files_below(&case, "records")[0])
 }
 
 /// Replaces a record's blob in HEAD with `bytes`, as a corrupted clone or a bad actor would.
@@ -248,10 +244,7 @@ fn tampered_and_truncated_records_are_named_and_others_stay_readable() {
     let env = TestEnv::with_case();
     let victim = env.add_note("will be tampered");
     let survivor = env.add_note("stays readable");
-    let path = env
-        .case_dir("c1")
-        .join("records")
-        .join(format!("{victim}.age"));
+    let path = crate::record_file(&env.case_dir("c1"), &victim);
     let mut bytes = std::fs::read(&path).unwrap();
     let n = bytes.len();
     bytes[n - 5] ^= 0x40;
@@ -309,10 +302,7 @@ fn tampered_and_truncated_records_are_named_and_others_stay_readable() {
 
     // Truncation too.
     let _ = first_record_file(&env);
-    let path = env
-        .case_dir("c1")
-        .join("records")
-        .join(format!("{survivor}.age"));
+    let path = crate::record_file(&env.case_dir("c1"), &survivor);
     let bytes = std::fs::read(&path).unwrap();
     commit_bytes(&env, &path, &bytes[..bytes.len() / 2]);
     let err = env.fail(&["show", &survivor], 1);
@@ -339,21 +329,26 @@ fn plaintext_slipped_into_the_repository_is_flagged() {
 fn a_damaged_file_beside_git_is_found_and_repaired() {
     let env = TestEnv::with_case();
     let id = env.add_note("a note");
-    let path = env.case_dir("c1").join("records").join(format!("{id}.age"));
+    let path = crate::record_file(&env.case_dir("c1"), &id);
     let mut bytes = std::fs::read(&path).unwrap();
     let n = bytes.len();
     bytes[n - 3] ^= 1;
     std::fs::write(&path, &bytes).unwrap();
-    std::fs::write(env.case_dir("c1").join("records/zzzzzzzzzz.age"), b"stray").unwrap();
+    let stray = crate::record_file(&env.case_dir("c1"), "zzzzzzzzzz");
+    std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
+    std::fs::write(stray, b"stray").unwrap();
     let out = env.cmd(&["fsck"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
-        report.contains(&format!("records/{id}.age: the file beside .git differs")),
+        report.contains(&format!(
+            "{}: the file beside .git differs",
+            crate::record_rel(&id)
+        )),
         "{report}"
     );
     assert!(
-        report.contains("records/zzzzzzzzzz.age: a file beside .git that is in no commit"),
+        report.contains("records/z/z/zzzzzzzzzz.age: a file beside .git that is in no commit"),
         "{report}"
     );
     env.run(&["fsck", "--repair"]);

@@ -190,7 +190,7 @@ fn edit_with_set_keeps_comments_and_unchanged_records_are_not_rewritten() {
         .run(&["add", "--file", file.to_str().unwrap()])
         .trim()
         .to_owned();
-    let path = env.case_dir("c1").join("records").join(format!("{id}.age"));
+    let path = crate::record_file(&env.case_dir("c1"), &id);
     let before = std::fs::read(&path).unwrap();
     let commits = env.commits("c1");
     let out = env
@@ -244,12 +244,7 @@ fn rm_removes_but_history_keeps() {
         env.run(&["show", &id, "--rev", "HEAD~1"])
             .contains("to be removed")
     );
-    assert!(
-        !env.case_dir("c1")
-            .join("records")
-            .join(format!("{id}.age"))
-            .exists()
-    );
+    assert!(!crate::record_file(&env.case_dir("c1"), &id).exists());
 }
 
 #[test]
@@ -266,9 +261,7 @@ fn attach_and_extract_round_trip_with_dedup() {
     ]);
     let id2 = env.add_note("same letter again");
     env.run(&["attach", &id2, pdf.to_str().unwrap()]);
-    let blobs = std::fs::read_dir(env.case_dir("c1").join("attachments"))
-        .unwrap()
-        .count();
+    let blobs = crate::files_below(&env.case_dir("c1"), "attachments").len();
     assert_eq!(blobs, 2, "the same file is stored once");
     let shown = env.run(&["show", &id, "--json"]);
     assert!(
