@@ -350,7 +350,8 @@ pub struct CommitInfo {
 }
 
 impl CommitInfo {
-    fn of(commit: &git2::Commit<'_>) -> CommitInfo {
+    /// What history shows of `commit`.
+    pub fn of(commit: &git2::Commit<'_>) -> CommitInfo {
         let author = commit.author();
         CommitInfo {
             id: commit.id(),

@@ -63,6 +63,17 @@ impl Case {
             })
     }
 
+    /// The commit a revision (`HEAD~2`, a commit id) names.
+    pub fn commit_of(&self, rev: &str) -> Result<Oid, StoreError> {
+        self.repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(|_| StoreError::NoSuchRevision {
+                rev: rev.to_owned(),
+            })
+    }
+
     fn tree_at(&self, rev: &str) -> Result<Tree<'_>, StoreError> {
         crate::git::tree_at(&self.repo, rev).map_err(|_| StoreError::NoSuchRevision {
             rev: rev.to_owned(),
