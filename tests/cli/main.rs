@@ -7,11 +7,14 @@ mod crash;
 mod deadlines;
 mod editor;
 mod history;
+mod import;
 mod letters;
 mod pdf_text;
 mod privacy;
 mod records;
+mod shell;
 mod sync;
+mod terminal;
 mod workspace;
 
 use std::cell::Cell;
