@@ -449,7 +449,8 @@ impl From<iepcase::import::ImportError> for CliError {
                 Some("check the file name and that you may read it")
             }
             I::Unsupported { .. } => Some(
-                "import reads e-mails (.eml, mbox), PDFs and images; attach other files with \
+                "import reads e-mails (.eml, mbox), PDFs and images; add records written in \
+                 TOML with `iepcase add --file FILE`, and attach other files with \
                  `iepcase add KIND --attach FILE` or `iepcase attach ID FILE`",
             ),
             I::OutlookMsg { .. } => Some(

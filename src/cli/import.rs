@@ -103,9 +103,13 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
                 }
             }
         } else {
-            check_draft(&draft, args.kind)?;
+            check_draft(&draft)?;
         }
         drafts.push(draft);
+    }
+    if drafts.is_empty() {
+        ctx.ui.status("Nothing added");
+        return Ok(());
     }
     let mut tx = case.transaction(&lock);
     let saved = import::save(&mut tx, &drafts)?;
@@ -141,7 +145,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
 }
 
 /// Refuses a draft that is not a valid record, saying what to pass.
-fn check_draft(draft: &Draft, kind: Kind) -> Result<(), CliError> {
+fn check_draft(draft: &Draft) -> Result<(), CliError> {
+    let kind = draft.kind;
     draft.validate().map(|_| ()).map_err(|e| {
         CliError::from(e)
             .hint(format!(

@@ -103,7 +103,7 @@ pub enum Command {
     /// Make or show your identity (the key that opens your cases)
     #[command(subcommand)]
     Keys(keys::KeysCommand),
-    /// Create, list, show, edit and close cases
+    /// Create, list, show, edit, close and rename cases; choose the current one
     #[command(subcommand)]
     Case(case::CaseCommand),
     /// Add a record from flags or from TOML files; prints the new ids
