@@ -19,6 +19,8 @@
 //! | [`letters`] | letter templates (`templates/`, overridable per workspace), rendering, the record a letter becomes |
 //! | [`rules`] | deadline rules (`rules/*.toml`, embedded; `<workspace>/rules/*.toml`), calendars, deadlines, iCalendar |
 //! | [`example`] | the built-in example case (`examples/case/`) used by `demo`, docs and tests |
+//! | [`import`] | e-mails, mbox files, PDFs and images read from the user's files and drafted as records |
+//! | [`mail`] | e-mail messages and mbox files, read with `mail-parser` (import, bundles) |
 //! | [`bundle`] | evidence bundles written where the user asks: `bundle.pdf`, `index.html`, `index.md`, `exhibits/`, `manifest.json` |
 //! | [`atomic`] | atomic file writes and the temporary files Ctrl-C must remove |
 //! | [`synth`] | synthetic cases for benchmarks |
@@ -30,7 +32,9 @@ pub mod crypto;
 pub mod diff;
 pub mod example;
 pub mod git;
+pub mod import;
 pub mod letters;
+pub mod mail;
 pub mod record;
 pub mod rules;
 pub mod search;

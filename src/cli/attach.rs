@@ -11,6 +11,7 @@ use super::error::CliError;
 #[derive(Debug, Args)]
 pub struct AttachArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// Files to attach: PDFs, images, e-mails, recordings
     #[arg(required = true)]
@@ -45,6 +46,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// Folder to write the files into (default: the current folder)
     #[arg(long, value_name = "DIR")]

@@ -13,8 +13,10 @@ use super::error::CliError;
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// A second record to compare with (default: the same record's previous version)
+    #[arg(add = super::complete::record_ids())]
     pub id2: Option<String>,
     /// Take the first side at revision REV (a commit from `iepcase log`, or HEAD~2)
     #[arg(long, value_name = "REV")]

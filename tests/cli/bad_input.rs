@@ -403,3 +403,87 @@ fn case_list_names_a_case_it_cannot_open_and_exits_1() {
         "{stderr}"
     );
 }
+
+#[test]
+fn us_dates_in_a_record_file_say_how_to_write_them() {
+    let env = TestEnv::with_case();
+    let err = add_file(
+        &env,
+        "us.toml",
+        "kind = \"note\"\ndate = 04/02/2026\ntitle = \"x\"\nreceived = 4/3/2026\n",
+    );
+    assert!(
+        err.contains("us.toml:2:8: `04/02/2026` is not a date"),
+        "{err}"
+    );
+    assert!(
+        err.contains("write dates as YYYY-MM-DD, e.g. 2026-04-02"),
+        "{err}"
+    );
+    assert!(
+        err.contains("us.toml:4:12: `4/3/2026` is not a date"),
+        "{err}"
+    );
+    assert!(err.contains("e.g. 2026-04-03"), "{err}");
+    // The same words as --date gives.
+    let err = env.fail(&["add", "note", "--title", "x", "--date", "04/02/2026"], 2);
+    assert!(
+        err.contains("write dates as YYYY-MM-DD, e.g. 2026-04-02"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_error_of_a_record_file_is_reported_together() {
+    let env = TestEnv::with_case();
+    let err = add_file(
+        &env,
+        "many.toml",
+        "kind = \"request\"\ndate = 2026-01-15\ntitle = 5\ntype = \"evaluation\"\n\
+         methd = \"email\"\nresponse_due = \"soon\"\n",
+    );
+    assert!(
+        err.contains("many.toml:3:9: found integer `5`, expected text in quotes"),
+        "the type error is not hidden behind the others: {err}"
+    );
+    assert!(
+        err.contains("many.toml:5:1: unknown field `methd`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("many.toml:6:16: `soon` is not a date"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("many.toml:").count(),
+        3,
+        "three problems, each once: {err}"
+    );
+}
+
+#[test]
+fn iepcase_now_takes_a_plain_date() {
+    let mut env = TestEnv::with_case();
+    env.extra_env
+        .push(("IEPCASE_NOW".into(), "2027-02-01".into()));
+    let out = env
+        .cmd(&["add", "note", "--title", "dated today"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Dated today, 2027-02-01"),
+        "{}",
+        crate::describe(&out)
+    );
+    let log: serde_json::Value = serde_json::from_str(&env.run(&["log", "--json"])).unwrap();
+    assert_eq!(log[0]["date"], "2027-02-01T12:00:00Z");
+    env.extra_env.clear();
+    env.extra_env
+        .push(("IEPCASE_NOW".into(), "Feb 1 2027".into()));
+    let err = env.fail(&["list"], 1);
+    assert!(
+        err.contains("IEPCASE_NOW=`Feb 1 2027`") && err.contains("2026-11-28"),
+        "{err}"
+    );
+}

@@ -8,12 +8,15 @@ mod deadlines;
 mod editor;
 mod history;
 mod hostile;
+mod import;
 mod letters;
 mod limits;
 mod pdf_text;
 mod privacy;
 mod records;
+mod shell;
 mod sync;
+mod terminal;
 mod workspace;
 
 use std::cell::Cell;
