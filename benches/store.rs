@@ -29,8 +29,8 @@ fn main() {
     }
 
     // `list` on 1,000 records: the first run fills the encrypted cache, later runs use it.
-    let cache = bench.ws.case_dir("c1000").join(".git/iepcase/cache.age");
-    let _ = std::fs::remove_file(&cache);
+    let cache = bench.ws.case_dir("c1000").join(".git/iepcase/cache");
+    let _ = std::fs::remove_dir_all(&cache);
     let cold = bench.time(&ws_root, &["-c", "c1000", "list"]);
     let warm = bench.repeat(&ws_root, &["-c", "c1000", "list"], 20);
     report("list, 1,000 records, cold cache", &[cold]);

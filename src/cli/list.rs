@@ -5,7 +5,9 @@ use iepcase::record::{Date, Kind};
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::records::{parse_kind, summary_json};
+use iepcase::store::RecordSummary;
+
+use super::records::{parse_kind, summary_value};
 use super::ui::Table;
 
 #[derive(Debug, Args)]
@@ -24,17 +26,17 @@ pub struct ListArgs {
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
     super::records::check_range(args.from, args.to)?;
     let case = ctx.open_case()?;
-    let loaded = case.records()?;
+    let loaded = case.summaries()?;
     let selected: Vec<_> = loaded
         .records
         .iter()
-        .filter(|r| args.kind.is_empty() || args.kind.contains(&r.record.kind()))
-        .filter(|r| args.from.is_none_or(|from| r.record.date() >= from))
-        .filter(|r| args.to.is_none_or(|to| r.record.date() <= to))
+        .filter(|r| args.kind.is_empty() || args.kind.contains(&r.kind))
+        .filter(|r| args.from.is_none_or(|from| r.date >= from))
+        .filter(|r| args.to.is_none_or(|to| r.date <= to))
         .collect();
     if ctx.ui.json {
         ctx.ui.json(&serde_json::Value::Array(
-            selected.iter().map(|r| summary_json(r)).collect(),
+            selected.iter().map(|r| summary_value(r)).collect(),
         ))?;
     } else if selected.is_empty() && loaded.broken.is_empty() {
         ctx.ui.status("No records");
@@ -67,28 +69,27 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
 
 /// One line of the table: the title marked when the record is privileged, confidential or a
 /// sync conflict copy.
-fn row(r: &iepcase::store::StoredRecord) -> Vec<String> {
-    let common = &r.record.common;
-    let date = match common.time {
-        Some(time) => format!("{} {time}", common.date),
-        None => common.date.to_string(),
+fn row(r: &RecordSummary) -> Vec<String> {
+    let date = match r.time {
+        Some(time) => format!("{} {time}", r.date),
+        None => r.date.to_string(),
     };
     let mut marks = Vec::new();
-    if r.record.is_privileged() {
+    if r.privileged {
         marks.push("[privileged]".to_owned());
     }
-    if let Some(confidential) = common.confidential {
-        marks.push(format!("[{}-confidential]", confidential.as_str()));
+    if let Some(confidential) = &r.confidential {
+        marks.push(format!("[{confidential}-confidential]"));
     }
     if r.id.is_conflict() {
         marks.push("[sync conflict]".to_owned());
     }
-    marks.push(common.title.clone());
+    marks.push(r.title.clone());
     vec![
         r.id.to_string(),
         date,
-        r.record.kind().to_string(),
-        r.record.list_type().unwrap_or_else(|| "-".into()),
+        r.kind.to_string(),
+        r.list_type.clone().unwrap_or_else(|| "-".into()),
         marks.join(" "),
     ]
 }

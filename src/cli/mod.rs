@@ -10,6 +10,7 @@ pub mod complete;
 mod context;
 mod deadlines;
 mod demo;
+mod dev;
 mod diff;
 mod edit;
 pub mod editor;
@@ -167,6 +168,9 @@ pub enum Command {
     Completions(complete::CompletionsArgs),
     /// Print the manual page, or write one for every command with --out
     Man(man::ManArgs),
+    /// Developer commands (docs/benchmarks.md)
+    #[command(subcommand, hide = true)]
+    Dev(dev::DevCommand),
 }
 
 impl Command {
@@ -233,6 +237,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Demo(args) => demo::run(ctx, args),
         Command::Completions(args) => complete::run(ctx, args),
         Command::Man(args) => man::run(ctx, args),
+        Command::Dev(cmd) => dev::run(ctx, cmd),
     }
 }
 

@@ -2,7 +2,7 @@
 //! warnings about references to records that do not exist.
 
 use iepcase::record::{Kind, Record, parse::did_you_mean, to_json};
-use iepcase::store::{Case, StoredRecord};
+use iepcase::store::{Case, RecordSummary, StoredRecord};
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -48,18 +48,16 @@ pub fn record_json(stored: &StoredRecord) -> serde_json::Value {
     json
 }
 
-/// The summary shape of `list` and `timeline`: `{id, kind, type?, date, time?, title}`, plus
-/// `privileged: true` and `confidential` on records bundles treat specially.
-pub fn summary_json(stored: &StoredRecord) -> serde_json::Value {
-    let common = &stored.record.common;
+/// A record's summary in JSON, as `list --json` prints it.
+pub fn summary_value(summary: &RecordSummary) -> serde_json::Value {
     let mut obj = serde_json::Map::new();
-    obj.insert("id".into(), stored.id.as_str().into());
-    obj.insert("kind".into(), stored.record.kind().as_str().into());
-    if let Some(t) = stored.record.type_name() {
-        obj.insert("type".into(), t.into());
+    obj.insert("id".into(), summary.id.as_str().into());
+    obj.insert("kind".into(), summary.kind.as_str().into());
+    if let Some(t) = &summary.type_name {
+        obj.insert("type".into(), t.as_str().into());
     }
-    obj.insert("date".into(), common.date.to_string().into());
-    if let Some(time) = common.time {
+    obj.insert("date".into(), summary.date.to_string().into());
+    if let Some(time) = summary.time {
         obj.insert(
             "time".into(),
             format!(
@@ -71,11 +69,11 @@ pub fn summary_json(stored: &StoredRecord) -> serde_json::Value {
             .into(),
         );
     }
-    obj.insert("title".into(), common.title.clone().into());
-    if stored.record.is_privileged() {
+    obj.insert("title".into(), summary.title.as_str().into());
+    if summary.privileged {
         obj.insert("privileged".into(), true.into());
     }
-    if let Some(confidential) = common.confidential {
+    if let Some(confidential) = &summary.confidential {
         obj.insert("confidential".into(), confidential.as_str().into());
     }
     serde_json::Value::Object(obj)

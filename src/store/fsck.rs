@@ -285,7 +285,7 @@ impl Case {
     ) -> Result<BTreeMap<String, BTreeSet<String>>, StoreError> {
         let ids = self.record_ids()?;
         report.records = ids.len();
-        let texts = self.record_texts(&ids)?;
+        let texts = self.record_texts(&ids, true)?;
         let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for ((id, oid), text) in ids.iter().zip(texts) {
             let path = super::record_path(id);

@@ -29,6 +29,7 @@ pub mod manifest;
 mod members;
 mod read;
 mod repair;
+mod summary;
 pub mod trust;
 mod tx;
 
@@ -40,7 +41,7 @@ use git2::{Oid, Repository};
 use crate::crypto::{CaseKey, CryptoError, Identities, Recipient};
 use crate::record::{IdError, RecordError, RecordId};
 
-pub use cache::PlainCache;
+pub use cache::{CacheKind, PlainCache};
 pub use fsck::{FsckReport, Problem};
 pub use history::{HistoryEntry, RecordChange, Touched};
 pub use lock::CaseLock;
@@ -49,6 +50,7 @@ pub use members::{
 };
 pub use read::{Broken, LoadedRecords, RecordText, StoredRecord};
 pub use repair::RepairReport;
+pub use summary::{LoadedSummaries, RecordSummary};
 pub use tx::{DEFAULT_MAX_ATTACHMENT, Transaction};
 
 pub const FORMAT_FILE: &str = ".iepcase/format";

@@ -8,8 +8,8 @@ use git2::{Oid, Tree};
 use rayon::prelude::*;
 
 use super::{
-    ATTACHMENTS_DIR, CASE_FILE, Case, PlainCache, RECIPIENTS_FILE, RECORDS_DIR, StoreError,
-    attachment_path, record_path,
+    ATTACHMENTS_DIR, CASE_FILE, CacheKind, Case, PlainCache, RECIPIENTS_FILE, RECORDS_DIR,
+    StoreError, attachment_path, record_path,
 };
 use crate::crypto::{self, Recipient};
 use crate::record::{Attachment, CaseMeta, Record, RecordId, parse_case_meta, parse_record};
@@ -176,7 +176,7 @@ impl Case {
     /// Every record at HEAD, chronological; unreadable ones are reported, not fatal.
     pub fn records(&self) -> Result<LoadedRecords, StoreError> {
         let ids = self.record_ids()?;
-        let texts = self.record_texts(&ids)?;
+        let texts = self.record_texts(&ids, true)?;
         let mut loaded = LoadedRecords::default();
         let parsed: Vec<Result<StoredRecord, Broken>> = ids
             .into_par_iter()
@@ -211,16 +211,23 @@ impl Case {
     /// Every record's decrypted text at HEAD, unparsed (for search); conflict copies included.
     pub fn texts(&self) -> Result<Vec<RecordText>, StoreError> {
         let ids = self.record_ids()?;
-        let texts = self.record_texts(&ids)?;
+        let texts = self.record_texts(&ids, true)?;
         Ok(ids.into_iter().map(|(id, _)| id).zip(texts).collect())
     }
 
-    /// The decrypted texts of `ids`, from the cache where possible.
+    /// The decrypted texts of `ids`: when `ids` are all the records at HEAD, through the text
+    /// cache (which then forgets every other text); else (a few changed records) decrypted
+    /// directly, leaving the cache as it is.
     pub(crate) fn record_texts(
         &self,
         ids: &[(RecordId, Oid)],
+        all: bool,
     ) -> Result<Vec<Result<String, StoreError>>, StoreError> {
-        let mut cache = PlainCache::load(&self.root, &self.key);
+        let mut cache = if all {
+            PlainCache::load(&self.root, &self.key, CacheKind::Texts)
+        } else {
+            PlainCache::empty(CacheKind::Texts)
+        };
         let mut texts: Vec<Option<Result<String, StoreError>>> = ids
             .iter()
             .map(|(_, oid)| cache.get(*oid).map(|t| Ok(t.to_owned())))
@@ -248,7 +255,7 @@ impl Case {
             .map(|(i, ciphertext)| (i, decrypt_record(key, slug, &ids[i].0, &ciphertext)))
             .collect();
         for (i, text) in decrypted {
-            if let Ok(text) = &text {
+            if let (true, Ok(text)) = (all, &text) {
                 cache.insert(ids[i].1, text.clone());
             }
             texts[i] = Some(text);
@@ -263,9 +270,11 @@ impl Case {
                 }
             }
         }
-        let live: HashSet<Oid> = ids.iter().map(|(_, oid)| *oid).collect();
-        cache.retain(&live);
-        cache.save(&self.root, &self.key);
+        if all {
+            let live: HashSet<Oid> = ids.iter().map(|(_, oid)| *oid).collect();
+            cache.retain(&live);
+            cache.save(&self.root, &self.key);
+        }
         Ok(texts
             .into_iter()
             .map(|t| t.expect("every text was filled"))

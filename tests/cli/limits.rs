@@ -120,7 +120,7 @@ fn a_damaged_git_object_is_named_and_fsck_goes_on() {
     drop(tree);
     drop(repo);
     // The cache would answer for it: start without one.
-    let _ = std::fs::remove_file(case.join(".git/iepcase/cache.age"));
+    let _ = std::fs::remove_dir_all(case.join(".git/iepcase/cache"));
     let object = object_file(&case, oid);
     let mut perms = std::fs::metadata(&object).unwrap().permissions();
     #[allow(clippy::permissions_set_readonly_false)]

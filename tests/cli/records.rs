@@ -142,6 +142,69 @@ fn add_from_flags_list_and_filters() {
     assert_eq!(json.as_array().unwrap().len(), 2);
 }
 
+/// `list` answers from its cache of summaries: what it prints after edits, removals and a
+/// lost cache is what a fresh read of every record gives.
+#[test]
+fn list_from_its_cache_matches_a_fresh_read() {
+    let env = TestEnv::with_case();
+    let mut ids = Vec::new();
+    for (n, kind) in ["request", "meeting", "note"].iter().enumerate() {
+        let mut args = vec![
+            "add".to_owned(),
+            kind.to_string(),
+            "--date".into(),
+            format!("2026-03-0{}", n + 1),
+            "--title".into(),
+            format!("Record {n}"),
+        ];
+        if *kind != "note" {
+            args.extend([
+                "--set".into(),
+                format!("type={}", if n == 0 { "evaluation" } else { "iep" }),
+            ]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ids.push(env.run(&args).trim().to_owned());
+    }
+    let cold = env.run(&["list", "--json"]);
+    assert_eq!(env.run(&["list", "--json"]), cold, "warm equals cold");
+
+    env.run(&[
+        "edit",
+        &ids[1],
+        "--set",
+        "title=Renamed meeting",
+        "--set",
+        "date=2026-04-01",
+    ]);
+    env.run(&["edit", &ids[0], "--set", "confidential=mediation"]);
+    env.run(&["rm", &ids[2]]);
+    let warm = env.run(&["list", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&warm).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{warm}");
+    assert_eq!(rows[0]["confidential"], "mediation", "{warm}");
+    assert_eq!(rows[1]["title"], "Renamed meeting", "{warm}");
+    assert_eq!(rows[1]["date"], "2026-04-01", "{warm}");
+
+    let case = env.case_dir("c1");
+    std::fs::remove_dir_all(case.join(".git/iepcase/cache")).unwrap();
+    assert_eq!(
+        env.run(&["list", "--json"]),
+        warm,
+        "a lost cache changes nothing"
+    );
+    // A damaged cache file is no error either.
+    for entry in std::fs::read_dir(case.join(".git/iepcase/cache")).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"garbage").unwrap();
+    }
+    assert_eq!(
+        env.run(&["list", "--json"]),
+        warm,
+        "a damaged cache changes nothing"
+    );
+}
+
 #[test]
 fn batch_add_prints_ids_in_input_order_in_one_commit() {
     let env = TestEnv::with_case();
