@@ -166,7 +166,9 @@ pub fn fill(
         made += 1;
     }
     progress(1, total);
+    // The later commits end at the given time, a minute apart.
     let mut context = context.clone();
+    context.time -= 60 * plan.commits as i64;
     for n in 0..plan.commits {
         context.time += 60;
         let mut tx = case.transaction(lock);

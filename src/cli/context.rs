@@ -28,6 +28,8 @@ pub struct Ctx {
     today: OnceCell<Date>,
     workspace: OnceCell<Workspace>,
     identities: OnceCell<Identities>,
+    /// The cases this command opened to change, for packing afterwards.
+    changed: std::cell::RefCell<Vec<PathBuf>>,
 }
 
 impl Ctx {
@@ -66,6 +68,7 @@ impl Ctx {
             today,
             workspace: OnceCell::new(),
             identities: OnceCell::new(),
+            changed: Default::default(),
         })
     }
 
@@ -177,6 +180,7 @@ impl Ctx {
         let identities = self.identities()?;
         let context = self.commit_context()?;
         let ui = &self.ui;
+        self.changed.borrow_mut().push(ws.case_dir(slug));
         Ok(Case::open_locked(
             &ws.case_dir(slug),
             slug,
@@ -190,6 +194,11 @@ impl Ctx {
             },
             &context,
         )?)
+    }
+
+    /// The cases this command opened to change.
+    pub fn changed_cases(&self) -> Vec<PathBuf> {
+        self.changed.borrow().clone()
     }
 
     /// Author and time for commits.

@@ -1,5 +1,7 @@
 //! `iepcase dev …`: hidden commands for developers (docs/benchmarks.md).
 
+use std::path::{Path, PathBuf};
+
 use clap::{Args, Subcommand};
 use iepcase::crypto::Recipient;
 use iepcase::store::Case;
@@ -12,6 +14,12 @@ use super::error::CliError;
 pub enum DevCommand {
     /// Create a case of synthetic records (no real person in it), as the benchmarks measure
     Synth(SynthArgs),
+    /// Pack the git objects of the case folder DIR (started in the background after commands
+    /// that write, when due; see docs/benchmarks.md)
+    Pack {
+        /// The case folder
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -35,7 +43,57 @@ pub struct SynthArgs {
 pub fn run(ctx: &Ctx, command: DevCommand) -> Result<(), CliError> {
     match command {
         DevCommand::Synth(args) => synth(ctx, args),
+        DevCommand::Pack { dir } => pack(ctx, &ctx.absolute(&dir)),
     }
+}
+
+fn pack(ctx: &Ctx, dir: &Path) -> Result<(), CliError> {
+    if !dir.join(".git").is_dir() {
+        return Err(
+            CliError::user(format!("{} is not a case folder", dir.display()))
+                .hint("give the folder of a case, such as cases/SLUG"),
+        );
+    }
+    match iepcase::store::pack::pack(dir) {
+        Ok(Some(report)) => {
+            ctx.ui.status(&format!(
+                "Packed {} objects; removed {} loose files and {} old packs",
+                report.packed, report.loose_removed, report.packs_removed
+            ));
+            Ok(())
+        }
+        Ok(None) => {
+            ctx.ui.status("Another packer is at work on this case");
+            Ok(())
+        }
+        Err(e) => Err(
+            CliError::user(format!("cannot pack {}: {}", dir.display(), e.message())).hint(
+                "nothing was lost: every object is still where it was; `iepcase fsck` checks",
+            ),
+        ),
+    }
+}
+
+/// Starts `iepcase dev pack DIR` in the background, detached from this command and its
+/// terminal, so the user never waits for it.
+pub fn start_packing(dir: &Path) {
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let mut command = std::process::Command::new(exe);
+    command
+        .args(["dev", "pack"])
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // Its own process group: Ctrl-C in the terminal does not reach it.
+        command.process_group(0);
+    }
+    let _ = command.spawn();
 }
 
 fn synth(ctx: &Ctx, args: SynthArgs) -> Result<(), CliError> {

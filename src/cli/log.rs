@@ -29,55 +29,154 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<(), CliError> {
             },
         }),
     };
-    let history = case.history(id.as_ref())?;
-    if ctx.ui.json {
-        let entries: Vec<_> = history
-            .iter()
-            .map(|h| {
-                let records: Vec<_> = h
-                    .records
-                    .iter()
-                    .map(|touched| {
-                        let mut record =
-                            json!({"id": touched.0.as_str(), "change": touched.1.as_str()});
-                        if args.patch {
-                            record["changes"] = patch_json(&case, touched);
-                        }
-                        record
-                    })
-                    .collect();
-                json!({
-                    "commit": h.commit.id.to_string(),
-                    "date": rfc3339(h.commit.time),
-                    "author": h.commit.author,
-                    "message": h.commit.message,
-                    "records": records,
-                })
-            })
-            .collect();
-        return ctx.ui.json(&json!(entries));
-    }
-    if history.is_empty() {
-        ctx.ui.status("No history");
-    }
-    let mut out = String::new();
-    for entry in &history {
-        let commit = entry.commit.id.to_string();
-        out.push_str(&format!(
-            "{}  {}  {}  {}\n",
-            ctx.ui.paint(super::ui::dim(), &commit[..10]),
-            timestamp(entry.commit.time),
-            super::ui::printable(&entry.commit.author),
-            super::ui::printable(&entry.commit.message)
-        ));
-        if args.patch {
-            for touched in &entry.records {
-                out.push_str(&patch(ctx, &case, touched));
+    // Streamed newest first, so the first page shows at once even on years of history.
+    let mut out = Output::new(ctx);
+    let mut failed = None;
+    case.walk_history(id.as_ref(), None, &mut |entry| {
+        let text = if ctx.ui.json {
+            entry_json(&case, &entry, args.patch)
+        } else {
+            entry_text(ctx, &case, &entry, args.patch)
+        };
+        match out.push(text) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
             }
-            out.push('\n');
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    out.finish()
+}
+
+/// Output written in chunks as history is read: text lines, or the items of a JSON array
+/// printed exactly as a whole array would be.
+struct Output<'c> {
+    ctx: &'c Ctx,
+    buffer: String,
+    entries: usize,
+    flushed: bool,
+}
+
+impl<'c> Output<'c> {
+    /// How many entries make the first chunk (a screenful) and every later one.
+    const FIRST: usize = 60;
+    const CHUNK: usize = 500;
+
+    fn new(ctx: &'c Ctx) -> Output<'c> {
+        Output {
+            ctx,
+            buffer: String::new(),
+            entries: 0,
+            flushed: false,
         }
     }
-    ctx.ui.out(&out)
+
+    fn push(&mut self, entry: String) -> Result<(), CliError> {
+        if self.ctx.ui.json {
+            self.buffer
+                .push_str(if self.entries == 0 { "[\n" } else { ",\n" });
+            for line in entry.lines() {
+                self.buffer.push_str("  ");
+                self.buffer.push_str(line);
+                self.buffer.push('\n');
+            }
+            // Keep the separator's place: the last line ends without its newline.
+            self.buffer.pop();
+        } else {
+            self.buffer.push_str(&entry);
+        }
+        self.entries += 1;
+        let chunk = if self.flushed {
+            Self::CHUNK
+        } else {
+            Self::FIRST
+        };
+        if self.entries.is_multiple_of(chunk) {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), CliError> {
+        if !self.flushed {
+            // Long history goes through the pager, like `git log`.
+            self.ctx.ui.page();
+        }
+        self.flushed = true;
+        let text = std::mem::take(&mut self.buffer);
+        self.ctx.ui.out(&text)
+    }
+
+    fn finish(mut self) -> Result<(), CliError> {
+        if self.ctx.ui.json {
+            self.buffer
+                .push_str(if self.entries == 0 { "[]\n" } else { "\n]\n" });
+        } else if self.entries == 0 {
+            self.ctx.ui.status("No history");
+            return Ok(());
+        }
+        if self.flushed {
+            self.flush()
+        } else {
+            let text = std::mem::take(&mut self.buffer);
+            self.ctx.ui.out(&text)
+        }
+    }
+}
+
+/// One commit as pretty JSON.
+fn entry_json(
+    case: &iepcase::store::Case,
+    entry: &iepcase::store::HistoryEntry,
+    patch: bool,
+) -> String {
+    let records: Vec<_> = entry
+        .records
+        .iter()
+        .map(|touched| {
+            let mut record = json!({"id": touched.0.as_str(), "change": touched.1.as_str()});
+            if patch {
+                record["changes"] = patch_json(case, touched);
+            }
+            record
+        })
+        .collect();
+    let value = json!({
+        "commit": entry.commit.id.to_string(),
+        "date": rfc3339(entry.commit.time),
+        "author": entry.commit.author,
+        "message": entry.commit.message,
+        "records": records,
+    });
+    serde_json::to_string_pretty(&value).expect("JSON values serialize")
+}
+
+/// One commit as a line, with its changes under it for `--patch`.
+fn entry_text(
+    ctx: &Ctx,
+    case: &iepcase::store::Case,
+    entry: &iepcase::store::HistoryEntry,
+    patch_too: bool,
+) -> String {
+    let commit = entry.commit.id.to_string();
+    let mut out = format!(
+        "{}  {}  {}  {}\n",
+        ctx.ui.paint(super::ui::dim(), &commit[..10]),
+        timestamp(entry.commit.time),
+        super::ui::printable(&entry.commit.author),
+        super::ui::printable(&entry.commit.message)
+    );
+    if patch_too {
+        for touched in &entry.records {
+            out.push_str(&patch(ctx, case, touched));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The field-level changes one commit made to one record, indented.

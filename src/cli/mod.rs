@@ -189,8 +189,17 @@ pub fn run(cli: Cli) -> Exit {
             return e.exit;
         }
     };
+    // Packing never follows a command that talks to a remote: sync must stay quick to repeat.
+    let maintain = !cli.command.uses_network();
     let result = dispatch(&ctx, cli.command);
     ctx.ui.finish();
+    if maintain && result.is_ok() {
+        for root in ctx.changed_cases() {
+            if iepcase::store::pack::due(&root) {
+                dev::start_packing(&root);
+            }
+        }
+    }
     match result {
         Ok(()) => Exit::Ok,
         Err(e) => {

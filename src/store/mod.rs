@@ -27,6 +27,7 @@ pub mod layout;
 mod lock;
 pub mod manifest;
 mod members;
+pub mod pack;
 mod read;
 mod repair;
 mod summary;

@@ -588,7 +588,7 @@ pub fn media_type(name: &str) -> String {
 
 /// Test builds can simulate a crash at a named point (`IEPCASE_FAILPOINT=after-commit`);
 /// `pause-…` points wait instead, so a test can interrupt the command there.
-fn failpoint(name: &str) {
+pub(crate) fn failpoint(name: &str) {
     #[cfg(debug_assertions)]
     if std::env::var("IEPCASE_FAILPOINT").is_ok_and(|v| v == name) {
         if name.starts_with("pause-") {

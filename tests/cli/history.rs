@@ -345,3 +345,27 @@ fn a_removed_record_is_found_in_the_history_by_its_prefix() {
         "{log}"
     );
 }
+
+/// `log` is written as history is read; the pieces make the same output a whole listing
+/// would: every commit once, newest first, and JSON that is one well-formed array.
+#[test]
+fn log_streams_every_commit_once_in_order() {
+    let env = TestEnv::with_case();
+    let ids: Vec<String> = (0..70).map(|n| env.add_note(&format!("note {n}"))).collect();
+    let text = env.run(&["log"]);
+    assert_eq!(text.lines().count(), env.commits("c1"), "{text}");
+    let raw = env.run(&["log", "--json"]);
+    let log: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    let entries = log.as_array().unwrap();
+    assert_eq!(entries.len(), env.commits("c1"));
+    assert_eq!(entries[0]["records"][0]["id"], ids[69].as_str());
+    assert_eq!(entries[69]["records"][0]["id"], ids[0].as_str());
+    assert_eq!(
+        raw,
+        format!("{}\n", serde_json::to_string_pretty(&log).unwrap()),
+        "printed as a whole array would be"
+    );
+    let one: serde_json::Value =
+        serde_json::from_str(&env.run(&["log", "--json", &ids[3]])).unwrap();
+    assert_eq!(one.as_array().unwrap().len(), 1);
+}

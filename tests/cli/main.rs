@@ -11,6 +11,7 @@ mod hostile;
 mod import;
 mod letters;
 mod limits;
+mod maintenance;
 mod pdf_text;
 mod privacy;
 mod records;

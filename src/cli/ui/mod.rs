@@ -124,6 +124,15 @@ impl Ui {
             .map_err(out_error)
     }
 
+    /// Starts the pager now, for output that is written in pieces and known to be long
+    /// (the pager prints what fits one screen as is); only on a terminal, unless turned off.
+    pub fn page(&self) {
+        let mut pager = self.pager.borrow_mut();
+        if pager.is_none() && self.page_height.is_some() {
+            *pager = pager::Pager::start();
+        }
+    }
+
     /// Waits for the pager, if one was started, to be closed.
     pub fn finish(&self) {
         if let Some(mut pager) = self.pager.borrow_mut().take() {
