@@ -132,7 +132,9 @@ impl Case {
             }
         }
         if !misses.is_empty() {
-            let texts = self.record_texts(&misses, false)?;
+            // Nothing cached (a new clone, a lost cache): fill the text cache on the way.
+            let all = misses.len() == ids.len();
+            let texts = self.record_texts(&misses, all)?;
             let parsed: Vec<(git2::Oid, Result<RecordSummary, Broken>)> = misses
                 .into_par_iter()
                 .zip(texts.into_par_iter())

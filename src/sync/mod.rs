@@ -507,6 +507,9 @@ fn clone_into(
     let case = Case::open(dir, slug, identities)?;
     case.accept_recipients(&case.recipients()?)?;
     case.sync_working_files()?;
+    // The first listing should not have to decrypt everything: fill the caches now. A
+    // record that cannot be read is for `fsck` to report, not a reason to fail the clone.
+    let _ = case.summaries();
     Ok(case)
 }
 

@@ -102,6 +102,11 @@ fn share_clone_and_merge_different_fields() {
     ]));
     p.alice.run(&["sync"]);
     p.bob_clone();
+    // The clone leaves its caches filled, so the first listing decrypts nothing.
+    let caches = std::fs::read_dir(p.bob.case_dir("c1").join(".git/iepcase/cache"))
+        .unwrap()
+        .count();
+    assert!(caches >= 2, "{caches} cache files after the clone");
     assert!(
         p.bob
             .run(&["-c", "c1", "show", &id])
