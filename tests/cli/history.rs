@@ -351,7 +351,9 @@ fn a_removed_record_is_found_in_the_history_by_its_prefix() {
 #[test]
 fn log_streams_every_commit_once_in_order() {
     let env = TestEnv::with_case();
-    let ids: Vec<String> = (0..70).map(|n| env.add_note(&format!("note {n}"))).collect();
+    let ids: Vec<String> = (0..70)
+        .map(|n| env.add_note(&format!("note {n}")))
+        .collect();
     let text = env.run(&["log"]);
     assert_eq!(text.lines().count(), env.commits("c1"), "{text}");
     let raw = env.run(&["log", "--json"]);
