@@ -81,6 +81,23 @@ pub fn write(path: &Path, data: &[u8], mode: Option<u32>) -> io::Result<()> {
 
 /// Like [`write`], with the temporary file in `dir` (which must be on the same file system).
 pub fn write_in(dir: &Path, path: &Path, data: &[u8], mode: Option<u32>) -> io::Result<()> {
+    write_inner(dir, path, data, mode, true)
+}
+
+/// Like [`write_in`], without waiting for the disk: for copies of what git already holds
+/// durably (the working files, the caches). After a power loss such a file is whole, missing
+/// or empty, never a mix; iepcase notices and writes it again.
+pub fn write_copy_in(dir: &Path, path: &Path, data: &[u8], mode: Option<u32>) -> io::Result<()> {
+    write_inner(dir, path, data, mode, false)
+}
+
+fn write_inner(
+    dir: &Path,
+    path: &Path,
+    data: &[u8],
+    mode: Option<u32>,
+    sync: bool,
+) -> io::Result<()> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".iepcase-tmp-");
     #[cfg(unix)]
@@ -93,7 +110,9 @@ pub fn write_in(dir: &Path, path: &Path, data: &[u8], mode: Option<u32>) -> io::
     let mut temp = builder.tempfile_in(dir)?;
     let _guard = remove_on_interrupt(temp.path());
     temp.write_all(data)?;
-    temp.as_file().sync_all()?;
+    if sync {
+        temp.as_file().sync_all()?;
+    }
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

@@ -134,7 +134,8 @@ impl PlainCache {
                     return;
                 }
                 if let Ok(ciphertext) = key.encrypt(&encode(entries), "the local cache") {
-                    let _ = crate::atomic::write(&path, &ciphertext, Some(0o600));
+                    let dir = Self::dir(root);
+                    let _ = crate::atomic::write_copy_in(&dir, &path, &ciphertext, Some(0o600));
                 }
             });
     }

@@ -563,7 +563,7 @@ fn write_working_files(repo: &Repository, root: &Path) -> Result<(), StoreError>
         if let Some(parent) = path.parent() {
             fs_err::create_dir_all(parent).map_err(StoreError::io(parent))?;
         }
-        crate::atomic::write_in(&temp, &path, blob.content(), None)
+        crate::atomic::write_copy_in(&temp, &path, blob.content(), None)
             .map_err(|source| StoreError::Io { path, source })?;
     }
     for dir in [RECORDS_DIR, ATTACHMENTS_DIR] {

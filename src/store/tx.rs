@@ -423,9 +423,12 @@ impl<'c> Transaction<'c> {
         if let Some(text) = manifest {
             let path = super::safe_join(&root, super::MANIFEST_FILE)
                 .ok_or_else(|| StoreError::io(&root)(std::io::ErrorKind::InvalidInput.into()))?;
-            crate::atomic::write_in(&temp_dir(&root), &path, text.as_bytes(), None)
+            crate::atomic::write_copy_in(&temp_dir(&root), &path, text.as_bytes(), None)
                 .map_err(StoreError::io(&path))?;
         }
+        // The working files are copies of the commit, written without waiting for the disk:
+        // the marker (which was) stays until here, so after a crash or power loss the next
+        // command rewrites them from git.
         fs_err::remove_file(&marker).map_err(StoreError::io(&marker))?;
         drop(critical);
         failpoint("pause-after-commit");
@@ -517,7 +520,7 @@ impl<'c> Transaction<'c> {
                     working: Working::Bytes(bytes),
                     ..
                 } => {
-                    crate::atomic::write_in(&temp_dir(&root), &target, &bytes, None)
+                    crate::atomic::write_copy_in(&temp_dir(&root), &target, &bytes, None)
                         .map_err(StoreError::io(&target))?;
                 }
                 Staged::Put {
@@ -529,7 +532,7 @@ impl<'c> Transaction<'c> {
                         .repo
                         .find_blob(blob)
                         .map_err(StoreError::git("read a file"))?;
-                    crate::atomic::write_in(&temp_dir(&root), &target, data.content(), None)
+                    crate::atomic::write_copy_in(&temp_dir(&root), &target, data.content(), None)
                         .map_err(StoreError::io(&target))?;
                 }
                 Staged::Put {
