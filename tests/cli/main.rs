@@ -13,6 +13,7 @@ mod limits;
 mod pdf_text;
 mod privacy;
 mod records;
+mod servers;
 mod sync;
 mod workspace;
 
