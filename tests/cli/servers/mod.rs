@@ -2,7 +2,9 @@
 //! daemon), each started on 127.0.0.1 with its own configuration and stopped when the test
 //! ends, whether it passes, fails or panics.
 
+pub mod https;
 pub mod process;
+pub mod ssh;
 
 #[cfg(test)]
 mod tests {
