@@ -130,6 +130,40 @@ pub fn list_dir(
         .collect())
 }
 
+/// Every file under the folder `dir` of `tree`, with its path from the top, down to
+/// `depth` folders below `dir`.
+pub fn files_under(
+    repo: &Repository,
+    tree: &Tree<'_>,
+    dir: &str,
+    depth: usize,
+) -> Result<Vec<(String, Oid)>, git2::Error> {
+    let Ok(entry) = tree.get_path(Path::new(dir)) else {
+        return Ok(Vec::new());
+    };
+    if entry.kind() != Some(git2::ObjectType::Tree) {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![(dir.to_owned(), entry.id(), 0)];
+    while let Some((path, oid, level)) = stack.pop() {
+        let folder = repo.find_tree(oid)?;
+        for e in folder.iter() {
+            let Ok(name) = e.name() else { continue };
+            let child = format!("{path}/{name}");
+            match e.kind() {
+                Some(git2::ObjectType::Blob) => files.push((child, e.id())),
+                Some(git2::ObjectType::Tree) if level < depth => {
+                    stack.push((child, e.id(), level + 1));
+                }
+                _ => {}
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// The commit HEAD points at, or `None` for a repository without commits.
 pub fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, git2::Error> {
     match repo.head() {
@@ -192,16 +226,25 @@ pub fn updated_tree(
     base: &Tree<'_>,
     changes: &[PathChange],
 ) -> Result<Oid, git2::Error> {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
     let mut by_folder: BTreeMap<&str, BTreeMap<&str, Option<Oid>>> = BTreeMap::new();
     let mut update = git2::build::TreeUpdateBuilder::new();
+    // A folder that also gets changes deeper down goes wholly through the general editor:
+    // replacing the folder and editing inside it in one update would lose one of the two.
+    let deep: BTreeSet<&str> = changes
+        .iter()
+        .filter_map(|c| {
+            let (folder, rest) = c.path().split_once('/')?;
+            rest.contains('/').then_some(folder)
+        })
+        .collect();
     for change in changes {
         let blob = match change {
             PathChange::Put { blob, .. } => Some(*blob),
             PathChange::Remove { .. } => None,
         };
         match change.path().split_once('/') {
-            Some((folder, name)) if !name.contains('/') => {
+            Some((folder, name)) if !name.contains('/') && !deep.contains(folder) => {
                 by_folder.entry(folder).or_default().insert(name, blob);
             }
             _ => {
@@ -307,7 +350,8 @@ pub struct CommitInfo {
 }
 
 impl CommitInfo {
-    fn of(commit: &git2::Commit<'_>) -> CommitInfo {
+    /// What history shows of `commit`.
+    pub fn of(commit: &git2::Commit<'_>) -> CommitInfo {
         let author = commit.author();
         CommitInfo {
             id: commit.id(),
@@ -343,6 +387,50 @@ mod tests {
 
     fn blob(repo: &Repository, text: &str) -> Oid {
         repo.blob(text.as_bytes()).unwrap()
+    }
+
+    /// Moving files from a folder into folders below it, in one change set, keeps both parts.
+    #[test]
+    fn moving_files_deeper_in_one_update() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = init(dir.path()).unwrap();
+        let empty = repo
+            .find_tree(repo.treebuilder(None).unwrap().write().unwrap())
+            .unwrap();
+        let one = blob(&repo, "one");
+        let flat = updated_tree(
+            &repo,
+            &empty,
+            &[PathChange::Put {
+                path: "records/ab.age".into(),
+                blob: one,
+            }],
+        )
+        .unwrap();
+        let flat = repo.find_tree(flat).unwrap();
+        let moved = updated_tree(
+            &repo,
+            &flat,
+            &[
+                PathChange::Remove {
+                    path: "records/ab.age".into(),
+                },
+                PathChange::Put {
+                    path: "records/a/b/ab.age".into(),
+                    blob: one,
+                },
+            ],
+        )
+        .unwrap();
+        let moved = repo.find_tree(moved).unwrap();
+        assert!(moved.get_path(Path::new("records/ab.age")).is_err());
+        assert_eq!(
+            moved
+                .get_path(Path::new("records/a/b/ab.age"))
+                .unwrap()
+                .id(),
+            one
+        );
     }
 
     /// The fast splice gives exactly the tree libgit2's general editor gives.

@@ -17,7 +17,6 @@
 //! reports what it returns.
 
 mod attach;
-mod email;
 mod holidays;
 mod index;
 mod manifest;
@@ -267,6 +266,21 @@ impl BundleError {
     }
 }
 
+/// About how many pages a bundle will have: a page per exhibit, the pages of its PDFs and
+/// a page per other attachment, plus the cover and index.
+fn estimated_pages(prepared: &attach::Prepared, exhibits: usize) -> usize {
+    let attachments: usize = prepared
+        .parts
+        .iter()
+        .flatten()
+        .map(|part| match &part.kind {
+            attach::PartKind::Pdf { pages, .. } => pages.len(),
+            _ => 1,
+        })
+        .sum();
+    2 + exhibits + attachments
+}
+
 /// The source of a bundle of `case` at HEAD, prepared by `prepared_by`.
 pub fn source(case: &Case, prepared_by: Option<&str>) -> Result<Source, BundleError> {
     let commit = case
@@ -285,9 +299,28 @@ pub fn source(case: &Case, prepared_by: Option<&str>) -> Result<Source, BundleEr
     })
 }
 
+/// Where a bundle being built has got to, for progress displays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Decrypting and checking the attachments of this many exhibits.
+    Preparing { exhibits: usize },
+    /// Typesetting about this many pages.
+    Typesetting { pages: usize },
+}
+
 /// Builds the bundle of `case` at HEAD with `options`, every file rendered in memory except
 /// the attachments copied as they are.
 pub fn build(case: &Case, options: &Options, source: &Source) -> Result<Bundle, BundleError> {
+    build_with_progress(case, options, source, &mut |_| {})
+}
+
+/// [`build`], telling `on_stage` where it has got to.
+pub fn build_with_progress(
+    case: &Case,
+    options: &Options,
+    source: &Source,
+    on_stage: &mut dyn FnMut(Stage),
+) -> Result<Bundle, BundleError> {
     options.validate()?;
     let (_, meta) = case.meta()?;
     let loaded = case.records()?;
@@ -301,7 +334,13 @@ pub fn build(case: &Case, options: &Options, source: &Source) -> Result<Bundle, 
             id: first.record.id.clone(),
         });
     }
+    on_stage(Stage::Preparing {
+        exhibits: plan.exhibits.len(),
+    });
     let prepared = attach::prepare(case, &plan, options.skip_broken, &mut notices)?;
+    on_stage(Stage::Typesetting {
+        pages: estimated_pages(&prepared, plan.exhibits.len()),
+    });
     let cover = notes::cover(&meta, &plan, &loaded.records, options, source);
     let rendered = pdf::render(&plan, &prepared, &cover, options, source)?;
     let manifest = manifest::Manifest::new(

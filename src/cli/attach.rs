@@ -11,6 +11,7 @@ use super::error::CliError;
 #[derive(Debug, Args)]
 pub struct AttachArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// Files to attach: PDFs, images, e-mails, recordings
     #[arg(required = true)]
@@ -45,6 +46,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// Folder to write the files into (default: the current folder)
     #[arg(long, value_name = "DIR")]
@@ -118,9 +120,18 @@ pub fn run_extract(ctx: &Ctx, args: ExtractArgs) -> Result<(), CliError> {
             return Err(CliError::user(format!("{} already exists", path.display()))
                 .hint("pass --force to overwrite, or --out to pick another folder"));
         }
-        let mut buffer = Vec::new();
-        case.extract_attachment(&id, attachment, &mut buffer)?;
-        iepcase::atomic::write(&path, &buffer, Some(0o600))?;
+        // Streamed into a private temporary file beside the target, renamed when whole.
+        let mut temp = tempfile::Builder::new()
+            .prefix(".iepcase-extract-")
+            .tempfile_in(&dir)?;
+        let _guard = iepcase::atomic::remove_on_interrupt(temp.path());
+        {
+            let mut out = std::io::BufWriter::new(temp.as_file_mut());
+            case.extract_attachment(&id, attachment, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+        }
+        temp.as_file().sync_all()?;
+        temp.persist(&path).map_err(|e| CliError::from(e.error))?;
         ctx.ui.line(&path.display().to_string())?;
     }
     ctx.ui

@@ -13,6 +13,7 @@ use super::records::warn_dangling_references;
 #[derive(Debug, Args)]
 pub struct EditArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// Set FIELD to VALUE without an editor, e.g. title="…" or goals[1].text="…" (can be repeated)
     #[arg(long = "set", value_name = "FIELD=VALUE")]

@@ -505,6 +505,15 @@ impl From<WorkspaceError> for CliError {
                 }
                 err.hint("see every case with `iepcase case list`")
             }
+            WorkspaceError::AmbiguousCase { .. } => CliError::user(e.to_string())
+                .hint("give more of the slug; see every case with `iepcase case list`"),
+            WorkspaceError::StaleCurrentCase { .. } => CliError::user(e.to_string()).hint(
+                "choose another with `iepcase case use SLUG`, or stop using one with \
+                 `iepcase case use --clear`",
+            ),
+            WorkspaceError::CaseExists { .. } => {
+                CliError::user(e.to_string()).hint("pick another slug, or see `iepcase case list`")
+            }
             WorkspaceError::AlreadyExists { .. } => {
                 CliError::user(e.to_string()).hint("use it as it is, or pick another folder")
             }
@@ -587,6 +596,41 @@ impl From<BundleError> for CliError {
                 .hint("this is likely a bug in iepcase: please report it with the command you ran"),
             _ => err,
         }
+    }
+}
+
+impl From<iepcase::import::ImportError> for CliError {
+    fn from(e: iepcase::import::ImportError) -> Self {
+        use iepcase::import::ImportError as I;
+        let hint = match &e {
+            I::Store(_) | I::Edit(_) => None,
+            I::Io { .. } | I::NotAFile { .. } => {
+                Some("check the file name and that you may read it")
+            }
+            I::Unsupported { .. } => Some(
+                "import reads e-mails (.eml, mbox), PDFs and images; add records written in \
+                 TOML with `iepcase add --file FILE`, and attach other files with \
+                 `iepcase add KIND --attach FILE` or `iepcase attach ID FILE`",
+            ),
+            I::OutlookMsg { .. } => Some(
+                "save or forward the message as .eml (or export the folder as mbox) and import that",
+            ),
+            I::NoMessages { .. } => Some("check that it is the e-mail or mailbox you meant"),
+            I::TooLarge { .. } => Some(
+                "split the mailbox, or attach the file to a record with `iepcase attach ID FILE`",
+            ),
+            I::Set { .. } => Some("paths look like `type`, `extra.school_year` or `goals[2].text`"),
+        };
+        let err = match e {
+            I::Store(inner) => return inner.into(),
+            I::Edit(inner) => return inner.into(),
+            other => CliError::user(other.to_string()).causes_of(&other),
+        };
+        let err = match hint {
+            Some(hint) => err.hint(hint),
+            None => err,
+        };
+        err.hint("nothing was added")
     }
 }
 

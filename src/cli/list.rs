@@ -6,7 +6,7 @@ use iepcase::record::{Date, Kind};
 use super::context::Ctx;
 use super::error::CliError;
 use super::records::{parse_kind, summary_json};
-use super::ui::table;
+use super::ui::Table;
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -39,29 +39,11 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
     } else if selected.is_empty() && loaded.broken.is_empty() {
         ctx.ui.status("No records");
     } else {
-        let rows: Vec<Vec<String>> = selected
-            .iter()
-            .map(|r| {
-                let common = &r.record.common;
-                let date = match common.time {
-                    Some(time) => format!("{} {time}", common.date),
-                    None => common.date.to_string(),
-                };
-                let mut title = common.title.clone();
-                if r.id.is_conflict() {
-                    title.push_str("  [sync conflict]");
-                }
-                vec![
-                    r.id.to_string(),
-                    date,
-                    r.record.kind().to_string(),
-                    r.record.type_name().unwrap_or("-").into(),
-                    title,
-                ]
-            })
-            .collect();
-        ctx.ui
-            .out(&table(&["ID", "DATE", "KIND", "TYPE", "TITLE"], &rows))?;
+        let mut table = Table::new(&["ID", "DATE", "KIND", "TYPE", "TITLE"]).flexible(&[4, 1, 3]);
+        for r in &selected {
+            table.row(row(r));
+        }
+        ctx.ui.out(&ctx.ui.table(&table))?;
     }
     if !loaded.broken.is_empty() {
         for broken in &loaded.broken {
@@ -81,6 +63,34 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
         ));
     }
     Ok(())
+}
+
+/// One line of the table: the title marked when the record is privileged, confidential or a
+/// sync conflict copy.
+fn row(r: &iepcase::store::StoredRecord) -> Vec<String> {
+    let common = &r.record.common;
+    let date = match common.time {
+        Some(time) => format!("{} {time}", common.date),
+        None => common.date.to_string(),
+    };
+    let mut marks = Vec::new();
+    if r.record.is_privileged() {
+        marks.push("[privileged]".to_owned());
+    }
+    if let Some(confidential) = common.confidential {
+        marks.push(format!("[{}-confidential]", confidential.as_str()));
+    }
+    if r.id.is_conflict() {
+        marks.push("[sync conflict]".to_owned());
+    }
+    marks.push(common.title.clone());
+    vec![
+        r.id.to_string(),
+        date,
+        r.record.kind().to_string(),
+        r.record.list_type().unwrap_or_else(|| "-".into()),
+        marks.join(" "),
+    ]
 }
 
 /// The innermost reason of a store error, for one-line warnings.

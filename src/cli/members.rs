@@ -6,7 +6,6 @@ use serde_json::json;
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::ui::table;
 
 #[derive(Debug, Args)]
 pub struct ShareArgs {
@@ -71,7 +70,9 @@ pub fn unshare(ctx: &Ctx, args: UnshareArgs) -> Result<(), CliError> {
     let recipient = parse_recipient(&args.recipient)?;
     let mine = ctx.identities()?.public_keys();
     let (case, lock) = ctx.open_case_locked("unshare")?;
+    let spinner = reencrypting(ctx, &case)?;
     case.unshare(&lock, &recipient, &mine, &ctx.commit_context()?)?;
+    spinner.finish();
     ctx.ui.status(&format!(
         "Removed {recipient} from case `{}`: the case key was replaced and every file re-encrypted",
         case.slug()
@@ -87,13 +88,24 @@ pub fn unshare(ctx: &Ctx, args: UnshareArgs) -> Result<(), CliError> {
 pub fn rotate(ctx: &Ctx) -> Result<(), CliError> {
     let mine = ctx.identities()?.public_keys();
     let (case, lock) = ctx.open_case_locked("rotate")?;
+    let spinner = reencrypting(ctx, &case)?;
     case.rotate(&lock, &mine, &ctx.commit_context()?)?;
+    spinner.finish();
     ctx.ui.status(&format!(
         "Replaced the key of case `{}` and re-encrypted every file",
         case.slug()
     ));
     ctx.ui.hint("push the change with `iepcase sync`");
     Ok(())
+}
+
+/// A spinner while every file of the case is re-encrypted to a new key.
+fn reencrypting(ctx: &Ctx, case: &iepcase::store::Case) -> Result<super::ui::Progress, CliError> {
+    let files = case.record_ids()?.len() + case.attachment_blobs()?.len();
+    Ok(ctx.ui.spinner(&format!(
+        "Re-encrypting {files} files of case `{}` to a new key",
+        case.slug()
+    )))
 }
 
 pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
@@ -173,8 +185,10 @@ pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
             ]
         })
         .collect();
-    ctx.ui
-        .out(&table(&["KEY", "TYPE", "LABEL", "NOTES"], &rows))?;
+    ctx.ui.out(
+        &ctx.ui
+            .fitted(&["KEY", "TYPE", "LABEL", "NOTES"], &[3, 2], &rows),
+    )?;
     if !pending.is_empty() {
         ctx.ui
             .warn("some members arrived from a remote and are not accepted yet");

@@ -7,6 +7,7 @@ mod attach;
 mod bundle;
 mod case;
 mod check;
+pub mod complete;
 mod context;
 mod deadlines;
 mod demo;
@@ -16,11 +17,13 @@ pub mod editor;
 pub mod error;
 mod export;
 mod fsck;
+mod import;
 mod init;
 mod keys;
 mod letter;
 mod list;
 mod log;
+mod man;
 mod members;
 mod new;
 mod records;
@@ -72,21 +75,26 @@ pub struct GlobalArgs {
         value_name = "DIR"
     )]
     pub workspace: Option<PathBuf>,
-    /// Work on case SLUG instead of the case folder you are in
+    /// Work on case SLUG (or the one case whose slug starts with it) instead of the case
+    /// folder you are in or the current case
     #[arg(
         short = 'c',
         long = "case",
         global = true,
         env = "IEPCASE_CASE",
-        value_name = "SLUG"
+        value_name = "SLUG",
+        add = complete::case_slugs()
     )]
     pub case: Option<String>,
     /// Print machine-readable JSON on stdout
     #[arg(long, global = true)]
     pub json: bool,
-    /// When to use colour
+    /// When to use colour (NO_COLOR also turns it off)
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+    /// Print long output straight to the terminal instead of through $PAGER
+    #[arg(long, global = true)]
+    pub no_pager: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,11 +104,13 @@ pub enum Command {
     /// Make or show your identity (the key that opens your cases)
     #[command(subcommand)]
     Keys(keys::KeysCommand),
-    /// Create, list, show, edit and close cases
+    /// Create, list, show, edit, close and rename cases; choose the current one
     #[command(subcommand)]
     Case(case::CaseCommand),
     /// Add a record from flags or from TOML files; prints the new ids
     Add(add::AddArgs),
+    /// Add e-mails (.eml, mbox), PDFs and images as records; prints the new ids
+    Import(import::ImportArgs),
     /// Write a new record in your editor, starting from a template
     New(new::NewArgs),
     /// Change a record in your editor, or with --set
@@ -154,6 +164,10 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Build a demo workspace from the built-in example case
     Demo(demo::DemoArgs),
+    /// Print the shell completion script (`source <(iepcase completions bash)`)
+    Completions(complete::CompletionsArgs),
+    /// Print the manual page, or write one for every command with --out
+    Man(man::ManArgs),
 }
 
 impl Command {
@@ -173,6 +187,7 @@ pub fn run(cli: Cli) -> Exit {
         }
     };
     let result = dispatch(&ctx, cli.command);
+    ctx.ui.finish();
     match result {
         Ok(()) => Exit::Ok,
         Err(e) => {
@@ -190,6 +205,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Keys(cmd) => keys::run(ctx, cmd),
         Command::Case(cmd) => case::run(ctx, cmd),
         Command::Add(args) => add::run(ctx, args),
+        Command::Import(args) => import::run(ctx, args),
         Command::New(args) => new::run(ctx, args),
         Command::Edit(args) => edit::run(ctx, args),
         Command::Show(args) => show::run(ctx, args),
@@ -216,6 +232,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Letter(args) => letter::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
+        Command::Completions(args) => complete::run(ctx, args),
+        Command::Man(args) => man::run(ctx, args),
     }
 }
 

@@ -48,7 +48,8 @@ pub fn record_json(stored: &StoredRecord) -> serde_json::Value {
     json
 }
 
-/// The summary shape of `list` and `timeline`: `{id, kind, type?, date, time?, title}`.
+/// The summary shape of `list` and `timeline`: `{id, kind, type?, date, time?, title}`, plus
+/// `privileged: true` and `confidential` on records bundles treat specially.
 pub fn summary_json(stored: &StoredRecord) -> serde_json::Value {
     let common = &stored.record.common;
     let mut obj = serde_json::Map::new();
@@ -71,6 +72,12 @@ pub fn summary_json(stored: &StoredRecord) -> serde_json::Value {
         );
     }
     obj.insert("title".into(), common.title.clone().into());
+    if stored.record.is_privileged() {
+        obj.insert("privileged".into(), true.into());
+    }
+    if let Some(confidential) = common.confidential {
+        obj.insert("confidential".into(), confidential.as_str().into());
+    }
     serde_json::Value::Object(obj)
 }
 

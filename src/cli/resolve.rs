@@ -9,6 +9,7 @@ use super::error::CliError;
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
     /// The record with a conflict (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// Which version to keep: `local`, `remote`, or a conflict copy's id (k3f9a2bq7x.conflict-2)
     #[arg(long, value_name = "WHICH")]

@@ -8,6 +8,7 @@ use super::error::CliError;
 #[derive(Debug, Args)]
 pub struct RmArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
 }
 

@@ -8,7 +8,6 @@ use serde_json::json;
 
 use super::context::Ctx;
 use super::error::{CliError, Exit};
-use super::ui::table;
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
@@ -53,10 +52,16 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
         .num_threads(usize::from(args.jobs.unwrap_or(DEFAULT_JOBS)).min(slugs.len().max(1)))
         .build()
         .map_err(|e| CliError::user(format!("cannot start sync threads: {e}")))?;
+    let progress = if args.all && slugs.len() > 1 {
+        ctx.ui.progress("Syncing", slugs.len() as u64, false)
+    } else {
+        super::ui::Progress::hidden()
+    };
     let outcomes: Vec<Outcome> = pool.install(|| {
         slugs
             .par_iter()
             .filter_map(|slug| {
+                let _done = StepWhenDone(&progress, slug);
                 let result = (|| -> Result<Option<SyncReport>, CliError> {
                     let case = Case::open(&ws.case_dir(slug), slug, identities)?;
                     let remote = match iepcase::sync::pick_remote(&case, args.remote.as_deref()) {
@@ -93,7 +98,17 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
             })
             .collect()
     });
+    progress.finish();
     report(ctx, &outcomes, args.all)
+}
+
+/// Counts a case as done on the progress display however its sync ended.
+struct StepWhenDone<'a>(&'a super::ui::Progress, &'a str);
+
+impl Drop for StepWhenDone<'_> {
+    fn drop(&mut self) {
+        self.0.step(self.1);
+    }
 }
 
 fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
@@ -111,7 +126,7 @@ fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
         if rows.is_empty() {
             ctx.ui.status("No case has a remote");
         } else {
-            ctx.ui.out(&table(
+            ctx.ui.out(&ctx.ui.fitted(
                 &[
                     "CASE",
                     "REMOTE",
@@ -121,6 +136,7 @@ fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
                     "CONFLICTS",
                     "ERROR",
                 ],
+                &[6, 1],
                 &rows,
             ))?;
         }

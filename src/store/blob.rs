@@ -1,10 +1,12 @@
 //! Reading large files out of git in bounded memory.
 //!
-//! libgit2 streams loose objects from disk (the way iepcase stores attachments it encrypts);
-//! objects inside a pack (fetched from a remote) it can only read whole, so those take their
-//! size in memory once, never more.
+//! A loose object (the way iepcase stores what it writes) is a zlib stream of `blob <size>`,
+//! a NUL and the content: it is inflated here from the file, 64 KiB at a time, so a 1 GiB
+//! attachment never sits in memory (libgit2's own stream maps the whole file). An object
+//! inside a pack (fetched from a remote) libgit2 can only read whole: it takes its size in
+//! memory once, never more.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 
 use git2::{Oid, Repository};
 
@@ -14,14 +16,39 @@ pub fn with_blob_reader<T>(
     oid: Oid,
     read: impl FnOnce(&mut dyn BufRead, u64) -> T,
 ) -> Result<T, git2::Error> {
-    let odb = repo.odb()?;
-    if let Ok((stream, size, git2::ObjectType::Blob)) = odb.reader(oid) {
-        let mut reader = BufReader::with_capacity(64 * 1024, stream);
-        return Ok(read(&mut reader, size as u64));
+    if let Some((stream, size)) = open_loose(repo, oid) {
+        let mut reader = BufReader::with_capacity(64 * 1024, stream.take(size));
+        return Ok(read(&mut reader, size));
     }
     let blob = repo.find_blob(oid)?;
     let mut content = blob.content();
     Ok(read(&mut content, blob.size() as u64))
+}
+
+/// The content of loose blob `oid` as a stream, and its size; `None` when it is not a loose
+/// blob this can read (then libgit2 reads it).
+fn open_loose(repo: &Repository, oid: Oid) -> Option<(impl Read, u64)> {
+    let hex = oid.to_string();
+    let path = repo.path().join("objects").join(&hex[..2]).join(&hex[2..]);
+    let file = std::fs::File::open(path).ok()?;
+    let mut stream = flate2::read::ZlibDecoder::new(BufReader::with_capacity(64 * 1024, file));
+    let mut header = Vec::with_capacity(32);
+    let mut byte = [0u8; 1];
+    loop {
+        stream.read_exact(&mut byte).ok()?;
+        if byte[0] == 0 {
+            break;
+        }
+        header.push(byte[0]);
+        if header.len() > 32 {
+            return None;
+        }
+    }
+    let size: u64 = std::str::from_utf8(header.strip_prefix(b"blob ")?)
+        .ok()?
+        .parse()
+        .ok()?;
+    Some((stream, size))
 }
 
 #[cfg(test)]
@@ -29,7 +56,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn loose_and_packed_blobs_read_the_same() {
+    fn a_loose_blob_streams_from_its_file_and_reads_whole() {
         let dir = tempfile::tempdir().unwrap();
         let repo = crate::git::init(dir.path()).unwrap();
         let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();

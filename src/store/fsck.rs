@@ -13,7 +13,7 @@ use super::{
     StoreError,
 };
 use crate::crypto::{self, Recipient};
-use crate::record::{RecordId, parse_record};
+use crate::record::parse_record;
 
 /// What fsck says about a file git cannot read back.
 const CORRUPT: &str = "git's copy of this file is damaged (its object cannot be read); restore it \
@@ -102,13 +102,8 @@ impl Case {
     ) -> Result<(), StoreError> {
         for (path, oid) in files {
             let known = match path.split_once('/') {
-                Some((RECORDS_DIR, name)) => name
-                    .strip_suffix(".age")
-                    .and_then(RecordId::parse)
-                    .is_some(),
-                Some((ATTACHMENTS_DIR, name)) => name
-                    .strip_suffix(".age")
-                    .is_some_and(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit())),
+                Some((RECORDS_DIR, _)) => super::record_of(path).is_some(),
+                Some((ATTACHMENTS_DIR, _)) => super::attachment_of(path).is_some(),
                 _ => [
                     FORMAT_FILE,
                     RECIPIENTS_FILE,
@@ -127,11 +122,16 @@ impl Case {
                 continue;
             }
             if path.ends_with(".age") {
-                let Ok(blob) = self.repo.find_blob(*oid) else {
+                // The header only: attachments can be large.
+                let header = super::blob::with_blob_reader(&self.repo, *oid, |r, _| {
+                    let mut start = [0u8; 22];
+                    std::io::Read::read_exact(r, &mut start).map(|_| start)
+                });
+                let Ok(header) = header else {
                     report.problem(path, None, CORRUPT);
                     continue;
                 };
-                if !blob.content().starts_with(b"age-encryption.org/v1\n") {
+                if header.ok().as_ref() != Some(b"age-encryption.org/v1\n") {
                     report.problem(
                         path,
                         None,
@@ -160,12 +160,10 @@ impl Case {
                 format!("the last commit ({short}) is not authenticated: {problem}"),
             );
             for path in self.untrusted_files() {
-                let record = path
-                    .strip_prefix("records/")
-                    .and_then(|p| p.strip_suffix(".age"));
+                let record = super::record_of(path).map(|id| id.to_string());
                 report.problem(
                     path,
-                    record,
+                    record.as_deref(),
                     "not authenticated: no member of the case wrote this version (moved, \
                      replayed or altered outside iepcase); `iepcase fsck --repair` puts back \
                      what the members wrote",
@@ -363,10 +361,7 @@ impl Case {
     ) -> Result<(), StoreError> {
         let present: BTreeMap<String, Oid> = files
             .iter()
-            .filter_map(|(path, oid)| {
-                let name = path.strip_prefix("attachments/")?.strip_suffix(".age")?;
-                Some((name.to_owned(), *oid))
-            })
+            .filter_map(|(path, oid)| Some((super::attachment_of(path)?.to_owned(), *oid)))
             .collect();
         report.attachments = present.len();
         for blob in used.keys() {
@@ -467,11 +462,11 @@ impl Case {
             }
         }
         for dir in [RECORDS_DIR, ATTACHMENTS_DIR] {
-            let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let rel = format!("{dir}/{}", entry.file_name().to_string_lossy());
+            for path in super::working_files_under(&self.root.join(dir)) {
+                let rel = path
+                    .strip_prefix(&self.root)
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 if !files.contains_key(&rel) {
                     report.problem(&rel, None, "a file beside .git that is in no commit: remove it, or restore the last commit with `iepcase fsck --repair`");
                 }

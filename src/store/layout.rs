@@ -2,8 +2,10 @@
 //! `fsck`) before anything is written (SPEC sections 2 and 11).
 //!
 //! Only this layout passes, entry by entry: `.iepcase/format`, `.iepcase/recipients`,
-//! `.iepcase/case-key.age`, `.iepcase/manifest`, `case.age`, `records/<id>.age` (and the
-//! `<id>.conflict-<n>.age` copies of a sync conflict), `attachments/<64 hex>.age`. Files must
+//! `.iepcase/case-key.age`, `.iepcase/manifest`, `case.age`, `records/k/3/<id>.age` (and the
+//! `<id>.conflict-<n>.age` copies of a sync conflict), `attachments/7/c/<64 hex>.age`, each
+//! in the folders of its first two characters (format 3; formats 1 and 2 kept them directly
+//! in `records/` and `attachments/`, and a tree of those formats must do so). Files must
 //! be regular, non-executable blobs within their size limit, folders real trees, entries in
 //! git's strict order. Names are lowercase ASCII from fixed patterns, so `.`, `..`, `.git`,
 //! `.GIT`, a `/` inside a name, and names that differ only by case or by Unicode
@@ -20,8 +22,11 @@ use super::{
 use crate::record::RecordId;
 /// The first format this iepcase reads: v1 cases (no manifest) are read and upgraded.
 pub const OLDEST_FORMAT: u32 = 1;
-/// The format this iepcase writes.
-pub const CURRENT_FORMAT: u32 = 2;
+/// The format this iepcase writes: 2 added manifests, 3 records and attachments in folders
+/// of their first two characters.
+pub const CURRENT_FORMAT: u32 = 3;
+/// The first format that keeps records and attachments in folders by their first characters.
+pub const NESTED_FORMAT: u32 = 3;
 
 use crate::record::parse::MAX_RECORD_BYTES;
 /// Room for age's header and per-chunk tags around a record's text.
@@ -81,9 +86,36 @@ pub fn format_line(n: u32) -> String {
 enum Class {
     Root,
     Meta,
-    Records,
-    Attachments,
+    /// `records/` (`nested`: format 3) and the folders below it, by the characters so far.
+    Records {
+        nested: bool,
+        prefix: Prefix,
+    },
+    Attachments {
+        nested: bool,
+        prefix: Prefix,
+    },
     File(usize),
+}
+
+/// The first characters a folder of records or attachments stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+struct Prefix {
+    len: u8,
+    chars: [u8; 2],
+}
+
+impl Prefix {
+    fn push(self, c: u8) -> Prefix {
+        let mut next = self;
+        next.chars[self.len as usize] = c;
+        next.len += 1;
+        next
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.chars[..self.len as usize]
+    }
 }
 
 /// Checks trees against the layout, remembering what it already checked so a walk over many
@@ -91,6 +123,8 @@ enum Class {
 pub struct Validator<'r> {
     repo: &'r Repository,
     checked: HashSet<(Oid, Class)>,
+    /// Whether the tree being checked keeps records in folders (format 3).
+    nested: bool,
 }
 
 impl<'r> Validator<'r> {
@@ -98,11 +132,29 @@ impl<'r> Validator<'r> {
         Validator {
             repo,
             checked: HashSet::new(),
+            nested: true,
+        }
+    }
+
+    /// The format a root tree declares (a missing or malformed one is a violation).
+    fn format_of(&self, tree: &Tree<'_>) -> Result<u32, Violation> {
+        let missing = || Violation {
+            path: FORMAT_FILE.into(),
+            reason: "is missing".into(),
+        };
+        let entry = tree
+            .get_path(std::path::Path::new(FORMAT_FILE))
+            .map_err(|_| missing())?;
+        let blob = self.repo.find_blob(entry.id()).map_err(|_| missing())?;
+        match parse_format(blob.content())? {
+            Format::Known(n) | Format::Newer(n) => Ok(n),
         }
     }
 
     /// Checks a case's root tree: the layout, and that the files every case needs are there.
     pub fn check_root(&mut self, tree: &Tree<'_>) -> Result<(), Violation> {
+        let nested = self.format_of(tree)? >= NESTED_FORMAT;
+        self.nested = nested;
         self.check_tree(tree.id(), Class::Root, "")?;
         for required in [FORMAT_FILE, RECIPIENTS_FILE, CASE_KEY_FILE, CASE_FILE] {
             if tree.get_path(std::path::Path::new(required)).is_err() {
@@ -140,7 +192,7 @@ impl<'r> Validator<'r> {
                 ));
             }
             previous = Some(key);
-            let Some(child) = allowed(class, name) else {
+            let Some(child) = allowed(class, name, self.nested) else {
                 return Err(violation("is not a file iepcase writes"));
             };
             match (child, mode) {
@@ -219,15 +271,23 @@ fn sort_key(name: &[u8], is_tree: bool) -> Vec<u8> {
     key
 }
 
-/// What the entry `name` inside a folder of class `parent` may be.
-fn allowed(parent: Class, name: &[u8]) -> Option<Class> {
+/// What the entry `name` inside a folder of class `parent` may be; `nested` says whether
+/// the tree keeps records and attachments in folders by their first characters.
+fn allowed(parent: Class, name: &[u8], nested: bool) -> Option<Class> {
     let name = std::str::from_utf8(name).ok()?;
     let record_limit = MAX_RECORD_BYTES + AGE_OVERHEAD;
+    let folders = if nested { 2 } else { 0 };
     match parent {
         Class::Root => match name {
             ".iepcase" => Some(Class::Meta),
-            RECORDS_DIR => Some(Class::Records),
-            ATTACHMENTS_DIR => Some(Class::Attachments),
+            RECORDS_DIR => Some(Class::Records {
+                nested,
+                prefix: Prefix::default(),
+            }),
+            ATTACHMENTS_DIR => Some(Class::Attachments {
+                nested,
+                prefix: Prefix::default(),
+            }),
             CASE_FILE => Some(Class::File(record_limit)),
             _ => None,
         },
@@ -243,14 +303,31 @@ fn allowed(parent: Class, name: &[u8]) -> Option<Class> {
                 None
             }
         }
-        Class::Records => {
-            let id = name.strip_suffix(".age")?;
-            RecordId::parse(id).map(|_| Class::File(record_limit))
+        Class::Records { nested, prefix } if (prefix.len as usize) < folders => {
+            let [c] = name.as_bytes() else { return None };
+            RecordId::is_id_char(*c).then_some(Class::Records {
+                nested,
+                prefix: prefix.push(*c),
+            })
         }
-        Class::Attachments => {
+        Class::Records { prefix, .. } => {
+            let id = name.strip_suffix(".age")?;
+            (RecordId::parse(id).is_some() && id.as_bytes().starts_with(prefix.as_bytes()))
+                .then_some(Class::File(record_limit))
+        }
+        Class::Attachments { nested, prefix } if (prefix.len as usize) < folders => {
+            let [c] = name.as_bytes() else { return None };
+            matches!(c, b'0'..=b'9' | b'a'..=b'f').then_some(Class::Attachments {
+                nested,
+                prefix: prefix.push(*c),
+            })
+        }
+        Class::Attachments { prefix, .. } => {
             let mac = name.strip_suffix(".age")?;
-            (mac.len() == 64 && mac.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-                .then_some(Class::File(MAX_ATTACHMENT_BLOB))
+            (mac.len() == 64
+                && mac.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+                && mac.as_bytes().starts_with(prefix.as_bytes()))
+            .then_some(Class::File(MAX_ATTACHMENT_BLOB))
         }
         Class::File(_) => None,
     }
@@ -282,7 +359,7 @@ mod tests {
     #[test]
     fn only_the_layout_s_names_are_allowed() {
         let root = Class::Root;
-        assert_eq!(allowed(root, b".iepcase"), Some(Class::Meta));
+        assert_eq!(allowed(root, b".iepcase", true), Some(Class::Meta));
         for bad in [
             &b".git"[..],
             b".GIT",
@@ -292,29 +369,49 @@ mod tests {
             b"case.age/x",
             b"notes.txt",
         ] {
-            assert_eq!(allowed(root, bad), None, "{bad:?}");
+            assert_eq!(allowed(root, bad, true), None, "{bad:?}");
         }
-        assert!(allowed(Class::Records, b"k3f9a2bq7x.age").is_some());
-        assert!(allowed(Class::Records, b"k3f9a2bq7x.conflict-2.age").is_some());
+        let records = |nested| Class::Records {
+            nested,
+            prefix: Prefix::default(),
+        };
+        // Format 3: two folders of one character, then the record, which must match them.
+        let k = allowed(records(true), b"k", true).unwrap();
+        let k3 = allowed(k, b"3", true).unwrap();
+        assert!(allowed(k3, b"k3f9a2bq7x.age", true).is_some());
+        assert!(allowed(k3, b"k3f9a2bq7x.conflict-2.age", true).is_some());
+        assert_eq!(
+            allowed(k3, b"x3f9a2bq7x.age", true),
+            None,
+            "in the wrong folder"
+        );
+        assert_eq!(allowed(records(true), b"k3f9a2bq7x.age", true), None);
+        assert_eq!(allowed(records(true), b"K", true), None);
+        assert_eq!(allowed(records(true), b"kk", true), None);
+        // Formats 1 and 2: directly in records/.
+        let flat = records(false);
+        assert!(allowed(flat, b"k3f9a2bq7x.age", false).is_some());
+        assert!(allowed(flat, b"k3f9a2bq7x.conflict-2.age", false).is_some());
         for bad in [
             &b"K3F9A2BQ7X.age"[..],
             b"k3f9a2bq7x",
             b"../k3f9a2bq7x.age",
             b"k3f9a2bq7x.age.age",
             "k3f9a2bq7\u{0301}.age".as_bytes(),
+            b"k",
         ] {
-            assert_eq!(allowed(Class::Records, bad), None, "{bad:?}");
+            assert_eq!(allowed(flat, bad, false), None, "{bad:?}");
         }
         let mac = "a".repeat(64);
-        assert!(allowed(Class::Attachments, format!("{mac}.age").as_bytes()).is_some());
-        assert!(
-            allowed(
-                Class::Attachments,
-                format!("{}.age", "A".repeat(64)).as_bytes()
-            )
-            .is_none()
-        );
-        assert_eq!(allowed(Class::Meta, b"format"), Some(Class::File(64)));
-        assert_eq!(allowed(Class::Meta, b"hooks"), None);
+        let attachments = Class::Attachments {
+            nested: true,
+            prefix: Prefix::default(),
+        };
+        let a = allowed(attachments, b"a", true).unwrap();
+        let aa = allowed(a, b"a", true).unwrap();
+        assert!(allowed(aa, format!("{mac}.age").as_bytes(), true).is_some());
+        assert!(allowed(aa, format!("b{}.age", &mac[1..]).as_bytes(), true).is_none());
+        assert_eq!(allowed(Class::Meta, b"format", true), Some(Class::File(64)));
+        assert_eq!(allowed(Class::Meta, b"hooks", true), None);
     }
 }

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 
 use git2::Oid;
 
-use super::{
-    ATTACHMENTS_DIR, CASE_FILE, CASE_KEY_FILE, Case, CaseLock, RECIPIENTS_FILE, StoreError,
-};
+use super::{CASE_FILE, CASE_KEY_FILE, Case, CaseLock, RECIPIENTS_FILE, StoreError};
 use crate::crypto::{self, Recipient};
 use crate::git::CommitContext;
 
@@ -227,15 +225,12 @@ impl Case {
         tx: &mut super::Transaction<'_>,
     ) -> Result<BTreeMap<String, String>, StoreError> {
         let mut renamed = BTreeMap::new();
-        for (file, oid) in self.attachment_blobs()? {
-            let Some(old) = file.strip_suffix(".age") else {
-                continue;
-            };
-            let new = tx.reencrypt_attachment(oid, &self.key, old)?;
-            if new != old {
-                tx.remove_path(&format!("{ATTACHMENTS_DIR}/{file}"));
+        for (old, path, oid) in self.attachment_blobs()? {
+            let new = tx.reencrypt_attachment(oid, &self.key, &old)?;
+            if super::attachment_path(&new) != path {
+                tx.remove_path(&path);
             }
-            renamed.insert(old.to_owned(), new);
+            renamed.insert(old, new);
         }
         Ok(renamed)
     }

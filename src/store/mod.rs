@@ -1,13 +1,13 @@
 //! A case on disk: one git repository of age-encrypted files (SPEC section 2).
 //!
 //! ```text
-//! .iepcase/format         "iepcase-case 2"
+//! .iepcase/format         "iepcase-case 3"
 //! .iepcase/recipients     members' public keys, `# label` comments
 //! .iepcase/case-key.age   the case key, wrapped to every member
 //! .iepcase/manifest       every file's id, versioned and authenticated with the case key
 //! case.age                case metadata
-//! records/<id>.age        one record each
-//! attachments/<mac>.age   one attached file each, named by a keyed hash
+//! records/k/3/<id>.age    one record each, in folders of its first two characters
+//! attachments/7/c/<mac>.age  one attached file each, named by a keyed hash
 //! .git/iepcase/           local only: lock, trust pin, plaintext cache (encrypted), crash marker
 //! ```
 //!
@@ -59,14 +59,55 @@ pub const CASE_FILE: &str = "case.age";
 pub const RECORDS_DIR: &str = "records";
 pub const ATTACHMENTS_DIR: &str = "attachments";
 
-/// The path of record `id` in the repository.
+/// The path of record `id` in the repository: `records/k/3/k3f9a2bq7x.age`, in a folder per
+/// first and second character so that a commit rewrites small trees (format 3).
 pub fn record_path(id: &RecordId) -> String {
+    let b = id.as_str().as_bytes();
+    format!("{RECORDS_DIR}/{}/{}/{id}.age", b[0] as char, b[1] as char)
+}
+
+/// The path of the attachment named `blob` in the repository: `attachments/7/c/7c51….age`.
+pub fn attachment_path(blob: &str) -> String {
+    let mut chars = blob.chars();
+    let (a, b) = (chars.next().unwrap_or('0'), chars.next().unwrap_or('0'));
+    format!("{ATTACHMENTS_DIR}/{a}/{b}/{blob}.age")
+}
+
+/// Where formats 1 and 2 kept record `id`: `records/k3f9a2bq7x.age`.
+pub fn flat_record_path(id: &RecordId) -> String {
     format!("{RECORDS_DIR}/{id}.age")
 }
 
-/// The path of the attachment named `blob` in the repository.
-pub fn attachment_path(blob: &str) -> String {
+/// Where formats 1 and 2 kept attachment `blob`.
+pub fn flat_attachment_path(blob: &str) -> String {
     format!("{ATTACHMENTS_DIR}/{blob}.age")
+}
+
+/// The record a path of either layout holds.
+pub fn record_of(path: &str) -> Option<RecordId> {
+    let name = match path.split('/').collect::<Vec<_>>().as_slice() {
+        [RECORDS_DIR, name] => *name,
+        [RECORDS_DIR, a, b, name] => {
+            let name = *name;
+            (name.len() > 2 && name[..1] == **a && name[1..2] == **b).then_some(name)?
+        }
+        _ => return None,
+    };
+    RecordId::parse(name.strip_suffix(".age")?)
+}
+
+/// The attachment name a path of either layout holds.
+pub fn attachment_of(path: &str) -> Option<&str> {
+    let name = match path.split('/').collect::<Vec<_>>().as_slice() {
+        [ATTACHMENTS_DIR, name] => *name,
+        [ATTACHMENTS_DIR, a, b, name] => {
+            let name = *name;
+            (name.len() > 2 && name[..1] == **a && name[1..2] == **b).then_some(name)?
+        }
+        _ => return None,
+    };
+    let mac = name.strip_suffix(".age")?;
+    (mac.len() == 64 && mac.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))).then_some(mac)
 }
 
 /// iepcase's local state inside a case's `.git`.
@@ -276,7 +317,9 @@ impl Case {
         Ok((case, lock))
     }
 
-    /// Rewrites `.iepcase/format` for format 2; the commit writes the first manifest.
+    /// Brings the case to the current format in one commit: the format line, records and
+    /// attachments moved into their folders (the same blobs: nothing is re-encrypted), and,
+    /// from format 1, the first manifest (the trust anchor).
     fn upgrade(
         &self,
         lock: &CaseLock,
@@ -288,11 +331,30 @@ impl Case {
                 commit: self.head.get(),
             });
         }
+        let tree = crate::git::head_tree(&self.repo)
+            .map_err(StoreError::git("read the case"))?
+            .ok_or_else(|| StoreError::NotACase {
+                path: self.root.clone(),
+            })?;
         let mut tx = self.transaction(lock);
         tx.put_plain(
             FORMAT_FILE,
             layout::format_line(layout::CURRENT_FORMAT).into_bytes(),
         )?;
+        for dir in [RECORDS_DIR, ATTACHMENTS_DIR] {
+            let files = crate::git::files_under(&self.repo, &tree, dir, 0)
+                .map_err(StoreError::git("list the case"))?;
+            for (path, oid) in files {
+                let moved = record_of(&path)
+                    .map(|id| record_path(&id))
+                    .or_else(|| attachment_of(&path).map(attachment_path));
+                if let Some(moved) = moved.filter(|m| *m != path) {
+                    tx.remove_path(&path);
+                    tx.put_existing(&moved, oid);
+                }
+            }
+        }
+        failpoint_migration();
         tx.commit("upgrade case format", context)?;
         Ok(())
     }
@@ -502,20 +564,55 @@ fn write_working_files(repo: &Repository, root: &Path) -> Result<(), StoreError>
             .map_err(|source| StoreError::Io { path, source })?;
     }
     for dir in [RECORDS_DIR, ATTACHMENTS_DIR] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
+        for path in working_files_under(&root.join(dir)) {
             if path.extension().is_some_and(|e| e == "age") && !wanted.contains(&path) {
                 fs_err::remove_file(&path).map_err(StoreError::io(&path))?;
             }
         }
+        remove_empty_folders(&root.join(dir));
     }
     Ok(())
 }
 
-/// `root/rel` when `rel` is a path of the case layout (`.iepcase/format`, `records/<id>.age`,
+/// Every file under `dir`, two folders deep at most (the case layout), symbolic links not
+/// followed.
+pub(crate) fn working_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![(dir.to_owned(), 0)];
+    while let Some((folder, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() && depth < 2 {
+                stack.push((entry.path(), depth + 1));
+            } else if !kind.is_dir() {
+                files.push(entry.path());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Removes the folders under `dir` (not `dir` itself) that hold nothing any more.
+fn remove_empty_folders(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_empty_folders(&entry.path());
+            // Fails, harmlessly, when the folder still holds something.
+            let _ = std::fs::remove_dir(entry.path());
+        }
+    }
+}
+
+/// `root/rel` when `rel` is a path of the case layout (`.iepcase/format`, `records/k/3/<id>.age`,
 /// …) and every folder on the way is a real folder inside `root`, not a symbolic link;
 /// `None` otherwise. It cannot name anything outside the case folder.
 pub fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
@@ -525,14 +622,7 @@ pub fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
             matches!(*name, "format" | "recipients" | "case-key.age" | "manifest")
         }
         [file] => *file == CASE_FILE,
-        [RECORDS_DIR, name] => name
-            .strip_suffix(".age")
-            .and_then(crate::record::RecordId::parse)
-            .is_some(),
-        [ATTACHMENTS_DIR, name] => name.strip_suffix(".age").is_some_and(|mac| {
-            mac.len() == 64 && mac.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        }),
-        _ => false,
+        _ => record_of(rel).is_some() || attachment_of(rel).is_some(),
     };
     if !allowed {
         return None;
@@ -548,6 +638,14 @@ pub fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
         }
     }
     Some(path)
+}
+
+/// Test builds can stop a migration before its commit (`IEPCASE_FAILPOINT=mid-migration`).
+fn failpoint_migration() {
+    #[cfg(debug_assertions)]
+    if std::env::var("IEPCASE_FAILPOINT").is_ok_and(|v| v == "mid-migration") {
+        std::process::abort();
+    }
 }
 
 /// Finishes a working-tree update a crash interrupted: HEAD is the truth.

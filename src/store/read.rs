@@ -63,6 +63,17 @@ impl Case {
             })
     }
 
+    /// The commit a revision (`HEAD~2`, a commit id) names.
+    pub fn commit_of(&self, rev: &str) -> Result<Oid, StoreError> {
+        self.repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(|_| StoreError::NoSuchRevision {
+                rev: rev.to_owned(),
+            })
+    }
+
     fn tree_at(&self, rev: &str) -> Result<Tree<'_>, StoreError> {
         crate::git::tree_at(&self.repo, rev).map_err(|_| StoreError::NoSuchRevision {
             rev: rev.to_owned(),
@@ -79,15 +90,14 @@ impl Case {
         &self,
         tree: &Tree<'_>,
     ) -> Result<Vec<(RecordId, Oid)>, StoreError> {
-        let entries = crate::git::list_dir(&self.repo, tree, RECORDS_DIR)
+        let entries = crate::git::files_under(&self.repo, tree, RECORDS_DIR, 2)
             .map_err(StoreError::git("list records"))?;
-        Ok(entries
+        let mut ids: Vec<(RecordId, Oid)> = entries
             .into_iter()
-            .filter_map(|(name, oid)| {
-                let id = RecordId::parse(name.strip_suffix(".age")?)?;
-                Some((id, oid))
-            })
-            .collect())
+            .filter_map(|(path, oid)| Some((super::record_of(&path)?, oid)))
+            .collect();
+        ids.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(ids)
     }
 
     /// The record `prefix` names (a unique prefix of 4+ characters, or a full id).
@@ -134,7 +144,7 @@ impl Case {
         tree: &Tree<'_>,
         id: &RecordId,
     ) -> Result<Option<StoredRecord>, StoreError> {
-        let Some(oid) = crate::git::blob_id(tree, &record_path(id)) else {
+        let Some(oid) = record_blob(tree, id) else {
             return Ok(None);
         };
         let text = self.record_text(id, oid)?;
@@ -298,7 +308,7 @@ impl Case {
     /// Whether the encrypted attachment `blob` is in HEAD.
     pub fn has_attachment(&self, blob: &str) -> Result<bool, StoreError> {
         let tree = self.head()?;
-        Ok(crate::git::blob_id(&tree, &attachment_path(blob)).is_some())
+        Ok(attachment_blob(&tree, blob).is_some())
     }
 
     /// Writes the decrypted attachment `attachment` of record `id` into `out`, checking its
@@ -318,7 +328,7 @@ impl Case {
             format!("attachment `{}` of record {id}", attachment.name)
         })?;
         let tree = self.head()?;
-        let oid = crate::git::blob_id(&tree, &attachment_path(blob_name)).ok_or_else(missing)?;
+        let oid = attachment_blob(&tree, blob_name).ok_or_else(missing)?;
         let what = format!("attachment `{}` of record {id}", attachment.name);
         let unreadable = |source| StoreError::FileUnreadable {
             case: self.slug.clone(),
@@ -353,11 +363,18 @@ impl Case {
         Ok(written)
     }
 
-    /// The blob ids of every attachment file at HEAD.
-    pub fn attachment_blobs(&self) -> Result<Vec<(String, Oid)>, StoreError> {
+    /// Every attachment file at HEAD: its name (the keyed hash), path and blob id.
+    pub fn attachment_blobs(&self) -> Result<Vec<(String, String, Oid)>, StoreError> {
         let tree = self.head()?;
-        crate::git::list_dir(&self.repo, &tree, ATTACHMENTS_DIR)
-            .map_err(StoreError::git("list attachments"))
+        let files = crate::git::files_under(&self.repo, &tree, ATTACHMENTS_DIR, 2)
+            .map_err(StoreError::git("list attachments"))?;
+        Ok(files
+            .into_iter()
+            .filter_map(|(path, oid)| {
+                let name = super::attachment_of(&path)?.to_owned();
+                Some((name, path, oid))
+            })
+            .collect())
     }
 
     /// Reads a whole attachment into memory (for small files such as rendered letters).
@@ -370,6 +387,18 @@ impl Case {
         self.extract_attachment(id, attachment, &mut out)?;
         Ok(out)
     }
+}
+
+/// The blob of record `id` in `tree`, in either layout.
+pub(crate) fn record_blob(tree: &Tree<'_>, id: &RecordId) -> Option<Oid> {
+    crate::git::blob_id(tree, &record_path(id))
+        .or_else(|| crate::git::blob_id(tree, &super::flat_record_path(id)))
+}
+
+/// The blob of attachment `name` in `tree`, in either layout.
+pub(crate) fn attachment_blob(tree: &Tree<'_>, name: &str) -> Option<Oid> {
+    crate::git::blob_id(tree, &attachment_path(name))
+        .or_else(|| crate::git::blob_id(tree, &super::flat_attachment_path(name)))
 }
 
 fn decrypt_record(

@@ -3,7 +3,6 @@
 
 use super::{ATTACHMENTS_DIR, CASE_FILE, CASE_KEY_FILE, Case, CaseLock, RECORDS_DIR, StoreError};
 use crate::git::CommitContext;
-use crate::record::RecordId;
 
 /// What a repair did.
 #[derive(Debug, Default)]
@@ -57,11 +56,10 @@ impl Case {
             })?;
         let mut stale = Vec::new();
         for dir in [RECORDS_DIR, ATTACHMENTS_DIR] {
-            for (name, oid) in crate::git::list_dir(&self.repo, &tree, dir)
-                .map_err(StoreError::git("list the case"))?
-            {
-                stale.push((format!("{dir}/{name}"), oid));
-            }
+            stale.extend(
+                crate::git::files_under(&self.repo, &tree, dir, 2)
+                    .map_err(StoreError::git("list the case"))?,
+            );
         }
         if let Some(oid) = crate::git::blob_id(&tree, CASE_FILE) {
             stale.push((CASE_FILE.to_owned(), oid));
@@ -71,25 +69,23 @@ impl Case {
             if report.restored.contains(&path) || self.opens_with_current(oid) {
                 continue;
             }
-            if let Some(name) = path
-                .strip_prefix("attachments/")
-                .and_then(|n| n.strip_suffix(".age"))
-            {
+            if let Some(name) = super::attachment_of(&path) {
                 let new = tx.reencrypt_attachment(oid, &self.key, name)?;
-                if new != name {
+                if super::attachment_path(&new) != path {
                     tx.remove_path(&path);
+                }
+                if new != name {
                     renamed.insert(name.to_owned(), new);
                 }
             } else if path == CASE_FILE {
                 let (text, _) = self.meta()?;
                 tx.put_meta(&text)?;
-            } else if let Some(id) = path
-                .strip_prefix("records/")
-                .and_then(|n| n.strip_suffix(".age"))
-                .and_then(RecordId::parse)
-            {
+            } else if let Some(id) = super::record_of(&path) {
                 let text = self.record_text(&id, oid)?;
                 tx.force_record(&id, &text)?;
+                if super::record_path(&id) != path {
+                    tx.remove_path(&path);
+                }
             }
             report.reencrypted.push(path);
         }

@@ -26,7 +26,7 @@ pub enum Distrust {
     Layout(Violation),
     #[error("it uses format {0}, newer than this iepcase knows")]
     Newer(u32),
-    #[error("it goes back to format 1 after the case was upgraded to format 2")]
+    #[error("it goes back to an older format than its parent's")]
     Downgrade,
     #[error("its manifest is missing or unreadable: {0}")]
     BadManifest(String),
@@ -365,10 +365,10 @@ fn check_commit(
         return Err(Distrust::Recipients("it lists nobody".into()));
     }
     let (state, manifest) = state_of(repo, tree)?;
+    if parents.iter().any(|p| p.format > state.format) {
+        return Err(Distrust::Downgrade);
+    }
     let Some(manifest) = manifest else {
-        if parents.iter().any(|p| p.format >= 2) {
-            return Err(Distrust::Downgrade);
-        }
         return Ok(state);
     };
     let entries = entries_of(repo, tree).map_err(|e| Distrust::BadManifest(e.message().into()))?;

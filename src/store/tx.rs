@@ -139,7 +139,7 @@ impl<'c> Transaction<'c> {
         if self.key.is_none()
             && let Some(oid) = head
                 .as_ref()
-                .and_then(|tree| crate::git::blob_id(tree, &path))
+                .and_then(|tree| super::read::record_blob(tree, id))
             && self
                 .case
                 .record_text(id, oid)

@@ -80,12 +80,12 @@ fn side<'r>(
     identities: &Identities,
 ) -> Result<Side<'r>, SyncError> {
     let mut files = BTreeMap::new();
+    // Keyed by where the current format keeps each file, so sides of different formats
+    // (a copy not yet upgraded) compare file by file.
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
         if entry.kind() == Some(git2::ObjectType::Blob) {
-            files.insert(
-                format!("{dir}{}", entry.name().unwrap_or_default()),
-                entry.id(),
-            );
+            let path = format!("{dir}{}", entry.name().unwrap_or_default());
+            files.insert(canonical(&path), entry.id());
         }
         git2::TreeWalkResult::Ok
     })
@@ -398,9 +398,15 @@ fn conflict(
 }
 
 fn record_id_of(path: &str) -> String {
-    path.trim_start_matches("records/")
-        .trim_end_matches(".age")
-        .to_owned()
+    crate::store::record_of(path).map_or_else(|| path.to_owned(), |id| id.to_string())
+}
+
+/// Where the current format keeps the file at `path` (of any format).
+fn canonical(path: &str) -> String {
+    crate::store::record_of(path)
+        .map(|id| crate::store::record_path(&id))
+        .or_else(|| crate::store::attachment_of(path).map(crate::store::attachment_path))
+        .unwrap_or_else(|| path.to_owned())
 }
 
 /// Gives each conflict its `<id>.conflict-<n>` record, numbered past any existing copy.
@@ -480,10 +486,7 @@ fn write_merge(
     // Attachments first: re-encrypting renames them, and records must follow.
     let mut renamed = BTreeMap::new();
     for (path, pick) in &picks {
-        let Some(name) = path
-            .strip_prefix("attachments/")
-            .and_then(|n| n.strip_suffix(".age"))
-        else {
+        let Some(name) = crate::store::attachment_of(path) else {
             continue;
         };
         let (oid, local) = match pick {

@@ -6,14 +6,7 @@ use std::time::Duration;
 use crate::TestEnv;
 
 fn record_files(env: &TestEnv) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(env.case_dir("c1").join("records"))
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
+    crate::files_below(&env.case_dir("c1"), "records")
 }
 
 #[test]
@@ -93,17 +86,15 @@ fn ctrl_c_before_the_commit_leaves_nothing_behind() {
         .spawn()
         .unwrap();
     // Wait until the attachment is encrypted and staged, then interrupt.
-    let attachments = env.case_dir("c1").join("attachments");
+    let case = env.case_dir("c1");
     let out = interrupt_once(child, || {
-        std::fs::read_dir(&attachments)
-            .map(|d| d.count() > 0)
-            .unwrap_or(false)
+        !crate::files_below(&case, "attachments").is_empty()
+            || !crate::files_below(&case, ".git/iepcase/tmp").is_empty()
     });
     assert_eq!(out.status.code(), Some(130), "{}", crate::describe(&out));
     assert_eq!(env.commits("c1"), commits, "no commit");
-    let left = std::fs::read_dir(&attachments)
-        .map(|d| d.count())
-        .unwrap_or(0);
+    let left = crate::files_below(&case, "attachments").len()
+        + crate::files_below(&case, ".git/iepcase/tmp").len();
     assert_eq!(left, 0, "no temporary attachment file is left");
     assert!(!env.run(&["list"]).contains("interrupted"));
 }
@@ -266,18 +257,21 @@ fn an_add_that_waits_for_an_unshare_is_encrypted_to_the_new_key() {
         .unwrap();
     let old_key = iepcase::crypto::CaseKey::unwrap(wrapped.content(), &bob).unwrap();
     let tree = head.tree().unwrap();
-    let records = repo
-        .find_tree(tree.get_path(std::path::Path::new("records")).unwrap().id())
-        .unwrap();
-    assert!(!records.is_empty());
-    for entry in records.iter() {
-        let blob = repo.find_blob(entry.id()).unwrap();
-        assert!(
-            old_key.decrypt(blob.content(), "record").is_err(),
-            "{:?} opens with the key Bob had",
-            entry.name()
-        );
-    }
+    let mut records = 0;
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if dir.starts_with("records/") && entry.kind() == Some(git2::ObjectType::Blob) {
+            let blob = repo.find_blob(entry.id()).unwrap();
+            assert!(
+                old_key.decrypt(blob.content(), "record").is_err(),
+                "{:?} opens with the key Bob had",
+                entry.name()
+            );
+            records += 1;
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .unwrap();
+    assert!(records > 0);
     p.alice.run(&["fsck"]);
 }
 
@@ -305,7 +299,7 @@ fn an_edit_that_waits_for_a_rotation_reads_with_the_new_key() {
 fn an_intact_record_under_another_key_is_never_called_damaged() {
     let env = TestEnv::with_case();
     let id = env.add_note("intact");
-    let path = env.case_dir("c1").join(format!("records/{id}.age"));
+    let path = crate::record_file(&env.case_dir("c1"), &id);
     let other = iepcase::crypto::CaseKey::generate();
     let foreign = other
         .encrypt(

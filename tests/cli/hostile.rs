@@ -91,6 +91,11 @@ fn put(repo: &Repository, tree: Oid, dir: &[&str], entry: Entry) -> Oid {
     sorted_tree(repo, list)
 }
 
+/// The folders record `id` lives in: `records/k/3`.
+fn record_dir(id: &str) -> [&str; 3] {
+    ["records", &id[..1], &id[1..2]]
+}
+
 fn blob(repo: &Repository, bytes: &[u8]) -> Oid {
     repo.odb().unwrap().write(ObjectType::Blob, bytes).unwrap()
 }
@@ -190,7 +195,7 @@ fn scene(transport: Transport) -> Scene {
         let repo = Repository::open_bare(&pair.remote).unwrap();
         let (_, tree) = head_of(&repo);
         let tree = repo.find_tree(tree).unwrap();
-        tree.get_path(Path::new(&format!("records/{record}.age")))
+        tree.get_path(Path::new(&crate::record_rel(&record)))
             .unwrap()
             .id()
     };
@@ -373,7 +378,7 @@ fn symbolic_links_submodules_and_executables_are_refused() {
                 name: b"zzzzzzzzzz.age".to_vec(),
                 oid: target,
             };
-            attacker_commit(repo, put(repo, tree, &["records"], entry), head)
+            attacker_commit(repo, put(repo, tree, &record_dir("zzzz"), entry), head)
         },
         3,
         &["symbolic link"],
@@ -386,7 +391,7 @@ fn symbolic_links_submodules_and_executables_are_refused() {
                 name: b"yyyyyyyyyy.age".to_vec(),
                 oid: head,
             };
-            attacker_commit(repo, put(repo, tree, &["records"], entry), head)
+            attacker_commit(repo, put(repo, tree, &record_dir("yyyy"), entry), head)
         },
         3,
         &["submodule"],
@@ -398,7 +403,7 @@ fn symbolic_links_submodules_and_executables_are_refused() {
             let current = repo
                 .find_tree(tree)
                 .unwrap()
-                .get_path(Path::new(&format!("records/{name}")))
+                .get_path(Path::new(&crate::record_rel(&scene.record)))
                 .unwrap()
                 .id();
             let entry = Entry {
@@ -406,7 +411,11 @@ fn symbolic_links_submodules_and_executables_are_refused() {
                 name: name.into_bytes(),
                 oid: current,
             };
-            attacker_commit(repo, put(repo, tree, &["records"], entry), head)
+            attacker_commit(
+                repo,
+                put(repo, tree, &record_dir(&scene.record), entry),
+                head,
+            )
         },
         3,
         &["executable"],
@@ -421,7 +430,7 @@ fn oversized_files_and_colliding_names_are_refused() {
             let big = blob(repo, &vec![0x61u8; 3 << 20]);
             attacker_commit(
                 repo,
-                put(repo, tree, &["records"], file("xxxxxxxxxx.age", big)),
+                put(repo, tree, &record_dir("xxxx"), file("xxxxxxxxxx.age", big)),
                 head,
             )
         },
@@ -538,7 +547,12 @@ fn rolled_back_moved_and_replayed_records_are_refused() {
             let name = format!("{}.age", scene.record);
             attacker_commit(
                 repo,
-                put(repo, tree, &["records"], file(&name, scene.first_version)),
+                put(
+                    repo,
+                    tree,
+                    &record_dir(&scene.record),
+                    file(&name, scene.first_version),
+                ),
                 head,
             )
         },
@@ -552,12 +566,17 @@ fn rolled_back_moved_and_replayed_records_are_refused() {
             let current = repo
                 .find_tree(tree)
                 .unwrap()
-                .get_path(Path::new(&format!("records/{}.age", scene.record)))
+                .get_path(Path::new(&crate::record_rel(&scene.record)))
                 .unwrap()
                 .id();
             attacker_commit(
                 repo,
-                put(repo, tree, &["records"], file("qqqqqqqqqq.age", current)),
+                put(
+                    repo,
+                    tree,
+                    &record_dir("qqqq"),
+                    file("qqqqqqqqqq.age", current),
+                ),
                 head,
             )
         },
@@ -574,13 +593,17 @@ fn rolled_back_moved_and_replayed_records_are_refused() {
                 .run(&["-c", "other", "add", "note", "--title", "From elsewhere"])
                 .trim()
                 .to_owned();
-            let bytes =
-                std::fs::read(other.case_dir("other").join(format!("records/{id}.age"))).unwrap();
+            let bytes = std::fs::read(crate::record_file(&other.case_dir("other"), &id)).unwrap();
             let copied = blob(repo, &bytes);
             let (head, tree) = head_of(repo);
             attacker_commit(
                 repo,
-                put(repo, tree, &["records"], file(&format!("{id}.age"), copied)),
+                put(
+                    repo,
+                    tree,
+                    &record_dir(&id),
+                    file(&format!("{id}.age"), copied),
+                ),
                 head,
             )
         },
@@ -682,13 +705,8 @@ fn a_commit_planted_in_the_local_copy_is_named_and_can_be_repaired() {
     let other = env.add_note("another");
     let case = env.case_dir("c1");
     // Someone with the folder (not the key) moves one record's file over another's.
-    let moved = std::fs::read(case.join(format!("records/{victim}.age"))).unwrap();
-    crate::bad_input::commit_bytes_in(
-        &env,
-        "c1",
-        &case.join(format!("records/{other}.age")),
-        &moved,
-    );
+    let moved = std::fs::read(crate::record_file(&case, &victim)).unwrap();
+    crate::bad_input::commit_bytes_in(&env, "c1", &crate::record_file(&case, &other), &moved);
     let out = env.cmd(&["list"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", crate::describe(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -704,7 +722,7 @@ fn a_commit_planted_in_the_local_copy_is_named_and_can_be_repaired() {
     let out = env.cmd(&["fsck"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains(&format!("records/{other}.age")),
+        String::from_utf8_lossy(&out.stdout).contains(&crate::record_rel(&other)),
         "{}",
         crate::describe(&out)
     );
@@ -719,7 +737,7 @@ fn a_newer_format_with_a_new_layout_still_asks_for_an_upgrade() {
     assert_refused(
         |repo, _| {
             let (head, tree) = head_of(repo);
-            let newer = blob(repo, b"iepcase-case 3\n");
+            let newer = blob(repo, b"iepcase-case 4\n");
             let tree = put(repo, tree, &[".iepcase"], file("format", newer));
             let record = blob(repo, b"age-encryption.org/v1\n");
             let tree = put(
@@ -731,6 +749,6 @@ fn a_newer_format_with_a_new_layout_still_asks_for_an_upgrade() {
             attacker_commit(repo, tree, head)
         },
         1,
-        &["format 3", "upgrade iepcase"],
+        &["format 4", "upgrade iepcase"],
     );
 }

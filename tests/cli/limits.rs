@@ -114,7 +114,7 @@ fn a_damaged_git_object_is_named_and_fsck_goes_on() {
     let repo = git2::Repository::open(case.join(".git")).unwrap();
     let tree = repo.head().unwrap().peel_to_tree().unwrap();
     let oid = tree
-        .get_path(Path::new(&format!("records/{victim}.age")))
+        .get_path(Path::new(&crate::record_rel(&victim)))
         .unwrap()
         .id();
     drop(tree);
@@ -141,10 +141,7 @@ fn a_damaged_git_object_is_named_and_fsck_goes_on() {
     let out = env.cmd(&["fsck"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", crate::describe(&out));
     let report = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        report.contains(&format!("records/{victim}.age")),
-        "{report}"
-    );
+    assert!(report.contains(&crate::record_rel(&victim)), "{report}");
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("2 records"),
         "fsck went on to the end: {}",
@@ -284,7 +281,15 @@ fn a_format_1_case_is_read_then_upgraded_by_its_next_change() {
     env.run(&["-c", "old", "add", "note", "--title", "after the upgrade"]);
     assert_eq!(env.commits("old"), before + 2);
     let format = std::fs::read_to_string(env.case_dir("old").join(".iepcase/format")).unwrap();
-    assert_eq!(format, "iepcase-case 2\n");
+    assert_eq!(format, "iepcase-case 3\n");
+    assert!(
+        !env.case_dir("old")
+            .join(format!("records/{id}.age"))
+            .exists(),
+        "the old file beside .git moved with the record: {:?}",
+        crate::files_below(&env.case_dir("old"), "records")
+    );
+    assert!(crate::record_file(&env.case_dir("old"), &id).exists());
     let log = env.run(&["-c", "old", "log"]);
     assert!(log.contains("upgrade case format"), "{log}");
     assert!(
@@ -298,9 +303,175 @@ fn a_format_1_case_is_read_then_upgraded_by_its_next_change() {
     let repo = git2::Repository::open(env.case_dir("old").join(".git")).unwrap();
     let head = repo.head().unwrap().peel_to_commit().unwrap();
     let first = head.parent(0).unwrap().parent(0).unwrap();
-    let path = Path::new("records").join(format!("{id}.age"));
+    let flat = Path::new("records").join(format!("{id}.age"));
+    let nested = std::path::PathBuf::from(crate::record_rel(&id));
     assert_eq!(
-        head.tree().unwrap().get_path(&path).unwrap().id(),
-        first.tree().unwrap().get_path(&path).unwrap().id()
+        head.tree().unwrap().get_path(&nested).unwrap().id(),
+        first.tree().unwrap().get_path(&flat).unwrap().id()
     );
+}
+
+/// Commits, on `main` of the bare repository `repo`, a note in the layout of format 2 (as an
+/// iepcase of that format writes it), with its manifest made with the case key `key`.
+fn commit_in_format_2(repo: &git2::Repository, key: &iepcase::crypto::CaseKey, title: &str) {
+    let head = repo
+        .find_reference("refs/heads/main")
+        .unwrap()
+        .peel_to_commit()
+        .unwrap();
+    let parent_tree = head.tree().unwrap();
+    let manifest = parent_tree
+        .get_path(Path::new(".iepcase/manifest"))
+        .unwrap()
+        .to_object(repo)
+        .unwrap()
+        .peel_to_blob()
+        .unwrap();
+    let version = iepcase::store::manifest::Manifest::parse(manifest.content())
+        .unwrap()
+        .version;
+    let id = iepcase::record::RecordId::generate();
+    let text = format!("kind = \"note\"\ndate = 2026-03-01\ntitle = \"{title}\"\n");
+    let record = repo
+        .blob(&key.encrypt(text.as_bytes(), "record").unwrap())
+        .unwrap();
+    let tree = iepcase::git::updated_tree(
+        repo,
+        &parent_tree,
+        &[
+            iepcase::git::PathChange::Put {
+                path: format!("records/{id}.age"),
+                blob: record,
+            },
+            iepcase::git::PathChange::Put {
+                path: ".iepcase/format".into(),
+                blob: repo.blob(b"iepcase-case 2\n").unwrap(),
+            },
+        ],
+    )
+    .unwrap();
+    let tree_obj = repo.find_tree(tree).unwrap();
+    let entries = iepcase::store::manifest::entries_of(repo, &tree_obj).unwrap();
+    let manifest =
+        iepcase::store::manifest::Manifest::new(version + 1, key, Vec::new(), entries).render();
+    let tree = iepcase::git::updated_tree(
+        repo,
+        &tree_obj,
+        &[iepcase::git::PathChange::Put {
+            path: ".iepcase/manifest".into(),
+            blob: repo.blob(manifest.as_bytes()).unwrap(),
+        }],
+    )
+    .unwrap();
+    let tree = repo.find_tree(tree).unwrap();
+    let sig = git2::Signature::now("Older", "older@example.org").unwrap();
+    repo.commit(
+        Some("refs/heads/main"),
+        &sig,
+        &sig,
+        "add record",
+        &tree,
+        &[&head],
+    )
+    .unwrap();
+}
+
+/// A case in format 2 (a manifest, records directly in `records/`) on a bare remote, as a
+/// member still running the iepcase of that format keeps it; returns the remote and its key.
+fn format_2_remote(env: &TestEnv) -> (std::path::PathBuf, iepcase::crypto::CaseKey) {
+    let slug = "mixed";
+    format_1_case(env, slug);
+    let case = env.case_dir(slug);
+    let repo = git2::Repository::open(case.join(".git")).unwrap();
+    let identity = env.home.join(".config/iepcase/identity.txt");
+    let ids = iepcase::crypto::Identities::load(&identity, &iepcase::crypto::NoPrompt).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let wrapped = head
+        .tree()
+        .unwrap()
+        .get_path(Path::new(".iepcase/case-key.age"))
+        .unwrap()
+        .to_object(&repo)
+        .unwrap()
+        .peel_to_blob()
+        .unwrap();
+    let key = iepcase::crypto::CaseKey::unwrap(wrapped.content(), &ids).unwrap();
+    // The format-2 upgrade of that iepcase: format line and first manifest.
+    let tree = iepcase::git::updated_tree(
+        &repo,
+        &head.tree().unwrap(),
+        &[iepcase::git::PathChange::Put {
+            path: ".iepcase/format".into(),
+            blob: repo.blob(b"iepcase-case 2\n").unwrap(),
+        }],
+    )
+    .unwrap();
+    let tree_obj = repo.find_tree(tree).unwrap();
+    let entries = iepcase::store::manifest::entries_of(&repo, &tree_obj).unwrap();
+    let manifest = iepcase::store::manifest::Manifest::new(1, &key, Vec::new(), entries).render();
+    let tree = iepcase::git::updated_tree(
+        &repo,
+        &tree_obj,
+        &[iepcase::git::PathChange::Put {
+            path: ".iepcase/manifest".into(),
+            blob: repo.blob(manifest.as_bytes()).unwrap(),
+        }],
+    )
+    .unwrap();
+    let tree = repo.find_tree(tree).unwrap();
+    let sig = git2::Signature::now("Older", "older@example.org").unwrap();
+    repo.commit(
+        Some("HEAD"),
+        &sig,
+        &sig,
+        "upgrade case format",
+        &tree,
+        &[&head],
+    )
+    .unwrap();
+    let remote = env.root().join("mixed.git");
+    let status = std::process::Command::new("git")
+        .args(["clone", "-q", "--bare"])
+        .arg(case.join(".git"))
+        .arg(&remote)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::remove_dir_all(&case).unwrap();
+    (remote, key)
+}
+
+#[test]
+fn copies_in_formats_2_and_3_sync_through_one_remote() {
+    let env = TestEnv::with_case();
+    let (remote, key) = format_2_remote(&env);
+    let url = remote.to_str().unwrap();
+    env.run(&["clone", url, "mixed"]);
+    assert!(env.run(&["-c", "mixed", "list"]).contains("older iepcase"));
+    // A member with the older iepcase adds a record on the remote, in format 2...
+    let bare = git2::Repository::open_bare(&remote).unwrap();
+    commit_in_format_2(&bare, &key, "Added by the older iepcase");
+    // ...while this copy, upgraded by its own change, adds one in format 3.
+    env.run(&[
+        "-c",
+        "mixed",
+        "add",
+        "note",
+        "--title",
+        "Added after the upgrade",
+    ]);
+    env.run(&["-c", "mixed", "sync"]);
+    let list = env.run(&["-c", "mixed", "list"]);
+    assert!(
+        list.contains("Added by the older iepcase") && list.contains("Added after the upgrade"),
+        "{list}"
+    );
+    env.run(&["-c", "mixed", "fsck"]);
+    let format = std::fs::read_to_string(env.case_dir("mixed").join(".iepcase/format")).unwrap();
+    assert_eq!(format, "iepcase-case 3\n");
+    // A format-2 commit on top of the upgraded case is refused: it would go back a format.
+    commit_in_format_2(&bare, &key, "Too old now");
+    let err = env.fail(&["-c", "mixed", "sync"], 3);
+    assert!(err.contains("refused what the remote"), "{err}");
+    assert!(!env.run(&["-c", "mixed", "list"]).contains("Too old now"));
 }

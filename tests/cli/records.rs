@@ -190,7 +190,7 @@ fn edit_with_set_keeps_comments_and_unchanged_records_are_not_rewritten() {
         .run(&["add", "--file", file.to_str().unwrap()])
         .trim()
         .to_owned();
-    let path = env.case_dir("c1").join("records").join(format!("{id}.age"));
+    let path = crate::record_file(&env.case_dir("c1"), &id);
     let before = std::fs::read(&path).unwrap();
     let commits = env.commits("c1");
     let out = env
@@ -244,12 +244,7 @@ fn rm_removes_but_history_keeps() {
         env.run(&["show", &id, "--rev", "HEAD~1"])
             .contains("to be removed")
     );
-    assert!(
-        !env.case_dir("c1")
-            .join("records")
-            .join(format!("{id}.age"))
-            .exists()
-    );
+    assert!(!crate::record_file(&env.case_dir("c1"), &id).exists());
 }
 
 #[test]
@@ -266,9 +261,7 @@ fn attach_and_extract_round_trip_with_dedup() {
     ]);
     let id2 = env.add_note("same letter again");
     env.run(&["attach", &id2, pdf.to_str().unwrap()]);
-    let blobs = std::fs::read_dir(env.case_dir("c1").join("attachments"))
-        .unwrap()
-        .count();
+    let blobs = crate::files_below(&env.case_dir("c1"), "attachments").len();
     assert_eq!(blobs, 2, "the same file is stored once");
     let shown = env.run(&["show", &id, "--json"]);
     assert!(
@@ -423,4 +416,87 @@ fn a_bundle_never_goes_into_a_case_folder_however_it_is_spelled() {
         );
     }
     assert!(!cases.join("c2/bundle").exists() && !cases.join("loose").exists());
+}
+
+#[test]
+fn list_shows_a_type_for_every_kind_and_marks_what_bundles_treat_specially() {
+    let env = TestEnv::with_case();
+    let add = |args: &[&str]| env.run(args).trim().to_owned();
+    let iep = add(&[
+        "add",
+        "iep",
+        "--date",
+        "2026-01-10",
+        "--title",
+        "Draft IEP",
+        "--set",
+        "status=draft",
+    ]);
+    let refusal = add(&[
+        "add",
+        "refusal",
+        "--date",
+        "2026-01-11",
+        "--title",
+        "No to AT",
+        "--set",
+        "via=verbal",
+    ]);
+    let note = add(&[
+        "add",
+        "note",
+        "--date",
+        "2026-01-12",
+        "--title",
+        "My thoughts",
+    ]);
+    let mediation = add(&[
+        "add",
+        "meeting",
+        "--date",
+        "2026-01-13",
+        "--title",
+        "Mediation session",
+        "--set",
+        "type=mediation",
+        "--set",
+        "confidential=mediation",
+    ]);
+    let list = env.run(&["list"]);
+    // The words of each line: id, date, kind, type, title.
+    let line = |id: &str| {
+        let line = list.lines().find(|l| l.starts_with(id)).unwrap();
+        line.split_whitespace()
+            .skip(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(line(&iep), "iep draft Draft IEP", "{list}");
+    assert_eq!(line(&refusal), "refusal via verbal No to AT", "{list}");
+    assert_eq!(line(&note), "note - [privileged] My thoughts", "{list}");
+    assert_eq!(
+        line(&mediation),
+        "meeting mediation [mediation-confidential] Mediation session",
+        "{list}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&env.run(&["list", "--json"])).unwrap();
+    assert_eq!(json[2]["privileged"], true);
+    assert_eq!(json[3]["confidential"], "mediation");
+    assert!(json[0].get("privileged").is_none());
+}
+
+#[test]
+fn log_json_dates_are_rfc_3339() {
+    let env = TestEnv::with_case();
+    env.add_note("x");
+    let log: serde_json::Value = serde_json::from_str(&env.run(&["log", "--json"])).unwrap();
+    let date = log[0]["date"].as_str().unwrap();
+    assert!(
+        date.parse::<jiff::Timestamp>().is_ok() && date.ends_with('Z') && date.contains('T'),
+        "{date}"
+    );
+    assert!(
+        env.run(&["log"]).contains(" UTC "),
+        "text output keeps its readable form"
+    );
 }

@@ -1,7 +1,9 @@
-//! `iepcase case new|list|show|edit|close`.
+//! `iepcase case new|list|show|edit|close|use|rename`.
 
 mod list;
 mod new;
+mod rename;
+mod use_case;
 
 use clap::{Args, Subcommand};
 use iepcase::record::schema::case_shape;
@@ -14,14 +16,18 @@ use super::error::CliError;
 pub enum CaseCommand {
     /// Create a case: an encrypted git repository under cases/SLUG
     New(new::CaseNewArgs),
-    /// List the cases in the workspace
-    List,
+    /// List the cases in the workspace (`*` marks the current case)
+    List(list::CaseListArgs),
     /// Print the selected case's details
     Show,
     /// Change the case's details in your editor, or with --set
     Edit(CaseEditArgs),
     /// Mark the case closed (reopen with `case edit --set status=open`)
     Close,
+    /// Work on SLUG when a command names no case; with no SLUG, say which case that is
+    Use(use_case::CaseUseArgs),
+    /// Give a case a new slug (for one that turned out to name the child)
+    Rename(rename::CaseRenameArgs),
 }
 
 #[derive(Debug, Args)]
@@ -37,10 +43,12 @@ pub struct CaseEditArgs {
 pub fn run(ctx: &Ctx, command: CaseCommand) -> Result<(), CliError> {
     match command {
         CaseCommand::New(args) => new::run(ctx, args),
-        CaseCommand::List => list::run(ctx),
+        CaseCommand::List(args) => list::run(ctx, args),
         CaseCommand::Show => show(ctx),
         CaseCommand::Edit(args) => edit(ctx, args),
         CaseCommand::Close => close(ctx),
+        CaseCommand::Use(args) => use_case::run(ctx, args),
+        CaseCommand::Rename(args) => rename::run(ctx, args),
     }
 }
 

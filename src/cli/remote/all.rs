@@ -5,7 +5,6 @@ use serde_json::json;
 
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
-use crate::cli::ui::table;
 
 /// What adding the remote did to one case.
 enum Outcome {
@@ -58,7 +57,8 @@ pub fn add(ctx: &Ctx, name: &str, template: &str) -> Result<(), CliError> {
             .iter()
             .map(|(slug, url, o)| vec![slug.clone(), super::hide_secret(url), status(o)])
             .collect();
-        ctx.ui.out(&table(&["CASE", "URL", "STATUS"], &lines))?;
+        ctx.ui
+            .out(&ctx.ui.fitted(&["CASE", "URL", "STATUS"], &[1, 2], &lines))?;
         ctx.ui.status(&format!(
             "Remote `{name}` set for {} of {} cases",
             rows.len() - failed,

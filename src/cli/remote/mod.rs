@@ -8,7 +8,6 @@ use serde_json::json;
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::ui::table;
 
 #[derive(Debug, Subcommand)]
 pub enum RemoteCommand {
@@ -77,7 +76,7 @@ fn list(ctx: &Ctx) -> Result<(), CliError> {
         .iter()
         .map(|(n, u)| vec![n.clone(), hide_secret(u)])
         .collect();
-    ctx.ui.out(&table(&["NAME", "URL"], &rows))
+    ctx.ui.out(&ctx.ui.fitted(&["NAME", "URL"], &[1], &rows))
 }
 
 fn remove(ctx: &Ctx, name: &str) -> Result<(), CliError> {

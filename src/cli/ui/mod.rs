@@ -1,11 +1,19 @@
-//! All terminal output: data on stdout, status, warnings and hints on stderr, colour, tables
-//! and JSON. A closed stdout (`iepcase list | head`) ends the command quietly.
+//! All terminal output: data on stdout (through a pager when it is long and stdout is a
+//! terminal), status, warnings, hints and progress on stderr, colour, tables that fit the
+//! terminal, and JSON. A closed stdout (`iepcase list | head`) ends the command quietly.
 
+mod pager;
+mod progress;
+mod table;
+
+use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
 
 use super::error::{CliError, Exit};
+pub use progress::Progress;
+pub use table::Table;
 
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -15,11 +23,28 @@ pub enum ColorWhen {
     Never,
 }
 
+/// What the terminal is and what the user asked of it, read once.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    pub color: ColorWhen,
+    pub json: bool,
+    /// `NO_COLOR` is set (and not empty).
+    pub no_color_env: bool,
+    /// `--no-pager`.
+    pub no_pager: bool,
+}
+
 /// The terminal.
 pub struct Ui {
     color_out: bool,
     color_err: bool,
     pub json: bool,
+    /// The width tables fit in: `COLUMNS`, else the terminal's; none when not a terminal.
+    width: Option<usize>,
+    /// The terminal's height, when stdout is a terminal and paging is allowed.
+    page_height: Option<usize>,
+    pager: RefCell<Option<pager::Pager>>,
+    progress_allowed: bool,
 }
 
 /// A write to stdout failed because the reader went away: exit quietly.
@@ -39,17 +64,34 @@ fn out_error(e: io::Error) -> CliError {
 }
 
 impl Ui {
-    /// Sets up colour from `--color`, `NO_COLOR` and whether the streams are terminals.
-    pub fn new(color: ColorWhen, json: bool, no_color_env: bool) -> Ui {
-        let decide = |tty: bool| match color {
+    /// Sets up colour from `--color` and `NO_COLOR`, table width from `COLUMNS` and the
+    /// terminal, and paging from `--no-pager`, depending on which streams are terminals.
+    pub fn new(settings: Settings) -> Ui {
+        let decide = |tty: bool| match settings.color {
             ColorWhen::Always => true,
             ColorWhen::Never => false,
-            ColorWhen::Auto => tty && !no_color_env,
+            ColorWhen::Auto => tty && !settings.no_color_env,
         };
+        let stdout_tty = io::stdout().is_terminal();
+        let size = if stdout_tty {
+            terminal_size::terminal_size_of(io::stdout())
+        } else {
+            None
+        };
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0);
         Ui {
-            color_out: decide(io::stdout().is_terminal()),
+            color_out: decide(stdout_tty),
             color_err: decide(io::stderr().is_terminal()),
-            json,
+            json: settings.json,
+            width: columns.or(size.map(|(w, _)| usize::from(w.0))),
+            page_height: size
+                .filter(|_| !settings.no_pager)
+                .map(|(_, h)| usize::from(h.0)),
+            pager: RefCell::new(None),
+            progress_allowed: io::stderr().is_terminal() && !settings.json,
         }
     }
 
@@ -58,13 +100,67 @@ impl Ui {
         self.color_out
     }
 
-    /// Writes data to stdout.
+    /// The width tables and wrapped text fit in, if any.
+    pub fn width(&self) -> Option<usize> {
+        self.width
+    }
+
+    /// Writes data to stdout, starting the pager when the text is longer than the screen.
     pub fn out(&self, text: &str) -> Result<(), CliError> {
+        let mut pager = self.pager.borrow_mut();
+        if pager.is_none()
+            && let Some(height) = self.page_height
+            && text.lines().count() >= height
+        {
+            *pager = pager::Pager::start();
+        }
+        if let Some(pager) = pager.as_mut() {
+            return pager.write(text.as_bytes()).map_err(out_error);
+        }
         let mut stdout = io::stdout().lock();
         stdout
             .write_all(text.as_bytes())
             .and_then(|_| stdout.flush())
             .map_err(out_error)
+    }
+
+    /// Waits for the pager, if one was started, to be closed.
+    pub fn finish(&self) {
+        if let Some(mut pager) = self.pager.borrow_mut().take() {
+            pager.finish();
+        }
+    }
+
+    /// Renders `table` to fit the terminal, with colour on stdout when allowed.
+    pub fn table(&self, table: &Table) -> String {
+        table.render(self.width, self.color_out)
+    }
+
+    /// Lays out `rows` under `header` to fit the terminal, the `flexible` columns wrapping.
+    pub fn fitted(&self, header: &[&str], flexible: &[usize], rows: &[Vec<String>]) -> String {
+        let mut table = Table::new(header).flexible(flexible);
+        for row in rows {
+            table.row(row.clone());
+        }
+        self.table(&table)
+    }
+
+    /// A progress bar on stderr (when it is a terminal and the output is not JSON).
+    pub fn progress(&self, message: &str, total: u64, bytes: bool) -> Progress {
+        if self.progress_allowed {
+            Progress::bar(message, total, bytes)
+        } else {
+            Progress::hidden()
+        }
+    }
+
+    /// A spinner on stderr (when it is a terminal and the output is not JSON).
+    pub fn spinner(&self, message: &str) -> Progress {
+        if self.progress_allowed {
+            Progress::spinner(message)
+        } else {
+            Progress::hidden()
+        }
     }
 
     /// Writes a line of data to stdout.
@@ -161,43 +257,13 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Lays out rows in aligned columns; the last column is not padded.
+/// Lays out rows in aligned columns, whatever the width; the last column is not padded.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|cell| printable(cell).replace(['\n', '\t'], " "))
-                .collect()
-        })
-        .collect();
-    let rows = &rows;
-    let columns = header.len();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut table = Table::new(header);
     for row in rows {
-        for (i, cell) in row.iter().enumerate().take(columns) {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
+        table.row(row.clone());
     }
-    let mut out = String::new();
-    let mut push_row = |cells: Vec<&str>| {
-        let mut line = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    };
-    push_row(header.to_vec());
-    for row in rows {
-        push_row(row.iter().map(String::as_str).collect());
-    }
-    out
+    table.render(None, false)
 }
 
 /// Style for headers and ids.
