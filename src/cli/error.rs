@@ -297,10 +297,34 @@ impl From<iepcase::sync::SyncError> for CliError {
             S::RemoteExists { .. } => Some("remove it first with `iepcase remote remove NAME`, or pick another name".into()),
             S::BadRemoteName { .. } => Some("use letters, digits and dashes, such as `origin` or `backup`".into()),
             S::BadRemoteUrl { .. } => Some("for example git@git.example.org:me/case-2026-01.git, https://git.example.org/me/case-2026-01.git or /media/backup/case-2026-01.git".into()),
-            S::Auth { .. } => Some(
-                "for SSH, load your key into the agent (`ssh-add`) and check it has access; for HTTPS, store a token in a git credential helper"
+            S::Auth { url, offered, .. } => Some(auth_hint(url, offered)),
+            S::Denied { write: true, .. } => Some(
+                "your account may read this repository but not push to it: ask whoever runs the server for write access; your changes stay here until a sync can push them"
                     .into(),
             ),
+            S::Denied { .. } => Some(
+                "ask whoever runs the server for access to this repository (a member removed from a case is refused on purpose)"
+                    .into(),
+            ),
+            S::UnknownHost { key, .. } => Some(format!(
+                "compare {} with the fingerprint your host publishes (GitHub, GitLab, Gitea and Forgejo show theirs; for a server of your own, ask its admin); if they match, trust it with `iepcase remote trust {} --fingerprint {}`",
+                key.fingerprint(),
+                key.address(),
+                key.fingerprint()
+            )),
+            S::NotSsh { .. } => Some("an HTTPS server is trusted through its certificate: if it uses an authority of its own, tell git its CA file with `git config --global http.sslCAInfo FILE`".into()),
+            S::UntrustedCertificate { ca_file: None, .. } => Some(
+                "if the server uses a certificate authority of its own (a practice's own server), get the CA certificate from its admin and tell git where it is: `git config --global http.sslCAInfo /path/to/ca.pem` (iepcase reads it too); otherwise check the address"
+                    .into(),
+            ),
+            S::UntrustedCertificate { ca_file: Some(path), .. } => Some(format!(
+                "the authorities in {} (git's http.sslCAInfo) did not sign it either: check that this is the server's CA certificate and that the address is right",
+                path.display()
+            )),
+            S::CaFile { .. } => Some("set it to the CA certificate file with `git config --global http.sslCAInfo /path/to/ca.pem`, or remove it with `git config --global --unset http.sslCAInfo`".into()),
+            S::KeyPassphrase { .. } => Some("run the command again and type the key's passphrase (scripts can set IEPCASE_SSH_PASSPHRASE)".into()),
+            S::TrustWrite { .. } => None,
+            S::HostKeyChanged { .. } | S::FingerprintMismatch { .. } => None,
             S::Network { .. } => Some("check your connection and the address (`iepcase remote list`), then sync again".into()),
             S::NotFound { .. } => Some("check the address (`iepcase remote list`) and that the repository exists and you may see it".into()),
             S::PushBehind { .. } => Some("someone pushed in between: run `iepcase sync` again".into()),
@@ -345,11 +369,52 @@ impl From<iepcase::sync::SyncError> for CliError {
                 )],
             );
         }
-        let mut err = CliError::user(e.to_string()).causes_of(&e);
-        if let S::Rejected { server_said, .. } = &e {
-            for line in server_said {
-                err = err.cause(format!("remote: {line}"));
+        if let S::HostKeyChanged {
+            key,
+            file,
+            line,
+            revoked,
+            ..
+        } = &e
+        {
+            return host_key_alarm(&e, key, file, *line, *revoked);
+        }
+        if let S::FingerprintMismatch { .. } = &e {
+            return CliError {
+                exit: Exit::Found,
+                ..CliError::user(e.to_string())
             }
+            .hint("check that you copied the fingerprint your host publishes for this key type; if you did, someone may be between you and the server: trust nothing, and tell the server's admin");
+        }
+        let mut err = CliError::user(e.to_string()).causes_of(&e);
+        match &e {
+            S::Rejected { server_said, .. } | S::Denied { server_said, .. } => {
+                for line in server_said {
+                    err = err.cause(format!("remote: {line}"));
+                }
+            }
+            S::UnknownHost { key, .. } => {
+                err = err.cause(format!(
+                    "{} presents a {} key with fingerprint {}",
+                    key.host_entry(),
+                    key.key_type(),
+                    key.fingerprint()
+                ));
+            }
+            S::UntrustedCertificate {
+                fingerprint: Some(fingerprint),
+                ..
+            } => {
+                err = err.cause(format!(
+                    "the server's certificate has SHA-256 fingerprint {fingerprint}"
+                ));
+            }
+            S::Auth { offered, .. } => {
+                for what in offered {
+                    err = err.cause(format!("tried {what}"));
+                }
+            }
+            _ => {}
         }
         if let Some(hint) = hint {
             err = err.hint(hint);
@@ -573,6 +638,62 @@ impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
         CliError::user(e.to_string())
     }
+}
+
+/// What to do when a server refused every credential offered.
+fn auth_hint(url: &str, offered: &[iepcase::sync::Offered]) -> String {
+    use iepcase::sync::Offered as O;
+    if url.starts_with("https://") || url.starts_with("http://") {
+        if offered.contains(&O::StoredPassword) {
+            return "the password or token stored for this address was refused: store the new one in your git credential helper (`git credential reject` removes the old one; docs/sync.md shows how)".into();
+        }
+        return "store a token for this address in a git credential helper (`git config --global credential.helper store`, then `git credential approve`; docs/sync.md shows how)".into();
+    }
+    if offered
+        .iter()
+        .any(|o| matches!(o, O::KeyWithoutPassphrase(_)))
+    {
+        return "type the key's passphrase when asked (scripts can set IEPCASE_SSH_PASSPHRASE), or load the key into the agent with `ssh-add`".into();
+    }
+    "give the host your public key (the .pub file beside your key, such as ~/.ssh/id_ed25519.pub), or load the key it knows into the agent with `ssh-add`; a key kept elsewhere can be named with IEPCASE_SSH_KEY=FILE".into()
+}
+
+/// A changed or revoked SSH host key: exit 3, and no way around it in the same command.
+fn host_key_alarm(
+    e: &iepcase::sync::SyncError,
+    key: &iepcase::sync::HostKey,
+    file: &std::path::Path,
+    line: usize,
+    revoked: bool,
+) -> CliError {
+    let what = if revoked {
+        format!(
+            "line {line} of {} marks this key as revoked",
+            file.display()
+        )
+    } else {
+        format!(
+            "the key trusted for it is on line {line} of {}",
+            file.display()
+        )
+    };
+    CliError {
+        exit: Exit::Found,
+        ..CliError::user(e.to_string())
+    }
+    .cause(format!(
+        "it now presents a {} key with fingerprint {}",
+        key.key_type(),
+        key.fingerprint()
+    ))
+    .cause(what)
+    .hint("this may be an attack: someone between you and the server could be reading or changing what you send; nothing was sent")
+    .hint(format!(
+        "ask the server's admin whether its key changed and what the new fingerprint is; only if it matches, remove the old key with `ssh-keygen -R '{}' -f {}` and trust the new one with `iepcase remote trust {} --fingerprint NEW-FINGERPRINT`",
+        key.host_entry(),
+        file.display(),
+        key.address()
+    ))
 }
 
 fn short(oid: &git2::Oid) -> String {

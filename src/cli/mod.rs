@@ -1,6 +1,7 @@
 //! The command line: arguments, dispatch and exit codes. Each command lives in its own file
 //! and is a thin wrapper around library calls; all printing goes through [`ui::Ui`].
 
+mod access;
 mod add;
 mod attach;
 mod bundle;

@@ -17,7 +17,14 @@ pub struct SyncArgs {
     /// The remote to use (default: the only one, or origin)
     #[arg(long)]
     pub remote: Option<String>,
+    /// How many cases sync at the same time, each with one connection open (default 8)
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
 }
+
+/// Cases synced at the same time by default: enough to hide network latency, few enough
+/// that a server (sshd's MaxStartups, a host's rate limits) does not turn connections away.
+const DEFAULT_JOBS: u16 = 8;
 
 #[derive(Debug, Args)]
 pub struct CloneArgs {
@@ -39,48 +46,58 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
     let identities = ctx.identities()?;
     let context = ctx.commit_context()?;
     let timeout = ctx.lock_timeout();
+    let access = super::access::access()?;
+    let access = &access;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(usize::from(args.jobs.unwrap_or(DEFAULT_JOBS)).min(slugs.len().max(1)))
+        .build()
+        .map_err(|e| CliError::user(format!("cannot start sync threads: {e}")))?;
     let progress = if args.all && slugs.len() > 1 {
         ctx.ui.progress("Syncing", slugs.len() as u64, false)
     } else {
         super::ui::Progress::hidden()
     };
-    let outcomes: Vec<Outcome> = slugs
-        .par_iter()
-        .filter_map(|slug| {
-            let _done = StepWhenDone(&progress, slug);
-            let result = (|| -> Result<Option<SyncReport>, CliError> {
-                let case = Case::open(&ws.case_dir(slug), slug, identities)?;
-                let remote = match iepcase::sync::pick_remote(&case, args.remote.as_deref()) {
-                    Err(iepcase::sync::SyncError::NoRemote { .. }) if args.all => return Ok(None),
-                    other => other?,
-                };
-                drop(case);
-                let (case, lock) = Case::open_locked(
-                    &ws.case_dir(slug),
-                    slug,
-                    identities,
-                    "sync",
-                    timeout,
-                    &mut |_| {},
-                    &context,
-                )?;
-                Ok(Some(iepcase::sync::sync(
-                    &case, &lock, &remote, identities, &context,
-                )?))
-            })();
-            match result {
-                Ok(None) => None,
-                Ok(Some(report)) => Some(Outcome {
-                    slug: slug.clone(),
-                    result: Ok(report),
-                }),
-                Err(e) => Some(Outcome {
-                    slug: slug.clone(),
-                    result: Err(e),
-                }),
-            }
-        })
-        .collect();
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        slugs
+            .par_iter()
+            .filter_map(|slug| {
+                let _done = StepWhenDone(&progress, slug);
+                let result = (|| -> Result<Option<SyncReport>, CliError> {
+                    let case = Case::open(&ws.case_dir(slug), slug, identities)?;
+                    let remote = match iepcase::sync::pick_remote(&case, args.remote.as_deref()) {
+                        Err(iepcase::sync::SyncError::NoRemote { .. }) if args.all => {
+                            return Ok(None);
+                        }
+                        other => other?,
+                    };
+                    drop(case);
+                    let (case, lock) = Case::open_locked(
+                        &ws.case_dir(slug),
+                        slug,
+                        identities,
+                        "sync",
+                        timeout,
+                        &mut |_| {},
+                        &context,
+                    )?;
+                    Ok(Some(iepcase::sync::sync(
+                        &case, &lock, &remote, identities, &context, access,
+                    )?))
+                })();
+                match result {
+                    Ok(None) => None,
+                    Ok(Some(report)) => Some(Outcome {
+                        slug: slug.clone(),
+                        result: Ok(report),
+                    }),
+                    Err(e) => Some(Outcome {
+                        slug: slug.clone(),
+                        result: Err(e),
+                    }),
+                }
+            })
+            .collect()
+    });
     progress.finish();
     report(ctx, &outcomes, args.all)
 }
@@ -128,6 +145,9 @@ fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
                 notes(ctx, &outcome.slug, report);
             }
         }
+        if all || outcomes.len() > 1 {
+            ctx.ui.status(&totals(outcomes, conflicts));
+        }
     }
     if let [only] = failures.as_slice()
         && !all
@@ -142,12 +162,26 @@ fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
         });
     }
     if !failures.is_empty() {
+        // One line per distinct hint, with the cases it is for: a hundred cases on one
+        // unreachable server need the advice once.
+        let mut hints: Vec<(&str, Vec<&str>)> = Vec::new();
         for f in &failures {
             if let Err(e) = &f.result {
                 for hint in &e.hints {
-                    ctx.ui.hint(&format!("{}: {hint}", f.slug));
+                    match hints.iter_mut().find(|(h, _)| h == hint) {
+                        Some((_, slugs)) => slugs.push(&f.slug),
+                        None => hints.push((hint, vec![&f.slug])),
+                    }
                 }
             }
+        }
+        for (hint, slugs) in hints {
+            let which = match slugs.as_slice() {
+                [one] => (*one).to_owned(),
+                few if few.len() <= 3 => few.join(", "),
+                many => format!("{} cases", many.len()),
+            };
+            ctx.ui.hint(&format!("{which}: {hint}"));
         }
         let alarm = failures
             .iter()
@@ -175,6 +209,22 @@ fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
         });
     }
     Ok(())
+}
+
+/// `100 cases: 98 synced, 2 failed; 37 commits fetched, 12 pushed, 0 conflicts`.
+fn totals(outcomes: &[Outcome], conflicts: usize) -> String {
+    let synced: Vec<&SyncReport> = outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok())
+        .collect();
+    let fetched: usize = synced.iter().map(|r| r.fetched).sum();
+    let pushed: usize = synced.iter().map(|r| r.pushed).sum();
+    format!(
+        "{} cases: {} synced, {} failed; {fetched} commits fetched, {pushed} pushed, {conflicts} conflicts",
+        outcomes.len(),
+        synced.len(),
+        outcomes.len() - synced.len()
+    )
 }
 
 fn text_row(outcome: &Outcome) -> Vec<String> {
@@ -278,7 +328,9 @@ pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
         _ => args.url.clone(),
     };
     let identities = ctx.identities()?;
-    let case = iepcase::sync::clone_case(&url, &ws.case_dir(&slug), &slug, identities).map_err(
+    let access = super::access::access()?;
+    let case = iepcase::sync::clone_case(&url, &ws.case_dir(&slug), &slug, identities, &access)
+        .map_err(
         |e| {
             let mut err = CliError::from(e);
             if err.message.starts_with("your key is not a member") {

@@ -4,7 +4,9 @@
 //! A remote only ever sees what is in the repository: ciphertext, random names, member public
 //! keys and commit metadata. Merges happen here, on decrypted records ([`merge`]).
 
+pub mod access;
 pub mod fields;
+pub mod known_hosts;
 pub mod merge;
 pub mod transport;
 
@@ -16,6 +18,8 @@ use crate::crypto::Identities;
 use crate::git::CommitContext;
 use crate::store::{Case, CaseLock, StoreError};
 
+pub use access::{Access, Offered};
+pub use known_hosts::HostKey;
 pub use merge::MergeReport;
 
 /// Errors talking to remotes and merging.
@@ -34,7 +38,72 @@ pub enum SyncError {
     #[error("`{url}` is not a remote iepcase can use: {reason}")]
     BadRemoteUrl { url: String, reason: &'static str },
     #[error("the remote {url} did not accept any of your credentials")]
-    Auth { url: String, source: git2::Error },
+    Auth {
+        url: String,
+        source: git2::Error,
+        /// What was offered, in order.
+        offered: Vec<Offered>,
+    },
+    /// Signed in, but the server's access rules refused: to read, or (`write`) to push.
+    #[error("{} {url} was refused by the server", if *write { "the push to" } else { "access to" })]
+    Denied {
+        url: String,
+        write: bool,
+        server_said: Vec<String>,
+    },
+    /// The SSH server's host key is in no known_hosts file.
+    #[error("the host key of {} is not known, so iepcase did not connect to {url}", key.host_entry())]
+    UnknownHost {
+        url: String,
+        key: HostKey,
+        /// Where trusting it writes.
+        known_hosts: std::path::PathBuf,
+    },
+    /// The SSH server presented another key than the one trusted for its host, or a
+    /// revoked one: possibly someone between you and the server.
+    #[error(
+        "the host key of {} {}: refused to connect to {url}",
+        key.host_entry(),
+        if *revoked { "is revoked" } else { "has changed" }
+    )]
+    HostKeyChanged {
+        url: String,
+        key: HostKey,
+        file: std::path::PathBuf,
+        line: usize,
+        revoked: bool,
+    },
+    /// A fingerprint given to trust a host is not the one the host presents.
+    #[error("{host} presents the key {found}, not {expected}")]
+    FingerprintMismatch {
+        host: String,
+        expected: String,
+        found: String,
+    },
+    #[error("{url} is not an SSH remote: only SSH servers have host keys to trust")]
+    NotSsh { url: String },
+    #[error("cannot add the host key to {}", path.display())]
+    TrustWrite {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The HTTPS server's certificate is not signed by an authority this computer trusts.
+    #[error("the certificate of {url} is not trusted: {reason}")]
+    UntrustedCertificate {
+        url: String,
+        /// SHA-256 of the server's certificate, as browsers show it, when it sent one.
+        fingerprint: Option<String>,
+        reason: String,
+        /// The authorities git's `http.sslCAInfo` names, when set.
+        ca_file: Option<std::path::PathBuf>,
+    },
+    #[error("git's http.sslCAInfo names {}, which is not a readable file", path.display())]
+    CaFile { path: std::path::PathBuf },
+    #[error("the passphrase for the SSH key {} is not right", key.display())]
+    KeyPassphrase {
+        url: String,
+        key: std::path::PathBuf,
+    },
     #[error("cannot reach the remote {url}")]
     Network { url: String, source: git2::Error },
     #[error("there is no repository at {url}")]
@@ -249,6 +318,7 @@ pub fn sync(
     remote: &str,
     identities: &Identities,
     context: &CommitContext,
+    access: &Access<'_>,
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport {
         remote: remote.to_owned(),
@@ -257,7 +327,15 @@ pub fn sync(
     let mut reopened;
     let mut current = case;
     for attempt in 1..=PUSH_ATTEMPTS {
-        match sync_round(current, lock, remote, identities, context, &mut report) {
+        match sync_round(
+            current,
+            lock,
+            remote,
+            identities,
+            context,
+            access,
+            &mut report,
+        ) {
             Err(SyncError::PushBehind { url }) => {
                 if attempt == PUSH_ATTEMPTS {
                     return Err(SyncError::PushRace {
@@ -281,6 +359,7 @@ fn sync_round(
     remote: &str,
     identities: &Identities,
     context: &CommitContext,
+    access: &Access<'_>,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let repo = case.repo();
@@ -293,7 +372,7 @@ fn sync_round(
     }
     let known = transport::last_verified(repo, remote);
     let url = transport::url_of(repo, remote)?;
-    let fetched_head = transport::fetch(repo, remote)?;
+    let fetched_head = transport::fetch(repo, remote, access)?;
     let result = take_fetched(
         case,
         lock,
@@ -309,7 +388,7 @@ fn sync_round(
         transport::reset_tracking(repo, remote);
     }
     result?;
-    push_if_ahead(repo, remote, fetched_head, report)
+    push_if_ahead(repo, remote, fetched_head, access, report)
 }
 
 /// Verifies and merges what a fetch brought (nothing when it brought nothing new).
@@ -379,6 +458,7 @@ fn push_if_ahead(
     repo: &git2::Repository,
     remote: &str,
     fetched_head: Option<git2::Oid>,
+    access: &Access<'_>,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let head = repo
@@ -390,7 +470,7 @@ fn push_if_ahead(
         })?;
     if fetched_head != Some(head.id()) {
         let pushed = count_between(repo, head.id(), fetched_head)?;
-        transport::push(repo, remote)?;
+        transport::push(repo, remote, access)?;
         report.pushed += pushed;
     }
     Ok(())
@@ -437,6 +517,7 @@ pub fn clone_case(
     dir: &Path,
     slug: &str,
     identities: &Identities,
+    access: &Access<'_>,
 ) -> Result<Case, SyncError> {
     if dir.exists() {
         return Err(StoreError::CaseExists {
@@ -444,7 +525,7 @@ pub fn clone_case(
         }
         .into());
     }
-    let result = clone_into(url, dir, slug, identities);
+    let result = clone_into(url, dir, slug, identities, access);
     if result.is_err() {
         let _ = std::fs::remove_dir_all(dir);
     }
@@ -456,6 +537,7 @@ fn clone_into(
     dir: &Path,
     slug: &str,
     identities: &Identities,
+    access: &Access<'_>,
 ) -> Result<Case, SyncError> {
     crate::git::configure();
     let repo = crate::git::init(dir).map_err(|source| SyncError::Git {
@@ -463,7 +545,7 @@ fn clone_into(
         source,
     })?;
     add_remote(&repo, "origin", url)?;
-    let Some(head) = transport::fetch(&repo, "origin")? else {
+    let Some(head) = transport::fetch(&repo, "origin", access)? else {
         return Err(SyncError::EmptyRemote {
             url: url.to_owned(),
         });

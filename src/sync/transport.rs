@@ -1,18 +1,14 @@
-//! Talking to remotes through libgit2: fetch and push with credentials (ssh-agent, key files,
-//! git credential helpers) tried a bounded number of times, and errors told apart (bad
-//! credentials, no network, no such repository, a push refused because the remote moved on,
-//! a push the server's rules refused).
+//! Talking to remotes through libgit2: fetch and push with the credentials and server checks
+//! of [`super::access`], and errors told apart (bad credentials, no network, no such
+//! repository, access the server refused, a push refused because the remote moved on, a push
+//! the server's rules refused).
 
-use std::cell::{Cell, RefCell};
-use std::path::PathBuf;
-
-use git2::{Cred, CredentialType, Oid, RemoteCallbacks, Repository};
+use git2::{Oid, Repository};
 
 use super::SyncError;
+use super::access::{Access, Offered, Session};
+use super::known_hosts::{self, HostKey, Verdict};
 use crate::git::BRANCH;
-
-/// How many times libgit2 may ask for credentials in one operation (it would ask forever).
-const MAX_CREDENTIAL_ATTEMPTS: u32 = 4;
 
 /// The remote-tracking ref of `remote`'s main branch: what this copy last fetched from it,
 /// verified, or pushed to it.
@@ -72,104 +68,17 @@ pub fn url_of(repo: &Repository, remote: &str) -> Result<String, SyncError> {
         .to_owned())
 }
 
-struct Session {
-    attempts: Cell<u32>,
-    exhausted: Cell<bool>,
-    rejected: RefCell<Vec<String>>,
-    /// What the server printed (`remote: …` lines, such as a hook's message).
-    server_said: RefCell<String>,
-    home: Option<PathBuf>,
-}
-
-impl Session {
-    fn new() -> Session {
-        Session {
-            attempts: Cell::new(0),
-            exhausted: Cell::new(false),
-            rejected: RefCell::new(Vec::new()),
-            server_said: RefCell::new(String::new()),
-            home: std::env::var_os("HOME").map(PathBuf::from),
-        }
-    }
-
-    fn callbacks(&self) -> RemoteCallbacks<'_> {
-        let mut callbacks = RemoteCallbacks::new();
-        callbacks
-            .credentials(move |url, username, allowed| self.credentials(url, username, allowed));
-        callbacks.push_update_reference(move |name, status| {
-            if let Some(message) = status {
-                self.rejected
-                    .borrow_mut()
-                    .push(format!("{name}: {message}"));
-            }
-            Ok(())
-        });
-        callbacks.sideband_progress(move |data| {
-            self.server_said
-                .borrow_mut()
-                .push_str(&String::from_utf8_lossy(data));
-            true
-        });
-        callbacks
-    }
-
-    fn credentials(
-        &self,
-        url: &str,
-        username: Option<&str>,
-        allowed: CredentialType,
-    ) -> Result<Cred, git2::Error> {
-        let attempt = self.attempts.get() + 1;
-        self.attempts.set(attempt);
-        if attempt > MAX_CREDENTIAL_ATTEMPTS {
-            self.exhausted.set(true);
-            return Err(git2::Error::from_str("no credentials were accepted"));
-        }
-        let user = username.unwrap_or("git");
-        if allowed.contains(CredentialType::USERNAME) {
-            return Cred::username(user);
-        }
-        if allowed.contains(CredentialType::SSH_KEY) {
-            // First the agent, then the usual key files, one per attempt.
-            if attempt == 1 {
-                return Cred::ssh_key_from_agent(user);
-            }
-            let keys: Vec<PathBuf> = self
-                .home
-                .iter()
-                .flat_map(|h| ["id_ed25519", "id_rsa", "id_ecdsa"].map(|k| h.join(".ssh").join(k)))
-                .filter(|p| p.exists())
-                .collect();
-            if let Some(key) = keys.get(attempt as usize - 2) {
-                return Cred::ssh_key(user, None, key, None);
-            }
-            self.exhausted.set(true);
-            return Err(git2::Error::from_str("no SSH key was accepted"));
-        }
-        if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            // No helper, or one with nothing stored: there is nothing else to try.
-            let cred = git2::Config::open_default()
-                .and_then(|config| Cred::credential_helper(&config, url, username));
-            if cred.is_err() {
-                self.exhausted.set(true);
-            }
-            return cred;
-        }
-        if allowed.contains(CredentialType::DEFAULT) {
-            return Cred::default();
-        }
-        self.exhausted.set(true);
-        Err(git2::Error::from_str("no usable credentials"))
-    }
-}
-
 /// Fetches `remote`'s main branch into a quarantine ref; returns its commit, or `None` when
 /// the remote is empty. The fetched objects are only in git's object database: nothing reads
 /// them as the case until [`crate::store::trust::verify_fetched`] has checked them.
-pub fn fetch(repo: &Repository, remote_name: &str) -> Result<Option<Oid>, SyncError> {
+pub fn fetch(
+    repo: &Repository,
+    remote_name: &str,
+    access: &Access<'_>,
+) -> Result<Option<Oid>, SyncError> {
     let mut remote = find_remote(repo, remote_name)?;
     let url = remote.url().unwrap_or_default().to_owned();
-    let session = Session::new();
+    let session = Session::new(access, &url);
     let mut options = git2::FetchOptions::new();
     options.remote_callbacks(session.callbacks());
     let quarantine = quarantine_ref(remote_name);
@@ -184,7 +93,7 @@ pub fn fetch(repo: &Repository, remote_name: &str) -> Result<Option<Oid>, SyncEr
             Some(&mut options),
             Some("iepcase sync"),
         )
-        .map_err(|e| classify(e, &url, session.exhausted.get()))?;
+        .map_err(|e| session.failure(e, &url))?;
     match repo.refname_to_id(&quarantine) {
         Ok(id) => Ok(Some(id)),
         Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
@@ -197,16 +106,25 @@ pub fn fetch(repo: &Repository, remote_name: &str) -> Result<Option<Oid>, SyncEr
 
 /// Pushes main to `remote`; a refused update is an error: [`SyncError::PushBehind`] when the
 /// remote moved on since the fetch, [`SyncError::Rejected`] when its rules refused it.
-pub fn push(repo: &Repository, remote_name: &str) -> Result<(), SyncError> {
+pub fn push(repo: &Repository, remote_name: &str, access: &Access<'_>) -> Result<(), SyncError> {
     let mut remote = find_remote(repo, remote_name)?;
     let url = remote.url().unwrap_or_default().to_owned();
-    let session = Session::new();
+    let session = Session::new(access, &url);
     let mut options = git2::PushOptions::new();
     options.remote_callbacks(session.callbacks());
     let refspec = format!("refs/heads/{BRANCH}:refs/heads/{BRANCH}");
     remote
         .push(&[refspec.as_str()], Some(&mut options))
-        .map_err(|e| classify(e, &url, session.exhausted.get()))?;
+        .map_err(|e| match session.failure(e, &url) {
+            SyncError::Denied {
+                url, server_said, ..
+            } => SyncError::Denied {
+                url,
+                write: true,
+                server_said,
+            },
+            other => other,
+        })?;
     let rejected = session.rejected.borrow();
     if let Some(reason) = rejected.first() {
         let said = session.server_said.borrow();
@@ -224,6 +142,89 @@ pub fn push(repo: &Repository, remote_name: &str) -> Result<(), SyncError> {
         let _ = set_tracking(repo, remote_name, head);
     }
     Ok(())
+}
+
+/// What trusting a host did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trusted {
+    /// The key was added to this known_hosts file.
+    Added(std::path::PathBuf),
+    /// A known_hosts file already trusted it.
+    AlreadyKnown,
+}
+
+/// The host key the SSH server at `url` presents, and what the known_hosts files say of it.
+/// The connection stops at the key: nothing is signed in or exchanged.
+pub fn host_key(url: &str, access: &Access<'_>) -> Result<(HostKey, Verdict), SyncError> {
+    let url = url.to_owned();
+    let ssh = url.starts_with("ssh://")
+        || matches!(super::check_remote_url(&url), Ok(super::UrlKind::ScpLike));
+    if !ssh {
+        return Err(SyncError::NotSsh { url });
+    }
+    crate::git::configure();
+    let mut remote =
+        git2::Remote::create_detached(url.as_str()).map_err(|source| SyncError::Git {
+            action: "read the address",
+            source,
+        })?;
+    let session = Session::new(access, &url);
+    session.stop_at_host_key();
+    let result = remote
+        .connect_auth(git2::Direction::Fetch, Some(session.callbacks()), None)
+        .map(|_| ());
+    match (session.host_key(), result) {
+        (Some(key), _) => {
+            let verdict = known_hosts::check(&access.known_hosts, &key);
+            Ok((key, verdict))
+        }
+        (None, Err(e)) => Err(session.failure(e, &url)),
+        (None, Ok(())) => Err(SyncError::NotSsh { url }),
+    }
+}
+
+/// Trusts the host key of the SSH server at `url` when its fingerprint is `fingerprint`
+/// (which the user compared with the one the host publishes). A host whose trusted key
+/// changed is refused: removing the old key is a decision of its own, made outside iepcase.
+pub fn trust_host(
+    url: &str,
+    fingerprint: &str,
+    access: &Access<'_>,
+) -> Result<(HostKey, Trusted), SyncError> {
+    let (key, verdict) = host_key(url, access)?;
+    let url = url.to_owned();
+    if key.fingerprint() != fingerprint.trim() {
+        return Err(SyncError::FingerprintMismatch {
+            host: key.host_entry(),
+            expected: fingerprint.trim().to_owned(),
+            found: key.fingerprint(),
+        });
+    }
+    match verdict {
+        Verdict::Known => Ok((key, Trusted::AlreadyKnown)),
+        Verdict::Changed { file, line } => Err(SyncError::HostKeyChanged {
+            url,
+            key,
+            file,
+            line,
+            revoked: false,
+        }),
+        Verdict::Revoked { file, line } => Err(SyncError::HostKeyChanged {
+            url,
+            key,
+            file,
+            line,
+            revoked: true,
+        }),
+        Verdict::Unknown => {
+            let file = access.known_hosts[0].clone();
+            known_hosts::trust(&file, &key).map_err(|source| SyncError::TrustWrite {
+                path: file.clone(),
+                source,
+            })?;
+            Ok((key, Trusted::Added(file)))
+        }
+    }
 }
 
 fn find_remote<'r>(repo: &'r Repository, name: &str) -> Result<git2::Remote<'r>, SyncError> {
@@ -276,7 +277,12 @@ fn server_lines(said: &str) -> Vec<String> {
 
 /// Tells apart bad credentials, network trouble, a missing repository and a push the remote
 /// refused because it moved on.
-pub fn classify(error: git2::Error, url: &str, credentials_exhausted: bool) -> SyncError {
+pub fn classify(
+    error: git2::Error,
+    url: &str,
+    credentials_exhausted: bool,
+    offered: Vec<Offered>,
+) -> SyncError {
     let message = error.message().to_lowercase();
     let url = url.to_owned();
     let any = |words: &[&str]| words.iter().any(|w| message.contains(w));
@@ -287,13 +293,41 @@ pub fn classify(error: git2::Error, url: &str, credentials_exhausted: bool) -> S
             "credentials",
             // git2's credential helper lookup, when no helper has a password for the URL.
             "username/password",
-            "permission denied",
+            "permission denied (publickey",
             "401",
-            "403",
             "unauthorized",
         ])
     {
-        return SyncError::Auth { url, source: error };
+        return SyncError::Auth {
+            url,
+            source: error,
+            offered,
+        };
+    }
+    // Signed in, but the server's access rules say no (gitolite, Gitea/Forgejo, GitLab,
+    // GitHub, or an HTTP 403).
+    if !any(&["not exported", "not found"])
+        && any(&[
+            "403",
+            "forbidden",
+            "denied",
+            "not allowed",
+            "you are not allowed",
+            "access rights",
+        ])
+    {
+        let server_said = error
+            .message()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        return SyncError::Denied {
+            url,
+            write: false,
+            server_said,
+        };
     }
     if error.code() == git2::ErrorCode::NotFastForward
         || error.code() == git2::ErrorCode::Locked
@@ -363,7 +397,8 @@ mod tests {
                     "authentication required but no callback set"
                 ),
                 "u",
-                false
+                false,
+                Vec::new()
             ),
             SyncError::Auth { .. }
         ));
@@ -371,12 +406,13 @@ mod tests {
             classify(
                 err(E::GenericError, C::Http, "unexpected http status code: 401"),
                 "u",
-                false
+                false,
+                Vec::new()
             ),
             SyncError::Auth { .. }
         ));
         assert!(matches!(
-            classify(err(E::GenericError, C::None, "x"), "u", true),
+            classify(err(E::GenericError, C::None, "x"), "u", true, Vec::new()),
             SyncError::Auth { .. }
         ));
         assert!(matches!(
@@ -387,7 +423,8 @@ mod tests {
                     "failed to connect to 127.0.0.1: Connection refused"
                 ),
                 "u",
-                false
+                false,
+                Vec::new()
             ),
             SyncError::Network { .. }
         ));
@@ -399,15 +436,39 @@ mod tests {
                     "could not find repository at '/nope'"
                 ),
                 "u",
-                false
+                false,
+                Vec::new()
             ),
             SyncError::NotFound { .. }
         ));
         assert!(matches!(
             classify(
+                err(E::GenericError, C::Http, "unexpected http status code: 403"),
+                "u",
+                false,
+                Vec::new()
+            ),
+            SyncError::Denied { .. }
+        ));
+        assert!(matches!(
+            classify(
+                err(
+                    E::GenericError,
+                    C::Ssh,
+                    "FATAL: R any c1 carol DENIED by fallthru"
+                ),
+                "u",
+                false,
+                Vec::new()
+            ),
+            SyncError::Denied { .. }
+        ));
+        assert!(matches!(
+            classify(
                 err(E::GenericError, C::Http, "unexpected http status code: 404"),
                 "u",
-                false
+                false,
+                Vec::new()
             ),
             SyncError::NotFound { .. }
         ));
@@ -426,7 +487,7 @@ mod tests {
             );
             assert!(
                 matches!(
-                    classify(error, "https://git.example.org/c1.git", false),
+                    classify(error, "https://git.example.org/c1.git", false, Vec::new()),
                     SyncError::Auth { .. }
                 ),
                 "{class:?}"
@@ -445,7 +506,8 @@ mod tests {
                     "cannot push non-fastforwardable reference"
                 ),
                 "u",
-                false
+                false,
+                Vec::new()
             ),
             SyncError::PushBehind { .. }
         ));
@@ -487,20 +549,21 @@ mod tests {
         local
             .remote("origin", remote_path.to_str().unwrap())
             .unwrap();
+        let access = Access::new(None, false, Vec::new(), None, &crate::crypto::NoPrompt).unwrap();
         let base = commit_on_main(&local, None, "base");
-        push(&local, "origin").unwrap();
+        push(&local, "origin", &access).unwrap();
         // Someone else pushes after our fetch; we commit on the old state.
-        fetch(&local, "origin").unwrap();
+        fetch(&local, "origin", &access).unwrap();
         commit_on_main(&remote, Some(base), "theirs");
         commit_on_main(&local, Some(base), "ours");
         assert!(matches!(
-            push(&local, "origin"),
+            push(&local, "origin", &access),
             Err(SyncError::PushBehind { .. })
         ));
         // Fetched but not merged: refused the same way.
-        fetch(&local, "origin").unwrap();
+        fetch(&local, "origin", &access).unwrap();
         assert!(matches!(
-            push(&local, "origin"),
+            push(&local, "origin", &access),
             Err(SyncError::PushBehind { .. })
         ));
     }

@@ -6,8 +6,10 @@ mod bundle;
 mod crash;
 mod deadlines;
 mod editor;
+mod gitolite;
 mod history;
 mod hostile;
+mod https;
 mod import;
 mod letters;
 mod limits;
@@ -15,7 +17,9 @@ mod maintenance;
 mod pdf_text;
 mod privacy;
 mod records;
+mod servers;
 mod shell;
+mod ssh;
 mod sync;
 mod terminal;
 mod workspace;
@@ -155,6 +159,89 @@ impl TestEnv {
             describe(&out)
         );
         String::from_utf8(out.stderr).expect("utf-8 stderr")
+    }
+
+    /// Runs without a controlling terminal (in a session of its own), so nothing can ask on
+    /// the terminal even when the tests run in one; returns the output.
+    pub fn without_terminal(&self, args: &[&str]) -> Output {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = self.std_cmd(args);
+        // SAFETY: setsid is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+        cmd.output().expect("run iepcase")
+    }
+
+    /// Runs in a pseudo-terminal (through `script`), typing `input` once iepcase asks for a
+    /// passphrase; returns what the terminal showed as stdout.
+    pub fn in_terminal(&self, args: &[&str], input: &str) -> Output {
+        use std::io::{Read, Write};
+        let inner = self.std_cmd(args);
+        let quote =
+            |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', "'\\''"));
+        let line: Vec<String> = std::iter::once(inner.get_program())
+            .chain(inner.get_args())
+            .map(quote)
+            .collect();
+        let mut cmd = std::process::Command::new("script");
+        cmd.env_clear().args(["-qec", &line.join(" "), "/dev/null"]);
+        for (key, value) in inner.get_envs() {
+            if let Some(value) = value {
+                cmd.env(key, value);
+            }
+        }
+        if let Some(dir) = inner.get_current_dir() {
+            cmd.current_dir(dir);
+        }
+        let mut child = cmd
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("script");
+        let mut stdout = child.stdout.take().unwrap();
+        let screen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let reader = {
+            let screen = screen.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = stdout.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    screen.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            })
+        };
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(30) {
+            let shown = String::from_utf8_lossy(&screen.lock().unwrap()).into_owned();
+            if shown.contains("Passphrase for") {
+                break;
+            }
+            if let Ok(Some(_)) = child.try_wait() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = stdin.write_all(input.as_bytes());
+        let _ = stdin.flush();
+        let status = child.wait().expect("script ends");
+        drop(stdin);
+        reader.join().unwrap();
+        let mut stderr = Vec::new();
+        let _ = child.stderr.take().unwrap().read_to_end(&mut stderr);
+        let stdout = screen.lock().unwrap().clone();
+        Output {
+            status,
+            stdout,
+            stderr,
+        }
     }
 
     /// Writes a file under the temporary root and returns its path.

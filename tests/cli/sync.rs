@@ -2,7 +2,7 @@
 //! repository and through a git daemon on 127.0.0.1.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use crate::TestEnv;
 
@@ -534,56 +534,41 @@ fn remote_addresses_are_checked_and_folders_made_absolute() {
     assert!(out.status.success(), "{}", crate::describe(&out));
 }
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use crate::servers::process::free_port;
 
-/// A git daemon serving `base` on 127.0.0.1, stopped when dropped.
+/// A git daemon serving `base` on 127.0.0.1, stopped with everything it forked when dropped
+/// (also when the test panics, and by the kernel if the test process dies).
 pub struct Daemon {
-    child: Child,
+    guard: crate::servers::process::Guard,
     port: u16,
 }
 
 impl Daemon {
     pub fn start(base: &Path) -> Daemon {
         let port = free_port();
-        let child = Command::new("git")
-            .args([
-                "daemon",
-                "--reuseaddr",
-                "--export-all",
-                "--enable=receive-pack",
-                "--listen=127.0.0.1",
-            ])
-            .arg(format!("--port={port}"))
-            .arg(format!("--base-path={}", base.display()))
-            .arg(base)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("git daemon starts");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        Daemon { child, port }
+        let mut cmd = Command::new(crate::servers::process::git_program("git-daemon"));
+        cmd.args([
+            "--reuseaddr",
+            "--export-all",
+            "--enable=receive-pack",
+            "--listen=127.0.0.1",
+        ])
+        .arg(format!("--port={port}"))
+        .arg(format!("--base-path={}", base.display()))
+        .arg(base);
+        let log = base.with_extension("daemon.log");
+        let mut guard = crate::servers::process::Guard::spawn("git daemon", cmd, log);
+        guard.wait_for_port(port);
+        Daemon { guard, port }
     }
 
     pub fn url(&self, repo: &str) -> String {
         format!("git://127.0.0.1:{}/{repo}", self.port)
     }
-}
 
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    /// The daemon's process id.
+    pub fn pid(&self) -> u32 {
+        self.guard.pid()
     }
 }
 

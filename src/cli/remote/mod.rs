@@ -1,4 +1,7 @@
-//! `iepcase remote add|list|remove`: the private git remotes of a case.
+//! `iepcase remote add|list|remove|trust`: the private git remotes of a case.
+
+mod all;
+mod trust;
 
 use clap::Subcommand;
 use serde_json::json;
@@ -12,8 +15,12 @@ pub enum RemoteCommand {
     Add {
         /// A short name, such as origin
         name: String,
-        /// Where it is: git@host:me/case-2026-01.git, https://host/me/case.git, /mnt/backup/case.git
+        /// Where it is: git@host:me/case-2026-01.git, https://host/me/case.git, /mnt/backup/case.git;
+        /// with --all, a template where {slug} stands for each case's slug
         url: String,
+        /// Add the remote to every case of the workspace, `{slug}` in URL naming each one
+        #[arg(long)]
+        all: bool,
     },
     /// List the remotes of the case
     List,
@@ -22,45 +29,62 @@ pub enum RemoteCommand {
         /// The remote's name
         name: String,
     },
+    /// Trust an SSH server's host key, once you have compared its fingerprint
+    Trust(trust::TrustArgs),
 }
 
 pub fn run(ctx: &Ctx, command: RemoteCommand) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
     match command {
-        RemoteCommand::Add { name, url } => {
-            let url = stored_url(ctx, &url)?;
-            iepcase::sync::add_remote(case.repo(), &name, &url)?;
-            ctx.ui
-                .status(&format!("Added remote `{name}` to case `{}`", case.slug()));
-            ctx.ui.hint("send the case there with `iepcase sync`");
-        }
-        RemoteCommand::List => {
-            let remotes = iepcase::sync::remotes(case.repo())?;
-            if ctx.ui.json {
-                let rows: Vec<_> = remotes
-                    .iter()
-                    .map(|(n, u)| json!({"name": n, "url": hide_secret(u)}))
-                    .collect();
-                return ctx.ui.json(&json!(rows));
-            }
-            if remotes.is_empty() {
-                ctx.ui.status("No remotes");
-                ctx.ui.hint("add one with `iepcase remote add origin URL`");
-                return Ok(());
-            }
-            let rows: Vec<Vec<String>> = remotes
-                .iter()
-                .map(|(n, u)| vec![n.clone(), hide_secret(u)])
-                .collect();
-            ctx.ui.out(&ctx.ui.fitted(&["NAME", "URL"], &[1], &rows))?;
-        }
-        RemoteCommand::Remove { name } => {
-            iepcase::sync::remove_remote(case.repo(), &name)?;
-            ctx.ui.status(&format!(
-                "Removed remote `{name}` (the remote repository itself is untouched)"
-            ));
-        }
+        RemoteCommand::Add {
+            name,
+            url,
+            all: true,
+        } => all::add(ctx, &name, &url),
+        RemoteCommand::Add { name, url, .. } => add(ctx, &name, &url),
+        RemoteCommand::List => list(ctx),
+        RemoteCommand::Remove { name } => remove(ctx, &name),
+        RemoteCommand::Trust(args) => trust::run(ctx, args),
     }
+}
+
+fn add(ctx: &Ctx, name: &str, url: &str) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    let url = stored_url(ctx, url)?;
+    iepcase::sync::add_remote(case.repo(), name, &url)?;
+    ctx.ui
+        .status(&format!("Added remote `{name}` to case `{}`", case.slug()));
+    ctx.ui.hint("send the case there with `iepcase sync`");
+    Ok(())
+}
+
+fn list(ctx: &Ctx) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    let remotes = iepcase::sync::remotes(case.repo())?;
+    if ctx.ui.json {
+        let rows: Vec<_> = remotes
+            .iter()
+            .map(|(n, u)| json!({"name": n, "url": hide_secret(u)}))
+            .collect();
+        return ctx.ui.json(&json!(rows));
+    }
+    if remotes.is_empty() {
+        ctx.ui.status("No remotes");
+        ctx.ui.hint("add one with `iepcase remote add origin URL`");
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = remotes
+        .iter()
+        .map(|(n, u)| vec![n.clone(), hide_secret(u)])
+        .collect();
+    ctx.ui.out(&ctx.ui.fitted(&["NAME", "URL"], &[1], &rows))
+}
+
+fn remove(ctx: &Ctx, name: &str) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    iepcase::sync::remove_remote(case.repo(), name)?;
+    ctx.ui.status(&format!(
+        "Removed remote `{name}` (the remote repository itself is untouched)"
+    ));
     Ok(())
 }
 
@@ -69,7 +93,7 @@ pub fn run(ctx: &Ctx, command: RemoteCommand) -> Result<(), CliError> {
 pub fn stored_url(ctx: &Ctx, url: &str) -> Result<String, CliError> {
     Ok(match iepcase::sync::check_remote_url(url)? {
         iepcase::sync::UrlKind::Path => {
-            let path = tidy(&ctx.absolute(std::path::Path::new(url)));
+            let path = absolute_folder(ctx, url);
             if !path.exists() {
                 ctx.ui.warn(&format!(
                     "there is nothing at {} yet",
@@ -84,6 +108,11 @@ pub fn stored_url(ctx: &Ctx, url: &str) -> Result<String, CliError> {
         }
         _ => url.to_owned(),
     })
+}
+
+/// A folder address made absolute, without `.` and `..` steps.
+pub fn absolute_folder(ctx: &Ctx, url: &str) -> std::path::PathBuf {
+    tidy(&ctx.absolute(std::path::Path::new(url)))
 }
 
 /// `path` without `.` and `..` steps, worked out on the text (the folder may not exist yet).
