@@ -17,6 +17,7 @@
 //! | [`search`] | case-insensitive full-text search over decrypted records |
 //! | [`record`] | the 17 record kinds and case metadata, strict parsing, editing, JSON Schemas (`schemas/`) |
 //! | [`letters`] | letter templates (`templates/`, overridable per workspace), rendering, the record a letter becomes |
+//! | [`links`] | links people leave out (`refuses`, `responds_to`, `meeting`), inferred from the case, and what cannot be |
 //! | [`rules`] | deadline rules (`rules/*.toml`, embedded; `<workspace>/rules/*.toml`), calendars, deadlines, iCalendar |
 //! | [`example`] | the built-in example case (`examples/case/`) used by `demo`, docs and tests |
 //! | [`bundle`] | evidence bundles written where the user asks: `bundle.pdf`, `index.html`, `index.md`, `exhibits/`, `manifest.json` |
@@ -31,6 +32,7 @@ pub mod diff;
 pub mod example;
 pub mod git;
 pub mod letters;
+pub mod links;
 pub mod record;
 pub mod rules;
 pub mod search;

@@ -18,7 +18,6 @@
 
 mod attach;
 mod email;
-mod holidays;
 mod index;
 mod manifest;
 mod notes;
@@ -286,13 +285,28 @@ pub fn source(case: &Case, prepared_by: Option<&str>) -> Result<Source, BundleEr
 }
 
 /// Builds the bundle of `case` at HEAD with `options`, every file rendered in memory except
-/// the attachments copied as they are.
-pub fn build(case: &Case, options: &Options, source: &Source) -> Result<Bundle, BundleError> {
+/// the attachments copied as they are. Dates on the cover (the disclosure date before a
+/// hearing, the look-back limit) come from `rules`, the case's rule set, like `deadlines`.
+pub fn build(
+    case: &Case,
+    options: &Options,
+    source: &Source,
+    rules: &crate::rules::RuleSet,
+) -> Result<Bundle, BundleError> {
     options.validate()?;
     let (_, meta) = case.meta()?;
     let loaded = case.records()?;
     let broken: Vec<RecordId> = loaded.broken.iter().map(|b| b.id.clone()).collect();
-    let plan = plan::plan(&loaded.records, &broken, options)?;
+    // Exhibit pages show links as `check` and `deadlines` see them, inferred ones marked.
+    let linked = crate::links::link(&loaded.records);
+    let mut plan = plan::plan(&linked.records, &broken, options)?;
+    for exhibit in &mut plan.exhibits {
+        exhibit.inferred = linked
+            .inferred(&exhibit.record.id)
+            .iter()
+            .map(|l| l.field)
+            .collect();
+    }
     let mut notices = Vec::new();
     if plan.first_outside_filters
         && let Some(first) = plan.exhibits.first()
@@ -302,7 +316,7 @@ pub fn build(case: &Case, options: &Options, source: &Source) -> Result<Bundle, 
         });
     }
     let prepared = attach::prepare(case, &plan, options.skip_broken, &mut notices)?;
-    let cover = notes::cover(&meta, &plan, &loaded.records, options, source);
+    let cover = notes::cover(&meta, rules, &plan, &linked.records, options, source);
     let rendered = pdf::render(&plan, &prepared, &cover, options, source)?;
     let manifest = manifest::Manifest::new(
         &plan,

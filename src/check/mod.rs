@@ -8,14 +8,17 @@
 //! Pure: records, rules, deadlines and today come in, findings go out.
 
 mod clocks;
+mod ladder;
 mod procedure;
+mod unlinked;
 
 pub use procedure::{missing_element_numbers, missing_elements};
 
 use std::collections::HashMap;
 
+use crate::links::Linked;
 use crate::record::enums::string_enum;
-use crate::record::{Body, CaseMeta, Date, RecordId};
+use crate::record::{Body, CaseMeta, Date, Kind, RecordId};
 use crate::rules::calendar::Calendar;
 use crate::rules::{Confidence, Deadline, RuleSet};
 use crate::store::StoredRecord;
@@ -35,6 +38,8 @@ string_enum! {
         HearingDisclosure = "hearing-disclosure",
         RepeatedRefusals = "repeated-refusals",
         IepStatusMissing = "iep-status-missing",
+        RecordUnlinked = "record-unlinked",
+        ResolutionMeetingMissed = "resolution-meeting-missed",
     }
 }
 
@@ -52,7 +57,7 @@ impl Code {
                 "a notice of intent to record came less than the state's notice period before the meeting"
             }
             Code::RequestUnanswered => {
-                "a request is unanswered past its deadline, its response_due, or its obligation's warn_after_days"
+                "a request is unanswered past its deadline, its response_due, or its obligation's warn_after_days, or answered in a way its rule does not accept (an IEE refused instead of funded or taken to due process)"
             }
             Code::DeadlineOverdue => {
                 "another deadline (evaluation, complaint, hearing, an order of a decision) passed unmet"
@@ -73,6 +78,12 @@ impl Code {
             }
             Code::IepStatusMissing => {
                 "an IEP with no status starts no clock: iepcase cannot tell a draft from the final IEP"
+            }
+            Code::RecordUnlinked => {
+                "a refusal, response, prior written notice, decision or recording notice whose counterpart iepcase cannot determine"
+            }
+            Code::ResolutionMeetingMissed => {
+                "the parent who filed for due process missed the resolution meeting: the timelines wait, and the complaint may be dismissed"
             }
         }
     }
@@ -111,7 +122,8 @@ pub struct Input<'a> {
 /// Every finding for one case: errors first, then warnings, then notes; each group in the
 /// order of the records they are about.
 pub fn check(input: &Input<'_>) -> Vec<Finding> {
-    let facts = Facts::new(input);
+    let linked = crate::links::link(input.records);
+    let facts = Facts::new(input, &linked);
     let mut findings = Vec::new();
     procedure::refusals_without_pwn(&facts, &mut findings);
     procedure::pwn_elements(&facts, &mut findings);
@@ -125,6 +137,8 @@ pub fn check(input: &Input<'_>) -> Vec<Finding> {
     clocks::unstated_ieps(&facts, &mut findings);
     clocks::complaint_issues(&facts, &mut findings);
     clocks::disclosure(&facts, &mut findings);
+    clocks::resolution_missed(&facts, &mut findings);
+    unlinked::unlinked(&facts, &mut findings);
     findings.sort_by_cached_key(|f| {
         let date = f
             .record
@@ -141,18 +155,20 @@ pub fn check(input: &Input<'_>) -> Vec<Finding> {
     findings
 }
 
-/// The records and deadlines of a case, indexed for the checks.
+/// The records (with their links resolved) and deadlines of a case, indexed for the checks.
 struct Facts<'a> {
     input: &'a Input<'a>,
+    linked: &'a Linked,
     by_id: HashMap<&'a str, &'a StoredRecord>,
     calendar: Calendar<'a>,
 }
 
 impl<'a> Facts<'a> {
-    fn new(input: &'a Input<'a>) -> Facts<'a> {
+    fn new(input: &'a Input<'a>, linked: &'a Linked) -> Facts<'a> {
         Facts {
             input,
-            by_id: input
+            linked,
+            by_id: linked
                 .records
                 .iter()
                 .filter(|r| !r.id.is_conflict())
@@ -170,12 +186,18 @@ impl<'a> Facts<'a> {
         self.input.today
     }
 
-    fn records(&self) -> impl Iterator<Item = &'a StoredRecord> + '_ {
-        self.input.records.iter().filter(|r| !r.id.is_conflict())
+    /// The records, links resolved, without conflict copies.
+    fn records(&self) -> impl Iterator<Item = &'a StoredRecord> + 'a {
+        self.linked.records.iter().filter(|r| !r.id.is_conflict())
     }
 
     fn get(&self, id: &str) -> Option<&'a StoredRecord> {
         self.by_id.get(id).copied()
+    }
+
+    /// The request `id` is ultimately about ([`crate::links::Linked::root`]).
+    fn root(&self, id: &RecordId) -> Option<&'a RecordId> {
+        self.linked.root(id)
     }
 
     /// The deadlines of rule `rule`.
@@ -183,37 +205,50 @@ impl<'a> Facts<'a> {
         self.input.deadlines.iter().filter(move |d| d.rule == rule)
     }
 
-    /// Whether any record answers `id`: a response or PWN responding to it, a refusal of it.
+    /// The first record that answers `id`: a response or PWN responding to it, a refusal of
+    /// it; for a request for prior written notice, also a notice on the same matter after it.
     fn answered(&self, id: &str) -> Option<&'a StoredRecord> {
+        let target = self.get(id);
+        let about = target.and_then(|t| match &t.record.body {
+            Body::Request(r) if r.request_type == crate::record::RequestType::Pwn => {
+                self.root(&t.id)
+            }
+            _ => None,
+        });
         self.records()
             .filter(|r| match &r.record.body {
                 Body::Response(x) => x.responds_to.as_ref().is_some_and(|t| t.0 == id),
-                Body::Pwn(x) => x.responds_to.as_ref().is_some_and(|t| t.0 == id),
+                Body::Pwn(x) => {
+                    x.responds_to.as_ref().is_some_and(|t| t.0 == id)
+                        || about.is_some_and(|a| {
+                            self.root(&r.id) == Some(a)
+                                && target.is_some_and(|t| r.record.date() >= t.record.date())
+                        })
+                }
                 Body::Refusal(x) => x.refuses.as_ref().is_some_and(|t| t.0 == id),
                 _ => false,
             })
             .min_by_key(|r| r.order_key())
     }
 
-    /// A parent's request of type `request_type` that links to `id` (either way).
-    fn linked_request(&self, id: &str, request_type: &str) -> Option<&'a StoredRecord> {
-        let target = self.get(id);
-        self.records().find(|r| {
-            r.record.kind() == crate::record::Kind::Request
-                && r.record.type_name() == Some(request_type)
-                && (r.record.references().iter().any(|x| x.0 == id)
-                    || target.is_some_and(|t| {
-                        t.record.references().iter().any(|x| x.0 == r.id.as_str())
-                    }))
-        })
-    }
-
-    /// Whether the case has a complaint of `complaint_type` (`state-complaint`, `due-process`).
-    fn has_complaint(&self, complaint_type: &str) -> bool {
-        self.records().any(|r| {
-            r.record.kind() == crate::record::Kind::Complaint
-                && r.record.type_name() == Some(complaint_type)
-        })
+    /// Whether a record of one of `kinds` that iepcase could not link, because two records
+    /// fit it equally, may answer `id`: then whether `id` is answered is for the user to say
+    /// (`record-unlinked`), and no finding may claim it is not.
+    fn maybe_answered_by_unlinked(&self, id: &RecordId, kinds: &[Kind]) -> bool {
+        let root = self.root(id);
+        self.linked
+            .unlinked
+            .iter()
+            .filter(|u| u.ambiguous)
+            .filter(|u| {
+                self.get(u.record.as_str())
+                    .is_some_and(|r| kinds.contains(&r.record.kind()))
+            })
+            .any(|u| {
+                u.candidates
+                    .iter()
+                    .any(|c| c == id || root.is_some_and(|root| self.root(c) == Some(root)))
+            })
     }
 }
 

@@ -99,9 +99,17 @@ fn the_example_case_has_the_findings_its_story_was_built_for() {
         pwn.message
     );
     assert!(pwn.message.contains("(5) sources") && pwn.message.contains("(6) other options"));
+    // A facilitation request and a state complaint about this notice came after it: the
+    // next step is the rung above them, not another request for notice.
     assert_eq!(
         pwn.next_step.as_deref(),
-        Some("iepcase letter pwn-request --for dh41vwehjt")
+        Some("iepcase letter due-process-complaint --for dh41vwehjt")
+    );
+    assert!(
+        pwn.message
+            .contains("Already on file: a request for facilitation (2026-03-31), a state complaint (2026-08-24)."),
+        "{}",
+        pwn.message
     );
     // The recording notice sent 20 hours before the meeting.
     let notice = one(&f, Code::RecordingNoticeLate, "34xzsxz6r9");

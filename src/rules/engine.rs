@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use jiff::civil;
 
 use super::calendar::{Calendar, Counting, days_between};
-use super::rule::{Offset, Role, Rule, Start, View};
+use super::rule::{Offset, Role, Rule, Satisfier, Scalar, Start, View};
 use super::{Deadline, Met, RuleSet, Status};
 use crate::record::{CaseMeta, Date, Time};
 use crate::store::StoredRecord;
@@ -18,17 +18,30 @@ use crate::store::StoredRecord;
 /// The deadlines of one case on `today`, ordered by due date, then rule, then trigger.
 ///
 /// Conflict copies (`<id>.conflict-<n>`) are left out: they duplicate a record. Rules whose
-/// role is [`Role::Lookback`] give no deadline; see [`lookback_limit`].
+/// role is [`Role::Lookback`] give no deadline; see [`lookback_limit`]. Links the records do
+/// not state are inferred first ([`crate::links`]), so a refusal written without `refuses`
+/// is judged like one that has it.
 pub fn deadlines(
     records: &[StoredRecord],
     meta: &CaseMeta,
     rules: &RuleSet,
     today: Date,
 ) -> Vec<Deadline> {
-    let views: Vec<View<'_>> = records
+    deadlines_of(&crate::links::link(records), meta, rules, today)
+}
+
+/// [`deadlines`] of records whose links are already resolved.
+pub fn deadlines_of(
+    linked: &crate::links::Linked,
+    meta: &CaseMeta,
+    rules: &RuleSet,
+    today: Date,
+) -> Vec<Deadline> {
+    let views: Vec<View<'_>> = linked
+        .records
         .iter()
         .filter(|r| !r.id.is_conflict())
-        .map(|r| View::new(&r.id, &r.record))
+        .map(|r| View::new(&r.id, &r.record).with_links(linked.root(&r.id), linked.matters(&r.id)))
         .collect();
     let calendar = Calendar::new(&rules.holidays, rules.summer, meta.calendar.as_ref());
     let mut due_dates: HashMap<(&str, usize), (Date, Option<Time>)> = HashMap::new();
@@ -38,14 +51,22 @@ pub fn deadlines(
             continue;
         }
         for (t, trigger) in views.iter().enumerate() {
-            if !rule.when.matches(trigger) || ruled_out(rule, trigger, &views) {
+            if !rule.when.matches(trigger)
+                || ruled_out(rule, trigger, &views)
+                || !total_reached(rule, trigger, &views, &calendar)
+            {
                 continue;
             }
             let start = match &rule.start {
                 Start::Fields(fields) => fields.iter().find_map(|f| trigger.date_field(f)),
                 Start::AfterRule(other) => due_dates.get(&(other.as_str(), t)).copied(),
             };
-            let Some(start) = start else { continue };
+            let Some(start) = start.map(|s| earlier_start(rule, trigger, &views, s)) else {
+                continue;
+            };
+            let Some(start) = held(rule, trigger, &views, start) else {
+                continue;
+            };
             let Some(deadline) = compute(rule, t, start, &views, &calendar, today) else {
                 continue;
             };
@@ -55,6 +76,94 @@ pub fn deadlines(
     }
     out.sort_by(|a, b| (a.due, &a.rule, &a.trigger).cmp(&(b.due, &b.rule, &b.trigger)));
     out
+}
+
+/// The first record (by date and time) among `views` that one of `satisfiers` ties to
+/// `trigger`.
+fn first_tied<'v>(
+    satisfiers: &[Satisfier],
+    trigger: &View<'_>,
+    views: &'v [View<'v>],
+) -> Option<&'v View<'v>> {
+    views
+        .iter()
+        .filter(|v| satisfiers.iter().any(|s| s.satisfies(v, trigger)))
+        .min_by_key(|v| (v.date(), v.time().is_none(), v.time(), v.id))
+}
+
+/// `or_from`: the start moved to the first tied record on or after the trigger, when that
+/// comes first.
+fn earlier_start(
+    rule: &Rule,
+    trigger: &View<'_>,
+    views: &[View<'_>],
+    start: (Date, Option<Time>),
+) -> (Date, Option<Time>) {
+    match first_tied(&rule.or_from, trigger, views) {
+        Some(event) if event.date() >= trigger.date() && event.date() < start.0 => {
+            (event.date(), None)
+        }
+        _ => start,
+    }
+}
+
+/// `hold`: the start moved later by the days the clock was on hold; `None` while it still is.
+fn held(
+    rule: &Rule,
+    trigger: &View<'_>,
+    views: &[View<'_>],
+    start: (Date, Option<Time>),
+) -> Option<(Date, Option<Time>)> {
+    let Some(hold) = &rule.hold else {
+        return Some(start);
+    };
+    let Some(paused) = first_tied(&hold.paused_by, trigger, views) else {
+        return Some(start);
+    };
+    let resumed = views
+        .iter()
+        .filter(|v| v.date() > paused.date())
+        .filter(|v| hold.resumed_by.iter().any(|s| s.satisfies(v, trigger)))
+        .min_by_key(|v| (v.date(), v.id))?;
+    let delay = days_between(paused.date(), resumed.date());
+    let moved = start
+        .0
+        .0
+        .checked_add(jiff::Span::new().try_days(delay).ok()?)
+        .ok()?;
+    Some((Date(moved), start.1))
+}
+
+/// `running_total`: whether the trigger's field, with that of the earlier records of its
+/// kind in the same school year, reaches the minimum.
+fn total_reached(
+    rule: &Rule,
+    trigger: &View<'_>,
+    views: &[View<'_>],
+    calendar: &Calendar<'_>,
+) -> bool {
+    let Some(total) = &rule.running_total else {
+        return true;
+    };
+    let year = calendar
+        .school_year(trigger.date())
+        .map(|(start, _, _)| start);
+    let key = |v: &View<'_>| (v.date(), v.time().is_none(), v.time(), v.id.clone());
+    let sum: i64 = views
+        .iter()
+        .filter(|v| v.record.kind() == trigger.record.kind() && key(v) <= key(trigger))
+        .filter(|v| calendar.school_year(v.date()).map(|(start, _, _)| start) == year)
+        .map(|v| number(v, &total.field).unwrap_or(0))
+        .sum();
+    sum >= total.min
+}
+
+/// The first number in `field` of `view`.
+fn number(view: &View<'_>, field: &str) -> Option<i64> {
+    view.scalars(field).into_iter().find_map(|s| match s {
+        Scalar::Int(i) => Some(i),
+        _ => None,
+    })
 }
 
 /// The earliest date a complaint issue may start under lookback rule `rule`, for `record`
@@ -68,22 +177,30 @@ pub fn lookback_limit(rule: &Rule, record: &StoredRecord, calendar: &Calendar<'_
         return None;
     };
     let (start, _) = fields.iter().find_map(|f| view.date_field(f))?;
-    due_date(rule, start, None, calendar).map(|(d, _, _)| d)
+    due_date(rule, start, None, 0, calendar).map(|(d, _, _)| d)
 }
 
-/// Whether an earlier record rules the trigger out (`unless_earlier`).
+/// Whether earlier records rule the trigger out: one matches `unless_earlier`, or none
+/// matches `if_earlier`.
 fn ruled_out(rule: &Rule, trigger: &View<'_>, views: &[View<'_>]) -> bool {
-    !rule.unless_earlier.is_empty()
-        && views
-            .iter()
-            .any(|v| v.date() < trigger.date() && rule.unless_earlier.iter().any(|m| m.matches(v)))
+    let earlier = |patterns: &[Satisfier]| {
+        views.iter().any(|v| {
+            v.date() < trigger.date()
+                && v.id != trigger.id
+                && patterns.iter().any(|p| p.satisfies(v, trigger))
+        })
+    };
+    (!rule.unless_earlier.is_empty() && earlier(&rule.unless_earlier))
+        || (!rule.if_earlier.is_empty() && !earlier(&rule.if_earlier))
 }
 
 /// The due date (and time, for hours) of `rule` from `start`, and whether it is approximate.
+/// `extra_days` lengthens a count in days (`extend_by`).
 fn due_date(
     rule: &Rule,
     start: Date,
     start_time: Option<Time>,
+    extra_days: i64,
     calendar: &Calendar<'_>,
 ) -> Option<(Date, Option<Time>, bool)> {
     let counting = Counting {
@@ -100,7 +217,7 @@ fn due_date(
             (Date(date.ok()?), None, false)
         }
         (_, Some(Offset::Days(n))) => {
-            let counted = calendar.add(start, n, &counting)?;
+            let counted = calendar.add(start, n.checked_add(extra_days)?, &counting)?;
             (counted.date, None, counted.approximate)
         }
         (_, Some(Offset::Months(n))) => (calendar.add_months(start, n, rule.day_one)?, None, false),
@@ -125,6 +242,48 @@ fn due_date(
     Some((deferred.date, time, approximate || deferred.approximate))
 }
 
+/// `extend_by`: the days the trigger's field adds to the count, when it reaches the minimum.
+fn extension(rule: &Rule, trigger: &View<'_>) -> i64 {
+    rule.extend_by
+        .as_ref()
+        .and_then(|e| number(trigger, &e.field).filter(|n| *n >= e.min))
+        .unwrap_or(0)
+}
+
+/// A due date that replaces the count: `year_end` for a start close to the end of the school
+/// year (unless `extend_by` applies), `summer_school_day` for a trigger in the summer break.
+fn special_due(
+    rule: &Rule,
+    trigger: &View<'_>,
+    start: Date,
+    calendar: &Calendar<'_>,
+) -> Option<(Date, Option<Time>, bool)> {
+    if let Some(year_end) = rule.year_end
+        && extension(rule, trigger) == 0
+        && let Some((_, last_day, guessed)) = calendar.school_year(start)
+        && start <= last_day
+    {
+        let (left, approximate) = calendar.school_days_between(start, last_day);
+        if (year_end.min..=year_end.max).contains(&left) {
+            let mut due = year_end.due.in_year(last_day.0.year())?;
+            if due < last_day.0 {
+                due = year_end.due.in_year(last_day.0.year().checked_add(1)?)?;
+            }
+            return Some((Date(due), None, approximate || guessed));
+        }
+    }
+    let nth = rule.summer_school_day?;
+    let summer_end = calendar.summer_end(start)?;
+    let counting = Counting {
+        day_type: super::DayType::School,
+        day_one: super::DayOne::Next,
+        include_holidays: false,
+        exclude: &[],
+    };
+    let counted = calendar.add(summer_end, nth, &counting)?;
+    Some((counted.date, None, counted.approximate))
+}
+
 /// One deadline of `rule` for trigger `views[t]`.
 fn compute(
     rule: &Rule,
@@ -135,7 +294,11 @@ fn compute(
     today: Date,
 ) -> Option<Deadline> {
     let trigger = &views[t];
-    let (mut due, mut due_time, approximate) = due_date(rule, start, start_time, calendar)?;
+    let (mut due, mut due_time, approximate) = special_due(rule, trigger, start, calendar)
+        .or_else(|| {
+            let extra = extension(rule, trigger);
+            due_date(rule, start, start_time, extra, calendar)
+        })?;
     let mut before = None;
     let next_event = views
         .iter()

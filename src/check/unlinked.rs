@@ -1,0 +1,121 @@
+//! `record-unlinked`: what iepcase could not link (see [`crate::links`]), with the records it
+//! may be linked to and the command that links it.
+
+use super::{Code, Facts, Finding, Severity};
+use crate::links::LinkField;
+use crate::record::Body;
+use crate::store::StoredRecord;
+
+/// A record in a message: `6zcyhq27et (request of 2026-01-08, "Written request …")`.
+fn describe(record: &StoredRecord) -> String {
+    format!(
+        "{} ({} of {}, \"{}\")",
+        record.id,
+        record.record.kind(),
+        record.record.date(),
+        record.record.title()
+    )
+}
+
+/// What the record is, in words.
+fn noun(record: &StoredRecord) -> &'static str {
+    match &record.record.body {
+        Body::Refusal(_) => "refusal",
+        Body::Response(_) => "response",
+        Body::Pwn(_) => "prior written notice",
+        Body::Decision(_) => "decision",
+        Body::Notice(_) => "notice of intent to record",
+        _ => "record",
+    }
+}
+
+/// What the link says, in words: "which request it refuses".
+fn question(field: LinkField) -> &'static str {
+    match field {
+        LinkField::Refuses => "which request it refuses",
+        LinkField::RespondsTo => "what it answers",
+        LinkField::Meeting => "which meeting it is for",
+    }
+}
+
+/// What iepcase does until the user says.
+fn meanwhile(field: LinkField) -> &'static str {
+    match field {
+        LinkField::Refuses => "Until you say, iepcase does not count it as refusing any of them.",
+        LinkField::RespondsTo => {
+            "Until you say, iepcase counts it as answering none of them, and calls none of them \
+             unanswered."
+        }
+        LinkField::Meeting => {
+            "Until you say, iepcase does not say any of those meetings lacked a notice."
+        }
+    }
+}
+
+pub(super) fn unlinked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    for u in &facts.linked.unlinked {
+        let Some(record) = facts.get(u.record.as_str()) else {
+            continue;
+        };
+        let candidates: Vec<&StoredRecord> = u
+            .candidates
+            .iter()
+            .filter_map(|c| facts.get(c.as_str()))
+            .collect();
+        let Some(first) = candidates.first() else {
+            continue;
+        };
+        let command =
+            |c: &StoredRecord| format!("iepcase edit {} --set {}={}", u.record, u.field, c.id);
+        let list: Vec<String> = candidates.iter().map(|c| describe(c)).collect();
+        let others: Vec<String> = candidates
+            .iter()
+            .skip(1)
+            .map(|c| format!("`--set {}={}`", u.field, c.id))
+            .collect();
+        let how = if others.is_empty() {
+            format!("Link it with `{}`.", command(first))
+        } else {
+            format!(
+                "Link it with `{}` (or {}).",
+                command(first),
+                others.join(", ")
+            )
+        };
+        let (severity, message) = if u.ambiguous {
+            (
+                Severity::Warning,
+                format!(
+                    "iepcase cannot tell {} this {} of {} is: {}. {} {how}",
+                    question(u.field),
+                    noun(record),
+                    record.record.date(),
+                    list.join(" or "),
+                    meanwhile(u.field)
+                ),
+            )
+        } else {
+            (
+                Severity::Info,
+                format!(
+                    "This {} of {} does not say {}, and nothing on file matches it by subject. If it \
+                     is one of these, {}: {}.",
+                    noun(record),
+                    record.record.date(),
+                    question(u.field),
+                    how.trim_end_matches('.').replacen("Link it", "link it", 1),
+                    list.join("; ")
+                ),
+            )
+        };
+        out.push(Finding {
+            code: Code::RecordUnlinked,
+            severity,
+            record: Some(u.record.clone()),
+            message,
+            cite: None,
+            confidence: None,
+            next_step: Some(command(first)),
+        });
+    }
+}
