@@ -1,15 +1,17 @@
 //! `iepcase add`: add records from flags or from TOML files, all in one commit.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
+use iepcase::record::refs::Batch;
 use iepcase::record::schema::record_shape;
 use iepcase::record::{Date, Kind, RecordId, edit, parse_record};
+use iepcase::store::Case;
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::records::{parse_kind, warn_dangling_references};
+use super::records::{full_links, parse_kind, warn_dangling_references};
 
 #[derive(Debug, Args)]
 #[command(after_help = super::records::KINDS_HELP)]
@@ -67,18 +69,28 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
         let (path, value) = edit::split_assignment(assignment)?;
         text = edit::set(&text, path, value, record_shape(kind))?;
     }
-    parse_record(&text, "the new record").map_err(|e| {
-        CliError::from(e).hint(format!(
-            "give fields with --set FIELD=VALUE; `iepcase new {kind}` shows every field"
-        ))
-    })?;
+    let hint =
+        || format!("give fields with --set FIELD=VALUE; `iepcase new {kind}` shows every field");
+    // Links given as id prefixes are made full ids against the case, opened only then.
+    let mut opened = None;
+    if let Err(e) = parse_record(&text, "the new record") {
+        let Ok(case) = ctx.open_case() else {
+            return Err(CliError::from(e).hint(hint()));
+        };
+        text = full_links(&case, &text, "the new record", None)?;
+        parse_record(&text, "the new record").map_err(|e| CliError::from(e).hint(hint()))?;
+        opened = Some(case);
+    }
     for file in &args.attach {
         if !file.is_file() {
             return Err(CliError::user(format!("{} is not a file", file.display())));
         }
     }
 
-    let case = ctx.open_case()?;
+    let case = match opened {
+        Some(case) => case,
+        None => ctx.open_case()?,
+    };
     let lock = ctx.lock(&case, "add")?;
     let id = RecordId::generate();
     let mut tx = case.transaction(&lock);
@@ -98,11 +110,12 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
 }
 
 fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
-    let mut texts = Vec::new();
+    // Read every file first: (origin, absolute path, text).
+    let mut read: Vec<(String, PathBuf, String)> = Vec::new();
     let mut bad: Vec<(String, CliError)> = Vec::new();
     let mut stdin_used = false;
     for file in files {
-        let (origin, text) = if file.as_os_str() == "-" {
+        if file.as_os_str() == "-" {
             if stdin_used {
                 return Err(CliError::usage(
                     "standard input (`-`) can be given only once",
@@ -113,25 +126,56 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
             std::io::stdin()
                 .read_to_string(&mut text)
                 .map_err(|e| CliError::user(format!("cannot read standard input: {e}")))?;
-            ("<stdin>".to_owned(), text)
+            // `file:` names in standard input are relative to the current folder.
+            read.push((
+                "<stdin>".to_owned(),
+                ctx.absolute(Path::new("<stdin>")),
+                text,
+            ));
         } else {
             match fs_err::read_to_string(ctx.absolute(file)) {
-                Ok(text) => (file.display().to_string(), text),
-                Err(e) => {
-                    bad.push((file.display().to_string(), CliError::user(e.to_string())));
-                    continue;
+                Ok(text) => read.push((file.display().to_string(), ctx.absolute(file), text)),
+                Err(e) => bad.push((file.display().to_string(), CliError::user(e.to_string()))),
+            }
+        }
+    }
+    // Ids are chosen now, so the files can name each other (`refuses = "file:01.toml"`).
+    let batch = Batch {
+        files: read
+            .iter()
+            .map(|(_, path, _)| (path.clone(), RecordId::generate()))
+            .collect(),
+    };
+    let mut case: Option<Case> = None;
+    let mut texts = Vec::new();
+    for ((origin, path, text), (_, id)) in read.into_iter().zip(&batch.files) {
+        let parsed = match parse_record(&text, &origin) {
+            Ok(record) => Ok((text, record)),
+            // Links as prefixes or file names are made full ids against the case and batch.
+            Err(e) => {
+                if case.is_none() {
+                    case = ctx.open_case().ok();
+                }
+                match &case {
+                    None => Err(CliError::from(e)),
+                    Some(case) => match full_links(case, &text, &origin, Some((&batch, &path))) {
+                        Ok(full) => parse_record(&full, &origin)
+                            .map(|record| (full, record))
+                            .map_err(CliError::from),
+                        Err(problem) => Err(problem.into()),
+                    },
                 }
             }
         };
-        match parse_record(&text, &origin) {
-            Ok(record) if !record.common.attachments.is_empty() => {
+        match parsed {
+            Ok((_, record)) if !record.common.attachments.is_empty() => {
                 let e = CliError::user(format!(
                     "{origin} lists [[attachments]]; attach files with `--attach` or `iepcase attach`"
                 ));
                 bad.push((origin, e));
             }
-            Ok(record) => texts.push((origin, text, record)),
-            Err(e) => bad.push((origin, e.into())),
+            Ok((text, record)) => texts.push((id.clone(), origin, text, record)),
+            Err(e) => bad.push((origin, e)),
         }
     }
     if !bad.is_empty() {
@@ -157,19 +201,21 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
         .hint("nothing was added: fix the file and run the same command again"));
     }
 
-    let case = ctx.open_case()?;
+    let case = match case {
+        Some(case) => case,
+        None => ctx.open_case()?,
+    };
     let lock = ctx.lock(&case, "add")?;
     let mut tx = case.transaction(&lock);
-    let ids: Vec<RecordId> = texts.iter().map(|_| RecordId::generate()).collect();
-    for (id, (_, text, _)) in ids.iter().zip(&texts) {
+    for (id, _, text, _) in &texts {
         tx.put_record(id, text)?;
     }
-    let message = match ids.as_slice() {
-        [one] => format!("add record {one}"),
+    let message = match texts.as_slice() {
+        [(one, ..)] => format!("add record {one}"),
         many => format!("add {} records", many.len()),
     };
     tx.commit(&message, &ctx.commit_context()?)?;
-    for (id, (origin, _, record)) in ids.iter().zip(&texts) {
+    for (id, origin, _, record) in &texts {
         warn_dangling_references(ctx, &case, record);
         ctx.ui.status(&format!(
             "Added {} {id} from {origin}: {}",
@@ -177,7 +223,7 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
             record.title()
         ));
     }
-    for id in &ids {
+    for (id, ..) in &texts {
         ctx.ui.line(id.as_str())?;
     }
     Ok(())
