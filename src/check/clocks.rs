@@ -10,6 +10,9 @@ use crate::rules::calendar::{Calendar, days_between};
 use crate::rules::{Deadline, Role, Status, lookback_limit};
 use crate::store::StoredRecord;
 
+/// Deadlines the hearing officer keeps: a letter to the district does not move them.
+const HEARING_OFFICER: &[&str] = &["sufficiency-ruling", "expedited-hearing-decision"];
+
 /// Rules with checks of their own, left out of `deadline-overdue`.
 const OWN_CHECKS: &[&str] = &[
     "annual-review",
@@ -28,6 +31,7 @@ fn finding(code: Code, severity: Severity, record: &RecordId, message: String) -
         cite: None,
         confidence: None,
         next_step: None,
+        inferred: Vec::new(),
     }
 }
 
@@ -243,7 +247,9 @@ pub(super) fn overdue(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                 " When the district holds no resolution meeting in time, you may ask the hearing \
                  officer to start the hearing timeline now (34 CFR 300.510(b)(5)).",
             );
-        } else if trigger.record.kind() != Kind::Complaint {
+        } else if trigger.record.kind() != Kind::Complaint
+            && !HEARING_OFFICER.contains(&d.rule.as_str())
+        {
             let matter = Matter::of(facts, trigger, trigger.record.date());
             let next = ladder::next(facts, &matter, ladder::COMPLAINT, &d.trigger);
             f.message.push_str(&next.on_file);
@@ -287,6 +293,7 @@ pub(super) fn orders(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                 cite: None,
                 confidence: None,
                 next_step: next.step,
+                inferred: Vec::new(),
             });
         }
     }
@@ -360,6 +367,7 @@ pub(super) fn services(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             cite: Some("34 CFR 300.323(c)(2); 300.101".into()),
             confidence: Some(crate::rules::Confidence::Confirmed),
             next_step: next.step,
+            inferred: Vec::new(),
         });
     }
 }
@@ -470,18 +478,27 @@ pub(super) fn complaint_issues(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                 let Some(since) = issue.since.filter(|s| *s < limit) else {
                     continue;
                 };
-                let kind = record
+                let mut kind = record
                     .record
                     .type_name()
                     .unwrap_or("complaint")
                     .replace('-', " ");
+                if !kind.ends_with("complaint") {
+                    kind.push_str(" complaint");
+                }
+                // A state investigator leaves the part out; a hearing officer may bar it.
+                let consequence = if kind == "state complaint" {
+                    "That part may not be investigated."
+                } else {
+                    "That part may be barred unless an exception of 34 CFR 300.511(f) applies."
+                };
                 let still_in_due_process = due_process
                     .filter(|r| r.id != rule.id)
                     .and_then(|r| due_process_reach(r, facts.today(), calendar))
                     .is_some_and(|dp| since >= dp);
                 let mut message = format!(
-                    "Issue {} of the {kind} of {} goes back to {since}, before {limit}: {}. That \
-                     part may not be investigated.",
+                    "Issue {} of the {kind} of {} goes back to {since}, before {limit}: {}. \
+                     {consequence}",
                     i + 1,
                     record.record.date(),
                     lower(&rule.label)
@@ -504,6 +521,7 @@ pub(super) fn complaint_issues(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                     confidence: Some(rule.confidence),
                     next_step: (still_in_due_process && filed.is_none())
                         .then(|| letter("due-process-complaint", &record.id)),
+                    inferred: Vec::new(),
                 });
             }
         }
@@ -635,6 +653,7 @@ pub(super) fn resolution_missed(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             cite: Some(rule.cite.clone()),
             confidence: Some(rule.confidence),
             next_step: None,
+            inferred: Vec::new(),
         });
     }
 }

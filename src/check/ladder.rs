@@ -204,7 +204,17 @@ impl<'a> Matter<'a> {
 
     /// Whether `record` (a request or complaint) is about this matter.
     fn covers(&self, facts: &Facts<'a>, record: &StoredRecord, step: Step) -> bool {
-        if &record.id == self.on || record.record.date() < self.since {
+        if &record.id == self.on {
+            // A request that names an earlier request of its own type is itself a follow-up.
+            return record.record.references().iter().any(|r| {
+                facts.get(&r.0).is_some_and(|earlier| {
+                    earlier.record.kind() == record.record.kind()
+                        && earlier.record.type_name() == record.record.type_name()
+                        && earlier.record.date() <= record.record.date()
+                })
+            });
+        }
+        if record.record.date() < self.since {
             return false;
         }
         let references = record.record.references();
@@ -253,13 +263,15 @@ pub(super) fn next(
         Some(step) => format!("iepcase letter {} --for {about}", step.template()),
         None => BUNDLE.to_owned(),
     };
-    let on_file = if taken.is_empty() {
+    // A follow-up counts as its own rung, but is not "already on file" besides itself.
+    let list: Vec<String> = taken
+        .iter()
+        .filter(|(_, r)| &r.id != matter.on)
+        .map(|(s, r)| format!("{} ({})", s.words(), r.record.date()))
+        .collect();
+    let on_file = if list.is_empty() {
         String::new()
     } else {
-        let list: Vec<String> = taken
-            .iter()
-            .map(|(s, r)| format!("{} ({})", s.words(), r.record.date()))
-            .collect();
         format!(" Already on file: {}.", list.join(", "))
     };
     Next {

@@ -107,6 +107,8 @@ pub struct Finding {
     pub confidence: Option<Confidence>,
     /// The command to run next, such as `iepcase letter pwn-request --for k3f9a2bq7x`.
     pub next_step: Option<String>,
+    /// The link fields of the record that iepcase inferred ([`crate::links`]).
+    pub inferred: Vec<crate::links::LinkField>,
 }
 
 /// Everything the checks look at, for one case.
@@ -139,6 +141,11 @@ pub fn check(input: &Input<'_>) -> Vec<Finding> {
     clocks::disclosure(&facts, &mut findings);
     clocks::resolution_missed(&facts, &mut findings);
     unlinked::unlinked(&facts, &mut findings);
+    for f in &mut findings {
+        if let Some(id) = &f.record {
+            f.inferred = linked.inferred(id).iter().map(|l| l.field).collect();
+        }
+    }
     findings.sort_by_cached_key(|f| {
         let date = f
             .record

@@ -134,6 +134,7 @@ pub(super) fn refusals_without_pwn(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             cite: Some(rule.cite.clone()),
             confidence: Some(rule.confidence),
             next_step: next,
+            inferred: Vec::new(),
         });
     }
 }
@@ -203,6 +204,7 @@ pub(super) fn pwn_elements(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             cite: Some(format!("{PWN_CITE}(b)")),
             confidence: Some(Confidence::Confirmed),
             next_step: next.step,
+            inferred: Vec::new(),
         });
     }
 }
@@ -244,6 +246,7 @@ pub(super) fn recording_notices(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             cite: Some(rule.cite.clone()),
             confidence: Some(rule.confidence),
             next_step: next.clone(),
+            inferred: Vec::new(),
         });
     };
     let state = &facts.input.rules.title;
@@ -416,6 +419,7 @@ pub(super) fn repeated_refusals(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             cite: Some("34 CFR 300.503; 300.151-300.153; 300.506; 300.507".into()),
             confidence: Some(Confidence::Confirmed),
             next_step: next.step,
+            inferred: Vec::new(),
         });
     }
 }

@@ -29,12 +29,13 @@ fn noun(record: &StoredRecord) -> &'static str {
     }
 }
 
-/// What the link says, in words: "which request it refuses".
-fn question(field: LinkField) -> &'static str {
+/// The question the link answers: "which request this refusal of 2026-01-20 refuses".
+fn question(field: LinkField, record: &StoredRecord) -> String {
+    let this = format!("this {} of {}", noun(record), record.record.date());
     match field {
-        LinkField::Refuses => "which request it refuses",
-        LinkField::RespondsTo => "what it answers",
-        LinkField::Meeting => "which meeting it is for",
+        LinkField::Refuses => format!("which request {this} refuses"),
+        LinkField::RespondsTo => format!("what {this} answers"),
+        LinkField::Meeting => format!("which meeting {this} is for"),
     }
 }
 
@@ -86,10 +87,8 @@ pub(super) fn unlinked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             (
                 Severity::Warning,
                 format!(
-                    "iepcase cannot tell {} this {} of {} is: {}. {} {how}",
-                    question(u.field),
-                    noun(record),
-                    record.record.date(),
+                    "iepcase cannot tell {}: {}. {} {how}",
+                    question(u.field, record),
                     list.join(" or "),
                     meanwhile(u.field)
                 ),
@@ -98,11 +97,9 @@ pub(super) fn unlinked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             (
                 Severity::Info,
                 format!(
-                    "This {} of {} does not say {}, and nothing on file matches it by subject. If it \
-                     is one of these, {}: {}.",
-                    noun(record),
-                    record.record.date(),
-                    question(u.field),
+                    "iepcase cannot tell {}: the record does not say, and nothing on file matches \
+                     it by subject. If it is one of these, {}: {}.",
+                    question(u.field, record),
                     how.trim_end_matches('.').replacen("Link it", "link it", 1),
                     list.join("; ")
                 ),
@@ -116,6 +113,7 @@ pub(super) fn unlinked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             cite: None,
             confidence: None,
             next_step: Some(command(first)),
+            inferred: Vec::new(),
         });
     }
 }

@@ -112,13 +112,16 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// One finding in the JSON shape of SPEC section 5, plus `cite` and `confidence`.
+/// One finding in the JSON shape of SPEC section 5, plus `cite`, `confidence` and the link
+/// fields of its record iepcase `inferred`.
 fn to_json(case: &str, f: &Finding) -> Value {
+    let inferred: Vec<&str> = f.inferred.iter().map(|l| l.as_str()).collect();
     let mut value = json!({
         "case": case, "code": f.code.as_str(), "severity": f.severity.as_str(),
         "record": f.record.as_ref().map(|r| r.to_string()), "message": f.message,
         "next_step": f.next_step, "cite": f.cite,
         "confidence": f.confidence.map(|c| c.as_str()),
+        "inferred": (!inferred.is_empty()).then_some(inferred),
     });
     if let Some(obj) = value.as_object_mut() {
         obj.retain(|_, v| !v.is_null());

@@ -53,6 +53,7 @@ pub fn deadlines_of(
         for (t, trigger) in views.iter().enumerate() {
             if !rule.when.matches(trigger)
                 || ruled_out(rule, trigger, &views)
+                || about_excluded(rule, trigger, &views)
                 || !total_reached(rule, trigger, &views, &calendar)
             {
                 continue;
@@ -178,6 +179,20 @@ pub fn lookback_limit(rule: &Rule, record: &StoredRecord, calendar: &Calendar<'_
     };
     let (start, _) = fields.iter().find_map(|f| view.date_field(f))?;
     due_date(rule, start, None, 0, calendar).map(|(d, _, _)| d)
+}
+
+/// `unless_about`: whether the trigger answers a record of a kind the rule leaves out.
+fn about_excluded(rule: &Rule, trigger: &View<'_>, views: &[View<'_>]) -> bool {
+    if rule.unless_about.is_empty() {
+        return false;
+    }
+    let Some(target) = trigger.answers() else {
+        return false;
+    };
+    views
+        .iter()
+        .find(|v| v.id.as_str() == target)
+        .is_some_and(|v| rule.unless_about.iter().any(|m| m.matches(v)))
 }
 
 /// Whether earlier records rule the trigger out: one matches `unless_earlier`, or none

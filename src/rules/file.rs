@@ -125,6 +125,7 @@ struct RawRule {
     satisfied_by: Option<Vec<toml::Table>>,
     unless_earlier: Option<Vec<toml::Table>>,
     if_earlier: Option<Vec<toml::Table>>,
+    unless_about: Option<Vec<toml::Table>>,
     or_from: Option<Vec<toml::Table>>,
     hold: Option<RawHold>,
     running_total: Option<RawTotal>,
@@ -179,6 +180,7 @@ pub const RULE_FIELDS: &[&str] = &[
     "satisfied_by",
     "unless_earlier",
     "if_earlier",
+    "unless_about",
     "or_from",
     "hold",
     "running_total",
@@ -228,9 +230,8 @@ fn file_shape() -> &'static Shape {
                         enum_shape(&DayOne::ALL.iter().map(|d| d.as_str()).collect::<Vec<_>>())
                     }
                     "when" => open_table(),
-                    "or_before" | "satisfied_by" | "unless_earlier" | "if_earlier" | "or_from" => {
-                        Shape::Array(Box::new(open_table()))
-                    }
+                    "or_before" | "satisfied_by" | "unless_earlier" | "if_earlier"
+                    | "unless_about" | "or_from" => Shape::Array(Box::new(open_table())),
                     "hold" => table_shape(vec![
                         ("paused_by", Shape::Array(Box::new(open_table()))),
                         ("resumed_by", Shape::Array(Box::new(open_table()))),
@@ -594,6 +595,12 @@ fn rule_entry(checker: &mut Checker<'_>, raw: RawRule, i: usize, origin: &str) -
         &path("unless_earlier"),
     );
     let if_earlier = patterns::earlier(checker, raw.if_earlier.as_deref(), &path("if_earlier"));
+    let unless_about = patterns::matchers(
+        checker,
+        raw.unless_about.as_deref(),
+        &path("unless_about"),
+        false,
+    );
     let or_from = patterns::satisfiers(checker, raw.or_from.as_deref(), &path("or_from"), kind);
     let hold = raw.hold.as_ref().map(|h| Hold {
         paused_by: patterns::satisfiers(
@@ -683,6 +690,7 @@ fn rule_entry(checker: &mut Checker<'_>, raw: RawRule, i: usize, origin: &str) -
             satisfied_by,
             unless_earlier,
             if_earlier,
+            unless_about,
             or_from,
             hold,
             running_total,

@@ -40,6 +40,9 @@ pub struct Rule {
     /// The rule applies only when a record matching one of these (with its relation to the
     /// trigger) is dated before the trigger.
     pub if_earlier: Vec<Satisfier>,
+    /// The rule does not apply when the trigger answers (refuses, responds to) a record
+    /// matching one of these: a refusal of a records request needs no prior written notice.
+    pub unless_about: Vec<Matcher>,
     /// Records that start the clock early: the first one tied to the trigger, when it comes
     /// before the usual start (34 CFR 300.510(c): a waiver starts the hearing clock).
     pub or_from: Vec<Satisfier>,
@@ -288,7 +291,7 @@ impl<'r> View<'r> {
     }
 
     /// The record this one answers or refuses, if any.
-    fn answers(&self) -> Option<&str> {
+    pub fn answers(&self) -> Option<&str> {
         match &self.record.body {
             Body::Refusal(r) => r.refuses.as_ref().map(|r| r.0.as_str()),
             Body::Response(r) => r.responds_to.as_ref().map(|r| r.0.as_str()),
@@ -414,7 +417,10 @@ impl Satisfier {
                 candidate.references(trigger_id) || trigger.references(candidate.id)
             }
             Relation::SameRequest => {
-                let same_root = candidate.root.is_some() && candidate.root == trigger.root;
+                // A notice answers the decisions before it, not a refusal made after it.
+                let same_root = candidate.root.is_some()
+                    && candidate.root == trigger.root
+                    && candidate.date() >= trigger.date();
                 let stated = match (candidate.answers(), trigger.answers()) {
                     (Some(a), Some(b)) => a == b,
                     (Some(a), None) => a == trigger_id.as_str(),
