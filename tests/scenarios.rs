@@ -62,6 +62,12 @@ fn id_of(n: usize) -> RecordId {
 }
 
 fn load(dir: &Path) -> Result<Scenario, String> {
+    load_with(dir, false)
+}
+
+/// A scenario; with `reversed`, its records get their ids in the reverse order of their
+/// files (what iepcase finds must not depend on the random ids records get).
+fn load_with(dir: &Path, reversed: bool) -> Result<Scenario, String> {
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
     let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
     let spec: Spec = toml::from_str(&read(&dir.join("scenario.toml"))?)
@@ -85,11 +91,12 @@ fn load(dir: &Path) -> Result<Scenario, String> {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
+    let count = files.len();
     let batch = Batch {
         files: files
             .iter()
             .enumerate()
-            .map(|(i, p)| (p.clone(), id_of(i + 1)))
+            .map(|(i, p)| (p.clone(), id_of(if reversed { count - i } else { i + 1 })))
             .collect(),
     };
     let mut records = Vec::new();
@@ -198,9 +205,10 @@ fn render(s: &Scenario, o: &Outcome) -> Value {
             })
         })
         .collect();
-    let deadlines: Vec<Value> = o
-        .deadlines
-        .iter()
+    let mut deadlines: Vec<&Deadline> = o.deadlines.iter().collect();
+    deadlines.sort_by_key(|d| (d.due, d.rule.clone(), file(&d.trigger)));
+    let deadlines: Vec<Value> = deadlines
+        .into_iter()
         .map(|d| {
             let mut v = json!({
                 "rule": d.rule, "trigger": file(&d.trigger), "due": d.due.to_string(),
@@ -218,9 +226,18 @@ fn render(s: &Scenario, o: &Outcome) -> Value {
             v
         })
         .collect();
-    let findings: Vec<Value> = o
-        .findings
-        .iter()
+    // Errors first, then warnings, then notes; each group by record file and code.
+    let mut findings: Vec<&Finding> = o.findings.iter().collect();
+    findings.sort_by_key(|f| {
+        (
+            std::cmp::Reverse(f.severity),
+            f.record.as_ref().map(&file),
+            f.code,
+            f.message.clone(),
+        )
+    });
+    let findings: Vec<Value> = findings
+        .into_iter()
         .map(|f| {
             let mut v = json!({
                 "code": f.code.as_str(), "severity": f.severity.as_str(),
@@ -282,6 +299,17 @@ fn every_scenario_gives_what_it_expects() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn the_ids_records_get_change_nothing() {
+    for s in all() {
+        let again = load_with(&s.dir, true).unwrap();
+        let (a, b) = (render(&s, &run(&s)), render(&again, &run(&again)));
+        if let Err(diff) = compare(&s.name, &pretty(&a), &pretty(&b)) {
+            panic!("with ids in the other order:\n{diff}");
+        }
+    }
 }
 
 #[test]

@@ -602,7 +602,8 @@ pub(super) fn disclosure(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             ),
             d,
         );
-        f.next_step = Some("iepcase bundle --purpose due-process --out hearing-bundle".into());
+        // A folder outside the case folders: a relative one fails where users stand in a case.
+        f.next_step = Some(ladder::BUNDLE.to_owned());
         out.push(f);
     }
 }

@@ -509,9 +509,11 @@ fn disclosure_within_two_weeks_is_a_warning() {
         finding.message
     );
     assert_eq!(finding.severity, Severity::Warning);
+    // Not a relative folder: run inside a case folder, where users select their case,
+    // `--out hearing-bundle` is refused (bundles never go into cases/).
     assert_eq!(
         finding.next_step.as_deref(),
-        Some("iepcase bundle --purpose due-process --out hearing-bundle")
+        Some("iepcase bundle --purpose due-process --out ~/bundles/due-process")
     );
 }
 

@@ -54,7 +54,26 @@ struct State<'a> {
 /// Finds the links `records` leave out.
 pub(super) fn infer(records: &[StoredRecord]) -> Found {
     let mut items: Vec<&StoredRecord> = records.iter().filter(|r| !r.id.is_conflict()).collect();
-    items.sort_by_key(|r| r.order_key());
+    // Date order; on one day, what is asked before what answers it, and then by title, so
+    // the links do not depend on the random ids the records were given.
+    items.sort_by_key(|r| {
+        let common = &r.record.common;
+        let step = match r.record.kind() {
+            Kind::Request | Kind::Complaint | Kind::Meeting => 0,
+            Kind::Refusal => 1,
+            Kind::Response | Kind::Pwn => 2,
+            Kind::Decision => 3,
+            _ => 1,
+        };
+        (
+            common.date,
+            common.time.is_none(),
+            common.time,
+            step,
+            common.title.as_str(),
+            &r.id,
+        )
+    });
     let terms: Vec<Terms> = items.iter().map(|r| Terms::of(&r.record)).collect();
     let rarity = Rarity::new(&terms);
     let mut state = State {

@@ -8,6 +8,8 @@ mod deadlines;
 mod editor;
 mod history;
 mod letters;
+mod links;
+mod next_steps;
 mod pdf_text;
 mod privacy;
 mod records;
