@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use iepcase::check::{Code, Finding, Input, check};
 use iepcase::links::link;
-use iepcase::record::refs::{self, Batch};
-use iepcase::record::{CaseMeta, Date, RecordId, parse_case_meta, parse_record};
+use iepcase::record::refs::{self, BatchFile};
+use iepcase::record::{CaseMeta, Date, RecordId, parse_case_meta};
 use iepcase::rules::{Deadline, RuleSet, Rulebook, Status, deadlines_of};
 use iepcase::store::StoredRecord;
 use serde::Deserialize;
@@ -91,27 +91,36 @@ fn load_with(dir: &Path, reversed: bool) -> Result<Scenario, String> {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
+    // As `iepcase add --file` prepares a batch: ids first, then `file:` links, then checks.
     let count = files.len();
-    let batch = Batch {
-        files: files
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.clone(), id_of(if reversed { count - i } else { i + 1 })))
-            .collect(),
-    };
-    let mut records = Vec::new();
-    for (path, id) in &batch.files {
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let origin = format!("{name}/records/{file}");
-        let text = refs::resolve_links(&read(path)?, &origin, |t| {
-            refs::lookup(t, &[], Some(&batch), Some(path))
+    let mut n = 0;
+    let batch: Vec<BatchFile> = files
+        .iter()
+        .map(|path| {
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            Ok(BatchFile {
+                origin: format!("{name}/records/{file}"),
+                path: path.clone(),
+                text: read(path)?,
+            })
         })
-        .map_err(|e| e.render())?;
-        let record = parse_record(&text, &origin).map_err(|e| e.render())?;
+        .collect::<Result<_, String>>()?;
+    let prepared = refs::prepare_batch(
+        batch,
+        || {
+            n += 1;
+            id_of(if reversed { count + 1 - n } else { n })
+        },
+        || Some(Vec::new()),
+    );
+    let mut records = Vec::new();
+    for (path, p) in files.iter().zip(prepared) {
+        let (text, record) = p.outcome.map_err(|e| e.render())?;
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
         records.push((
             file,
             StoredRecord {
-                id: id.clone(),
+                id: p.id,
                 record,
                 text,
             },

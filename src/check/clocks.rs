@@ -374,7 +374,17 @@ pub(super) fn services(facts: &Facts<'_>, out: &mut Vec<Finding>) {
 
 /// `annual-review-due` (within 30 days) and `reevaluation-due` (within 90 days).
 pub(super) fn reviews(facts: &Facts<'_>, out: &mut Vec<Finding>) {
-    let checks: [(&str, Code, i64, &str, &str, &[RequestType]); 2] = [
+    /// A review: its rule, code, warning window in days, name, letter, and the requests
+    /// that already ask for it.
+    type Review = (
+        &'static str,
+        Code,
+        i64,
+        &'static str,
+        &'static str,
+        &'static [RequestType],
+    );
+    const CHECKS: [Review; 2] = [
         (
             "annual-review",
             Code::AnnualReviewDue,
@@ -392,7 +402,7 @@ pub(super) fn reviews(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             &[RequestType::Reevaluation, RequestType::Evaluation],
         ),
     ];
-    for (rule, code, window, what, template, asks) in checks {
+    for (rule, code, window, what, template, asks) in CHECKS {
         for d in facts.deadlines(rule) {
             let Some(left) = d.days_left else { continue };
             let (severity, when) = match d.status {

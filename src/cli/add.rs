@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use iepcase::record::refs::Batch;
+use iepcase::record::refs::{BatchFile, prepare_batch};
 use iepcase::record::schema::record_shape;
 use iepcase::record::{Date, Kind, RecordId, edit, parse_record};
 use iepcase::store::Case;
@@ -110,8 +110,7 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
 }
 
 fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
-    // Read every file first: (origin, absolute path, text).
-    let mut read: Vec<(String, PathBuf, String)> = Vec::new();
+    let mut read: Vec<BatchFile> = Vec::new();
     let mut bad: Vec<(String, CliError)> = Vec::new();
     let mut stdin_used = false;
     for file in files {
@@ -127,55 +126,37 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
                 .read_to_string(&mut text)
                 .map_err(|e| CliError::user(format!("cannot read standard input: {e}")))?;
             // `file:` names in standard input are relative to the current folder.
-            read.push((
-                "<stdin>".to_owned(),
-                ctx.absolute(Path::new("<stdin>")),
-                text,
-            ));
+            let path = ctx.absolute(Path::new("<stdin>"));
+            let origin = "<stdin>".to_owned();
+            read.push(BatchFile { origin, path, text });
         } else {
-            match fs_err::read_to_string(ctx.absolute(file)) {
-                Ok(text) => read.push((file.display().to_string(), ctx.absolute(file), text)),
-                Err(e) => bad.push((file.display().to_string(), CliError::user(e.to_string()))),
+            let path = ctx.absolute(file);
+            let origin = file.display().to_string();
+            match fs_err::read_to_string(&path) {
+                Ok(text) => read.push(BatchFile { origin, path, text }),
+                Err(e) => bad.push((origin, CliError::user(e.to_string()))),
             }
         }
     }
-    // Ids are chosen now, so the files can name each other (`refuses = "file:01.toml"`).
-    let batch = Batch {
-        files: read
-            .iter()
-            .map(|(_, path, _)| (path.clone(), RecordId::generate()))
-            .collect(),
-    };
+    // The case is opened only when a file needs it for its links.
     let mut case: Option<Case> = None;
+    let prepared = prepare_batch(read, RecordId::generate, || {
+        case = ctx.open_case().ok();
+        let ids = case.as_ref()?.record_ids().ok()?;
+        Some(ids.into_iter().map(|(id, _)| id).collect())
+    });
     let mut texts = Vec::new();
-    for ((origin, path, text), (_, id)) in read.into_iter().zip(&batch.files) {
-        let parsed = match parse_record(&text, &origin) {
-            Ok(record) => Ok((text, record)),
-            // Links as prefixes or file names are made full ids against the case and batch.
-            Err(e) => {
-                if case.is_none() {
-                    case = ctx.open_case().ok();
-                }
-                match &case {
-                    None => Err(CliError::from(e)),
-                    Some(case) => match full_links(case, &text, &origin, Some((&batch, &path))) {
-                        Ok(full) => parse_record(&full, &origin)
-                            .map(|record| (full, record))
-                            .map_err(CliError::from),
-                        Err(problem) => Err(problem.into()),
-                    },
-                }
-            }
-        };
-        match parsed {
+    for p in prepared {
+        match p.outcome {
             Ok((_, record)) if !record.common.attachments.is_empty() => {
                 let e = CliError::user(format!(
-                    "{origin} lists [[attachments]]; attach files with `--attach` or `iepcase attach`"
+                    "{} lists [[attachments]]; attach files with `--attach` or `iepcase attach`",
+                    p.origin
                 ));
-                bad.push((origin, e));
+                bad.push((p.origin, e));
             }
-            Ok((text, record)) => texts.push((id.clone(), origin, text, record)),
-            Err(e) => bad.push((origin, e)),
+            Ok((text, record)) => texts.push((p.id, p.origin, text, record)),
+            Err(e) => bad.push((p.origin, e.into())),
         }
     }
     if !bad.is_empty() {

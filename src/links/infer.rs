@@ -26,6 +26,9 @@ pub(super) struct Found {
     pub matters: HashMap<RecordId, Vec<RecordId>>,
 }
 
+/// Candidates with their scores.
+type Scored = Vec<(usize, f64)>;
+
 /// The outcome of choosing among candidates.
 enum Choice {
     One(usize),
@@ -337,12 +340,12 @@ impl<'a> State<'a> {
             .iter()
             .filter_map(|&c| Some((c, self.rarity.score(&self.terms[i], &self.terms[c])?)))
             .collect();
-        let mut groups: BTreeMap<String, Vec<(usize, f64)>> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Scored> = BTreeMap::new();
         for (c, score) in scored {
             groups.entry(self.class(c)).or_default().push((c, score));
         }
         let best = |members: &[(usize, f64)]| members.iter().map(|(_, s)| *s).fold(0.0, f64::max);
-        let mut ranked: Vec<(f64, &String, &Vec<(usize, f64)>)> =
+        let mut ranked: Vec<(f64, &String, &Scored)> =
             groups.iter().map(|(k, m)| (best(m), k, m)).collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         let Some(&(top, _, members)) = ranked.first() else {

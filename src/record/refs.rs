@@ -12,8 +12,8 @@ use std::path::{Component, Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
-use super::parse::{Diagnostic, RecordError};
-use super::{IdError, Kind, RecordId};
+use super::parse::{Diagnostic, RecordError, parse_record};
+use super::{IdError, Kind, Record, RecordId};
 
 /// What a link value names, before it is resolved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -202,6 +202,67 @@ pub fn lookup(
             }
         }),
     }
+}
+
+/// One file of an `add --file` batch, read.
+#[derive(Clone, Debug)]
+pub struct BatchFile {
+    /// How errors name it: the path as given, or `<stdin>`.
+    pub origin: String,
+    /// Its absolute path (for standard input, a name in the current folder).
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// A file of a batch, prepared: its id, and its text with full ids and the record, or why
+/// it is not a valid record.
+#[derive(Debug)]
+pub struct Prepared {
+    pub id: RecordId,
+    pub origin: String,
+    pub outcome: Result<(String, Record), RecordError>,
+}
+
+/// Gives each file of a batch its id (from `new_id`), turns its link values (prefixes of the
+/// case's ids, `file:` names of the batch) into full ids, and validates it. `case_ids` is
+/// asked once, and only when some file does not validate as written; when it gives none (the
+/// case cannot be read), the files are judged as written.
+pub fn prepare_batch(
+    files: Vec<BatchFile>,
+    mut new_id: impl FnMut() -> RecordId,
+    case_ids: impl FnOnce() -> Option<Vec<RecordId>>,
+) -> Vec<Prepared> {
+    let batch = Batch {
+        files: files.iter().map(|f| (f.path.clone(), new_id())).collect(),
+    };
+    let mut case_ids = Some(case_ids);
+    let mut ids: Option<Vec<RecordId>> = None;
+    let mut out = Vec::new();
+    for (file, (_, id)) in files.into_iter().zip(&batch.files) {
+        let outcome = match parse_record(&file.text, &file.origin) {
+            Ok(record) => Ok((file.text, record)),
+            Err(error) => {
+                if let Some(ask) = case_ids.take() {
+                    ids = ask();
+                }
+                match &ids {
+                    None => Err(error),
+                    Some(ids) => resolve_links(&file.text, &file.origin, |t| {
+                        lookup(t, ids, Some(&batch), Some(&file.path))
+                    })
+                    .and_then(|full| {
+                        parse_record(&full, &file.origin).map(|record| (full, record))
+                    }),
+                }
+            }
+        };
+        out.push(Prepared {
+            id: id.clone(),
+            origin: file.origin,
+            outcome,
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -100,7 +100,7 @@ fn earlier_start(
     views: &[View<'_>],
     start: (Date, Option<Time>),
 ) -> (Date, Option<Time>) {
-    match first_tied(&rule.or_from, trigger, views) {
+    match first_tied(&rule.exceptions.or_from, trigger, views) {
         Some(event) if event.date() >= trigger.date() && event.date() < start.0 => {
             (event.date(), None)
         }
@@ -115,7 +115,7 @@ fn held(
     views: &[View<'_>],
     start: (Date, Option<Time>),
 ) -> Option<(Date, Option<Time>)> {
-    let Some(hold) = &rule.hold else {
+    let Some(hold) = &rule.exceptions.hold else {
         return Some(start);
     };
     let Some(paused) = first_tied(&hold.paused_by, trigger, views) else {
@@ -143,7 +143,7 @@ fn total_reached(
     views: &[View<'_>],
     calendar: &Calendar<'_>,
 ) -> bool {
-    let Some(total) = &rule.running_total else {
+    let Some(total) = &rule.exceptions.running_total else {
         return true;
     };
     let year = calendar
@@ -259,7 +259,8 @@ fn due_date(
 
 /// `extend_by`: the days the trigger's field adds to the count, when it reaches the minimum.
 fn extension(rule: &Rule, trigger: &View<'_>) -> i64 {
-    rule.extend_by
+    rule.exceptions
+        .extend_by
         .as_ref()
         .and_then(|e| number(trigger, &e.field).filter(|n| *n >= e.min))
         .unwrap_or(0)
@@ -273,7 +274,7 @@ fn special_due(
     start: Date,
     calendar: &Calendar<'_>,
 ) -> Option<(Date, Option<Time>, bool)> {
-    if let Some(year_end) = rule.year_end
+    if let Some(year_end) = rule.exceptions.year_end
         && extension(rule, trigger) == 0
         && let Some((_, last_day, guessed)) = calendar.school_year(start)
         && start <= last_day
@@ -287,7 +288,7 @@ fn special_due(
             return Some((Date(due), None, approximate || guessed));
         }
     }
-    let nth = rule.summer_school_day?;
+    let nth = rule.exceptions.summer_school_day?;
     let summer_end = calendar.summer_end(start)?;
     let counting = Counting {
         day_type: super::DayType::School,

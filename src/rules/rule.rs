@@ -43,21 +43,8 @@ pub struct Rule {
     /// The rule does not apply when the trigger answers (refuses, responds to) a record
     /// matching one of these: a refusal of a records request needs no prior written notice.
     pub unless_about: Vec<Matcher>,
-    /// Records that start the clock early: the first one tied to the trigger, when it comes
-    /// before the usual start (34 CFR 300.510(c): a waiver starts the hearing clock).
-    pub or_from: Vec<Satisfier>,
-    /// Records that put the clock on hold until a later record resumes it.
-    pub hold: Option<Hold>,
-    /// The rule applies to a record whose field, added to that of the earlier matching
-    /// records of the same school year, reaches a total (a series of removals).
-    pub running_total: Option<RunningTotal>,
-    /// A field of the trigger that lengthens the count when it reaches a minimum (days the
-    /// child was absent).
-    pub extend_by: Option<ExtendBy>,
-    /// A fixed due date for a start close to the end of the school year.
-    pub year_end: Option<YearEnd>,
-    /// A trigger dated in the summer break is due on this school day after the break.
-    pub summer_school_day: Option<i64>,
+    /// How the law bends the plain count for this rule.
+    pub exceptions: Exceptions,
     pub role: Role,
     /// A longer explanation, for docs and `--json` consumers.
     pub note: Option<String>,
@@ -87,6 +74,26 @@ pub enum Start {
     Fields(Vec<String>),
     /// The due date of another rule for the same trigger.
     AfterRule(String),
+}
+
+/// The ways a rule's clock departs from "the offset from the start": most rules have none.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Exceptions {
+    /// Records that start the clock early: the first one tied to the trigger, when it comes
+    /// before the usual start (34 CFR 300.510(c): a waiver starts the hearing clock).
+    pub or_from: Vec<Satisfier>,
+    /// Records that put the clock on hold until a later record resumes it.
+    pub hold: Option<Hold>,
+    /// The rule applies to a record whose field, added to that of the earlier matching
+    /// records of the same school year, reaches a total (a series of removals).
+    pub running_total: Option<RunningTotal>,
+    /// A field of the trigger that lengthens the count when it reaches a minimum (days the
+    /// child was absent).
+    pub extend_by: Option<ExtendBy>,
+    /// A fixed due date for a start close to the end of the school year.
+    pub year_end: Option<YearEnd>,
+    /// A trigger dated in the summer break is due on this school day after the break.
+    pub summer_school_day: Option<i64>,
 }
 
 /// A clock put on hold: when a record matching `paused_by` is tied to the trigger, the
