@@ -80,7 +80,7 @@ impl Code {
                 "an IEP with no status starts no clock: iepcase cannot tell a draft from the final IEP"
             }
             Code::RecordUnlinked => {
-                "a refusal, response, prior written notice, decision or recording notice whose counterpart iepcase cannot determine"
+                "a refusal, response, prior written notice, decision or recording notice whose counterpart iepcase cannot determine (two fit, or none fits by subject)"
             }
             Code::ResolutionMeetingMissed => {
                 "the parent who filed for due process missed the resolution meeting: the timelines wait, and the complaint may be dismissed"
@@ -238,15 +238,14 @@ impl<'a> Facts<'a> {
             .min_by_key(|r| r.order_key())
     }
 
-    /// Whether a record of one of `kinds` that iepcase could not link, because two records
-    /// fit it equally, may answer `id`: then whether `id` is answered is for the user to say
-    /// (`record-unlinked`), and no finding may claim it is not.
+    /// Whether a record of one of `kinds` that iepcase could not link may answer `id`: then
+    /// whether `id` is answered is for the user to say (`record-unlinked`), and no finding
+    /// may claim it is not.
     fn maybe_answered_by_unlinked(&self, id: &RecordId, kinds: &[Kind]) -> bool {
         let root = self.root(id);
         self.linked
             .unlinked
             .iter()
-            .filter(|u| u.ambiguous)
             .filter(|u| {
                 self.get(u.record.as_str())
                     .is_some_and(|r| kinds.contains(&r.record.kind()))

@@ -571,3 +571,35 @@ fn an_iep_without_a_status_is_flagged_because_it_starts_no_clock() {
         "a final IEP is not flagged"
     );
 }
+
+#[test]
+fn an_answer_iepcase_cannot_link_keeps_any_request_from_being_called_unanswered() {
+    // The response names no request and shares no words with it: iepcase cannot say it
+    // answers the request, nor claim that nothing does.
+    let request = rec(
+        "q000000007",
+        "kind = \"request\"\ndate = 2026-10-01\ntype = \"iep-meeting\"\nresponse_due = 2026-10-15",
+    );
+    let answer = rec("s000000007", "kind = \"response\"\ndate = 2026-10-10");
+    let f = run("US", &[request.clone(), answer]);
+    assert!(
+        !f.iter().any(|x| x.code == Code::RequestUnanswered),
+        "{:?}",
+        codes(&f)
+    );
+    let unlinked = one(&f, Code::RecordUnlinked, "s000000007");
+    assert_eq!(unlinked.severity, Severity::Warning);
+    assert!(
+        unlinked.message.contains("q000000007")
+            && unlinked.message.contains("calls none of them unanswered"),
+        "{}",
+        unlinked.message
+    );
+    assert_eq!(
+        unlinked.next_step.as_deref(),
+        Some("iepcase edit s000000007 --set responds_to=q000000007")
+    );
+    // Without the response, the request is unanswered.
+    let f = run("US", &[request]);
+    one(&f, Code::RequestUnanswered, "q000000007");
+}

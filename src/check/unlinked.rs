@@ -95,13 +95,14 @@ pub(super) fn unlinked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             )
         } else {
             (
-                Severity::Info,
+                Severity::Warning,
                 format!(
                     "iepcase cannot tell {}: the record does not say, and nothing on file matches \
-                     it by subject. If it is one of these, {}: {}.",
+                     it by subject. If it is one of these, {}: {}. {}",
                     question(u.field, record),
                     how.trim_end_matches('.').replacen("Link it", "link it", 1),
-                    list.join("; ")
+                    list.join("; "),
+                    meanwhile(u.field)
                 ),
             )
         };
