@@ -5,6 +5,10 @@
 //! (letters use the templates of SPEC section 10). Checks that rest on a deadline rule use the
 //! case's [`RuleSet`]: a rule switched off in the workspace switches its check off too.
 //!
+//! Links the records leave out are inferred first ([`crate::links`]), as for the deadlines;
+//! what cannot be linked is reported (`record-unlinked`) and never taken as unanswered. Next
+//! steps climb the escalation ladder past every step already on file (`ladder`).
+//!
 //! Pure: records, rules, deadlines and today come in, findings go out.
 
 mod clocks;

@@ -1,9 +1,12 @@
 //! Records + rules + today → deadlines.
 //!
-//! For every rule and every record its `when` matches (and `unless_earlier` does not rule
-//! out), the clock starts at the trigger's `from` field (or another rule's due date), runs the
-//! offset in the rule's day type, stops early at an `or_before` event, and is met by the
-//! earliest record that `satisfied_by` accepts.
+//! The records' links are resolved first ([`crate::links`]). For every rule and every record
+//! its `when` matches (and `unless_earlier`, `if_earlier`, `unless_about` and `running_total`
+//! allow), the clock starts at the trigger's `from` field (or another rule's due date), earlier
+//! at an `or_from` record, later by a `hold`; it runs the offset in the rule's day type
+//! (lengthened by `extend_by`, replaced by `year_end` or `summer_school_day` where they
+//! apply), stops early at an `or_before` event, and is met by the earliest record that
+//! `satisfied_by` accepts.
 
 use std::collections::HashMap;
 
