@@ -55,13 +55,7 @@ pub(super) fn requests(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         if facts.maybe_answered_by_unlinked(&record.id, &answers) {
             continue;
         }
-        let mine = || {
-            facts
-                .input
-                .deadlines
-                .iter()
-                .filter(|d| d.trigger == record.id)
-        };
+        let mine = || facts.deadlines_of(record.id.as_str());
         let overdue = mine().find(|d| d.status == Status::Overdue);
         let waiting =
             mine().find(|d| d.status == Status::Obligation && d.days_left.is_some_and(|n| n < 0));
@@ -323,6 +317,9 @@ pub(super) fn services(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         entry.1 += u64::from(delivered);
         entry.2.push(record);
     }
+    // Every log of a service is one matter: a request for compensatory services about any of
+    // them is on file for all. Built once per service, not once per period.
+    let mut matters: BTreeMap<&str, Matter<'_>> = BTreeMap::new();
     let mut missed_so_far: BTreeMap<String, (u64, usize)> = BTreeMap::new();
     for ((service, start, end), (scheduled, delivered, logs, name)) in &periods {
         if delivered >= scheduled {
@@ -344,20 +341,20 @@ pub(super) fn services(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                 total.0, total.1
             ));
         }
-        // Every log of the service is one matter: a request for compensatory services about
-        // any of them is on file for all.
-        let all_logs: Vec<&StoredRecord> = periods
-            .iter()
-            .filter(|((s, _, _), _)| s == service)
-            .flat_map(|(_, (_, _, logs, _))| logs.iter().copied())
-            .collect();
-        let since = all_logs
-            .iter()
-            .map(|l| l.record.date())
-            .min()
-            .unwrap_or(first.record.date());
-        let matter = Matter::of_all(facts, &all_logs, first, since);
-        let next = ladder::next(facts, &matter, ladder::SERVICES, &first.id);
+        let matter = matters.entry(service.as_str()).or_insert_with(|| {
+            let all_logs: Vec<&StoredRecord> = periods
+                .iter()
+                .filter(|((s, _, _), _)| s == service)
+                .flat_map(|(_, (_, _, logs, _))| logs.iter().copied())
+                .collect();
+            let since = all_logs
+                .iter()
+                .map(|l| l.record.date())
+                .min()
+                .unwrap_or(first.record.date());
+            Matter::of_all(facts, &all_logs, first, since)
+        });
+        let next = ladder::next(facts, matter, ladder::SERVICES, &first.id);
         message.push_str(&next.on_file);
         out.push(Finding {
             code: Code::ServiceMinutesShort,

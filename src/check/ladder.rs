@@ -96,7 +96,7 @@ impl Step {
     }
 
     /// The step a record takes, if it takes one.
-    fn of(record: &StoredRecord) -> Option<Step> {
+    pub(super) fn of(record: &StoredRecord) -> Option<Step> {
         match &record.record.body {
             Body::Request(r) => match r.request_type {
                 RequestType::Pwn => Some(Step::PwnRequest),
@@ -171,11 +171,7 @@ impl<'a> Matter<'a> {
         if let Some(root) = root {
             roots.insert(root);
             members.insert(root.as_str());
-            for r in facts.records() {
-                if facts.root(&r.id) == Some(root) {
-                    members.insert(r.id.as_str());
-                }
-            }
+            members.extend(facts.about_root(root).iter().map(|r| r.id.as_str()));
         }
         Matter {
             members,
@@ -252,8 +248,9 @@ pub(super) fn next(
     about: &RecordId,
 ) -> Next {
     let mut taken: Vec<(Step, &StoredRecord)> = facts
-        .records()
-        .filter_map(|r| Some((Step::of(r)?, r)))
+        .steps
+        .iter()
+        .copied()
         .filter(|(step, _)| ladder.contains(step) || step.general())
         .filter(|(step, r)| matter.covers(facts, r, *step))
         .collect();

@@ -128,8 +128,13 @@ pub struct Input<'a> {
 /// Every finding for one case: errors first, then warnings, then notes; each group in the
 /// order of the records they are about.
 pub fn check(input: &Input<'_>) -> Vec<Finding> {
-    let linked = crate::links::link(input.records);
-    let facts = Facts::new(input, &linked);
+    check_linked(input, &crate::links::link(input.records))
+}
+
+/// [`check`] with the records' links already resolved ([`crate::links::link`] of
+/// `input.records`), as when the deadlines were computed from them too.
+pub fn check_linked(input: &Input<'_>, linked: &Linked) -> Vec<Finding> {
+    let facts = Facts::new(input, linked);
     let mut findings = Vec::new();
     procedure::refusals_without_pwn(&facts, &mut findings);
     procedure::pwn_elements(&facts, &mut findings);
@@ -166,24 +171,60 @@ pub fn check(input: &Input<'_>) -> Vec<Finding> {
     findings
 }
 
-/// The records (with their links resolved) and deadlines of a case, indexed for the checks.
+/// The records (with their links resolved) and deadlines of a case, indexed for the checks:
+/// a check looks up a record's answers, its matter or its deadlines instead of scanning the
+/// case for each record, so a case of thousands of records stays fast.
 struct Facts<'a> {
     input: &'a Input<'a>,
     linked: &'a Linked,
     by_id: HashMap<&'a str, &'a StoredRecord>,
+    /// Record id → the responses and notices that respond to it and the refusals of it.
+    answers: HashMap<&'a str, Vec<&'a StoredRecord>>,
+    /// Root request → every record about it ([`Linked::root`]).
+    by_root: HashMap<&'a RecordId, Vec<&'a StoredRecord>>,
+    /// Trigger → its deadlines; rule → its deadlines.
+    by_trigger: HashMap<&'a str, Vec<&'a Deadline>>,
+    by_rule: HashMap<&'a str, Vec<&'a Deadline>>,
+    /// The records that take a step up the ladder, in case order.
+    steps: Vec<(ladder::Step, &'a StoredRecord)>,
     calendar: Calendar<'a>,
 }
 
 impl<'a> Facts<'a> {
     fn new(input: &'a Input<'a>, linked: &'a Linked) -> Facts<'a> {
+        let records = || linked.records.iter().filter(|r| !r.id.is_conflict());
+        let mut answers: HashMap<&'a str, Vec<&'a StoredRecord>> = HashMap::new();
+        let mut by_root: HashMap<&'a RecordId, Vec<&'a StoredRecord>> = HashMap::new();
+        for r in records() {
+            let target = match &r.record.body {
+                Body::Response(x) => x.responds_to.as_ref(),
+                Body::Pwn(x) => x.responds_to.as_ref(),
+                Body::Refusal(x) => x.refuses.as_ref(),
+                _ => None,
+            };
+            if let Some(target) = target {
+                answers.entry(target.0.as_str()).or_default().push(r);
+            }
+            if let Some(root) = linked.root(&r.id) {
+                by_root.entry(root).or_default().push(r);
+            }
+        }
+        let mut by_trigger: HashMap<&'a str, Vec<&'a Deadline>> = HashMap::new();
+        let mut by_rule: HashMap<&'a str, Vec<&'a Deadline>> = HashMap::new();
+        for d in input.deadlines {
+            by_trigger.entry(d.trigger.as_str()).or_default().push(d);
+            by_rule.entry(d.rule.as_str()).or_default().push(d);
+        }
         Facts {
             input,
             linked,
-            by_id: linked
-                .records
-                .iter()
-                .filter(|r| !r.id.is_conflict())
-                .map(|r| (r.id.as_str(), r))
+            by_id: records().map(|r| (r.id.as_str(), r)).collect(),
+            answers,
+            by_root,
+            by_trigger,
+            by_rule,
+            steps: records()
+                .filter_map(|r| Some((ladder::Step::of(r)?, r)))
                 .collect(),
             calendar: Calendar::new(
                 &input.rules.holidays,
@@ -212,8 +253,18 @@ impl<'a> Facts<'a> {
     }
 
     /// The deadlines of rule `rule`.
-    fn deadlines(&self, rule: &'a str) -> impl Iterator<Item = &'a Deadline> + 'a {
-        self.input.deadlines.iter().filter(move |d| d.rule == rule)
+    fn deadlines(&self, rule: &str) -> impl Iterator<Item = &'a Deadline> + use<'a, '_> {
+        self.by_rule.get(rule).into_iter().flatten().copied()
+    }
+
+    /// The deadlines record `id` started.
+    fn deadlines_of(&self, id: &str) -> impl Iterator<Item = &'a Deadline> + use<'a, '_> {
+        self.by_trigger.get(id).into_iter().flatten().copied()
+    }
+
+    /// The records about root request `root`, in case order.
+    fn about_root(&self, root: &RecordId) -> &[&'a StoredRecord] {
+        self.by_root.get(root).map_or(&[], Vec::as_slice)
     }
 
     /// The first record that answers `id`: a response or PWN responding to it, a refusal of
@@ -226,20 +277,15 @@ impl<'a> Facts<'a> {
             }
             _ => None,
         });
-        self.records()
-            .filter(|r| match &r.record.body {
-                Body::Response(x) => x.responds_to.as_ref().is_some_and(|t| t.0 == id),
-                Body::Pwn(x) => {
-                    x.responds_to.as_ref().is_some_and(|t| t.0 == id)
-                        || about.is_some_and(|a| {
-                            self.root(&r.id) == Some(a)
-                                && target.is_some_and(|t| r.record.date() >= t.record.date())
-                        })
-                }
-                Body::Refusal(x) => x.refuses.as_ref().is_some_and(|t| t.0 == id),
-                _ => false,
-            })
-            .min_by_key(|r| r.order_key())
+        let direct = self.answers.get(id).into_iter().flatten().copied();
+        // For a request for notice: a notice on its matter, on or after it.
+        let on_matter = about
+            .map_or(&[][..], |a| self.about_root(a))
+            .iter()
+            .copied()
+            .filter(|r| r.record.kind() == Kind::Pwn)
+            .filter(|r| target.is_some_and(|t| r.record.date() >= t.record.date()));
+        direct.chain(on_matter).min_by_key(|r| r.order_key())
     }
 
     /// Whether a record of one of `kinds` that iepcase could not link may answer `id`: then
@@ -259,6 +305,24 @@ impl<'a> Facts<'a> {
                     .iter()
                     .any(|c| c == id || root.is_some_and(|root| self.root(c) == Some(root)))
             })
+    }
+
+    /// Whether record `id`, which iepcase could not link, may be answered by a record of
+    /// `kind` on or after it that is about one of the records it may be linked to: a refusal
+    /// of one of two requests, with a notice on file about one of them. Whether it is answered
+    /// is then for the user to say (`record-unlinked`), and no finding may claim it is not.
+    fn unlinked_maybe_answered(&self, id: &RecordId, kind: Kind) -> bool {
+        let Some(record) = self.get(id.as_str()) else {
+            return false;
+        };
+        self.linked
+            .unlinked
+            .iter()
+            .filter(|u| &u.record == id)
+            .flat_map(|u| &u.candidates)
+            .filter_map(|c| self.root(c).or(Some(c)))
+            .flat_map(|root| self.about_root(root))
+            .any(|r| r.record.kind() == kind && r.record.date() >= record.record.date())
     }
 }
 

@@ -83,7 +83,9 @@ pub(super) fn refusals_without_pwn(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         if refusal.in_writing == Some(false) {
             message.push_str(", not in writing");
         }
-        if facts.maybe_answered_by_unlinked(&record.id, &[Kind::Pwn]) {
+        if facts.maybe_answered_by_unlinked(&record.id, &[Kind::Pwn])
+            || facts.unlinked_maybe_answered(&record.id, Kind::Pwn)
+        {
             // Which refusal a notice on file answers is for the user to say (record-unlinked).
             continue;
         }

@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::subject::{Rarity, Terms};
+use super::subject::{Compact, Rarity, Terms};
 use super::{Inferred, LinkField, Unlinked, link_field};
-use crate::record::{Body, DecisionType, Kind, NoticeType, RecordId, RequestType};
+use crate::record::{Body, Date, DecisionType, Kind, NoticeType, RecordId, RequestType};
 use crate::store::StoredRecord;
 
 /// How much better the best kind of request must match than the next for a link to be
@@ -29,6 +29,9 @@ pub(super) struct Found {
 /// Candidates with their scores.
 type Scored = Vec<(usize, f64)>;
 
+/// What a record is about: its root's kind, and its type or (with none) its id.
+type Class<'a> = (&'static str, &'a str);
+
 /// The outcome of choosing among candidates.
 enum Choice {
     One(usize),
@@ -39,7 +42,12 @@ enum Choice {
 struct State<'a> {
     /// The records (no conflict copies), in date order.
     items: Vec<&'a StoredRecord>,
-    terms: Vec<Terms>,
+    /// The positions of the records of each kind, in date order: an answer looks among the
+    /// earlier records of the kinds it can answer, not among all records.
+    by_kind: HashMap<Kind, Vec<usize>>,
+    /// The positions of the meetings of each day.
+    meetings_on: HashMap<Date, Vec<usize>>,
+    terms: Vec<Compact>,
     rarity: Rarity,
     /// Answer → the record it answers, stated or inferred.
     target: HashMap<usize, usize>,
@@ -77,10 +85,20 @@ pub(super) fn infer(records: &[StoredRecord]) -> Found {
             &r.id,
         )
     });
-    let terms: Vec<Terms> = items.iter().map(|r| Terms::of(&r.record)).collect();
-    let rarity = Rarity::new(&terms);
+    let words: Vec<Terms> = items.iter().map(|r| Terms::of(&r.record)).collect();
+    let (rarity, terms) = Rarity::new(&words);
+    let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
+    let mut meetings_on: HashMap<Date, Vec<usize>> = HashMap::new();
+    for (i, r) in items.iter().enumerate() {
+        by_kind.entry(r.record.kind()).or_default().push(i);
+        if r.record.kind() == Kind::Meeting {
+            meetings_on.entry(r.record.date()).or_default().push(i);
+        }
+    }
     let mut state = State {
         items,
+        by_kind,
+        meetings_on,
         terms,
         rarity,
         target: HashMap::new(),
@@ -153,6 +171,23 @@ pub(super) fn infer(records: &[StoredRecord]) -> Found {
 impl<'a> State<'a> {
     fn kind(&self, i: usize) -> Kind {
         self.items[i].record.kind()
+    }
+
+    /// The records of `kinds` that come before `i` ([`Self::before`]), in date order.
+    fn earlier(&self, i: usize, kinds: &[Kind]) -> Vec<usize> {
+        let date = self.items[i].record.date();
+        let mut out: Vec<usize> = kinds
+            .iter()
+            .filter_map(|k| self.by_kind.get(k))
+            .flat_map(|of_kind| {
+                // Records are in date order: those dated after `i` cannot come before it.
+                let end = of_kind.partition_point(|&c| self.items[c].record.date() <= date);
+                of_kind[..end].iter().copied()
+            })
+            .filter(|&c| self.before(c, i))
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     fn type_name(&self, i: usize) -> Option<&'static str> {
@@ -245,9 +280,8 @@ impl<'a> State<'a> {
         let mut roots: Vec<usize> = if !self.items[i].record.references().is_empty() {
             named
         } else {
-            (0..self.items.len())
-                .filter(|&c| self.before(c, i))
-                .filter(|&c| matches!(self.kind(c), Kind::Request | Kind::Refusal | Kind::Pwn))
+            self.earlier(i, &[Kind::Request, Kind::Refusal, Kind::Pwn])
+                .into_iter()
                 .filter(|&c| self.rarity.shares_subject(&self.terms[i], &self.terms[c]))
                 .filter_map(|c| self.root(c))
                 .collect()
@@ -257,12 +291,14 @@ impl<'a> State<'a> {
         roots
     }
 
-    /// Which kind of thing record `c` is about: the type of its root request.
-    fn class(&self, c: usize) -> String {
+    /// Which kind of thing record `c` is about: the type of its root request (the kind and
+    /// type, or for a root with no type the kind and id).
+    fn class(&self, c: usize) -> Class<'a> {
         let root = self.root(c).unwrap_or(c);
-        match (self.kind(root), self.type_name(root)) {
-            (Kind::Request | Kind::Complaint, Some(t)) => format!("{}:{t}", self.kind(root)),
-            _ => format!("{}:{}", self.kind(root), self.items[root].id),
+        let kind = self.kind(root);
+        match (kind, self.type_name(root)) {
+            (Kind::Request | Kind::Complaint, Some(t)) => (kind.as_str(), t),
+            _ => (kind.as_str(), self.items[root].id.as_str()),
         }
     }
 
@@ -280,23 +316,19 @@ impl<'a> State<'a> {
         match &stored.record.body {
             Body::Notice(n) if n.notice_type == NoticeType::Recording => self.find_meeting(i),
             Body::Refusal(_) => {
-                let candidates: Vec<usize> = (0..self.items.len())
-                    .filter(|&c| self.before(c, i))
-                    .filter(|&c| self.kind(c) == Kind::Request && !self.is_pwn_request(c))
+                let candidates: Vec<usize> = self
+                    .earlier(i, &[Kind::Request])
+                    .into_iter()
+                    .filter(|&c| !self.is_pwn_request(c))
                     .collect();
-                let refused = self.refused.clone();
-                let choice = self.choose(i, &candidates, |_, c| u8::from(refused.contains(&c)));
+                let choice = self.choose(i, &candidates, |s, c| u8::from(s.refused.contains(&c)));
                 self.settle(i, field, choice, &candidates, |s, c| {
                     !s.refused.contains(&c)
                 });
             }
             Body::Response(_) => {
-                let candidates: Vec<usize> = (0..self.items.len())
-                    .filter(|&c| self.before(c, i))
-                    .filter(|&c| matches!(self.kind(c), Kind::Request | Kind::Complaint))
-                    .collect();
-                let answered = self.answered.clone();
-                let choice = self.choose(i, &candidates, |_, c| u8::from(answered.contains(&c)));
+                let candidates = self.earlier(i, &[Kind::Request, Kind::Complaint]);
+                let choice = self.choose(i, &candidates, |s, c| u8::from(s.answered.contains(&c)));
                 self.settle(i, field, choice, &candidates, |s, c| {
                     !s.answered.contains(&c)
                 });
@@ -340,12 +372,12 @@ impl<'a> State<'a> {
             .iter()
             .filter_map(|&c| Some((c, self.rarity.score(&self.terms[i], &self.terms[c])?)))
             .collect();
-        let mut groups: BTreeMap<String, Scored> = BTreeMap::new();
+        let mut groups: BTreeMap<Class<'a>, Scored> = BTreeMap::new();
         for (c, score) in scored {
             groups.entry(self.class(c)).or_default().push((c, score));
         }
         let best = |members: &[(usize, f64)]| members.iter().map(|(_, s)| *s).fold(0.0, f64::max);
-        let mut ranked: Vec<(f64, &String, &Scored)> =
+        let mut ranked: Vec<(f64, &Class<'a>, &Scored)> =
             groups.iter().map(|(k, m)| (best(m), k, m)).collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         let Some(&(top, _, members)) = ranked.first() else {
@@ -366,6 +398,16 @@ impl<'a> State<'a> {
                 .filter(|(score, _, _)| top < score * CLEAR_MARGIN)
                 .filter_map(|(score, _, m)| latest(m, *score))
                 .collect();
+            // Of records that fit equally, the only one not yet answered is the one meant:
+            // what is already answered is not waiting for this answer.
+            let waiting: Vec<usize> = tied
+                .iter()
+                .copied()
+                .filter(|&c| rank(self, c) == 0)
+                .collect();
+            if let [one] = waiting.as_slice() {
+                return Choice::One(*one);
+            }
             return Choice::Ambiguous(tied);
         }
         match latest(members, top * SAME_THING) {
@@ -378,14 +420,31 @@ impl<'a> State<'a> {
     /// the matter (the root request) is chosen by subject, then within it an unanswered
     /// request for notice, else an unanswered refusal, else the request itself.
     fn find_pwn_target(&mut self, i: usize, field: LinkField) {
-        let candidates: Vec<usize> = (0..self.items.len())
-            .filter(|&c| self.before(c, i))
-            .filter(|&c| matches!(self.kind(c), Kind::Request | Kind::Refusal))
-            .collect();
-        let noticed = self.noticed.clone();
+        let candidates = self.earlier(i, &[Kind::Request, Kind::Refusal]);
+        let noticed = &self.noticed;
         // A whole matter matches, not one record: pick within the winning class regardless
-        // of how strongly each of its records matched.
-        let choice = match self.choose(i, &candidates, |_, _| 0) {
+        // of how strongly each of its records matched. Of matters that fit equally, one
+        // whose records all have their notice is not waiting for this one.
+        // A matter waits for a notice when a refusal or request for notice in it has none,
+        // or when nothing in it has one yet.
+        let has_notice: HashSet<Class<'a>> = candidates
+            .iter()
+            .filter(|&&m| noticed.contains(&m))
+            .map(|&m| self.class(m))
+            .collect();
+        let open: HashSet<Class<'a>> = candidates
+            .iter()
+            .filter(|&&m| !noticed.contains(&m))
+            .map(|&m| (m, self.class(m)))
+            .filter(|(m, class)| {
+                self.kind(*m) == Kind::Refusal
+                    || self.is_pwn_request(*m)
+                    || !has_notice.contains(class)
+            })
+            .map(|(_, class)| class)
+            .collect();
+        let waiting = |s: &Self, c: usize| u8::from(!open.contains(&s.class(c)));
+        let choice = match self.choose(i, &candidates, waiting) {
             Choice::One(c) => {
                 let class = self.class(c);
                 let pick = candidates
@@ -438,11 +497,10 @@ impl<'a> State<'a> {
         if !self.items[i].record.common.related.is_empty() {
             return;
         }
-        let candidates: Vec<usize> = (0..self.items.len())
-            .filter(|&c| self.before(c, i))
-            .filter(|&c| {
-                matches!(self.kind(c), Kind::Request | Kind::Refusal) && !self.is_pwn_request(c)
-            })
+        let candidates: Vec<usize> = self
+            .earlier(i, &[Kind::Request, Kind::Refusal])
+            .into_iter()
+            .filter(|&c| !self.is_pwn_request(c))
             .collect();
         if let Choice::One(c) = self.choose(i, &candidates, |_, _| 0) {
             self.about.insert(i, c);
@@ -460,17 +518,20 @@ impl<'a> State<'a> {
         let Some(day) = notice.meeting_date else {
             // Nothing to go by: the recorded meetings after the notice may be meant.
             let date = self.items[i].record.date();
-            let later: Vec<usize> = (0..self.items.len())
-                .filter(|&m| self.kind(m) == Kind::Meeting && self.items[m].record.date() >= date)
+            let later: Vec<usize> = self
+                .by_kind
+                .get(&Kind::Meeting)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&m| self.items[m].record.date() >= date)
                 .filter(|&m| recorded(self.items[m]))
                 .take(3)
                 .collect();
             self.report(i, field, later, false);
             return;
         };
-        let on_day: Vec<usize> = (0..self.items.len())
-            .filter(|&m| self.kind(m) == Kind::Meeting && self.items[m].record.date() == day)
-            .collect();
+        let on_day: Vec<usize> = self.meetings_on.get(&day).cloned().unwrap_or_default();
         let at_time: Vec<usize> = match notice.meeting_time {
             Some(time) => {
                 let exact: Vec<usize> = on_day
@@ -521,8 +582,9 @@ impl<'a> State<'a> {
             DecisionType::HearingDecision => &["due-process", "expedited-due-process"],
             _ => return,
         };
-        let candidates: Vec<usize> = (0..self.items.len())
-            .filter(|&c| self.before(c, i) && self.kind(c) == Kind::Complaint)
+        let candidates: Vec<usize> = self
+            .earlier(i, &[Kind::Complaint])
+            .into_iter()
             .filter(|&c| self.type_name(c).is_some_and(|t| types.contains(&t)))
             .collect();
         let open: Vec<usize> = candidates

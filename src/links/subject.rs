@@ -286,8 +286,9 @@ const STOP: &[&str] = &[
 /// request of type `iee` whose title only says "IEE".
 fn type_words(record: &Record) -> &'static [&'static str] {
     match (&record.body, record.type_name()) {
-        (Body::Request(_), Some("evaluation")) => &["evaluation"],
-        (Body::Request(_), Some("reevaluation")) => &["reevaluation"],
+        // Families say "testing" and "assessment" as often as "evaluation".
+        (Body::Request(_), Some("evaluation")) => &["evaluation", "testing", "assessment"],
+        (Body::Request(_), Some("reevaluation")) => &["reevaluation", "testing", "assessment"],
         (Body::Request(_), Some("iee")) => &["independent", "educational", "evaluation", "iee"],
         (Body::Request(_), Some("records")) => &["records", "education"],
         (Body::Request(_), Some("iep-meeting")) => &["meeting"],
@@ -310,7 +311,8 @@ fn type_words(record: &Record) -> &'static [&'static str] {
 /// A word cut to its stem: "refusals" and "refusal", "facilitated" and "facilitator" meet.
 fn stem(word: &str) -> String {
     const SUFFIXES: &[&str] = &[
-        "ations", "ation", "ators", "ator", "ated", "ates", "ings", "ing", "ies", "ed", "es", "s",
+        "ations", "ation", "ators", "ator", "ated", "ates", "ate", "ings", "ing", "ies", "ed",
+        "es", "s",
     ];
     let mut stem = word;
     for suffix in SUFFIXES {
@@ -409,51 +411,91 @@ impl Terms {
         Terms { headline, body }
     }
 
-    fn weight(&self, term: &str) -> f64 {
-        if self.headline.contains(term) {
+    fn all(&self) -> impl Iterator<Item = &String> {
+        self.headline.iter().chain(&self.body)
+    }
+}
+
+/// A record's terms as numbers of the case's vocabulary ([`Rarity::new`]), each list sorted:
+/// comparing two records is then a few integer searches, not string lookups, which matters
+/// when thousands of answers are compared with thousands of requests.
+#[derive(Clone, Debug, Default)]
+pub struct Compact {
+    headline: Vec<u32>,
+    body: Vec<u32>,
+}
+
+impl Compact {
+    fn weight(&self, term: u32) -> f64 {
+        if self.headline.binary_search(&term).is_ok() {
             2.0
-        } else if self.body.contains(term) {
+        } else if self.body.binary_search(&term).is_ok() {
             1.0
         } else {
             0.0
         }
     }
 
-    fn all(&self) -> impl Iterator<Item = &String> {
-        self.headline.iter().chain(&self.body)
+    fn all(&self) -> impl Iterator<Item = u32> + '_ {
+        self.headline.iter().chain(&self.body).copied()
     }
 }
 
 /// How rare each term is in the case: rare words weigh more than words most records use.
 #[derive(Debug, Default)]
 pub struct Rarity {
-    weights: BTreeMap<String, f64>,
+    /// By term number.
+    weights: Vec<f64>,
 }
 
 impl Rarity {
-    /// The weights of the terms of all `records`' terms (ln(1 + N / records using it)).
-    pub fn new<'a>(records: impl IntoIterator<Item = &'a Terms>) -> Rarity {
-        let mut used: BTreeMap<String, usize> = BTreeMap::new();
-        let mut n = 0usize;
+    /// The weights of the terms of all `records` (ln(1 + N / records using it)), and each
+    /// record's terms as numbers, in the order given.
+    pub fn new(records: &[Terms]) -> (Rarity, Vec<Compact>) {
+        let mut used: BTreeMap<&str, usize> = BTreeMap::new();
         for terms in records {
-            n += 1;
             for term in terms.all() {
-                *used.entry(term.clone()).or_default() += 1;
+                *used.entry(term.as_str()).or_default() += 1;
             }
         }
+        let n = records.len();
+        // Numbered in the order of the words, so a sorted list of numbers is a sorted list
+        // of words.
+        let number: BTreeMap<&str, u32> = used
+            .keys()
+            .enumerate()
+            .map(|(i, term)| (*term, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
         let weights = used
-            .into_iter()
-            .map(|(term, df)| {
-                let weight = (1.0 + n as f64 / df as f64).ln();
-                (term, weight)
+            .values()
+            .map(|&df| (1.0 + n as f64 / df as f64).ln())
+            .collect();
+        let compact = |set: &BTreeSet<String>| -> Vec<u32> {
+            set.iter()
+                .filter_map(|t| number.get(t.as_str()).copied())
+                .collect()
+        };
+        let compacts = records
+            .iter()
+            .map(|t| Compact {
+                headline: compact(&t.headline),
+                body: compact(&t.body),
             })
             .collect();
-        Rarity { weights }
+        (Rarity { weights }, compacts)
+    }
+
+    fn rarity(&self, term: u32) -> f64 {
+        usize::try_from(term)
+            .ok()
+            .and_then(|i| self.weights.get(i))
+            .copied()
+            .unwrap_or(0.0)
     }
 
     /// How much `answer` and `candidate` have in common, and whether the answer's headline
     /// names any of it (a match on body words alone does not count).
-    pub fn score(&self, answer: &Terms, candidate: &Terms) -> Option<f64> {
+    pub fn score(&self, answer: &Compact, candidate: &Compact) -> Option<f64> {
         let mut named = false;
         let mut score = 0.0;
         for term in answer.all() {
@@ -461,22 +503,28 @@ impl Rarity {
             if theirs == 0.0 {
                 continue;
             }
-            named |= answer.headline.contains(term);
-            score += answer.weight(term) * theirs * self.weights.get(term).copied().unwrap_or(0.0);
+            let mine = answer.weight(term);
+            named |= mine == 2.0;
+            score += mine * theirs * self.rarity(term);
         }
         (named && score > 0.0).then_some(score)
     }
-}
 
-impl Rarity {
     /// Whether two records share a subject in either direction: two terms in common, or one
     /// that both name in their headlines.
-    pub fn shares_subject(&self, a: &Terms, b: &Terms) -> bool {
-        let shared: Vec<&String> = a.all().filter(|t| b.weight(t) > 0.0).collect();
-        shared.len() >= 2
-            || shared
-                .iter()
-                .any(|t| a.headline.contains(*t) && b.headline.contains(*t))
+    pub fn shares_subject(&self, a: &Compact, b: &Compact) -> bool {
+        let mut shared = 0;
+        for term in a.all() {
+            let theirs = b.weight(term);
+            if theirs == 0.0 {
+                continue;
+            }
+            shared += 1;
+            if shared >= 2 || (theirs == 2.0 && a.weight(term) == 2.0) {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -501,5 +549,8 @@ mod tests {
         assert_eq!(stem("services"), stem("service"));
         assert_eq!(stem("accommodations"), stem("accommodation"));
         assert_ne!(stem("speech"), stem("text"));
+        assert_eq!(stem("evaluate"), stem("evaluation"));
+        assert_eq!(stem("evaluates"), stem("evaluated"));
+        assert_eq!(stem("testing"), stem("test"));
     }
 }
