@@ -4,7 +4,7 @@
 use clap::Args;
 use std::collections::HashMap;
 
-use iepcase::check::{Finding, Input, Severity, check};
+use iepcase::check::{Finding, Input, Severity, check_linked};
 use iepcase::letters::{self, LetterError, LetterInput};
 use iepcase::record::Date;
 use serde_json::{Value, json};
@@ -33,14 +33,17 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
     let mut templates: HashMap<String, Option<letters::Template>> = HashMap::new();
     for case in &cases {
         let rules = case.rules(ctx, &book);
-        let deadlines = iepcase::rules::deadlines(&case.records, &case.meta, rules, today);
-        let findings = check(&Input {
+        // Links are inferred once, for the deadlines and the findings alike.
+        let linked = iepcase::links::link(&case.records);
+        let deadlines = iepcase::rules::deadlines_of(&linked, &case.meta, rules, today);
+        let input = Input {
             records: &case.records,
             meta: &case.meta,
             rules,
             deadlines: &deadlines,
             today,
-        });
+        };
+        let findings = check_linked(&input, &linked);
         if !ctx.ui.json {
             for step in findings.iter().filter_map(|f| f.next_step.as_deref()) {
                 let key = (case.slug.clone(), step.to_owned());

@@ -13,10 +13,86 @@ use std::collections::HashMap;
 use jiff::civil;
 
 use super::calendar::{Calendar, Counting, days_between};
-use super::rule::{Offset, Role, Rule, Satisfier, Scalar, Start, View};
+use super::rule::{Matcher, Offset, Relation, Role, Rule, Satisfier, Scalar, Start, View};
 use super::{Deadline, Met, RuleSet, Status};
-use crate::record::{CaseMeta, Date, Time};
+use crate::record::{CaseMeta, Date, Kind, Time};
 use crate::store::StoredRecord;
+
+/// A case's views indexed by kind and id, so that a rule looks only at the records that can
+/// match a pattern (those of its kind) instead of at every record for every trigger: a case
+/// of thousands of service logs costs a rule about requests nothing.
+struct Views<'v> {
+    all: &'v [View<'v>],
+    every: Vec<usize>,
+    by_kind: HashMap<Kind, Vec<usize>>,
+    by_id: HashMap<&'v str, usize>,
+}
+
+impl<'v> Views<'v> {
+    fn new(all: &'v [View<'v>]) -> Views<'v> {
+        let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
+        for (i, view) in all.iter().enumerate() {
+            by_kind.entry(view.record.kind()).or_default().push(i);
+        }
+        Views {
+            all,
+            every: (0..all.len()).collect(),
+            by_kind,
+            by_id: all
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.id.as_str(), i))
+                .collect(),
+        }
+    }
+
+    /// The positions of the views `matcher` may match: those of its kind (in case order).
+    fn of_kind(&self, matcher: &Matcher) -> &[usize] {
+        match matcher.kind {
+            Some(kind) => self.by_kind.get(&kind).map_or(&[], Vec::as_slice),
+            None => &self.every,
+        }
+    }
+
+    /// The views `matcher` matches, with their positions.
+    fn matching<'a>(
+        &'a self,
+        matcher: &'a Matcher,
+    ) -> impl Iterator<Item = (usize, &'v View<'v>)> + 'a {
+        self.of_kind(matcher)
+            .iter()
+            .map(|&i| (i, &self.all[i]))
+            .filter(|(_, v)| matcher.matches(v))
+    }
+
+    /// The views `satisfier` ties to `trigger`, with their positions.
+    fn tied<'a>(
+        &'a self,
+        satisfier: &'a Satisfier,
+        trigger: &'a View<'_>,
+    ) -> impl Iterator<Item = (usize, &'v View<'v>)> + 'a {
+        let positions: &[usize] = if satisfier.relation == Relation::SelfRecord {
+            self.by_id
+                .get(trigger.id.as_str())
+                .map_or(&[], std::slice::from_ref)
+        } else {
+            self.of_kind(&satisfier.matcher)
+        };
+        positions
+            .iter()
+            .map(|&i| (i, &self.all[i]))
+            .filter(move |(_, v)| satisfier.satisfies(v, trigger))
+    }
+
+    /// The views any of `satisfiers` ties to `trigger` (one may come more than once).
+    fn tied_any<'a>(
+        &'a self,
+        satisfiers: &'a [Satisfier],
+        trigger: &'a View<'_>,
+    ) -> impl Iterator<Item = (usize, &'v View<'v>)> + 'a {
+        satisfiers.iter().flat_map(move |s| self.tied(s, trigger))
+    }
+}
 
 /// The deadlines of one case on `today`, ordered by due date, then rule, then trigger.
 ///
@@ -47,15 +123,15 @@ pub fn deadlines_of(
         .map(|r| View::new(&r.id, &r.record).with_links(linked.root(&r.id), linked.matters(&r.id)))
         .collect();
     let calendar = Calendar::new(&rules.holidays, rules.summer, meta.calendar.as_ref());
+    let views = Views::new(&views);
     let mut due_dates: HashMap<(&str, usize), (Date, Option<Time>)> = HashMap::new();
     let mut out = Vec::new();
     for rule in &rules.rules {
         if rule.role == Role::Lookback {
             continue;
         }
-        for (t, trigger) in views.iter().enumerate() {
-            if !rule.when.matches(trigger)
-                || ruled_out(rule, trigger, &views)
+        for (t, trigger) in views.matching(&rule.when) {
+            if ruled_out(rule, trigger, &views)
                 || about_excluded(rule, trigger, &views)
                 || !total_reached(rule, trigger, &views, &calendar)
             {
@@ -87,11 +163,11 @@ pub fn deadlines_of(
 fn first_tied<'v>(
     satisfiers: &[Satisfier],
     trigger: &View<'_>,
-    views: &'v [View<'v>],
+    views: &Views<'v>,
 ) -> Option<&'v View<'v>> {
     views
-        .iter()
-        .filter(|v| satisfiers.iter().any(|s| s.satisfies(v, trigger)))
+        .tied_any(satisfiers, trigger)
+        .map(|(_, v)| v)
         .min_by_key(|v| (v.date(), v.time().is_none(), v.time(), v.id))
 }
 
@@ -100,7 +176,7 @@ fn first_tied<'v>(
 fn earlier_start(
     rule: &Rule,
     trigger: &View<'_>,
-    views: &[View<'_>],
+    views: &Views<'_>,
     start: (Date, Option<Time>),
 ) -> (Date, Option<Time>) {
     match first_tied(&rule.exceptions.or_from, trigger, views) {
@@ -115,7 +191,7 @@ fn earlier_start(
 fn held(
     rule: &Rule,
     trigger: &View<'_>,
-    views: &[View<'_>],
+    views: &Views<'_>,
     start: (Date, Option<Time>),
 ) -> Option<(Date, Option<Time>)> {
     let Some(hold) = &rule.exceptions.hold else {
@@ -125,9 +201,9 @@ fn held(
         return Some(start);
     };
     let resumed = views
-        .iter()
+        .tied_any(&hold.resumed_by, trigger)
+        .map(|(_, v)| v)
         .filter(|v| v.date() > paused.date())
-        .filter(|v| hold.resumed_by.iter().any(|s| s.satisfies(v, trigger)))
         .min_by_key(|v| (v.date(), v.id))?;
     let delay = days_between(paused.date(), resumed.date());
     let moved = start
@@ -143,7 +219,7 @@ fn held(
 fn total_reached(
     rule: &Rule,
     trigger: &View<'_>,
-    views: &[View<'_>],
+    views: &Views<'_>,
     calendar: &Calendar<'_>,
 ) -> bool {
     let Some(total) = &rule.exceptions.running_total else {
@@ -153,9 +229,15 @@ fn total_reached(
         .school_year(trigger.date())
         .map(|(start, _, _)| start);
     let key = |v: &View<'_>| (v.date(), v.time().is_none(), v.time(), v.id.clone());
+    let same_kind = Matcher {
+        kind: Some(trigger.record.kind()),
+        fields: Vec::new(),
+    };
     let sum: i64 = views
+        .of_kind(&same_kind)
         .iter()
-        .filter(|v| v.record.kind() == trigger.record.kind() && key(v) <= key(trigger))
+        .map(|&i| &views.all[i])
+        .filter(|v| key(v) <= key(trigger))
         .filter(|v| calendar.school_year(v.date()).map(|(start, _, _)| start) == year)
         .map(|v| number(v, &total.field).unwrap_or(0))
         .sum();
@@ -185,7 +267,7 @@ pub fn lookback_limit(rule: &Rule, record: &StoredRecord, calendar: &Calendar<'_
 }
 
 /// `unless_about`: whether the trigger answers a record of a kind the rule leaves out.
-fn about_excluded(rule: &Rule, trigger: &View<'_>, views: &[View<'_>]) -> bool {
+fn about_excluded(rule: &Rule, trigger: &View<'_>, views: &Views<'_>) -> bool {
     if rule.unless_about.is_empty() {
         return false;
     }
@@ -193,20 +275,18 @@ fn about_excluded(rule: &Rule, trigger: &View<'_>, views: &[View<'_>]) -> bool {
         return false;
     };
     views
-        .iter()
-        .find(|v| v.id.as_str() == target)
-        .is_some_and(|v| rule.unless_about.iter().any(|m| m.matches(v)))
+        .by_id
+        .get(target)
+        .is_some_and(|&i| rule.unless_about.iter().any(|m| m.matches(&views.all[i])))
 }
 
 /// Whether earlier records rule the trigger out: one matches `unless_earlier`, or none
 /// matches `if_earlier`.
-fn ruled_out(rule: &Rule, trigger: &View<'_>, views: &[View<'_>]) -> bool {
+fn ruled_out(rule: &Rule, trigger: &View<'_>, views: &Views<'_>) -> bool {
     let earlier = |patterns: &[Satisfier]| {
-        views.iter().any(|v| {
-            v.date() < trigger.date()
-                && v.id != trigger.id
-                && patterns.iter().any(|p| p.satisfies(v, trigger))
-        })
+        views
+            .tied_any(patterns, trigger)
+            .any(|(_, v)| v.date() < trigger.date() && v.id != trigger.id)
     };
     (!rule.unless_earlier.is_empty() && earlier(&rule.unless_earlier))
         || (!rule.if_earlier.is_empty() && !earlier(&rule.if_earlier))
@@ -308,22 +388,25 @@ fn compute(
     rule: &Rule,
     t: usize,
     (start, start_time): (Date, Option<Time>),
-    views: &[View<'_>],
+    views: &Views<'_>,
     calendar: &Calendar<'_>,
     today: Date,
 ) -> Option<Deadline> {
-    let trigger = &views[t];
+    let trigger = &views.all[t];
     let (mut due, mut due_time, approximate) = special_due(rule, trigger, start, calendar)
         .or_else(|| {
             let extra = extension(rule, trigger);
             due_date(rule, start, start_time, extra, calendar)
         })?;
     let mut before = None;
-    let next_event = views
+    // On a tie, the record first in the case wins, whatever pattern found it.
+    let next_event = rule
+        .or_before
         .iter()
-        .filter(|v| v.id != trigger.id && v.date() >= trigger.date())
-        .filter(|v| rule.or_before.iter().any(|m| m.matches(v)))
-        .min_by_key(|v| (v.date(), v.time().is_none(), v.time()));
+        .flat_map(|m| views.matching(m))
+        .filter(|(_, v)| v.id != trigger.id && v.date() >= trigger.date())
+        .min_by_key(|(i, v)| (v.date(), v.time().is_none(), v.time(), *i))
+        .map(|(_, v)| v);
     if let Some(event) = next_event
         && event.date() < due
     {
@@ -332,10 +415,9 @@ fn compute(
         before = Some(event.id.clone());
     }
     let met = views
-        .iter()
-        .filter(|v| rule.satisfied_by.iter().any(|s| s.satisfies(v, trigger)))
-        .min_by_key(|v| (v.date(), v.time().is_none(), v.time()))
-        .map(|v| Met {
+        .tied_any(&rule.satisfied_by, trigger)
+        .min_by_key(|(i, v)| (v.date(), v.time().is_none(), v.time(), *i))
+        .map(|(_, v)| Met {
             by: v.id.clone(),
             on: v.date(),
             late: (v.date(), v.time().unwrap_or(Time(civil::Time::midnight())))
