@@ -2,7 +2,10 @@
 //!
 //! `cargo bench --bench store` builds cases of 1,000 and 10,000 records and reports, over
 //! repeated runs: `list` on 1,000 records (cold cache and warm), and `add` into cases of 100
-//! and 10,000 records (to show that `add` does not grow with the case).
+//! and 10,000 records (to show that `add` does not grow with the case); then a case of 1,000
+//! commits pushed to a local remote, to time what checking every fetched commit costs:
+//! `clone` (every commit verified) beside `git clone --no-local`, and a `sync` that takes in
+//! 100 new commits.
 
 mod common;
 
@@ -26,8 +29,8 @@ fn main() {
     }
 
     // `list` on 1,000 records: the first run fills the encrypted cache, later runs use it.
-    let cache = bench.ws.case_dir("c1000").join(".git/iepcase/cache.age");
-    let _ = std::fs::remove_file(&cache);
+    let cache = bench.ws.case_dir("c1000").join(".git/iepcase/cache");
+    let _ = std::fs::remove_dir_all(&cache);
     let cold = bench.time(&ws_root, &["-c", "c1000", "list"]);
     let warm = bench.repeat(&ws_root, &["-c", "c1000", "list"], 20);
     report("list, 1,000 records, cold cache", &[cold]);
@@ -110,6 +113,57 @@ fn main() {
     report("sync --all, 100 cases, first push", &[first]);
     let samples = bench.repeat(&many_root, &["sync", "--all"], 5);
     report("sync --all, 100 unchanged cases", &samples);
+
+    verified_fetches(&bench);
+}
+
+/// A case of 1,000 commits on a local remote: clone and sync verify every commit they take.
+fn verified_fetches(bench: &Bench) {
+    let root = bench.root.join("history");
+    let ws = Workspace::create(
+        &root,
+        &Config {
+            identity: Some("../id.txt".into()),
+            ..Config::default()
+        },
+    )
+    .expect("workspace");
+    let started = Instant::now();
+    build_case(bench, &ws, "h", 1);
+    bench.commits(&ws, "h", 999, 7);
+    eprintln!(
+        "generated a case of 1,000 commits in {:.1?}",
+        started.elapsed()
+    );
+    let remote = root.join("h.git");
+    git2::Repository::init_bare(&remote).expect("bare remote");
+    let url = remote.to_str().expect("utf-8 path");
+    bench.time(&root, &["-c", "h", "remote", "add", "origin", url]);
+    bench.time(&root, &["-c", "h", "sync"]);
+
+    let mut clones = Vec::new();
+    let mut plain = Vec::new();
+    for run in 0..5 {
+        let slug = format!("copy{run}");
+        clones.push(bench.time(&root, &["clone", url, &slug]));
+        let target = root.join(format!("plain{run}"));
+        let started = Instant::now();
+        let status = std::process::Command::new("git")
+            .args(["clone", "-q", "--bare", "--no-local", url])
+            .arg(&target)
+            .status()
+            .expect("git clone");
+        assert!(status.success());
+        plain.push(started.elapsed());
+    }
+    report("clone, 1,000 commits (all verified)", &clones);
+    report("git clone --no-local, same case", &plain);
+
+    // 100 new commits arrive at a copy that has the rest.
+    bench.commits(&ws, "h", 100, 11);
+    bench.time(&root, &["-c", "h", "sync"]);
+    let sync = bench.time(&root, &["-c", "copy0", "sync"]);
+    report("sync taking in 100 new commits", &[sync]);
 }
 
 /// Case `slug` of `n` synthetic records in `ws`.

@@ -468,10 +468,13 @@ pub fn render_recipients(recipients: &[(Recipient, Option<String>)]) -> String {
 }
 
 /// A case's own key: decrypts everything in the case.
+#[derive(Clone)]
 pub struct CaseKey {
     identity: age::x25519::Identity,
     recipient: age::x25519::Recipient,
     mac_key: [u8; 32],
+    /// See [`CaseKey::fingerprint`].
+    fingerprint: String,
     /// Keys this one replaced: old files in history stay readable to current members.
     previous: Vec<age::x25519::Identity>,
 }
@@ -490,12 +493,15 @@ impl CaseKey {
                 .expect("HMAC accepts keys of any length");
         mac.update(b"iepcase attachment names v1");
         let mac_key = mac.finalize().into_bytes().into();
-        CaseKey {
+        let mut key = CaseKey {
             identity,
             recipient,
             mac_key,
+            fingerprint: String::new(),
             previous: Vec::new(),
-        }
+        };
+        key.fingerprint = hex::encode(&key.derive(b"iepcase case key id v2")[..16]);
+        key
     }
 
     /// A new key that replaces this one, keeping it (and the keys it replaced) for reading
@@ -623,6 +629,15 @@ impl CaseKey {
         ciphertext: &'a [u8],
         what: &str,
     ) -> Result<impl Read + 'a, CryptoError> {
+        self.decrypt_reader(ciphertext, what)
+    }
+
+    /// Decrypts from a reader, in bounded memory (an attachment streamed out of git).
+    pub fn decrypt_reader<'a, R: BufRead + 'a>(
+        &self,
+        ciphertext: R,
+        what: &str,
+    ) -> Result<impl Read + 'a, CryptoError> {
         let fail = |reason: String| CryptoError::Decrypt {
             what: what.to_owned(),
             reason,
@@ -631,6 +646,72 @@ impl CaseKey {
         decryptor
             .decrypt(self.identities())
             .map_err(|e| fail(describe(&e)))
+    }
+
+    /// Whether this key's current identity (not an earlier one) opens the age file that
+    /// `ciphertext` starts with: files at the head of a case must be encrypted to the
+    /// current key. Only the header is read.
+    pub fn opens_with_current(&self, ciphertext: impl BufRead) -> bool {
+        age::Decryptor::new_buffered(ciphertext)
+            .and_then(|d| d.decrypt(std::iter::once(&self.identity as &dyn age::Identity)))
+            .is_ok()
+    }
+
+    /// A short, stable name for this key that reveals nothing about it: 32 hex characters
+    /// of a MAC keyed with the secret key. Members pin it; manifests name their key by it.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The MAC that authenticates a manifest made with this key.
+    pub fn auth_mac(&self) -> Hmac<Sha256> {
+        <Hmac<Sha256> as Mac>::new_from_slice(&self.derive(b"iepcase case authentication v2"))
+            .expect("HMAC accepts 32-byte keys")
+    }
+
+    /// Proof, made with this key, that the key named `next` succeeds it (a rotation).
+    pub fn successor_proof(&self, next: &str) -> String {
+        let mut mac = self.auth_mac();
+        mac.update(b"iepcase successor v2\n");
+        mac.update(self.fingerprint().as_bytes());
+        mac.update(b"\n");
+        mac.update(next.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Whether `proof` is this key's proof that the key named `next` succeeds it.
+    pub fn check_successor_proof(&self, next: &str, proof: &str) -> bool {
+        let Ok(proof) = hex::decode(proof) else {
+            return false;
+        };
+        let mut mac = self.auth_mac();
+        mac.update(b"iepcase successor v2\n");
+        mac.update(self.fingerprint().as_bytes());
+        mac.update(b"\n");
+        mac.update(next.as_bytes());
+        mac.verify_slice(&proof).is_ok()
+    }
+
+    /// This key and every key it replaced, each on its own (newest first).
+    pub fn chain(&self) -> Vec<CaseKey> {
+        std::iter::once(&self.identity)
+            .chain(&self.previous)
+            .map(|identity| CaseKey::from_identity(copy_identity(identity)))
+            .collect()
+    }
+
+    /// Whether this key is, or replaced, the key with fingerprint `fingerprint`.
+    pub fn knows(&self, fingerprint: &str) -> bool {
+        self.chain().iter().any(|k| k.fingerprint == fingerprint)
+    }
+
+    fn derive(&self, label: &[u8]) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(
+            self.identity.to_string().expose_secret().as_bytes(),
+        )
+        .expect("HMAC accepts keys of any length");
+        mac.update(label);
+        mac.finalize().into_bytes().into()
     }
 
     /// The keyed name of an attachment's plaintext, so equal files dedupe without showing it.

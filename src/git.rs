@@ -130,40 +130,82 @@ pub fn list_dir(
         .collect())
 }
 
-/// Writes a commit on HEAD applying `changes`; `None` when they change nothing. Extra parents
-/// make it a merge commit (always written, even when the tree is unchanged).
-pub fn commit(
+/// Every file under the folder `dir` of `tree`, with its path from the top, down to
+/// `depth` folders below `dir`.
+pub fn files_under(
     repo: &Repository,
-    changes: &[PathChange],
-    message: &str,
-    context: &CommitContext,
-    extra_parents: &[Oid],
-) -> Result<Option<Oid>, git2::Error> {
-    let parent = match repo.head() {
-        Ok(head) => Some(head.peel_to_commit()?),
+    tree: &Tree<'_>,
+    dir: &str,
+    depth: usize,
+) -> Result<Vec<(String, Oid)>, git2::Error> {
+    let Ok(entry) = tree.get_path(Path::new(dir)) else {
+        return Ok(Vec::new());
+    };
+    if entry.kind() != Some(git2::ObjectType::Tree) {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![(dir.to_owned(), entry.id(), 0)];
+    while let Some((path, oid, level)) = stack.pop() {
+        let folder = repo.find_tree(oid)?;
+        for e in folder.iter() {
+            let Ok(name) = e.name() else { continue };
+            let child = format!("{path}/{name}");
+            match e.kind() {
+                Some(git2::ObjectType::Blob) => files.push((child, e.id())),
+                Some(git2::ObjectType::Tree) if level < depth => {
+                    stack.push((child, e.id(), level + 1));
+                }
+                _ => {}
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// The commit HEAD points at, or `None` for a repository without commits.
+pub fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, git2::Error> {
+    match repo.head() {
+        Ok(head) => Ok(Some(head.peel_to_commit()?)),
         Err(e)
             if e.code() == git2::ErrorCode::UnbornBranch
                 || e.code() == git2::ErrorCode::NotFound =>
         {
-            None
+            Ok(None)
         }
-        Err(e) => return Err(e),
-    };
-    let base = match &parent {
-        Some(commit) => commit.tree()?,
-        None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
-    };
-    let tree_id = updated_tree(repo, &base, changes)?;
-    if parent.is_some() && tree_id == base.id() && extra_parents.is_empty() {
-        return Ok(None);
+        Err(e) => Err(e),
     }
-    let tree = repo.find_tree(tree_id)?;
+}
+
+/// The tree of `commit`, or the empty tree for none.
+pub fn tree_or_empty<'r>(
+    repo: &'r Repository,
+    commit: Option<&git2::Commit<'r>>,
+) -> Result<Tree<'r>, git2::Error> {
+    match commit {
+        Some(commit) => commit.tree(),
+        None => repo.find_tree(repo.treebuilder(None)?.write()?),
+    }
+}
+
+/// Writes a commit of `tree` on HEAD (whose commit is `parent`), with `extra_parents` for a
+/// merge, and moves HEAD to it in one ref update.
+pub fn commit_tree(
+    repo: &Repository,
+    parent: Option<&git2::Commit<'_>>,
+    tree: Oid,
+    message: &str,
+    context: &CommitContext,
+    extra_parents: &[Oid],
+) -> Result<Oid, git2::Error> {
+    let tree = repo.find_tree(tree)?;
     let signature = context.signature()?;
     let others = extra_parents
         .iter()
         .map(|id| repo.find_commit(*id))
         .collect::<Result<Vec<_>, _>>()?;
-    let parents: Vec<&git2::Commit<'_>> = parent.iter().chain(others.iter()).collect();
+    let parents: Vec<&git2::Commit<'_>> = parent.into_iter().chain(others.iter()).collect();
     repo.commit(
         Some("HEAD"),
         &signature,
@@ -172,7 +214,6 @@ pub fn commit(
         &tree,
         &parents,
     )
-    .map(Some)
 }
 
 /// Applies `changes` to `base` and writes the new tree.
@@ -180,21 +221,30 @@ pub fn commit(
 /// Files directly inside a folder (`records/<id>.age`) are spliced into that folder's tree in
 /// one linear pass; libgit2's general tree editor re-sorts the whole folder, which costs
 /// milliseconds per change in a case of thousands of records.
-fn updated_tree(
+pub fn updated_tree(
     repo: &Repository,
     base: &Tree<'_>,
     changes: &[PathChange],
 ) -> Result<Oid, git2::Error> {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
     let mut by_folder: BTreeMap<&str, BTreeMap<&str, Option<Oid>>> = BTreeMap::new();
     let mut update = git2::build::TreeUpdateBuilder::new();
+    // A folder that also gets changes deeper down goes wholly through the general editor:
+    // replacing the folder and editing inside it in one update would lose one of the two.
+    let deep: BTreeSet<&str> = changes
+        .iter()
+        .filter_map(|c| {
+            let (folder, rest) = c.path().split_once('/')?;
+            rest.contains('/').then_some(folder)
+        })
+        .collect();
     for change in changes {
         let blob = match change {
             PathChange::Put { blob, .. } => Some(*blob),
             PathChange::Remove { .. } => None,
         };
         match change.path().split_once('/') {
-            Some((folder, name)) if !name.contains('/') => {
+            Some((folder, name)) if !name.contains('/') && !deep.contains(folder) => {
                 by_folder.entry(folder).or_default().insert(name, blob);
             }
             _ => {
@@ -300,7 +350,8 @@ pub struct CommitInfo {
 }
 
 impl CommitInfo {
-    fn of(commit: &git2::Commit<'_>) -> CommitInfo {
+    /// What history shows of `commit`.
+    pub fn of(commit: &git2::Commit<'_>) -> CommitInfo {
         let author = commit.author();
         CommitInfo {
             id: commit.id(),
@@ -336,6 +387,50 @@ mod tests {
 
     fn blob(repo: &Repository, text: &str) -> Oid {
         repo.blob(text.as_bytes()).unwrap()
+    }
+
+    /// Moving files from a folder into folders below it, in one change set, keeps both parts.
+    #[test]
+    fn moving_files_deeper_in_one_update() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = init(dir.path()).unwrap();
+        let empty = repo
+            .find_tree(repo.treebuilder(None).unwrap().write().unwrap())
+            .unwrap();
+        let one = blob(&repo, "one");
+        let flat = updated_tree(
+            &repo,
+            &empty,
+            &[PathChange::Put {
+                path: "records/ab.age".into(),
+                blob: one,
+            }],
+        )
+        .unwrap();
+        let flat = repo.find_tree(flat).unwrap();
+        let moved = updated_tree(
+            &repo,
+            &flat,
+            &[
+                PathChange::Remove {
+                    path: "records/ab.age".into(),
+                },
+                PathChange::Put {
+                    path: "records/a/b/ab.age".into(),
+                    blob: one,
+                },
+            ],
+        )
+        .unwrap();
+        let moved = repo.find_tree(moved).unwrap();
+        assert!(moved.get_path(Path::new("records/ab.age")).is_err());
+        assert_eq!(
+            moved
+                .get_path(Path::new("records/a/b/ab.age"))
+                .unwrap()
+                .id(),
+            one
+        );
     }
 
     /// The fast splice gives exactly the tree libgit2's general editor gives.

@@ -9,7 +9,7 @@
 //! | [`workspace`] | `iepcase.toml`, the `cases/` folder, discovery, case selection, identity path |
 //! | [`check`] | procedural checks: findings with codes, severities, citations and next steps |
 //! | [`crypto`] | identities, recipients, the case key (`.iepcase/case-key.age`), age encryption |
-//! | [`store`] | one case: `records/<id>.age`, `attachments/<mac>.age`, `case.age`, transactions, lock, cache, fsck |
+//! | [`store`] | one case: `records/k/3/<id>.age`, `attachments/7/c/<mac>.age`, `case.age`, `.iepcase/manifest`, transactions, trust, lock, cache, fsck |
 //! | [`sync`] | remotes, clone, fetch / record-level merge / push, conflict copies |
 //! | [`git`] | libgit2 plumbing: bare case repositories, tree splicing, commits, history |
 //! | [`diff`] | semantic IEP diffs and field-by-field record diffs, rendered as text or Markdown |
@@ -20,6 +20,8 @@
 //! | [`links`] | links people leave out (`refuses`, `responds_to`, `meeting`), inferred from the case, and what cannot be |
 //! | [`rules`] | deadline rules (`rules/*.toml`, embedded; `<workspace>/rules/*.toml`), calendars, deadlines, iCalendar |
 //! | [`example`] | the built-in example case (`examples/case/`) used by `demo`, docs and tests |
+//! | [`import`] | e-mails, mbox files, PDFs and images read from the user's files and drafted as records |
+//! | [`mail`] | e-mail messages and mbox files, read with `mail-parser` (import, bundles) |
 //! | [`bundle`] | evidence bundles written where the user asks: `bundle.pdf`, `index.html`, `index.md`, `exhibits/`, `manifest.json` |
 //! | [`atomic`] | atomic file writes and the temporary files Ctrl-C must remove |
 //! | [`synth`] | synthetic cases for benchmarks |
@@ -31,8 +33,10 @@ pub mod crypto;
 pub mod diff;
 pub mod example;
 pub mod git;
+pub mod import;
 pub mod letters;
 pub mod links;
+pub mod mail;
 pub mod record;
 pub mod rules;
 pub mod search;

@@ -4,7 +4,7 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
@@ -14,7 +14,11 @@ fn main() -> ExitCode {
              child's details)"
         );
     }));
-    let cli = cli::Cli::parse();
+    // A completion request from the shell script of `iepcase completions` answers and exits.
+    clap_complete::CompleteEnv::with_factory(cli::Cli::command)
+        .var(cli::complete::COMPLETE_VAR)
+        .complete();
+    let cli = parse();
     if !cli.command.uses_network() {
         // libgit2 reads the whole system CA bundle when it starts (several milliseconds on
         // every command), which only remotes need. An empty bundle keeps local commands fast.
@@ -52,4 +56,40 @@ fn handle_signals() {
             std::process::exit(128 + signal);
         }
     });
+}
+
+/// Parses the command line; clap's own help and errors follow `--color` and `NO_COLOR` too.
+fn parse() -> cli::Cli {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let command = cli::Cli::command().color(color_choice(&args));
+    let matches = command.get_matches_from(&args);
+    cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The `--color` given on the command line (the last one wins), for clap's own output.
+fn color_choice(args: &[std::ffi::OsString]) -> clap::ColorChoice {
+    let mut choice = clap::ColorChoice::Auto;
+    let mut iter = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => iter.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        };
+        choice = match value.as_deref() {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            Some("auto") => clap::ColorChoice::Auto,
+            _ => choice,
+        };
+    }
+    if choice == clap::ColorChoice::Auto
+        && std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+    {
+        choice = clap::ColorChoice::Never;
+    }
+    choice
 }

@@ -1,7 +1,12 @@
 //! Synthetic cases of any size, for benchmarks: plausible records of every kind, dated over
 //! several school years, with no real person in them.
+//!
+//! `iepcase dev synth` (hidden; docs/benchmarks.md) fills a case through [`fill`], so anyone
+//! can rebuild the cases the benchmarks measure.
 
+use crate::git::CommitContext;
 use crate::record::{Date, Kind, RecordId};
+use crate::store::{Case, CaseLock, StoreError};
 
 /// A small deterministic generator (xorshift), so runs are comparable.
 pub struct Synth {
@@ -121,6 +126,85 @@ impl Synth {
     }
 }
 
+/// What [`fill`] puts into a case.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    /// Records of every kind in turn, written in one commit.
+    pub records: usize,
+    /// Weekly service logs of one IEP service, some short of their minutes, written in the
+    /// same commit (what makes `check` work hardest).
+    pub service_logs: usize,
+    /// Further commits, each adding one record, as a case grows over years.
+    pub commits: usize,
+    /// The generator's seed: the same plan and seed give the same texts.
+    pub seed: u64,
+}
+
+/// Fills the (new, empty) case with `plan`; `progress` hears (commits made, commits to make).
+/// Returns the number of commits made.
+pub fn fill(
+    case: &Case,
+    lock: &CaseLock,
+    plan: &Plan,
+    context: &CommitContext,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, StoreError> {
+    let mut synth = Synth::new(plan.seed);
+    let total = 1 + plan.commits;
+    let mut made = 0;
+    let mut tx = case.transaction(lock);
+    for (id, text) in synth.records(plan.records) {
+        tx.put_record(&id, &text)?;
+    }
+    if plan.service_logs > 0 {
+        tx.put_record(&RecordId::generate(), &service_iep())?;
+        for week in 0..plan.service_logs {
+            tx.put_record(&RecordId::generate(), &service_log(week, &mut synth))?;
+        }
+    }
+    if tx.commit("add records", context)?.is_some() {
+        made += 1;
+    }
+    progress(1, total);
+    let mut context = context.clone();
+    for n in 0..plan.commits {
+        context.time += 60;
+        let mut tx = case.transaction(lock);
+        tx.put_record(&RecordId::generate(), &synth.record(plan.records + n))?;
+        if tx.commit("add record", &context)?.is_some() {
+            made += 1;
+        }
+        progress(2 + n, total);
+    }
+    Ok(made)
+}
+
+/// The IEP whose service the weekly logs report on.
+fn service_iep() -> String {
+    "kind = \"iep\"\ndate = 2023-08-01\ntitle = \"Annual IEP\"\nstatus = \"final\"\n\
+     [[services]]\nname = \"Speech-language therapy\"\nminutes = 60\nper = \"week\"\n"
+        .to_owned()
+}
+
+/// The log of week `week` after the IEP: one in three weeks falls 30 minutes short.
+fn service_log(week: usize, synth: &mut Synth) -> String {
+    let base = Date::new(2023, 8, 7).expect("valid date").0;
+    let start = base
+        .checked_add(jiff::Span::new().days(7 * (week % 5_000) as i64))
+        .unwrap_or(base);
+    let end = start
+        .checked_add(jiff::Span::new().days(4))
+        .unwrap_or(start);
+    let delivered = if week.is_multiple_of(3) { 30 } else { 60 };
+    format!(
+        "kind = \"service-log\"\ndate = {end}\ntitle = \"Speech minutes, week {}\"\n\
+         summary = \"{}\"\nservice = \"Speech-language therapy\"\nperiod_start = {start}\n\
+         period_end = {end}\nscheduled_minutes = 60\ndelivered_minutes = {delivered}\n",
+        week + 1,
+        synth.prose(12)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +214,10 @@ mod tests {
         let mut synth = Synth::new(7);
         for (_, text) in synth.records(2 * Kind::ALL.len()) {
             crate::record::parse_record(&text, "synthetic").unwrap();
+        }
+        crate::record::parse_record(&service_iep(), "synthetic").unwrap();
+        for week in [0, 1, 4_999, 5_000] {
+            crate::record::parse_record(&service_log(week, &mut synth), "synthetic").unwrap();
         }
     }
 }

@@ -18,6 +18,9 @@ use crate::record::schema::Shape;
 pub const CONFIG_FILE: &str = "iepcase.toml";
 /// The folder holding one git repository per case.
 pub const CASES_DIR: &str = "cases";
+/// The local file naming the current case (`iepcase case use`): beside the config, local to
+/// this computer, holding a slug and no case data.
+pub const CURRENT_CASE_FILE: &str = ".current-case";
 
 /// `iepcase.toml`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -91,6 +94,15 @@ pub enum WorkspaceError {
         suggestion: Option<String>,
         available: Vec<String>,
     },
+    #[error("`{prefix}` is the start of several cases: {}", matches.join(", "))]
+    AmbiguousCase {
+        prefix: String,
+        matches: Vec<String>,
+    },
+    #[error("the current case `{slug}` (set with `iepcase case use`) is not in this workspace")]
+    StaleCurrentCase { slug: String },
+    #[error("case `{slug}` already exists")]
+    CaseExists { slug: String },
     #[error("`{slug}` cannot name a case: {reason}")]
     BadSlug { slug: String, reason: &'static str },
     #[error("{} is inside the cases folder of the workspace in {}", path.display(), workspace.display())]
@@ -250,26 +262,48 @@ impl Workspace {
         Ok(slugs)
     }
 
-    /// Picks the case to work on: `explicit` (from `-c` or `$IEPCASE_CASE`), else the case
-    /// folder `cwd` is in, else the only case in the workspace.
+    /// The case `given` names: the case of that slug, else the only case whose slug starts
+    /// with it.
+    pub fn resolve_slug(&self, given: &str) -> Result<String, WorkspaceError> {
+        let available = self.case_slugs()?;
+        if available.iter().any(|s| s == given) {
+            return Ok(given.to_owned());
+        }
+        let matches: Vec<String> = available
+            .iter()
+            .filter(|s| !given.is_empty() && s.starts_with(given))
+            .cloned()
+            .collect();
+        match matches.as_slice() {
+            [only] => Ok(only.clone()),
+            [] => {
+                let suggestion =
+                    did_you_mean(given, available.iter().map(String::as_str)).map(String::from);
+                Err(WorkspaceError::UnknownCase {
+                    slug: given.to_owned(),
+                    suggestion,
+                    available,
+                })
+            }
+            _ => Err(WorkspaceError::AmbiguousCase {
+                prefix: given.to_owned(),
+                matches,
+            }),
+        }
+    }
+
+    /// Picks the case to work on: `explicit` (from `-c` or `$IEPCASE_CASE`, a slug or a
+    /// unique start of one), else the case folder `cwd` is in, else the current case
+    /// (`iepcase case use`), else the only case in the workspace.
     pub fn select_case(
         &self,
         explicit: Option<&str>,
         cwd: &Path,
     ) -> Result<String, WorkspaceError> {
-        let available = self.case_slugs()?;
-        if let Some(slug) = explicit {
-            if available.iter().any(|s| s == slug) {
-                return Ok(slug.to_owned());
-            }
-            let suggestion =
-                did_you_mean(slug, available.iter().map(String::as_str)).map(String::from);
-            return Err(WorkspaceError::UnknownCase {
-                slug: slug.to_owned(),
-                suggestion,
-                available,
-            });
+        if let Some(given) = explicit {
+            return self.resolve_slug(given);
         }
+        let available = self.case_slugs()?;
         let cases_dir = self.cases_dir();
         let cwd_real = cwd.canonicalize().unwrap_or_else(|_| cwd.to_owned());
         let cases_real = cases_dir.canonicalize().unwrap_or(cases_dir);
@@ -290,10 +324,82 @@ impl Workspace {
                 available,
             });
         }
+        if let Some(current) = self.current_case()? {
+            return if available.contains(&current) {
+                Ok(current)
+            } else {
+                Err(WorkspaceError::StaleCurrentCase { slug: current })
+            };
+        }
         match available.as_slice() {
             [only] => Ok(only.clone()),
             _ => Err(WorkspaceError::NoCaseSelected { available }),
         }
+    }
+
+    /// The current case set with `iepcase case use`, if any.
+    pub fn current_case(&self) -> Result<Option<String>, WorkspaceError> {
+        let path = self.root.join(CURRENT_CASE_FILE);
+        let text = match fs_err::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(WorkspaceError::Io { path, source }),
+        };
+        Ok(text
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(str::to_owned))
+    }
+
+    /// Makes `slug` the current case (it must exist), or clears the current case.
+    pub fn set_current_case(&self, slug: Option<&str>) -> Result<(), WorkspaceError> {
+        let path = self.root.join(CURRENT_CASE_FILE);
+        let io = |source| WorkspaceError::Io {
+            path: path.clone(),
+            source,
+        };
+        match slug {
+            Some(slug) => {
+                validate_slug(slug)?;
+                let text = format!(
+                    "# The case iepcase uses when a command names none (set by `iepcase case use`).\n\
+                     # Local to this computer, not case data; safe to delete.\n{slug}\n"
+                );
+                crate::atomic::write(&path, text.as_bytes(), None).map_err(io)
+            }
+            None => match fs_err::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(e)),
+                _ => Ok(()),
+            },
+        }
+    }
+
+    /// Renames case `old` to `new`: its folder moves (the caller holds its lock), and the
+    /// current case follows it. Nothing inside the case names its slug, so its history,
+    /// records and keys are untouched.
+    pub fn rename_case(
+        &self,
+        old: &str,
+        new: &str,
+        _lock: &crate::store::CaseLock,
+    ) -> Result<(), WorkspaceError> {
+        validate_slug(new)?;
+        let from = self.case_dir(old);
+        let to = self.case_dir(new);
+        if to.exists() {
+            return Err(WorkspaceError::CaseExists {
+                slug: new.to_owned(),
+            });
+        }
+        fs_err::rename(&from, &to).map_err(|source| WorkspaceError::Io {
+            path: from.clone(),
+            source,
+        })?;
+        if self.current_case()?.as_deref() == Some(old) {
+            self.set_current_case(Some(new))?;
+        }
+        Ok(())
     }
 
     /// The identity file: `$IEPCASE_IDENTITY`, else the config's `identity`, else the default.

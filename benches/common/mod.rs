@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use iepcase::crypto::{Identities, NoPrompt, Recipient, generate_identity};
 use iepcase::git::CommitContext;
 use iepcase::store::{Case, CaseLock, Transaction};
+use iepcase::synth::Synth;
 use iepcase::workspace::{Config, Workspace};
 
 /// A scratch folder holding a workspace and the identity that opens its cases.
@@ -61,13 +62,42 @@ impl Bench {
         let members = vec![(self.public.parse::<Recipient>().expect("public key"), None)];
         let meta = "child = \"Synthetic Child\"\nstate = \"MS\"\n";
         Case::create(&root, slug, meta, &members, &ctx).expect("case");
-        let case = Case::open(&root, slug, &self.ids).expect("open case");
-        let lock: CaseLock = case
-            .lock("bench", Duration::ZERO, &mut |_| {})
-            .expect("lock");
+        let (case, lock): (Case, CaseLock) = Case::open_locked(
+            &root,
+            slug,
+            &self.ids,
+            "bench",
+            Duration::ZERO,
+            &mut |_| {},
+            &ctx,
+        )
+        .expect("lock");
         let mut tx = case.transaction(&lock);
         fill(&mut tx);
         tx.commit("add records", &ctx).expect("commit");
+    }
+
+    /// Adds `n` synthetic records to case `slug`, one commit each (as a case grows).
+    pub fn commits(&self, ws: &Workspace, slug: &str, n: usize, seed: u64) {
+        let root = ws.case_dir(slug);
+        let mut ctx = commit_context();
+        for (id, text) in Synth::new(seed).records(n) {
+            ctx.time += 60;
+            let (case, lock) = Case::open_locked(
+                &root,
+                slug,
+                &self.ids,
+                "bench",
+                Duration::ZERO,
+                &mut |_| {},
+                &ctx,
+            )
+            .expect("lock");
+            let mut tx = case.transaction(&lock);
+            tx.put_record(&id, &text).expect("record");
+            tx.commit(&format!("add record {id}"), &ctx)
+                .expect("commit");
+        }
     }
 
     /// `iepcase ARGS` in workspace `ws`, with no identity or case from the environment.

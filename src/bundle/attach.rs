@@ -284,20 +284,29 @@ fn place(
             prepared.files.push((path.clone(), data));
             PartKind::Image { path, size }
         }
-        Class::Email => {
-            let email = super::email::parse(&data);
-            let note = (!email.attachments.is_empty()).then(|| {
-                format!(
-                    "Files attached to this message, not printed here: {}.",
-                    email.attachments.join(", ")
-                )
-            });
-            PartKind::Email {
-                headers: email.headers,
-                body: email.body,
-                note,
+        Class::Email => match crate::mail::Message::parse(&data) {
+            Some(email) => {
+                let names: Vec<&str> = email.attachments.iter().map(|f| f.name.as_str()).collect();
+                let note = (!names.is_empty()).then(|| {
+                    format!(
+                        "Files attached to this message, not printed here: {}.",
+                        names.join(", ")
+                    )
+                });
+                PartKind::Email {
+                    headers: email
+                        .shown_headers()
+                        .into_iter()
+                        .map(|(name, value)| (name, clean(&value)))
+                        .collect(),
+                    body: clean(&email.body),
+                    note,
+                }
             }
-        }
+            None => PartKind::Text {
+                body: clean(&String::from_utf8_lossy(&data)),
+            },
+        },
         Class::Text => PartKind::Text {
             body: clean(&String::from_utf8_lossy(&data)),
         },

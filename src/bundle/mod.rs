@@ -17,7 +17,6 @@
 //! reports what it returns.
 
 mod attach;
-mod email;
 mod index;
 mod manifest;
 mod notes;
@@ -266,6 +265,21 @@ impl BundleError {
     }
 }
 
+/// About how many pages a bundle will have: a page per exhibit, the pages of its PDFs and
+/// a page per other attachment, plus the cover and index.
+fn estimated_pages(prepared: &attach::Prepared, exhibits: usize) -> usize {
+    let attachments: usize = prepared
+        .parts
+        .iter()
+        .flatten()
+        .map(|part| match &part.kind {
+            attach::PartKind::Pdf { pages, .. } => pages.len(),
+            _ => 1,
+        })
+        .sum();
+    2 + exhibits + attachments
+}
+
 /// The source of a bundle of `case` at HEAD, prepared by `prepared_by`.
 pub fn source(case: &Case, prepared_by: Option<&str>) -> Result<Source, BundleError> {
     let commit = case
@@ -284,6 +298,15 @@ pub fn source(case: &Case, prepared_by: Option<&str>) -> Result<Source, BundleEr
     })
 }
 
+/// Where a bundle being built has got to, for progress displays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Decrypting and checking the attachments of this many exhibits.
+    Preparing { exhibits: usize },
+    /// Typesetting about this many pages.
+    Typesetting { pages: usize },
+}
+
 /// Builds the bundle of `case` at HEAD with `options`, every file rendered in memory except
 /// the attachments copied as they are. Dates on the cover (the disclosure date before a
 /// hearing, the look-back limit) come from `rules`, the case's rule set, like `deadlines`.
@@ -292,6 +315,17 @@ pub fn build(
     options: &Options,
     source: &Source,
     rules: &crate::rules::RuleSet,
+) -> Result<Bundle, BundleError> {
+    build_with_progress(case, options, source, rules, &mut |_| {})
+}
+
+/// [`build`], telling `on_stage` where it has got to.
+pub fn build_with_progress(
+    case: &Case,
+    options: &Options,
+    source: &Source,
+    rules: &crate::rules::RuleSet,
+    on_stage: &mut dyn FnMut(Stage),
 ) -> Result<Bundle, BundleError> {
     options.validate()?;
     let (_, meta) = case.meta()?;
@@ -315,7 +349,13 @@ pub fn build(
             id: first.record.id.clone(),
         });
     }
+    on_stage(Stage::Preparing {
+        exhibits: plan.exhibits.len(),
+    });
     let prepared = attach::prepare(case, &plan, options.skip_broken, &mut notices)?;
+    on_stage(Stage::Typesetting {
+        pages: estimated_pages(&prepared, plan.exhibits.len()),
+    });
     let cover = notes::cover(&meta, rules, &plan, &linked.records, options, source);
     let rendered = pdf::render(&plan, &prepared, &cover, options, source)?;
     let manifest = manifest::Manifest::new(

@@ -37,7 +37,10 @@ pub fn write(bundle: &Bundle, case: &Case, out: &Path) -> Result<Manifest, Bundl
     let mut manifest = bundle.manifest.clone();
     manifest.set_files(files);
     let manifest_path = temp.path().join(MANIFEST);
-    std::fs::write(&manifest_path, manifest.to_json()).map_err(BundleError::io(&manifest_path))?;
+    private_file(&manifest_path)
+        .and_then(|mut f| f.write_all(manifest.to_json().as_bytes()))
+        .map_err(BundleError::io(&manifest_path))?;
+    private_dir_mode(temp.path()).map_err(BundleError::io(temp.path()))?;
     swap_into_place(temp.keep(), out, previous)?;
     Ok(manifest)
 }
@@ -50,11 +53,13 @@ fn write_file(
 ) -> Result<ManifestFile, BundleError> {
     let path = root.join(relative);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(BundleError::io(dir))?;
+        private_dirs(root, dir).map_err(BundleError::io(dir))?;
     }
     match content {
         Content::Bytes(bytes) => {
-            std::fs::write(&path, bytes).map_err(BundleError::io(&path))?;
+            private_file(&path)
+                .and_then(|mut f| f.write_all(bytes))
+                .map_err(BundleError::io(&path))?;
             Ok(ManifestFile {
                 path: relative.to_owned(),
                 sha256: sha256_hex(bytes),
@@ -62,7 +67,7 @@ fn write_file(
             })
         }
         Content::Attachment { record, attachment } => {
-            let file = std::fs::File::create(&path).map_err(BundleError::io(&path))?;
+            let file = private_file(&path).map_err(BundleError::io(&path))?;
             let mut writer = Sha256Writer::new(std::io::BufWriter::new(file));
             let size = case.extract_attachment(record, attachment, &mut writer)?;
             writer.flush().map_err(BundleError::io(&path))?;
@@ -73,6 +78,50 @@ fn write_file(
             })
         }
     }
+}
+
+/// Creates a file only its owner can read (0600): a bundle is the child's records in
+/// plaintext.
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Creates `dir` and the folders above it up to `root`, each only its owner can open (0700).
+fn private_dirs(root: &Path, dir: &Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
+    // DirBuilder's mode passes through the umask, which may only take permissions away.
+    let mut current = dir;
+    while current != root {
+        private_dir_mode(current)?;
+        match current.parent() {
+            Some(parent) => current = parent,
+            None => break,
+        }
+    }
+    Ok(())
+}
+
+/// Sets `dir` to 0700.
+fn private_dir_mode(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// Whether `out` may be written: missing, empty, or an earlier bundle (returned so it can be

@@ -1,13 +1,13 @@
 //! `iepcase add`: add records from flags or from TOML files, all in one commit.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use iepcase::record::parse::read_limited;
 use iepcase::record::refs::{BatchFile, prepare_batch};
 use iepcase::record::schema::record_shape;
 use iepcase::record::{Date, Kind, RecordId, edit, parse_record};
-use iepcase::store::Case;
+use iepcase::store::{Case, CaseLock};
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -34,6 +34,9 @@ pub struct AddArgs {
     /// Attach a file (can be repeated)
     #[arg(long = "attach", value_name = "FILE")]
     pub attach: Vec<PathBuf>,
+    /// Take attached files up to SIZE (such as 500M or 4G; default 1G)
+    #[arg(long, value_name = "SIZE", value_parser = super::attach::parse_size, requires = "attach")]
+    pub max_size: Option<u64>,
     /// Add the records in TOML files (`--file a.toml b.toml`, or the flag repeated); `-`
     /// reads standard input
     #[arg(short = 'f', long = "file", value_name = "FILE", num_args = 1..,
@@ -71,29 +74,30 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
     }
     let hint =
         || format!("give fields with --set FIELD=VALUE; `iepcase new {kind}` shows every field");
-    // Links given as id prefixes are made full ids against the case, opened only then.
-    let mut opened = None;
-    if let Err(e) = parse_record(&text, "the new record") {
-        let Ok(case) = ctx.open_case() else {
-            return Err(CliError::from(e).hint(hint()));
-        };
-        text = full_links(&case, &text, "the new record", None)?;
-        parse_record(&text, "the new record").map_err(|e| CliError::from(e).hint(hint()))?;
-        opened = Some(case);
-    }
+    // A record that does not parse may name links by id prefix: those need the case.
+    let needs_links = parse_record(&text, "the new record")
+        .err()
+        .map(CliError::from);
     for file in &args.attach {
         if !file.is_file() {
             return Err(CliError::user(format!("{} is not a file", file.display())));
         }
     }
 
-    let case = match opened {
-        Some(case) => case,
-        None => ctx.open_case()?,
+    let (case, lock) = match ctx.open_case_locked("add") {
+        Ok(opened) => opened,
+        Err(e) => return Err(needs_links.map_or(e, |invalid| invalid.hint(hint()))),
     };
-    let lock = ctx.lock(&case, "add")?;
+    // Links given as id prefixes are made full ids against the case, now that it is locked.
+    if needs_links.is_some() {
+        text = full_links(&case, &text, "the new record", None)?;
+        parse_record(&text, "the new record").map_err(|e| CliError::from(e).hint(hint()))?;
+    }
     let id = RecordId::generate();
     let mut tx = case.transaction(&lock);
+    if let Some(max) = args.max_size {
+        tx.limit_attachments(max);
+    }
     let mut attachments = Vec::new();
     for file in &args.attach {
         attachments.push(tx.add_attachment(&ctx.absolute(file))?);
@@ -121,28 +125,32 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
                 ));
             }
             stdin_used = true;
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| CliError::user(format!("cannot read standard input: {e}")))?;
             // `file:` names in standard input are relative to the current folder.
             let path = ctx.absolute(Path::new("<stdin>"));
             let origin = "<stdin>".to_owned();
-            read.push(BatchFile { origin, path, text });
+            match read_limited(std::io::stdin().lock()) {
+                Ok(Ok(text)) => read.push(BatchFile { origin, path, text }),
+                Ok(Err(_)) => return Err(too_large("standard input")),
+                Err(e) => {
+                    return Err(CliError::user(format!("cannot read standard input: {e}")));
+                }
+            }
         } else {
             let path = ctx.absolute(file);
             let origin = file.display().to_string();
-            match fs_err::read_to_string(&path) {
-                Ok(text) => read.push(BatchFile { origin, path, text }),
+            match fs_err::File::open(&path).and_then(read_limited) {
+                Ok(Ok(text)) => read.push(BatchFile { origin, path, text }),
+                Ok(Err(_)) => bad.push((origin.clone(), too_large(&origin))),
                 Err(e) => bad.push((origin, CliError::user(e.to_string()))),
             }
         }
     }
-    // The case is opened only when a file needs it for its links.
-    let mut case: Option<Case> = None;
+    // The case is opened (and locked, before its key is read) only when a file needs it
+    // for its links.
+    let mut locked: Option<(Case, CaseLock)> = None;
     let prepared = prepare_batch(read, RecordId::generate, || {
-        case = ctx.open_case().ok();
-        let ids = case.as_ref()?.record_ids().ok()?;
+        locked = ctx.open_case_locked("add").ok();
+        let ids = locked.as_ref()?.0.record_ids().ok()?;
         Some(ids.into_iter().map(|(id, _)| id).collect())
     });
     let mut texts = Vec::new();
@@ -182,11 +190,10 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
         .hint("nothing was added: fix the file and run the same command again"));
     }
 
-    let case = match case {
-        Some(case) => case,
-        None => ctx.open_case()?,
+    let (case, lock) = match locked {
+        Some(locked) => locked,
+        None => ctx.open_case_locked("add")?,
     };
-    let lock = ctx.lock(&case, "add")?;
     let mut tx = case.transaction(&lock);
     for (id, _, text, _) in &texts {
         tx.put_record(id, text)?;
@@ -208,4 +215,13 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
         ctx.ui.line(id.as_str())?;
     }
     Ok(())
+}
+
+/// The error for a record file over the size limit.
+fn too_large(origin: &str) -> CliError {
+    CliError::user(format!(
+        "{origin} is larger than a record may be ({} KiB)",
+        iepcase::record::parse::MAX_RECORD_BYTES / 1024
+    ))
+    .hint("a record is a short TOML text; attach long documents with `--attach FILE`")
 }

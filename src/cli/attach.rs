@@ -11,15 +11,42 @@ use super::error::CliError;
 #[derive(Debug, Args)]
 pub struct AttachArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// Files to attach: PDFs, images, e-mails, recordings
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Take files up to SIZE (such as 500M or 4G; default 1G)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_size: Option<u64>,
+}
+
+/// A size such as `4G`, `500M`, `800K` or a number of bytes (binary units).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim().to_ascii_uppercase();
+    let t = t
+        .strip_suffix("IB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(&t);
+    let (number, shift) = match t.chars().last() {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        Some('T') => (&t[..t.len() - 1], 40),
+        _ => (t, 0),
+    };
+    let n: u64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: write it like 500M or 4G"))?;
+    n.checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))
 }
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// Folder to write the files into (default: the current folder)
     #[arg(long, value_name = "DIR")]
@@ -35,11 +62,13 @@ pub fn run_attach(ctx: &Ctx, args: AttachArgs) -> Result<(), CliError> {
             return Err(CliError::user(format!("{} is not a file", file.display())));
         }
     }
-    let case = ctx.open_case()?;
-    let lock = ctx.lock(&case, "attach")?;
+    let (case, lock) = ctx.open_case_locked("attach")?;
     let id = case.resolve(&args.id)?;
     let stored = case.read_record(&id)?;
     let mut tx = case.transaction(&lock);
+    if let Some(max) = args.max_size {
+        tx.limit_attachments(max);
+    }
     let mut added = Vec::new();
     for file in &args.files {
         let attachment = tx.add_attachment(&ctx.absolute(file))?;
@@ -91,9 +120,18 @@ pub fn run_extract(ctx: &Ctx, args: ExtractArgs) -> Result<(), CliError> {
             return Err(CliError::user(format!("{} already exists", path.display()))
                 .hint("pass --force to overwrite, or --out to pick another folder"));
         }
-        let mut buffer = Vec::new();
-        case.extract_attachment(&id, attachment, &mut buffer)?;
-        iepcase::atomic::write(&path, &buffer, Some(0o600))?;
+        // Streamed into a private temporary file beside the target, renamed when whole.
+        let mut temp = tempfile::Builder::new()
+            .prefix(".iepcase-extract-")
+            .tempfile_in(&dir)?;
+        let _guard = iepcase::atomic::remove_on_interrupt(temp.path());
+        {
+            let mut out = std::io::BufWriter::new(temp.as_file_mut());
+            case.extract_attachment(&id, attachment, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+        }
+        temp.as_file().sync_all()?;
+        temp.persist(&path).map_err(|e| CliError::from(e.error))?;
         ctx.ui.line(&path.display().to_string())?;
     }
     ctx.ui
@@ -126,6 +164,19 @@ fn unique_name(name: &str, used: &mut std::collections::HashSet<String>) -> Stri
         n += 1;
     }
     candidate
+}
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(super::parse_size("4G"), Ok(4 << 30));
+        assert_eq!(super::parse_size("500m"), Ok(500 << 20));
+        assert_eq!(super::parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(super::parse_size("1024"), Ok(1024));
+        assert!(super::parse_size("lots").is_err());
+        assert!(super::parse_size("99999999999T").is_err());
+    }
 }
 
 #[cfg(test)]

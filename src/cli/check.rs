@@ -147,7 +147,11 @@ fn render(ctx: &Ctx, f: &Finding, needs: Option<&str>) -> String {
         .as_ref()
         .map_or(String::new(), |r| format!("  {r}"));
     let mut out = format!("{label} {}{record}\n", f.code);
-    for line in wrap(&f.message, 92) {
+    let width = ctx
+        .ui
+        .width()
+        .map_or(92, |w| w.saturating_sub(2).clamp(40, 92));
+    for line in wrap(&f.message, width) {
         out.push_str(&format!("  {line}\n"));
     }
     if let Some(cite) = &f.cite {

@@ -33,8 +33,12 @@ pub struct Ctx {
 impl Ctx {
     /// Reads the environment and the clock.
     pub fn new(global: GlobalArgs) -> Result<Ctx, CliError> {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let ui = Ui::new(global.color, global.json, no_color);
+        let ui = Ui::new(super::ui::Settings {
+            color: global.color,
+            json: global.json,
+            no_color_env: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            no_pager: global.no_pager,
+        });
         let cwd = std::env::current_dir()
             .map_err(|e| CliError::user(format!("cannot read the current folder: {e}")))?;
         let key_env = KeyEnv {
@@ -156,16 +160,36 @@ impl Ctx {
             .map_or(Duration::from_secs(30), Duration::from_secs)
     }
 
-    /// Takes the case lock for `command`, saying so while it waits.
-    pub fn lock(&self, case: &Case, command: &str) -> Result<CaseLock, CliError> {
-        let timeout = self.lock_timeout();
+    /// Takes the lock of the selected case for `command`, saying so while it waits, then
+    /// opens the case: its key is read only once no other command can change it.
+    pub fn open_case_locked(&self, command: &str) -> Result<(Case, CaseLock), CliError> {
+        let slug = self.case_slug()?;
+        self.open_slug_locked(&slug, command)
+    }
+
+    /// The same for case `slug`.
+    pub fn open_slug_locked(
+        &self,
+        slug: &str,
+        command: &str,
+    ) -> Result<(Case, CaseLock), CliError> {
+        let ws = self.workspace()?;
+        let identities = self.identities()?;
+        let context = self.commit_context()?;
         let ui = &self.ui;
-        let slug = case.slug().to_owned();
-        Ok(case.lock(command, timeout, &mut |holder| {
-            ui.status(&format!(
-                "Waiting for case `{slug}`: {holder} is working on it…"
-            ));
-        })?)
+        Ok(Case::open_locked(
+            &ws.case_dir(slug),
+            slug,
+            identities,
+            command,
+            self.lock_timeout(),
+            &mut |holder| {
+                ui.status(&format!(
+                    "Waiting for case `{slug}`: {holder} is working on it…"
+                ));
+            },
+            &context,
+        )?)
     }
 
     /// Author and time for commits.
@@ -198,20 +222,35 @@ impl Ctx {
     }
 }
 
-/// The clock: `IEPCASE_NOW` (RFC 3339) fixes it, and today's date with it.
+/// The clock: `IEPCASE_NOW` fixes it, and today's date with it. An RFC 3339 time is that
+/// moment; a plain date (`2026-11-28`) is noon UTC of that day, which is the same date in
+/// every US time zone.
 fn clock() -> Result<(jiff::Timestamp, Option<Date>), CliError> {
     match std::env::var("IEPCASE_NOW") {
-        Ok(text) if !text.is_empty() => {
-            let bad = || {
-                CliError::user(format!("IEPCASE_NOW=`{text}` is not an RFC 3339 time"))
-                    .hint("write it like 2026-11-28T09:00:00-06:00, or unset it")
-            };
-            let now: jiff::Timestamp = text.parse().map_err(|_| bad())?;
-            let pieces = jiff::fmt::temporal::Pieces::parse(&text).map_err(|_| bad())?;
-            Ok((now, Some(Date(pieces.date()))))
-        }
+        Ok(text) if !text.is_empty() => parse_now(&text).map(|(now, today)| (now, Some(today))),
         _ => Ok((jiff::Timestamp::now(), None)),
     }
+}
+
+/// Reads `IEPCASE_NOW`: an RFC 3339 time or a plain date.
+fn parse_now(text: &str) -> Result<(jiff::Timestamp, Date), CliError> {
+    let bad = || {
+        CliError::user(format!(
+            "IEPCASE_NOW=`{text}` is neither an RFC 3339 time nor a date"
+        ))
+        .hint("write it like 2026-11-28T09:00:00-06:00 or 2026-11-28, or unset it")
+    };
+    if let Ok(date) = text.trim().parse::<Date>() {
+        let noon = date
+            .0
+            .at(12, 0, 0, 0)
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map_err(|_| bad())?;
+        return Ok((noon.timestamp(), date));
+    }
+    let now: jiff::Timestamp = text.parse().map_err(|_| bad())?;
+    let pieces = jiff::fmt::temporal::Pieces::parse(text).map_err(|_| bad())?;
+    Ok((now, Date(pieces.date())))
 }
 
 /// Asks for passphrases: `IEPCASE_PASSPHRASE` for scripts, else the terminal.

@@ -13,8 +13,10 @@ use super::error::CliError;
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// A second record to compare with (default: the same record's previous version)
+    #[arg(add = super::complete::record_ids())]
     pub id2: Option<String>,
     /// Take the first side at revision REV (a commit from `iepcase log`, or HEAD~2)
     #[arg(long, value_name = "REV")]
@@ -105,39 +107,33 @@ fn load(case: &Case, id: &RecordId, rev: Option<&str>) -> Result<Side, CliError>
     })
 }
 
-/// The version of `id` before its last change (as of `rev`, or now).
+/// The version of `id` before its last change (as of `rev`, or now). The history is walked
+/// from `rev` back only until that change.
 fn previous_version(case: &Case, id: &RecordId, rev: Option<&str>) -> Result<Side, CliError> {
-    let history = case.history(Some(id))?;
-    let current = match rev {
-        Some(rev) => case.repo().revparse_single(rev).map(|o| o.id()).ok(),
+    let from = match rev {
+        Some(rev) => Some(case.commit_of(rev)?),
         None => None,
     };
-    let entry = history
-        .iter()
-        .skip_while(|h| {
-            current.is_some_and(|c| h.commit.id != c && !is_ancestor(case, h.commit.id, c))
-        })
-        .find(|h| {
-            h.records
-                .iter()
-                .any(|(_, _, before, after)| before.is_some() && after.is_some())
-        });
-    let Some(entry) = entry else {
+    let mut found = None;
+    case.walk_history(Some(id), from, &mut |entry| {
+        let edited = entry
+            .records
+            .iter()
+            .any(|(_, _, before, after)| before.is_some() && after.is_some());
+        if edited {
+            found = Some(entry.commit.id.to_string());
+        }
+        !edited
+    })?;
+    let Some(commit) = found else {
         return Err(CliError::user(format!("record {id} has only one version"))
             .hint(format!("compare it with another record (`iepcase diff {id} OTHER`) or see `iepcase log {id}`")));
     };
-    let commit = entry.commit.id.to_string();
     let rev = format!("{commit}~1");
     Ok((
         Some(commit[..10].to_owned() + "~1"),
         case.read_record_at(id, &rev)?,
     ))
-}
-
-fn is_ancestor(case: &Case, ancestor: git2::Oid, of: git2::Oid) -> bool {
-    case.repo()
-        .graph_descendant_of(of, ancestor)
-        .unwrap_or(false)
 }
 
 fn label((rev, stored): &Side) -> String {

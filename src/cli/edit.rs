@@ -13,6 +13,7 @@ use super::records::{LinkProblem, full_links, warn_dangling_references};
 #[derive(Debug, Args)]
 pub struct EditArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// Set FIELD to VALUE without an editor, e.g. title="…" or goals[1].text="…" (can be repeated)
     #[arg(long = "set", value_name = "FIELD=VALUE")]
@@ -23,9 +24,8 @@ pub struct EditArgs {
 }
 
 pub fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
     // Held through the editor session, so nothing changes the record underneath.
-    let lock = ctx.lock(&case, "edit")?;
+    let (case, lock) = ctx.open_case_locked("edit")?;
     let id = case.resolve(&args.id)?;
     let stored = case.read_record(&id)?;
     let kind = stored.record.kind();

@@ -172,12 +172,77 @@ impl From<StoreError> for CliError {
             StoreError::NewerFormat { .. } => {
                 CliError::user(e.to_string()).hint("upgrade iepcase to open this case")
             }
-            StoreError::Unreadable { ref case, .. }
-            | StoreError::FileUnreadable { ref case, .. } => {
-                let hint = format!(
-                    "run `iepcase -c {case} fsck` to check the whole case; restore the file from \
-                     another copy with git (every change is in history), or remove the record"
-                );
+            StoreError::BadFormat { ref case, .. } => CliError::user(e.to_string()).hint(format!(
+                "`iepcase -c {case} fsck` shows what is wrong; every earlier state of the case is \
+                 in its history (`git -C cases/{case} log`)"
+            )),
+            StoreError::KeyNotTrusted { ref case, commit } => CliError::user(e.to_string())
+                .cause(format!(
+                    "the key at commit {} neither is the key this copy pinned nor knows it",
+                    short(&commit)
+                ))
+                .hint(
+                    "nothing was read with it: someone changed this copy's history outside iepcase",
+                )
+                .hint(format!(
+                    "tell the case's members; clone the case again from a member you trust \
+                     (`iepcase clone URL {case}-fresh`) and compare"
+                )),
+            StoreError::Unauthenticated {
+                ref case, commit, ..
+            } => CliError::user(e.to_string())
+                .cause(format!(
+                    "commit {} changed it outside iepcase (a moved, replayed or altered file)",
+                    short(&commit)
+                ))
+                .hint(format!(
+                    "`iepcase -c {case} fsck` names every such file; `iepcase -c {case} fsck \
+                     --repair` puts back what the members wrote"
+                )),
+            StoreError::UntrustedHead { ref case, .. } => {
+                CliError::user(e.to_string()).hint(format!(
+                    "`iepcase -c {case} fsck` names them; `iepcase -c {case} fsck --repair` puts \
+                     back what the members wrote, then run your command again"
+                ))
+            }
+            StoreError::AttachmentTooLarge { .. } => CliError::user(e.to_string()).hint(
+                "if the file is meant to be this large (a recording), raise the limit for it: \
+                 `--max-size 4G`",
+            ),
+            StoreError::CorruptObject { ref case, .. } => {
+                CliError::user(e.to_string()).causes_of(&e).hint(format!(
+                    "`iepcase -c {case} fsck` lists every damaged file; take a fresh copy from a \
+                     remote with `iepcase clone` and compare"
+                ))
+            }
+            StoreError::KeyChanged { .. } => CliError::user(e.to_string())
+                .hint("another change reached the case at the same moment: run your command again"),
+            StoreError::Unreadable {
+                ref case,
+                ref source,
+                ..
+            }
+            | StoreError::FileUnreadable {
+                ref case,
+                ref source,
+                ..
+            } => {
+                // Advice to remove anything only when the file is proven damaged.
+                let damaged = matches!(source, CryptoError::Decrypt { reason, .. }
+                    if !reason.contains("none of your keys"));
+                let hint = if damaged {
+                    format!(
+                        "run `iepcase -c {case} fsck` to check the whole case; restore the file \
+                         from another copy with git (every change is in history), or remove the \
+                         record"
+                    )
+                } else {
+                    format!(
+                        "the file is intact but encrypted to a key this copy does not hold: run \
+                         `iepcase -c {case} sync` to take in the case's current key, then \
+                         `iepcase -c {case} fsck`"
+                    )
+                };
                 CliError::user(e.to_string()).causes_of(&e).hint(hint)
             }
             StoreError::Locked { .. } => CliError::user(e.to_string())
@@ -246,10 +311,39 @@ impl From<iepcase::sync::SyncError> for CliError {
             S::EmptyRemote { .. } => Some("the case must be pushed there first, by a member, with `iepcase sync`".into()),
             S::RemovedOnRemote { .. } => Some("ask a member to share it with you again (`iepcase share <your public key>`)".into()),
             S::Unrelated { .. } => Some("the remote holds another case: check `iepcase remote list`".into()),
+            S::NewerFormat { .. } => Some("upgrade iepcase: a member already uses a newer version".into()),
+            S::PushRace { .. } => Some("run `iepcase sync` again in a moment; nothing was lost".into()),
+            S::Untrusted { .. } | S::Rewritten { .. } => None,
             S::Git { .. } => None,
         };
         if let S::Store(inner) = e {
             return inner.into();
+        }
+        if let S::Untrusted { case, url, source } = &e {
+            return alarm(
+                format!("refused what the remote {url} holds for case `{case}`"),
+                case,
+                vec![format!("{source}")],
+            );
+        }
+        if let S::Rewritten {
+            case,
+            url,
+            known,
+            commit,
+        } = &e
+        {
+            return alarm(
+                format!(
+                    "refused what the remote {url} holds for case `{case}`: its history was rewritten"
+                ),
+                case,
+                vec![format!(
+                    "its branch is now at commit {}, which does not contain commit {} that it held before",
+                    short(commit),
+                    short(known)
+                )],
+            );
         }
         let mut err = CliError::user(e.to_string()).causes_of(&e);
         if let S::Rejected { server_said, .. } = &e {
@@ -346,6 +440,15 @@ impl From<WorkspaceError> for CliError {
                 }
                 err.hint("see every case with `iepcase case list`")
             }
+            WorkspaceError::AmbiguousCase { .. } => CliError::user(e.to_string())
+                .hint("give more of the slug; see every case with `iepcase case list`"),
+            WorkspaceError::StaleCurrentCase { .. } => CliError::user(e.to_string()).hint(
+                "choose another with `iepcase case use SLUG`, or stop using one with \
+                 `iepcase case use --clear`",
+            ),
+            WorkspaceError::CaseExists { .. } => {
+                CliError::user(e.to_string()).hint("pick another slug, or see `iepcase case list`")
+            }
             WorkspaceError::AlreadyExists { .. } => {
                 CliError::user(e.to_string()).hint("use it as it is, or pick another folder")
             }
@@ -431,29 +534,92 @@ impl From<BundleError> for CliError {
     }
 }
 
+impl From<iepcase::import::ImportError> for CliError {
+    fn from(e: iepcase::import::ImportError) -> Self {
+        use iepcase::import::ImportError as I;
+        let hint = match &e {
+            I::Store(_) | I::Edit(_) => None,
+            I::Io { .. } | I::NotAFile { .. } => {
+                Some("check the file name and that you may read it")
+            }
+            I::Unsupported { .. } => Some(
+                "import reads e-mails (.eml, mbox), PDFs and images; add records written in \
+                 TOML with `iepcase add --file FILE`, and attach other files with \
+                 `iepcase add KIND --attach FILE` or `iepcase attach ID FILE`",
+            ),
+            I::OutlookMsg { .. } => Some(
+                "save or forward the message as .eml (or export the folder as mbox) and import that",
+            ),
+            I::NoMessages { .. } => Some("check that it is the e-mail or mailbox you meant"),
+            I::TooLarge { .. } => Some(
+                "split the mailbox, or attach the file to a record with `iepcase attach ID FILE`",
+            ),
+            I::Set { .. } => Some("paths look like `type`, `extra.school_year` or `goals[2].text`"),
+        };
+        let err = match e {
+            I::Store(inner) => return inner.into(),
+            I::Edit(inner) => return inner.into(),
+            other => CliError::user(other.to_string()).causes_of(&other),
+        };
+        let err = match hint {
+            Some(hint) => err.hint(hint),
+            None => err,
+        };
+        err.hint("nothing was added")
+    }
+}
+
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
         CliError::user(e.to_string())
     }
 }
 
+fn short(oid: &git2::Oid) -> String {
+    oid.to_string()[..10].to_owned()
+}
+
+/// A security alarm about what a remote holds: exit 3, nothing changed here.
+fn alarm(message: String, case: &str, causes: Vec<String>) -> CliError {
+    let mut err = CliError {
+        exit: Exit::Found,
+        ..CliError::user(message)
+    };
+    for cause in causes {
+        err = err.cause(cause);
+    }
+    err.hint(format!(
+        "nothing was changed here: case `{case}` stays at its last trusted commit, and nothing was pushed"
+    ))
+    .hint(
+        "no member of the case made this change with iepcase: someone with write access to the \
+         remote did; tell the case's members and check who can push to it",
+    )
+    .hint(format!(
+        "once you are sure your copy holds everyone's work, put the remote right with \
+         `git -C cases/{case} push --force origin main`, then sync again"
+    ))
+}
+
 /// Renders an error for stderr, without colour.
+/// Control characters from file names or record text are shown escaped.
 pub fn render(error: &CliError) -> String {
+    use super::ui::printable;
     let mut out = String::new();
     if !error.message.is_empty() {
-        let _ = writeln!(out, "error: {}", error.message);
+        let _ = writeln!(out, "error: {}", printable(&error.message));
     }
     for cause in &error.causes {
-        let _ = writeln!(out, "  caused by: {cause}");
+        let _ = writeln!(out, "  caused by: {}", printable(cause));
     }
     if let Some(detail) = &error.detail {
         out.push('\n');
-        out.push_str(detail);
+        out.push_str(&printable(detail));
     }
     if !error.hints.is_empty() {
         out.push('\n');
         for hint in &error.hints {
-            let _ = writeln!(out, "hint: {hint}");
+            let _ = writeln!(out, "hint: {}", printable(hint));
         }
     }
     out

@@ -21,15 +21,14 @@ pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
     let mut total_problems = 0;
     let mut json_out = Vec::new();
     for slug in &slugs {
-        let (problems, notes, counts) = match ctx.open_case_slug(slug) {
+        let opened = if args.repair {
+            repair(ctx, slug)?;
+            ctx.open_case_slug(slug)
+        } else {
+            ctx.open_case_slug(slug)
+        };
+        let (problems, notes, counts) = match opened {
             Ok(case) => {
-                if args.repair {
-                    let _lock = ctx.lock(&case, "fsck --repair")?;
-                    case.sync_working_files()?;
-                    ctx.ui.status(&format!(
-                        "Restored the files of case `{slug}` from its last commit"
-                    ));
-                }
                 let report = case.fsck()?;
                 let problems: Vec<(String, Option<String>, String)> = report
                     .problems
@@ -44,6 +43,11 @@ pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
             }
             // A member who cannot open the case key cannot check anything else.
             Err(e) if e.message.contains("not a member") && !args.all => return Err(e),
+            Err(e) if e.message.contains("not the one this copy trusts") => (
+                vec![(".iepcase/case-key.age".to_owned(), None, e.message.clone())],
+                Vec::new(),
+                None,
+            ),
             Err(e) => (
                 vec![(".iepcase/case-key.age".to_owned(), None, e.message.clone())],
                 Vec::new(),
@@ -82,6 +86,30 @@ pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
     }
     if total_problems > 0 {
         return Err(CliError::found());
+    }
+    Ok(())
+}
+
+/// `--repair`: puts back what the members wrote, re-encrypts what an earlier key opens, and
+/// restores the files beside `.git`.
+fn repair(ctx: &Ctx, slug: &str) -> Result<(), CliError> {
+    let (case, lock) = ctx.open_slug_locked(slug, "fsck --repair")?;
+    let report = case.repair(&lock, &ctx.commit_context()?)?;
+    for path in &report.restored {
+        ctx.ui.status(&format!(
+            "{slug}: put back {path} as the members last wrote it"
+        ));
+    }
+    for path in &report.reencrypted {
+        ctx.ui.status(&format!(
+            "{slug}: re-encrypted {path} to the current case key"
+        ));
+    }
+    ctx.ui.status(&format!(
+        "Restored the files of case `{slug}` from its last commit"
+    ));
+    if report.commit.is_some() {
+        ctx.ui.hint("push the repair with `iepcase sync`");
     }
     Ok(())
 }

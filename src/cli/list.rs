@@ -5,8 +5,10 @@ use iepcase::record::{Date, Kind};
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::records::{parse_kind, summary_json};
-use super::ui::table;
+use iepcase::store::RecordSummary;
+
+use super::records::{parse_kind, summary_value};
+use super::ui::Table;
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -24,44 +26,26 @@ pub struct ListArgs {
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
     super::records::check_range(args.from, args.to)?;
     let case = ctx.open_case()?;
-    let loaded = case.records()?;
+    let loaded = case.summaries()?;
     let selected: Vec<_> = loaded
         .records
         .iter()
-        .filter(|r| args.kind.is_empty() || args.kind.contains(&r.record.kind()))
-        .filter(|r| args.from.is_none_or(|from| r.record.date() >= from))
-        .filter(|r| args.to.is_none_or(|to| r.record.date() <= to))
+        .filter(|r| args.kind.is_empty() || args.kind.contains(&r.kind))
+        .filter(|r| args.from.is_none_or(|from| r.date >= from))
+        .filter(|r| args.to.is_none_or(|to| r.date <= to))
         .collect();
     if ctx.ui.json {
         ctx.ui.json(&serde_json::Value::Array(
-            selected.iter().map(|r| summary_json(r)).collect(),
+            selected.iter().map(|r| summary_value(r)).collect(),
         ))?;
     } else if selected.is_empty() && loaded.broken.is_empty() {
         ctx.ui.status("No records");
     } else {
-        let rows: Vec<Vec<String>> = selected
-            .iter()
-            .map(|r| {
-                let common = &r.record.common;
-                let date = match common.time {
-                    Some(time) => format!("{} {time}", common.date),
-                    None => common.date.to_string(),
-                };
-                let mut title = common.title.clone();
-                if r.id.is_conflict() {
-                    title.push_str("  [sync conflict]");
-                }
-                vec![
-                    r.id.to_string(),
-                    date,
-                    r.record.kind().to_string(),
-                    r.record.type_name().unwrap_or("-").into(),
-                    title,
-                ]
-            })
-            .collect();
-        ctx.ui
-            .out(&table(&["ID", "DATE", "KIND", "TYPE", "TITLE"], &rows))?;
+        let mut table = Table::new(&["ID", "DATE", "KIND", "TYPE", "TITLE"]).flexible(&[4, 1, 3]);
+        for r in &selected {
+            table.row(row(r));
+        }
+        ctx.ui.out(&ctx.ui.table(&table))?;
     }
     if !loaded.broken.is_empty() {
         for broken in &loaded.broken {
@@ -83,8 +67,38 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// One line of the table: the title marked when the record is privileged, confidential or a
+/// sync conflict copy.
+fn row(r: &RecordSummary) -> Vec<String> {
+    let date = match r.time {
+        Some(time) => format!("{} {time}", r.date),
+        None => r.date.to_string(),
+    };
+    let mut marks = Vec::new();
+    if r.privileged {
+        marks.push("[privileged]".to_owned());
+    }
+    if let Some(confidential) = &r.confidential {
+        marks.push(format!("[{confidential}-confidential]"));
+    }
+    if r.id.is_conflict() {
+        marks.push("[sync conflict]".to_owned());
+    }
+    marks.push(r.title.clone());
+    vec![
+        r.id.to_string(),
+        date,
+        r.kind.to_string(),
+        r.list_type.clone().unwrap_or_else(|| "-".into()),
+        marks.join(" "),
+    ]
+}
+
 /// The innermost reason of a store error, for one-line warnings.
 pub fn describe(error: &iepcase::store::StoreError) -> String {
+    if let iepcase::store::StoreError::CorruptObject { source, .. } = error {
+        return format!("git's copy of it is damaged ({})", source.message());
+    }
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(e) = source {

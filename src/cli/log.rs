@@ -9,6 +9,7 @@ use super::error::CliError;
 #[derive(Debug, Args)]
 pub struct LogArgs {
     /// Only the history of this record
+    #[arg(add = super::complete::record_ids())]
     pub id: Option<String>,
     /// Show what each commit changed in each record, field by field
     #[arg(short = 'p', long = "patch")]
@@ -47,7 +48,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<(), CliError> {
                     .collect();
                 json!({
                     "commit": h.commit.id.to_string(),
-                    "date": timestamp(h.commit.time),
+                    "date": rfc3339(h.commit.time),
                     "author": h.commit.author,
                     "message": h.commit.message,
                     "records": records,
@@ -129,6 +130,13 @@ fn patch_json(case: &iepcase::store::Case, touched: &iepcase::store::Touched) ->
         ),
         _ => serde_json::Value::Array(Vec::new()),
     }
+}
+
+/// A commit time in RFC 3339, for JSON: `2026-11-28T15:04:00Z`.
+pub fn rfc3339(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| seconds.to_string())
 }
 
 /// A commit time as `2026-11-28 15:04 UTC`.

@@ -6,7 +6,6 @@ use serde_json::json;
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::ui::table;
 
 #[derive(Debug, Args)]
 pub struct ShareArgs {
@@ -54,7 +53,7 @@ pub fn share(ctx: &Ctx, args: ShareArgs) -> Result<(), CliError> {
             ),
         );
     }
-    let lock = ctx.lock(&case, "share")?;
+    let (case, lock) = ctx.open_case_locked("share")?;
     case.share(&lock, recipient.clone(), args.label, &ctx.commit_context()?)?;
     ctx.ui
         .status(&format!("Shared case `{}` with {recipient}", case.slug()));
@@ -69,10 +68,11 @@ pub fn share(ctx: &Ctx, args: ShareArgs) -> Result<(), CliError> {
 
 pub fn unshare(ctx: &Ctx, args: UnshareArgs) -> Result<(), CliError> {
     let recipient = parse_recipient(&args.recipient)?;
-    let case = ctx.open_case()?;
     let mine = ctx.identities()?.public_keys();
-    let lock = ctx.lock(&case, "unshare")?;
+    let (case, lock) = ctx.open_case_locked("unshare")?;
+    let spinner = reencrypting(ctx, &case)?;
     case.unshare(&lock, &recipient, &mine, &ctx.commit_context()?)?;
+    spinner.finish();
     ctx.ui.status(&format!(
         "Removed {recipient} from case `{}`: the case key was replaced and every file re-encrypted",
         case.slug()
@@ -86,10 +86,11 @@ pub fn unshare(ctx: &Ctx, args: UnshareArgs) -> Result<(), CliError> {
 }
 
 pub fn rotate(ctx: &Ctx) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
     let mine = ctx.identities()?.public_keys();
-    let lock = ctx.lock(&case, "rotate")?;
+    let (case, lock) = ctx.open_case_locked("rotate")?;
+    let spinner = reencrypting(ctx, &case)?;
     case.rotate(&lock, &mine, &ctx.commit_context()?)?;
+    spinner.finish();
     ctx.ui.status(&format!(
         "Replaced the key of case `{}` and re-encrypted every file",
         case.slug()
@@ -98,13 +99,22 @@ pub fn rotate(ctx: &Ctx) -> Result<(), CliError> {
     Ok(())
 }
 
+/// A spinner while every file of the case is re-encrypted to a new key.
+fn reencrypting(ctx: &Ctx, case: &iepcase::store::Case) -> Result<super::ui::Progress, CliError> {
+    let files = case.record_ids()?.len() + case.attachment_blobs()?.len();
+    Ok(ctx.ui.spinner(&format!(
+        "Re-encrypting {files} files of case `{}` to a new key",
+        case.slug()
+    )))
+}
+
 pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let members = case.recipients()?;
     let pending = case.pending_recipients()?;
     if let Some(RecipientsAction::Reject) = args.action {
         let mine = ctx.identities()?.public_keys();
-        let lock = ctx.lock(&case, "recipients reject")?;
+        let (case, lock) = ctx.open_case_locked("recipients reject")?;
         let removed = case.reject_pending(&lock, &mine, &ctx.commit_context()?)?;
         if removed.is_empty() {
             ctx.ui.status("Nothing to reject: every member is accepted");
@@ -119,7 +129,7 @@ pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
         return Ok(());
     }
     if let Some(RecipientsAction::Accept) = args.action {
-        let lock = ctx.lock(&case, "recipients accept")?;
+        let (case, lock) = ctx.open_case_locked("recipients accept")?;
         case.accept_recipients(&members)?;
         drop(lock);
         if pending.is_empty() {
@@ -175,8 +185,10 @@ pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
             ]
         })
         .collect();
-    ctx.ui
-        .out(&table(&["KEY", "TYPE", "LABEL", "NOTES"], &rows))?;
+    ctx.ui.out(
+        &ctx.ui
+            .fitted(&["KEY", "TYPE", "LABEL", "NOTES"], &[3, 2], &rows),
+    )?;
     if !pending.is_empty() {
         ctx.ui
             .warn("some members arrived from a remote and are not accepted yet");

@@ -6,20 +6,24 @@ mod attach;
 mod bundle;
 mod case;
 mod check;
+pub mod complete;
 mod context;
 mod deadlines;
 mod demo;
+mod dev;
 mod diff;
 mod edit;
 pub mod editor;
 pub mod error;
 mod export;
 mod fsck;
+mod import;
 mod init;
 mod keys;
 mod letter;
 mod list;
 mod log;
+mod man;
 mod members;
 mod new;
 mod records;
@@ -71,21 +75,26 @@ pub struct GlobalArgs {
         value_name = "DIR"
     )]
     pub workspace: Option<PathBuf>,
-    /// Work on case SLUG instead of the case folder you are in
+    /// Work on case SLUG (or the one case whose slug starts with it) instead of the case
+    /// folder you are in or the current case
     #[arg(
         short = 'c',
         long = "case",
         global = true,
         env = "IEPCASE_CASE",
-        value_name = "SLUG"
+        value_name = "SLUG",
+        add = complete::case_slugs()
     )]
     pub case: Option<String>,
     /// Print machine-readable JSON on stdout
     #[arg(long, global = true)]
     pub json: bool,
-    /// When to use colour
+    /// When to use colour (NO_COLOR also turns it off)
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+    /// Print long output straight to the terminal instead of through $PAGER
+    #[arg(long, global = true)]
+    pub no_pager: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,11 +104,13 @@ pub enum Command {
     /// Make or show your identity (the key that opens your cases)
     #[command(subcommand)]
     Keys(keys::KeysCommand),
-    /// Create, list, show, edit and close cases
+    /// Create, list, show, edit, close and rename cases; choose the current one
     #[command(subcommand)]
     Case(case::CaseCommand),
     /// Add a record from flags or from TOML files; prints the new ids
     Add(add::AddArgs),
+    /// Add e-mails (.eml, mbox), PDFs and images as records; prints the new ids
+    Import(import::ImportArgs),
     /// Write a new record in your editor, starting from a template
     New(new::NewArgs),
     /// Change a record in your editor, or with --set
@@ -153,6 +164,13 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Build a demo workspace from the built-in example case
     Demo(demo::DemoArgs),
+    /// Print the shell completion script (`source <(iepcase completions bash)`)
+    Completions(complete::CompletionsArgs),
+    /// Print the manual page, or write one for every command with --out
+    Man(man::ManArgs),
+    /// Developer commands (docs/benchmarks.md)
+    #[command(subcommand, hide = true)]
+    Dev(dev::DevCommand),
 }
 
 impl Command {
@@ -172,6 +190,7 @@ pub fn run(cli: Cli) -> Exit {
         }
     };
     let result = dispatch(&ctx, cli.command);
+    ctx.ui.finish();
     match result {
         Ok(()) => Exit::Ok,
         Err(e) => {
@@ -189,6 +208,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Keys(cmd) => keys::run(ctx, cmd),
         Command::Case(cmd) => case::run(ctx, cmd),
         Command::Add(args) => add::run(ctx, args),
+        Command::Import(args) => import::run(ctx, args),
         Command::New(args) => new::run(ctx, args),
         Command::Edit(args) => edit::run(ctx, args),
         Command::Show(args) => show::run(ctx, args),
@@ -215,6 +235,9 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Letter(args) => letter::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
+        Command::Completions(args) => complete::run(ctx, args),
+        Command::Man(args) => man::run(ctx, args),
+        Command::Dev(cmd) => dev::run(ctx, cmd),
     }
 }
 

@@ -19,8 +19,9 @@ pub struct NewArgs {
 }
 
 pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
-    // Open the case first: a missing key should stop us before any typing.
-    let case = ctx.open_case()?;
+    // Open the case first: a missing key should stop us before any typing. This copy is
+    // read while the editor is open (ids for link prefixes); the write takes the lock.
+    let preview = ctx.open_case()?;
     let start = template(args.kind, ctx.today());
     let mut shown = start.clone();
     let text = loop {
@@ -32,7 +33,7 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
         // Checked as shown, so the problems' line numbers are the editor's; link values
         // written as id prefixes are stored as full ids.
         let body = editor::strip_notes(&edited);
-        let full = match full_links(&case, &body, "the new record", None) {
+        let full = match full_links(&preview, &body, "the new record", None) {
             Ok(full) => full,
             Err(LinkProblem::Record(e)) => {
                 shown = editor::with_problems(&body, &e, "record");
@@ -46,7 +47,7 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
         }
     };
     let record = parse_record(&text, "the new record")?;
-    let lock = ctx.lock(&case, "new")?;
+    let (case, lock) = ctx.open_case_locked("new")?;
     let id = RecordId::generate();
     let mut tx = case.transaction(&lock);
     tx.put_record(&id, &text)?;

@@ -5,7 +5,6 @@ use serde_json::json;
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::ui::table;
 
 #[derive(Debug, Subcommand)]
 pub enum RemoteCommand {
@@ -53,7 +52,7 @@ pub fn run(ctx: &Ctx, command: RemoteCommand) -> Result<(), CliError> {
                 .iter()
                 .map(|(n, u)| vec![n.clone(), hide_secret(u)])
                 .collect();
-            ctx.ui.out(&table(&["NAME", "URL"], &rows))?;
+            ctx.ui.out(&ctx.ui.fitted(&["NAME", "URL"], &[1], &rows))?;
         }
         RemoteCommand::Remove { name } => {
             iepcase::sync::remove_remote(case.repo(), &name)?;

@@ -9,6 +9,7 @@ use super::error::CliError;
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
     /// The record with a conflict (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// Which version to keep: `local`, `remote`, or a conflict copy's id (k3f9a2bq7x.conflict-2)
     #[arg(long, value_name = "WHICH")]
@@ -16,8 +17,7 @@ pub struct ResolveArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
-    let lock = ctx.lock(&case, "resolve")?;
+    let (case, lock) = ctx.open_case_locked("resolve")?;
     let named = case.resolve(&args.id)?;
     let base = RecordId::parse(named.base()).expect("a base id is a record id");
     let copies: Vec<RecordId> = case

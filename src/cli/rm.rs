@@ -8,12 +8,12 @@ use super::error::CliError;
 #[derive(Debug, Args)]
 pub struct RmArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
 }
 
 pub fn run(ctx: &Ctx, args: RmArgs) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
-    let lock = ctx.lock(&case, "rm")?;
+    let (case, lock) = ctx.open_case_locked("rm")?;
     let id = case.resolve(&args.id)?;
     let title = case
         .read_record(&id)

@@ -13,6 +13,7 @@ use super::records::record_json;
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
     pub id: String,
     /// Show it as it was at revision REV (a commit id from `iepcase log`, or HEAD~1)
     #[arg(long, value_name = "REV")]

@@ -8,7 +8,6 @@ use serde_json::json;
 
 use super::context::Ctx;
 use super::error::{CliError, Exit};
-use super::ui::table;
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
@@ -40,16 +39,31 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
     let identities = ctx.identities()?;
     let context = ctx.commit_context()?;
     let timeout = ctx.lock_timeout();
+    let progress = if args.all && slugs.len() > 1 {
+        ctx.ui.progress("Syncing", slugs.len() as u64, false)
+    } else {
+        super::ui::Progress::hidden()
+    };
     let outcomes: Vec<Outcome> = slugs
         .par_iter()
         .filter_map(|slug| {
+            let _done = StepWhenDone(&progress, slug);
             let result = (|| -> Result<Option<SyncReport>, CliError> {
                 let case = Case::open(&ws.case_dir(slug), slug, identities)?;
                 let remote = match iepcase::sync::pick_remote(&case, args.remote.as_deref()) {
                     Err(iepcase::sync::SyncError::NoRemote { .. }) if args.all => return Ok(None),
                     other => other?,
                 };
-                let lock = case.lock("sync", timeout, &mut |_| {})?;
+                drop(case);
+                let (case, lock) = Case::open_locked(
+                    &ws.case_dir(slug),
+                    slug,
+                    identities,
+                    "sync",
+                    timeout,
+                    &mut |_| {},
+                    &context,
+                )?;
                 Ok(Some(iepcase::sync::sync(
                     &case, &lock, &remote, identities, &context,
                 )?))
@@ -67,7 +81,17 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
             }
         })
         .collect();
+    progress.finish();
     report(ctx, &outcomes, args.all)
+}
+
+/// Counts a case as done on the progress display however its sync ended.
+struct StepWhenDone<'a>(&'a super::ui::Progress, &'a str);
+
+impl Drop for StepWhenDone<'_> {
+    fn drop(&mut self) {
+        self.0.step(self.1);
+    }
 }
 
 fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
@@ -85,7 +109,7 @@ fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
         if rows.is_empty() {
             ctx.ui.status("No case has a remote");
         } else {
-            ctx.ui.out(&table(
+            ctx.ui.out(&ctx.ui.fitted(
                 &[
                     "CASE",
                     "REMOTE",
@@ -95,6 +119,7 @@ fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
                     "CONFLICTS",
                     "ERROR",
                 ],
+                &[6, 1],
                 &rows,
             ))?;
         }
@@ -124,11 +149,23 @@ fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
                 }
             }
         }
-        return Err(CliError::user(format!(
-            "{} of {} cases did not sync",
-            failures.len(),
-            outcomes.len()
-        )));
+        let alarm = failures
+            .iter()
+            .any(|f| matches!(&f.result, Err(e) if e.exit == Exit::Found));
+        return Err(CliError {
+            exit: if alarm { Exit::Found } else { Exit::User },
+            ..CliError::user(format!(
+                "{} of {} cases did not sync",
+                failures.len(),
+                outcomes.len()
+            ))
+        });
+    }
+    let rewound = outcomes
+        .iter()
+        .any(|o| matches!(&o.result, Ok(r) if r.rewound.is_some()));
+    if rewound {
+        return Err(CliError::found());
     }
     if conflicts > 0 {
         ctx.ui.hint("see them with `iepcase list`, compare with `iepcase diff ID ID.conflict-1`, settle with `iepcase resolve ID --keep local|remote`");
@@ -170,12 +207,25 @@ fn json_row(outcome: &Outcome) -> serde_json::Value {
             "merged": r.merge.updated, "merged_field_by_field": r.merge.merged, "kept": r.merge.kept, "fast_forward": r.merge.fast_forward, "pushed": r.pushed,
             "conflicts": r.merge.conflicts.iter().map(|(id, copy, fields)| json!({"record": id, "copy": copy, "fields": fields})).collect::<Vec<_>>(),
             "members_added": r.merge.members_added, "members_removed": r.merge.members_removed,
+            "rewound": r.rewound.is_some(),
         }),
         Err(e) => json!({ "case": outcome.slug, "error": e.message }),
     }
 }
 
 fn notes(ctx: &Ctx, slug: &str, report: &SyncReport) {
+    if let Some((now, before)) = &report.rewound {
+        ctx.ui.warn(&format!(
+            "{slug}: the remote had been moved back to an earlier state of the case (commit {}, \
+             before commit {} it held when this copy last synced); this sync put it forward again",
+            &now.to_string()[..10],
+            &before.to_string()[..10]
+        ));
+        ctx.ui.hint(&format!(
+            "someone with write access to the remote rewound it: tell the case's members and check \
+             who can push to `{slug}`'s remote"
+        ));
+    }
     for id in &report.merge.kept {
         ctx.ui.status(&format!(
             "{slug}: kept {id}: it was removed on one side and edited on the other"

@@ -6,7 +6,6 @@ use iepcase::timeline::{self, Filter};
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::ui::table;
 
 #[derive(Debug, Args)]
 pub struct TimelineArgs {
@@ -81,8 +80,9 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
             ctx.ui.status("Nothing in that range");
             Ok(())
         }
-        TimelineFormat::Text => ctx.ui.out(&table(
+        TimelineFormat::Text => ctx.ui.out(&ctx.ui.fitted(
             &["DATE", "KIND", "TITLE", "ID"],
+            &[2, 1, 0],
             &timeline::rows(&entries),
         )),
     };

@@ -41,6 +41,11 @@ impl RecordId {
         RecordId(id)
     }
 
+    /// Whether `c` is one of the characters ids are made of.
+    pub fn is_id_char(c: u8) -> bool {
+        ALPHABET.contains(&c)
+    }
+
     /// Whether `s` is a plain record id (10 alphabet characters).
     pub fn is_valid(s: &str) -> bool {
         s.len() == ID_LEN && s.bytes().all(|b| ALPHABET.contains(&b))

@@ -25,6 +25,7 @@ pub use common::{Attachment, Common};
 pub use enums::*;
 pub use id::{IdError, RecordId};
 pub use parse::{Diagnostic, RecordError, parse_case_meta, parse_record};
+pub(crate) use value::us_date_as_iso;
 pub use value::{Date, RecordRef, Time};
 
 use enums::string_enum;
@@ -160,6 +161,40 @@ impl Record {
         }
     }
 
+    /// What sort of record of its kind this is, in a word or two, for listings: the `type`
+    /// where the kind has one, else its most telling field (an IEP's status, how a refusal
+    /// came, whether consent was given, …); `None` when the record says nothing more.
+    pub fn list_type(&self) -> Option<String> {
+        if let Some(t) = self.type_name() {
+            return Some(t.to_owned());
+        }
+        let method = || self.common.method.map(|m| m.as_str().to_owned());
+        match &self.body {
+            Body::Iep(i) => i.status.map(|s| s.as_str().to_owned()),
+            Body::Refusal(r) => r.via.map(|v| format!("via {}", v.as_str())),
+            Body::Response(r) => r.decision.map(|d| d.as_str().to_owned()),
+            Body::Pwn(p) => Some(p.action.as_str().to_owned()),
+            Body::Consent(c) => Some(format!("{} {}", c.decision.as_str(), c.scope.as_str())),
+            Body::Eligibility(e) => Some(
+                if e.eligible {
+                    "eligible"
+                } else {
+                    "not eligible"
+                }
+                .into(),
+            ),
+            Body::ProgressReport(p) => p.period.clone(),
+            Body::ServiceLog(l) => match (l.delivered_minutes, l.scheduled_minutes) {
+                (Some(d), Some(s)) => Some(format!("{d}/{s} min")),
+                _ => Some(l.service.clone()),
+            },
+            Body::Communication(c) => Some(c.direction.as_str().to_owned()),
+            Body::Discipline(d) => Some(d.removal.as_str().to_owned()),
+            Body::Note(_) => method(),
+            _ => None,
+        }
+    }
+
     /// Advocate work product, left out of bundles unless asked; notes are by default.
     pub fn is_privileged(&self) -> bool {
         self.common.privileged.unwrap_or(self.kind() == Kind::Note)
@@ -224,6 +259,55 @@ pub fn to_json(value: &toml::Value) -> serde_json::Value {
         toml::Value::Array(items) => J::Array(items.iter().map(to_json).collect()),
         toml::Value::Table(table) => {
             J::Object(table.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod list_type_tests {
+    use super::parse_record;
+
+    fn list_type(fields: &str, kind: &str) -> Option<String> {
+        let text = format!("kind = \"{kind}\"\ndate = 2026-01-15\ntitle = \"x\"\n{fields}");
+        parse_record(&text, "r").unwrap().list_type()
+    }
+
+    #[test]
+    fn every_kind_says_what_it_is() {
+        let cases = [
+            ("iep", "status = \"proposed\"", Some("proposed")),
+            ("iep", "", None),
+            ("request", "type = \"iee\"", Some("iee")),
+            ("refusal", "via = \"verbal\"", Some("via verbal")),
+            ("response", "decision = \"partial\"", Some("partial")),
+            ("pwn", "action = \"refuse\"", Some("refuse")),
+            (
+                "consent",
+                "scope = \"reevaluation\"\ndecision = \"declined\"",
+                Some("declined reevaluation"),
+            ),
+            ("eligibility", "eligible = false", Some("not eligible")),
+            ("progress-report", "period = \"Q2\"", Some("Q2")),
+            (
+                "service-log",
+                "service = \"OT\"\nperiod_start = 2026-01-01\nperiod_end = 2026-01-31\n\
+                 scheduled_minutes = 120\ndelivered_minutes = 60",
+                Some("60/120 min"),
+            ),
+            (
+                "communication",
+                "direction = \"received\"",
+                Some("received"),
+            ),
+            ("discipline", "removal = \"oss\"", Some("oss")),
+            ("note", "method = \"phone\"", Some("phone")),
+        ];
+        for (kind, fields, expected) in cases {
+            assert_eq!(
+                list_type(fields, kind).as_deref(),
+                expected,
+                "{kind}: {fields}"
+            );
         }
     }
 }

@@ -53,8 +53,11 @@ impl Diagnostic {
         self
     }
 
-    /// Renders the diagnostic as plain text, compiler style.
+    /// Renders the diagnostic as plain text, compiler style. Control characters of the text
+    /// and of `origin` (a file name) are shown escaped, never sent to the terminal.
     pub fn render(&self, origin: &str) -> String {
+        let origin = &escape_controls(origin);
+        let line_text = escape_controls(&self.line_text);
         let gutter = self.line.to_string().len();
         let pad = " ".repeat(gutter);
         let mut out = format!(
@@ -63,7 +66,7 @@ impl Diagnostic {
             self.column,
             self.message,
             self.line,
-            self.line_text,
+            line_text,
             " ".repeat(self.column.saturating_sub(1)),
             "^".repeat(self.width),
         );
@@ -72,6 +75,22 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// `text` with control characters other than tabs shown as `\u{1b}`-style escapes.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -151,9 +170,11 @@ pub fn parse_record(text: &str, origin: &str) -> Result<Record, RecordError> {
         what: "record",
         diagnostics,
     };
-    let root = DeTable::parse(text).map_err(|e| invalid(vec![toml_error(text, &e)]))?;
+    check_size(text).map_err(|d| invalid(vec![d]))?;
+    let root = DeTable::parse(text).map_err(|e| invalid(syntax_errors(text, &e)))?;
     let kind = record_kind(text, root.get_ref()).map_err(|d| invalid(vec![d]))?;
 
+    // Every problem is reported at once: unknown fields, bad enum values and wrong types.
     let mut diagnostics = Vec::new();
     walk(
         text,
@@ -162,20 +183,127 @@ pub fn parse_record(text: &str, origin: &str) -> Result<Record, RecordError> {
         "",
         &mut diagnostics,
     );
+    let common = deserialize_reporting(text, &root, &mut diagnostics, |table| {
+        Common::deserialize(toml::de::Deserializer::from(table))
+    });
+    let body = deserialize_reporting(text, &root, &mut diagnostics, |table| {
+        Body::deserialize(kind, toml::de::Deserializer::from(table))
+    });
+    let (Some(common), Some(body)) = (common, body) else {
+        return Err(invalid(sorted(diagnostics)));
+    };
     if !diagnostics.is_empty() {
-        return Err(invalid(diagnostics));
+        return Err(invalid(sorted(diagnostics)));
     }
-    let common = Common::deserialize(toml::de::Deserializer::from(root.clone()))
-        .map_err(|e| invalid(vec![toml_error(text, &e)]))?;
-    let body = Body::deserialize(kind, toml::de::Deserializer::from(root.clone()))
-        .map_err(|e| invalid(vec![toml_error(text, &e)]))?;
     let record = Record { common, body };
     check_record(text, root.get_ref(), &record, &mut diagnostics);
+    for (_, item) in root.get_ref().iter() {
+        check_field_lengths(text, item.get_ref(), item.span(), &mut diagnostics);
+    }
     if diagnostics.is_empty() {
         Ok(record)
     } else {
         Err(invalid(diagnostics))
     }
+}
+
+/// Diagnostics in document order, each reported once. A field missing because it was
+/// misspelt is reported once, as the misspelling ("did you mean `title`?").
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let suggested: Vec<String> = diagnostics
+        .iter()
+        .filter_map(|d| d.help.as_deref()?.strip_prefix("did you mean `"))
+        .filter_map(|rest| rest.split_once('`').map(|(field, _)| field.to_owned()))
+        .collect();
+    diagnostics.retain(|d| {
+        let missing = d
+            .message
+            .strip_prefix("missing required field `")
+            .and_then(|m| m.strip_suffix('`'));
+        !missing.is_some_and(|field| suggested.iter().any(|s| s == field))
+    });
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+    diagnostics.dedup();
+    diagnostics
+}
+
+/// Deserializes with `parse`, reporting every type error: after each error, the top-level
+/// field it is in is left out and the rest tried again. `None` when anything was wrong.
+fn deserialize_reporting<T>(
+    text: &str,
+    root: &toml::Spanned<DeTable<'_>>,
+    out: &mut Vec<Diagnostic>,
+    parse: impl Fn(toml::Spanned<DeTable<'_>>) -> Result<T, toml::de::Error>,
+) -> Option<T> {
+    let mut table = root.clone();
+    let mut removed: Vec<String> = Vec::new();
+    // Each round removes one field, so the loop ends; the bound is a safeguard.
+    for _ in 0..=root.get_ref().len() {
+        let error = match parse(table.clone()) {
+            Ok(value) => return removed.is_empty().then_some(value),
+            Err(error) => error,
+        };
+        let missing = error
+            .message()
+            .strip_prefix("missing field `")
+            .and_then(|m| m.trim_end().strip_suffix('`'));
+        if missing.is_some_and(|field| removed.iter().any(|r| r == field)) {
+            // Only missing because its bad value was left out: already reported.
+            return None;
+        }
+        out.push(toml_error(text, &error));
+        let span = error.span()?;
+        let culprit = table
+            .get_ref()
+            .iter()
+            .find(|(key, value)| {
+                let (k, v) = (key.span(), value.span());
+                (k.start <= span.start && span.end <= k.end)
+                    || (v.start <= span.start && span.end <= v.end)
+            })
+            .map(|(key, _)| key.get_ref().to_string())?;
+        table.get_mut().remove(culprit.as_str());
+        removed.push(culprit);
+    }
+    None
+}
+
+/// The diagnostics of a document that is not TOML. Dates written the US way (`04/02/2026`)
+/// are the usual cause; each such line is named with the date to write instead.
+fn syntax_errors(text: &str, error: &toml::de::Error) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some((start, value)) = us_date_value(line) {
+            let span = offset + start..offset + start + value.len();
+            let help = match super::us_date_as_iso(value) {
+                Some(iso) => format!("write dates as YYYY-MM-DD, e.g. {iso}"),
+                None => "write dates as YYYY-MM-DD, e.g. 2026-04-02".to_owned(),
+            };
+            out.push(
+                Diagnostic::at(text, span, format!("`{value}` is not a date"))
+                    .with_help(Some(help)),
+            );
+        }
+        offset += line.len();
+    }
+    if out.is_empty() {
+        out.push(toml_error(text, error));
+    }
+    out
+}
+
+/// `(column, value)` of an unquoted `key = 04/02/2026` (or `4-2-2026`) on `line`.
+fn us_date_value(line: &str) -> Option<(usize, &str)> {
+    let code = line.split('#').next().unwrap_or_default();
+    let (key, rest) = code.split_once('=')?;
+    let key = key.trim();
+    if key.is_empty() || key.contains(['"', '\'', '[']) {
+        return None;
+    }
+    let value = rest.trim();
+    let start = code.len() - rest.len() + rest.find(value)?;
+    super::us_date_as_iso(value).map(|_| (start, value))
 }
 
 /// Parses `text` strictly against `shape`: unknown fields and bad enum values first, then
@@ -349,6 +477,84 @@ fn walk_value(
     }
 }
 
+/// The largest record text, in bytes (docs/records.md, "Limits").
+pub const MAX_RECORD_BYTES: usize = 1024 * 1024;
+/// The longest text one field may hold, in bytes.
+pub const MAX_FIELD_BYTES: usize = 256 * 1024;
+/// The longest title, in characters.
+pub const MAX_TITLE_CHARS: usize = 300;
+
+/// Reads a record file, refusing one over the record size limit without reading the rest
+/// (`/dev/zero` included): `Ok(Err(size seen))` when it is too large.
+pub fn read_limited(mut reader: impl std::io::Read) -> std::io::Result<Result<String, usize>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(MAX_RECORD_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_RECORD_BYTES {
+        return Ok(Err(bytes.len()));
+    }
+    String::from_utf8(bytes)
+        .map(Ok)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
+/// Refuses a text over the record size limit before parsing it.
+fn check_size(text: &str) -> Result<(), Diagnostic> {
+    if text.len() <= MAX_RECORD_BYTES {
+        return Ok(());
+    }
+    Err(Diagnostic::at(
+        text,
+        0..0,
+        format!(
+            "the record is {} KiB, over the limit of {} KiB",
+            text.len() / 1024,
+            MAX_RECORD_BYTES / 1024
+        ),
+    )
+    .with_help(Some(
+        "attach long documents as files (`--attach FILE`) and summarise them in the record".into(),
+    )))
+}
+
+/// Every string longer than [`MAX_FIELD_BYTES`], located.
+fn check_field_lengths(
+    text: &str,
+    value: &DeValue<'_>,
+    span: std::ops::Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    match value {
+        DeValue::String(s) if s.len() > MAX_FIELD_BYTES => out.push(
+            Diagnostic::at(
+                text,
+                span,
+                format!(
+                    "this text is {} KiB, over the limit of {} KiB for one field",
+                    s.len() / 1024,
+                    MAX_FIELD_BYTES / 1024
+                ),
+            )
+            .with_help(Some(
+                "attach long documents as files and summarise them here".into(),
+            )),
+        ),
+        DeValue::Array(items) => {
+            for item in items {
+                check_field_lengths(text, item.get_ref(), item.span(), out);
+            }
+        }
+        DeValue::Table(table) => {
+            for (_, item) in table.iter() {
+                check_field_lengths(text, item.get_ref(), item.span(), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Checks what types alone cannot: one-line titles, ranges, percentages.
 fn check_record(text: &str, table: &DeTable<'_>, record: &Record, out: &mut Vec<Diagnostic>) {
     let common = &record.common;
@@ -381,6 +587,14 @@ fn check_record(text: &str, table: &DeTable<'_>, record: &Record, out: &mut Vec<
             &["title"],
             "`title` contains a control character",
             Some("write the title as plain text".into()),
+        ));
+    } else if common.title.chars().count() > MAX_TITLE_CHARS {
+        out.push(at_key(
+            text,
+            table,
+            &["title"],
+            format!("`title` is longer than {MAX_TITLE_CHARS} characters"),
+            Some("keep the title short; put longer text in `summary`".into()),
         ));
     }
     match &record.body {
@@ -621,6 +835,63 @@ mod tests {
         assert_eq!(e.diagnostics()[0].line, 3);
         let e = err("date = 2026-01-15\n");
         assert_eq!(e.diagnostics()[0].message, "missing required field `kind`");
+    }
+
+    #[test]
+    fn us_dates_say_how_to_write_them() {
+        let e = err(
+            "kind = \"note\"\ndate = 04/02/2026\ntitle = \"x\"\nreceived = 4-3-2026 # mailed\n",
+        );
+        let found: Vec<_> = e
+            .diagnostics()
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str(), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    2,
+                    8,
+                    "`04/02/2026` is not a date",
+                    Some("write dates as YYYY-MM-DD, e.g. 2026-04-02")
+                ),
+                (
+                    4,
+                    12,
+                    "`4-3-2026` is not a date",
+                    Some("write dates as YYYY-MM-DD, e.g. 2026-04-03")
+                ),
+            ]
+        );
+        let e = err("kind = \"note\"\ndate = \"04/02/2026\"\ntitle = \"x\"\n");
+        assert!(
+            e.diagnostics()[0]
+                .message
+                .contains("write dates as YYYY-MM-DD, e.g. 2026-04-02"),
+            "{:?}",
+            e.diagnostics()
+        );
+    }
+
+    #[test]
+    fn every_problem_of_a_document_is_reported() {
+        let e = err(
+            "kind = \"request\"\ndate = 2026-01-15\ntitle = 5\ntype = \"evaluation\"\n\
+                     methd = \"email\"\nresponse_due = \"soon\"\n",
+        );
+        let lines: Vec<usize> = e.diagnostics().iter().map(|d| d.line).collect();
+        assert_eq!(lines, [3, 5, 6], "{:?}", e.diagnostics());
+        assert!(
+            e.diagnostics()[0]
+                .message
+                .contains("expected text in quotes")
+        );
+        assert_eq!(e.diagnostics()[1].message, "unknown field `methd`");
+        assert!(e.diagnostics()[2].message.contains("`soon` is not a date"));
+        // A required field with a bad value is not also called missing.
+        let e = err("kind = \"note\"\ndate = 2026-01-15\ntitle = 5\n");
+        assert_eq!(e.diagnostics().len(), 1, "{:?}", e.diagnostics());
     }
 
     #[test]

@@ -60,14 +60,45 @@ impl FromStr for Date {
                 }
             });
         if !valid_shape {
+            let example = us_date_as_iso(s).unwrap_or_else(|| "2026-01-15".to_owned());
             return Err(format!(
-                "`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2026-01-15"
+                "`{s}` is not a date: write dates as YYYY-MM-DD, e.g. {example}"
             ));
         }
-        s.parse::<civil::Date>()
-            .map(Date)
-            .map_err(|_| format!("`{s}` is not a real calendar date"))
+        let date = s
+            .parse::<civil::Date>()
+            .map_err(|_| format!("`{s}` is not a real calendar date"))?;
+        if !(MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+            return Err(format!(
+                "`{s}` is outside the dates iepcase accepts ({MIN_YEAR}-01-01 to {MAX_YEAR}-12-31)"
+            ));
+        }
+        Ok(Date(date))
     }
+}
+
+/// The first year a record's date may have (docs/records.md): older dates are typing
+/// mistakes, and deadlines computed from the last one stay far inside the calendar.
+pub const MIN_YEAR: i16 = 1900;
+/// The last year a record's date may have.
+pub const MAX_YEAR: i16 = 2199;
+
+/// A date written the US way, month first (`4/2/2026`, `04-02-2026`), as `YYYY-MM-DD`;
+/// `None` when `text` is not such a date.
+pub(crate) fn us_date_as_iso(text: &str) -> Option<String> {
+    let separator = if text.contains('/') { '/' } else { '-' };
+    let parts: Vec<&str> = text.trim().split(separator).collect();
+    let [month, day, year] = parts.as_slice() else {
+        return None;
+    };
+    let digits = |p: &str, lengths: &[usize]| {
+        lengths.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(month, &[1, 2]) && digits(day, &[1, 2]) && digits(year, &[4])) {
+        return None;
+    }
+    let date = civil::Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()?;
+    Some(date.to_string())
 }
 
 impl From<civil::Date> for Date {

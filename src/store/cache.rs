@@ -1,83 +1,142 @@
-//! The local plaintext cache of a case: decrypted record text keyed by the id of the
-//! encrypted blob it came from, so listings need one decryption instead of one per record.
+//! The local caches of a case: decrypted record texts, and the few fields `list` shows, each
+//! keyed by the id of the encrypted blob they came from, so a listing needs one decryption per
+//! changed record instead of one per record.
 //!
-//! It lives in `.git/iepcase/cache.age` (never committed), is itself encrypted to the case
-//! key, and is rebuildable: any problem reading it just means starting empty. Keys are blob
-//! ids of ciphertext, so an entry can never be stale, only unused.
+//! They live in `.git/iepcase/cache/` (never committed), encrypted to the case key, and are
+//! rebuildable: any problem reading one just means starting empty. Keys are blob ids of
+//! ciphertext, so an entry can never be stale, only unused. Each cache is split into
+//! [`SEGMENTS`] files by the first bits of the blob id, so changing one record rewrites one or
+//! two small files, not everything the case holds.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
+use rayon::prelude::*;
 
 use crate::crypto::CaseKey;
 
-const MAGIC: &[u8] = b"iepcase-cache 1\n";
+const MAGIC: &[u8] = b"iepcase-cache 2\n";
 
-/// Decrypted record texts by blob id.
-#[derive(Default)]
+/// How many files each cache is split into.
+pub const SEGMENTS: usize = 64;
+
+/// Which cache: full record texts, or list summaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheKind {
+    /// Decrypted record texts.
+    Texts,
+    /// What `list` shows of each record ([`super::RecordSummary`]).
+    Summaries,
+}
+
+impl CacheKind {
+    fn prefix(self) -> &'static str {
+        match self {
+            CacheKind::Texts => "text",
+            CacheKind::Summaries => "list",
+        }
+    }
+}
+
+/// Cached strings by blob id.
 pub struct PlainCache {
-    entries: HashMap<Oid, String>,
-    changed: bool,
+    kind: CacheKind,
+    segments: Vec<HashMap<Oid, String>>,
+    dirty: Vec<bool>,
+}
+
+fn segment_of(oid: Oid) -> usize {
+    (oid.as_bytes()[0] as usize) % SEGMENTS
 }
 
 impl PlainCache {
-    /// The cache file of the case at `root`.
-    pub fn path(root: &Path) -> PathBuf {
-        super::local_dir(root).join("cache.age")
+    /// The folder holding the caches of the case at `root`.
+    pub fn dir(root: &Path) -> PathBuf {
+        super::local_dir(root).join("cache")
     }
 
-    /// Loads the cache, or an empty one when it is missing, unreadable or from an old key.
-    pub fn load(root: &Path, key: &CaseKey) -> PlainCache {
-        let Ok(ciphertext) = std::fs::read(Self::path(root)) else {
-            return PlainCache::default();
-        };
-        let Ok(plain) = key.decrypt(&ciphertext, "the local cache") else {
-            return PlainCache {
-                entries: HashMap::new(),
-                changed: true,
-            };
-        };
-        decode(&plain).map_or_else(
-            || PlainCache {
-                entries: HashMap::new(),
-                changed: true,
-            },
-            |entries| PlainCache {
-                entries,
-                changed: false,
-            },
-        )
+    fn segment_path(root: &Path, kind: CacheKind, segment: usize) -> PathBuf {
+        Self::dir(root).join(format!("{}-{segment:02}.age", kind.prefix()))
     }
 
-    /// The text cached for `blob`.
+    /// A cache with nothing in it, never saved unless filled.
+    pub fn empty(kind: CacheKind) -> PlainCache {
+        PlainCache {
+            kind,
+            segments: vec![HashMap::new(); SEGMENTS],
+            dirty: vec![false; SEGMENTS],
+        }
+    }
+
+    /// Loads cache `kind`; segments that are missing, unreadable or from an old key start
+    /// empty (and are rewritten on [`save`](Self::save)).
+    pub fn load(root: &Path, key: &CaseKey, kind: CacheKind) -> PlainCache {
+        // The single-file cache of earlier versions is simply dropped.
+        let _ = std::fs::remove_file(super::local_dir(root).join("cache.age"));
+        let loaded: Vec<(HashMap<Oid, String>, bool)> = (0..SEGMENTS)
+            .into_par_iter()
+            .map(|segment| {
+                let Ok(ciphertext) = std::fs::read(Self::segment_path(root, kind, segment)) else {
+                    return (HashMap::new(), false);
+                };
+                key.decrypt(&ciphertext, "the local cache")
+                    .ok()
+                    .and_then(|plain| decode(&plain))
+                    .map_or_else(|| (HashMap::new(), true), |entries| (entries, false))
+            })
+            .collect();
+        let (segments, dirty) = loaded.into_iter().unzip();
+        PlainCache {
+            kind,
+            segments,
+            dirty,
+        }
+    }
+
+    /// The string cached for `blob`.
     pub fn get(&self, blob: Oid) -> Option<&str> {
-        self.entries.get(&blob).map(String::as_str)
+        self.segments[segment_of(blob)]
+            .get(&blob)
+            .map(String::as_str)
     }
 
     /// Caches `text` for `blob`.
     pub fn insert(&mut self, blob: Oid, text: String) {
-        self.entries.insert(blob, text);
-        self.changed = true;
+        let segment = segment_of(blob);
+        self.segments[segment].insert(blob, text);
+        self.dirty[segment] = true;
     }
 
     /// Keeps only entries for `live` blobs, so removed records leave the cache too.
-    pub fn retain(&mut self, live: &std::collections::HashSet<Oid>) {
-        let before = self.entries.len();
-        self.entries.retain(|oid, _| live.contains(oid));
-        self.changed |= self.entries.len() != before;
+    pub fn retain(&mut self, live: &HashSet<Oid>) {
+        for (entries, dirty) in self.segments.iter_mut().zip(&mut self.dirty) {
+            let before = entries.len();
+            entries.retain(|oid, _| live.contains(oid));
+            *dirty |= entries.len() != before;
+        }
     }
 
-    /// Writes the cache back if it changed; failure only costs speed next time.
+    /// Writes back the segments that changed; failure only costs speed next time.
     pub fn save(&self, root: &Path, key: &CaseKey) {
-        if !self.changed {
+        if !self.dirty.iter().any(|d| *d) {
             return;
         }
-        let plain = encode(&self.entries);
-        if let Ok(ciphertext) = key.encrypt(&plain, "the local cache") {
-            let _ = std::fs::create_dir_all(super::local_dir(root));
-            let _ = crate::atomic::write(&Self::path(root), &ciphertext, Some(0o600));
-        }
+        let _ = std::fs::create_dir_all(Self::dir(root));
+        (0..SEGMENTS)
+            .into_par_iter()
+            .filter(|segment| self.dirty[*segment])
+            .for_each(|segment| {
+                let path = Self::segment_path(root, self.kind, segment);
+                let entries = &self.segments[segment];
+                if entries.is_empty() {
+                    let _ = std::fs::remove_file(&path);
+                    return;
+                }
+                if let Ok(ciphertext) = key.encrypt(&encode(entries), "the local cache") {
+                    let _ = crate::atomic::write(&path, &ciphertext, Some(0o600));
+                }
+            });
     }
 }
 
@@ -114,26 +173,90 @@ fn decode(mut data: &[u8]) -> Option<HashMap<Oid, String>> {
 mod tests {
     use super::*;
 
+    fn oid(first: u8) -> Oid {
+        let mut bytes = [7u8; 20];
+        bytes[0] = first;
+        Oid::from_bytes(&bytes).unwrap()
+    }
+
+    fn segment_files(root: &Path) -> Vec<(String, std::time::SystemTime)> {
+        let mut files: Vec<_> = std::fs::read_dir(PlainCache::dir(root))
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                (
+                    e.file_name().into_string().unwrap(),
+                    e.metadata().unwrap().modified().unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
     #[test]
     fn cache_round_trips_and_survives_garbage() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(".git")).unwrap();
         let key = CaseKey::generate();
-        let oid = Oid::from_str("0123456789012345678901234567890123456789").unwrap();
-        let mut cache = PlainCache::load(dir.path(), &key);
+        let oid = oid(1);
+        let mut cache = PlainCache::load(dir.path(), &key, CacheKind::Texts);
         cache.insert(oid, "kind = \"note\"".into());
         cache.save(dir.path(), &key);
-        let again = PlainCache::load(dir.path(), &key);
+        let again = PlainCache::load(dir.path(), &key, CacheKind::Texts);
         assert_eq!(again.get(oid), Some("kind = \"note\""));
-        let on_disk = std::fs::read(PlainCache::path(dir.path())).unwrap();
-        assert!(
-            !on_disk.windows(4).any(|w| w == b"note"),
-            "the cache is encrypted"
-        );
+        let summaries = PlainCache::load(dir.path(), &key, CacheKind::Summaries);
+        assert_eq!(summaries.get(oid), None, "the two caches are apart");
+        for (name, _) in segment_files(dir.path()) {
+            let on_disk = std::fs::read(PlainCache::dir(dir.path()).join(name)).unwrap();
+            assert!(
+                !on_disk.windows(4).any(|w| w == b"note"),
+                "the cache is encrypted"
+            );
+        }
 
         let other = CaseKey::generate();
-        assert!(PlainCache::load(dir.path(), &other).get(oid).is_none());
-        std::fs::write(PlainCache::path(dir.path()), b"garbage").unwrap();
-        assert!(PlainCache::load(dir.path(), &key).get(oid).is_none());
+        assert!(
+            PlainCache::load(dir.path(), &other, CacheKind::Texts)
+                .get(oid)
+                .is_none()
+        );
+        let path = PlainCache::segment_path(dir.path(), CacheKind::Texts, segment_of(oid));
+        std::fs::write(path, b"garbage").unwrap();
+        assert!(
+            PlainCache::load(dir.path(), &key, CacheKind::Texts)
+                .get(oid)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_change_rewrites_only_its_segments() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        let key = CaseKey::generate();
+        let mut cache = PlainCache::load(dir.path(), &key, CacheKind::Texts);
+        for first in 0..=255u8 {
+            cache.insert(oid(first), format!("record {first}"));
+        }
+        cache.save(dir.path(), &key);
+        let before = segment_files(dir.path());
+        assert_eq!(before.len(), SEGMENTS);
+
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let mut cache = PlainCache::load(dir.path(), &key, CacheKind::Texts);
+        cache.insert(oid(3), "changed".into());
+        cache.save(dir.path(), &key);
+        let after = segment_files(dir.path());
+        let rewritten: Vec<&String> = before
+            .iter()
+            .zip(&after)
+            .filter(|(b, a)| b.1 != a.1)
+            .map(|(_, a)| &a.0)
+            .collect();
+        assert_eq!(rewritten, ["text-03.age"]);
+        let again = PlainCache::load(dir.path(), &key, CacheKind::Texts);
+        assert_eq!(again.get(oid(3)), Some("changed"));
+        assert_eq!(again.get(oid(200)), Some("record 200"));
     }
 }

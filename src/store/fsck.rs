@@ -13,7 +13,11 @@ use super::{
     StoreError,
 };
 use crate::crypto::{self, Recipient};
-use crate::record::{RecordId, parse_record};
+use crate::record::parse_record;
+
+/// What fsck says about a file git cannot read back.
+const CORRUPT: &str = "git's copy of this file is damaged (its object cannot be read); restore it \
+                       from another copy of the case";
 
 /// An attachment's name and, if it decrypts, its (keyed name, SHA-256).
 type MacResult = (String, Result<(String, String), String>);
@@ -66,6 +70,12 @@ impl Case {
             })?;
         let files = all_files(&tree)?;
         self.check_layout(&files, &mut report)?;
+        if let Err(violation) = super::layout::Validator::new(&self.repo).check_root(&tree)
+            && !report.problems.iter().any(|p| p.path == violation.path)
+        {
+            report.problem(&violation.path, None, violation.reason.clone());
+        }
+        self.check_trust(&mut report);
         self.check_recipients(&files, &mut report)?;
         let child_words = match self.meta() {
             Ok((_, meta)) => private_words(&[Some(meta.child.as_str()), meta.school.as_deref()]),
@@ -74,6 +84,9 @@ impl Case {
                 Vec::new()
             }
         };
+        if let Some(oid) = files.get(CASE_FILE) {
+            self.check_current_key(*oid, CASE_FILE, None, &mut report);
+        }
         let used_blobs = self.check_records(&mut report)?;
         self.check_attachments(&files, &used_blobs, &mut report)?;
         self.check_privacy(&files, &child_words, &mut report)?;
@@ -89,15 +102,16 @@ impl Case {
     ) -> Result<(), StoreError> {
         for (path, oid) in files {
             let known = match path.split_once('/') {
-                Some((RECORDS_DIR, name)) => name
-                    .strip_suffix(".age")
-                    .and_then(RecordId::parse)
-                    .is_some(),
-                Some((ATTACHMENTS_DIR, name)) => name
-                    .strip_suffix(".age")
-                    .is_some_and(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit())),
-                _ => [FORMAT_FILE, RECIPIENTS_FILE, CASE_KEY_FILE, CASE_FILE]
-                    .contains(&path.as_str()),
+                Some((RECORDS_DIR, _)) => super::record_of(path).is_some(),
+                Some((ATTACHMENTS_DIR, _)) => super::attachment_of(path).is_some(),
+                _ => [
+                    FORMAT_FILE,
+                    RECIPIENTS_FILE,
+                    CASE_KEY_FILE,
+                    CASE_FILE,
+                    super::MANIFEST_FILE,
+                ]
+                .contains(&path.as_str()),
             };
             if !known {
                 report.problem(
@@ -108,11 +122,16 @@ impl Case {
                 continue;
             }
             if path.ends_with(".age") {
-                let blob = self
-                    .repo
-                    .find_blob(*oid)
-                    .map_err(StoreError::git("read a file"))?;
-                if !blob.content().starts_with(b"age-encryption.org/v1\n") {
+                // The header only: attachments can be large.
+                let header = super::blob::with_blob_reader(&self.repo, *oid, |r, _| {
+                    let mut start = [0u8; 22];
+                    std::io::Read::read_exact(r, &mut start).map(|_| start)
+                });
+                let Ok(header) = header else {
+                    report.problem(path, None, CORRUPT);
+                    continue;
+                };
+                if header.ok().as_ref() != Some(b"age-encryption.org/v1\n") {
                     report.problem(
                         path,
                         None,
@@ -129,15 +148,87 @@ impl Case {
         Ok(())
     }
 
+    /// Authentication: HEAD against its manifest, every commit since the trust anchor, and
+    /// this copy's pin.
+    fn check_trust(&self, report: &mut FsckReport) {
+        let head = self.head_commit();
+        if let Some((problem, removed)) = self.head_problem() {
+            let short = &head.to_string()[..10];
+            report.problem(
+                super::MANIFEST_FILE,
+                None,
+                format!("the last commit ({short}) is not authenticated: {problem}"),
+            );
+            for path in self.untrusted_files() {
+                let record = super::record_of(path).map(|id| id.to_string());
+                report.problem(
+                    path,
+                    record.as_deref(),
+                    "not authenticated: no member of the case wrote this version (moved, \
+                     replayed or altered outside iepcase); `iepcase fsck --repair` puts back \
+                     what the members wrote",
+                );
+            }
+            for path in removed {
+                report.problem(
+                    path,
+                    None,
+                    "removed outside iepcase: `iepcase fsck --repair` puts it back",
+                );
+            }
+        }
+        for failure in super::trust::verify_history(&self.repo, head, &self.key) {
+            if failure.commit == head && self.head_problem().is_some() {
+                continue;
+            }
+            report.problem(
+                format!("commit {}", &failure.commit.to_string()[..10]),
+                None,
+                format!(
+                    "{}: the case's history holds a commit no member made",
+                    failure.reason
+                ),
+            );
+        }
+        let state = self.head_state();
+        if state.format < super::layout::CURRENT_FORMAT {
+            report.notes.push(format!(
+                "the case is in format {}, which authenticates nothing; the next change made \
+                 with this iepcase upgrades it",
+                state.format
+            ));
+        }
+        if let Some(pin) = super::trust::Pin::load(&self.root)
+            && pin.version > state.version
+        {
+            report.problem(
+                super::MANIFEST_FILE,
+                None,
+                format!(
+                    "this copy of the case is at version {}, older than version {} it has \
+                     seen: it was moved back outside iepcase; `iepcase sync` brings back what a \
+                     remote holds",
+                    state.version, pin.version
+                ),
+            );
+        }
+    }
+
     fn check_recipients(
         &self,
         files: &BTreeMap<String, Oid>,
         report: &mut FsckReport,
     ) -> Result<(), StoreError> {
-        let recipients: Vec<(Recipient, Option<String>)> = match self.recipients() {
+        // Read as the file stands, authenticated or not: the comparison helps either way.
+        let text = files
+            .get(RECIPIENTS_FILE)
+            .and_then(|oid| self.repo.find_blob(*oid).ok())
+            .map(|b| String::from_utf8_lossy(b.content()).into_owned())
+            .unwrap_or_default();
+        let recipients: Vec<(Recipient, Option<String>)> = match crypto::parse_recipients(&text) {
             Ok(r) => r,
             Err(e) => {
-                report.problem(RECIPIENTS_FILE, None, describe(&e));
+                report.problem(RECIPIENTS_FILE, None, e.to_string());
                 return Ok(());
             }
         };
@@ -194,17 +285,20 @@ impl Case {
     ) -> Result<BTreeMap<String, BTreeSet<String>>, StoreError> {
         let ids = self.record_ids()?;
         report.records = ids.len();
-        let texts = self.record_texts(&ids)?;
+        let texts = self.record_texts(&ids, true)?;
         let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for ((id, _), text) in ids.iter().zip(texts) {
+        for ((id, oid), text) in ids.iter().zip(texts) {
             let path = super::record_path(id);
             let text = match text {
                 Ok(text) => text,
+                // Reported with the other files no member wrote.
+                Err(StoreError::Unauthenticated { .. }) => continue,
                 Err(e) => {
                     report.problem(&path, Some(id.as_str()), describe(&e));
                     continue;
                 }
             };
+            self.check_current_key(*oid, &path, Some(id.as_str()), report);
             match parse_record(&text, &format!("record {id}")) {
                 Ok(record) => {
                     for a in &record.common.attachments {
@@ -237,6 +331,28 @@ impl Case {
         Ok(used)
     }
 
+    /// Files at HEAD must be encrypted to the current case key: one encrypted to an earlier
+    /// key (a command that raced a rotation) is readable by members removed since.
+    fn check_current_key(
+        &self,
+        oid: Oid,
+        path: &str,
+        record: Option<&str>,
+        report: &mut FsckReport,
+    ) {
+        let current = super::blob::with_blob_reader(&self.repo, oid, |ciphertext, _| {
+            self.key.opens_with_current(ciphertext)
+        });
+        if current.is_ok_and(|current| !current) {
+            report.problem(
+                path,
+                record,
+                "encrypted to an earlier case key, from before the last rotation: members \
+                 removed since can read it; `iepcase fsck --repair` re-encrypts it",
+            );
+        }
+    }
+
     fn check_attachments(
         &self,
         files: &BTreeMap<String, Oid>,
@@ -245,10 +361,7 @@ impl Case {
     ) -> Result<(), StoreError> {
         let present: BTreeMap<String, Oid> = files
             .iter()
-            .filter_map(|(path, oid)| {
-                let name = path.strip_prefix("attachments/")?.strip_suffix(".age")?;
-                Some((name.to_owned(), *oid))
-            })
+            .filter_map(|(path, oid)| Some((super::attachment_of(path)?.to_owned(), *oid)))
             .collect();
         report.attachments = present.len();
         for blob in used.keys() {
@@ -260,42 +373,35 @@ impl Case {
                 );
             }
         }
-        let contents: Vec<(String, Vec<u8>)> = present
-            .iter()
-            .map(|(name, oid)| {
-                let blob = self
-                    .repo
-                    .find_blob(*oid)
-                    .map_err(StoreError::git("read an attachment"))?;
-                Ok((name.clone(), blob.content().to_vec()))
-            })
-            .collect::<Result<_, StoreError>>()?;
         let key = &self.key;
-        let results: Vec<MacResult> = contents
+        let git_dir = self.repo.path().to_owned();
+        let results: Vec<MacResult> = present
+            .iter()
+            .map(|(name, oid)| (name.clone(), *oid))
+            .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(name, ciphertext)| {
-                let result = (|| {
-                    let mut reader = key
-                        .decrypt_stream(&ciphertext, "attachment")
-                        .map_err(|e| e.to_string())?;
-                    let mut mac = key.attachment_mac();
-                    let mut buf = vec![0u8; 64 * 1024];
-                    loop {
-                        let n = reader.read(&mut buf).map_err(|_| {
-                            "its contents fail authentication (altered or corrupted)".to_owned()
-                        })?;
-                        if n == 0 {
-                            break;
-                        }
-                        mac.update(&buf[..n]);
-                    }
-                    Ok(mac.finish())
-                })();
-                (name, result)
-            })
+            // libgit2 repositories are not shared between threads: one per worker.
+            .map_init(
+                || git2::Repository::open(&git_dir).ok(),
+                |repo, (name, oid)| {
+                    let Some(repo) = repo.as_ref() else {
+                        return (name, Err(CORRUPT.to_owned()));
+                    };
+                    let result = super::blob::with_blob_reader(repo, oid, |ciphertext, _| {
+                        mac_of(key, ciphertext)
+                    })
+                    .unwrap_or_else(|_| Err(CORRUPT.to_owned()));
+                    (name, result)
+                },
+            )
             .collect();
         for (name, result) in results {
             let path = super::attachment_path(&name);
+            if result.is_ok()
+                && let Some(oid) = present.get(&name)
+            {
+                self.check_current_key(*oid, &path, None, report);
+            }
             match result {
                 Err(reason) => report.problem(&path, None, format!("cannot decrypt: {reason}")),
                 Ok((mac, sha)) => {
@@ -331,13 +437,19 @@ impl Case {
     ) -> Result<(), StoreError> {
         const FIX: &str = "restore it from the last commit with `iepcase fsck --repair`";
         for (path, oid) in files {
-            let blob = self
-                .repo
-                .find_blob(*oid)
-                .map_err(StoreError::git("read a file"))?;
-            match std::fs::read(self.root.join(path)) {
-                Ok(bytes) if bytes == blob.content() => {}
-                Ok(_) => report.problem(
+            let Some(working) = super::safe_join(&self.root, path) else {
+                continue;
+            };
+            let same = super::blob::with_blob_reader(&self.repo, *oid, |blob, size| {
+                same_content(&working, blob, size)
+            });
+            let Ok(same) = same else {
+                // Reported as damaged already.
+                continue;
+            };
+            match same {
+                Ok(true) => {}
+                Ok(false) => report.problem(
                     path,
                     None,
                     format!("the file beside .git differs from the last commit: {FIX}"),
@@ -350,11 +462,11 @@ impl Case {
             }
         }
         for dir in [RECORDS_DIR, ATTACHMENTS_DIR] {
-            let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let rel = format!("{dir}/{}", entry.file_name().to_string_lossy());
+            for path in super::working_files_under(&self.root.join(dir)) {
+                let rel = path
+                    .strip_prefix(&self.root)
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 if !files.contains_key(&rel) {
                     report.problem(&rel, None, "a file beside .git that is in no commit: remove it, or restore the last commit with `iepcase fsck --repair`");
                 }
@@ -412,6 +524,55 @@ impl Case {
         }
         Ok(())
     }
+}
+
+/// Whether the file at `path` holds exactly what `blob` (of `size` bytes) reads.
+fn same_content(
+    path: &std::path::Path,
+    blob: &mut dyn std::io::BufRead,
+    size: u64,
+) -> std::io::Result<bool> {
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() != size {
+        return Ok(false);
+    }
+    use std::io::BufRead as _;
+    let mut file = std::io::BufReader::with_capacity(64 * 1024, file);
+    loop {
+        let theirs = blob.fill_buf()?;
+        let ours = file.fill_buf()?;
+        if theirs.is_empty() || ours.is_empty() {
+            return Ok(theirs.is_empty() && ours.is_empty());
+        }
+        let n = theirs.len().min(ours.len());
+        if theirs[..n] != ours[..n] {
+            return Ok(false);
+        }
+        blob.consume(n);
+        file.consume(n);
+    }
+}
+
+/// Decrypts an attachment and computes its keyed name and SHA-256, in bounded memory.
+fn mac_of(
+    key: &crate::crypto::CaseKey,
+    ciphertext: &mut dyn std::io::BufRead,
+) -> Result<(String, String), String> {
+    let mut reader = key
+        .decrypt_reader(ciphertext, "attachment")
+        .map_err(|e| e.to_string())?;
+    let mut mac = key.attachment_mac();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = reader
+            .read(&mut buf)
+            .map_err(|_| "its contents fail authentication (altered or corrupted)".to_owned())?;
+        if n == 0 {
+            break;
+        }
+        mac.update(&buf[..n]);
+    }
+    Ok(mac.finish())
 }
 
 /// The words of names that must not appear in plaintext: 3+ letters, lowercased.

@@ -1,6 +1,6 @@
 //! The history of a case or of one record: which commits added, changed or removed records.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use git2::Oid;
 
@@ -44,83 +44,181 @@ impl Case {
     pub fn resolve_in_history(&self, prefix: &str) -> Result<Option<RecordId>, StoreError> {
         let prefix = prefix.to_ascii_lowercase();
         let mut found: Option<RecordId> = None;
-        for entry in self.history(None)? {
+        let mut ambiguous = false;
+        self.walk_history(None, None, &mut |entry| {
             for (id, ..) in &entry.records {
                 if id.is_conflict() || !id.as_str().starts_with(&prefix) {
                     continue;
                 }
                 match &found {
-                    Some(other) if other != id => return Ok(None),
+                    Some(other) if other != id => {
+                        ambiguous = true;
+                        return false;
+                    }
                     _ => found = Some(id.clone()),
                 }
             }
-        }
-        Ok(found)
+            true
+        })?;
+        Ok(if ambiguous { None } else { found })
     }
 
     /// Commits from newest to oldest; with `only`, just those touching that record.
     pub fn history(&self, only: Option<&RecordId>) -> Result<Vec<HistoryEntry>, StoreError> {
-        let commits = crate::git::history(&self.repo).map_err(StoreError::git("read history"))?;
         let mut out = Vec::new();
-        for commit in commits {
-            let records = self.records_touched(&commit, only)?;
-            if only.is_some() && records.is_empty() {
-                continue;
-            }
-            out.push(HistoryEntry { commit, records });
-        }
+        self.walk_history(only, None, &mut |entry| {
+            out.push(entry);
+            true
+        })?;
         Ok(out)
     }
 
-    fn records_touched(
+    /// Walks the history from `from` (default HEAD), newest first, calling `visit` with each
+    /// commit and the records it touched (with `only`, only commits touching that record);
+    /// `visit` returns `false` to stop. Each commit is compared with its first parent tree by
+    /// tree, skipping every folder both share, so a step costs what the commit changed.
+    pub fn walk_history(
         &self,
-        commit: &CommitInfo,
+        only: Option<&RecordId>,
+        from: Option<Oid>,
+        visit: &mut dyn FnMut(HistoryEntry) -> bool,
+    ) -> Result<(), StoreError> {
+        let git = StoreError::git("read history");
+        let start = match from {
+            Some(commit) => commit,
+            None => match crate::git::head_commit(&self.repo).map_err(git)? {
+                Some(commit) => commit.id(),
+                None => return Ok(()),
+            },
+        };
+        let mut walk = self
+            .repo
+            .revwalk()
+            .map_err(StoreError::git("read history"))?;
+        walk.push(start).map_err(StoreError::git("read history"))?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
+            .map_err(StoreError::git("read history"))?;
+        for oid in walk {
+            let oid = oid.map_err(StoreError::git("read history"))?;
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .map_err(StoreError::git("read history"))?;
+            let records = self.touched_by(&commit, only)?;
+            if only.is_some() && records.is_empty() {
+                continue;
+            }
+            let entry = HistoryEntry {
+                commit: CommitInfo::of(&commit),
+                records,
+            };
+            if !visit(entry) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// The records `commit` added, changed or removed compared with its first parent.
+    fn touched_by(
+        &self,
+        commit: &git2::Commit<'_>,
         only: Option<&RecordId>,
     ) -> Result<Vec<Touched>, StoreError> {
-        let git_err = StoreError::git("read history");
-        let this = self.repo.find_commit(commit.id).map_err(git_err)?;
-        let tree = this.tree().map_err(StoreError::git("read history"))?;
-        let parent_tree = match commit.parents.first() {
-            Some(id) => Some(
-                self.repo
-                    .find_commit(*id)
-                    .and_then(|c| c.tree())
-                    .map_err(StoreError::git("read history"))?,
-            ),
-            None => None,
+        let git = StoreError::git("read history");
+        let tree = commit.tree().map_err(git)?;
+        let parent_tree = match commit.parent(0) {
+            Ok(parent) => Some(parent.tree().map_err(StoreError::git("read history"))?),
+            Err(_) => None,
         };
-        let subtree_id = |t: &git2::Tree<'_>| {
-            t.get_path(std::path::Path::new(RECORDS_DIR))
-                .ok()
+        if let Some(id) = only {
+            let after = super::read::record_blob(&tree, id);
+            let before = parent_tree
+                .as_ref()
+                .and_then(|t| super::read::record_blob(t, id));
+            return Ok(change(id, before, after).into_iter().collect());
+        }
+        let records = |t: &git2::Tree<'_>| {
+            t.get_name(RECORDS_DIR)
+                .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
                 .map(|e| e.id())
         };
-        if parent_tree.as_ref().map(subtree_id) == Some(subtree_id(&tree)) {
+        let (before, after) = (parent_tree.as_ref().and_then(records), records(&tree));
+        if before == after {
             return Ok(Vec::new());
         }
-        let after: HashMap<RecordId, Oid> = self.record_ids_in(&tree)?.into_iter().collect();
-        let before: HashMap<RecordId, Oid> = match &parent_tree {
-            Some(t) => self.record_ids_in(t)?.into_iter().collect(),
-            None => HashMap::new(),
-        };
-        let mut touched = Vec::new();
-        for (id, oid) in &after {
-            match before.get(id) {
-                None => touched.push((id.clone(), RecordChange::Added, None, Some(*oid))),
-                Some(old) if old != oid => {
-                    touched.push((id.clone(), RecordChange::Changed, Some(*old), Some(*oid)))
-                }
-                Some(_) => {}
-            }
+        let mut differing = Vec::new();
+        diff_trees(&self.repo, before, after, RECORDS_DIR, &mut differing)
+            .map_err(StoreError::git("read history"))?;
+        // A record that only moved (the upgrade to folders) has the same blob on both sides.
+        let mut by_id: BTreeMap<RecordId, (Option<Oid>, Option<Oid>)> = BTreeMap::new();
+        for (path, old, new) in differing {
+            let Some(id) = super::record_of(&path) else {
+                continue;
+            };
+            let slot = by_id.entry(id).or_default();
+            slot.0 = slot.0.or(old);
+            slot.1 = slot.1.or(new);
         }
-        for (id, oid) in &before {
-            if !after.contains_key(id) {
-                touched.push((id.clone(), RecordChange::Removed, Some(*oid), None));
-            }
-        }
-        if let Some(only) = only {
-            touched.retain(|(id, ..)| id == only);
-        }
-        touched.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(touched)
+        Ok(by_id
+            .into_iter()
+            .filter_map(|(id, (old, new))| change(&id, old, new))
+            .collect())
     }
+}
+
+/// What happened to record `id` between blobs `before` and `after`.
+fn change(id: &RecordId, before: Option<Oid>, after: Option<Oid>) -> Option<Touched> {
+    let kind = match (before, after) {
+        (None, Some(_)) => RecordChange::Added,
+        (Some(_), None) => RecordChange::Removed,
+        (Some(a), Some(b)) if a != b => RecordChange::Changed,
+        _ => return None,
+    };
+    Some((id.clone(), kind, before, after))
+}
+
+/// The files that differ between trees `a` and `b` (either may be missing), as
+/// `(path, blob in a, blob in b)`; folders both hold unchanged are skipped.
+fn diff_trees(
+    repo: &git2::Repository,
+    a: Option<Oid>,
+    b: Option<Oid>,
+    prefix: &str,
+    out: &mut Vec<(String, Option<Oid>, Option<Oid>)>,
+) -> Result<(), git2::Error> {
+    if a == b {
+        return Ok(());
+    }
+    let entries = |oid: Option<Oid>| -> Result<BTreeMap<Vec<u8>, (Oid, bool)>, git2::Error> {
+        let Some(oid) = oid else {
+            return Ok(BTreeMap::new());
+        };
+        let tree = repo.find_tree(oid)?;
+        Ok(tree
+            .iter()
+            .map(|e| {
+                let is_tree = e.kind() == Some(git2::ObjectType::Tree);
+                (e.name_bytes().to_vec(), (e.id(), is_tree))
+            })
+            .collect())
+    };
+    let (left, right) = (entries(a)?, entries(b)?);
+    let names: std::collections::BTreeSet<&Vec<u8>> = left.keys().chain(right.keys()).collect();
+    for name in names {
+        let (l, r) = (left.get(name), right.get(name));
+        if l == r {
+            continue;
+        }
+        let path = format!("{prefix}/{}", String::from_utf8_lossy(name));
+        let folder = |side: Option<&(Oid, bool)>| side.filter(|(_, t)| *t).map(|(o, _)| *o);
+        let file = |side: Option<&(Oid, bool)>| side.filter(|(_, t)| !*t).map(|(o, _)| *o);
+        if folder(l).is_some() || folder(r).is_some() {
+            diff_trees(repo, folder(l), folder(r), &path, out)?;
+        }
+        if file(l).is_some() || file(r).is_some() {
+            out.push((path, file(l), file(r)));
+        }
+    }
+    Ok(())
 }

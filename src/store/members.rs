@@ -7,11 +7,8 @@ use std::collections::BTreeMap;
 
 use git2::Oid;
 
-use super::{
-    ATTACHMENTS_DIR, CASE_FILE, CASE_KEY_FILE, Case, CaseLock, RECIPIENTS_FILE, StoreError,
-    attachment_path,
-};
-use crate::crypto::{self, CaseKey, Recipient};
+use super::{CASE_FILE, CASE_KEY_FILE, Case, CaseLock, RECIPIENTS_FILE, StoreError};
+use crate::crypto::{self, Recipient};
 use crate::git::CommitContext;
 
 /// The members of a case: public keys and their labels.
@@ -202,7 +199,7 @@ impl Case {
         let keys: Vec<Recipient> = members.iter().map(|(r, _)| r.clone()).collect();
         let mut tx = self.transaction(lock);
         tx.encrypt_to(&new_key);
-        let renamed = self.reencrypt_attachments(&mut tx, &new_key)?;
+        let renamed = self.reencrypt_attachments(&mut tx)?;
         for (id, text) in self.texts()? {
             let text = text?;
             tx.put_record(&id, &rename_attachments(&text, &renamed))?;
@@ -221,63 +218,22 @@ impl Case {
         Ok(commit)
     }
 
-    /// Re-encrypts every attachment at HEAD to `key`, staging the renames; returns old name →
-    /// new name.
+    /// Re-encrypts every attachment at HEAD to the transaction's key, staging the renames;
+    /// returns old name → new name.
     fn reencrypt_attachments(
         &self,
         tx: &mut super::Transaction<'_>,
-        key: &CaseKey,
     ) -> Result<BTreeMap<String, String>, StoreError> {
         let mut renamed = BTreeMap::new();
-        for (file, oid) in self.attachment_blobs()? {
-            let Some(old) = file.strip_suffix(".age") else {
-                continue;
-            };
-            let (new, ciphertext) = reencrypt_attachment(self, oid, &self.key, key, old)?;
-            tx.remove_path(&format!("{ATTACHMENTS_DIR}/{file}"));
-            tx.put_ciphertext(&attachment_path(&new), ciphertext)?;
-            renamed.insert(old.to_owned(), new);
+        for (old, path, oid) in self.attachment_blobs()? {
+            let new = tx.reencrypt_attachment(oid, &self.key, &old)?;
+            if super::attachment_path(&new) != path {
+                tx.remove_path(&path);
+            }
+            renamed.insert(old, new);
         }
         Ok(renamed)
     }
-}
-
-/// Decrypts the attachment in blob `oid` with `from` and encrypts it to `to`; returns its
-/// name under `to` and the new ciphertext.
-pub fn reencrypt_attachment(
-    case: &Case,
-    oid: Oid,
-    from: &CaseKey,
-    to: &CaseKey,
-    name: &str,
-) -> Result<(String, Vec<u8>), StoreError> {
-    let what = format!("attachment {name}");
-    let blob = case
-        .repo
-        .find_blob(oid)
-        .map_err(StoreError::git("read an attachment"))?;
-    let unreadable = |source| StoreError::FileUnreadable {
-        case: case.slug.clone(),
-        what: what.clone(),
-        source,
-    };
-    let mut plain = Vec::new();
-    std::io::Read::read_to_end(
-        &mut from
-            .decrypt_stream(blob.content(), &what)
-            .map_err(unreadable)?,
-        &mut plain,
-    )
-    .map_err(|e| {
-        unreadable(crypto::CryptoError::Decrypt {
-            what: what.clone(),
-            reason: e.to_string(),
-        })
-    })?;
-    let mut mac = to.attachment_mac();
-    mac.update(&plain);
-    let (new_name, _) = mac.finish();
-    Ok((new_name, to.encrypt(&plain, &what)?))
 }
 
 /// Points a record's `[[attachments]]` at renamed files.

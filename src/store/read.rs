@@ -8,8 +8,8 @@ use git2::{Oid, Tree};
 use rayon::prelude::*;
 
 use super::{
-    ATTACHMENTS_DIR, CASE_FILE, Case, PlainCache, RECIPIENTS_FILE, RECORDS_DIR, StoreError,
-    attachment_path, record_path,
+    ATTACHMENTS_DIR, CASE_FILE, CacheKind, Case, PlainCache, RECIPIENTS_FILE, RECORDS_DIR,
+    StoreError, attachment_path, record_path,
 };
 use crate::crypto::{self, Recipient};
 use crate::record::{Attachment, CaseMeta, Record, RecordId, parse_case_meta, parse_record};
@@ -63,6 +63,17 @@ impl Case {
             })
     }
 
+    /// The commit a revision (`HEAD~2`, a commit id) names.
+    pub fn commit_of(&self, rev: &str) -> Result<Oid, StoreError> {
+        self.repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(|_| StoreError::NoSuchRevision {
+                rev: rev.to_owned(),
+            })
+    }
+
     fn tree_at(&self, rev: &str) -> Result<Tree<'_>, StoreError> {
         crate::git::tree_at(&self.repo, rev).map_err(|_| StoreError::NoSuchRevision {
             rev: rev.to_owned(),
@@ -79,15 +90,14 @@ impl Case {
         &self,
         tree: &Tree<'_>,
     ) -> Result<Vec<(RecordId, Oid)>, StoreError> {
-        let entries = crate::git::list_dir(&self.repo, tree, RECORDS_DIR)
+        let entries = crate::git::files_under(&self.repo, tree, RECORDS_DIR, 2)
             .map_err(StoreError::git("list records"))?;
-        Ok(entries
+        let mut ids: Vec<(RecordId, Oid)> = entries
             .into_iter()
-            .filter_map(|(name, oid)| {
-                let id = RecordId::parse(name.strip_suffix(".age")?)?;
-                Some((id, oid))
-            })
-            .collect())
+            .filter_map(|(path, oid)| Some((super::record_of(&path)?, oid)))
+            .collect();
+        ids.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(ids)
     }
 
     /// The record `prefix` names (a unique prefix of 4+ characters, or a full id).
@@ -99,10 +109,24 @@ impl Case {
     /// Reads record `id` at HEAD.
     pub fn read_record(&self, id: &RecordId) -> Result<StoredRecord, StoreError> {
         let tree = self.head()?;
-        self.read_record_in(&tree, id)?
+        let read = self.read_record_in(&tree, id);
+        self.vet(&record_path(id), || format!("record {id}"), read)?
             .ok_or_else(|| StoreError::Id {
                 source: crate::record::IdError::NotFound(id.to_string()),
             })
+    }
+
+    /// Passes on a read of `path` at HEAD, unless no member vouches for the file: then its
+    /// own error when it is damaged, else [`StoreError::Unauthenticated`].
+    pub(crate) fn vet<T>(
+        &self,
+        path: &str,
+        what: impl FnOnce() -> String,
+        read: Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let read = read?;
+        self.require_trusted(path, what)?;
+        Ok(read)
     }
 
     /// Reads record `id` as it was at revision `rev` (`HEAD~1`, a commit id, ...).
@@ -120,7 +144,7 @@ impl Case {
         tree: &Tree<'_>,
         id: &RecordId,
     ) -> Result<Option<StoredRecord>, StoreError> {
-        let Some(oid) = crate::git::blob_id(tree, &record_path(id)) else {
+        let Some(oid) = record_blob(tree, id) else {
             return Ok(None);
         };
         let text = self.record_text(id, oid)?;
@@ -137,7 +161,11 @@ impl Case {
         let blob = self
             .repo
             .find_blob(oid)
-            .map_err(StoreError::git("read a record"))?;
+            .map_err(|source| StoreError::CorruptObject {
+                case: self.slug.clone(),
+                what: format!("record {id}"),
+                source,
+            })?;
         self.decrypt_record(id, blob.content())
     }
 
@@ -148,7 +176,7 @@ impl Case {
     /// Every record at HEAD, chronological; unreadable ones are reported, not fatal.
     pub fn records(&self) -> Result<LoadedRecords, StoreError> {
         let ids = self.record_ids()?;
-        let texts = self.record_texts(&ids)?;
+        let texts = self.record_texts(&ids, true)?;
         let mut loaded = LoadedRecords::default();
         let parsed: Vec<Result<StoredRecord, Broken>> = ids
             .into_par_iter()
@@ -183,46 +211,70 @@ impl Case {
     /// Every record's decrypted text at HEAD, unparsed (for search); conflict copies included.
     pub fn texts(&self) -> Result<Vec<RecordText>, StoreError> {
         let ids = self.record_ids()?;
-        let texts = self.record_texts(&ids)?;
+        let texts = self.record_texts(&ids, true)?;
         Ok(ids.into_iter().map(|(id, _)| id).zip(texts).collect())
     }
 
-    /// The decrypted texts of `ids`, from the cache where possible.
+    /// The decrypted texts of `ids`: when `ids` are all the records at HEAD, through the text
+    /// cache (which then forgets every other text); else (a few changed records) decrypted
+    /// directly, leaving the cache as it is.
     pub(crate) fn record_texts(
         &self,
         ids: &[(RecordId, Oid)],
+        all: bool,
     ) -> Result<Vec<Result<String, StoreError>>, StoreError> {
-        let mut cache = PlainCache::load(&self.root, &self.key);
+        let mut cache = if all {
+            PlainCache::load(&self.root, &self.key, CacheKind::Texts)
+        } else {
+            PlainCache::empty(CacheKind::Texts)
+        };
         let mut texts: Vec<Option<Result<String, StoreError>>> = ids
             .iter()
             .map(|(_, oid)| cache.get(*oid).map(|t| Ok(t.to_owned())))
             .collect();
-        let misses: Vec<(usize, Vec<u8>)> = ids
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| texts[*i].is_none())
-            .map(|(i, (_, oid))| {
-                let blob = self
-                    .repo
-                    .find_blob(*oid)
-                    .map_err(StoreError::git("read a record"))?;
-                Ok((i, blob.content().to_vec()))
-            })
-            .collect::<Result<_, StoreError>>()?;
+        let mut misses: Vec<(usize, Vec<u8>)> = Vec::new();
+        for (i, (id, oid)) in ids.iter().enumerate() {
+            if texts[i].is_some() {
+                continue;
+            }
+            // A damaged object spoils its own record, not the listing.
+            match self.repo.find_blob(*oid) {
+                Ok(blob) => misses.push((i, blob.content().to_vec())),
+                Err(source) => {
+                    texts[i] = Some(Err(StoreError::CorruptObject {
+                        case: self.slug.clone(),
+                        what: format!("record {id}"),
+                        source,
+                    }))
+                }
+            }
+        }
         let (key, slug) = (&self.key, self.slug.as_str());
         let decrypted: Vec<(usize, Result<String, StoreError>)> = misses
             .into_par_iter()
             .map(|(i, ciphertext)| (i, decrypt_record(key, slug, &ids[i].0, &ciphertext)))
             .collect();
         for (i, text) in decrypted {
-            if let Ok(text) = &text {
+            if let (true, Ok(text)) = (all, &text) {
                 cache.insert(ids[i].1, text.clone());
             }
             texts[i] = Some(text);
         }
-        let live: HashSet<Oid> = ids.iter().map(|(_, oid)| *oid).collect();
-        cache.retain(&live);
-        cache.save(&self.root, &self.key);
+        if !self.untrusted_files().is_empty() {
+            for (text, (id, _)) in texts.iter_mut().zip(ids) {
+                let path = record_path(id);
+                if let Some(Ok(_)) = text
+                    && let Err(e) = self.require_trusted(&path, || format!("record {id}"))
+                {
+                    *text = Some(Err(e));
+                }
+            }
+        }
+        if all {
+            let live: HashSet<Oid> = ids.iter().map(|(_, oid)| *oid).collect();
+            cache.retain(&live);
+            cache.save(&self.root, &self.key);
+        }
         Ok(texts
             .into_iter()
             .map(|t| t.expect("every text was filled"))
@@ -247,6 +299,7 @@ impl Case {
             })?;
         let text = String::from_utf8_lossy(&plain).into_owned();
         let meta = parse_case_meta(&text, &format!("case `{}` metadata", self.slug))?;
+        self.require_trusted(CASE_FILE, || "the case details (case.age)".into())?;
         Ok((text, meta))
     }
 
@@ -256,13 +309,15 @@ impl Case {
         let text = crate::git::read(&self.repo, &tree, RECIPIENTS_FILE)
             .map_err(StoreError::git("read the recipients"))?
             .unwrap_or_default();
-        Ok(crypto::parse_recipients(&String::from_utf8_lossy(&text))?)
+        let members = crypto::parse_recipients(&String::from_utf8_lossy(&text))?;
+        self.require_trusted(RECIPIENTS_FILE, || "the members file".into())?;
+        Ok(members)
     }
 
     /// Whether the encrypted attachment `blob` is in HEAD.
     pub fn has_attachment(&self, blob: &str) -> Result<bool, StoreError> {
         let tree = self.head()?;
-        Ok(crate::git::blob_id(&tree, &attachment_path(blob)).is_some())
+        Ok(attachment_blob(&tree, blob).is_some())
     }
 
     /// Writes the decrypted attachment `attachment` of record `id` into `out`, checking its
@@ -278,30 +333,37 @@ impl Case {
             name: attachment.name.clone(),
         };
         let blob_name = attachment.blob.as_deref().ok_or_else(missing)?;
+        self.require_trusted(&attachment_path(blob_name), || {
+            format!("attachment `{}` of record {id}", attachment.name)
+        })?;
         let tree = self.head()?;
-        let oid = crate::git::blob_id(&tree, &attachment_path(blob_name)).ok_or_else(missing)?;
-        let blob = self
-            .repo
-            .find_blob(oid)
-            .map_err(StoreError::git("read an attachment"))?;
+        let oid = attachment_blob(&tree, blob_name).ok_or_else(missing)?;
         let what = format!("attachment `{}` of record {id}", attachment.name);
         let unreadable = |source| StoreError::FileUnreadable {
             case: self.slug.clone(),
             what: what.clone(),
             source,
         };
-        let mut reader = self
-            .key
-            .decrypt_stream(blob.content(), &what)
-            .map_err(unreadable)?;
-        let mut hasher = crate::crypto::Sha256Writer::new(out);
-        let written = std::io::copy(&mut reader, &mut hasher).map_err(|e| {
-            unreadable(crypto::CryptoError::Decrypt {
-                what: what.clone(),
-                reason: e.to_string(),
-            })
-        })?;
-        if hasher.finish() != attachment.sha256 {
+        let (written, sha) = super::blob::with_blob_reader(&self.repo, oid, |ciphertext, _| {
+            let mut reader = self
+                .key
+                .decrypt_reader(ciphertext, &what)
+                .map_err(unreadable)?;
+            let mut hasher = crate::crypto::Sha256Writer::new(&mut *out);
+            let written = std::io::copy(&mut reader, &mut hasher).map_err(|e| {
+                unreadable(crypto::CryptoError::Decrypt {
+                    what: what.clone(),
+                    reason: e.to_string(),
+                })
+            })?;
+            Ok::<_, StoreError>((written, hasher.finish()))
+        })
+        .map_err(|source| StoreError::CorruptObject {
+            case: self.slug.clone(),
+            what: what.clone(),
+            source,
+        })??;
+        if sha != attachment.sha256 {
             return Err(StoreError::AttachmentMismatch {
                 id: id.to_string(),
                 name: attachment.name.clone(),
@@ -310,11 +372,18 @@ impl Case {
         Ok(written)
     }
 
-    /// The blob ids of every attachment file at HEAD.
-    pub fn attachment_blobs(&self) -> Result<Vec<(String, Oid)>, StoreError> {
+    /// Every attachment file at HEAD: its name (the keyed hash), path and blob id.
+    pub fn attachment_blobs(&self) -> Result<Vec<(String, String, Oid)>, StoreError> {
         let tree = self.head()?;
-        crate::git::list_dir(&self.repo, &tree, ATTACHMENTS_DIR)
-            .map_err(StoreError::git("list attachments"))
+        let files = crate::git::files_under(&self.repo, &tree, ATTACHMENTS_DIR, 2)
+            .map_err(StoreError::git("list attachments"))?;
+        Ok(files
+            .into_iter()
+            .filter_map(|(path, oid)| {
+                let name = super::attachment_of(&path)?.to_owned();
+                Some((name, path, oid))
+            })
+            .collect())
     }
 
     /// Reads a whole attachment into memory (for small files such as rendered letters).
@@ -327,6 +396,18 @@ impl Case {
         self.extract_attachment(id, attachment, &mut out)?;
         Ok(out)
     }
+}
+
+/// The blob of record `id` in `tree`, in either layout.
+pub(crate) fn record_blob(tree: &Tree<'_>, id: &RecordId) -> Option<Oid> {
+    crate::git::blob_id(tree, &record_path(id))
+        .or_else(|| crate::git::blob_id(tree, &super::flat_record_path(id)))
+}
+
+/// The blob of attachment `name` in `tree`, in either layout.
+pub(crate) fn attachment_blob(tree: &Tree<'_>, name: &str) -> Option<Oid> {
+    crate::git::blob_id(tree, &attachment_path(name))
+        .or_else(|| crate::git::blob_id(tree, &super::flat_attachment_path(name)))
 }
 
 fn decrypt_record(

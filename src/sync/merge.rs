@@ -18,9 +18,8 @@ use super::fields::{FieldMerge, merge_texts};
 use crate::crypto::{CaseKey, Identities};
 use crate::git::CommitContext;
 use crate::record::RecordId;
-use crate::store::{
-    CASE_FILE, CASE_KEY_FILE, Case, CaseLock, RECIPIENTS_FILE, StoreError, attachment_path,
-};
+use crate::store::trust::{Distrust, Keys, Untrusted, Verified};
+use crate::store::{CASE_FILE, CASE_KEY_FILE, Case, CaseLock, RECIPIENTS_FILE, StoreError};
 
 /// What a merge did.
 #[derive(Debug, Default, Clone)]
@@ -47,6 +46,24 @@ pub struct MergeReport {
     pub members_removed: Vec<String>,
 }
 
+impl MergeReport {
+    /// Adds what a later merge of the same sync did.
+    pub fn absorb(&mut self, later: MergeReport) {
+        self.changed |= later.changed;
+        self.fast_forward |= later.fast_forward;
+        self.merged.extend(later.merged);
+        self.kept.extend(later.kept);
+        self.updated += later.updated;
+        self.conflicts.extend(later.conflicts);
+        if !later.meta_conflict.is_empty() {
+            self.meta_conflict = later.meta_conflict;
+        }
+        self.membership_conflict |= later.membership_conflict;
+        self.members_added.extend(later.members_added);
+        self.members_removed.extend(later.members_removed);
+    }
+}
+
 /// One side of the merge: its tree's files and the key its data is encrypted to.
 struct Side<'r> {
     files: BTreeMap<String, Oid>,
@@ -54,18 +71,21 @@ struct Side<'r> {
     _tree: Tree<'r>,
 }
 
+/// Reads one side; its key is the one its manifest names (or, before format 2, the one its
+/// wrapped key file holds for this copy's identities).
 fn side<'r>(
     case: &'r Case,
     tree: Tree<'r>,
+    keys: &Keys,
     identities: &Identities,
 ) -> Result<Side<'r>, SyncError> {
     let mut files = BTreeMap::new();
+    // Keyed by where the current format keeps each file, so sides of different formats
+    // (a copy not yet upgraded) compare file by file.
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
         if entry.kind() == Some(git2::ObjectType::Blob) {
-            files.insert(
-                format!("{dir}{}", entry.name().unwrap_or_default()),
-                entry.id(),
-            );
+            let path = format!("{dir}{}", entry.name().unwrap_or_default());
+            files.insert(canonical(&path), entry.id());
         }
         git2::TreeWalkResult::Ok
     })
@@ -73,8 +93,12 @@ fn side<'r>(
         action: "read a fetched tree",
         source,
     })?;
-    let key = match files.get(CASE_KEY_FILE) {
-        Some(oid) => {
+    let named = crate::store::trust::state_of(case.repo(), &tree)
+        .ok()
+        .and_then(|(state, _)| state.key);
+    let key = match (named, files.get(CASE_KEY_FILE)) {
+        (Some(fingerprint), _) => keys.get(&fingerprint).cloned(),
+        (None, Some(oid)) => {
             let blob = case
                 .repo()
                 .find_blob(*oid)
@@ -84,7 +108,7 @@ fn side<'r>(
                 })?;
             CaseKey::unwrap(blob.content(), identities).ok()
         }
-        None => None,
+        (None, None) => None,
     };
     Ok(Side {
         files,
@@ -102,15 +126,29 @@ enum Pick {
     Text(String),
 }
 
-/// Merges the fetched commit `remote` into the case's HEAD and commits the result.
+/// Merges the fetched and verified commit `verified.head` into the case's HEAD and commits
+/// the result. The remote's case key replaces this copy's only when it is proven to succeed
+/// it; nothing is ever encrypted to a key that is not.
 pub fn merge(
     case: &Case,
     lock: &CaseLock,
-    remote: Oid,
+    verified: &Verified,
     identities: &Identities,
     context: &CommitContext,
 ) -> Result<MergeReport, SyncError> {
+    let remote = verified.head;
     let repo = case.repo();
+    let mut keys = Keys::default();
+    keys.learn(case.key());
+    keys.absorb(&verified.keys);
+    let unpinned = || SyncError::Untrusted {
+        case: case.slug().to_owned(),
+        url: String::new(),
+        source: Untrusted {
+            commit: remote,
+            reason: Distrust::UnpinnedKey,
+        },
+    };
     let git = |action: &'static str| move |source| SyncError::Git { action, source };
     let local = repo
         .head()
@@ -130,8 +168,8 @@ pub fn merge(
         .find_commit(remote)
         .and_then(|c| c.tree())
         .map_err(git("read the fetched case"))?;
-    let theirs = side(case, remote_tree, identities)?;
-    let Some(key_r) = theirs.key.as_ref() else {
+    let theirs = side(case, remote_tree, &keys, identities)?;
+    let Some(key_r) = verified.key.as_ref().filter(|_| theirs.key.is_some()) else {
         return Err(SyncError::RemovedOnRemote {
             case: case.slug().to_owned(),
         });
@@ -140,13 +178,19 @@ pub fn merge(
         .head()
         .and_then(|h| h.peel_to_tree())
         .map_err(git("read the case"))?;
-    let ours = side(case, ours_tree, identities)?;
+    let ours = side(case, ours_tree, &keys, identities)?;
     membership_changes(case, &ours, &theirs, &mut report)?;
+    // This copy's key, or a successor that knows it: anything else is taken as the remote's
+    // own key only for reading what it sent.
+    let continuous = key_r.knows(case.key().fingerprint());
     if repo
         .graph_descendant_of(remote, local)
         .map_err(git("compare histories"))?
     {
-        case.fast_forward(lock, remote)?;
+        if !continuous {
+            return Err(unpinned());
+        }
+        case.fast_forward(lock, remote, key_r)?;
         report.fast_forward = true;
         let records = |s: &Side<'_>| -> BTreeMap<String, Oid> {
             s.files
@@ -173,7 +217,7 @@ pub fn merge(
         .find_commit(base_id)
         .and_then(|c| c.tree())
         .map_err(git("read the common history"))?;
-    let base = side(case, base_tree, identities)?;
+    let base = side(case, base_tree, &keys, identities)?;
 
     // Membership: from the side that changed it; ours when both did.
     let membership = |s: &Side<'_>| {
@@ -185,6 +229,9 @@ pub fn merge(
     let (mb, ml, mr) = (membership(&base), membership(&ours), membership(&theirs));
     let take_theirs = ml != mr && ml == mb;
     report.membership_conflict = ml != mr && ml != mb && mr != mb;
+    if take_theirs && !key_r.same_as(case.key()) && !continuous {
+        return Err(unpinned());
+    }
     let key_l = case.key();
     let key = if take_theirs { key_r } else { key_l };
 
@@ -351,9 +398,15 @@ fn conflict(
 }
 
 fn record_id_of(path: &str) -> String {
-    path.trim_start_matches("records/")
-        .trim_end_matches(".age")
-        .to_owned()
+    crate::store::record_of(path).map_or_else(|| path.to_owned(), |id| id.to_string())
+}
+
+/// Where the current format keeps the file at `path` (of any format).
+fn canonical(path: &str) -> String {
+    crate::store::record_of(path)
+        .map(|id| crate::store::record_path(&id))
+        .or_else(|| crate::store::attachment_of(path).map(crate::store::attachment_path))
+        .unwrap_or_else(|| path.to_owned())
 }
 
 /// Gives each conflict its `<id>.conflict-<n>` record, numbered past any existing copy.
@@ -433,10 +486,7 @@ fn write_merge(
     // Attachments first: re-encrypting renames them, and records must follow.
     let mut renamed = BTreeMap::new();
     for (path, pick) in &picks {
-        let Some(name) = path
-            .strip_prefix("attachments/")
-            .and_then(|n| n.strip_suffix(".age"))
-        else {
+        let Some(name) = crate::store::attachment_of(path) else {
             continue;
         };
         let (oid, local) = match pick {
@@ -458,11 +508,10 @@ fn write_merge(
             }
             continue;
         }
-        let (new, ciphertext) = crate::store::reencrypt_attachment(case, oid, from, key, name)?;
-        if local {
+        let new = tx.reencrypt_attachment(oid, from, name)?;
+        if local && new != name {
             tx.remove_path(path);
         }
-        tx.put_ciphertext(&attachment_path(&new), ciphertext)?;
         renamed.insert(name.to_owned(), new);
     }
     for (path, pick) in picks {
@@ -513,7 +562,7 @@ fn write_merge(
             widened.wrap(&members).map_err(StoreError::from)?,
         )?;
     }
-    tx.merge_parent(remote);
+    tx.merge_parent(remote, theirs.key.as_ref());
     tx.commit("merge remote changes", context)?;
     Ok(())
 }

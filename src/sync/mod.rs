@@ -55,6 +55,31 @@ pub enum SyncError {
     RemovedOnRemote { case: String },
     #[error("the remote's history of case `{case}` has nothing in common with this one")]
     Unrelated { case: String },
+    /// The remote holds a commit no member of the case could have made.
+    #[error("refused what the remote {url} holds for case `{case}`: {source}")]
+    Untrusted {
+        case: String,
+        url: String,
+        source: crate::store::trust::Untrusted,
+    },
+    /// The remote's branch no longer contains what this copy fetched from it before.
+    #[error("the remote {url} rewrote the history of case `{case}`: its branch no longer contains commit {}", &known.to_string()[..10])]
+    Rewritten {
+        case: String,
+        url: String,
+        known: git2::Oid,
+        commit: git2::Oid,
+    },
+    #[error("case `{case}` on the remote {url} uses format {found}, newer than this iepcase knows")]
+    NewerFormat {
+        case: String,
+        url: String,
+        found: u32,
+    },
+    #[error(
+        "the remote {url} kept changing while this sync ran: someone pushed at the same moment, {attempts} times"
+    )]
+    PushRace { url: String, attempts: u32 },
     #[error("git failed to {action}")]
     Git {
         action: &'static str,
@@ -73,7 +98,14 @@ pub struct SyncReport {
     /// New local commits the remote received.
     pub pushed: usize,
     pub merge: MergeReport,
+    /// The remote had been moved back to an earlier state of the case (`(its commit, the one
+    /// this copy fetched before)`); the push put it forward again.
+    pub rewound: Option<(git2::Oid, git2::Oid)>,
 }
+
+/// How many times a sync fetches, merges and pushes again when someone else pushes at the
+/// same moment.
+const PUSH_ATTEMPTS: u32 = 4;
 
 /// The remotes of a case: `(name, url)`.
 pub fn remotes(repo: &Repository) -> Result<Vec<(String, String)>, SyncError> {
@@ -208,7 +240,9 @@ pub fn pick_remote(case: &Case, name: Option<&str>) -> Result<String, SyncError>
     }
 }
 
-/// Fetches, merges and pushes one case.
+/// Fetches, merges and pushes one case. Everything fetched is verified before any of it is
+/// merged or written ([`crate::store::trust`]); a push that loses a race with someone else's
+/// push is retried, with a fresh fetch and merge, a few times.
 pub fn sync(
     case: &Case,
     lock: &CaseLock,
@@ -216,18 +250,137 @@ pub fn sync(
     identities: &Identities,
     context: &CommitContext,
 ) -> Result<SyncReport, SyncError> {
-    let repo = case.repo();
-    let tracking = transport::tracking_ref(remote);
-    let known = repo.refname_to_id(&tracking).ok();
-    let fetched_head = transport::fetch(repo, remote)?;
     let mut report = SyncReport {
         remote: remote.to_owned(),
         ..SyncReport::default()
     };
-    if let Some(theirs) = fetched_head {
-        report.fetched = count_between(repo, theirs, known)?;
-        report.merge = merge::merge(case, lock, theirs, identities, context)?;
+    let mut reopened;
+    let mut current = case;
+    for attempt in 1..=PUSH_ATTEMPTS {
+        match sync_round(current, lock, remote, identities, context, &mut report) {
+            Err(SyncError::PushBehind { url }) => {
+                if attempt == PUSH_ATTEMPTS {
+                    return Err(SyncError::PushRace {
+                        url,
+                        attempts: PUSH_ATTEMPTS,
+                    });
+                }
+                // The merge may have changed the case key: read it again.
+                reopened = Case::open(case.root(), case.slug(), identities)?;
+                current = &reopened;
+            }
+            other => return other.map(|()| report),
+        }
     }
+    unreachable!("the loop returns on its last attempt")
+}
+
+fn sync_round(
+    case: &Case,
+    lock: &CaseLock,
+    remote: &str,
+    identities: &Identities,
+    context: &CommitContext,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let repo = case.repo();
+    if case.head_problem().is_some() {
+        return Err(StoreError::UntrustedHead {
+            case: case.slug().to_owned(),
+            commit: case.head_commit(),
+        }
+        .into());
+    }
+    let known = transport::last_verified(repo, remote);
+    let url = transport::url_of(repo, remote)?;
+    let fetched_head = transport::fetch(repo, remote)?;
+    let result = take_fetched(
+        case,
+        lock,
+        remote,
+        identities,
+        context,
+        report,
+        known,
+        &url,
+        fetched_head,
+    );
+    if result.is_err() {
+        transport::reset_tracking(repo, remote);
+    }
+    result?;
+    push_if_ahead(repo, remote, fetched_head, report)
+}
+
+/// Verifies and merges what a fetch brought (nothing when it brought nothing new).
+#[allow(clippy::too_many_arguments)]
+fn take_fetched(
+    case: &Case,
+    lock: &CaseLock,
+    remote: &str,
+    identities: &Identities,
+    context: &CommitContext,
+    report: &mut SyncReport,
+    known: Option<git2::Oid>,
+    url: &str,
+    fetched_head: Option<git2::Oid>,
+) -> Result<(), SyncError> {
+    let repo = case.repo();
+    let url = url.to_owned();
+    if let Some(theirs) = fetched_head
+        && Some(theirs) != known
+    {
+        let git = |source| SyncError::Git {
+            action: "compare histories",
+            source,
+        };
+        let head = case.head_commit();
+        if let Some(known) = known
+            && !repo.graph_descendant_of(theirs, known).map_err(git)?
+        {
+            // Moved back to an earlier state this copy has: pushing puts it forward again.
+            if repo.graph_descendant_of(known, theirs).map_err(git)?
+                && (head == known || repo.graph_descendant_of(head, known).map_err(git)?)
+            {
+                report.rewound = Some((theirs, known));
+            } else {
+                return Err(SyncError::Rewritten {
+                    case: case.slug().to_owned(),
+                    url,
+                    known,
+                    commit: theirs,
+                });
+            }
+        } else {
+            let hide: Vec<git2::Oid> = std::iter::once(head).chain(known).collect();
+            let verified = crate::store::trust::verify_fetched(
+                repo,
+                theirs,
+                &hide,
+                Some(case.key()),
+                identities,
+            )
+            .map_err(|source| fetched_error(case, &url, source))?;
+            report.fetched += count_between(repo, theirs, Some(head))?;
+            let merged =
+                merge::merge(case, lock, &verified, identities, context).map_err(|e| match e {
+                    SyncError::Untrusted { source, .. } => fetched_error(case, &url, source),
+                    other => other,
+                })?;
+            report.merge.absorb(merged);
+        }
+        transport::set_tracking(repo, remote, theirs)?;
+    }
+    Ok(())
+}
+
+/// Pushes when this copy has commits the remote lacks.
+fn push_if_ahead(
+    repo: &git2::Repository,
+    remote: &str,
+    fetched_head: Option<git2::Oid>,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
     let head = repo
         .head()
         .and_then(|h| h.peel_to_commit())
@@ -236,10 +389,27 @@ pub fn sync(
             source,
         })?;
     if fetched_head != Some(head.id()) {
-        report.pushed = count_between(repo, head.id(), fetched_head)?;
+        let pushed = count_between(repo, head.id(), fetched_head)?;
         transport::push(repo, remote)?;
+        report.pushed += pushed;
     }
-    Ok(report)
+    Ok(())
+}
+
+/// The error for a fetched commit that fails verification.
+fn fetched_error(case: &Case, url: &str, source: crate::store::trust::Untrusted) -> SyncError {
+    if let crate::store::trust::Distrust::Newer(found) = source.reason {
+        return SyncError::NewerFormat {
+            case: case.slug().to_owned(),
+            url: url.to_owned(),
+            found,
+        };
+    }
+    SyncError::Untrusted {
+        case: case.slug().to_owned(),
+        url: url.to_owned(),
+        source,
+    }
 }
 
 /// Commits reachable from `from` but not from `not`.
@@ -298,6 +468,30 @@ fn clone_into(
             url: url.to_owned(),
         });
     };
+    let untrusted = |source: crate::store::trust::Untrusted| {
+        if let crate::store::trust::Distrust::Newer(found) = source.reason {
+            return SyncError::NewerFormat {
+                case: slug.to_owned(),
+                url: url.to_owned(),
+                found,
+            };
+        }
+        SyncError::Untrusted {
+            case: slug.to_owned(),
+            url: url.to_owned(),
+            source,
+        }
+    };
+    // Every commit is checked before the branch points at any of them or a file is written.
+    let verified = crate::store::trust::verify_fetched(&repo, head, &[], None, identities)
+        .map_err(untrusted)?;
+    if verified.key.is_none() {
+        return Err(StoreError::NotAMember {
+            case: slug.to_owned(),
+            public_keys: identities.public_keys(),
+        }
+        .into());
+    }
     repo.reference(
         &format!("refs/heads/{}", crate::git::BRANCH),
         head,
@@ -308,6 +502,7 @@ fn clone_into(
         action: "set up the case",
         source,
     })?;
+    transport::set_tracking(&repo, "origin", head)?;
     drop(repo);
     let case = Case::open(dir, slug, identities)?;
     case.accept_recipients(&case.recipients()?)?;

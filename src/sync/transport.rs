@@ -14,9 +14,62 @@ use crate::git::BRANCH;
 /// How many times libgit2 may ask for credentials in one operation (it would ask forever).
 const MAX_CREDENTIAL_ATTEMPTS: u32 = 4;
 
-/// The remote-tracking ref of `remote`'s main branch.
+/// The remote-tracking ref of `remote`'s main branch: what this copy last fetched from it,
+/// verified, or pushed to it.
 pub fn tracking_ref(remote: &str) -> String {
     format!("refs/remotes/{remote}/{BRANCH}")
+}
+
+/// Where a fetch puts `remote`'s main branch until it is verified: never read as the case.
+fn quarantine_ref(remote: &str) -> String {
+    format!("refs/iepcase/fetched/{remote}")
+}
+
+/// What this copy last took from `remote` (verified) or pushed to it. libgit2 moves the
+/// remote-tracking ref itself on every fetch, verified or not, so it cannot say this.
+fn verified_ref(remote: &str) -> String {
+    format!("refs/iepcase/verified/{remote}")
+}
+
+/// The commit this copy last took from `remote` or pushed to it.
+pub fn last_verified(repo: &Repository, remote: &str) -> Option<Oid> {
+    repo.refname_to_id(&verified_ref(remote))
+        .or_else(|_| repo.refname_to_id(&tracking_ref(remote)))
+        .ok()
+}
+
+/// Records `commit` as what `remote` has, once it is verified (or pushed there).
+pub fn set_tracking(repo: &Repository, remote: &str, commit: Oid) -> Result<(), SyncError> {
+    for name in [verified_ref(remote), tracking_ref(remote)] {
+        repo.reference(&name, commit, true, "iepcase: verified")
+            .map_err(|source| SyncError::Git {
+                action: "remember what the remote has",
+                source,
+            })?;
+    }
+    Ok(())
+}
+
+/// Puts the remote-tracking ref back where verification left it, after a refused fetch.
+pub fn reset_tracking(repo: &Repository, remote: &str) {
+    match last_verified(repo, remote) {
+        Some(commit) => {
+            let _ = repo.reference(&tracking_ref(remote), commit, true, "iepcase: refused");
+        }
+        None => {
+            if let Ok(mut r) = repo.find_reference(&tracking_ref(remote)) {
+                let _ = r.delete();
+            }
+        }
+    }
+}
+
+/// The URL of `remote`.
+pub fn url_of(repo: &Repository, remote: &str) -> Result<String, SyncError> {
+    Ok(find_remote(repo, remote)?
+        .url()
+        .unwrap_or_default()
+        .to_owned())
 }
 
 struct Session {
@@ -110,14 +163,21 @@ impl Session {
     }
 }
 
-/// Fetches `remote`'s main branch; returns its commit, or `None` when the remote is empty.
+/// Fetches `remote`'s main branch into a quarantine ref; returns its commit, or `None` when
+/// the remote is empty. The fetched objects are only in git's object database: nothing reads
+/// them as the case until [`crate::store::trust::verify_fetched`] has checked them.
 pub fn fetch(repo: &Repository, remote_name: &str) -> Result<Option<Oid>, SyncError> {
     let mut remote = find_remote(repo, remote_name)?;
     let url = remote.url().unwrap_or_default().to_owned();
     let session = Session::new();
     let mut options = git2::FetchOptions::new();
     options.remote_callbacks(session.callbacks());
-    let refspec = format!("+refs/heads/{BRANCH}:{}", tracking_ref(remote_name));
+    let quarantine = quarantine_ref(remote_name);
+    // A branch the remote no longer has must not be taken for the one fetched before.
+    if let Ok(mut old) = repo.find_reference(&quarantine) {
+        let _ = old.delete();
+    }
+    let refspec = format!("+refs/heads/{BRANCH}:{quarantine}");
     remote
         .fetch(
             &[refspec.as_str()],
@@ -125,7 +185,7 @@ pub fn fetch(repo: &Repository, remote_name: &str) -> Result<Option<Oid>, SyncEr
             Some("iepcase sync"),
         )
         .map_err(|e| classify(e, &url, session.exhausted.get()))?;
-    match repo.refname_to_id(&tracking_ref(remote_name)) {
+    match repo.refname_to_id(&quarantine) {
         Ok(id) => Ok(Some(id)),
         Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
         Err(source) => Err(SyncError::Git {
@@ -149,7 +209,8 @@ pub fn push(repo: &Repository, remote_name: &str) -> Result<(), SyncError> {
         .map_err(|e| classify(e, &url, session.exhausted.get()))?;
     let rejected = session.rejected.borrow();
     if let Some(reason) = rejected.first() {
-        if is_behind(reason) {
+        let said = session.server_said.borrow();
+        if is_behind(reason) || lost_race(reason, &said) {
             return Err(SyncError::PushBehind { url });
         }
         return Err(SyncError::Rejected {
@@ -160,7 +221,7 @@ pub fn push(repo: &Repository, remote_name: &str) -> Result<(), SyncError> {
     }
     // What we pushed is now what the remote has.
     if let Ok(head) = repo.refname_to_id(&format!("refs/heads/{BRANCH}")) {
-        let _ = repo.reference(&tracking_ref(remote_name), head, true, "iepcase push");
+        let _ = set_tracking(repo, remote_name, head);
     }
     Ok(())
 }
@@ -185,6 +246,22 @@ fn is_behind(status: &str) -> bool {
     ]
     .iter()
     .any(|w| status.contains(w))
+}
+
+/// Whether a refused update lost a race with another push: the server could not lock or
+/// update the branch because it moved while this push was on its way.
+fn lost_race(status: &str, server_said: &str) -> bool {
+    let status = status.to_lowercase();
+    let said = server_said.to_lowercase();
+    [
+        "failed to update ref",
+        "unable to update",
+        "failed to lock",
+        "cannot lock ref",
+    ]
+    .iter()
+    .any(|w| status.contains(w))
+        || (said.contains("cannot lock ref") || said.contains("but expected"))
 }
 
 /// The server's message as lines, without git's transfer progress.
@@ -219,7 +296,15 @@ pub fn classify(error: git2::Error, url: &str, credentials_exhausted: bool) -> S
         return SyncError::Auth { url, source: error };
     }
     if error.code() == git2::ErrorCode::NotFastForward
-        || any(&["non-fastforwardable", "not present locally"])
+        || error.code() == git2::ErrorCode::Locked
+        || error.code() == git2::ErrorCode::Modified
+        || any(&[
+            "non-fastforwardable",
+            "not present locally",
+            "cannot lock ref",
+            "failed to lock",
+            "old reference value does not match",
+        ])
     {
         return SyncError::PushBehind { url };
     }

@@ -125,14 +125,15 @@ fn unknown_and_ambiguous_ids() {
     assert!(err.contains("at least 4 characters"), "{err}");
     // Make two records share a prefix: commit a copy of one under an id that shares it.
     let a = env.add_note("one");
-    let records = env.case_dir("c1").join("records");
+    let case = env.case_dir("c1");
     let twin = format!(
         "{}{}",
         &a[..6],
         if a.ends_with("zzzz") { "yyyy" } else { "zzzz" }
     );
-    let bytes = std::fs::read(records.join(format!("{a}.age"))).unwrap();
-    commit_bytes(&env, &records.join(format!("{twin}.age")), &bytes);
+    let bytes = std::fs::read(crate::record_file(&case, &a)).unwrap();
+    let twin_file = crate::record_file(&case, &twin);
+    commit_bytes(&env, &twin_file, &bytes);
     let err = env.fail(&["show", &a[..6]], 1);
     assert!(
         err.contains("matches 2 records") && err.contains(&a) && err.contains(&twin),
@@ -208,13 +209,8 @@ fn a_stray_folder_under_cases_is_not_taken_for_the_only_case() {
 }
 
 fn first_record_file(env: &TestEnv) -> std::path::PathBuf {
-    let dir = env.case_dir("c1").join("records");
-    std::fs::read_dir(dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path()
+    let case = env.case_dir("c1");
+    case.join(&crate::files_below(&case, "records")[0])
 }
 
 /// Replaces a record's blob in HEAD with `bytes`, as a corrupted clone or a bad actor would.
@@ -248,10 +244,7 @@ fn tampered_and_truncated_records_are_named_and_others_stay_readable() {
     let env = TestEnv::with_case();
     let victim = env.add_note("will be tampered");
     let survivor = env.add_note("stays readable");
-    let path = env
-        .case_dir("c1")
-        .join("records")
-        .join(format!("{victim}.age"));
+    let path = crate::record_file(&env.case_dir("c1"), &victim);
     let mut bytes = std::fs::read(&path).unwrap();
     let n = bytes.len();
     bytes[n - 5] ^= 0x40;
@@ -309,10 +302,7 @@ fn tampered_and_truncated_records_are_named_and_others_stay_readable() {
 
     // Truncation too.
     let _ = first_record_file(&env);
-    let path = env
-        .case_dir("c1")
-        .join("records")
-        .join(format!("{survivor}.age"));
+    let path = crate::record_file(&env.case_dir("c1"), &survivor);
     let bytes = std::fs::read(&path).unwrap();
     commit_bytes(&env, &path, &bytes[..bytes.len() / 2]);
     let err = env.fail(&["show", &survivor], 1);
@@ -339,21 +329,26 @@ fn plaintext_slipped_into_the_repository_is_flagged() {
 fn a_damaged_file_beside_git_is_found_and_repaired() {
     let env = TestEnv::with_case();
     let id = env.add_note("a note");
-    let path = env.case_dir("c1").join("records").join(format!("{id}.age"));
+    let path = crate::record_file(&env.case_dir("c1"), &id);
     let mut bytes = std::fs::read(&path).unwrap();
     let n = bytes.len();
     bytes[n - 3] ^= 1;
     std::fs::write(&path, &bytes).unwrap();
-    std::fs::write(env.case_dir("c1").join("records/zzzzzzzzzz.age"), b"stray").unwrap();
+    let stray = crate::record_file(&env.case_dir("c1"), "zzzzzzzzzz");
+    std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
+    std::fs::write(stray, b"stray").unwrap();
     let out = env.cmd(&["fsck"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
-        report.contains(&format!("records/{id}.age: the file beside .git differs")),
+        report.contains(&format!(
+            "{}: the file beside .git differs",
+            crate::record_rel(&id)
+        )),
         "{report}"
     );
     assert!(
-        report.contains("records/zzzzzzzzzz.age: a file beside .git that is in no commit"),
+        report.contains("records/z/z/zzzzzzzzzz.age: a file beside .git that is in no commit"),
         "{report}"
     );
     env.run(&["fsck", "--repair"]);
@@ -406,5 +401,89 @@ fn case_list_names_a_case_it_cannot_open_and_exits_1() {
     assert!(
         stderr.contains("case `c2`") && stderr.contains("iepcase -c c2 fsck"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn us_dates_in_a_record_file_say_how_to_write_them() {
+    let env = TestEnv::with_case();
+    let err = add_file(
+        &env,
+        "us.toml",
+        "kind = \"note\"\ndate = 04/02/2026\ntitle = \"x\"\nreceived = 4/3/2026\n",
+    );
+    assert!(
+        err.contains("us.toml:2:8: `04/02/2026` is not a date"),
+        "{err}"
+    );
+    assert!(
+        err.contains("write dates as YYYY-MM-DD, e.g. 2026-04-02"),
+        "{err}"
+    );
+    assert!(
+        err.contains("us.toml:4:12: `4/3/2026` is not a date"),
+        "{err}"
+    );
+    assert!(err.contains("e.g. 2026-04-03"), "{err}");
+    // The same words as --date gives.
+    let err = env.fail(&["add", "note", "--title", "x", "--date", "04/02/2026"], 2);
+    assert!(
+        err.contains("write dates as YYYY-MM-DD, e.g. 2026-04-02"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_error_of_a_record_file_is_reported_together() {
+    let env = TestEnv::with_case();
+    let err = add_file(
+        &env,
+        "many.toml",
+        "kind = \"request\"\ndate = 2026-01-15\ntitle = 5\ntype = \"evaluation\"\n\
+         methd = \"email\"\nresponse_due = \"soon\"\n",
+    );
+    assert!(
+        err.contains("many.toml:3:9: found integer `5`, expected text in quotes"),
+        "the type error is not hidden behind the others: {err}"
+    );
+    assert!(
+        err.contains("many.toml:5:1: unknown field `methd`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("many.toml:6:16: `soon` is not a date"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("many.toml:").count(),
+        3,
+        "three problems, each once: {err}"
+    );
+}
+
+#[test]
+fn iepcase_now_takes_a_plain_date() {
+    let mut env = TestEnv::with_case();
+    env.extra_env
+        .push(("IEPCASE_NOW".into(), "2027-02-01".into()));
+    let out = env
+        .cmd(&["add", "note", "--title", "dated today"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Dated today, 2027-02-01"),
+        "{}",
+        crate::describe(&out)
+    );
+    let log: serde_json::Value = serde_json::from_str(&env.run(&["log", "--json"])).unwrap();
+    assert_eq!(log[0]["date"], "2027-02-01T12:00:00Z");
+    env.extra_env.clear();
+    env.extra_env
+        .push(("IEPCASE_NOW".into(), "Feb 1 2027".into()));
+    let err = env.fail(&["list"], 1);
+    assert!(
+        err.contains("IEPCASE_NOW=`Feb 1 2027`") && err.contains("2026-11-28"),
+        "{err}"
     );
 }

@@ -6,14 +6,7 @@ use std::time::Duration;
 use crate::TestEnv;
 
 fn record_files(env: &TestEnv) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(env.case_dir("c1").join("records"))
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
+    crate::files_below(&env.case_dir("c1"), "records")
 }
 
 #[test]
@@ -93,17 +86,15 @@ fn ctrl_c_before_the_commit_leaves_nothing_behind() {
         .spawn()
         .unwrap();
     // Wait until the attachment is encrypted and staged, then interrupt.
-    let attachments = env.case_dir("c1").join("attachments");
+    let case = env.case_dir("c1");
     let out = interrupt_once(child, || {
-        std::fs::read_dir(&attachments)
-            .map(|d| d.count() > 0)
-            .unwrap_or(false)
+        !crate::files_below(&case, "attachments").is_empty()
+            || !crate::files_below(&case, ".git/iepcase/tmp").is_empty()
     });
     assert_eq!(out.status.code(), Some(130), "{}", crate::describe(&out));
     assert_eq!(env.commits("c1"), commits, "no commit");
-    let left = std::fs::read_dir(&attachments)
-        .map(|d| d.count())
-        .unwrap_or(0);
+    let left = crate::files_below(&case, "attachments").len()
+        + crate::files_below(&case, ".git/iepcase/tmp").len();
     assert_eq!(left, 0, "no temporary attachment file is left");
     assert!(!env.run(&["list"]).contains("interrupted"));
 }
@@ -208,4 +199,116 @@ fn interrupt_once(child: std::process::Child, ready: impl Fn() -> bool) -> std::
         .unwrap();
     assert!(killed.success());
     child.wait_with_output().unwrap()
+}
+
+/// Starts `args` paused just before its commit (holding the case lock), and waits until it
+/// holds the lock.
+fn paused_before_commit(env: &TestEnv, args: &[&str]) -> std::process::Child {
+    let child = env
+        .std_cmd(args)
+        .env("IEPCASE_FAILPOINT", "pause-before-commit")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lock = env.case_dir("c1").join(".git/iepcase/lock");
+    for _ in 0..200 {
+        if std::fs::read_to_string(&lock).is_ok_and(|t| t.contains(args[0])) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    child
+}
+
+#[test]
+fn an_add_that_waits_for_an_unshare_is_encrypted_to_the_new_key() {
+    let p = crate::sync::pair();
+    let bob_key = crate::sync::public_key(&p.bob);
+    let before = p.alice.commits("c1");
+    let unshare = paused_before_commit(&p.alice, &["unshare", &bob_key]);
+    let add = p
+        .alice
+        .cmd(&["add", "note", "--title", "written during the unshare"])
+        .env("IEPCASE_LOCK_TIMEOUT", "30")
+        .output()
+        .unwrap();
+    let unshare = unshare.wait_with_output().unwrap();
+    assert!(unshare.status.success(), "{}", crate::describe(&unshare));
+    assert!(add.status.success(), "{}", crate::describe(&add));
+    assert_eq!(
+        p.alice.commits("c1"),
+        before + 2,
+        "the add came after the unshare"
+    );
+
+    // With Bob's identity, the case key from before the unshare opens, and nothing at HEAD.
+    let bob_identity = p.bob.home.join(".config/iepcase/identity.txt");
+    let bob = iepcase::crypto::Identities::load(&bob_identity, &iepcase::crypto::NoPrompt).unwrap();
+    let repo = git2::Repository::open(p.alice.case_dir("c1").join(".git")).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let before_unshare = head.parent(0).unwrap().parent(0).unwrap().tree().unwrap();
+    let wrapped = before_unshare
+        .get_path(std::path::Path::new(".iepcase/case-key.age"))
+        .unwrap()
+        .to_object(&repo)
+        .unwrap()
+        .peel_to_blob()
+        .unwrap();
+    let old_key = iepcase::crypto::CaseKey::unwrap(wrapped.content(), &bob).unwrap();
+    let tree = head.tree().unwrap();
+    let mut records = 0;
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if dir.starts_with("records/") && entry.kind() == Some(git2::ObjectType::Blob) {
+            let blob = repo.find_blob(entry.id()).unwrap();
+            assert!(
+                old_key.decrypt(blob.content(), "record").is_err(),
+                "{:?} opens with the key Bob had",
+                entry.name()
+            );
+            records += 1;
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .unwrap();
+    assert!(records > 0);
+    p.alice.run(&["fsck"]);
+}
+
+#[test]
+fn an_edit_that_waits_for_a_rotation_reads_with_the_new_key() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("to be edited");
+    let rotate = paused_before_commit(&env, &["rotate"]);
+    let edit = env
+        .cmd(&["edit", &id, "--set", "summary=edited during the rotation"])
+        .env("IEPCASE_LOCK_TIMEOUT", "30")
+        .output()
+        .unwrap();
+    let rotate = rotate.wait_with_output().unwrap();
+    assert!(rotate.status.success(), "{}", crate::describe(&rotate));
+    assert!(edit.status.success(), "{}", crate::describe(&edit));
+    assert!(
+        env.run(&["show", &id])
+            .contains("edited during the rotation")
+    );
+    env.run(&["fsck"]);
+}
+
+#[test]
+fn an_intact_record_under_another_key_is_never_called_damaged() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("intact");
+    let path = crate::record_file(&env.case_dir("c1"), &id);
+    let other = iepcase::crypto::CaseKey::generate();
+    let foreign = other
+        .encrypt(
+            b"kind = \"note\"\ndate = 2026-01-01\ntitle = \"x\"\n",
+            "record",
+        )
+        .unwrap();
+    crate::bad_input::commit_bytes_in(&env, "c1", &path, &foreign);
+    let err = env.fail(&["show", &id], 1);
+    assert!(!err.contains("remove the record"), "{err}");
+    assert!(err.contains(&id), "{err}");
 }

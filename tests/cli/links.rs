@@ -70,14 +70,14 @@ fn a_prefix_naming_nothing_or_several_records_is_refused_with_the_candidates() {
     assert!(err.contains("too short"), "{err}");
     // Two records sharing a prefix: both are named (a copy committed under a twin id).
     let a = env.add_note("one");
-    let records = env.case_dir("c1").join("records");
+    let case = env.case_dir("c1");
     let twin = format!(
         "{}{}",
         &a[..6],
         if a.ends_with("zzzz") { "yyyy" } else { "zzzz" }
     );
-    let bytes = std::fs::read(records.join(format!("{a}.age"))).unwrap();
-    crate::bad_input::commit_bytes_in(&env, "c1", &records.join(format!("{twin}.age")), &bytes);
+    let bytes = std::fs::read(crate::record_file(&case, &a)).unwrap();
+    crate::bad_input::commit_bytes_in(&env, "c1", &crate::record_file(&case, &twin), &bytes);
     let err = env.fail(
         &["edit", &refusal, "--set", &format!("related={}", &a[..6])],
         1,

@@ -7,13 +7,18 @@ mod crash;
 mod deadlines;
 mod editor;
 mod history;
+mod hostile;
+mod import;
 mod letters;
+mod limits;
 mod links;
 mod next_steps;
 mod pdf_text;
 mod privacy;
 mod records;
+mod shell;
 mod sync;
+mod terminal;
 mod workspace;
 
 use std::cell::Cell;
@@ -176,6 +181,39 @@ impl TestEnv {
     }
 }
 
+/// Where record `id` lives in a case, relative to the case folder: `records/k/3/k3f9….age`.
+pub fn record_rel(id: &str) -> String {
+    format!("records/{}/{}/{id}.age", &id[..1], &id[1..2])
+}
+
+/// The file of record `id` beside `.git` in the case folder `case`.
+pub fn record_file(case: &Path, id: &str) -> PathBuf {
+    case.join(record_rel(id))
+}
+
+/// Every file under `dir`, however deep, as paths relative to `base`.
+pub fn files_below(base: &Path, dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![base.join(dir)];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(
+                    path.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Files beside `.git` that differ from HEAD (missing, changed or extra `.age` files).
 pub fn working_files_differing(case: &Path) -> Vec<String> {
     let repo = git2::Repository::open(case.join(".git")).unwrap();
@@ -195,12 +233,7 @@ pub fn working_files_differing(case: &Path) -> Vec<String> {
     })
     .unwrap();
     for dir in ["records", "attachments"] {
-        for entry in std::fs::read_dir(case.join(dir))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let rel = format!("{dir}/{}", entry.file_name().to_string_lossy());
+        for rel in files_below(case, dir) {
             if !in_head.contains(&rel) {
                 differing.push(rel);
             }

@@ -57,6 +57,14 @@ fn the_example_case_leaks_nothing() {
             .contains("Persimmon Hollow")
     );
 
+    // The caches that listings and timelines leave behind are on disk too.
+    env.run(&["-w", w, "list"]);
+    env.run(&["-w", w, "timeline"]);
+    let caches = std::fs::read_dir(case.join(".git/iepcase/cache"))
+        .unwrap()
+        .count();
+    assert!(caches > 10, "{caches} cache files");
+
     // Every file in the case folder, .git included, raw.
     let files = scan_tree(&case);
     assert!(files > 40, "scanned {files} files");

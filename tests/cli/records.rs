@@ -142,6 +142,69 @@ fn add_from_flags_list_and_filters() {
     assert_eq!(json.as_array().unwrap().len(), 2);
 }
 
+/// `list` answers from its cache of summaries: what it prints after edits, removals and a
+/// lost cache is what a fresh read of every record gives.
+#[test]
+fn list_from_its_cache_matches_a_fresh_read() {
+    let env = TestEnv::with_case();
+    let mut ids = Vec::new();
+    for (n, kind) in ["request", "meeting", "note"].iter().enumerate() {
+        let mut args = vec![
+            "add".to_owned(),
+            kind.to_string(),
+            "--date".into(),
+            format!("2026-03-0{}", n + 1),
+            "--title".into(),
+            format!("Record {n}"),
+        ];
+        if *kind != "note" {
+            args.extend([
+                "--set".into(),
+                format!("type={}", if n == 0 { "evaluation" } else { "iep" }),
+            ]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ids.push(env.run(&args).trim().to_owned());
+    }
+    let cold = env.run(&["list", "--json"]);
+    assert_eq!(env.run(&["list", "--json"]), cold, "warm equals cold");
+
+    env.run(&[
+        "edit",
+        &ids[1],
+        "--set",
+        "title=Renamed meeting",
+        "--set",
+        "date=2026-04-01",
+    ]);
+    env.run(&["edit", &ids[0], "--set", "confidential=mediation"]);
+    env.run(&["rm", &ids[2]]);
+    let warm = env.run(&["list", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&warm).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{warm}");
+    assert_eq!(rows[0]["confidential"], "mediation", "{warm}");
+    assert_eq!(rows[1]["title"], "Renamed meeting", "{warm}");
+    assert_eq!(rows[1]["date"], "2026-04-01", "{warm}");
+
+    let case = env.case_dir("c1");
+    std::fs::remove_dir_all(case.join(".git/iepcase/cache")).unwrap();
+    assert_eq!(
+        env.run(&["list", "--json"]),
+        warm,
+        "a lost cache changes nothing"
+    );
+    // A damaged cache file is no error either.
+    for entry in std::fs::read_dir(case.join(".git/iepcase/cache")).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"garbage").unwrap();
+    }
+    assert_eq!(
+        env.run(&["list", "--json"]),
+        warm,
+        "a damaged cache changes nothing"
+    );
+}
+
 #[test]
 fn batch_add_prints_ids_in_input_order_in_one_commit() {
     let env = TestEnv::with_case();
@@ -190,7 +253,7 @@ fn edit_with_set_keeps_comments_and_unchanged_records_are_not_rewritten() {
         .run(&["add", "--file", file.to_str().unwrap()])
         .trim()
         .to_owned();
-    let path = env.case_dir("c1").join("records").join(format!("{id}.age"));
+    let path = crate::record_file(&env.case_dir("c1"), &id);
     let before = std::fs::read(&path).unwrap();
     let commits = env.commits("c1");
     let out = env
@@ -244,12 +307,7 @@ fn rm_removes_but_history_keeps() {
         env.run(&["show", &id, "--rev", "HEAD~1"])
             .contains("to be removed")
     );
-    assert!(
-        !env.case_dir("c1")
-            .join("records")
-            .join(format!("{id}.age"))
-            .exists()
-    );
+    assert!(!crate::record_file(&env.case_dir("c1"), &id).exists());
 }
 
 #[test]
@@ -266,9 +324,7 @@ fn attach_and_extract_round_trip_with_dedup() {
     ]);
     let id2 = env.add_note("same letter again");
     env.run(&["attach", &id2, pdf.to_str().unwrap()]);
-    let blobs = std::fs::read_dir(env.case_dir("c1").join("attachments"))
-        .unwrap()
-        .count();
+    let blobs = crate::files_below(&env.case_dir("c1"), "attachments").len();
     assert_eq!(blobs, 2, "the same file is stored once");
     let shown = env.run(&["show", &id, "--json"]);
     assert!(
@@ -423,4 +479,87 @@ fn a_bundle_never_goes_into_a_case_folder_however_it_is_spelled() {
         );
     }
     assert!(!cases.join("c2/bundle").exists() && !cases.join("loose").exists());
+}
+
+#[test]
+fn list_shows_a_type_for_every_kind_and_marks_what_bundles_treat_specially() {
+    let env = TestEnv::with_case();
+    let add = |args: &[&str]| env.run(args).trim().to_owned();
+    let iep = add(&[
+        "add",
+        "iep",
+        "--date",
+        "2026-01-10",
+        "--title",
+        "Draft IEP",
+        "--set",
+        "status=draft",
+    ]);
+    let refusal = add(&[
+        "add",
+        "refusal",
+        "--date",
+        "2026-01-11",
+        "--title",
+        "No to AT",
+        "--set",
+        "via=verbal",
+    ]);
+    let note = add(&[
+        "add",
+        "note",
+        "--date",
+        "2026-01-12",
+        "--title",
+        "My thoughts",
+    ]);
+    let mediation = add(&[
+        "add",
+        "meeting",
+        "--date",
+        "2026-01-13",
+        "--title",
+        "Mediation session",
+        "--set",
+        "type=mediation",
+        "--set",
+        "confidential=mediation",
+    ]);
+    let list = env.run(&["list"]);
+    // The words of each line: id, date, kind, type, title.
+    let line = |id: &str| {
+        let line = list.lines().find(|l| l.starts_with(id)).unwrap();
+        line.split_whitespace()
+            .skip(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(line(&iep), "iep draft Draft IEP", "{list}");
+    assert_eq!(line(&refusal), "refusal via verbal No to AT", "{list}");
+    assert_eq!(line(&note), "note - [privileged] My thoughts", "{list}");
+    assert_eq!(
+        line(&mediation),
+        "meeting mediation [mediation-confidential] Mediation session",
+        "{list}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&env.run(&["list", "--json"])).unwrap();
+    assert_eq!(json[2]["privileged"], true);
+    assert_eq!(json[3]["confidential"], "mediation");
+    assert!(json[0].get("privileged").is_none());
+}
+
+#[test]
+fn log_json_dates_are_rfc_3339() {
+    let env = TestEnv::with_case();
+    env.add_note("x");
+    let log: serde_json::Value = serde_json::from_str(&env.run(&["log", "--json"])).unwrap();
+    let date = log[0]["date"].as_str().unwrap();
+    assert!(
+        date.parse::<jiff::Timestamp>().is_ok() && date.ends_with('Z') && date.contains('T'),
+        "{date}"
+    );
+    assert!(
+        env.run(&["log"]).contains(" UTC "),
+        "text output keeps its readable form"
+    );
 }

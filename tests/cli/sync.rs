@@ -7,17 +7,17 @@ use std::process::{Child, Command, Stdio};
 use crate::TestEnv;
 
 /// Alice with case `c1` pushed to a bare remote, and Bob with an identity of his own.
-struct Pair {
-    alice: TestEnv,
-    bob: TestEnv,
-    remote: PathBuf,
+pub struct Pair {
+    pub alice: TestEnv,
+    pub bob: TestEnv,
+    pub remote: PathBuf,
 }
 
-fn public_key(env: &TestEnv) -> String {
+pub fn public_key(env: &TestEnv) -> String {
     env.run(&["keys", "show"]).trim().to_owned()
 }
 
-fn bare_repo(path: &Path) {
+pub fn bare_repo(path: &Path) {
     let status = Command::new("git")
         .args(["init", "-q", "--bare"])
         .arg(path)
@@ -26,7 +26,7 @@ fn bare_repo(path: &Path) {
     assert!(status.success());
 }
 
-fn pair() -> Pair {
+pub fn pair() -> Pair {
     let alice = TestEnv::with_case();
     let bob = TestEnv::bare();
     bob.run(&[
@@ -46,7 +46,7 @@ fn pair() -> Pair {
 }
 
 impl Pair {
-    fn bob_clone(&self) {
+    pub fn bob_clone(&self) {
         self.bob
             .run(&["clone", self.remote.to_str().unwrap(), "c1"]);
     }
@@ -529,7 +529,7 @@ fn remote_addresses_are_checked_and_folders_made_absolute() {
     assert!(out.status.success(), "{}", crate::describe(&out));
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -538,13 +538,13 @@ fn free_port() -> u16 {
 }
 
 /// A git daemon serving `base` on 127.0.0.1, stopped when dropped.
-struct Daemon {
+pub struct Daemon {
     child: Child,
     port: u16,
 }
 
 impl Daemon {
-    fn start(base: &Path) -> Daemon {
+    pub fn start(base: &Path) -> Daemon {
         let port = free_port();
         let child = Command::new("git")
             .args([
@@ -570,7 +570,7 @@ impl Daemon {
         Daemon { child, port }
     }
 
-    fn url(&self, repo: &str) -> String {
+    pub fn url(&self, repo: &str) -> String {
         format!("git://127.0.0.1:{}/{repo}", self.port)
     }
 }
@@ -665,13 +665,37 @@ fn history_stays_readable_after_a_rotation() {
 #[test]
 fn a_member_slipped_into_the_recipients_file_can_be_rejected() {
     let p = pair();
+    p.bob_clone();
     let mallory = TestEnv::bare();
     mallory.run(&["init", mallory.ws.to_str().unwrap()]);
     let intruder = public_key(&mallory);
+
+    // By hand, in the file: no member's manifest vouches for it, so nothing uses it, and
+    // `fsck --repair` takes it out again.
     let recipients = p.alice.case_dir("c1").join(".iepcase/recipients");
-    let mut text = std::fs::read_to_string(&recipients).unwrap();
-    text.push_str(&format!("# not really a colleague\n{intruder}\n"));
+    let original = std::fs::read_to_string(&recipients).unwrap();
+    let text = format!("{original}# not really a colleague\n{intruder}\n");
     crate::bad_input::commit_bytes_in(&p.alice, "c1", &recipients, text.as_bytes());
+    let err = p.alice.fail(&["recipients"], 1);
+    assert!(err.contains("not authenticated"), "{err}");
+    let err = p.alice.fail(&["rotate"], 1);
+    assert!(err.contains("fsck --repair"), "{err}");
+    p.alice.run(&["fsck", "--repair"]);
+    assert!(!p.alice.run(&["recipients"]).contains(&intruder));
+    p.alice.run(&["fsck"]);
+    p.alice.run(&["sync"]);
+
+    // Through a member's iepcase: it arrives pending, and can be rejected.
+    p.bob.run(&[
+        "-c",
+        "c1",
+        "share",
+        &intruder,
+        "--label",
+        "not really a colleague",
+    ]);
+    p.bob.run(&["-c", "c1", "sync"]);
+    p.alice.run(&["sync"]);
     assert!(p.alice.run(&["recipients"]).contains("pending"));
     let out = p.alice.cmd(&["recipients", "reject"]).output().unwrap();
     assert!(out.status.success(), "{}", crate::describe(&out));
@@ -681,6 +705,87 @@ fn a_member_slipped_into_the_recipients_file_can_be_rejected() {
         "{members}"
     );
     p.alice.run(&["fsck"]);
-    // Unsharing a pending key directly works too, and other changes are no longer blocked.
+    // Other changes are no longer blocked.
     p.alice.run(&["rotate"]);
+}
+
+/// Alice and Bob through a git daemon whose pre-receive hook, the first `races` times it runs,
+/// moves `main` to the next of Bob's prepared commits: as if Bob pushed while Alice's push was
+/// on its way.
+#[cfg(unix)]
+fn racing_server(races: usize) -> (TestEnv, TestEnv, Daemon, PathBuf) {
+    let alice = TestEnv::with_case();
+    let bob = TestEnv::bare();
+    bob.run(&["init", bob.ws.to_str().unwrap()]);
+    let served = alice.root().join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    let repo = served.join("c1.git");
+    bare_repo(&repo);
+    let daemon = Daemon::start(&served);
+    alice.run(&["remote", "add", "origin", &daemon.url("c1.git")]);
+    alice.run(&["share", &public_key(&bob)]);
+    alice.run(&["sync"]);
+    bob.run(&["clone", &daemon.url("c1.git"), "c1"]);
+    for n in 1..=races {
+        bob.run(&[
+            "-c",
+            "c1",
+            "add",
+            "note",
+            "--title",
+            &format!("Bob's note {n}"),
+        ]);
+        let status = Command::new("git")
+            .arg("--git-dir")
+            .arg(bob.case_dir("c1").join(".git"))
+            .args(["push", "-q"])
+            .arg(&repo)
+            .arg(format!("main:refs/heads/side-{n}"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let hook = repo.join("hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\ncat >/dev/null\nn=$(cat race-count 2>/dev/null || echo 0)\n\
+             if [ \"$n\" -lt {races} ]; then\n  n=$((n+1)); echo $n > race-count\n  \
+             env -u GIT_QUARANTINE_PATH git update-ref refs/heads/main refs/heads/side-$n\nfi\nexit 0\n"
+        ),
+    )
+    .unwrap();
+    crate::crash::make_executable(&hook);
+    alice.run(&["add", "note", "--title", "Alice's note"]);
+    (alice, bob, daemon, repo)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_push_that_loses_a_race_is_retried() {
+    let (alice, bob, _daemon, _) = racing_server(1);
+    let out = alice.cmd(&["sync"]).output().unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    // The second round fetched Bob's push and merged it before pushing.
+    assert!(alice.run(&["list"]).contains("Bob's note 1"));
+    assert_eq!(sync_counts(&alice, &[]), (0, 0), "the remote has it all");
+    bob.run(&["-c", "c1", "sync"]);
+    assert!(bob.run(&["-c", "c1", "list"]).contains("Alice's note"));
+    alice.run(&["fsck"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_push_that_keeps_losing_says_someone_pushed_at_the_same_moment() {
+    let (alice, _bob, _daemon, _) = racing_server(4);
+    let err = alice.fail(&["sync"], 1);
+    assert!(
+        err.contains("someone pushed at the same moment") && !err.contains("server's own rules"),
+        "{err}"
+    );
+    assert!(err.contains("run `iepcase sync` again"), "{err}");
+    // Nothing was lost: the next sync, with no one racing, lands everything.
+    alice.run(&["sync"]);
+    assert!(alice.run(&["list"]).contains("Bob's note 4"));
+    alice.run(&["fsck"]);
 }

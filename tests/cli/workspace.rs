@@ -330,3 +330,150 @@ fn an_identity_file_others_can_read_is_warned_about() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_current_case_is_used_when_nothing_else_names_one() {
+    let mut env = TestEnv::with_case();
+    env.run(&["case", "new", "c2", "--child", "Other Child"]);
+    env.run(&["-c", "c2", "add", "note", "--title", "in c2"]);
+    env.fail(&["list"], 1);
+    let out = env.cmd(&["case", "use", "c2"]).output().unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    assert!(env.run(&["list"]).contains("in c2"));
+    assert_eq!(env.run(&["case", "use"]).trim(), "c2");
+    // It is a small local file beside iepcase.toml, holding the slug only.
+    let file = std::fs::read_to_string(env.ws.join(".current-case")).unwrap();
+    assert!(
+        file.lines().any(|l| l == "c2") && !file.contains("Other Child"),
+        "{file}"
+    );
+    let list = env.run(&["case", "list"]);
+    assert!(list.contains("* c2") && list.contains("  c1"), "{list}");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run(&["case", "list", "--json"])).unwrap();
+    assert_eq!(json[1]["current"], true);
+    // -c, IEPCASE_CASE and the folder still win.
+    assert!(!env.run(&["-c", "c1", "list"]).contains("in c2"));
+    let inside = env
+        .cmd(&["list"])
+        .current_dir(env.case_dir("c1"))
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&inside.stdout).contains("in c2"));
+    env.extra_env.push(("IEPCASE_CASE".into(), "c1".into()));
+    assert!(!env.run(&["list"]).contains("in c2"));
+    env.extra_env.clear();
+
+    env.run(&["case", "use", "--clear"]);
+    assert!(!env.ws.join(".current-case").exists());
+    env.fail(&["list"], 1);
+    let err = env.fail(&["case", "use", "nope"], 1);
+    assert!(err.contains("no case `nope`"), "{err}");
+}
+
+#[test]
+fn a_unique_start_of_a_slug_is_enough() {
+    let mut env = TestEnv::with_case();
+    for slug in ["eq-2025", "eq-2026", "mq-2026"] {
+        env.run(&["case", "new", slug, "--child", "A Child"]);
+    }
+    env.run(&["-c", "mq-2026", "add", "note", "--title", "in mq"]);
+    assert!(env.run(&["-c", "mq", "list"]).contains("in mq"));
+    assert!(
+        !env.run(&["-c", "c", "list"]).contains("in mq"),
+        "`c` is c1"
+    );
+    let err = env.fail(&["-c", "eq", "list"], 1);
+    assert!(
+        err.contains("`eq` is the start of several cases: eq-2025, eq-2026"),
+        "{err}"
+    );
+    assert!(err.contains("give more of the slug"), "{err}");
+    env.extra_env.push(("IEPCASE_CASE".into(), "mq".into()));
+    assert!(env.run(&["list"]).contains("in mq"));
+    env.extra_env.clear();
+    env.run(&["case", "use", "mq"]);
+    assert_eq!(env.run(&["case", "use"]).trim(), "mq-2026");
+}
+
+#[test]
+fn a_case_is_renamed_and_says_what_remotes_keep() {
+    let env = TestEnv::bare();
+    env.run(&["init", env.ws.to_str().unwrap(), "--state", "MS"]);
+    env.run(&[
+        "case",
+        "new",
+        "zephyrine-26",
+        "--child",
+        "Zephyrine Okonkwo-Bramble",
+    ]);
+    let id = env.add_note("kept");
+    env.run(&["case", "use", "zephyrine-26"]);
+    let remote = env.root().join("remote.git");
+    git2::Repository::init_bare(&remote).unwrap();
+    env.run(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    let commits = env.commits("zephyrine-26");
+
+    let out = env
+        .cmd(&["case", "rename", "zeph", "zo-2026"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Renamed case `zephyrine-26` to `zo-2026`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("remote `origin`") && stderr.contains("keeps its address"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cloned before keep the old name"),
+        "{stderr}"
+    );
+    assert!(!env.case_dir("zephyrine-26").exists());
+    // The records, the history and the current case follow it.
+    assert!(env.run(&["show", &id]).contains("kept"));
+    assert_eq!(env.commits("zo-2026"), commits, "a rename is not a commit");
+    assert_eq!(env.run(&["case", "use"]).trim(), "zo-2026");
+    assert!(
+        env.run(&["-c", "zo-2026", "remote", "list"])
+            .contains("origin")
+    );
+
+    // A slug that names the child is warned about; an existing or bad slug is refused.
+    let err = env.fail(&["case", "rename", "zo-2026", "okonkwo-b"], 0);
+    assert!(
+        err.contains("looks like it contains the child's name"),
+        "{err}"
+    );
+    env.run(&["case", "new", "other", "--child", "Other Child"]);
+    let err = env.fail(&["case", "rename", "okonkwo-b", "other"], 1);
+    assert!(err.contains("case `other` already exists"), "{err}");
+    let err = env.fail(&["case", "rename", "okonkwo-b", "Bad Slug"], 2);
+    assert!(err.contains("cannot name a case"), "{err}");
+}
+
+#[test]
+fn case_list_takes_a_date_for_its_next_deadlines() {
+    let env = TestEnv::with_case();
+    env.run(&[
+        "add",
+        "request",
+        "--date",
+        "2026-03-02",
+        "--title",
+        "Records request",
+        "--set",
+        "type=records",
+    ]);
+    let early: serde_json::Value =
+        serde_json::from_str(&env.run(&["case", "list", "--json", "--today", "2026-03-03"]))
+            .unwrap();
+    let late: serde_json::Value =
+        serde_json::from_str(&env.run(&["case", "list", "--json", "--today", "2026-11-28"]))
+            .unwrap();
+    assert_eq!(early[0]["next_deadline"]["status"], "open", "{early}");
+    assert_eq!(late[0]["next_deadline"]["status"], "overdue", "{late}");
+}

@@ -10,7 +10,7 @@ use iepcase::workspace::Config;
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
-use super::super::ui::table;
+use super::super::ui::{Progress, Ui};
 use super::BuildArgs;
 
 pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
     let rules = book
         .select(meta.state.as_deref().or(ws.config.state.as_deref()))
         .set;
-    let (built, manifest) = make(&case, &ws.config, rules, &options, &out)?;
+    let (built, manifest) = make(&ctx.ui, &case, &ws.config, rules, &options, &out)?;
     super::report::left_out(ctx, &built, purpose);
     if ctx.ui.json {
         ctx.ui
@@ -80,10 +80,10 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
                 ]
             })
             .collect();
-        ctx.ui.out(&table(
-            &["EXHIBIT", "DATE", "KIND", "PAGES", "TITLE"],
-            &rows,
-        ))?;
+        ctx.ui.out(
+            &ctx.ui
+                .fitted(&["EXHIBIT", "DATE", "KIND", "PAGES", "TITLE"], &[4], &rows),
+        )?;
     }
     let exhibits = manifest.exhibits.len();
     ctx.ui.status(&format!(
@@ -111,10 +111,14 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// From how many pages a bundle shows progress while it is typeset.
+const PROGRESS_PAGES: usize = 100;
+
 /// Builds the bundle of `case` with `options` and writes it to `out`; "prepared by" is the
 /// workspace's advocate, else its commit author. The cover's dates come from `rules`, the
 /// case's rule set, as `deadlines` computes them.
 pub fn make(
+    ui: &Ui,
     case: &Case,
     config: &Config,
     rules: &RuleSet,
@@ -127,7 +131,16 @@ pub fn make(
         .and_then(|a| a.name.as_deref())
         .or(config.author.name.as_deref());
     let source = bundle::source(case, prepared_by)?;
-    let built = bundle::build(case, options, &source, rules)?;
+    let mut shown = Progress::hidden();
+    let built = bundle::build_with_progress(case, options, &source, rules, &mut |stage| {
+        // Small bundles are done before a display would be read.
+        if let bundle::Stage::Typesetting { pages } = stage
+            && pages >= PROGRESS_PAGES
+        {
+            shown = ui.spinner(&format!("Typesetting about {pages} pages"));
+        }
+    })?;
+    shown.finish();
     let manifest = bundle::write(&built, case, out)?;
     Ok((built, manifest))
 }

@@ -67,7 +67,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub no_bates: bool,
     /// Make this record exhibit 1 (often the disputed IEP); the rest stay in date order
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = crate::cli::complete::record_ids())]
     pub first: Option<String>,
     /// Include privileged records (advocate work product), left out by default
     #[arg(long)]

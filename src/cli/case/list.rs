@@ -1,17 +1,26 @@
 //! `iepcase case list`: every case with its child, state, status, record count and next
 //! deadline.
 
-use iepcase::record::CaseStatus;
+use clap::Args;
+use iepcase::record::{CaseStatus, Date};
 use iepcase::rules::{Deadline, Status};
 use serde_json::{Value, json};
 
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
-use crate::cli::ui::table;
+use crate::cli::ui::Table;
 
-pub fn run(ctx: &Ctx) -> Result<(), CliError> {
+#[derive(Debug, Args)]
+pub struct CaseListArgs {
+    /// Compute the next deadlines as of DATE instead of today
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<Date>,
+}
+
+pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     let slugs = ws.case_slugs()?;
+    let current = ws.current_case()?;
     let book = match crate::cli::rules::rulebook(ctx) {
         Ok(book) => Some(book),
         Err(e) if !slugs.is_empty() => {
@@ -20,7 +29,7 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
         }
         Err(_) => None,
     };
-    let today = ctx.today();
+    let today = crate::cli::rules::today(ctx, args.today);
     let mut rows = Vec::new();
     let mut json_rows = Vec::new();
     let mut failed = Vec::new();
@@ -47,7 +56,7 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
                     next_deadline(facts.deadlines(ctx, book, today))
                 });
                 rows.push(vec![
-                    slug.clone(),
+                    mark(slug, current.as_deref()),
                     meta.child.clone(),
                     if state.is_empty() {
                         "-".into()
@@ -66,6 +75,11 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
                 if let (Some((d, _)), Some(obj)) = (&next, row.as_object_mut()) {
                     obj.insert("next_deadline".into(), next_json(d));
                 }
+                if current.as_deref() == Some(slug.as_str())
+                    && let Some(obj) = row.as_object_mut()
+                {
+                    obj.insert("current".into(), true.into());
+                }
                 json_rows.push(row);
             }
             Err(e) => {
@@ -76,7 +90,7 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
                 };
                 ctx.ui.warn(&format!("case `{slug}`: {}", e.message));
                 failed.push(slug.clone());
-                let mut row = vec![slug.clone(), why.into()];
+                let mut row = vec![mark(slug, current.as_deref()), why.into()];
                 row.extend(["-", "-", "-", "-"].map(String::from));
                 rows.push(row);
                 json_rows.push(json!({ "slug": slug, "error": e.message }));
@@ -90,17 +104,19 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
         ctx.ui
             .hint("create one with `iepcase case new SLUG --child NAME`");
     } else {
-        ctx.ui.out(&table(
-            &[
-                "CASE",
-                "CHILD",
-                "STATE",
-                "STATUS",
-                "RECORDS",
-                "NEXT DEADLINE",
-            ],
-            &rows,
-        ))?;
+        let mut table = Table::new(&[
+            "CASE",
+            "CHILD",
+            "STATE",
+            "STATUS",
+            "RECORDS",
+            "NEXT DEADLINE",
+        ])
+        .flexible(&[5, 1]);
+        for row in rows {
+            table.row(row);
+        }
+        ctx.ui.out(&ctx.ui.table(&table))?;
     }
     match failed.first() {
         None => Ok(()),
@@ -112,6 +128,16 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
         .hint(format!(
             "run `iepcase -c {first} fsck`; a case you are not a member of needs `iepcase share` from a member"
         ))),
+    }
+}
+
+/// The CASE cell: the current case marked with `*` (the others indented to match) when there
+/// is one.
+fn mark(slug: &str, current: Option<&str>) -> String {
+    match current {
+        Some(c) if c == slug => format!("* {slug}"),
+        Some(_) => format!("  {slug}"),
+        None => slug.to_owned(),
     }
 }
 

@@ -1,7 +1,9 @@
-//! `iepcase case new|list|show|edit|close`.
+//! `iepcase case new|list|show|edit|close|use|rename`.
 
 mod list;
 mod new;
+mod rename;
+mod use_case;
 
 use clap::{Args, Subcommand};
 use iepcase::record::schema::case_shape;
@@ -14,14 +16,18 @@ use super::error::CliError;
 pub enum CaseCommand {
     /// Create a case: an encrypted git repository under cases/SLUG
     New(new::CaseNewArgs),
-    /// List the cases in the workspace
-    List,
+    /// List the cases in the workspace (`*` marks the current case)
+    List(list::CaseListArgs),
     /// Print the selected case's details
     Show,
     /// Change the case's details in your editor, or with --set
     Edit(CaseEditArgs),
     /// Mark the case closed (reopen with `case edit --set status=open`)
     Close,
+    /// Work on SLUG when a command names no case; with no SLUG, say which case that is
+    Use(use_case::CaseUseArgs),
+    /// Give a case a new slug (for one that turned out to name the child)
+    Rename(rename::CaseRenameArgs),
 }
 
 #[derive(Debug, Args)]
@@ -37,10 +43,12 @@ pub struct CaseEditArgs {
 pub fn run(ctx: &Ctx, command: CaseCommand) -> Result<(), CliError> {
     match command {
         CaseCommand::New(args) => new::run(ctx, args),
-        CaseCommand::List => list::run(ctx),
+        CaseCommand::List(args) => list::run(ctx, args),
         CaseCommand::Show => show(ctx),
         CaseCommand::Edit(args) => edit(ctx, args),
         CaseCommand::Close => close(ctx),
+        CaseCommand::Use(args) => use_case::run(ctx, args),
+        CaseCommand::Rename(args) => rename::run(ctx, args),
     }
 }
 
@@ -60,8 +68,7 @@ fn show(ctx: &Ctx) -> Result<(), CliError> {
 }
 
 fn edit(ctx: &Ctx, args: CaseEditArgs) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
-    let lock = ctx.lock(&case, "case edit")?;
+    let (case, lock) = ctx.open_case_locked("case edit")?;
     let (text, _) = case.meta()?;
     let new_text = if args.set.is_empty() && args.unset.is_empty() {
         edit_in_editor(&text)?
@@ -108,8 +115,7 @@ fn apply_sets(text: &str, sets: &[String], unsets: &[String]) -> Result<String, 
 }
 
 fn close(ctx: &Ctx) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
-    let lock = ctx.lock(&case, "case close")?;
+    let (case, lock) = ctx.open_case_locked("case close")?;
     let (text, meta) = case.meta()?;
     if meta.status == CaseStatus::Closed {
         ctx.ui

@@ -80,7 +80,8 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
             .collect();
         ctx.ui.json(&Value::Array(rows))?;
     } else {
-        ctx.ui.out(&text::render(&computed, args.all, today))?;
+        ctx.ui
+            .out(&text::render(&ctx.ui, &computed, args.all, today))?;
         ctx.ui.status(
             "Not legal advice: each deadline names its rule, citation and confidence (confirmed, \
              secondary or unconfirmed); check it against the law.",

@@ -1,9 +1,12 @@
-//! The text output of `deadlines`: one table per urgency group, most urgent first.
+//! The text output of `deadlines`: one table per urgency group, most urgent first, coloured
+//! as `check` colours its findings (overdue red like an error, due soon yellow like a
+//! warning).
 
+use anstyle::{AnsiColor, Style};
 use iepcase::record::Date;
 use iepcase::rules::{Deadline, Status};
 
-use crate::cli::ui::table;
+use crate::cli::ui::{Table, Ui};
 
 /// How soon "due soon" is.
 const SOON_DAYS: i64 = 14;
@@ -45,8 +48,32 @@ pub fn when(d: &Deadline, today: Date) -> String {
     }
 }
 
-/// Every case's deadlines, grouped; `all` adds a CASE column.
-pub fn render(computed: &[(String, Vec<Deadline>)], all: bool, today: Date) -> String {
+/// The column names; the `wide` table has the confidence and citation in columns of
+/// their own.
+fn header(all: bool, wide: bool) -> Vec<&'static str> {
+    let mut header = vec!["DUE", "WHEN", "RECORD"];
+    if wide {
+        header.extend(["CONFIDENCE", "CITATION"]);
+    }
+    header.push("DEADLINE");
+    if all {
+        header.insert(0, "CASE");
+    }
+    header
+}
+
+/// The colour of a group: overdue as `check` shows an error, due soon as a warning.
+fn group_style(index: usize) -> Option<Style> {
+    match index {
+        0 => Some(AnsiColor::Red.on_default().bold()),
+        1 => Some(AnsiColor::Yellow.on_default().bold()),
+        _ => None,
+    }
+}
+
+/// Every case's deadlines, grouped; `all` adds a CASE column. Tables fit `ui`'s width and
+/// are coloured when its stdout is.
+pub fn render(ui: &Ui, computed: &[(String, Vec<Deadline>)], all: bool, today: Date) -> String {
     let all_deadlines = || {
         computed
             .iter()
@@ -55,49 +82,50 @@ pub fn render(computed: &[(String, Vec<Deadline>)], all: bool, today: Date) -> S
     let mut out = format!("Deadlines as of {today}\n");
     let mut approximate = false;
     for (index, title) in GROUPS.iter().enumerate() {
-        let rows: Vec<Vec<String>> = all_deadlines()
-            .filter(|(_, d)| group(d) == index)
-            .map(|(case, d)| {
-                approximate |= d.approximate;
-                let mut due = d.due.to_string();
-                if let Some(t) = d.due_time {
-                    due.push_str(&format!(" {t}"));
-                }
-                if d.approximate {
-                    due.push('~');
-                }
-                let mut row = vec![
-                    due,
-                    when(d, today),
-                    d.trigger.to_string(),
-                    d.confidence.to_string(),
-                    d.cite.clone(),
-                    d.label.clone(),
-                ];
-                if all {
-                    row.insert(0, case.clone());
-                }
-                row
-            })
-            .collect();
-        if rows.is_empty() {
+        let style = group_style(index);
+        let mut wide = Table::new(&header(all, true))
+            .flexible(&[5 + usize::from(all), 4 + usize::from(all)])
+            .indent(2);
+        let mut narrow = Table::new(&header(all, false))
+            .flexible(&[3 + usize::from(all), 1 + usize::from(all), usize::from(all)])
+            .indent(2);
+        let mut count = 0;
+        for (case, d) in all_deadlines().filter(|(_, d)| group(d) == index) {
+            count += 1;
+            approximate |= d.approximate;
+            let mut due = d.due.to_string();
+            if let Some(t) = d.due_time {
+                due.push_str(&format!(" {t}"));
+            }
+            if d.approximate {
+                due.push('~');
+            }
+            let first = [due, when(d, today), d.trigger.to_string()];
+            let case_cell: Vec<String> = all.then(|| case.clone()).into_iter().collect();
+            let mut styles: Vec<Option<Style>> = case_cell.iter().map(|_| None).collect();
+            styles.extend([None, style, None, None, None, None]);
+            let mut row = case_cell.clone();
+            row.extend(first.iter().cloned());
+            row.extend([d.confidence.to_string(), d.cite.clone(), d.label.clone()]);
+            wide.styled_row(row, styles.clone());
+            // On a narrow terminal the citation goes under the deadline's name.
+            let mut row = case_cell;
+            row.extend(first);
+            row.push(format!("{}\n{} ({})", d.label, d.cite, d.confidence));
+            styles.truncate(styles.len() - 2);
+            narrow.styled_row(row, styles);
+        }
+        if count == 0 {
             continue;
         }
-        out.push_str(&format!("\n{title} ({})\n", rows.len()));
-        let mut header = vec![
-            "DUE",
-            "WHEN",
-            "RECORD",
-            "CONFIDENCE",
-            "CITATION",
-            "DEADLINE",
-        ];
-        if all {
-            header.insert(0, "CASE");
-        }
-        for line in table(&header, &rows).lines() {
-            out.push_str(&format!("  {line}\n"));
-        }
+        let heading = format!("{title} ({count})");
+        let heading = match style {
+            Some(style) => ui.paint(style, &heading),
+            None => heading,
+        };
+        out.push_str(&format!("\n{heading}\n"));
+        let fits = ui.width().is_none_or(|w| wide.natural_width() <= w);
+        out.push_str(&ui.table(if fits { &wide } else { &narrow }));
     }
     if all_deadlines().next().is_none() {
         out.push_str("\nNo deadlines: no record starts a clock yet.\n");

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use iepcase::crypto::Recipient;
-use iepcase::store::{Case, CaseLock};
+use iepcase::store::Case;
 use iepcase::workspace::{Advocate, Author, Config, Workspace};
 
 use super::super::context::Ctx;
@@ -84,13 +84,14 @@ pub fn build(ctx: &Ctx, root: &Path) -> Result<Case, CliError> {
         &members,
         &created,
     )?;
-    let case = Case::open(&case_dir, DEMO_SLUG, &identities)?;
-    let lock = CaseLock::acquire(
+    let (case, lock) = Case::open_locked(
         &case_dir,
         DEMO_SLUG,
+        &identities,
         "demo",
         std::time::Duration::ZERO,
         &mut |_| {},
+        &created,
     )?;
     iepcase::example::import(&case, &lock, &author)?;
     drop(lock);

@@ -8,7 +8,6 @@ use serde_json::json;
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
-use super::super::ui::table;
 
 pub fn list(ctx: &Ctx, root: &Path) -> Result<(), CliError> {
     let all = letters::catalog(Some(root))?;
@@ -44,7 +43,10 @@ pub fn list(ctx: &Ctx, root: &Path) -> Result<(), CliError> {
             vec![l.name.clone(), writes, source]
         })
         .collect();
-    ctx.ui.out(&table(&["TEMPLATE", "WRITES", "FROM"], &rows))?;
+    ctx.ui.out(
+        &ctx.ui
+            .fitted(&["TEMPLATE", "WRITES", "FROM"], &[1, 2], &rows),
+    )?;
     if all.iter().any(|l| l.template.is_err()) {
         ctx.ui
             .warn("some templates do not parse; `iepcase letter NAME` shows where");

@@ -34,7 +34,7 @@ pub struct LetterArgs {
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
     /// The record the letter answers (a refusal, a meeting, an evaluation)
-    #[arg(long = "for", value_name = "ID")]
+    #[arg(long = "for", value_name = "ID", add = crate::cli::complete::record_ids())]
     pub for_id: Option<String>,
     /// Write the Markdown letter to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
@@ -193,7 +193,7 @@ fn record_letter(
     mut text: String,
     files: impl Iterator<Item = (String, Vec<u8>)>,
 ) -> Result<RecordId, CliError> {
-    let lock = ctx.lock(case, "letter")?;
+    let (case, lock) = ctx.open_slug_locked(case.slug(), "letter")?;
     let id = RecordId::generate();
     let mut tx = case.transaction(&lock);
     let mut attachments = Vec::new();

@@ -1,0 +1,184 @@
+//! `iepcase import FILE…`: e-mails, mbox files, PDFs and images as records, all in one commit.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use iepcase::import::{self, Draft, Earlier, Known, Options};
+use iepcase::record::{Date, Kind, parse_record};
+
+use super::context::Ctx;
+use super::editor;
+use super::error::CliError;
+use super::records::{parse_kind, warn_dangling_references};
+
+#[derive(Debug, Args)]
+#[command(after_help = super::records::KINDS_HELP)]
+pub struct ImportArgs {
+    /// E-mails (.eml), mbox files, PDFs or images
+    #[arg(required = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub files: Vec<PathBuf>,
+    /// The kind of record a PDF or image becomes (e-mails become communication records)
+    #[arg(long, value_parser = parse_kind, default_value = "communication", value_name = "KIND")]
+    pub kind: Kind,
+    /// Date the records DATE instead of the date found in them
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<Date>,
+    /// Title the records TITLE instead of the subject or file name
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Set FIELD to VALUE in every record, e.g. type=iee (can be repeated)
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// Open each record in your editor before it is added
+    #[arg(long)]
+    pub edit: bool,
+}
+
+pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
+    let ws = ctx.workspace()?;
+    let options = Options {
+        kind: args.kind,
+        date: args.date,
+        title: args.title.clone(),
+        sets: args.set.clone(),
+        my_addresses: ws
+            .config
+            .author
+            .email
+            .iter()
+            .chain(ws.config.advocate.iter().flat_map(|a| a.email.iter()))
+            .cloned()
+            .collect(),
+        today: ctx.today(),
+    };
+    let files: Vec<PathBuf> = args.files.iter().map(|f| ctx.absolute(f)).collect();
+    let (case, lock) = ctx.open_case_locked("import")?;
+    let loaded = case.records()?;
+    let known = Known::from_records(&loaded.records);
+    let progress = ctx.ui.progress("Reading", 0, true);
+    let plan = import::plan(&files, &options, &known, &mut |done, total| {
+        progress.update(done, total)
+    });
+    progress.finish();
+    let plan = plan?;
+    for warning in &plan.warnings {
+        ctx.ui.warn(warning);
+    }
+    for skipped in &plan.skipped {
+        let by = if skipped.same_message_id {
+            "same Message-ID"
+        } else {
+            "same content"
+        };
+        let earlier = match &skipped.earlier {
+            Earlier::Record(id) => format!("record {id}"),
+            Earlier::ThisImport(origin) => origin.clone(),
+        };
+        ctx.ui.status(&format!(
+            "Skipped {}: already in {earlier} ({by})",
+            skipped.origin
+        ));
+    }
+    if plan.drafts.is_empty() {
+        ctx.ui.status("Nothing to import");
+        return Ok(());
+    }
+    if args.kind != Kind::Communication && plan.drafts.iter().all(|d| d.kind == Kind::Communication)
+    {
+        ctx.ui
+            .warn("--kind applies to PDFs and images; e-mails become communication records");
+    }
+    let mut drafts = Vec::new();
+    for mut draft in plan.drafts {
+        if args.edit {
+            match edit_draft(&draft)? {
+                Some(text) => draft.text = text,
+                None => {
+                    ctx.ui.status(&format!(
+                        "Left out {} (emptied in the editor)",
+                        draft.origin
+                    ));
+                    continue;
+                }
+            }
+        } else {
+            check_draft(&draft)?;
+        }
+        drafts.push(draft);
+    }
+    if drafts.is_empty() {
+        ctx.ui.status("Nothing added");
+        return Ok(());
+    }
+    let mut tx = case.transaction(&lock);
+    let saved = import::save(&mut tx, &drafts)?;
+    let message = match saved.as_slice() {
+        [(one, _)] => format!("add record {one}"),
+        many => format!("add {} records", many.len()),
+    };
+    tx.commit(&message, &ctx.commit_context()?)?;
+    for ((id, record), draft) in saved.iter().zip(&drafts) {
+        warn_dangling_references(ctx, &case, record);
+        ctx.ui.status(&format!(
+            "Added {} {id} from {}: {}",
+            record.kind(),
+            draft.origin,
+            record.title()
+        ));
+        if !args.edit {
+            for guess in &draft.guesses {
+                ctx.ui.status(&format!("  guessed: {guess}"));
+            }
+        }
+    }
+    if !args.edit && drafts.iter().any(|d| !d.guesses.is_empty()) {
+        ctx.ui.hint(
+            "check the guesses with `iepcase show ID`; change them with `iepcase edit ID`, or \
+             import with --edit to see each record first",
+        );
+    }
+    for (id, _) in &saved {
+        ctx.ui.line(id.as_str())?;
+    }
+    Ok(())
+}
+
+/// Refuses a draft that is not a valid record, saying what to pass.
+fn check_draft(draft: &Draft) -> Result<(), CliError> {
+    let kind = draft.kind;
+    draft.validate().map(|_| ()).map_err(|e| {
+        CliError::from(e)
+            .hint(format!(
+                "give the fields a {kind} needs with --set FIELD=VALUE (`iepcase new {kind}` \
+                 lists them), or add --edit to fill them in"
+            ))
+            .hint("nothing was added")
+    })
+}
+
+/// Opens a draft in the editor until it is valid; `None` when the user emptied it.
+fn edit_draft(draft: &Draft) -> Result<Option<String>, CliError> {
+    let mut notes = format!("{} from {}\n", editor::NOTE, draft.origin);
+    for guess in &draft.guesses {
+        notes.push_str(&format!("{} guessed: {guess}\n", editor::NOTE));
+    }
+    notes.push_str(&format!(
+        "{} Save to add it as it is; empty the file to leave it out.\n",
+        editor::NOTE
+    ));
+    let mut shown = match draft.validate() {
+        Ok(_) => format!("{notes}{}", draft.text),
+        Err(e) => editor::with_problems(&draft.text, &e, "record"),
+    };
+    let name = format!("import-{}.toml", draft.kind);
+    loop {
+        let edited = editor::strip_notes(&editor::edit(&shown, &name)?);
+        if edited.trim().is_empty() {
+            return Ok(None);
+        }
+        match parse_record(&edited, &draft.origin) {
+            Ok(_) => return Ok(Some(edited)),
+            Err(e) => shown = editor::with_problems(&edited, &e, "record"),
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! All terminal output: data on stdout (through a pager when it is long and stdout is a
+//! terminal), status, warnings, hints and progress on stderr, colour, tables that fit the
+//! terminal, and JSON. A closed stdout (`iepcase list | head`) ends the command quietly.
+
+mod pager;
+mod progress;
+mod table;
+
+use std::cell::RefCell;
+use std::io::{self, IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::error::{CliError, Exit};
+pub use progress::Progress;
+pub use table::Table;
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the terminal is and what the user asked of it, read once.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    pub color: ColorWhen,
+    pub json: bool,
+    /// `NO_COLOR` is set (and not empty).
+    pub no_color_env: bool,
+    /// `--no-pager`.
+    pub no_pager: bool,
+}
+
+/// The terminal.
+pub struct Ui {
+    color_out: bool,
+    color_err: bool,
+    pub json: bool,
+    /// The width tables fit in: `COLUMNS`, else the terminal's; none when not a terminal.
+    width: Option<usize>,
+    /// The terminal's height, when stdout is a terminal and paging is allowed.
+    page_height: Option<usize>,
+    pager: RefCell<Option<pager::Pager>>,
+    progress_allowed: bool,
+}
+
+/// A write to stdout failed because the reader went away: exit quietly.
+pub fn broken_pipe() -> CliError {
+    CliError {
+        exit: Exit::Ok,
+        ..CliError::user("")
+    }
+}
+
+fn out_error(e: io::Error) -> CliError {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        broken_pipe()
+    } else {
+        CliError::user(format!("cannot write output: {e}"))
+    }
+}
+
+impl Ui {
+    /// Sets up colour from `--color` and `NO_COLOR`, table width from `COLUMNS` and the
+    /// terminal, and paging from `--no-pager`, depending on which streams are terminals.
+    pub fn new(settings: Settings) -> Ui {
+        let decide = |tty: bool| match settings.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => tty && !settings.no_color_env,
+        };
+        let stdout_tty = io::stdout().is_terminal();
+        let size = if stdout_tty {
+            terminal_size::terminal_size_of(io::stdout())
+        } else {
+            None
+        };
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0);
+        Ui {
+            color_out: decide(stdout_tty),
+            color_err: decide(io::stderr().is_terminal()),
+            json: settings.json,
+            width: columns.or(size.map(|(w, _)| usize::from(w.0))),
+            page_height: size
+                .filter(|_| !settings.no_pager)
+                .map(|(_, h)| usize::from(h.0)),
+            pager: RefCell::new(None),
+            progress_allowed: io::stderr().is_terminal() && !settings.json,
+        }
+    }
+
+    /// Whether stdout gets colour.
+    pub fn colored(&self) -> bool {
+        self.color_out
+    }
+
+    /// The width tables and wrapped text fit in, if any.
+    pub fn width(&self) -> Option<usize> {
+        self.width
+    }
+
+    /// Writes data to stdout, starting the pager when the text is longer than the screen.
+    pub fn out(&self, text: &str) -> Result<(), CliError> {
+        let mut pager = self.pager.borrow_mut();
+        if pager.is_none()
+            && let Some(height) = self.page_height
+            && text.lines().count() >= height
+        {
+            *pager = pager::Pager::start();
+        }
+        if let Some(pager) = pager.as_mut() {
+            return pager.write(text.as_bytes()).map_err(out_error);
+        }
+        let mut stdout = io::stdout().lock();
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|_| stdout.flush())
+            .map_err(out_error)
+    }
+
+    /// Waits for the pager, if one was started, to be closed.
+    pub fn finish(&self) {
+        if let Some(mut pager) = self.pager.borrow_mut().take() {
+            pager.finish();
+        }
+    }
+
+    /// Renders `table` to fit the terminal, with colour on stdout when allowed.
+    pub fn table(&self, table: &Table) -> String {
+        table.render(self.width, self.color_out)
+    }
+
+    /// Lays out `rows` under `header` to fit the terminal, the `flexible` columns wrapping.
+    pub fn fitted(&self, header: &[&str], flexible: &[usize], rows: &[Vec<String>]) -> String {
+        let mut table = Table::new(header).flexible(flexible);
+        for row in rows {
+            table.row(row.clone());
+        }
+        self.table(&table)
+    }
+
+    /// A progress bar on stderr (when it is a terminal and the output is not JSON).
+    pub fn progress(&self, message: &str, total: u64, bytes: bool) -> Progress {
+        if self.progress_allowed {
+            Progress::bar(message, total, bytes)
+        } else {
+            Progress::hidden()
+        }
+    }
+
+    /// A spinner on stderr (when it is a terminal and the output is not JSON).
+    pub fn spinner(&self, message: &str) -> Progress {
+        if self.progress_allowed {
+            Progress::spinner(message)
+        } else {
+            Progress::hidden()
+        }
+    }
+
+    /// Writes a line of data to stdout.
+    pub fn line(&self, text: &str) -> Result<(), CliError> {
+        self.out(&format!("{text}\n"))
+    }
+
+    /// Writes `value` as pretty JSON to stdout.
+    pub fn json(&self, value: &serde_json::Value) -> Result<(), CliError> {
+        let text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+        self.line(&text)
+    }
+
+    /// Styles `text` for stdout.
+    pub fn paint(&self, style: Style, text: &str) -> String {
+        if self.color_out {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn paint_err(&self, style: Style, text: &str) -> String {
+        if self.color_err {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn err(&self, text: &str) {
+        let mut stderr = io::stderr().lock();
+        let _ = stderr.write_all(text.as_bytes());
+    }
+
+    /// A status line on stderr ("Added request k3f9a2bq7x").
+    pub fn status(&self, text: &str) {
+        self.err(&format!("{}\n", printable(text)));
+    }
+
+    /// A warning on stderr.
+    pub fn warn(&self, text: &str) {
+        let label = self.paint_err(AnsiColor::Yellow.on_default().bold(), "warning");
+        self.err(&format!("{label}: {}\n", printable(text)));
+    }
+
+    /// A hint on stderr, usually the next command to run.
+    pub fn hint(&self, text: &str) {
+        let label = self.paint_err(AnsiColor::Cyan.on_default().bold(), "hint");
+        self.err(&format!("{label}: {}\n", printable(text)));
+    }
+
+    /// Prints an error on stderr.
+    pub fn error(&self, error: &CliError) {
+        let text = super::error::render(error);
+        if self.color_err {
+            let styled = text
+                .replacen(
+                    "error:",
+                    &self.paint_err(AnsiColor::Red.on_default().bold(), "error:"),
+                    1,
+                )
+                .replace(
+                    "\nhint:",
+                    &format!(
+                        "\n{}",
+                        self.paint_err(AnsiColor::Cyan.on_default().bold(), "hint:")
+                    ),
+                );
+            self.err(&styled);
+        } else {
+            self.err(&text);
+        }
+    }
+}
+
+/// Text safe to print on a terminal: control characters (which could move the cursor or
+/// change colours) are shown as `\u{1b}`-style escapes; new lines and tabs are kept.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Lays out rows in aligned columns, whatever the width; the last column is not padded.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut table = Table::new(header);
+    for row in rows {
+        table.row(row.clone());
+    }
+    table.render(None, false)
+}
+
+/// Style for headers and ids.
+pub fn dim() -> Style {
+    Style::new().dimmed()
+}

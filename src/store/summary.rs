@@ -1,0 +1,175 @@
+//! What `list` shows of a record (id, date, kind, type, title, marks), kept in a cache of its
+//! own so a listing neither decrypts nor parses records that have not changed.
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::cache::{CacheKind, PlainCache};
+use super::read::{Broken, StoredRecord};
+use super::{Case, StoreError};
+use crate::record::{Date, Kind, RecordId, Time, parse_record};
+
+/// The fields of a record a listing shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordSummary {
+    pub id: RecordId,
+    pub kind: Kind,
+    /// The record's `type` (requests, notices, meetings, …), as in JSON output.
+    pub type_name: Option<String>,
+    /// The TYPE column of `list`: the type, or what stands for it (an IEP's status, …).
+    pub list_type: Option<String>,
+    pub date: Date,
+    pub time: Option<Time>,
+    pub title: String,
+    pub privileged: bool,
+    /// `mediation` for a record from a mediation session.
+    pub confidential: Option<String>,
+}
+
+/// Every record summary of a case: the readable ones in chronological order, and the broken.
+#[derive(Debug, Default)]
+pub struct LoadedSummaries {
+    pub records: Vec<RecordSummary>,
+    pub broken: Vec<Broken>,
+}
+
+/// The cached form, without the id (the cache key already names the blob).
+#[derive(Serialize, Deserialize)]
+struct Cached {
+    k: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    l: Option<String>,
+    d: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    h: Option<String>,
+    n: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    p: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    c: Option<String>,
+}
+
+impl RecordSummary {
+    /// The summary of a stored record.
+    pub fn of(stored: &StoredRecord) -> RecordSummary {
+        let record = &stored.record;
+        let common = &record.common;
+        RecordSummary {
+            id: stored.id.clone(),
+            kind: record.kind(),
+            type_name: record.type_name().map(str::to_owned),
+            list_type: record.list_type(),
+            date: common.date,
+            time: common.time,
+            title: common.title.clone(),
+            privileged: record.is_privileged(),
+            confidential: common.confidential.map(|c| c.as_str().to_owned()),
+        }
+    }
+
+    /// The chronological sort key of SPEC section 5: date, then time (untimed last), then id.
+    pub fn order_key(&self) -> (Date, bool, Option<Time>, &RecordId) {
+        (self.date, self.time.is_none(), self.time, &self.id)
+    }
+
+    fn encode(&self) -> String {
+        let cached = Cached {
+            k: self.kind.as_str().to_owned(),
+            t: self.type_name.clone(),
+            l: self.list_type.clone(),
+            d: self.date.to_string(),
+            h: self
+                .time
+                .map(|t| format!("{:02}:{:02}:{:02}", t.0.hour(), t.0.minute(), t.0.second())),
+            n: self.title.clone(),
+            p: self.privileged,
+            c: self.confidential.clone(),
+        };
+        serde_json::to_string(&cached).unwrap_or_default()
+    }
+
+    fn decode(id: &RecordId, text: &str) -> Option<RecordSummary> {
+        let cached: Cached = serde_json::from_str(text).ok()?;
+        Some(RecordSummary {
+            id: id.clone(),
+            kind: cached.k.parse().ok()?,
+            type_name: cached.t,
+            list_type: cached.l,
+            date: cached.d.parse().ok()?,
+            time: match cached.h {
+                Some(h) => Some(h.parse().ok()?),
+                None => None,
+            },
+            title: cached.n,
+            privileged: cached.p,
+            confidential: cached.c,
+        })
+    }
+}
+
+impl Case {
+    /// What `list` shows of every record at HEAD, chronological; unreadable records are
+    /// reported, not fatal. Only records changed since the last listing are decrypted.
+    pub fn summaries(&self) -> Result<LoadedSummaries, StoreError> {
+        let ids = self.record_ids()?;
+        let mut cache = PlainCache::load(&self.root, &self.key, CacheKind::Summaries);
+        // Untrusted files must be refused one by one, which the full read does.
+        let trust_all = self.untrusted_files().is_empty();
+        let mut loaded = LoadedSummaries::default();
+        let mut misses = Vec::new();
+        for (id, oid) in &ids {
+            let hit = trust_all
+                .then(|| cache.get(*oid))
+                .flatten()
+                .and_then(|text| RecordSummary::decode(id, text));
+            match hit {
+                Some(summary) => loaded.records.push(summary),
+                None => misses.push((id.clone(), *oid)),
+            }
+        }
+        if !misses.is_empty() {
+            let texts = self.record_texts(&misses, false)?;
+            let parsed: Vec<(git2::Oid, Result<RecordSummary, Broken>)> = misses
+                .into_par_iter()
+                .zip(texts.into_par_iter())
+                .map(|((id, oid), text)| {
+                    let summary = text
+                        .and_then(|text| {
+                            let record = parse_record(&text, &format!("record {id}"))?;
+                            Ok(RecordSummary::of(&StoredRecord {
+                                id: id.clone(),
+                                text,
+                                record,
+                            }))
+                        })
+                        .map_err(|error| Broken {
+                            id,
+                            error: Box::new(error),
+                        });
+                    (oid, summary)
+                })
+                .collect();
+            for (oid, summary) in parsed {
+                match summary {
+                    Ok(summary) => {
+                        cache.insert(oid, summary.encode());
+                        loaded.records.push(summary);
+                    }
+                    Err(broken) => loaded.broken.push(broken),
+                }
+            }
+        }
+        let live: HashSet<git2::Oid> = ids.iter().map(|(_, oid)| *oid).collect();
+        cache.retain(&live);
+        cache.save(&self.root, &self.key);
+        loaded
+            .records
+            .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        loaded.broken.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(loaded)
+    }
+}
