@@ -17,6 +17,7 @@
 //! | [`search`] | case-insensitive full-text search over decrypted records |
 //! | [`record`] | the 17 record kinds and case metadata, strict parsing, editing, JSON Schemas (`schemas/`) |
 //! | [`letters`] | letter templates (`templates/`, overridable per workspace), rendering, the record a letter becomes |
+//! | [`links`] | links people leave out (`refuses`, `responds_to`, `meeting`), inferred from the case, and what cannot be |
 //! | [`rules`] | deadline rules (`rules/*.toml`, embedded; `<workspace>/rules/*.toml`), calendars, deadlines, iCalendar |
 //! | [`example`] | the built-in example case (`examples/case/`) used by `demo`, docs and tests |
 //! | [`import`] | e-mails, mbox files, PDFs and images read from the user's files and drafted as records |
@@ -34,6 +35,7 @@ pub mod example;
 pub mod git;
 pub mod import;
 pub mod letters;
+pub mod links;
 pub mod mail;
 pub mod record;
 pub mod rules;

@@ -17,7 +17,6 @@
 //! reports what it returns.
 
 mod attach;
-mod holidays;
 mod index;
 mod manifest;
 mod notes;
@@ -309,9 +308,15 @@ pub enum Stage {
 }
 
 /// Builds the bundle of `case` at HEAD with `options`, every file rendered in memory except
-/// the attachments copied as they are.
-pub fn build(case: &Case, options: &Options, source: &Source) -> Result<Bundle, BundleError> {
-    build_with_progress(case, options, source, &mut |_| {})
+/// the attachments copied as they are. Dates on the cover (the disclosure date before a
+/// hearing, the look-back limit) come from `rules`, the case's rule set, like `deadlines`.
+pub fn build(
+    case: &Case,
+    options: &Options,
+    source: &Source,
+    rules: &crate::rules::RuleSet,
+) -> Result<Bundle, BundleError> {
+    build_with_progress(case, options, source, rules, &mut |_| {})
 }
 
 /// [`build`], telling `on_stage` where it has got to.
@@ -319,13 +324,23 @@ pub fn build_with_progress(
     case: &Case,
     options: &Options,
     source: &Source,
+    rules: &crate::rules::RuleSet,
     on_stage: &mut dyn FnMut(Stage),
 ) -> Result<Bundle, BundleError> {
     options.validate()?;
     let (_, meta) = case.meta()?;
     let loaded = case.records()?;
     let broken: Vec<RecordId> = loaded.broken.iter().map(|b| b.id.clone()).collect();
-    let plan = plan::plan(&loaded.records, &broken, options)?;
+    // Exhibit pages show links as `check` and `deadlines` see them, inferred ones marked.
+    let linked = crate::links::link(&loaded.records);
+    let mut plan = plan::plan(&linked.records, &broken, options)?;
+    for exhibit in &mut plan.exhibits {
+        exhibit.inferred = linked
+            .inferred(&exhibit.record.id)
+            .iter()
+            .map(|l| l.field)
+            .collect();
+    }
     let mut notices = Vec::new();
     if plan.first_outside_filters
         && let Some(first) = plan.exhibits.first()
@@ -341,7 +356,7 @@ pub fn build_with_progress(
     on_stage(Stage::Typesetting {
         pages: estimated_pages(&prepared, plan.exhibits.len()),
     });
-    let cover = notes::cover(&meta, &plan, &loaded.records, options, source);
+    let cover = notes::cover(&meta, rules, &plan, &linked.records, options, source);
     let rendered = pdf::render(&plan, &prepared, &cover, options, source)?;
     let manifest = manifest::Manifest::new(
         &plan,

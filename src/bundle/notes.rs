@@ -5,8 +5,10 @@ use jiff::civil;
 
 use super::plan::BundlePlan;
 use super::text::paragraphs;
-use super::{Options, Purpose, Source, holidays};
+use super::{Options, Purpose, Source};
 use crate::record::{Body, CaseMeta, ComplaintType, Date, MeetingType, RecordId};
+use crate::rules::calendar::{Calendar, Counting};
+use crate::rules::{DayOne, DayType, RuleSet};
 use crate::store::StoredRecord;
 
 /// A boxed note on the cover.
@@ -49,8 +51,15 @@ fn long_date(date: Date) -> String {
     date.0.strftime("%A, %B %-d, %Y").to_string()
 }
 
-/// The hearing to disclose for: the first on or after `today`, else the last one.
-pub fn disclosure(records: &[StoredRecord], today: Date) -> Option<Disclosure> {
+/// The hearing to disclose for (the first on or after `today`, else the last one) and its
+/// disclosure date, from the case's rules: the `evidence-disclosure` deadline, counted with
+/// the same calendar (federal and state holidays) as `iepcase deadlines`.
+pub fn disclosure(
+    records: &[StoredRecord],
+    meta: &CaseMeta,
+    rules: &RuleSet,
+    today: Date,
+) -> Option<Disclosure> {
     let mut hearings: Vec<&StoredRecord> = records
         .iter()
         .filter(|r| matches!(&r.record.body, Body::Meeting(m) if m.meeting_type == MeetingType::Hearing))
@@ -62,16 +71,33 @@ pub fn disclosure(records: &[StoredRecord], today: Date) -> Option<Disclosure> {
         .find(|r| r.record.date() >= today)
         .or(hearings.last())?;
     let date = hearing.record.date();
+    let from_rule = crate::rules::deadlines(records, meta, rules, today)
+        .into_iter()
+        .find(|d| d.rule == "evidence-disclosure" && d.trigger == hearing.id)
+        .map(|d| d.due);
+    // A workspace that switched the rule off still gets the five business days of
+    // 34 CFR 300.512(b), on the same calendar.
+    let due = from_rule.or_else(|| {
+        let calendar = Calendar::new(&rules.holidays, rules.summer, meta.calendar.as_ref());
+        let counting = Counting {
+            day_type: DayType::Business,
+            day_one: DayOne::Next,
+            include_holidays: false,
+            exclude: &[],
+        };
+        calendar.add(date, -5, &counting).map(|c| c.date)
+    })?;
     Some(Disclosure {
         hearing: date,
         record: hearing.id.clone(),
-        due: Date(holidays::business_days_before(date.0, 5)),
+        due,
     })
 }
 
 fn purpose_notes(
     purpose: Purpose,
     records: &[StoredRecord],
+    rules: &RuleSet,
     date: Date,
     disclosure: Option<&Disclosure>,
 ) -> Vec<CoverNote> {
@@ -93,10 +119,11 @@ fn purpose_notes(
                     "The hearing on record begins {}. Each party must disclose the evidence it \
                      intends to use at least five business days before the hearing (34 CFR \
                      300.512(a)(3) and (b)(1)): this bundle must reach the other party by {}. \
-                     Business days exclude weekends and federal holidays; state holidays may \
-                     move the date earlier.",
+                     Business days exclude weekends, federal holidays and the state holidays \
+                     of the rules used ({}).",
                     long_date(d.hearing),
-                    long_date(d.due)
+                    long_date(d.due),
+                    rules.title
                 ),
                 None => "No hearing date is on record. Each party must disclose the evidence \
                          it intends to use at least five business days before the hearing \
@@ -109,19 +136,30 @@ fn purpose_notes(
             ]
         }
         Purpose::StateComplaint => {
-            let received = records
+            let complaint = records
                 .iter()
                 .filter(|r| {
                     matches!(&r.record.body, Body::Complaint(c)
                         if c.complaint_type == ComplaintType::StateComplaint)
                 })
+                .max_by_key(|r| r.record.common.received.unwrap_or(r.record.date()));
+            let received = complaint
                 .map(|r| r.record.common.received.unwrap_or(r.record.date()))
-                .max()
                 .unwrap_or(date);
-            let limit = received
-                .0
-                .checked_sub(jiff::Span::new().years(1))
-                .map_or(received, Date);
+            // The look-back rule `check` uses, when the complaint and the rule are there.
+            let calendar = Calendar::new(&rules.holidays, rules.summer, None);
+            let limit = rules
+                .rule("state-complaint-lookback")
+                .zip(complaint)
+                .and_then(|(rule, c)| crate::rules::lookback_limit(rule, c, &calendar))
+                .or_else(|| {
+                    received
+                        .0
+                        .checked_sub(jiff::Span::new().years(1))
+                        .ok()
+                        .map(Date)
+                })
+                .unwrap_or(received);
             vec![
                 note(
                     "One-year limit",
@@ -181,6 +219,7 @@ fn caption(meta: &CaseMeta) -> Vec<String> {
 /// date, which may lie outside the selection).
 pub fn cover(
     meta: &CaseMeta,
+    rules: &RuleSet,
     plan: &BundlePlan<'_>,
     records: &[StoredRecord],
     options: &Options,
@@ -205,7 +244,7 @@ pub fn cover(
         _ => "none".into(),
     };
     let disclosure = (options.purpose == Purpose::DueProcess)
-        .then(|| disclosure(records, date))
+        .then(|| disclosure(records, meta, rules, date))
         .flatten();
     let mut rows = vec![
         ("Purpose".to_owned(), options.purpose.describe().to_owned()),
@@ -251,7 +290,7 @@ pub fn cover(
         purpose: format!("{} · {side}", options.purpose.describe()),
         caption: caption(meta),
         rows,
-        notes: purpose_notes(options.purpose, records, date, disclosure.as_ref()),
+        notes: purpose_notes(options.purpose, records, rules, date, disclosure.as_ref()),
         footer,
         index_intro,
         disclosure,
@@ -273,6 +312,18 @@ mod tests {
         }
     }
 
+    fn rules(state: &str) -> RuleSet {
+        crate::rules::Rulebook::builtin()
+            .unwrap()
+            .select(Some(state))
+            .set
+            .clone()
+    }
+
+    fn meta() -> CaseMeta {
+        crate::record::parse_case_meta("child = \"A\"\n", "meta").unwrap()
+    }
+
     #[test]
     fn disclosure_is_for_the_next_hearing() {
         let records = vec![
@@ -280,16 +331,48 @@ mod tests {
             hearing("bbbbbbbbbb", "2027-01-26"),
         ];
         let today = Date::new(2026, 11, 25).unwrap();
-        let d = disclosure(&records, today).unwrap();
+        let us = rules("US");
+        let d = disclosure(&records, &meta(), &us, today).unwrap();
         assert_eq!(d.hearing.to_string(), "2027-01-26");
         assert_eq!(d.due.to_string(), "2027-01-19");
         assert_eq!(d.record.as_str(), "bbbbbbbbbb");
         let later = Date::new(2027, 6, 1).unwrap();
         assert_eq!(
-            disclosure(&records, later).unwrap().record.as_str(),
+            disclosure(&records, &meta(), &us, later)
+                .unwrap()
+                .record
+                .as_str(),
             "bbbbbbbbbb"
         );
-        assert!(disclosure(&[], today).is_none());
+        assert!(disclosure(&[], &meta(), &us, today).is_none());
+    }
+
+    #[test]
+    fn disclosure_skips_the_states_holidays_like_deadlines_do() {
+        // A Mississippi hearing on Monday May 4, 2026: back May 1, April 30, 29, 28, then
+        // April 27 is Confederate Memorial Day (Miss. Code Ann. 3-3-7), so the fifth business
+        // day is Friday April 24. Federal holidays alone would give April 27.
+        let records = vec![hearing("aaaaaaaaaa", "2026-05-04")];
+        let today = Date::new(2026, 4, 1).unwrap();
+        let ms = rules("MS");
+        let d = disclosure(&records, &meta(), &ms, today).unwrap();
+        assert_eq!(d.due.to_string(), "2026-04-24");
+        let deadline = crate::rules::deadlines(&records, &meta(), &ms, today)
+            .into_iter()
+            .find(|d| d.rule == "evidence-disclosure")
+            .unwrap();
+        assert_eq!(
+            deadline.due, d.due,
+            "one calendar for the cover and `deadlines`"
+        );
+        let us = rules("US");
+        assert_eq!(
+            disclosure(&records, &meta(), &us, today)
+                .unwrap()
+                .due
+                .to_string(),
+            "2026-04-27"
+        );
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub struct PlannedExhibit<'a> {
     /// The stem of its file under `exhibits/`, `P-003`.
     pub file_stem: String,
     pub record: &'a StoredRecord,
+    /// The link fields of the record iepcase inferred ([`crate::links`]), shown as such.
+    pub inferred: Vec<crate::links::LinkField>,
 }
 
 /// What a bundle holds before anything is rendered.
@@ -180,6 +182,7 @@ pub fn plan<'a>(
             label: format!("{}-{}", options.exhibit_prefix, i + 1),
             file_stem: format!("{}-{:0width$}", options.exhibit_prefix, i + 1),
             record,
+            inferred: Vec::new(),
         })
         .collect();
     Ok(BundlePlan {

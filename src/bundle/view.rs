@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::text::{humanize, paragraphs, size, yes_no};
+use crate::links::LinkField;
 use crate::record::kinds::*;
 use crate::record::{Body, Date, Record, RecordRef};
 use crate::store::StoredRecord;
@@ -52,6 +53,8 @@ pub fn kind_label(record: &Record) -> String {
 /// references read `6zcyhq27et (P-2)`.
 struct Builder<'a> {
     labels: &'a HashMap<String, String>,
+    /// Link fields iepcase inferred: their values say so.
+    inferred: &'a [LinkField],
     fields: Vec<(String, String)>,
     blocks: Vec<Block>,
 }
@@ -76,9 +79,12 @@ impl Builder<'_> {
         }
     }
 
-    fn reference(&mut self, label: &str, value: Option<&RecordRef>) {
+    fn reference(&mut self, label: &str, value: Option<&RecordRef>, field: LinkField) {
         if let Some(r) = value {
-            let text = self.describe_ref(r);
+            let mut text = self.describe_ref(r);
+            if self.inferred.contains(&field) {
+                text.push_str(" (inferred by iepcase, not stated in the record)");
+            }
             self.field(label, text);
         }
     }
@@ -152,11 +158,16 @@ fn span(start: Option<Date>, end: Option<Date>) -> String {
 }
 
 /// The blocks of `stored`'s exhibit page.
-pub fn blocks(stored: &StoredRecord, labels: &HashMap<String, String>) -> Vec<Block> {
+pub fn blocks(
+    stored: &StoredRecord,
+    labels: &HashMap<String, String>,
+    inferred: &[LinkField],
+) -> Vec<Block> {
     let record = &stored.record;
     let common = &record.common;
     let mut b = Builder {
         labels,
+        inferred,
         fields: Vec::new(),
         blocks: Vec::new(),
     };
@@ -253,22 +264,22 @@ fn body_fields(b: &mut Builder<'_>, body: &Body) {
             b.opt("Response due", r.response_due);
         }
         Body::Refusal(r) => {
-            b.reference("Refuses", r.refuses.as_ref());
+            b.reference("Refuses", r.refuses.as_ref(), LinkField::Refuses);
             b.opt("What", r.what.as_ref());
             b.flag("In writing", r.in_writing);
             b.opt("Communicated by", r.via.map(|v| humanize(v.as_str())));
         }
         Body::Response(r) => {
-            b.reference("Responds to", r.responds_to.as_ref());
+            b.reference("Responds to", r.responds_to.as_ref(), LinkField::RespondsTo);
             b.opt("Decision", r.decision.map(|d| humanize(d.as_str())));
         }
         Body::Pwn(p) => {
             b.field("Action", humanize(p.action.as_str()));
-            b.reference("Responds to", p.responds_to.as_ref());
+            b.reference("Responds to", p.responds_to.as_ref(), LinkField::RespondsTo);
         }
         Body::Notice(n) => {
             b.field("Notice of", humanize(n.notice_type.as_str()));
-            b.reference("Meeting", n.meeting.as_ref());
+            b.reference("Meeting", n.meeting.as_ref(), LinkField::Meeting);
             b.opt("Meeting date", n.meeting_date);
             b.opt("Meeting time", n.meeting_time);
         }
@@ -311,7 +322,7 @@ fn body_fields(b: &mut Builder<'_>, body: &Body) {
         }
         Body::Decision(d) => {
             b.field("Decision", humanize(d.decision_type.as_str()));
-            b.reference("Responds to", d.responds_to.as_ref());
+            b.reference("Responds to", d.responds_to.as_ref(), LinkField::RespondsTo);
         }
         Body::Discipline(d) => {
             b.field("Removal", humanize(d.removal.as_str()));
@@ -558,7 +569,7 @@ mod tests {
              [[services]]\nname = \"Speech\"\nminutes = 60\nper = \"week\"\n",
         );
         let labels = HashMap::from([("x760srq3ep".to_owned(), "P-1".to_owned())]);
-        let blocks = blocks(&record, &labels);
+        let blocks = blocks(&record, &labels, &[]);
         let Block::Fields { rows } = &blocks[0] else {
             panic!("fields first: {blocks:?}")
         };
@@ -582,7 +593,7 @@ mod tests {
             "kind = \"pwn\"\ndate = 2026-03-27\ntitle = \"PWN\"\naction = \"refuse\"\n\
              description = \"Refuses text-to-speech\"\nsafeguards_statement = true\n",
         );
-        let blocks = blocks(&record, &HashMap::new());
+        let blocks = blocks(&record, &HashMap::new(), &[]);
         let rows = blocks
             .iter()
             .find_map(|b| match b {

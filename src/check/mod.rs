@@ -5,17 +5,24 @@
 //! (letters use the templates of SPEC section 10). Checks that rest on a deadline rule use the
 //! case's [`RuleSet`]: a rule switched off in the workspace switches its check off too.
 //!
+//! Links the records leave out are inferred first ([`crate::links`]), as for the deadlines;
+//! what cannot be linked is reported (`record-unlinked`) and never taken as unanswered. Next
+//! steps climb the escalation ladder past every step already on file (`ladder`).
+//!
 //! Pure: records, rules, deadlines and today come in, findings go out.
 
 mod clocks;
+mod ladder;
 mod procedure;
+mod unlinked;
 
 pub use procedure::{missing_element_numbers, missing_elements};
 
 use std::collections::HashMap;
 
+use crate::links::Linked;
 use crate::record::enums::string_enum;
-use crate::record::{Body, CaseMeta, Date, RecordId};
+use crate::record::{Body, CaseMeta, Date, Kind, RecordId};
 use crate::rules::calendar::Calendar;
 use crate::rules::{Confidence, Deadline, RuleSet};
 use crate::store::StoredRecord;
@@ -35,6 +42,8 @@ string_enum! {
         HearingDisclosure = "hearing-disclosure",
         RepeatedRefusals = "repeated-refusals",
         IepStatusMissing = "iep-status-missing",
+        RecordUnlinked = "record-unlinked",
+        ResolutionMeetingMissed = "resolution-meeting-missed",
     }
 }
 
@@ -52,7 +61,7 @@ impl Code {
                 "a notice of intent to record came less than the state's notice period before the meeting"
             }
             Code::RequestUnanswered => {
-                "a request is unanswered past its deadline, its response_due, or its obligation's warn_after_days"
+                "a request is unanswered past its deadline, its response_due, or its obligation's warn_after_days, or answered in a way its rule does not accept (an IEE refused instead of funded or taken to due process)"
             }
             Code::DeadlineOverdue => {
                 "another deadline (evaluation, complaint, hearing, an order of a decision) passed unmet"
@@ -73,6 +82,12 @@ impl Code {
             }
             Code::IepStatusMissing => {
                 "an IEP with no status starts no clock: iepcase cannot tell a draft from the final IEP"
+            }
+            Code::RecordUnlinked => {
+                "a refusal, response, prior written notice, decision or recording notice whose counterpart iepcase cannot determine (two fit, or none fits by subject)"
+            }
+            Code::ResolutionMeetingMissed => {
+                "the parent who filed for due process missed the resolution meeting: the timelines wait, and the complaint may be dismissed"
             }
         }
     }
@@ -96,6 +111,8 @@ pub struct Finding {
     pub confidence: Option<Confidence>,
     /// The command to run next, such as `iepcase letter pwn-request --for k3f9a2bq7x`.
     pub next_step: Option<String>,
+    /// The link fields of the record that iepcase inferred ([`crate::links`]).
+    pub inferred: Vec<crate::links::LinkField>,
 }
 
 /// Everything the checks look at, for one case.
@@ -111,7 +128,13 @@ pub struct Input<'a> {
 /// Every finding for one case: errors first, then warnings, then notes; each group in the
 /// order of the records they are about.
 pub fn check(input: &Input<'_>) -> Vec<Finding> {
-    let facts = Facts::new(input);
+    check_linked(input, &crate::links::link(input.records))
+}
+
+/// [`check`] with the records' links already resolved ([`crate::links::link`] of
+/// `input.records`), as when the deadlines were computed from them too.
+pub fn check_linked(input: &Input<'_>, linked: &Linked) -> Vec<Finding> {
+    let facts = Facts::new(input, linked);
     let mut findings = Vec::new();
     procedure::refusals_without_pwn(&facts, &mut findings);
     procedure::pwn_elements(&facts, &mut findings);
@@ -125,6 +148,13 @@ pub fn check(input: &Input<'_>) -> Vec<Finding> {
     clocks::unstated_ieps(&facts, &mut findings);
     clocks::complaint_issues(&facts, &mut findings);
     clocks::disclosure(&facts, &mut findings);
+    clocks::resolution_missed(&facts, &mut findings);
+    unlinked::unlinked(&facts, &mut findings);
+    for f in &mut findings {
+        if let Some(id) = &f.record {
+            f.inferred = linked.inferred(id).iter().map(|l| l.field).collect();
+        }
+    }
     findings.sort_by_cached_key(|f| {
         let date = f
             .record
@@ -141,22 +171,60 @@ pub fn check(input: &Input<'_>) -> Vec<Finding> {
     findings
 }
 
-/// The records and deadlines of a case, indexed for the checks.
+/// The records (with their links resolved) and deadlines of a case, indexed for the checks:
+/// a check looks up a record's answers, its matter or its deadlines instead of scanning the
+/// case for each record, so a case of thousands of records stays fast.
 struct Facts<'a> {
     input: &'a Input<'a>,
+    linked: &'a Linked,
     by_id: HashMap<&'a str, &'a StoredRecord>,
+    /// Record id → the responses and notices that respond to it and the refusals of it.
+    answers: HashMap<&'a str, Vec<&'a StoredRecord>>,
+    /// Root request → every record about it ([`Linked::root`]).
+    by_root: HashMap<&'a RecordId, Vec<&'a StoredRecord>>,
+    /// Trigger → its deadlines; rule → its deadlines.
+    by_trigger: HashMap<&'a str, Vec<&'a Deadline>>,
+    by_rule: HashMap<&'a str, Vec<&'a Deadline>>,
+    /// The records that take a step up the ladder, in case order.
+    steps: Vec<(ladder::Step, &'a StoredRecord)>,
     calendar: Calendar<'a>,
 }
 
 impl<'a> Facts<'a> {
-    fn new(input: &'a Input<'a>) -> Facts<'a> {
+    fn new(input: &'a Input<'a>, linked: &'a Linked) -> Facts<'a> {
+        let records = || linked.records.iter().filter(|r| !r.id.is_conflict());
+        let mut answers: HashMap<&'a str, Vec<&'a StoredRecord>> = HashMap::new();
+        let mut by_root: HashMap<&'a RecordId, Vec<&'a StoredRecord>> = HashMap::new();
+        for r in records() {
+            let target = match &r.record.body {
+                Body::Response(x) => x.responds_to.as_ref(),
+                Body::Pwn(x) => x.responds_to.as_ref(),
+                Body::Refusal(x) => x.refuses.as_ref(),
+                _ => None,
+            };
+            if let Some(target) = target {
+                answers.entry(target.0.as_str()).or_default().push(r);
+            }
+            if let Some(root) = linked.root(&r.id) {
+                by_root.entry(root).or_default().push(r);
+            }
+        }
+        let mut by_trigger: HashMap<&'a str, Vec<&'a Deadline>> = HashMap::new();
+        let mut by_rule: HashMap<&'a str, Vec<&'a Deadline>> = HashMap::new();
+        for d in input.deadlines {
+            by_trigger.entry(d.trigger.as_str()).or_default().push(d);
+            by_rule.entry(d.rule.as_str()).or_default().push(d);
+        }
         Facts {
             input,
-            by_id: input
-                .records
-                .iter()
-                .filter(|r| !r.id.is_conflict())
-                .map(|r| (r.id.as_str(), r))
+            linked,
+            by_id: records().map(|r| (r.id.as_str(), r)).collect(),
+            answers,
+            by_root,
+            by_trigger,
+            by_rule,
+            steps: records()
+                .filter_map(|r| Some((ladder::Step::of(r)?, r)))
                 .collect(),
             calendar: Calendar::new(
                 &input.rules.holidays,
@@ -170,50 +238,91 @@ impl<'a> Facts<'a> {
         self.input.today
     }
 
-    fn records(&self) -> impl Iterator<Item = &'a StoredRecord> + '_ {
-        self.input.records.iter().filter(|r| !r.id.is_conflict())
+    /// The records, links resolved, without conflict copies.
+    fn records(&self) -> impl Iterator<Item = &'a StoredRecord> + 'a {
+        self.linked.records.iter().filter(|r| !r.id.is_conflict())
     }
 
     fn get(&self, id: &str) -> Option<&'a StoredRecord> {
         self.by_id.get(id).copied()
     }
 
+    /// The request `id` is ultimately about ([`crate::links::Linked::root`]).
+    fn root(&self, id: &RecordId) -> Option<&'a RecordId> {
+        self.linked.root(id)
+    }
+
     /// The deadlines of rule `rule`.
-    fn deadlines(&self, rule: &'a str) -> impl Iterator<Item = &'a Deadline> + 'a {
-        self.input.deadlines.iter().filter(move |d| d.rule == rule)
+    fn deadlines(&self, rule: &str) -> impl Iterator<Item = &'a Deadline> + use<'a, '_> {
+        self.by_rule.get(rule).into_iter().flatten().copied()
     }
 
-    /// Whether any record answers `id`: a response or PWN responding to it, a refusal of it.
+    /// The deadlines record `id` started.
+    fn deadlines_of(&self, id: &str) -> impl Iterator<Item = &'a Deadline> + use<'a, '_> {
+        self.by_trigger.get(id).into_iter().flatten().copied()
+    }
+
+    /// The records about root request `root`, in case order.
+    fn about_root(&self, root: &RecordId) -> &[&'a StoredRecord] {
+        self.by_root.get(root).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first record that answers `id`: a response or PWN responding to it, a refusal of
+    /// it; for a request for prior written notice, also a notice on the same matter after it.
     fn answered(&self, id: &str) -> Option<&'a StoredRecord> {
-        self.records()
-            .filter(|r| match &r.record.body {
-                Body::Response(x) => x.responds_to.as_ref().is_some_and(|t| t.0 == id),
-                Body::Pwn(x) => x.responds_to.as_ref().is_some_and(|t| t.0 == id),
-                Body::Refusal(x) => x.refuses.as_ref().is_some_and(|t| t.0 == id),
-                _ => false,
-            })
-            .min_by_key(|r| r.order_key())
-    }
-
-    /// A parent's request of type `request_type` that links to `id` (either way).
-    fn linked_request(&self, id: &str, request_type: &str) -> Option<&'a StoredRecord> {
         let target = self.get(id);
-        self.records().find(|r| {
-            r.record.kind() == crate::record::Kind::Request
-                && r.record.type_name() == Some(request_type)
-                && (r.record.references().iter().any(|x| x.0 == id)
-                    || target.is_some_and(|t| {
-                        t.record.references().iter().any(|x| x.0 == r.id.as_str())
-                    }))
-        })
+        let about = target.and_then(|t| match &t.record.body {
+            Body::Request(r) if r.request_type == crate::record::RequestType::Pwn => {
+                self.root(&t.id)
+            }
+            _ => None,
+        });
+        let direct = self.answers.get(id).into_iter().flatten().copied();
+        // For a request for notice: a notice on its matter, on or after it.
+        let on_matter = about
+            .map_or(&[][..], |a| self.about_root(a))
+            .iter()
+            .copied()
+            .filter(|r| r.record.kind() == Kind::Pwn)
+            .filter(|r| target.is_some_and(|t| r.record.date() >= t.record.date()));
+        direct.chain(on_matter).min_by_key(|r| r.order_key())
     }
 
-    /// Whether the case has a complaint of `complaint_type` (`state-complaint`, `due-process`).
-    fn has_complaint(&self, complaint_type: &str) -> bool {
-        self.records().any(|r| {
-            r.record.kind() == crate::record::Kind::Complaint
-                && r.record.type_name() == Some(complaint_type)
-        })
+    /// Whether a record of one of `kinds` that iepcase could not link may answer `id`: then
+    /// whether `id` is answered is for the user to say (`record-unlinked`), and no finding
+    /// may claim it is not.
+    fn maybe_answered_by_unlinked(&self, id: &RecordId, kinds: &[Kind]) -> bool {
+        let root = self.root(id);
+        self.linked
+            .unlinked
+            .iter()
+            .filter(|u| {
+                self.get(u.record.as_str())
+                    .is_some_and(|r| kinds.contains(&r.record.kind()))
+            })
+            .any(|u| {
+                u.candidates
+                    .iter()
+                    .any(|c| c == id || root.is_some_and(|root| self.root(c) == Some(root)))
+            })
+    }
+
+    /// Whether record `id`, which iepcase could not link, may be answered by a record of
+    /// `kind` on or after it that is about one of the records it may be linked to: a refusal
+    /// of one of two requests, with a notice on file about one of them. Whether it is answered
+    /// is then for the user to say (`record-unlinked`), and no finding may claim it is not.
+    fn unlinked_maybe_answered(&self, id: &RecordId, kind: Kind) -> bool {
+        let Some(record) = self.get(id.as_str()) else {
+            return false;
+        };
+        self.linked
+            .unlinked
+            .iter()
+            .filter(|u| &u.record == id)
+            .flat_map(|u| &u.candidates)
+            .filter_map(|c| self.root(c).or(Some(c)))
+            .flat_map(|root| self.about_root(root))
+            .any(|r| r.record.kind() == kind && r.record.date() >= record.record.date())
     }
 }
 

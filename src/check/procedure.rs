@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use jiff::civil;
 
+use super::ladder::{self, Matter};
 use super::{Code, Facts, Finding, Severity, days, letter};
 use crate::record::kinds::{Pwn, Refusal};
-use crate::record::{Body, Method, NoticeType, RefusalVia};
+use crate::record::{Body, Kind, Method, NoticeType, RefusalVia};
 use crate::rules::calendar::days_between;
 use crate::rules::rule::Offset;
 use crate::rules::{Confidence, Status};
@@ -82,6 +83,13 @@ pub(super) fn refusals_without_pwn(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         if refusal.in_writing == Some(false) {
             message.push_str(", not in writing");
         }
+        if facts.maybe_answered_by_unlinked(&record.id, &[Kind::Pwn])
+            || facts.unlinked_maybe_answered(&record.id, Kind::Pwn)
+        {
+            // Which refusal a notice on file answers is for the user to say (record-unlinked).
+            continue;
+        }
+        let matter = Matter::of(facts, record, record.record.date());
         let (severity, next) = match (&deadline.met, deadline.status) {
             (Some(met), _) if met.late => {
                 let gap = days_between(record.record.date(), met.on);
@@ -92,19 +100,32 @@ pub(super) fn refusals_without_pwn(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                     met.on,
                     days(gap)
                 ));
-                (Severity::Error, letter("state-complaint", &record.id))
+                let next = ladder::next(facts, &matter, ladder::COMPLAINT, &record.id);
+                message.push_str(&next.on_file);
+                (Severity::Error, next.step)
             }
             (Some(_), _) => continue,
             (None, _) if deadline.days_left.is_some_and(|d| d >= 0) => {
                 message.push_str(". No prior written notice yet: it should come with the refusal.");
-                (Severity::Info, letter("pwn-request", &record.id))
+                let next = ladder::next(facts, &matter, ladder::NONCOMPLIANCE, &record.id);
+                message.push_str(&next.on_file);
+                // Early on, asking is enough; once asked, wait for the notice.
+                let step = next
+                    .step
+                    .filter(|s| s.starts_with("iepcase letter pwn-request"));
+                (Severity::Info, step)
             }
             (None, _) => {
                 message.push_str(
                     ", and no prior written notice is on file. A refusal must come with a written \
                      notice explaining it: ask for one.",
                 );
-                (Severity::Error, letter("pwn-request", &record.id))
+                let next = ladder::next(facts, &matter, ladder::NONCOMPLIANCE, &record.id);
+                if !next.on_file.is_empty() {
+                    message = message.replace(": ask for one.", ".");
+                }
+                message.push_str(&next.on_file);
+                (Severity::Error, next.step)
             }
         };
         out.push(Finding {
@@ -114,7 +135,8 @@ pub(super) fn refusals_without_pwn(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             message,
             cite: Some(rule.cite.clone()),
             confidence: Some(rule.confidence),
-            next_step: Some(next),
+            next_step: next,
+            inferred: Vec::new(),
         });
     }
 }
@@ -167,19 +189,24 @@ pub(super) fn pwn_elements(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         if missing.is_empty() {
             continue;
         }
+        // Steps taken after the notice arrived: asking for a complete one, or climbing on.
+        let matter = Matter::of(facts, record, record.record.date());
+        let next = ladder::next(facts, &matter, ladder::NONCOMPLIANCE, &record.id);
         out.push(Finding {
             code: Code::PwnMissingElements,
             severity: Severity::Error,
             record: Some(record.id.clone()),
             message: format!(
-                "The prior written notice of {} leaves out {} of the 7 things it must contain: {}.",
+                "The prior written notice of {} leaves out {} of the 7 things it must contain: {}.{}",
                 record.record.date(),
                 missing.len(),
-                missing.join("; ")
+                missing.join("; "),
+                next.on_file
             ),
             cite: Some(format!("{PWN_CITE}(b)")),
             confidence: Some(Confidence::Confirmed),
-            next_step: Some(letter("pwn-request", &record.id)),
+            next_step: next.step,
+            inferred: Vec::new(),
         });
     }
 }
@@ -208,10 +235,10 @@ pub(super) fn recording_notices(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         .filter(|d| d.status == Status::Open)
         .min_by_key(|d| d.due)
         .map(|d| d.trigger.clone());
-    let next = match &upcoming {
-        Some(meeting) => letter("recording-notice", meeting),
-        None => "iepcase letter recording-notice".to_owned(),
-    };
+    // A notice for the next recorded meeting still ahead; with none, there is nothing to send.
+    let next = upcoming
+        .as_ref()
+        .map(|meeting| letter("recording-notice", meeting));
     let mut finding = |record: &StoredRecord, message: String| {
         out.push(Finding {
             code: Code::RecordingNoticeLate,
@@ -220,7 +247,8 @@ pub(super) fn recording_notices(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             message,
             cite: Some(rule.cite.clone()),
             confidence: Some(rule.confidence),
-            next_step: Some(next.clone()),
+            next_step: next.clone(),
+            inferred: Vec::new(),
         });
     };
     let state = &facts.input.rules.title;
@@ -283,6 +311,9 @@ pub(super) fn recording_notices(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         let Some(meeting) = facts.get(deadline.trigger.as_str()) else {
             continue;
         };
+        if facts.maybe_answered_by_unlinked(&meeting.id, &[Kind::Notice]) {
+            continue;
+        }
         finding(
             meeting,
             format!(
@@ -347,24 +378,50 @@ pub(super) fn repeated_refusals(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             matches!(&r.record.body, Body::ServiceLog(l)
                 if l.delivered_minutes.zip(l.scheduled_minutes).is_some_and(|(d, s)| d < s))
         });
-        let (diagnosis, next) = ladder(facts, noncompliance, &requests, about);
+        let involved: Vec<&StoredRecord> = refusals
+            .iter()
+            .map(|(r, _)| *r)
+            .chain(requests.iter().copied())
+            .collect();
+        let first = refusals
+            .iter()
+            .map(|(r, _)| r.record.date())
+            .min()
+            .expect("three or more");
+        let on = facts.get(about.as_str()).unwrap_or(latest);
+        let matter = Matter::of_all(facts, &involved, on, first);
+        let (diagnosis, steps) = if noncompliance {
+            (
+                "Refusals without timely prior written notice (or missed services) are \
+                 non-compliance, not a communication problem.",
+                ladder::NONCOMPLIANCE,
+            )
+        } else {
+            (
+                "The refusals came with proper notice: this looks like a communication problem.",
+                ladder::COMMUNICATION,
+            )
+        };
+        let next = ladder::next(facts, &matter, steps, about);
         let what = request_type.replace('-', " ");
         out.push(Finding {
             code: Code::RepeatedRefusals,
             severity: Severity::Warning,
             record: Some(about.clone()),
             message: format!(
-                "The district has refused requests for {} {} times ({}). {diagnosis} The \
+                "The district has refused requests for {} {} times ({}). {diagnosis}{} The \
                  escalation ladder: a facilitated IEP meeting when the problem is \
                  communication; a request for prior written notice, then a state complaint, \
                  when the district is not following the rules; then mediation or due process.",
                 an(&what),
                 refusals.len(),
                 list.join(", "),
+                next.on_file,
             ),
             cite: Some("34 CFR 300.503; 300.151-300.153; 300.506; 300.507".into()),
             confidence: Some(Confidence::Confirmed),
-            next_step: next,
+            next_step: next.step,
+            inferred: Vec::new(),
         });
     }
 }
@@ -372,35 +429,4 @@ pub(super) fn repeated_refusals(facts: &Facts<'_>, out: &mut Vec<Finding>) {
 /// "an accommodation", "a service".
 fn an(word: &str) -> String {
     format!("{} {word}", crate::record::article(word))
-}
-
-/// Which rung comes next, and why.
-fn ladder(
-    facts: &Facts<'_>,
-    noncompliance: bool,
-    requests: &[&StoredRecord],
-    about: &crate::record::RecordId,
-) -> (&'static str, Option<String>) {
-    if !noncompliance {
-        return (
-            "The refusals came with proper notice: this looks like a communication problem.",
-            Some(letter("facilitation-request", about)),
-        );
-    }
-    let diagnosis = "Refusals without timely prior written notice (or missed services) are \
-                     non-compliance, not a communication problem.";
-    let asked_for_pwn = requests
-        .iter()
-        .any(|q| facts.linked_request(q.id.as_str(), "pwn").is_some());
-    let next = if !asked_for_pwn {
-        Some(letter("pwn-request", about))
-    } else if !facts.has_complaint("state-complaint") {
-        Some(letter("state-complaint", about))
-    } else if !facts.has_complaint("due-process") {
-        Some(letter("due-process-complaint", about))
-    } else {
-        // Every rung is taken: what helps now is the hearing's evidence, in order.
-        Some("iepcase bundle --purpose due-process --out ~/bundles/due-process".to_owned())
-    };
-    (diagnosis, next)
 }

@@ -99,9 +99,17 @@ fn the_example_case_has_the_findings_its_story_was_built_for() {
         pwn.message
     );
     assert!(pwn.message.contains("(5) sources") && pwn.message.contains("(6) other options"));
+    // A facilitation request and a state complaint about this notice came after it: the
+    // next step is the rung above them, not another request for notice.
     assert_eq!(
         pwn.next_step.as_deref(),
-        Some("iepcase letter pwn-request --for dh41vwehjt")
+        Some("iepcase letter due-process-complaint --for dh41vwehjt")
+    );
+    assert!(
+        pwn.message
+            .contains("Already on file: a request for facilitation (2026-03-31), a state complaint (2026-08-24)."),
+        "{}",
+        pwn.message
     );
     // The recording notice sent 20 hours before the meeting.
     let notice = one(&f, Code::RecordingNoticeLate, "34xzsxz6r9");
@@ -501,9 +509,11 @@ fn disclosure_within_two_weeks_is_a_warning() {
         finding.message
     );
     assert_eq!(finding.severity, Severity::Warning);
+    // Not a relative folder: run inside a case folder, where users select their case,
+    // `--out hearing-bundle` is refused (bundles never go into cases/).
     assert_eq!(
         finding.next_step.as_deref(),
-        Some("iepcase bundle --purpose due-process --out hearing-bundle")
+        Some("iepcase bundle --purpose due-process --out ~/bundles/due-process")
     );
 }
 
@@ -560,4 +570,36 @@ fn an_iep_without_a_status_is_flagged_because_it_starts_no_clock() {
             && x.record.as_ref().unwrap().as_str() == "bbbbbbbbbb"),
         "a final IEP is not flagged"
     );
+}
+
+#[test]
+fn an_answer_iepcase_cannot_link_keeps_any_request_from_being_called_unanswered() {
+    // The response names no request and shares no words with it: iepcase cannot say it
+    // answers the request, nor claim that nothing does.
+    let request = rec(
+        "q000000007",
+        "kind = \"request\"\ndate = 2026-10-01\ntype = \"iep-meeting\"\nresponse_due = 2026-10-15",
+    );
+    let answer = rec("s000000007", "kind = \"response\"\ndate = 2026-10-10");
+    let f = run("US", &[request.clone(), answer]);
+    assert!(
+        !f.iter().any(|x| x.code == Code::RequestUnanswered),
+        "{:?}",
+        codes(&f)
+    );
+    let unlinked = one(&f, Code::RecordUnlinked, "s000000007");
+    assert_eq!(unlinked.severity, Severity::Warning);
+    assert!(
+        unlinked.message.contains("q000000007")
+            && unlinked.message.contains("calls none of them unanswered"),
+        "{}",
+        unlinked.message
+    );
+    assert_eq!(
+        unlinked.next_step.as_deref(),
+        Some("iepcase edit s000000007 --set responds_to=q000000007")
+    );
+    // Without the response, the request is unanswered.
+    let f = run("US", &[request]);
+    one(&f, Code::RequestUnanswered, "q000000007");
 }

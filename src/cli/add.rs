@@ -1,15 +1,17 @@
 //! `iepcase add`: add records from flags or from TOML files, all in one commit.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use iepcase::record::parse::read_limited;
+use iepcase::record::refs::{BatchFile, prepare_batch};
 use iepcase::record::schema::record_shape;
 use iepcase::record::{Date, Kind, RecordId, edit, parse_record};
+use iepcase::store::{Case, CaseLock};
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::records::{parse_kind, warn_dangling_references};
+use super::records::{full_links, parse_kind, warn_dangling_references};
 
 #[derive(Debug, Args)]
 #[command(after_help = super::records::KINDS_HELP)]
@@ -70,18 +72,27 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
         let (path, value) = edit::split_assignment(assignment)?;
         text = edit::set(&text, path, value, record_shape(kind))?;
     }
-    parse_record(&text, "the new record").map_err(|e| {
-        CliError::from(e).hint(format!(
-            "give fields with --set FIELD=VALUE; `iepcase new {kind}` shows every field"
-        ))
-    })?;
+    let hint =
+        || format!("give fields with --set FIELD=VALUE; `iepcase new {kind}` shows every field");
+    // A record that does not parse may name links by id prefix: those need the case.
+    let needs_links = parse_record(&text, "the new record")
+        .err()
+        .map(CliError::from);
     for file in &args.attach {
         if !file.is_file() {
             return Err(CliError::user(format!("{} is not a file", file.display())));
         }
     }
 
-    let (case, lock) = ctx.open_case_locked("add")?;
+    let (case, lock) = match ctx.open_case_locked("add") {
+        Ok(opened) => opened,
+        Err(e) => return Err(needs_links.map_or(e, |invalid| invalid.hint(hint()))),
+    };
+    // Links given as id prefixes are made full ids against the case, now that it is locked.
+    if needs_links.is_some() {
+        text = full_links(&case, &text, "the new record", None)?;
+        parse_record(&text, "the new record").map_err(|e| CliError::from(e).hint(hint()))?;
+    }
     let id = RecordId::generate();
     let mut tx = case.transaction(&lock);
     if let Some(max) = args.max_size {
@@ -103,47 +114,57 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
 }
 
 fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
-    let mut texts = Vec::new();
+    let mut read: Vec<BatchFile> = Vec::new();
     let mut bad: Vec<(String, CliError)> = Vec::new();
     let mut stdin_used = false;
     for file in files {
-        let (origin, text) = if file.as_os_str() == "-" {
+        if file.as_os_str() == "-" {
             if stdin_used {
                 return Err(CliError::usage(
                     "standard input (`-`) can be given only once",
                 ));
             }
             stdin_used = true;
+            // `file:` names in standard input are relative to the current folder.
+            let path = ctx.absolute(Path::new("<stdin>"));
+            let origin = "<stdin>".to_owned();
             match read_limited(std::io::stdin().lock()) {
-                Ok(Ok(text)) => ("<stdin>".to_owned(), text),
+                Ok(Ok(text)) => read.push(BatchFile { origin, path, text }),
                 Ok(Err(_)) => return Err(too_large("standard input")),
                 Err(e) => {
                     return Err(CliError::user(format!("cannot read standard input: {e}")));
                 }
             }
         } else {
+            let path = ctx.absolute(file);
             let origin = file.display().to_string();
-            match fs_err::File::open(ctx.absolute(file)).and_then(read_limited) {
-                Ok(Ok(text)) => (origin, text),
-                Ok(Err(_)) => {
-                    bad.push((origin.clone(), too_large(&origin)));
-                    continue;
-                }
-                Err(e) => {
-                    bad.push((origin, CliError::user(e.to_string())));
-                    continue;
-                }
+            match fs_err::File::open(&path).and_then(read_limited) {
+                Ok(Ok(text)) => read.push(BatchFile { origin, path, text }),
+                Ok(Err(_)) => bad.push((origin.clone(), too_large(&origin))),
+                Err(e) => bad.push((origin, CliError::user(e.to_string()))),
             }
-        };
-        match parse_record(&text, &origin) {
-            Ok(record) if !record.common.attachments.is_empty() => {
+        }
+    }
+    // The case is opened (and locked, before its key is read) only when a file needs it
+    // for its links.
+    let mut locked: Option<(Case, CaseLock)> = None;
+    let prepared = prepare_batch(read, RecordId::generate, || {
+        locked = ctx.open_case_locked("add").ok();
+        let ids = locked.as_ref()?.0.record_ids().ok()?;
+        Some(ids.into_iter().map(|(id, _)| id).collect())
+    });
+    let mut texts = Vec::new();
+    for p in prepared {
+        match p.outcome {
+            Ok((_, record)) if !record.common.attachments.is_empty() => {
                 let e = CliError::user(format!(
-                    "{origin} lists [[attachments]]; attach files with `--attach` or `iepcase attach`"
+                    "{} lists [[attachments]]; attach files with `--attach` or `iepcase attach`",
+                    p.origin
                 ));
-                bad.push((origin, e));
+                bad.push((p.origin, e));
             }
-            Ok(record) => texts.push((origin, text, record)),
-            Err(e) => bad.push((origin, e.into())),
+            Ok((text, record)) => texts.push((p.id, p.origin, text, record)),
+            Err(e) => bad.push((p.origin, e.into())),
         }
     }
     if !bad.is_empty() {
@@ -169,18 +190,20 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
         .hint("nothing was added: fix the file and run the same command again"));
     }
 
-    let (case, lock) = ctx.open_case_locked("add")?;
+    let (case, lock) = match locked {
+        Some(locked) => locked,
+        None => ctx.open_case_locked("add")?,
+    };
     let mut tx = case.transaction(&lock);
-    let ids: Vec<RecordId> = texts.iter().map(|_| RecordId::generate()).collect();
-    for (id, (_, text, _)) in ids.iter().zip(&texts) {
+    for (id, _, text, _) in &texts {
         tx.put_record(id, text)?;
     }
-    let message = match ids.as_slice() {
-        [one] => format!("add record {one}"),
+    let message = match texts.as_slice() {
+        [(one, ..)] => format!("add record {one}"),
         many => format!("add {} records", many.len()),
     };
     tx.commit(&message, &ctx.commit_context()?)?;
-    for (id, (origin, _, record)) in ids.iter().zip(&texts) {
+    for (id, origin, _, record) in &texts {
         warn_dangling_references(ctx, &case, record);
         ctx.ui.status(&format!(
             "Added {} {id} from {origin}: {}",
@@ -188,7 +211,7 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
             record.title()
         ));
     }
-    for id in &ids {
+    for (id, ..) in &texts {
         ctx.ui.line(id.as_str())?;
     }
     Ok(())

@@ -4,7 +4,7 @@
 use clap::Args;
 use std::collections::HashMap;
 
-use iepcase::check::{Finding, Input, Severity, check};
+use iepcase::check::{Finding, Input, Severity, check_linked};
 use iepcase::letters::{self, LetterError, LetterInput};
 use iepcase::record::Date;
 use serde_json::{Value, json};
@@ -33,14 +33,17 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
     let mut templates: HashMap<String, Option<letters::Template>> = HashMap::new();
     for case in &cases {
         let rules = case.rules(ctx, &book);
-        let deadlines = iepcase::rules::deadlines(&case.records, &case.meta, rules, today);
-        let findings = check(&Input {
+        // Links are inferred once, for the deadlines and the findings alike.
+        let linked = iepcase::links::link(&case.records);
+        let deadlines = iepcase::rules::deadlines_of(&linked, &case.meta, rules, today);
+        let input = Input {
             records: &case.records,
             meta: &case.meta,
             rules,
             deadlines: &deadlines,
             today,
-        });
+        };
+        let findings = check_linked(&input, &linked);
         if !ctx.ui.json {
             for step in findings.iter().filter_map(|f| f.next_step.as_deref()) {
                 let key = (case.slug.clone(), step.to_owned());
@@ -112,13 +115,16 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// One finding in the JSON shape of SPEC section 5, plus `cite` and `confidence`.
+/// One finding in the JSON shape of SPEC section 5, plus `cite`, `confidence` and the link
+/// fields of its record iepcase `inferred`.
 fn to_json(case: &str, f: &Finding) -> Value {
+    let inferred: Vec<&str> = f.inferred.iter().map(|l| l.as_str()).collect();
     let mut value = json!({
         "case": case, "code": f.code.as_str(), "severity": f.severity.as_str(),
         "record": f.record.as_ref().map(|r| r.to_string()), "message": f.message,
         "next_step": f.next_step, "cite": f.cite,
         "confidence": f.confidence.map(|c| c.as_str()),
+        "inferred": (!inferred.is_empty()).then_some(inferred),
     });
     if let Some(obj) = value.as_object_mut() {
         obj.retain(|_, v| !v.is_null());

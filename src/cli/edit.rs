@@ -8,7 +8,7 @@ use iepcase::store::Case;
 use super::context::Ctx;
 use super::editor;
 use super::error::CliError;
-use super::records::warn_dangling_references;
+use super::records::{LinkProblem, full_links, warn_dangling_references};
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CliError> {
     let stored = case.read_record(&id)?;
     let kind = stored.record.kind();
     let text = if args.set.is_empty() && args.unset.is_empty() {
-        match edit_in_editor(&stored.text, &id.to_string())? {
+        match edit_in_editor(&case, &stored.text, &id.to_string())? {
             Some(text) => text,
             None => {
                 ctx.ui.status("Nothing changed");
@@ -46,7 +46,8 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CliError> {
         for path in &args.unset {
             text = edit::unset(&text, path)?;
         }
-        text
+        // `--set refuses=6zcy`: a unique prefix is stored as the full id.
+        full_links(&case, &text, &format!("record {id}"), None)?
     };
     let record = parse_record(&text, &format!("record {id}"))?;
     check_attachments(&case, &record)?;
@@ -65,17 +66,27 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Edits until valid; `None` when the user saved nothing new.
-fn edit_in_editor(original: &str, id: &str) -> Result<Option<String>, CliError> {
+/// Edits until valid; `None` when the user saved nothing new. Link values written as id
+/// prefixes are stored as full ids.
+fn edit_in_editor(case: &Case, original: &str, id: &str) -> Result<Option<String>, CliError> {
     let mut shown = original.to_owned();
+    let origin = format!("record {id}");
     loop {
         let edited = editor::edit(&shown, &format!("{id}.toml"))?;
         let cleaned = editor::strip_notes(&edited);
         if edited == shown || cleaned == original {
             return Ok(None);
         }
-        match parse_record(&cleaned, &format!("record {id}")) {
-            Ok(_) => return Ok(Some(cleaned)),
+        let full = match full_links(case, &cleaned, &origin, None) {
+            Ok(full) => full,
+            Err(LinkProblem::Record(e)) => {
+                shown = editor::with_problems(&cleaned, &e, "record");
+                continue;
+            }
+            Err(problem) => return Err(problem.into()),
+        };
+        match parse_record(&full, &origin) {
+            Ok(_) => return Ok(Some(full)),
             Err(e) => shown = editor::with_problems(&cleaned, &e, "record"),
         }
     }

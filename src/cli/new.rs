@@ -8,7 +8,7 @@ use iepcase::record::{Kind, RecordId, parse_record};
 use super::context::Ctx;
 use super::editor;
 use super::error::CliError;
-use super::records::{parse_kind, warn_dangling_references};
+use super::records::{LinkProblem, full_links, parse_kind, warn_dangling_references};
 
 #[derive(Debug, Args)]
 #[command(after_help = super::records::KINDS_HELP)]
@@ -19,8 +19,9 @@ pub struct NewArgs {
 }
 
 pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
-    // Open the case first: a missing key should stop us before any typing.
-    ctx.open_case()?;
+    // Open the case first: a missing key should stop us before any typing. This copy is
+    // read while the editor is open (ids for link prefixes); the write takes the lock.
+    let preview = ctx.open_case()?;
     let start = template(args.kind, ctx.today());
     let mut shown = start.clone();
     let text = loop {
@@ -29,10 +30,19 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
             ctx.ui.status("Nothing added");
             return Ok(());
         }
-        // Checked as shown, so the problems' line numbers are the editor's.
+        // Checked as shown, so the problems' line numbers are the editor's; link values
+        // written as id prefixes are stored as full ids.
         let body = editor::strip_notes(&edited);
-        match parse_record(&body, "the new record") {
-            Ok(_) => break strip_template_comments(&body, &start),
+        let full = match full_links(&preview, &body, "the new record", None) {
+            Ok(full) => full,
+            Err(LinkProblem::Record(e)) => {
+                shown = editor::with_problems(&body, &e, "record");
+                continue;
+            }
+            Err(problem) => return Err(problem.into()),
+        };
+        match parse_record(&full, "the new record") {
+            Ok(_) => break strip_template_comments(&full, &start),
             Err(e) => shown = editor::with_problems(&body, &e, "record"),
         }
     };

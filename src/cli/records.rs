@@ -1,7 +1,10 @@
 //! Helpers the record commands share: reading a kind argument, JSON for records, and
 //! warnings about references to records that do not exist.
 
-use iepcase::record::{Kind, Record, parse::did_you_mean, to_json};
+use std::path::Path;
+
+use iepcase::record::refs::{self, Batch};
+use iepcase::record::{Kind, Record, RecordError, RecordId, parse::did_you_mean, to_json};
 use iepcase::store::{Case, RecordSummary, StoredRecord};
 
 use super::context::Ctx;
@@ -20,6 +23,48 @@ pub fn parse_kind(text: &str) -> Result<Kind, String> {
             None => format!("unknown kind `{text}`; {KINDS_HELP}"),
         }
     })
+}
+
+/// `text` with its link values (unique id prefixes, and in a batch `file:` names) turned into
+/// full ids; `from` is the batch file `text` comes from.
+pub fn full_links(
+    case: &Case,
+    text: &str,
+    origin: &str,
+    batch: Option<(&Batch, &Path)>,
+) -> Result<String, LinkProblem> {
+    let ids: Vec<RecordId> = case
+        .record_ids()
+        .map_err(|e| LinkProblem::Case(e.into()))?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    refs::resolve_links(text, origin, |target| {
+        refs::lookup(
+            target,
+            &ids,
+            batch.map(|(b, _)| b),
+            batch.map(|(_, from)| from),
+        )
+    })
+    .map_err(LinkProblem::Record)
+}
+
+/// Why link values could not be made full ids.
+pub enum LinkProblem {
+    /// A value names no record, or several: located in the text, like a validation error.
+    Record(RecordError),
+    /// The case could not be read.
+    Case(CliError),
+}
+
+impl From<LinkProblem> for CliError {
+    fn from(problem: LinkProblem) -> CliError {
+        match problem {
+            LinkProblem::Record(e) => e.into(),
+            LinkProblem::Case(e) => e,
+        }
+    }
 }
 
 /// Warns about references to records that are not in the case.

@@ -47,6 +47,19 @@ impl CaseFacts {
     pub fn deadlines(&self, ctx: &Ctx, book: &Rulebook, today: Date) -> Vec<Deadline> {
         iepcase::rules::deadlines(&self.records, &self.meta, self.rules(ctx, book), today)
     }
+
+    /// The case's links ([`iepcase::links`]) and its deadlines on `today` computed from them.
+    pub fn linked_deadlines(
+        &self,
+        ctx: &Ctx,
+        book: &Rulebook,
+        today: Date,
+    ) -> (iepcase::links::Linked, Vec<Deadline>) {
+        let linked = iepcase::links::link(&self.records);
+        let deadlines =
+            iepcase::rules::deadlines_of(&linked, &self.meta, self.rules(ctx, book), today);
+        (linked, deadlines)
+    }
 }
 
 /// The built-in rules with the workspace's `rules/*.toml` on top.

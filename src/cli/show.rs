@@ -2,6 +2,7 @@
 //! sync conflict copies left beside it.
 
 use clap::Args;
+use iepcase::links::{LinkField, Unlinked};
 use iepcase::record::RecordId;
 use iepcase::store::Case;
 
@@ -38,8 +39,25 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<(), CliError> {
     if args.rev.is_none() && !stored.id.is_conflict() {
         conflict_notice(ctx, &case, &stored.id)?;
     }
+    // Links the record leaves out, as `check` and `deadlines` infer them (not for an old
+    // revision: the case then was another case).
+    let found = match args.rev.is_none() && !stored.id.is_conflict() {
+        true => Some(inferred(&case, &stored.id)?),
+        false => None,
+    };
+    let (links, unlinked) = found.unwrap_or_default();
     if ctx.ui.json {
-        return ctx.ui.json(&record_json(&stored));
+        let mut json = record_json(&stored);
+        if let Some(obj) = json.as_object_mut()
+            && !links.is_empty()
+        {
+            for (field, target, _) in &links {
+                obj.insert(field.as_str().into(), target.as_str().into());
+            }
+            let fields: Vec<&str> = links.iter().map(|(f, _, _)| f.as_str()).collect();
+            obj.insert("inferred".into(), fields.into());
+        }
+        return ctx.ui.json(&json);
     }
     if stored.id.is_conflict() {
         ctx.ui.warn(&format!(
@@ -54,7 +72,59 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<(), CliError> {
     if !stored.text.ends_with('\n') {
         ctx.ui.out("\n")?;
     }
+    for (field, target, about) in &links {
+        ctx.ui.out(&format!(
+            "# inferred by iepcase, not stored: {field} = \"{target}\"  # {about}\n"
+        ))?;
+    }
+    if let Some((field, target, _)) = links.first() {
+        ctx.ui.hint(&format!(
+            "to make an inferred link part of the record: `iepcase edit {} --set {field}={target}`",
+            stored.id
+        ));
+    }
+    if let Some(u) = unlinked {
+        let candidates: Vec<String> = u.candidates.iter().map(|c| c.to_string()).collect();
+        ctx.ui.warn(&format!(
+            "iepcase cannot tell which record this one's `{}` is: {}",
+            u.field,
+            candidates.join(" or ")
+        ));
+        ctx.ui.hint(&format!(
+            "say which with `iepcase edit {} --set {}={}`",
+            stored.id,
+            u.field,
+            candidates.first().map_or("ID", String::as_str)
+        ));
+    }
     Ok(())
+}
+
+/// A link iepcase inferred: the field, the record it points to, and that record described.
+type InferredLink = (LinkField, RecordId, String);
+
+/// The links of record `id` that iepcase infers from the case, and why it could not link it,
+/// if it could not.
+fn inferred(case: &Case, id: &RecordId) -> Result<(Vec<InferredLink>, Option<Unlinked>), CliError> {
+    let loaded = case.records()?;
+    let linked = iepcase::links::link(&loaded.records);
+    let links = linked
+        .inferred(id)
+        .iter()
+        .map(|l| {
+            let about = linked.get(l.target.as_str()).map_or(String::new(), |r| {
+                format!(
+                    "{} of {}, \"{}\"",
+                    r.record.kind(),
+                    r.record.date(),
+                    r.record.title()
+                )
+            });
+            (l.field, l.target.clone(), about)
+        })
+        .collect();
+    let unlinked = linked.unlinked.iter().find(|u| &u.record == id).cloned();
+    Ok((links, unlinked))
 }
 
 /// Warns when a sync left conflict copies of `id` beside it (SPEC section 9).

@@ -100,6 +100,7 @@ impl LetterInput<'_> {
                 "cite": template.spec.cite,
                 "confidence": template.spec.confidence,
             },
+            "rules": self.rules.map(rules_data),
         }))
     }
 
@@ -235,6 +236,13 @@ fn record_data(stored: &StoredRecord) -> Value {
         let time = stored.record.common.time.map(|t| t.to_string());
         obj.insert("time".into(), json!(time));
         obj.entry("summary").or_insert(Value::Null);
+        if let Body::ServiceLog(log) = &stored.record.body {
+            let missed = log
+                .scheduled_minutes
+                .zip(log.delivered_minutes)
+                .map(|(s, d)| s.saturating_sub(d));
+            obj.insert("missed_minutes".into(), json!(missed));
+        }
         if let Body::Pwn(pwn) = &stored.record.body {
             let missing: Vec<&str> = crate::check::missing_element_numbers(pwn)
                 .into_iter()
@@ -244,6 +252,33 @@ fn record_data(stored: &StoredRecord) -> Value {
         }
     }
     data
+}
+
+/// The case's rules a letter may promise, by id with `_` for `-`: each with its `label`,
+/// `cite`, `confidence` and `period` ("45 school days"), so a letter states the state's own
+/// period rather than a federal default.
+fn rules_data(rules: &RuleSet) -> Value {
+    use crate::rules::DayType;
+    use crate::rules::rule::Offset;
+    let mut data = serde_json::Map::new();
+    for rule in &rules.rules {
+        let period = match (rule.offset, rule.count) {
+            (Some(Offset::Days(n)), DayType::Calendar) if n > 0 => format!("{n} days"),
+            (Some(Offset::Days(n)), DayType::Business) if n > 0 => format!("{n} business days"),
+            (Some(Offset::Days(n)), DayType::School) if n > 0 => format!("{n} school days"),
+            (Some(Offset::Months(n)), _) if n > 0 => format!("{n} months"),
+            (Some(Offset::Years(n)), _) if n > 0 => format!("{n} years"),
+            _ => continue,
+        };
+        data.insert(
+            rule.id.replace('-', "_"),
+            json!({
+                "label": rule.label, "cite": rule.cite, "period": period,
+                "confidence": rule.confidence.as_str(),
+            }),
+        );
+    }
+    Value::Object(data)
 }
 
 /// The seven elements of 34 CFR 300.503(b), as a letter to the district names them.

@@ -58,6 +58,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/iee-request.md"),
     ),
     (
+        "compensatory-services-request",
+        include_str!("../../templates/compensatory-services-request.md"),
+    ),
+    (
         "facilitation-request",
         include_str!("../../templates/facilitation-request.md"),
     ),

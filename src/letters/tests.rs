@@ -73,6 +73,7 @@ fn inputs(name: &str) -> (Vec<(&'static str, &'static str)>, Option<&'static str
             None,
         ),
         "records-request" => (vec![("meeting", "2026-12-08")], None),
+        "compensatory-services-request" => (vec![], Some("70s0jsqma2")),
         "evaluation-request" => (
             vec![
                 ("type", "reevaluation"),
@@ -126,7 +127,7 @@ fn dated<'a>(name: &str, mut input: LetterInput<'a>) -> LetterInput<'a> {
 fn every_template_renders_for_the_example_case() {
     let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
     let all = templates(None).unwrap();
-    assert_eq!(all.len(), 11);
+    assert_eq!(all.len(), 12);
     for template in &all {
         let (facts, about) = inputs(&template.name);
         let about = about.map(example_record);
@@ -449,4 +450,65 @@ fn a_recording_notice_claims_the_notice_period_only_when_it_is_met() {
         t.render(&input(&meta, None, &bad)),
         Err(LetterError::BadFact { .. })
     ));
+}
+
+#[test]
+fn an_evaluation_request_promises_the_states_own_period() {
+    let t = template("evaluation-request", None).unwrap();
+    for (state, period, cite) in [
+        (
+            "TX",
+            "within 45 school days of receiving my consent",
+            "Tex. Educ. Code 29.004(a)",
+        ),
+        (
+            "MS",
+            "within 60 days of receiving my consent",
+            "Mississippi procedures",
+        ),
+        (
+            "AL",
+            "within 60 days of receiving my consent",
+            "34 CFR 300.301(c)(1)",
+        ),
+    ] {
+        let meta =
+            parse_case_meta(&format!("child = \"A B\"\nstate = \"{state}\"\n"), "m").unwrap();
+        let letter = t.render(&input(&meta, None, &[])).unwrap();
+        let flat = letter.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains(period) && flat.contains(cite),
+            "{state}:\n{letter}"
+        );
+    }
+}
+
+#[test]
+fn a_request_for_notice_about_the_parents_own_request_never_calls_it_the_districts_decision() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    let request = example_record("9a1nn3majz");
+    let t = template("pwn-request", None).unwrap();
+    let letter = t.render(&input(&meta, Some(&request), &[])).unwrap();
+    assert!(!letter.contains("district's decision"), "{letter}");
+    assert!(
+        letter.contains("On November 9, 2026, I asked the district in writing for records"),
+        "{letter}"
+    );
+}
+
+#[test]
+fn a_records_request_for_an_earlier_one_follows_it_up() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    let earlier = example_record("9a1nn3majz");
+    let t = template("records-request", None).unwrap();
+    let letter = t.render(&input(&meta, Some(&earlier), &[])).unwrap();
+    let flat = letter.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "On November 9, 2026, I asked to inspect and review Ezrabel's education records"
+        ) && flat.contains("in no case more than 45 days after that request")
+            && flat.contains("I have not been given access"),
+        "{letter}"
+    );
+    assert!(!flat.contains("general right"), "{letter}");
 }

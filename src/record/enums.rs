@@ -104,7 +104,13 @@ string_enum! {
     NoticeType {
         Recording = "recording", Meeting = "meeting",
         ProceduralSafeguards = "procedural-safeguards",
-        PrivatePlacement = "private-placement", Other = "other",
+        PrivatePlacement = "private-placement",
+        /// The district's referral of the child for an evaluation.
+        Referral = "referral",
+        /// A party's written notice that a due process complaint is insufficient
+        /// (34 CFR 300.508(d)(1)).
+        SufficiencyChallenge = "sufficiency-challenge",
+        Other = "other",
     }
 }
 
@@ -153,11 +159,29 @@ string_enum! {
 }
 
 string_enum! {
+    /// Who filed a complaint.
+    FiledBy { Parent = "parent", District = "district" }
+}
+
+string_enum! {
     /// What kind of decision or agreement closed a dispute.
     DecisionType {
         ComplaintFindings = "complaint-findings", HearingDecision = "hearing-decision",
         MediationAgreement = "mediation-agreement", ResolutionAgreement = "resolution-agreement",
-        Settlement = "settlement", Other = "other",
+        Settlement = "settlement",
+        /// Both parties waive the resolution meeting in writing (34 CFR 300.510(a)(3)(i)).
+        ResolutionWaiver = "resolution-waiver",
+        /// Both parties agree to use mediation instead of the resolution meeting
+        /// (34 CFR 300.510(a)(3)(ii)).
+        AgreementToMediate = "agreement-to-mediate",
+        /// Both parties agree in writing that no agreement is possible (34 CFR 300.510(c)(2)).
+        NoAgreement = "no-agreement",
+        /// A party withdraws from mediation continued past the resolution period
+        /// (34 CFR 300.510(c)(3)).
+        MediationWithdrawal = "mediation-withdrawal",
+        /// The hearing officer's ruling on a sufficiency challenge (34 CFR 300.508(d)(2)).
+        SufficiencyRuling = "sufficiency-ruling",
+        Other = "other",
     }
 }
 

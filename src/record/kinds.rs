@@ -195,6 +195,10 @@ pub struct Meeting {
     pub recorded: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_early: Option<bool>,
+    /// Whether the parent took part; `false` for a meeting held without the parent (a
+    /// resolution meeting the parent missed delays the hearing clock, 34 CFR 300.510(b)(3)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_attended: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
@@ -279,6 +283,10 @@ pub struct Communication {
 pub struct Complaint {
     #[serde(rename = "type")]
     pub complaint_type: ComplaintType,
+    /// Who filed it: `parent` (the default) or `district`. Clocks that only run on a
+    /// parent's complaint (the resolution meeting) depend on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filed_by: Option<FiledBy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub against: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -12,6 +12,7 @@ pub mod enums;
 mod id;
 pub mod kinds;
 pub mod parse;
+pub mod refs;
 pub mod schema;
 mod states;
 pub mod template;

@@ -40,7 +40,7 @@ impl MonthDay {
     }
 
     /// This month-day in `year` (February 29 becomes the 28th in common years).
-    fn in_year(self, year: i16) -> Option<civil::Date> {
+    pub fn in_year(self, year: i16) -> Option<civil::Date> {
         let first = civil::Date::new(year, self.month, 1).ok()?;
         civil::Date::new(year, self.month, self.day.min(first.days_in_month())).ok()
     }
@@ -193,6 +193,75 @@ impl<'a> Calendar<'a> {
         }
         let summer = self.summer_hit(date.0).is_some();
         (self.is_business_day(date) && !summer, true)
+    }
+
+    /// The last day of the summer break `date` falls in, if it falls in one.
+    pub fn summer_end(&self, date: Date) -> Option<Date> {
+        self.summer_hit(date.0).map(|hit| Date(hit.end))
+    }
+
+    /// The first and last day of the school year `date` belongs to, and whether they are a
+    /// guess: the case calendar's year when `date` is in it; else from the day after the
+    /// summer break before `date` to the day before the next one begins (a day in the
+    /// break belongs to the year before it), or July 1 to June 30 without any summer break.
+    pub fn school_year(&self, date: Date) -> Option<(Date, Date, bool)> {
+        if let Some(cal) = self.school
+            && cal.first_day <= date
+            && date <= cal.last_day
+        {
+            return Some((cal.first_day, cal.last_day, false));
+        }
+        let window = match self.school {
+            Some(cal) => YearlyWindow {
+                from: MonthDay::of(cal.last_day.0.tomorrow().ok()?),
+                to: MonthDay::of(cal.first_day.0.yesterday().ok()?),
+            },
+            None => match self.summer {
+                Some(window) => window,
+                None => {
+                    let july = |year: i16| civil::Date::new(year, 7, 1).ok();
+                    let mut start = july(date.0.year())?;
+                    if start > date.0 {
+                        start = july(date.0.year().checked_sub(1)?)?;
+                    }
+                    let end = july(start.year().checked_add(1)?)?.yesterday().ok()?;
+                    return Some((Date(start), Date(end), true));
+                }
+            },
+        };
+        // The school year starts the day after the last summer break that ended before `date`.
+        let year = date.0.year();
+        let mut summer_end = window.to.in_year(year)?;
+        for back in 1..=2 {
+            if summer_end < date.0 {
+                break;
+            }
+            summer_end = window.to.in_year(year.checked_sub(back)?)?;
+        }
+        let start = summer_end.tomorrow().ok()?;
+        let mut next_summer = window.from.in_year(start.year())?;
+        if next_summer <= start {
+            next_summer = window.from.in_year(start.year().checked_add(1)?)?;
+        }
+        Some((Date(start), Date(next_summer.yesterday().ok()?), true))
+    }
+
+    /// The school days after `after` up to and including `through`, and whether any of them
+    /// was judged without the case's school calendar.
+    pub fn school_days_between(&self, after: Date, through: Date) -> (i64, bool) {
+        let mut count = 0;
+        let mut approximate = false;
+        let mut day = after.0;
+        for _ in 0..MAX_STEPS {
+            match day.tomorrow() {
+                Ok(next) if next <= through.0 => day = next,
+                _ => break,
+            }
+            let (school, guess) = self.school_day(Date(day));
+            approximate |= guess;
+            count += i64::from(school);
+        }
+        (count, approximate)
     }
 
     /// The summer break `date` falls in, if any.

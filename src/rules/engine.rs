@@ -1,51 +1,152 @@
 //! Records + rules + today → deadlines.
 //!
-//! For every rule and every record its `when` matches (and `unless_earlier` does not rule
-//! out), the clock starts at the trigger's `from` field (or another rule's due date), runs the
-//! offset in the rule's day type, stops early at an `or_before` event, and is met by the
-//! earliest record that `satisfied_by` accepts.
+//! The records' links are resolved first ([`crate::links`]). For every rule and every record
+//! its `when` matches (and `unless_earlier`, `if_earlier`, `unless_about` and `running_total`
+//! allow), the clock starts at the trigger's `from` field (or another rule's due date), earlier
+//! at an `or_from` record, later by a `hold`; it runs the offset in the rule's day type
+//! (lengthened by `extend_by`, replaced by `year_end` or `summer_school_day` where they
+//! apply), stops early at an `or_before` event, and is met by the earliest record that
+//! `satisfied_by` accepts.
 
 use std::collections::HashMap;
 
 use jiff::civil;
 
 use super::calendar::{Calendar, Counting, days_between};
-use super::rule::{Offset, Role, Rule, Start, View};
+use super::rule::{Matcher, Offset, Relation, Role, Rule, Satisfier, Scalar, Start, View};
 use super::{Deadline, Met, RuleSet, Status};
-use crate::record::{CaseMeta, Date, Time};
+use crate::record::{CaseMeta, Date, Kind, Time};
 use crate::store::StoredRecord;
+
+/// A case's views indexed by kind and id, so that a rule looks only at the records that can
+/// match a pattern (those of its kind) instead of at every record for every trigger: a case
+/// of thousands of service logs costs a rule about requests nothing.
+struct Views<'v> {
+    all: &'v [View<'v>],
+    every: Vec<usize>,
+    by_kind: HashMap<Kind, Vec<usize>>,
+    by_id: HashMap<&'v str, usize>,
+}
+
+impl<'v> Views<'v> {
+    fn new(all: &'v [View<'v>]) -> Views<'v> {
+        let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
+        for (i, view) in all.iter().enumerate() {
+            by_kind.entry(view.record.kind()).or_default().push(i);
+        }
+        Views {
+            all,
+            every: (0..all.len()).collect(),
+            by_kind,
+            by_id: all
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.id.as_str(), i))
+                .collect(),
+        }
+    }
+
+    /// The positions of the views `matcher` may match: those of its kind (in case order).
+    fn of_kind(&self, matcher: &Matcher) -> &[usize] {
+        match matcher.kind {
+            Some(kind) => self.by_kind.get(&kind).map_or(&[], Vec::as_slice),
+            None => &self.every,
+        }
+    }
+
+    /// The views `matcher` matches, with their positions.
+    fn matching<'a>(
+        &'a self,
+        matcher: &'a Matcher,
+    ) -> impl Iterator<Item = (usize, &'v View<'v>)> + 'a {
+        self.of_kind(matcher)
+            .iter()
+            .map(|&i| (i, &self.all[i]))
+            .filter(|(_, v)| matcher.matches(v))
+    }
+
+    /// The views `satisfier` ties to `trigger`, with their positions.
+    fn tied<'a>(
+        &'a self,
+        satisfier: &'a Satisfier,
+        trigger: &'a View<'_>,
+    ) -> impl Iterator<Item = (usize, &'v View<'v>)> + 'a {
+        let positions: &[usize] = if satisfier.relation == Relation::SelfRecord {
+            self.by_id
+                .get(trigger.id.as_str())
+                .map_or(&[], std::slice::from_ref)
+        } else {
+            self.of_kind(&satisfier.matcher)
+        };
+        positions
+            .iter()
+            .map(|&i| (i, &self.all[i]))
+            .filter(move |(_, v)| satisfier.satisfies(v, trigger))
+    }
+
+    /// The views any of `satisfiers` ties to `trigger` (one may come more than once).
+    fn tied_any<'a>(
+        &'a self,
+        satisfiers: &'a [Satisfier],
+        trigger: &'a View<'_>,
+    ) -> impl Iterator<Item = (usize, &'v View<'v>)> + 'a {
+        satisfiers.iter().flat_map(move |s| self.tied(s, trigger))
+    }
+}
 
 /// The deadlines of one case on `today`, ordered by due date, then rule, then trigger.
 ///
 /// Conflict copies (`<id>.conflict-<n>`) are left out: they duplicate a record. Rules whose
-/// role is [`Role::Lookback`] give no deadline; see [`lookback_limit`].
+/// role is [`Role::Lookback`] give no deadline; see [`lookback_limit`]. Links the records do
+/// not state are inferred first ([`crate::links`]), so a refusal written without `refuses`
+/// is judged like one that has it.
 pub fn deadlines(
     records: &[StoredRecord],
     meta: &CaseMeta,
     rules: &RuleSet,
     today: Date,
 ) -> Vec<Deadline> {
-    let views: Vec<View<'_>> = records
+    deadlines_of(&crate::links::link(records), meta, rules, today)
+}
+
+/// [`deadlines`] of records whose links are already resolved.
+pub fn deadlines_of(
+    linked: &crate::links::Linked,
+    meta: &CaseMeta,
+    rules: &RuleSet,
+    today: Date,
+) -> Vec<Deadline> {
+    let views: Vec<View<'_>> = linked
+        .records
         .iter()
         .filter(|r| !r.id.is_conflict())
-        .map(|r| View::new(&r.id, &r.record))
+        .map(|r| View::new(&r.id, &r.record).with_links(linked.root(&r.id), linked.matters(&r.id)))
         .collect();
     let calendar = Calendar::new(&rules.holidays, rules.summer, meta.calendar.as_ref());
+    let views = Views::new(&views);
     let mut due_dates: HashMap<(&str, usize), (Date, Option<Time>)> = HashMap::new();
     let mut out = Vec::new();
     for rule in &rules.rules {
         if rule.role == Role::Lookback {
             continue;
         }
-        for (t, trigger) in views.iter().enumerate() {
-            if !rule.when.matches(trigger) || ruled_out(rule, trigger, &views) {
+        for (t, trigger) in views.matching(&rule.when) {
+            if ruled_out(rule, trigger, &views)
+                || about_excluded(rule, trigger, &views)
+                || !total_reached(rule, trigger, &views, &calendar)
+            {
                 continue;
             }
             let start = match &rule.start {
                 Start::Fields(fields) => fields.iter().find_map(|f| trigger.date_field(f)),
                 Start::AfterRule(other) => due_dates.get(&(other.as_str(), t)).copied(),
             };
-            let Some(start) = start else { continue };
+            let Some(start) = start.map(|s| earlier_start(rule, trigger, &views, s)) else {
+                continue;
+            };
+            let Some(start) = held(rule, trigger, &views, start) else {
+                continue;
+            };
             let Some(deadline) = compute(rule, t, start, &views, &calendar, today) else {
                 continue;
             };
@@ -55,6 +156,100 @@ pub fn deadlines(
     }
     out.sort_by(|a, b| (a.due, &a.rule, &a.trigger).cmp(&(b.due, &b.rule, &b.trigger)));
     out
+}
+
+/// The first record (by date and time) among `views` that one of `satisfiers` ties to
+/// `trigger`.
+fn first_tied<'v>(
+    satisfiers: &[Satisfier],
+    trigger: &View<'_>,
+    views: &Views<'v>,
+) -> Option<&'v View<'v>> {
+    views
+        .tied_any(satisfiers, trigger)
+        .map(|(_, v)| v)
+        .min_by_key(|v| (v.date(), v.time().is_none(), v.time(), v.id))
+}
+
+/// `or_from`: the start moved to the first tied record on or after the trigger, when that
+/// comes first.
+fn earlier_start(
+    rule: &Rule,
+    trigger: &View<'_>,
+    views: &Views<'_>,
+    start: (Date, Option<Time>),
+) -> (Date, Option<Time>) {
+    match first_tied(&rule.exceptions.or_from, trigger, views) {
+        Some(event) if event.date() >= trigger.date() && event.date() < start.0 => {
+            (event.date(), None)
+        }
+        _ => start,
+    }
+}
+
+/// `hold`: the start moved later by the days the clock was on hold; `None` while it still is.
+fn held(
+    rule: &Rule,
+    trigger: &View<'_>,
+    views: &Views<'_>,
+    start: (Date, Option<Time>),
+) -> Option<(Date, Option<Time>)> {
+    let Some(hold) = &rule.exceptions.hold else {
+        return Some(start);
+    };
+    let Some(paused) = first_tied(&hold.paused_by, trigger, views) else {
+        return Some(start);
+    };
+    let resumed = views
+        .tied_any(&hold.resumed_by, trigger)
+        .map(|(_, v)| v)
+        .filter(|v| v.date() > paused.date())
+        .min_by_key(|v| (v.date(), v.id))?;
+    let delay = days_between(paused.date(), resumed.date());
+    let moved = start
+        .0
+        .0
+        .checked_add(jiff::Span::new().try_days(delay).ok()?)
+        .ok()?;
+    Some((Date(moved), start.1))
+}
+
+/// `running_total`: whether the trigger's field, with that of the earlier records of its
+/// kind in the same school year, reaches the minimum.
+fn total_reached(
+    rule: &Rule,
+    trigger: &View<'_>,
+    views: &Views<'_>,
+    calendar: &Calendar<'_>,
+) -> bool {
+    let Some(total) = &rule.exceptions.running_total else {
+        return true;
+    };
+    let year = calendar
+        .school_year(trigger.date())
+        .map(|(start, _, _)| start);
+    let key = |v: &View<'_>| (v.date(), v.time().is_none(), v.time(), v.id.clone());
+    let same_kind = Matcher {
+        kind: Some(trigger.record.kind()),
+        fields: Vec::new(),
+    };
+    let sum: i64 = views
+        .of_kind(&same_kind)
+        .iter()
+        .map(|&i| &views.all[i])
+        .filter(|v| key(v) <= key(trigger))
+        .filter(|v| calendar.school_year(v.date()).map(|(start, _, _)| start) == year)
+        .map(|v| number(v, &total.field).unwrap_or(0))
+        .sum();
+    sum >= total.min
+}
+
+/// The first number in `field` of `view`.
+fn number(view: &View<'_>, field: &str) -> Option<i64> {
+    view.scalars(field).into_iter().find_map(|s| match s {
+        Scalar::Int(i) => Some(i),
+        _ => None,
+    })
 }
 
 /// The earliest date a complaint issue may start under lookback rule `rule`, for `record`
@@ -68,22 +263,42 @@ pub fn lookback_limit(rule: &Rule, record: &StoredRecord, calendar: &Calendar<'_
         return None;
     };
     let (start, _) = fields.iter().find_map(|f| view.date_field(f))?;
-    due_date(rule, start, None, calendar).map(|(d, _, _)| d)
+    due_date(rule, start, None, 0, calendar).map(|(d, _, _)| d)
 }
 
-/// Whether an earlier record rules the trigger out (`unless_earlier`).
-fn ruled_out(rule: &Rule, trigger: &View<'_>, views: &[View<'_>]) -> bool {
-    !rule.unless_earlier.is_empty()
-        && views
-            .iter()
-            .any(|v| v.date() < trigger.date() && rule.unless_earlier.iter().any(|m| m.matches(v)))
+/// `unless_about`: whether the trigger answers a record of a kind the rule leaves out.
+fn about_excluded(rule: &Rule, trigger: &View<'_>, views: &Views<'_>) -> bool {
+    if rule.unless_about.is_empty() {
+        return false;
+    }
+    let Some(target) = trigger.answers() else {
+        return false;
+    };
+    views
+        .by_id
+        .get(target)
+        .is_some_and(|&i| rule.unless_about.iter().any(|m| m.matches(&views.all[i])))
+}
+
+/// Whether earlier records rule the trigger out: one matches `unless_earlier`, or none
+/// matches `if_earlier`.
+fn ruled_out(rule: &Rule, trigger: &View<'_>, views: &Views<'_>) -> bool {
+    let earlier = |patterns: &[Satisfier]| {
+        views
+            .tied_any(patterns, trigger)
+            .any(|(_, v)| v.date() < trigger.date() && v.id != trigger.id)
+    };
+    (!rule.unless_earlier.is_empty() && earlier(&rule.unless_earlier))
+        || (!rule.if_earlier.is_empty() && !earlier(&rule.if_earlier))
 }
 
 /// The due date (and time, for hours) of `rule` from `start`, and whether it is approximate.
+/// `extra_days` lengthens a count in days (`extend_by`).
 fn due_date(
     rule: &Rule,
     start: Date,
     start_time: Option<Time>,
+    extra_days: i64,
     calendar: &Calendar<'_>,
 ) -> Option<(Date, Option<Time>, bool)> {
     let counting = Counting {
@@ -100,7 +315,7 @@ fn due_date(
             (Date(date.ok()?), None, false)
         }
         (_, Some(Offset::Days(n))) => {
-            let counted = calendar.add(start, n, &counting)?;
+            let counted = calendar.add(start, n.checked_add(extra_days)?, &counting)?;
             (counted.date, None, counted.approximate)
         }
         (_, Some(Offset::Months(n))) => (calendar.add_months(start, n, rule.day_one)?, None, false),
@@ -125,23 +340,73 @@ fn due_date(
     Some((deferred.date, time, approximate || deferred.approximate))
 }
 
+/// `extend_by`: the days the trigger's field adds to the count, when it reaches the minimum.
+fn extension(rule: &Rule, trigger: &View<'_>) -> i64 {
+    rule.exceptions
+        .extend_by
+        .as_ref()
+        .and_then(|e| number(trigger, &e.field).filter(|n| *n >= e.min))
+        .unwrap_or(0)
+}
+
+/// A due date that replaces the count: `year_end` for a start close to the end of the school
+/// year (unless `extend_by` applies), `summer_school_day` for a trigger in the summer break.
+fn special_due(
+    rule: &Rule,
+    trigger: &View<'_>,
+    start: Date,
+    calendar: &Calendar<'_>,
+) -> Option<(Date, Option<Time>, bool)> {
+    if let Some(year_end) = rule.exceptions.year_end
+        && extension(rule, trigger) == 0
+        && let Some((_, last_day, guessed)) = calendar.school_year(start)
+        && start <= last_day
+    {
+        let (left, approximate) = calendar.school_days_between(start, last_day);
+        if (year_end.min..=year_end.max).contains(&left) {
+            let mut due = year_end.due.in_year(last_day.0.year())?;
+            if due < last_day.0 {
+                due = year_end.due.in_year(last_day.0.year().checked_add(1)?)?;
+            }
+            return Some((Date(due), None, approximate || guessed));
+        }
+    }
+    let nth = rule.exceptions.summer_school_day?;
+    let summer_end = calendar.summer_end(start)?;
+    let counting = Counting {
+        day_type: super::DayType::School,
+        day_one: super::DayOne::Next,
+        include_holidays: false,
+        exclude: &[],
+    };
+    let counted = calendar.add(summer_end, nth, &counting)?;
+    Some((counted.date, None, counted.approximate))
+}
+
 /// One deadline of `rule` for trigger `views[t]`.
 fn compute(
     rule: &Rule,
     t: usize,
     (start, start_time): (Date, Option<Time>),
-    views: &[View<'_>],
+    views: &Views<'_>,
     calendar: &Calendar<'_>,
     today: Date,
 ) -> Option<Deadline> {
-    let trigger = &views[t];
-    let (mut due, mut due_time, approximate) = due_date(rule, start, start_time, calendar)?;
+    let trigger = &views.all[t];
+    let (mut due, mut due_time, approximate) = special_due(rule, trigger, start, calendar)
+        .or_else(|| {
+            let extra = extension(rule, trigger);
+            due_date(rule, start, start_time, extra, calendar)
+        })?;
     let mut before = None;
-    let next_event = views
+    // On a tie, the record first in the case wins, whatever pattern found it.
+    let next_event = rule
+        .or_before
         .iter()
-        .filter(|v| v.id != trigger.id && v.date() >= trigger.date())
-        .filter(|v| rule.or_before.iter().any(|m| m.matches(v)))
-        .min_by_key(|v| (v.date(), v.time().is_none(), v.time()));
+        .flat_map(|m| views.matching(m))
+        .filter(|(_, v)| v.id != trigger.id && v.date() >= trigger.date())
+        .min_by_key(|(i, v)| (v.date(), v.time().is_none(), v.time(), *i))
+        .map(|(_, v)| v);
     if let Some(event) = next_event
         && event.date() < due
     {
@@ -150,10 +415,9 @@ fn compute(
         before = Some(event.id.clone());
     }
     let met = views
-        .iter()
-        .filter(|v| rule.satisfied_by.iter().any(|s| s.satisfies(v, trigger)))
-        .min_by_key(|v| (v.date(), v.time().is_none(), v.time()))
-        .map(|v| Met {
+        .tied_any(&rule.satisfied_by, trigger)
+        .min_by_key(|(i, v)| (v.date(), v.time().is_none(), v.time(), *i))
+        .map(|(_, v)| Met {
             by: v.id.clone(),
             on: v.date(),
             late: (v.date(), v.time().unwrap_or(Time(civil::Time::midnight())))

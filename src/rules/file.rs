@@ -43,6 +43,7 @@ use crate::record::parse::parse_with_shape;
 use crate::record::schema::Shape;
 use crate::record::{Date, Diagnostic, RecordError};
 
+mod exceptions;
 mod patterns;
 
 /// A rule file, validated; `extends` and `from_rule` are resolved by [`super::book`].
@@ -124,6 +125,10 @@ struct RawRule {
     or_before: Option<Vec<toml::Table>>,
     satisfied_by: Option<Vec<toml::Table>>,
     unless_earlier: Option<Vec<toml::Table>>,
+    if_earlier: Option<Vec<toml::Table>>,
+    unless_about: Option<Vec<toml::Table>>,
+    #[serde(flatten)]
+    exceptions: exceptions::RawExceptions,
     obligation: Option<bool>,
     warn_after_days: Option<i64>,
     lookback: Option<bool>,
@@ -152,6 +157,14 @@ pub const RULE_FIELDS: &[&str] = &[
     "or_before",
     "satisfied_by",
     "unless_earlier",
+    "if_earlier",
+    "unless_about",
+    "or_from",
+    "hold",
+    "running_total",
+    "extend_by",
+    "year_end",
+    "summer_school_day",
     "obligation",
     "warn_after_days",
     "lookback",
@@ -195,9 +208,20 @@ fn file_shape() -> &'static Shape {
                         enum_shape(&DayOne::ALL.iter().map(|d| d.as_str()).collect::<Vec<_>>())
                     }
                     "when" => open_table(),
-                    "or_before" | "satisfied_by" | "unless_earlier" => {
-                        Shape::Array(Box::new(open_table()))
+                    "or_before" | "satisfied_by" | "unless_earlier" | "if_earlier"
+                    | "unless_about" | "or_from" => Shape::Array(Box::new(open_table())),
+                    "hold" => table_shape(vec![
+                        ("paused_by", Shape::Array(Box::new(open_table()))),
+                        ("resumed_by", Shape::Array(Box::new(open_table()))),
+                    ]),
+                    "running_total" | "extend_by" => {
+                        table_shape(vec![("field", Shape::Text), ("min", Shape::Any)])
                     }
+                    "year_end" => table_shape(vec![
+                        ("min", Shape::Any),
+                        ("max", Shape::Any),
+                        ("due", Shape::Text),
+                    ]),
                     _ => Shape::Any,
                 };
                 (f, shape)
@@ -543,12 +567,19 @@ fn rule_entry(checker: &mut Checker<'_>, raw: RawRule, i: usize, origin: &str) -
     let defer_out_of = windows(checker, &raw.defer_out_of, "defer_out_of");
     let or_before =
         patterns::matchers(checker, raw.or_before.as_deref(), &path("or_before"), false);
-    let unless_earlier = patterns::matchers(
+    let unless_earlier = patterns::earlier(
         checker,
         raw.unless_earlier.as_deref(),
         &path("unless_earlier"),
+    );
+    let if_earlier = patterns::earlier(checker, raw.if_earlier.as_deref(), &path("if_earlier"));
+    let unless_about = patterns::matchers(
+        checker,
+        raw.unless_about.as_deref(),
+        &path("unless_about"),
         false,
     );
+    let exceptions = exceptions::exceptions(checker, &raw.exceptions, i, kind);
     let satisfied_by = patterns::satisfiers(
         checker,
         raw.satisfied_by.as_deref(),
@@ -587,6 +618,9 @@ fn rule_entry(checker: &mut Checker<'_>, raw: RawRule, i: usize, origin: &str) -
             or_before,
             satisfied_by,
             unless_earlier,
+            if_earlier,
+            unless_about,
+            exceptions,
             role,
             note: raw.note,
             source: origin.to_owned(),

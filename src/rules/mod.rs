@@ -51,7 +51,7 @@ use crate::record::enums::string_enum;
 use crate::record::{Date, RecordError, RecordId, Time};
 
 pub use book::{RuleSet, Rulebook, Selection};
-pub use engine::{deadlines, lookback_limit};
+pub use engine::{deadlines, deadlines_of, lookback_limit};
 pub use rule::{Role, Rule};
 
 string_enum! {
@@ -86,14 +86,15 @@ pub enum Status {
 }
 
 impl Status {
-    /// The status in the vocabulary of SPEC section 5 (`open`, `overdue`, `met`,
-    /// `obligation`): a period that has run out is reported as `met`, with `ended` set.
+    /// The status in the vocabulary of SPEC sections 5 and 11: `open`, `overdue`, `met`,
+    /// `obligation`, or `ended` for a window that ran out with nothing owed.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Overdue => "overdue",
             Status::Open => "open",
             Status::Obligation => "obligation",
-            Status::Met | Status::Ended => "met",
+            Status::Met => "met",
+            Status::Ended => "ended",
         }
     }
 }

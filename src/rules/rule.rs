@@ -34,8 +34,17 @@ pub struct Rule {
     pub or_before: Vec<Matcher>,
     /// Records that meet the deadline.
     pub satisfied_by: Vec<Satisfier>,
-    /// The rule does not apply when a record matching one of these is dated before the trigger.
-    pub unless_earlier: Vec<Matcher>,
+    /// The rule does not apply when a record matching one of these (with its relation to
+    /// the trigger) is dated before the trigger.
+    pub unless_earlier: Vec<Satisfier>,
+    /// The rule applies only when a record matching one of these (with its relation to the
+    /// trigger) is dated before the trigger.
+    pub if_earlier: Vec<Satisfier>,
+    /// The rule does not apply when the trigger answers (refuses, responds to) a record
+    /// matching one of these: a refusal of a records request needs no prior written notice.
+    pub unless_about: Vec<Matcher>,
+    /// How the law bends the plain count for this rule.
+    pub exceptions: Exceptions,
     pub role: Role,
     /// A longer explanation, for docs and `--json` consumers.
     pub note: Option<String>,
@@ -65,6 +74,62 @@ pub enum Start {
     Fields(Vec<String>),
     /// The due date of another rule for the same trigger.
     AfterRule(String),
+}
+
+/// The ways a rule's clock departs from "the offset from the start": most rules have none.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Exceptions {
+    /// Records that start the clock early: the first one tied to the trigger, when it comes
+    /// before the usual start (34 CFR 300.510(c): a waiver starts the hearing clock).
+    pub or_from: Vec<Satisfier>,
+    /// Records that put the clock on hold until a later record resumes it.
+    pub hold: Option<Hold>,
+    /// The rule applies to a record whose field, added to that of the earlier matching
+    /// records of the same school year, reaches a total (a series of removals).
+    pub running_total: Option<RunningTotal>,
+    /// A field of the trigger that lengthens the count when it reaches a minimum (days the
+    /// child was absent).
+    pub extend_by: Option<ExtendBy>,
+    /// A fixed due date for a start close to the end of the school year.
+    pub year_end: Option<YearEnd>,
+    /// A trigger dated in the summer break is due on this school day after the break.
+    pub summer_school_day: Option<i64>,
+}
+
+/// A clock put on hold: when a record matching `paused_by` is tied to the trigger, the
+/// start moves later by the days from it to the first later record matching `resumed_by`;
+/// until there is one, the deadline has no date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hold {
+    pub paused_by: Vec<Satisfier>,
+    pub resumed_by: Vec<Satisfier>,
+}
+
+/// A running total that decides whether a rule applies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunningTotal {
+    /// A number field (`school_days`).
+    pub field: String,
+    /// The total, this record included, from which the rule applies.
+    pub min: i64,
+}
+
+/// A trigger field that lengthens the count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtendBy {
+    /// A number field of the trigger (`extra.school_days_absent`).
+    pub field: String,
+    /// The value from which it counts; below it, nothing is added.
+    pub min: i64,
+}
+
+/// A start `min` to `max` school days before the last school day of the year is due on
+/// `due` of that year instead (Tex. Educ. Code 29.004(a-1)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct YearEnd {
+    pub min: i64,
+    pub max: i64,
+    pub due: super::calendar::MonthDay,
 }
 
 /// How far the due date is from the start.
@@ -120,10 +185,17 @@ crate::record::enums::string_enum! {
         Related = "related",
         /// Any link either way: `related`, `responds_to`, `refuses` or `meeting`.
         Linked = "linked",
-        /// It answers the same request the trigger answers or refuses.
+        /// It answers the same request the trigger answers or refuses, directly or through a
+        /// refusal of it or a request for prior written notice about it.
         SameRequest = "same_request",
         /// Any matching record dated on or after the trigger.
         After = "after",
+        /// Any matching record dated on or before the trigger (a request made ahead of the
+        /// meeting it asks for).
+        Before = "before",
+        /// It is about a matter the trigger is about: its request is one the trigger (a
+        /// complaint) names, or shares the subject of.
+        SameMatter = "same_matter",
         /// The trigger itself, when it matches (a notice given on time).
         SelfRecord = "self",
     }
@@ -133,6 +205,10 @@ crate::record::enums::string_enum! {
 pub struct View<'r> {
     pub id: &'r RecordId,
     pub record: &'r Record,
+    /// The request this record is ultimately about (see [`crate::links`]), when known.
+    root: Option<&'r RecordId>,
+    /// For a complaint: the requests it is about ([`crate::links::Linked::matters`]).
+    matters: &'r [RecordId],
     table: OnceCell<toml::Table>,
 }
 
@@ -141,8 +217,19 @@ impl<'r> View<'r> {
         View {
             id,
             record,
+            root: None,
+            matters: &[],
             table: OnceCell::new(),
         }
+    }
+
+    /// The same view, knowing the request the record is about and, for a complaint, the
+    /// requests it is about: `same_request` then follows a refusal, a response or a request
+    /// for prior written notice to its request, and `same_matter` works.
+    pub fn with_links(mut self, root: Option<&'r RecordId>, matters: &'r [RecordId]) -> View<'r> {
+        self.root = root;
+        self.matters = matters;
+        self
     }
 
     pub fn date(&self) -> Date {
@@ -183,7 +270,12 @@ impl<'r> View<'r> {
                 .type_name()
                 .map(|t| vec![Scalar::Text(t.into())])
                 .unwrap_or_default(),
-            _ => self.value(field).map(flatten).unwrap_or_default(),
+            _ => match self.value(field) {
+                Some(value) => flatten(value),
+                None => default_scalar(&self.record.body, field)
+                    .into_iter()
+                    .collect(),
+            },
         }
     }
 
@@ -206,7 +298,7 @@ impl<'r> View<'r> {
     }
 
     /// The record this one answers or refuses, if any.
-    fn answers(&self) -> Option<&str> {
+    pub fn answers(&self) -> Option<&str> {
         match &self.record.body {
             Body::Refusal(r) => r.refuses.as_ref().map(|r| r.0.as_str()),
             Body::Response(r) => r.responds_to.as_ref().map(|r| r.0.as_str()),
@@ -226,6 +318,16 @@ impl<'r> View<'r> {
 
     fn references(&self, id: &RecordId) -> bool {
         self.record.references().iter().any(|r| r.0 == id.as_str())
+    }
+}
+
+/// The value a field left out stands for, where records document one: a complaint is the
+/// parent's unless it says otherwise, and the parent attended a meeting unless it says not.
+fn default_scalar(body: &Body, field: &str) -> Option<Scalar> {
+    match (body, field) {
+        (Body::Complaint(_), "filed_by") => Some(Scalar::Text("parent".into())),
+        (Body::Meeting(_), "parent_attended") => Some(Scalar::Bool(true)),
+        _ => None,
     }
 }
 
@@ -321,12 +423,28 @@ impl Satisfier {
             Relation::Linked => {
                 candidate.references(trigger_id) || trigger.references(candidate.id)
             }
-            Relation::SameRequest => match (candidate.answers(), trigger.answers()) {
-                (Some(a), Some(b)) => a == b,
-                (Some(a), None) => a == trigger_id.as_str(),
-                _ => false,
-            },
+            Relation::SameRequest => {
+                // A notice answers the decisions before it, not a refusal made after it.
+                let same_root = candidate.root.is_some()
+                    && candidate.root == trigger.root
+                    && candidate.date() >= trigger.date();
+                let stated = match (candidate.answers(), trigger.answers()) {
+                    (Some(a), Some(b)) => a == b,
+                    (Some(a), None) => a == trigger_id.as_str(),
+                    _ => false,
+                };
+                same_root || stated
+            }
+            Relation::SameMatter => {
+                let about = |view: &View<'_>, other: &View<'_>| {
+                    other.root.is_some_and(|r| view.matters.contains(r))
+                };
+                about(trigger, candidate)
+                    || about(candidate, trigger)
+                    || (candidate.root.is_some() && candidate.root == trigger.root)
+            }
             Relation::After => candidate.date() >= trigger.date(),
+            Relation::Before => candidate.date() <= trigger.date(),
         }
     }
 }

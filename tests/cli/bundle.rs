@@ -545,3 +545,37 @@ fn index_html_renders_in_a_browser_and_every_link_resolves() {
     }
     assert!(links > 2 * rows, "{links} links");
 }
+
+#[test]
+fn the_disclosure_date_skips_the_states_holidays_as_deadlines_do() {
+    // A Mississippi hearing on Monday May 4, 2026: five business days before, skipping
+    // Confederate Memorial Day (April 27), is Friday April 24; the bundle used to say April 27.
+    let env = TestEnv::with_case();
+    let hearing = env.write(
+        "hearing.toml",
+        "kind = \"meeting\"\ndate = 2026-05-04\ntitle = \"Due process hearing\"\ntype = \"hearing\"\n",
+    );
+    env.run(&["add", "--file", hearing.to_str().unwrap()]);
+    let deadlines: serde_json::Value =
+        serde_json::from_str(&env.run(&["deadlines", "--json", "--today", "2026-04-01"])).unwrap();
+    assert_eq!(deadlines[0]["due"], "2026-04-24");
+    let out = env.root().join("b");
+    let result = env
+        .cmd(&[
+            "bundle",
+            "--purpose",
+            "due-process",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{}", crate::describe(&result));
+    let stderr = String::from_utf8(result.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "Disclose it by 2026-04-24 (five business days before the hearing on 2026-05-04"
+        ),
+        "{stderr}"
+    );
+}

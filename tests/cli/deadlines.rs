@@ -74,10 +74,15 @@ fn the_example_case_findings() {
             .unwrap()
             .contains("leaves out 2 of the 7")
     );
+    // A facilitation request and a state complaint naming the notice came after it, so the
+    // next step climbs past asking for a complete notice.
     assert_eq!(
         pwn["next_step"],
-        "iepcase letter pwn-request --for dh41vwehjt"
+        "iepcase letter due-process-complaint --for dh41vwehjt"
     );
+    assert!(pwn["message"].as_str().unwrap().contains(
+        "Already on file: a request for facilitation (2026-03-31), a state complaint (2026-08-24)."
+    ));
     // The recording notice sent about 20 hours before the meeting (Mississippi, secondary).
     let notice = f("recording-notice-late", "34xzsxz6r9");
     assert!(
@@ -143,13 +148,16 @@ fn the_example_case_findings() {
         "{text}"
     );
     assert!(
-        text.contains("  next: iepcase letter pwn-request --for dh41vwehjt\n\n"),
-        "a letter the case can fill in needs nothing more: {text}"
+        text.contains(
+            "  next: iepcase bundle --purpose due-process --out ~/bundles/due-process\n\n"
+        ),
+        "a step that is not a letter needs nothing more: {text}"
     );
-    // A letter that needs facts the case does not hold says which flags give them.
+    // A letter that needs facts the case does not hold says which flags give them. (The
+    // state complaint naming this refusal is on file: the next rung is due process.)
     assert!(
         text.contains(
-            "  next: iepcase letter state-complaint --for ttna5necv1\n        needs --set \
+            "  next: iepcase letter due-process-complaint --for ttna5necv1\n        needs --set \
              issue=… --set address=… --set resolution=…"
         ),
         "{text}"
@@ -190,11 +198,14 @@ fn the_example_case_deadlines() {
         (decision["status"].as_str(), decision["met_by"].as_str()),
         (Some("met"), Some("vfr7t24z7v"))
     );
-    assert_eq!(d("state-complaint-forwarded", "d8e0kv4ezp")["ended"], true);
+    // A window that ran out with nothing owed is `ended` (SPEC section 11), not `met`.
+    let forwarded = d("state-complaint-forwarded", "d8e0kv4ezp");
+    assert_eq!(forwarded["status"], "ended");
+    assert_eq!(forwarded["ended"], true);
     for entry in &deadlines {
         let status = entry["status"].as_str().unwrap();
         assert!(
-            ["open", "overdue", "met", "obligation"].contains(&status),
+            ["open", "overdue", "met", "obligation", "ended"].contains(&status),
             "{entry}"
         );
     }

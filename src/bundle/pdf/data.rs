@@ -93,7 +93,7 @@ pub fn data(
                 "kind": kind_label(record),
                 "title": super::super::text::clean(record.title()),
                 "subtitle": subtitle.join(" · "),
-                "blocks": blocks(exhibit.record, &labels),
+                "blocks": blocks(exhibit.record, &labels, &exhibit.inferred),
                 "parts": parts,
             })
         })

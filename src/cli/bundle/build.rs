@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use iepcase::bundle::{self, Bundle, Manifest, Options};
+use iepcase::rules::RuleSet;
 use iepcase::store::Case;
 use iepcase::workspace::Config;
 
@@ -51,7 +52,11 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         include_privileged: args.include_privileged,
         skip_broken: args.skip_broken,
     };
-    let (built, manifest) = make(&ctx.ui, &case, &ws.config, &options, &out)?;
+    let book = super::super::rules::rulebook(ctx)?;
+    let rules = book
+        .select(meta.state.as_deref().or(ws.config.state.as_deref()))
+        .set;
+    let (built, manifest) = make(&ctx.ui, &case, &ws.config, rules, &options, &out)?;
     super::report::left_out(ctx, &built, purpose);
     if ctx.ui.json {
         ctx.ui
@@ -110,11 +115,13 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
 const PROGRESS_PAGES: usize = 100;
 
 /// Builds the bundle of `case` with `options` and writes it to `out`; "prepared by" is the
-/// workspace's advocate, else its commit author.
+/// workspace's advocate, else its commit author. The cover's dates come from `rules`, the
+/// case's rule set, as `deadlines` computes them.
 pub fn make(
     ui: &Ui,
     case: &Case,
     config: &Config,
+    rules: &RuleSet,
     options: &Options,
     out: &Path,
 ) -> Result<(Bundle, Manifest), CliError> {
@@ -125,7 +132,7 @@ pub fn make(
         .or(config.author.name.as_deref());
     let source = bundle::source(case, prepared_by)?;
     let mut shown = Progress::hidden();
-    let built = bundle::build_with_progress(case, options, &source, &mut |stage| {
+    let built = bundle::build_with_progress(case, options, &source, rules, &mut |stage| {
         // Small bundles are done before a display would be read.
         if let bundle::Stage::Typesetting { pages } = stage
             && pages >= PROGRESS_PAGES

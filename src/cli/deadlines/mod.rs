@@ -33,9 +33,14 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
     let book = rulebook(ctx)?;
     let today = today(ctx, args.today);
     let (cases, failure) = cases(ctx, args.all)?;
+    let mut links = Vec::new();
     let computed: Vec<(String, Vec<Deadline>)> = cases
         .iter()
-        .map(|c| (c.slug.clone(), c.deadlines(ctx, &book, today)))
+        .map(|c| {
+            let (linked, deadlines) = c.linked_deadlines(ctx, &book, today);
+            links.push(linked);
+            (c.slug.clone(), deadlines)
+        })
         .collect();
     if let Some(path) = &args.ics {
         let calendars: Vec<CaseDeadlines<'_>> = computed
@@ -61,7 +66,17 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
     if ctx.ui.json {
         let rows: Vec<Value> = computed
             .iter()
-            .flat_map(|(case, list)| list.iter().map(move |d| to_json(case, d)))
+            .zip(&links)
+            .flat_map(|((case, list), linked)| {
+                list.iter().map(move |d| {
+                    let mut row = to_json(case, d);
+                    let inferred = inferred(linked, d);
+                    if !inferred.is_empty() {
+                        row["inferred"] = json!(inferred);
+                    }
+                    row
+                })
+            })
             .collect();
         ctx.ui.json(&Value::Array(rows))?;
     } else {
@@ -73,6 +88,19 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
         );
     }
     failure.map_or(Ok(()), Err)
+}
+
+/// The link fields iepcase inferred on a deadline's trigger and on the record that met it,
+/// which the deadline rests on.
+fn inferred(linked: &iepcase::links::Linked, d: &Deadline) -> Vec<&'static str> {
+    let mut fields: Vec<&'static str> = std::iter::once(&d.trigger)
+        .chain(d.met.as_ref().map(|m| &m.by))
+        .flat_map(|id| linked.inferred(id))
+        .map(|l| l.field.as_str())
+        .collect();
+    fields.sort_unstable();
+    fields.dedup();
+    fields
 }
 
 /// One deadline in the JSON shape of SPEC section 5, plus `due_time`, `met_by`, `met_on`,

@@ -38,7 +38,10 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
     options.bates = case.meta()?.1.bates_prefix;
     options.first = RecordId::parse(DISPUTED_IEP);
     let config = Workspace::open(&root)?.config;
-    let (_, manifest) = super::bundle::build::make(&ctx.ui, &case, &config, &options, &bundle_dir)?;
+    let book = iepcase::rules::Rulebook::builtin()?;
+    let rules = book.select(case.meta()?.1.state.as_deref()).set;
+    let (_, manifest) =
+        super::bundle::build::make(&ctx.ui, &case, &config, rules, &options, &bundle_dir)?;
     let count = iepcase::example::records().len();
     ctx.ui.status(&format!(
         "Built a demo workspace in {} with case `{DEMO_SLUG}` ({count} records)",

@@ -75,9 +75,11 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         Some(prefix) => Some(case.read_record(&case.resolve(prefix)?)?),
         None => None,
     };
+    // A recording notice needs the notice period; other letters state the case's periods
+    // when the rule files can be read.
     let book = match template.is_recording_notice() {
         true => Some(super::rules::rulebook(ctx)?),
-        false => None,
+        false => super::rules::rulebook(ctx).ok(),
     };
     let input = LetterInput {
         date,

@@ -102,6 +102,19 @@ const WORKED: &[&str] = &[
     "facilitation-request",
     "evaluation-request-response",
     "ard-after-evaluation",
+    "sufficiency-ruling",
+    "due-process-response-issues",
+    "due-process-response-parent",
+    "hearing-decision-district",
+    "expedited-resolution-meeting",
+    "expedited-resolution-period",
+    "expedited-hearing",
+    "expedited-hearing-decision",
+    "manifestation-determination-pattern",
+    "discipline-notice",
+    "interim-alternative-setting",
+    "referral-meeting",
+    "ard-meeting-request",
 ];
 
 #[test]
@@ -282,13 +295,52 @@ fn iee_is_an_obligation_with_a_reminder_after_30_days() {
         (dl.status, dl.due, dl.days_left),
         (Status::Obligation, d(2026, 6, 25), Some(-156))
     );
+    // A prior written notice refusing the IEE does not meet the rule: the district must fund
+    // it or file for due process (34 CFR 300.502(b)(2)).
     let pwn = rec(
         "p000000001",
         "kind = \"pwn\"\ndate = 2026-06-01\naction = \"refuse\"\nresponds_to = \"9gpqec30et\"",
     );
     assert_eq!(
-        run("US", &[request, pwn]).get("iee-public-expense").status,
-        Status::Met
+        run("US", &[request.clone(), pwn.clone()])
+            .get("iee-public-expense")
+            .status,
+        Status::Obligation
+    );
+    // Agreeing to fund it does, and so does the district filing for due process.
+    let funded = rec(
+        "s000000001",
+        "kind = \"response\"\ndate = 2026-06-05\ndecision = \"granted\"\n\
+         responds_to = \"9gpqec30et\"",
+    );
+    let dl = run("US", &[request.clone(), pwn.clone(), funded])
+        .get("iee-public-expense")
+        .clone();
+    assert_eq!(
+        (dl.status, dl.met.unwrap().by.as_str()),
+        (Status::Met, "s000000001")
+    );
+    let filed = rec(
+        "c000000009",
+        "kind = \"complaint\"\ndate = 2026-06-10\ntype = \"due-process\"\nfiled_by = \"district\"",
+    );
+    let dl = run("US", &[request.clone(), pwn, filed])
+        .get("iee-public-expense")
+        .clone();
+    assert_eq!(
+        (dl.status, dl.met.unwrap().by.as_str()),
+        (Status::Met, "c000000009")
+    );
+    let parents = rec(
+        "c000000008",
+        "kind = \"complaint\"\ndate = 2026-06-10\ntype = \"due-process\"",
+    );
+    assert_eq!(
+        run("US", &[request, parents])
+            .get("iee-public-expense")
+            .status,
+        Status::Obligation,
+        "the parent's own complaint is not the district's answer"
     );
 }
 
@@ -671,6 +723,365 @@ fn texas_ard_meeting_30_days_out_of_summer() {
     );
     let r = Run::new("TX", &example_meta("TX"), &[fall], TODAY);
     assert_eq!(r.get("ard-after-evaluation").due, d(2026, 10, 31));
+}
+
+#[test]
+fn sufficiency_ruling_5_days_after_the_challenge() {
+    // The hearing officer received the challenge Tuesday December 1, 2026: December 2 is
+    // day one, December 6 day five.
+    let challenge = rec(
+        "n000000004",
+        "kind = \"notice\"\ndate = 2026-11-30\nreceived = 2026-12-01\ntype = \"sufficiency-challenge\"",
+    );
+    let dl = run("US", std::slice::from_ref(&challenge))
+        .get("sufficiency-ruling")
+        .clone();
+    assert_eq!((dl.due, dl.status), (d(2026, 12, 6), Status::Open));
+    let ruling = rec(
+        "g000000002",
+        "kind = \"decision\"\ndate = 2026-12-04\ntype = \"sufficiency-ruling\"",
+    );
+    let dl = run("US", &[challenge, ruling])
+        .get("sufficiency-ruling")
+        .clone();
+    assert_eq!((dl.status, dl.met.unwrap().late), (Status::Met, false));
+}
+
+#[test]
+fn the_response_to_a_due_process_complaint_depends_on_who_filed_and_on_earlier_notice() {
+    // The parent names the evaluation request in the complaint; the district's notice on it
+    // came before: its response must address the issues (300.508(f)), not 300.508(e).
+    let request = rec(
+        "q000000005",
+        "kind = \"request\"\ndate = 2026-09-01\ntype = \"evaluation\"",
+    );
+    let pwn = rec(
+        "p000000005",
+        "kind = \"pwn\"\ndate = 2026-09-20\naction = \"refuse\"\nresponds_to = \"q000000005\"",
+    );
+    let complaint = rec(
+        "c000000005",
+        "kind = \"complaint\"\ndate = 2026-11-18\nreceived = 2026-11-19\ntype = \"due-process\"\n\
+         related = [\"q000000005\"]",
+    );
+    let r = run("US", &[request.clone(), pwn, complaint.clone()]);
+    assert!(r.all("due-process-response").is_empty());
+    let dl = r.get("due-process-response-issues");
+    assert_eq!(
+        (dl.due, dl.cite.as_str()),
+        (d(2026, 11, 29), "34 CFR 300.508(f)")
+    );
+    // A notice on another subject does not count: 300.508(e) applies.
+    let other = rec(
+        "p000000006",
+        "kind = \"pwn\"\ndate = 2026-09-20\naction = \"refuse\"\nresponds_to = \"q000000099\"",
+    );
+    let r = run("US", &[request, other, complaint]);
+    assert!(r.all("due-process-response-issues").is_empty());
+    assert_eq!(r.get("due-process-response").cite, "34 CFR 300.508(e)(1)");
+    // The district files: the parent answers under 300.508(f) within 10 days of receipt; no
+    // resolution meeting or period (300.510 is for a parent's complaint); the decision is due
+    // 45 days from receipt: November 20-30 (11), December (42), January 3.
+    let district = rec(
+        "c000000006",
+        "kind = \"complaint\"\ndate = 2026-11-18\nreceived = 2026-11-19\ntype = \"due-process\"\n\
+         filed_by = \"district\"",
+    );
+    let r = run("US", std::slice::from_ref(&district));
+    assert_eq!(r.get("due-process-response-parent").due, d(2026, 11, 29));
+    for rule in [
+        "resolution-meeting",
+        "resolution-period",
+        "hearing-decision",
+        "due-process-response",
+    ] {
+        assert!(
+            r.all(rule).is_empty(),
+            "{rule} is not for a district's complaint"
+        );
+    }
+    let dl = r.get("hearing-decision-district");
+    assert_eq!(
+        (dl.due, dl.confidence),
+        (d(2027, 1, 3), Confidence::Secondary)
+    );
+    assert_eq!(
+        r.get("sufficiency-challenge").due,
+        d(2026, 12, 4),
+        "either party may challenge"
+    );
+}
+
+#[test]
+fn waivers_start_the_hearing_clock_early_and_a_missed_meeting_holds_it() {
+    let complaint = rec(
+        "c000000007",
+        "kind = \"complaint\"\ndate = 2026-11-18\nreceived = 2026-11-19\ntype = \"due-process\"",
+    );
+    let decision = |kind: &str| {
+        rec(
+            "g000000003",
+            &format!("kind = \"decision\"\ndate = 2026-11-25\ntype = \"{kind}\""),
+        )
+    };
+    // A written waiver on November 25 meets the resolution meeting rule and starts the 45
+    // days the day after: November 26-30 (5), December (36), January 9 (45).
+    let r = run("US", &[complaint.clone(), decision("resolution-waiver")]);
+    assert_eq!(r.get("resolution-meeting").status, Status::Met);
+    let dl = r.get("hearing-decision");
+    assert_eq!((dl.start, dl.due), (d(2026, 11, 25), d(2027, 1, 9)));
+    // An agreement to mediate ends the need for the meeting, not the resolution period.
+    let r = run("US", &[complaint.clone(), decision("agreement-to-mediate")]);
+    assert_eq!(r.get("resolution-meeting").status, Status::Met);
+    assert_eq!(r.get("hearing-decision").due, d(2027, 2, 2));
+    // The parent misses the December 1 meeting; the meeting is held with the parent on
+    // December 11: ten days later, so the period ends December 29 instead of December 19 and
+    // the decision is due 45 days after: December 30-31 (2), January (33), February 12.
+    let missed = rec(
+        "m000000005",
+        "kind = \"meeting\"\ndate = 2026-12-01\ntype = \"resolution\"\nparent_attended = false",
+    );
+    let held = rec(
+        "m000000006",
+        "kind = \"meeting\"\ndate = 2026-12-11\ntype = \"resolution\"",
+    );
+    let r = run("US", &[complaint.clone(), missed.clone(), held]);
+    assert_eq!(r.get("resolution-meeting").status, Status::Met);
+    assert_eq!(r.get("resolution-period").due, d(2026, 12, 29));
+    assert_eq!(r.get("hearing-decision").due, d(2027, 2, 12));
+    // Until the meeting is held, the period and the hearing clock have no date.
+    let r = run("US", &[complaint, missed]);
+    assert!(r.all("resolution-period").is_empty());
+    assert!(r.all("hearing-decision").is_empty());
+}
+
+#[test]
+fn expedited_due_process_clocks() {
+    // Filed and received Monday November 2, 2026: resolution meeting by November 9, 15 days
+    // to resolve by November 17, hearing within 20 school days (no calendar: business days,
+    // approximate): November 3-6 (4), 9, 10 (6), Veterans Day, 12, 13 (8), 16-20 (13), 23-25
+    // (16), Thanksgiving, 27 (17), 30 (18), December 1 (19), December 2 (20).
+    let complaint = rec(
+        "c000000010",
+        "kind = \"complaint\"\ndate = 2026-11-02\nreceived = 2026-11-02\ntype = \"expedited-due-process\"",
+    );
+    let r = run("US", std::slice::from_ref(&complaint));
+    assert_eq!(r.get("expedited-resolution-meeting").due, d(2026, 11, 9));
+    assert_eq!(r.get("expedited-resolution-period").due, d(2026, 11, 17));
+    let hearing = r.get("expedited-hearing");
+    assert_eq!((hearing.due, hearing.approximate), (d(2026, 12, 2), true));
+    assert!(
+        r.all("resolution-meeting").is_empty(),
+        "not the regular 15 days"
+    );
+    // The hearing on Tuesday December 1 meets it; the decision is due 10 school days after:
+    // December 2-4 (3), 7-11 (8), 14, 15 (10).
+    let held = rec(
+        "m000000007",
+        "kind = \"meeting\"\ndate = 2026-12-01\ntype = \"hearing\"",
+    );
+    let decided = rec(
+        "g000000004",
+        "kind = \"decision\"\ndate = 2026-12-14\ntype = \"hearing-decision\"",
+    );
+    let r = run("US", &[complaint, held.clone(), decided]);
+    assert_eq!(r.get("expedited-hearing").status, Status::Met);
+    let dl = r.get("expedited-hearing-decision");
+    assert_eq!((dl.due, dl.status), (d(2026, 12, 15), Status::Met));
+    assert!(
+        run("US", &[held])
+            .all("expedited-hearing-decision")
+            .is_empty(),
+        "a hearing on a regular complaint"
+    );
+}
+
+#[test]
+fn a_series_of_removals_over_10_school_days_and_the_same_day_notice() {
+    // 4 + 4 + 3 school days: the third removal, Monday November 2, 2026, brings the year to
+    // 11. With the example calendar: November 3-6 (4), 9-13 (9), 16 (10).
+    let removal = |id: &str, date: &str, n: u32| {
+        rec(
+            id,
+            &format!("kind = \"discipline\"\ndate = {date}\nremoval = \"oss\"\nschool_days = {n}"),
+        )
+    };
+    let records = [
+        removal("k000000003", "2026-09-08", 4),
+        removal("k000000004", "2026-10-05", 4),
+        removal("k000000005", "2026-11-02", 3),
+    ];
+    let r = Run::new("MS", &example_meta("MS"), &records, TODAY);
+    let dl = r.get("manifestation-determination-pattern");
+    assert_eq!(
+        (dl.trigger.as_str(), dl.due, dl.approximate),
+        ("k000000005", d(2026, 11, 16), false)
+    );
+    assert!(r.all("manifestation-determination").is_empty());
+    // Notice of the change of placement and the safeguards is due that same day.
+    let notice = r.get("discipline-notice");
+    assert_eq!(
+        (notice.trigger.as_str(), notice.due),
+        ("k000000005", d(2026, 11, 2))
+    );
+    let safeguards = rec(
+        "n000000005",
+        "kind = \"notice\"\ndate = 2026-11-02\ntype = \"procedural-safeguards\"",
+    );
+    let with = [&records[..], &[safeguards]].concat();
+    let r = Run::new("MS", &example_meta("MS"), &with, TODAY);
+    let dl = r.get("discipline-notice");
+    assert_eq!(
+        (dl.status, dl.met.as_ref().unwrap().late),
+        (Status::Met, false)
+    );
+    // Removals in another school year are not added up.
+    let apart = [
+        removal("k000000006", "2026-05-01", 8),
+        removal("k000000007", "2026-09-10", 5),
+    ];
+    let r = Run::new("MS", &example_meta("MS"), &apart, TODAY);
+    assert!(r.all("manifestation-determination-pattern").is_empty());
+    assert!(r.all("discipline-notice").is_empty());
+    // A single long removal needs the notice too.
+    let long = [removal("k000000008", "2026-11-16", 15)];
+    let r = Run::new("MS", &example_meta("MS"), &long, TODAY);
+    assert_eq!(r.get("discipline-notice").due, d(2026, 11, 16));
+}
+
+#[test]
+fn an_interim_alternative_setting_ends_after_45_school_days() {
+    // From Monday November 2, 2026, with the example calendar: November 3-6 (4), 9-13 (9),
+    // 16-20 (14), Thanksgiving week closed, November 30 - December 4 (19), 7-11 (24), 14-18
+    // (29), winter break and January 4 closed, January 5-8 (33), 11-15 (38), January 18
+    // closed, 19-22 (42), 25 (43), 26 (44), Wednesday January 27 (45).
+    let removal = rec(
+        "k000000009",
+        "kind = \"discipline\"\ndate = 2026-11-02\nremoval = \"iaes\"\nschool_days = 45",
+    );
+    let r = Run::new(
+        "MS",
+        &example_meta("MS"),
+        std::slice::from_ref(&removal),
+        TODAY,
+    );
+    let dl = r.get("interim-alternative-setting");
+    assert_eq!((dl.due, dl.status), (d(2027, 1, 27), Status::Open));
+    let later = Run::new("MS", &example_meta("MS"), &[removal], d(2027, 2, 1));
+    assert_eq!(
+        later.get("interim-alternative-setting").status,
+        Status::Ended
+    );
+}
+
+#[test]
+fn mississippi_referral_by_the_district_14_days() {
+    // Referred Monday September 14, 2026, day one: September 27 is day 14.
+    let referral = rec(
+        "n000000006",
+        "kind = \"notice\"\ndate = 2026-09-14\ntype = \"referral\"",
+    );
+    let dl = run("MS", std::slice::from_ref(&referral))
+        .get("referral-meeting")
+        .clone();
+    assert_eq!((dl.due, dl.status), (d(2026, 9, 27), Status::Overdue));
+    let meeting = rec(
+        "m000000008",
+        "kind = \"meeting\"\ndate = 2026-09-25\ntype = \"evaluation-planning\"",
+    );
+    assert_eq!(
+        run("MS", &[referral.clone(), meeting])
+            .get("referral-meeting")
+            .status,
+        Status::Met
+    );
+    assert!(run("US", &[referral]).all("referral-meeting").is_empty());
+}
+
+#[test]
+fn texas_answer_to_an_ard_meeting_request_within_5_school_days() {
+    // Received Monday November 2, 2026 (no calendar: business days): 3-6 (4), Monday
+    // November 9 (5).
+    let request = rec(
+        "q000000006",
+        "kind = \"request\"\ndate = 2026-11-02\nreceived = 2026-11-02\ntype = \"iep-meeting\"",
+    );
+    let dl = run("TX", std::slice::from_ref(&request))
+        .get("ard-meeting-request")
+        .clone();
+    assert_eq!(
+        (dl.due, dl.approximate, dl.status),
+        (d(2026, 11, 9), true, Status::Overdue)
+    );
+    let written = rec(
+        "r000000005",
+        "kind = \"refusal\"\ndate = 2026-11-06\nrefuses = \"q000000006\"\nin_writing = true",
+    );
+    assert_eq!(
+        run("TX", &[request.clone(), written])
+            .get("ard-meeting-request")
+            .status,
+        Status::Met
+    );
+    let spoken = rec(
+        "r000000006",
+        "kind = \"refusal\"\ndate = 2026-11-06\nrefuses = \"q000000006\"\nvia = \"verbal\"",
+    );
+    assert_eq!(
+        run("TX", &[request.clone(), spoken])
+            .get("ard-meeting-request")
+            .status,
+        Status::Overdue,
+        "a refusal said aloud is not the written notice 89.1050(e) requires"
+    );
+    assert!(run("US", &[request]).all("ard-meeting-request").is_empty());
+}
+
+#[test]
+fn texas_late_consent_report_by_june_30_unless_absent() {
+    // The example calendar ends Friday May 21, 2027. Consent Friday April 2: April 5-9 (5),
+    // 12-16 (10), 19-23 (15), 26-30 (20), May 3-7 (25), 10-14 (30), 17-21 (35) school days
+    // left: 35 to 44, so the report is due June 30 (Tex. Educ. Code 29.004(a-1)).
+    let consent = |date: &str, extra: &str| {
+        rec(
+            "c000000011",
+            &format!(
+                "kind = \"consent\"\ndate = {date}\nscope = \"initial-evaluation\"\n\
+                 decision = \"given\"{extra}"
+            ),
+        )
+    };
+    let due = |record: StoredRecord| {
+        Run::new("TX", &example_meta("TX"), &[record], TODAY)
+            .get("initial-evaluation")
+            .due
+    };
+    assert_eq!(due(consent("2027-04-02", "")), d(2027, 6, 30));
+    // Friday March 12 leaves 44 (spring break March 15-19 and Good Friday March 26 are
+    // closed): March 22-25 (4), 29 - April 2 (9), then the 35 above: still June 30.
+    assert_eq!(due(consent("2027-03-12", "")), d(2027, 6, 30));
+    // Thursday March 11 leaves 45: the ordinary count, ending on the last day, May 21.
+    assert_eq!(due(consent("2027-03-11", "")), d(2027, 5, 21));
+    // Absent 4 school days: no June 30, and 45 + 4 = 49 school days: 35 to May 21, then from
+    // August 6 (after the summer, a guess): 6 (36), 9-13 (41), 16-20 (46), 23-25 (49).
+    let absent = consent("2027-04-02", "\n[extra]\nschool_days_absent = 4");
+    assert_eq!(due(absent), d(2027, 8, 25));
+    // Absent 2 days: not extended, so June 30 stands.
+    let two = consent("2027-04-02", "\n[extra]\nschool_days_absent = 2");
+    assert_eq!(due(two), d(2027, 6, 30));
+}
+
+#[test]
+fn texas_ard_on_a_summer_report_by_the_15th_school_day() {
+    // A report dated June 15, 2027, in the summer break (to August 5 by the calendar): the
+    // 15th school day after it is August 6 (1), 9-13 (6), 16-20 (11), 23-26 (15).
+    let eval = rec(
+        "e000000005",
+        "kind = \"evaluation\"\ndate = 2027-06-15\ntype = \"initial\"",
+    );
+    let r = Run::new("TX", &example_meta("TX"), &[eval], TODAY);
+    let dl = r.get("ard-after-evaluation");
+    assert_eq!((dl.due, dl.approximate), (d(2027, 8, 26), true));
 }
 
 #[test]

@@ -274,6 +274,47 @@ pub(super) fn matchers(
         .collect()
 }
 
+/// `unless_earlier` and `if_earlier`: patterns, each with an optional `relation` to the
+/// trigger (`same_matter` for a notice on the subject of a complaint); without one, any
+/// earlier record matching the pattern counts.
+pub(super) fn earlier(
+    checker: &mut Checker<'_>,
+    tables: Option<&[toml::Table]>,
+    path: &[Step<'_>],
+) -> Vec<Satisfier> {
+    let mut out = Vec::new();
+    for (j, table) in tables.unwrap_or_default().iter().enumerate() {
+        let at = join(path, &[Step::Index(j)]);
+        let relation = match table.get("relation") {
+            None => Relation::Before,
+            Some(toml::Value::String(name)) => match name.parse::<Relation>() {
+                Ok(r) if r != Relation::SelfRecord => r,
+                _ => {
+                    let relations: Vec<&str> = Relation::ALL.iter().map(|r| r.as_str()).collect();
+                    checker.at(
+                        &join(&at, &[Step::Key("relation")]),
+                        format!("`{name}` is not a relation an earlier record can have"),
+                        Some(format!("relations: {}", relations.join(", "))),
+                    );
+                    continue;
+                }
+            },
+            Some(_) => {
+                checker.at(
+                    &join(&at, &[Step::Key("relation")]),
+                    "`relation` must be a string",
+                    None,
+                );
+                continue;
+            }
+        };
+        if let Some(matcher) = matcher(checker, table, &at, None, true) {
+            out.push(Satisfier { matcher, relation });
+        }
+    }
+    out
+}
+
 /// `satisfied_by`: patterns with a `relation` to the trigger.
 pub(super) fn satisfiers(
     checker: &mut Checker<'_>,
@@ -319,6 +360,18 @@ pub(super) fn satisfiers(
         }
     }
     out
+}
+
+/// Whether `field` holds a number in records of `kind` (any `extra.<name>` may).
+pub(super) fn is_number_field(kind: Option<Kind>, field: &str) -> bool {
+    if field.starts_with("extra.") && field.len() > "extra.".len() {
+        return true;
+    }
+    kind.is_some_and(|k| {
+        fields(k)
+            .iter()
+            .any(|(name, ty)| *name == field && *ty == Ty::Int)
+    })
 }
 
 /// `from`: one date field or a list of them, the first present is used.
