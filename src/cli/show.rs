@@ -41,7 +41,10 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<(), CliError> {
     }
     // Links the record leaves out, as `check` and `deadlines` infer them (not for an old
     // revision: the case then was another case).
-    let found = match args.rev.is_none() && !stored.id.is_conflict() {
+    // Only a record whose link field is empty has links to infer: the others are shown
+    // without reading the rest of the case.
+    let missing_link = matches!(iepcase::links::link_field(&stored.record), Some((_, None)));
+    let found = match args.rev.is_none() && !stored.id.is_conflict() && missing_link {
         true => Some(inferred(&case, &stored.id)?),
         false => None,
     };
