@@ -714,6 +714,34 @@ impl CaseKey {
         mac.finalize().into_bytes().into()
     }
 
+    /// Seals data that stays on this machine (the caches) under a key derived from the case
+    /// key, with XChaCha20-Poly1305 and a random nonce: symmetric, so reading many small
+    /// cache files costs no public-key operation each.
+    pub fn seal_local(&self, plain: &[u8]) -> Vec<u8> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new(&self.derive(LOCAL_LABEL).into());
+        let nonce: [u8; 24] = rand::random();
+        let sealed = cipher
+            .encrypt(&nonce.into(), plain)
+            .expect("XChaCha20-Poly1305 seals any length this program holds in memory");
+        let mut out = Vec::with_capacity(LOCAL_MAGIC.len() + nonce.len() + sealed.len());
+        out.extend_from_slice(LOCAL_MAGIC);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    /// Opens what [`seal_local`](Self::seal_local) sealed with this key; `None` when it was
+    /// sealed with another key, or changed.
+    pub fn open_local(&self, sealed: &[u8]) -> Option<Vec<u8>> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let rest = sealed.strip_prefix(LOCAL_MAGIC)?;
+        let (nonce, ciphertext) = rest.split_at_checked(24)?;
+        let nonce: [u8; 24] = nonce.try_into().ok()?;
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new(&self.derive(LOCAL_LABEL).into());
+        cipher.decrypt(&nonce.into(), ciphertext).ok()
+    }
+
     /// The keyed name of an attachment's plaintext, so equal files dedupe without showing it.
     pub fn attachment_mac(&self) -> AttachmentMac {
         AttachmentMac {
@@ -723,6 +751,10 @@ impl CaseKey {
         }
     }
 }
+
+/// What local sealed files start with, and the label their key is derived under.
+const LOCAL_MAGIC: &[u8] = b"iepcase-local 1\n";
+const LOCAL_LABEL: &[u8] = b"iepcase local cache v1";
 
 fn copy_identity(identity: &age::x25519::Identity) -> age::x25519::Identity {
     identity

@@ -2,7 +2,8 @@
 //! keyed by the id of the encrypted blob they came from, so a listing needs one decryption per
 //! changed record instead of one per record.
 //!
-//! They live in `.git/iepcase/cache/` (never committed), encrypted to the case key, and are
+//! They live in `.git/iepcase/cache/` (never committed), sealed with a key derived from the
+//! case key (XChaCha20-Poly1305, [`CaseKey::seal_local`]), and are
 //! rebuildable: any problem reading one just means starting empty. Keys are blob ids of
 //! ciphertext, so an entry can never be stale, only unused. Each cache is split into
 //! [`SEGMENTS`] files by the first bits of the blob id, so changing one record rewrites one or
@@ -80,8 +81,7 @@ impl PlainCache {
                 let Ok(ciphertext) = std::fs::read(Self::segment_path(root, kind, segment)) else {
                     return (HashMap::new(), false);
                 };
-                key.decrypt(&ciphertext, "the local cache")
-                    .ok()
+                key.open_local(&ciphertext)
                     .and_then(|plain| decode(&plain))
                     .map_or_else(|| (HashMap::new(), true), |entries| (entries, false))
             })
@@ -133,10 +133,9 @@ impl PlainCache {
                     let _ = std::fs::remove_file(&path);
                     return;
                 }
-                if let Ok(ciphertext) = key.encrypt(&encode(entries), "the local cache") {
-                    let dir = Self::dir(root);
-                    let _ = crate::atomic::write_copy_in(&dir, &path, &ciphertext, Some(0o600));
-                }
+                let sealed = key.seal_local(&encode(entries));
+                let dir = Self::dir(root);
+                let _ = crate::atomic::write_copy_in(&dir, &path, &sealed, Some(0o600));
             });
     }
 }
