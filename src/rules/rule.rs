@@ -390,9 +390,15 @@ impl Satisfier {
     /// Whether `candidate` meets the deadline started by `trigger`.
     pub fn satisfies(&self, candidate: &View<'_>, trigger: &View<'_>) -> bool {
         let same = candidate.id == trigger.id;
-        if same != (self.relation == Relation::SelfRecord) || !self.matcher.matches(candidate) {
+        if same != (self.relation == Relation::SelfRecord) {
             return false;
         }
+        // The relation is cheap to test and rarely holds; the field patterns read the record
+        // through its table, so they come second.
+        self.related(candidate, trigger) && self.matcher.matches(candidate)
+    }
+
+    fn related(&self, candidate: &View<'_>, trigger: &View<'_>) -> bool {
         let trigger_id = trigger.id;
         match self.relation {
             Relation::SelfRecord => true,
