@@ -103,16 +103,7 @@ pub fn summary_value(summary: &RecordSummary) -> serde_json::Value {
     }
     obj.insert("date".into(), summary.date.to_string().into());
     if let Some(time) = summary.time {
-        obj.insert(
-            "time".into(),
-            format!(
-                "{:02}:{:02}:{:02}",
-                time.0.hour(),
-                time.0.minute(),
-                time.0.second()
-            )
-            .into(),
-        );
+        obj.insert("time".into(), iepcase::timeline::time_text(time).into());
     }
     obj.insert("title".into(), summary.title.as_str().into());
     if summary.privileged {

@@ -73,8 +73,6 @@ impl PlainCache {
     /// Loads cache `kind`; segments that are missing, unreadable or from an old key start
     /// empty (and are rewritten on [`save`](Self::save)).
     pub fn load(root: &Path, key: &CaseKey, kind: CacheKind) -> PlainCache {
-        // The single-file cache of earlier versions is simply dropped.
-        let _ = std::fs::remove_file(super::local_dir(root).join("cache.age"));
         let loaded: Vec<(HashMap<Oid, String>, bool)> = (0..SEGMENTS)
             .into_par_iter()
             .map(|segment| {
@@ -123,6 +121,8 @@ impl PlainCache {
             return;
         }
         let _ = std::fs::create_dir_all(Self::dir(root));
+        // The single-file cache of earlier versions is simply dropped.
+        let _ = std::fs::remove_file(super::local_dir(root).join("cache.age"));
         (0..SEGMENTS)
             .into_par_iter()
             .filter(|segment| self.dirty[*segment])

@@ -62,16 +62,16 @@ fn loose_limit() -> usize {
 /// the files of a few of the 256 object folders and scales up.
 pub fn due(root: &Path) -> bool {
     let objects = objects_dir(root);
-    let sample = ["17", "6b", "a3", "e9"];
-    let counted: usize = sample
-        .iter()
-        .map(|dir| fs::read_dir(objects.join(dir)).map_or(0, |d| d.count()))
-        .sum();
     let limit = loose_limit();
     if limit < 256 {
         // Few objects: a sample says little, count them all.
         return loose_objects(&objects).len() > limit;
     }
+    let sample = ["17", "6b", "a3", "e9"];
+    let counted: usize = sample
+        .iter()
+        .map(|dir| fs::read_dir(objects.join(dir)).map_or(0, |d| d.count()))
+        .sum();
     counted * 256 / sample.len() > limit
 }
 

@@ -82,9 +82,7 @@ impl RecordSummary {
             t: self.type_name.clone(),
             l: self.list_type.clone(),
             d: self.date.to_string(),
-            h: self
-                .time
-                .map(|t| format!("{:02}:{:02}:{:02}", t.0.hour(), t.0.minute(), t.0.second())),
+            h: self.time.map(crate::timeline::time_text),
             n: self.title.clone(),
             p: self.privileged,
             c: self.confidential.clone(),
