@@ -200,6 +200,18 @@ impl Record {
         self.common.privileged.unwrap_or(self.kind() == Kind::Note)
     }
 
+    /// Whether this is a meeting still to come at `now` (SPEC section 11: a meeting dated in
+    /// the future is upcoming). A meeting dated today is upcoming until its time has passed, and
+    /// all day when it has no time.
+    pub fn is_upcoming(&self, now: jiff::civil::DateTime) -> bool {
+        if self.kind() != Kind::Meeting {
+            return false;
+        }
+        let date = self.date().0;
+        let today = now.date();
+        date > today || (date == today && self.common.time.is_none_or(|t| t.0 > now.time()))
+    }
+
     /// Every id this record refers to: `related` and the kind's own links.
     pub fn references(&self) -> Vec<&RecordRef> {
         let mut refs: Vec<&RecordRef> = self.common.related.iter().collect();
@@ -323,5 +335,32 @@ mod article_tests {
         assert_eq!(article("`eligibility`"), "an");
         assert_eq!(article("refusal"), "a");
         assert_eq!(article("meeting"), "a");
+    }
+}
+
+#[cfg(test)]
+mod upcoming_tests {
+    use super::parse_record;
+    use jiff::civil::date;
+
+    fn meeting(when: &str) -> super::Record {
+        let text = format!("kind = \"meeting\"\n{when}\ntitle = \"IEP meeting\"\ntype = \"iep\"\n");
+        parse_record(&text, "m").unwrap()
+    }
+
+    #[test]
+    fn a_meeting_is_upcoming_until_it_has_started() {
+        let now = date(2026, 3, 10).at(14, 0, 0, 0);
+        assert!(meeting("date = 2026-03-11").is_upcoming(now));
+        assert!(!meeting("date = 2026-03-09").is_upcoming(now));
+        // Today without a time: upcoming all day.
+        assert!(meeting("date = 2026-03-10").is_upcoming(now));
+        assert!(meeting("date = 2026-03-10\ntime = 15:30:00").is_upcoming(now));
+        assert!(!meeting("date = 2026-03-10\ntime = 09:00:00").is_upcoming(now));
+        let note = parse_record("kind = \"note\"\ndate = 2026-04-01\ntitle = \"n\"\n", "n");
+        assert!(
+            !note.unwrap().is_upcoming(now),
+            "only meetings are upcoming"
+        );
     }
 }
