@@ -13,6 +13,7 @@
 //! | [`sync`] | remotes, clone, fetch / record-level merge / push, conflict copies |
 //! | [`git`] | libgit2 plumbing: bare case repositories, tree splicing, commits, history |
 //! | [`diff`] | semantic IEP diffs and field-by-field record diffs, rendered as text or Markdown |
+//! | [`prep`] | the checklist for the days before a meeting: drafts, concerns, recording notice, asks, ladder |
 //! | [`timeline`] | the chronological view of a case, deadlines interleaved |
 //! | [`search`] | case-insensitive full-text search over decrypted records |
 //! | [`record`] | the 17 record kinds and case metadata, strict parsing, editing, JSON Schemas (`schemas/`) |
@@ -37,6 +38,7 @@ pub mod import;
 pub mod letters;
 pub mod links;
 pub mod mail;
+pub mod prep;
 pub mod record;
 pub mod rules;
 pub mod search;

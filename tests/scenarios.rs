@@ -6,8 +6,9 @@
 //! `case.toml` (the case details: state, school calendar), `records/*.toml` (no ids; links
 //! only where the scenario is about links, as `file:NAME`), and `expected.json`. The test
 //! loads each folder through the library, gives the records ids in file-name order, computes
-//! links, deadlines and findings, writes every id as the file it came from (`<03-refusal.toml>`)
-//! and compares with `expected.json`. A changed expectation is a diff to review:
+//! links, deadlines and findings (and, for a meeting in the two weeks from the start of
+//! `today`, the `prep` checklist), writes every id as the file it came from
+//! (`<03-refusal.toml>`) and compares with `expected.json`. A changed expectation is a diff to review:
 //! `BLESS=1 cargo test --test scenarios` rewrites the files, and `git diff` shows what moved.
 //! How to add a scenario: docs/deadlines.md.
 
@@ -163,6 +164,8 @@ struct Outcome {
     deadlines: Vec<Deadline>,
     findings: Vec<Finding>,
     linked: iepcase::links::Linked,
+    /// The checklists of the meetings in the two weeks from the start of today.
+    prep: Vec<iepcase::prep::Checklist>,
 }
 
 fn run(s: &Scenario) -> Outcome {
@@ -177,10 +180,20 @@ fn run(s: &Scenario) -> Outcome {
         deadlines: &deadlines,
         today: s.today,
     });
+    let prep = iepcase::prep::prepare_within(
+        &iepcase::prep::Case {
+            records: &records,
+            meta: &s.meta,
+            rules,
+            now: s.today.0.at(0, 0, 0, 0),
+        },
+        14,
+    );
     Outcome {
         deadlines,
         findings,
         linked,
+        prep,
     }
 }
 
@@ -261,9 +274,43 @@ fn render(s: &Scenario, o: &Outcome) -> Value {
             v
         })
         .collect();
-    json!({
+    let mut out = json!({
         "links": links, "unlinked": unlinked, "deadlines": deadlines, "findings": findings,
-    })
+    });
+    // Each checklist item's status, due date, evidence and asks (with ids as files).
+    let prep: Vec<Value> = o
+        .prep
+        .iter()
+        .map(|list| {
+            let items: Vec<Value> = list
+                .items
+                .iter()
+                .map(|item| {
+                    let mut v = json!({ "key": item.key.as_str(), "status": item.status.as_str() });
+                    if let Some(due) = item.due {
+                        v["due"] = json!(due.to_string());
+                    }
+                    if !item.evidence.is_empty() {
+                        let files: Vec<String> = item.evidence.iter().map(|id| text(id)).collect();
+                        v["evidence"] = json!(files);
+                    }
+                    if let Some(step) = &item.next_step {
+                        v["next_step"] = json!(text(step));
+                    }
+                    if !item.asks.is_empty() {
+                        let asks: Vec<String> = item.asks.iter().map(|a| text(&a.text)).collect();
+                        v["asks"] = json!(asks);
+                    }
+                    v
+                })
+                .collect();
+            json!({ "meeting": text(&list.meeting.id), "items": items })
+        })
+        .collect();
+    if !prep.is_empty() {
+        out["prep"] = json!(prep);
+    }
+    out
 }
 
 fn pretty(value: &Value) -> String {

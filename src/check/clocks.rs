@@ -20,6 +20,8 @@ const OWN_CHECKS: &[&str] = &[
     "prior-written-notice",
     "recording-notice",
     "facilitation-request",
+    "draft-documents",
+    "parent-concerns",
 ];
 
 fn finding(code: Code, severity: Severity, record: &RecordId, message: String) -> Finding {
@@ -420,13 +422,58 @@ pub(super) fn reviews(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                     .checked_sub(jiff::Span::new().days(window * 2))
                     .unwrap_or(d.due.0),
             );
+            // An IEP meeting already scheduled, still ahead.
+            let scheduled = (rule == "annual-review")
+                .then(|| {
+                    facts
+                        .records()
+                        .filter(|r| match &r.record.body {
+                            Body::Meeting(m) => matches!(
+                                m.meeting_type,
+                                crate::record::MeetingType::Iep
+                                    | crate::record::MeetingType::FacilitatedIep
+                            ),
+                            _ => false,
+                        })
+                        .filter(|r| r.record.date() >= facts.today())
+                        .min_by_key(|r| r.order_key())
+                })
+                .flatten();
+            if let Some(meeting) = scheduled
+                && meeting.record.date() <= d.due
+            {
+                let mut f = cited(
+                    finding(
+                        code,
+                        Severity::Info,
+                        &d.trigger,
+                        format!(
+                            "{what} {when}, counted from {}. The IEP meeting is scheduled for \
+                             {}: prepare for it.",
+                            d.start,
+                            meeting.record.date()
+                        ),
+                    ),
+                    d,
+                );
+                f.next_step = Some(format!("iepcase prep {}", meeting.id));
+                out.push(f);
+                continue;
+            }
             let asked = ladder::asked_since(facts, asks, since);
-            let advice = match asked {
+            let mut advice = match asked {
                 Some(request) => {
                     format!("You asked for it in writing on {}.", request.record.date())
                 }
                 None => "Ask for it in writing now.".to_owned(),
             };
+            if let Some(meeting) = scheduled {
+                advice = format!(
+                    "The IEP meeting is scheduled for {}, after the due date: ask for an earlier \
+                     date in writing.",
+                    meeting.record.date()
+                );
+            }
             let mut f = cited(
                 finding(
                     code,
@@ -436,7 +483,8 @@ pub(super) fn reviews(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                 ),
                 d,
             );
-            f.next_step = asked.is_none().then(|| letter(template, &d.trigger));
+            f.next_step =
+                (asked.is_none() || scheduled.is_some()).then(|| letter(template, &d.trigger));
             out.push(f);
         }
     }

@@ -13,6 +13,7 @@
 
 mod clocks;
 mod ladder;
+mod meetings;
 mod procedure;
 mod unlinked;
 
@@ -44,10 +45,22 @@ string_enum! {
         IepStatusMissing = "iep-status-missing",
         RecordUnlinked = "record-unlinked",
         ResolutionMeetingMissed = "resolution-meeting-missed",
+        DraftsNotRequested = "drafts-not-requested",
+        ParentConcernsMissing = "parent-concerns-missing",
+        RecordingNoticeMissing = "recording-notice-missing",
     }
 }
 
 impl Code {
+    /// Whether the finding is about the family's own preparation for a meeting (drafts, a
+    /// concern statement, a recording notice), not about something the district did.
+    pub fn is_preparation(self) -> bool {
+        matches!(
+            self,
+            Code::DraftsNotRequested | Code::ParentConcernsMissing | Code::RecordingNoticeMissing
+        )
+    }
+
     /// One line saying when the finding appears.
     pub fn describe(self) -> &'static str {
         match self {
@@ -88,6 +101,15 @@ impl Code {
             }
             Code::ResolutionMeetingMissed => {
                 "the parent who filed for due process missed the resolution meeting: the timelines wait, and the complaint may be dismissed"
+            }
+            Code::DraftsNotRequested => {
+                "an IEP meeting is coming within two weeks and no request for drafts of the proposed changes is on file (iepcase's suggestion, not the law's)"
+            }
+            Code::ParentConcernsMissing => {
+                "an IEP meeting is coming within two weeks and no written parent concern statement is on file"
+            }
+            Code::RecordingNoticeMissing => {
+                "a meeting the family will record is coming within two weeks and no notice of intent to record is on file"
             }
         }
     }
@@ -149,6 +171,7 @@ pub fn check_linked(input: &Input<'_>, linked: &Linked) -> Vec<Finding> {
     clocks::complaint_issues(&facts, &mut findings);
     clocks::disclosure(&facts, &mut findings);
     clocks::resolution_missed(&facts, &mut findings);
+    meetings::upcoming(&facts, &mut findings);
     unlinked::unlinked(&facts, &mut findings);
     for f in &mut findings {
         if let Some(id) = &f.record {

@@ -311,6 +311,10 @@ pub(super) fn recording_notices(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         let Some(meeting) = facts.get(deadline.trigger.as_str()) else {
             continue;
         };
+        // A meeting still ahead is not yet recorded without notice (`recording-notice-missing`).
+        if meeting.record.date() >= facts.today() {
+            continue;
+        }
         if facts.maybe_answered_by_unlinked(&meeting.id, &[Kind::Notice]) {
             continue;
         }

@@ -141,18 +141,15 @@ fn the_example_case_has_the_findings_its_story_was_built_for() {
         "{}",
         last.message
     );
-    // The annual review due December 8, within 30 days.
+    // The annual review due December 8, within 30 days, with the meeting scheduled that day.
     let review = one(&f, Code::AnnualReviewDue, "x760srq3ep");
-    assert_eq!(review.severity, Severity::Warning);
+    assert_eq!(review.severity, Severity::Info);
     assert!(
         review.message.contains("2026-12-08 (in 10 days)"),
         "{}",
         review.message
     );
-    assert_eq!(
-        review.next_step.as_deref(),
-        Some("iepcase letter iep-meeting-request --for x760srq3ep")
-    );
+    assert_eq!(review.next_step.as_deref(), Some("iepcase prep m8ptc2wq4e"));
     // A complaint issue older than one year.
     let old = one(&f, Code::ComplaintIssueTooOld, "d8e0kv4ezp");
     assert!(
@@ -422,6 +419,40 @@ fn service_minutes_are_summed_per_service_and_period() {
         finding.message
     );
     assert!(run("US", &[log("g000000003", "OT", 120, 120)]).is_empty());
+}
+
+#[test]
+fn a_scheduled_meeting_answers_the_annual_review_only_if_in_time() {
+    let iep = rec(
+        "a000000001",
+        "kind = \"iep\"\ndate = 2025-12-20\nstatus = \"final\"",
+    );
+    let meeting = |date: &str| {
+        rec(
+            "m000000001",
+            &format!("kind = \"meeting\"\ndate = {date}\ntype = \"iep\""),
+        )
+    };
+    // Due December 20; a meeting on December 15 is in time: a note, and prepare for it.
+    let f = run("US", &[iep.clone(), meeting("2026-12-15")]);
+    let review = one(&f, Code::AnnualReviewDue, "a000000001");
+    assert_eq!(review.severity, Severity::Info);
+    assert_eq!(review.next_step.as_deref(), Some("iepcase prep m000000001"));
+    // One on January 10 is too late: still a warning, asking for an earlier date.
+    let f = run("US", &[iep, meeting("2027-01-10")]);
+    let review = one(&f, Code::AnnualReviewDue, "a000000001");
+    assert_eq!(review.severity, Severity::Warning);
+    assert!(
+        review
+            .message
+            .contains("scheduled for 2027-01-10, after the due date"),
+        "{}",
+        review.message
+    );
+    assert_eq!(
+        review.next_step.as_deref(),
+        Some("iepcase letter iep-meeting-request --for a000000001")
+    );
 }
 
 #[test]

@@ -80,6 +80,24 @@ impl Ctx {
             .get_or_init(|| Date(jiff::ZonedDateTime::now().date()))
     }
 
+    /// The time of day where the user is, for what is still ahead today (an upcoming meeting):
+    /// from `IEPCASE_NOW` (a plain date is the start of that day), else the system clock in the
+    /// system time zone.
+    pub fn local_now(&self) -> jiff::civil::DateTime {
+        match std::env::var("IEPCASE_NOW") {
+            Ok(text) if !text.trim().is_empty() => {
+                let text = text.trim();
+                if let Ok(date) = text.parse::<Date>() {
+                    return date.0.at(0, 0, 0, 0);
+                }
+                jiff::fmt::temporal::Pieces::parse(text)
+                    .map(|p| p.date().to_datetime(p.time().unwrap_or_default()))
+                    .unwrap_or_else(|_| self.today().0.at(0, 0, 0, 0))
+            }
+            _ => jiff::ZonedDateTime::now().datetime(),
+        }
+    }
+
     /// The workspace, found once.
     pub fn workspace(&self) -> Result<&Workspace, CliError> {
         if let Some(ws) = self.workspace.get() {

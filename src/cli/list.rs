@@ -41,11 +41,13 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
     } else if selected.is_empty() && loaded.broken.is_empty() {
         ctx.ui.status("No records");
     } else {
+        let now = ctx.local_now();
         let mut table = Table::new(&["ID", "DATE", "KIND", "TYPE", "TITLE"]).flexible(&[4, 1, 3]);
         for r in &selected {
-            table.row(row(r));
+            table.row(row(r, r.is_upcoming(now)));
         }
         ctx.ui.out(&ctx.ui.table(&table))?;
+        next_meeting_status(ctx, &loaded.records, now);
     }
     if !loaded.broken.is_empty() {
         for broken in &loaded.broken {
@@ -69,7 +71,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
 
 /// One line of the table: the title marked when the record is privileged, confidential or a
 /// sync conflict copy.
-fn row(r: &RecordSummary) -> Vec<String> {
+fn row(r: &RecordSummary, upcoming: bool) -> Vec<String> {
     let date = match r.time {
         Some(time) => format!("{} {time}", r.date),
         None => r.date.to_string(),
@@ -83,6 +85,9 @@ fn row(r: &RecordSummary) -> Vec<String> {
     }
     if r.id.is_conflict() {
         marks.push("[sync conflict]".to_owned());
+    }
+    if upcoming {
+        marks.push("[upcoming]".to_owned());
     }
     marks.push(r.title.clone());
     vec![
@@ -106,4 +111,22 @@ pub fn describe(error: &iepcase::store::StoreError) -> String {
         source = e.source();
     }
     text
+}
+
+/// "Next meeting: …; prepare with `iepcase prep`", when the case has a meeting ahead.
+pub fn next_meeting_status(ctx: &Ctx, records: &[RecordSummary], now: jiff::civil::DateTime) {
+    let next = records
+        .iter()
+        .filter(|r| r.is_upcoming(now))
+        .min_by_key(|r| r.order_key());
+    if let Some(m) = next {
+        let when = match m.time {
+            Some(t) => format!("{} {t}", m.date),
+            None => m.date.to_string(),
+        };
+        ctx.ui.status(&format!(
+            "Next meeting: {when}, {} ({}); prepare with `iepcase prep`",
+            m.title, m.id
+        ));
+    }
 }

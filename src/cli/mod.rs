@@ -27,6 +27,7 @@ mod log;
 mod man;
 mod members;
 mod new;
+mod prep;
 mod records;
 mod remote;
 mod resolve;
@@ -138,6 +139,8 @@ pub enum Command {
     Deadlines(deadlines::DeadlinesArgs),
     /// Find procedural problems, with the next step for each (exit 3 when any)
     Check(check::CheckArgs),
+    /// The checklist for the days before a meeting: drafts, concerns, recording notice, asks
+    Prep(prep::PrepArgs),
     /// Build an evidence bundle (PDF binder, index, manifest), or verify one
     Bundle(bundle::BundleArgs),
     /// Check that every file decrypts and validates
@@ -232,6 +235,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Search(args) => search::run(ctx, args),
         Command::Deadlines(args) => deadlines::run(ctx, args),
         Command::Check(args) => check::run(ctx, args),
+        Command::Prep(args) => prep::run(ctx, args),
         Command::Bundle(args) => bundle::run(ctx, args),
         Command::Fsck(args) => fsck::run(ctx, args),
         Command::Share(args) => members::share(ctx, args),

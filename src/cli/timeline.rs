@@ -86,6 +86,19 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
             &timeline::rows(&entries),
         )),
     };
+    if format == TimelineFormat::Text {
+        let now = match args.today {
+            Some(d) => d.0.at(0, 0, 0, 0),
+            None => ctx.local_now(),
+        };
+        let summaries: Vec<iepcase::store::RecordSummary> = loaded
+            .records
+            .iter()
+            .filter(|r| r.record.kind() == iepcase::record::Kind::Meeting)
+            .map(iepcase::store::RecordSummary::of)
+            .collect();
+        super::list::next_meeting_status(ctx, &summaries, now);
+    }
     shown?;
     if !loaded.broken.is_empty() {
         let ids: Vec<String> = loaded.broken.iter().map(|b| b.id.to_string()).collect();

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::record::{Body, Record, to_json};
 
+pub use iep::goal_label;
 pub use words::{Segment, SegmentKind, word_diff};
 
 /// What happened to a field or an item.

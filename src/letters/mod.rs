@@ -77,6 +77,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         "due-process-complaint",
         include_str!("../../templates/due-process-complaint.md"),
     ),
+    (
+        "draft-documents-request",
+        include_str!("../../templates/draft-documents-request.md"),
+    ),
 ];
 
 /// What a template says about itself, in its front matter.

@@ -107,6 +107,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn headings_typeset() {
+        // The letter template once named its loop variable `block`, hiding Typst's `block`
+        // function, so any heading failed to typeset.
+        let date = Date::new(2026, 11, 28).unwrap();
+        let pdf = letter_pdf(
+            "# Before the meeting\n\n## 1. Drafts\n\nDone.\n",
+            "t",
+            "a",
+            date,
+        );
+        assert!(pdf.is_ok_and(|bytes| bytes.starts_with(b"%PDF")));
+    }
+
+    #[test]
     fn markdown_becomes_blocks() {
         let md = "Dear team,\n\nPlease include:\n\n1. a description;\n2. an explanation\n   that wraps.\n\n- one\n- two\n\n**Bold** start and end.\n\nSincerely,\n\nPat\\\nAdvocate\n";
         let b = blocks(md);

@@ -73,6 +73,7 @@ fn inputs(name: &str) -> (Vec<(&'static str, &'static str)>, Option<&'static str
             None,
         ),
         "records-request" => (vec![("meeting", "2026-12-08")], None),
+        "draft-documents-request" => (vec![], Some("m8ptc2wq4e")),
         "compensatory-services-request" => (vec![], Some("70s0jsqma2")),
         "evaluation-request" => (
             vec![
@@ -127,7 +128,7 @@ fn dated<'a>(name: &str, mut input: LetterInput<'a>) -> LetterInput<'a> {
 fn every_template_renders_for_the_example_case() {
     let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
     let all = templates(None).unwrap();
-    assert_eq!(all.len(), 12);
+    assert_eq!(all.len(), 13);
     for template in &all {
         let (facts, about) = inputs(&template.name);
         let about = about.map(example_record);

@@ -78,10 +78,26 @@ impl<'v> Views<'v> {
         } else {
             self.of_kind(&satisfier.matcher)
         };
+        let since = match (&satisfier.relation, &satisfier.since) {
+            (Relation::Ahead, Some(when)) => self.previous(trigger, when),
+            _ => None,
+        };
         positions
             .iter()
             .map(|&i| (i, &self.all[i]))
+            .filter(move |(_, v)| since.is_none_or(|d| v.date() > d))
             .filter(move |(_, v)| satisfier.satisfies(v, trigger))
+    }
+
+    /// The date of the last record `when` matches dated before `trigger`: the meeting before
+    /// this one.
+    fn previous(&self, trigger: &View<'_>, when: &Matcher) -> Option<Date> {
+        self.of_kind(when)
+            .iter()
+            .map(|&i| &self.all[i])
+            .filter(|v| v.date() < trigger.date() && when.matches(v))
+            .map(|v| v.date())
+            .max()
     }
 
     /// The views any of `satisfiers` ties to `trigger` (one may come more than once).
@@ -131,7 +147,8 @@ pub fn deadlines_of(
             continue;
         }
         for (t, trigger) in views.matching(&rule.when) {
-            if ruled_out(rule, trigger, &views)
+            if (rule.prep && trigger.date() < today)
+                || ruled_out(rule, trigger, &views)
                 || about_excluded(rule, trigger, &views)
                 || !total_reached(rule, trigger, &views, &calendar)
             {

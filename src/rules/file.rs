@@ -132,6 +132,7 @@ struct RawRule {
     obligation: Option<bool>,
     warn_after_days: Option<i64>,
     lookback: Option<bool>,
+    prep: Option<bool>,
     enabled: Option<bool>,
     note: Option<String>,
 }
@@ -168,6 +169,7 @@ pub const RULE_FIELDS: &[&str] = &[
     "obligation",
     "warn_after_days",
     "lookback",
+    "prep",
     "enabled",
     "note",
 ];
@@ -580,12 +582,17 @@ fn rule_entry(checker: &mut Checker<'_>, raw: RawRule, i: usize, origin: &str) -
         false,
     );
     let exceptions = exceptions::exceptions(checker, &raw.exceptions, i, kind);
-    let satisfied_by = patterns::satisfiers(
+    let mut satisfied_by = patterns::satisfiers(
         checker,
         raw.satisfied_by.as_deref(),
         &path("satisfied_by"),
         kind,
     );
+    for s in &mut satisfied_by {
+        if s.relation == crate::rules::rule::Relation::Ahead {
+            s.since = when.clone();
+        }
+    }
     if role == Role::Lookback && !satisfied_by.is_empty() {
         checker.at(
             &path("satisfied_by"),
@@ -622,6 +629,7 @@ fn rule_entry(checker: &mut Checker<'_>, raw: RawRule, i: usize, origin: &str) -
             unless_about,
             exceptions,
             role,
+            prep: raw.prep == Some(true),
             note: raw.note,
             source: origin.to_owned(),
         }),

@@ -57,7 +57,14 @@ pub use rule::{Role, Rule};
 string_enum! {
     /// How sure iepcase is of a rule: read in the law itself, taken from a reliable secondary
     /// source, or not yet checked.
-    Confidence { Confirmed = "confirmed", Secondary = "secondary", Unconfirmed = "unconfirmed" }
+    Confidence {
+        Confirmed = "confirmed",
+        Secondary = "secondary",
+        Unconfirmed = "unconfirmed",
+        /// Not the law's: a period iepcase suggests where the law sets none (how long before a
+        /// meeting to ask for drafts).
+        Default = "iepcase-default",
+    }
 }
 
 string_enum! {

@@ -46,6 +46,10 @@ pub struct Rule {
     /// How the law bends the plain count for this rule.
     pub exceptions: Exceptions,
     pub role: Role,
+    /// A step to take before the trigger (asking for drafts before a meeting): the rule gives
+    /// a deadline only while the trigger is today or ahead; once it has passed, the step
+    /// no longer matters.
+    pub prep: bool,
     /// A longer explanation, for docs and `--json` consumers.
     pub note: Option<String>,
     /// The file the rule comes from (`rules/us.toml`, or a workspace file).
@@ -170,6 +174,10 @@ pub enum Scalar {
 pub struct Satisfier {
     pub matcher: Matcher,
     pub relation: Relation,
+    /// For relation `ahead`: the rule's `when`. A satisfying record must come after the last
+    /// earlier record this matches (the meeting before), so that what was done for one
+    /// meeting is not taken as done for the next.
+    pub since: Option<Matcher>,
 }
 
 crate::record::enums::string_enum! {
@@ -193,6 +201,10 @@ crate::record::enums::string_enum! {
         /// Any matching record dated on or before the trigger (a request made ahead of the
         /// meeting it asks for).
         Before = "before",
+        /// A matching record dated on or before the trigger and after the previous record
+        /// the rule's `when` matches (a request for drafts made for this meeting, not for the
+        /// one before it).
+        Ahead = "ahead",
         /// It is about a matter the trigger is about: its request is one the trigger (a
         /// complaint) names, or shares the subject of.
         SameMatter = "same_matter",
@@ -451,6 +463,8 @@ impl Satisfier {
             }
             Relation::After => candidate.date() >= trigger.date(),
             Relation::Before => candidate.date() <= trigger.date(),
+            // The engine also bounds it by the previous such trigger (`Views::tied`).
+            Relation::Ahead => candidate.date() <= trigger.date(),
         }
     }
 }
@@ -528,6 +542,7 @@ mod tests {
                 fields: vec![],
             },
             relation,
+            since: None,
         };
         assert!(sat(Kind::Refusal, Relation::Refuses).satisfies(&refu, &req));
         assert!(sat(Kind::Refusal, Relation::Linked).satisfies(&refu, &req));

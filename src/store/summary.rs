@@ -76,6 +76,14 @@ impl RecordSummary {
         (self.date, self.time.is_none(), self.time, &self.id)
     }
 
+    /// Whether this is a meeting still to come at `now` ([`crate::record::Record::is_upcoming`]).
+    pub fn is_upcoming(&self, now: jiff::civil::DateTime) -> bool {
+        self.kind == Kind::Meeting
+            && !self.id.is_conflict()
+            && (self.date.0 > now.date()
+                || (self.date.0 == now.date() && self.time.is_none_or(|t| t.0 > now.time())))
+    }
+
     fn encode(&self) -> String {
         let cached = Cached {
             k: self.kind.as_str().to_owned(),

@@ -105,18 +105,17 @@ fn the_example_case_findings() {
     for log in ["70s0jsqma2", "5cb97ge6zj", "rb6aa57m7b"] {
         assert_eq!(f("service-minutes-short", log)["severity"], "error");
     }
-    // The annual review due 2026-12-08, within 30 days.
+    // The annual review due 2026-12-08, within 30 days: the meeting is scheduled that day,
+    // so it is a note, and the next step is to prepare for it, not to ask for a meeting.
     let review = f("annual-review-due", "x760srq3ep");
+    let message = review["message"].as_str().unwrap();
+    assert!(message.contains("2026-12-08 (in 10 days)"), "{message}");
     assert!(
-        review["message"]
-            .as_str()
-            .unwrap()
-            .contains("2026-12-08 (in 10 days)")
+        message.contains("The IEP meeting is scheduled for 2026-12-08"),
+        "{message}"
     );
-    assert_eq!(
-        review["next_step"],
-        "iepcase letter iep-meeting-request --for x760srq3ep"
-    );
+    assert_eq!(review["severity"], "info");
+    assert_eq!(review["next_step"], "iepcase prep m8ptc2wq4e");
     // A complaint issue older than one year.
     let old = f("complaint-issue-too-old", "d8e0kv4ezp");
     assert!(old["message"].as_str().unwrap().contains("2025-03-14"));
@@ -183,7 +182,7 @@ fn the_example_case_deadlines() {
     assert_eq!(review["cite"], "34 CFR 300.324(b)(1)(i)");
     assert_eq!(review["confidence"], "confirmed");
     assert_eq!(review["approximate"], false);
-    assert_eq!(d("records-access", "9a1nn3majz")["due"], "2026-12-24");
+    assert_eq!(d("records-access", "9a1nn3majz")["due"], "2026-12-08");
     let disclosure = d("evidence-disclosure", "c66af4k3q3");
     assert_eq!(
         (disclosure["due"].as_str(), disclosure["day_type"].as_str()),
@@ -512,7 +511,7 @@ fn demo_shows_the_running_clocks_and_the_findings() {
         .nth(1)
         .expect("a findings section");
     assert!(
-        findings.contains("7 error(s), 6 warning(s), 1 note(s)")
+        findings.contains("7 error(s), 5 warning(s), 2 note(s)")
             && findings.contains("3×  refusal-without-pwn"),
         "{out}"
     );

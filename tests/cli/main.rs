@@ -17,6 +17,7 @@ mod links;
 mod maintenance;
 mod next_steps;
 mod pdf_text;
+mod prep;
 mod privacy;
 mod records;
 mod servers;

@@ -1,5 +1,5 @@
-//! `iepcase case list`: every case with its child, state, status, record count and next
-//! deadline.
+//! `iepcase case list`: every case with its child, state, status, record count, next
+//! deadline and next meeting.
 
 use clap::Args;
 use iepcase::record::{CaseStatus, Date};
@@ -30,6 +30,10 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
         Err(_) => None,
     };
     let today = crate::cli::rules::today(ctx, args.today);
+    let now = match args.today {
+        Some(d) => d.0.at(0, 0, 0, 0),
+        None => ctx.local_now(),
+    };
     let mut rows = Vec::new();
     let mut json_rows = Vec::new();
     let mut failed = Vec::new();
@@ -47,6 +51,19 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
         match summary {
             Ok((meta, records_count, records)) => {
                 let state = meta.state.clone().unwrap_or_default();
+                let meeting = iepcase::prep::next_meeting(&records, now).map(|m| {
+                    let when = match m.record.common.time {
+                        Some(t) => format!("{} {t}", m.record.date()),
+                        None => m.record.date().to_string(),
+                    };
+                    let text = format!("{when}  {}", m.record.title());
+                    let json = json!({
+                        "id": m.id.as_str(), "date": m.record.date().to_string(),
+                        "time": m.record.common.time.map(|t| t.to_string()),
+                        "type": m.record.type_name(), "title": m.record.title(),
+                    });
+                    (text, json)
+                });
                 let next = book.as_ref().and_then(|book| {
                     let facts = crate::cli::rules::CaseFacts {
                         slug: slug.clone(),
@@ -67,6 +84,9 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                     records_count.to_string(),
                     next.as_ref()
                         .map_or("-".into(), |(d, more)| next_text(d, *more)),
+                    meeting
+                        .as_ref()
+                        .map_or("-".into(), |(text, _)| text.clone()),
                 ]);
                 let mut row = json!({
                     "slug": slug, "child": meta.child, "state": state,
@@ -74,6 +94,9 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                 });
                 if let (Some((d, _)), Some(obj)) = (&next, row.as_object_mut()) {
                     obj.insert("next_deadline".into(), next_json(d));
+                }
+                if let (Some((_, m)), Some(obj)) = (meeting, row.as_object_mut()) {
+                    obj.insert("next_meeting".into(), m);
                 }
                 if current.as_deref() == Some(slug.as_str())
                     && let Some(obj) = row.as_object_mut()
@@ -91,7 +114,7 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                 ctx.ui.warn(&format!("case `{slug}`: {}", e.message));
                 failed.push(slug.clone());
                 let mut row = vec![mark(slug, current.as_deref()), why.into()];
-                row.extend(["-", "-", "-", "-"].map(String::from));
+                row.extend(["-", "-", "-", "-", "-"].map(String::from));
                 rows.push(row);
                 json_rows.push(json!({ "slug": slug, "error": e.message }));
             }
@@ -111,8 +134,9 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
             "STATUS",
             "RECORDS",
             "NEXT DEADLINE",
+            "NEXT MEETING",
         ])
-        .flexible(&[5, 1]);
+        .flexible(&[5, 6, 1]);
         for row in rows {
             table.row(row);
         }

@@ -90,6 +90,10 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
             "what the district failed to do, and next steps",
         ),
         (
+            format!("{w} prep --today {STORY_TODAY}"),
+            "the checklist for the December 8 IEP meeting",
+        ),
+        (
             format!("{w} letter pwn-request --for ttna --no-record"),
             "draft a letter",
         ),
@@ -204,13 +208,15 @@ fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliE
             "  and {later} more: later, met, ended or waiting\n"
         ));
     }
-    let findings = iepcase::check::check(&Input {
+    let (preparation, findings): (Vec<_>, Vec<_>) = iepcase::check::check(&Input {
         records: &records,
         meta: &meta,
         rules,
         deadlines: &deadlines,
         today,
-    });
+    })
+    .into_iter()
+    .partition(|f| f.code.is_preparation());
     let count = |s| findings.iter().filter(|f| f.severity == s).count();
     out.push_str(&format!(
         "\nWhat the district failed to do ({w} check --today {today}): {} error(s), {} \
@@ -243,6 +249,14 @@ fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliE
         .skip(1)
     {
         out.push_str(&format!("  {line}\n"));
+    }
+    if !preparation.is_empty() {
+        out.push_str(&format!(
+            "\nStill to do before the next meeting ({w} prep --today {today}):\n"
+        ));
+        for f in &preparation {
+            out.push_str(&format!("  {}\n", f.message));
+        }
     }
     out.push('\n');
     Ok(out)

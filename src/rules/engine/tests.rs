@@ -100,6 +100,8 @@ const WORKED: &[&str] = &[
     "state-complaint-forwarded",
     "recording-notice",
     "facilitation-request",
+    "draft-documents",
+    "parent-concerns",
     "evaluation-request-response",
     "ard-after-evaluation",
     "sufficiency-ruling",
@@ -659,6 +661,71 @@ fn mississippi_facilitation_request_10_days_before() {
 }
 
 #[test]
+fn drafts_a_week_before_an_iep_meeting_asked_for_this_meeting() {
+    // The meeting is Tuesday December 8, 2026; seven days before is December 1. A request for
+    // drafts before the previous IEP team meeting (a facilitated one in October) was for that
+    // meeting, not this one.
+    let old_request = rec(
+        "r000000001",
+        "kind = \"request\"\ndate = 2026-10-01\ntype = \"draft-documents\"",
+    );
+    let facilitated = rec(
+        "m000000001",
+        "kind = \"meeting\"\ndate = 2026-10-20\ntype = \"facilitated-iep\"",
+    );
+    let meeting = rec(
+        "m000000002",
+        "kind = \"meeting\"\ndate = 2026-12-08\ntype = \"iep\"",
+    );
+    let records = [old_request, facilitated.clone(), meeting.clone()];
+    let r = run("US", &records);
+    // Only the meeting still ahead has a date: the October one is past (`prep = true`).
+    let dl = r.get("draft-documents");
+    assert_eq!(dl.trigger.as_str(), "m000000002");
+    assert_eq!((dl.due, dl.status), (d(2026, 12, 1), Status::Open));
+    assert_eq!(dl.confidence, crate::rules::Confidence::Default);
+    // On December 2 it is overdue; a request made then meets it, late.
+    let late = Run::new("US", &plain_meta("US"), &records, d(2026, 12, 2));
+    assert_eq!(late.get("draft-documents").status, Status::Overdue);
+    let asked = rec(
+        "r000000002",
+        "kind = \"request\"\ndate = 2026-11-24\ntype = \"draft-documents\"",
+    );
+    let r = run("US", &[facilitated, meeting, asked]);
+    let dl = r.get("draft-documents");
+    assert_eq!(dl.status, Status::Met);
+    assert_eq!(dl.met.as_ref().unwrap().by.as_str(), "r000000002");
+}
+
+#[test]
+fn parent_concerns_the_day_before_tagged_and_for_this_meeting() {
+    let meeting = rec(
+        "m000000002",
+        "kind = \"meeting\"\ndate = 2026-12-08\ntype = \"iep\"",
+    );
+    let dl = run("US", std::slice::from_ref(&meeting))
+        .get("parent-concerns")
+        .clone();
+    assert_eq!((dl.due, dl.status), (d(2026, 12, 7), Status::Open));
+    // An e-mail tagged parent-concerns, sent before the meeting, meets it; an untagged one
+    // does not.
+    let untagged = rec(
+        "c000000001",
+        "kind = \"communication\"\ndate = 2026-11-20\ndirection = \"sent\"",
+    );
+    let tagged = rec(
+        "c000000002",
+        "kind = \"communication\"\ndate = 2026-11-25\ndirection = \"sent\"\ntags = [\"parent-concerns\"]",
+    );
+    let r = run("US", &[meeting.clone(), untagged.clone()]);
+    assert_eq!(r.get("parent-concerns").status, Status::Open);
+    let r = run("US", &[meeting, untagged, tagged]);
+    let dl = r.get("parent-concerns");
+    assert_eq!(dl.status, Status::Met);
+    assert_eq!(dl.met.as_ref().unwrap().by.as_str(), "c000000002");
+}
+
+#[test]
 fn texas_15_school_days_after_an_evaluation_request() {
     // Received Monday November 16, 2026. With the school calendar: 17-20 (4), Thanksgiving
     // week closed, November 30 - December 4 (9), 7-11 (14), Monday December 14 (15).
@@ -1119,7 +1186,8 @@ fn the_example_case() {
         (dl.due, dl.status)
     };
     assert_eq!(due("annual-review"), (d(2026, 12, 8), Status::Open));
-    assert_eq!(due("records-access"), (d(2026, 12, 24), Status::Open));
+    // 45 days from the request, or before the next meeting: the IEP meeting of December 8.
+    assert_eq!(due("records-access"), (d(2026, 12, 8), Status::Open));
     assert_eq!(due("due-process-response"), (d(2026, 11, 29), Status::Open));
     assert_eq!(due("resolution-meeting"), (d(2026, 12, 4), Status::Open));
     assert_eq!(due("resolution-period"), (d(2026, 12, 19), Status::Open));
@@ -1138,10 +1206,23 @@ fn the_example_case() {
         (d(2026, 3, 17), Status::Met)
     );
     assert_eq!(due("facilitation-request"), (d(2026, 4, 19), Status::Met));
-    let notice = r.get("recording-notice");
+    let notices = r.all("recording-notice");
+    let notice = notices
+        .iter()
+        .find(|d| d.trigger.as_str() == "d8fvew8njd")
+        .expect("the March meeting's notice");
     assert!(
         notice.met.as_ref().is_some_and(|m| m.late),
         "the 20-hour notice"
+    );
+    // The annual review of December 8 is recorded too: its notice is due the day before.
+    let december = notices
+        .iter()
+        .find(|d| d.trigger.as_str() == "m8ptc2wq4e")
+        .expect("the December meeting's notice");
+    assert_eq!(
+        (december.due, december.status),
+        (d(2026, 12, 7), Status::Open)
     );
     let pwn = r.all("prior-written-notice");
     assert_eq!(pwn.len(), 3, "three refusals");

@@ -309,7 +309,11 @@ pub(super) fn earlier(
             }
         };
         if let Some(matcher) = matcher(checker, table, &at, None, true) {
-            out.push(Satisfier { matcher, relation });
+            out.push(Satisfier {
+                matcher,
+                relation,
+                since: None,
+            });
         }
     }
     out
@@ -356,7 +360,11 @@ pub(super) fn satisfiers(
             .then_some(trigger_kind)
             .flatten();
         if let Some(matcher) = matcher(checker, table, &at, default_kind, true) {
-            out.push(Satisfier { matcher, relation });
+            out.push(Satisfier {
+                matcher,
+                relation,
+                since: None,
+            });
         }
     }
     out

@@ -1,0 +1,281 @@
+//! `iepcase prep [MEETING] [--all] [--days N] [--today D] [--format text|md] [--pdf FILE]
+//! [--ics FILE]`: the checklist for the days before a meeting (SPEC section 11).
+
+use std::path::PathBuf;
+
+use anstyle::{AnsiColor, Style};
+use clap::{Args, ValueEnum};
+use iepcase::prep::{self, Checklist, ItemStatus, PrepError};
+use iepcase::record::Date;
+use iepcase::rules::ics::{CaseDeadlines, render};
+use serde_json::{Value, json};
+
+use super::context::Ctx;
+use super::error::CliError;
+use super::rules::{cases, rulebook};
+
+#[derive(Debug, Args)]
+pub struct PrepArgs {
+    /// The meeting (a unique prefix of its id); default: the case's next upcoming meeting
+    #[arg(add = super::complete::record_ids())]
+    pub meeting: Option<String>,
+    /// Every open case of the workspace with a meeting in the next --days days
+    #[arg(long, conflicts_with = "meeting")]
+    pub all: bool,
+    /// With --all: how many days ahead to look
+    #[arg(long, value_name = "N", default_value_t = 14, requires = "all")]
+    pub days: u32,
+    /// Prepare as of the start of DATE instead of now
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<Date>,
+    /// Print the checklist as text or as Markdown
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also write the checklist to FILE as a printable PDF
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
+    /// Also write the preparation dates to FILE as an iCalendar file, with reminders; `-`
+    /// writes it to standard output instead of the checklist
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<PathBuf>,
+    /// Overwrite the --pdf or --ics file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Md,
+}
+
+pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
+    let book = rulebook(ctx)?;
+    let now = match args.today {
+        Some(d) => d.0.at(0, 0, 0, 0),
+        None => ctx.local_now(),
+    };
+    let today = Date(now.date());
+    let ws = ctx.workspace()?;
+    for (flag, path, example) in [
+        ("--pdf", &args.pdf, "prep.pdf"),
+        ("--ics", &args.ics, "prep.ics"),
+    ] {
+        if let Some(path) = path.as_ref().filter(|p| p.as_os_str() != "-") {
+            super::letter::output::check(ws, flag, &ctx.absolute(path), args.force, example)?;
+        }
+    }
+    let (cases, failure) = cases(ctx, args.all)?;
+    // (case slug, child's name, checklists)
+    let mut lists: Vec<(String, String, Vec<Checklist>)> = Vec::new();
+    for case in &cases {
+        let input = prep::Case {
+            records: &case.records,
+            meta: &case.meta,
+            rules: case.rules(ctx, &book),
+            now,
+        };
+        if args.all {
+            let found = prep::prepare_within(&input, i64::from(args.days));
+            if !found.is_empty() {
+                lists.push((case.slug.clone(), case.meta.child.clone(), found));
+            }
+            continue;
+        }
+        let list = prep::prepare(&input, args.meeting.as_deref())
+            .map_err(|e| prep_error(e, &case.slug, today))?;
+        lists.push((case.slug.clone(), case.meta.child.clone(), vec![list]));
+    }
+    if let Some(path) = &args.ics {
+        let calendars: Vec<CaseDeadlines<'_>> = lists
+            .iter()
+            .flat_map(|(slug, _, lists)| {
+                lists.iter().map(move |l| CaseDeadlines {
+                    case: slug,
+                    deadlines: &l.clocks,
+                })
+            })
+            .collect();
+        let text = render(&calendars, today);
+        if path.as_os_str() == "-" {
+            ctx.ui.out(&text)?;
+            return failure.map_or(Ok(()), Err);
+        }
+        let path = ctx.absolute(path);
+        super::letter::output::write(&path, text.as_bytes())?;
+        ctx.ui.status(&format!(
+            "Wrote {} (plaintext: case slugs, preparation steps and dates, no child names)",
+            path.display()
+        ));
+    }
+    if let Some(path) = &args.pdf {
+        let markdown = lists
+            .iter()
+            .flat_map(|(_, child, lists)| {
+                lists
+                    .iter()
+                    .map(move |l| prep::to_markdown(child, l, false))
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let author = ws
+            .config
+            .advocate
+            .as_ref()
+            .and_then(|a| a.name.clone())
+            .unwrap_or_default();
+        let pdf = iepcase::letters::letter_pdf(&markdown, "Before the meeting", &author, today)
+            .map_err(|e| CliError::user(format!("cannot typeset the checklist: {e}")))?;
+        let path = ctx.absolute(path);
+        super::letter::output::write(&path, &pdf)?;
+        ctx.ui.status(&format!(
+            "Wrote {} (plaintext: it names the child and the meeting)",
+            path.display()
+        ));
+    }
+    if ctx.ui.json {
+        let rows: Vec<Value> = lists
+            .iter()
+            .flat_map(|(slug, _, lists)| {
+                lists.iter().map(move |l| {
+                    let mut row = serde_json::Map::new();
+                    row.insert("case".into(), json!(slug));
+                    if let Value::Object(map) =
+                        serde_json::to_value(l).expect("checklists serialize")
+                    {
+                        row.extend(map);
+                    }
+                    Value::Object(row)
+                })
+            })
+            .collect();
+        ctx.ui.json(&Value::Array(rows))?;
+    } else {
+        let mut out = String::new();
+        for (slug, child, lists) in &lists {
+            for list in lists {
+                if args.all {
+                    out.push_str(&format!("Case {slug}\n\n"));
+                }
+                match args.format {
+                    Format::Md => out.push_str(&prep::to_markdown(child, list, true)),
+                    Format::Text => out.push_str(&text(ctx, list)),
+                }
+                out.push('\n');
+            }
+        }
+        if args.all && lists.is_empty() {
+            ctx.ui.status(&format!(
+                "No meeting in the next {} days in any open case",
+                args.days
+            ));
+        }
+        ctx.ui.out(out.trim_end_matches('\n'))?;
+        if !out.is_empty() {
+            ctx.ui.out("\n")?;
+        }
+        ctx.ui.status(
+            "Not legal advice: periods marked as iepcase's default are suggestions, not the law.",
+        );
+    }
+    failure.map_or(Ok(()), Err)
+}
+
+fn prep_error(error: PrepError, slug: &str, today: Date) -> CliError {
+    let message = format!("case `{slug}`: {error}");
+    match error {
+        PrepError::NoneUpcoming => CliError::user(message).hint(format!(
+            "add the meeting when it is scheduled: `iepcase add meeting --date {} --time 09:00 \
+             --title \"Annual IEP meeting\" --set type=iep`",
+            today.0.tomorrow().map_or(today, Date)
+        )),
+        PrepError::NoSuch(_) => {
+            CliError::user(message).hint("list the meetings with `iepcase list --kind meeting`")
+        }
+        PrepError::Ambiguous { .. } => CliError::user(message).hint("give more of the id"),
+        PrepError::NotAMeeting { .. } => CliError::user(message)
+            .hint("give a meeting's id: `iepcase list --kind meeting` lists them"),
+        PrepError::Passed { .. } => CliError::user(message)
+            .hint("prep is for meetings still ahead; `iepcase prep` takes the next one"),
+    }
+}
+
+/// The checklist as text: the meeting, then each item with a mark, its detail, evidence and
+/// next step.
+fn text(ctx: &Ctx, list: &Checklist) -> String {
+    let m = &list.meeting;
+    let when = match m.days_left {
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        n => format!("in {n} days"),
+    };
+    let mut out = format!(
+        "{} on {}{} ({when}){}\n{}  {}\n\n",
+        ctx.ui.paint(
+            Style::new().bold(),
+            &format!("Before the {}", prep::meeting_words(&m.meeting_type))
+        ),
+        m.date,
+        m.time.map_or(String::new(), |t| format!(" at {t}")),
+        if m.recorded { ", to be recorded" } else { "" },
+        m.title,
+        ctx.ui.paint(super::ui::dim(), &m.id),
+    );
+    for (n, item) in list.items.iter().enumerate() {
+        let (mark, color) = match item.status {
+            ItemStatus::Done => ("✓", AnsiColor::Green),
+            ItemStatus::Todo => ("☐", AnsiColor::Yellow),
+            ItemStatus::Late => ("!", AnsiColor::Red),
+            ItemStatus::NotNeeded => ("–", AnsiColor::BrightBlack),
+        };
+        let style = Style::new().fg_color(Some(color.into()));
+        out.push_str(&format!(
+            "{} {}. {} ({})\n",
+            ctx.ui.paint(style, mark),
+            n + 1,
+            item.title,
+            ctx.ui.paint(style, prep::status_words(item.status)),
+        ));
+        out.push_str(&indent(&item.detail));
+        for ask in &item.asks {
+            out.push_str(&indent(&format!("- {}", ask.text)));
+        }
+        if !item.evidence.is_empty() {
+            out.push_str(&indent(&format!("Evidence: {}", item.evidence.join(", "))));
+        }
+        if let Some(step) = &item.next_step {
+            out.push_str(&indent(&format!("→ {step}")));
+        }
+        if let (Some(cite), Some(c)) = (&item.cite, item.confidence) {
+            out.push_str(&indent(&ctx.ui.paint(
+                super::ui::dim(),
+                &format!("{cite} ({})", prep::confidence_words(c)),
+            )));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `text` indented under an item, each line wrapped at 96 columns.
+fn indent(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from("     ");
+    for word in text.split_whitespace() {
+        if !line.trim().is_empty() && line.chars().count() + 1 + word.chars().count() > 96 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from("     ");
+            if text.starts_with("- ") {
+                line.push_str("  ");
+            }
+        }
+        if !line.trim().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
