@@ -180,7 +180,12 @@ pub fn prepare(
         let mut parts = Vec::new();
         let mut used_names: HashSet<String> = HashSet::new();
         let id = &exhibit.record.id;
-        for attachment in &exhibit.record.record.common.attachments {
+        // A recorded letter is bound once: its other copies are left out.
+        let letter = super::view::letter_copies(&exhibit.record.record);
+        for (index, attachment) in exhibit.record.record.common.attachments.iter().enumerate() {
+            if letter.skipped.contains(&index) {
+                continue;
+            }
             let mut copy_to = |prepared: &mut Prepared| {
                 let base = safe_file_name(&attachment.name);
                 let mut file = format!("exhibits/{}-{base}", exhibit.file_stem);

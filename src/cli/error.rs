@@ -587,8 +587,13 @@ impl From<BundleError> for CliError {
                 ))
                 .hint("or pass --skip-broken to put a placeholder page in its place"),
             BundleError::OutNotEmpty { .. } => {
-                err.hint("write into a new or empty folder; an earlier bundle there is replaced")
+                err.hint("write into a new or empty folder: `--out ~/bundles/NEW-NAME`")
             }
+            BundleError::EarlierBundle { .. } => err
+                .hint(
+                    "its manifest hash may already have been disclosed: write into a new folder                      (`--out ~/bundles/NEW-NAME`)",
+                )
+                .hint("or pass --force to replace the earlier bundle"),
             BundleError::NotABundle { .. } | BundleError::BadManifest { .. } => {
                 err.hint("give the folder that holds the bundle's manifest.json")
             }
