@@ -346,7 +346,10 @@ mod tests {
             }
         ));
         opts.include_privileged = true;
-        assert_eq!(ids(&plan(&records, &[], &opts, None).unwrap())[0], "dddddddddd");
+        assert_eq!(
+            ids(&plan(&records, &[], &opts, None).unwrap())[0],
+            "dddddddddd"
+        );
     }
 
     #[test]
@@ -364,7 +367,10 @@ mod tests {
         assert!(plan2.first_outside_filters);
         let mut opts = options(Purpose::Facilitation);
         opts.kinds = vec![Kind::Iep];
-        assert_eq!(ids(&plan(&records, &[], &opts, None).unwrap()), ["ffffffffff"]);
+        assert_eq!(
+            ids(&plan(&records, &[], &opts, None).unwrap()),
+            ["ffffffffff"]
+        );
         opts.kinds = vec![Kind::Discipline];
         assert!(matches!(
             plan(&records, &[], &opts, None).unwrap_err(),

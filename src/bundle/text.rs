@@ -103,9 +103,7 @@ pub fn paragraphs(text: &str) -> Vec<Vec<String>> {
             let indented = raw.starts_with(' ');
             match lines.last_mut() {
                 Some(last)
-                    if !after_break
-                        && !starts_item(line)
-                        && (indented || !starts_item(last)) =>
+                    if !after_break && !starts_item(line) && (indented || !starts_item(last)) =>
                 {
                     last.push(' ');
                     last.push_str(line);
@@ -205,11 +203,11 @@ mod tests {
                 vec!["Dear Ms. Jones, thanks.".to_owned()],
             ]
         );
+        assert_eq!(invisible_hard_breaks("a\\\nb\\\\\nc\\"), "a  \nb\\\\\nc  ");
         assert_eq!(
-            invisible_hard_breaks("a\\\nb\\\\\nc\\"),
-            "a  \nb\\\\\nc  "
+            paragraphs("A  \nB\nC"),
+            vec![vec!["A".to_owned(), "B C".to_owned()]]
         );
-        assert_eq!(paragraphs("A  \nB\nC"), vec![vec!["A".to_owned(), "B C".to_owned()]]);
     }
 
     #[test]

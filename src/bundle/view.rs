@@ -26,7 +26,8 @@ pub enum Block {
     },
     /// A titled bulleted list.
     List { title: String, items: Vec<String> },
-    /// A titled table; `widths` are the columns' relative widths.
+    /// A titled table; `widths` are the columns' relative widths, 0 for a column of short
+    /// identifiers that is as wide as its widest entry.
     Table {
         title: String,
         columns: Vec<String>,
@@ -67,7 +68,10 @@ pub fn letter_copies(record: &Record) -> LetterCopies {
     if !common.tags.iter().any(|t| t == "letter") {
         return LetterCopies::default();
     }
-    let stem = |name: &str| name.rsplit_once('.').map(|(s, e)| (s.to_owned(), e.to_ascii_lowercase()));
+    let stem = |name: &str| {
+        name.rsplit_once('.')
+            .map(|(s, e)| (s.to_owned(), e.to_ascii_lowercase()))
+    };
     // The letter's own copies share the stem of its Markdown attachment.
     let Some(letter_stem) = common
         .attachments
@@ -285,7 +289,10 @@ pub fn blocks(
             .map(|&i| format!("`{}`", common.attachments[i].name))
             .collect();
         let shown = match letter.bound {
-            Some(i) => format!("the letter as sent, `{}`, follows", common.attachments[i].name),
+            Some(i) => format!(
+                "the letter as sent, `{}`, follows",
+                common.attachments[i].name
+            ),
             None => "its text is on this page".to_owned(),
         };
         b.field(
@@ -318,10 +325,10 @@ pub fn blocks(
     b.table(
         "Attachments (following this page)",
         &[
-            ("No.", 0.35),
+            ("No.", 0.0),
             ("File", 2.0),
             ("Type", 1.2),
-            ("Size", 0.8),
+            ("Size", 0.0),
             ("SHA-256", 3.2),
         ],
         attachments,
@@ -471,7 +478,7 @@ fn body_sections(b: &mut Builder<'_>, body: &Body, hide_letter: bool) {
                 .collect();
             b.table(
                 "Progress on goals",
-                &[("Goal", 0.6), ("Status", 1.4), ("Data", 4.0)],
+                &[("Goal", 0.0), ("Status", 1.4), ("Data", 4.0)],
                 rows,
             );
         }
@@ -485,7 +492,7 @@ fn body_sections(b: &mut Builder<'_>, body: &Body, hide_letter: bool) {
                 .collect();
             b.table(
                 "Issues",
-                &[("No.", 0.4), ("Issue", 5.0), ("Since", 1.1)],
+                &[("No.", 0.0), ("Issue", 5.0), ("Since", 1.1)],
                 rows,
             );
             b.prose("Proposed resolution", c.proposed_resolution.as_deref());
@@ -499,7 +506,7 @@ fn body_sections(b: &mut Builder<'_>, body: &Body, hide_letter: bool) {
                 .collect();
             b.table(
                 "Orders",
-                &[("No.", 0.4), ("Order", 5.0), ("Due", 1.1)],
+                &[("No.", 0.0), ("Order", 5.0), ("Due", 1.1)],
                 rows,
             );
         }
@@ -529,7 +536,7 @@ fn iep_sections(b: &mut Builder<'_>, iep: &Iep) {
     b.table(
         "Annual goals",
         &[
-            ("Key", 0.45),
+            ("Key", 0.0),
             ("Area", 1.25),
             ("Goal", 2.6),
             ("Baseline", 1.5),
@@ -556,8 +563,8 @@ fn iep_sections(b: &mut Builder<'_>, iep: &Iep) {
         "Services",
         &[
             ("Service", 1.9),
-            ("Minutes", 0.7),
-            ("Per", 0.55),
+            ("Minutes", 0.0),
+            ("Per", 0.0),
             ("Setting", 1.7),
             ("Provider", 1.35),
             ("Dates", 1.25),
@@ -572,7 +579,7 @@ fn iep_sections(b: &mut Builder<'_>, iep: &Iep) {
         .collect();
     b.table(
         "Accommodations",
-        &[("No.", 0.4), ("Accommodation", 6.0)],
+        &[("No.", 0.0), ("Accommodation", 6.0)],
         accommodations,
     );
     let modifications = iep
@@ -583,7 +590,7 @@ fn iep_sections(b: &mut Builder<'_>, iep: &Iep) {
         .collect();
     b.table(
         "Modifications",
-        &[("No.", 0.4), ("Modification", 6.0)],
+        &[("No.", 0.0), ("Modification", 6.0)],
         modifications,
     );
     b.prose("Transition", iep.transition.as_deref());
@@ -638,7 +645,7 @@ fn pwn_sections(b: &mut Builder<'_>, p: &Pwn) {
     ];
     b.table(
         "Required elements (34 CFR 300.503(b))",
-        &[("No.", 0.35), ("Element", 1.8), ("In the notice", 4.5)],
+        &[("No.", 0.0), ("Element", 1.8), ("In the notice", 4.5)],
         rows,
     );
 }

@@ -56,7 +56,9 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
     let rules = book
         .select(meta.state.as_deref().or(ws.config.state.as_deref()))
         .set;
-    let (built, manifest) = make(&ctx.ui, &case, &ws.config, rules, &options, &out, args.force)?;
+    let (built, manifest) = make(
+        &ctx.ui, &case, &ws.config, rules, &options, &out, args.force,
+    )?;
     super::report::left_out(ctx, &built, purpose);
     if ctx.ui.json {
         ctx.ui
