@@ -168,6 +168,60 @@ fn class_by_content(data: &[u8]) -> Class {
     }
 }
 
+/// Whether a file can be bound into a bundle, judged from its name and first bytes (its
+/// content decides; the name only tells audio, video and e-mail apart). `None`: it is bound
+/// as pages (PDF, PNG, JPEG, GIF, WebP, text, e-mail) or as a placeholder page and a copy
+/// (audio, video). `Some(what)`: it cannot be shown, and `what` names the format.
+pub fn unbindable(name: &str, head: &[u8]) -> Option<&'static str> {
+    let pdf = head.windows(5).take(1024).any(|w| w == b"%PDF-");
+    if pdf || ExchangeFormat::detect(head).is_some() {
+        return None;
+    }
+    if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+        return Some("a TIFF image");
+    }
+    let brand = (head.len() >= 12 && &head[4..8] == b"ftyp").then(|| &head[8..12]);
+    if let Some(brand) = brand
+        && [
+            &b"heic"[..],
+            b"heix",
+            b"hevc",
+            b"heim",
+            b"heis",
+            b"mif1",
+            b"msf1",
+            b"avif",
+        ]
+        .contains(&brand)
+    {
+        return Some("a HEIC/HEIF image");
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Some("a packed document (such as a Word .docx file)");
+    }
+    if head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
+        return Some("an older Office document (such as a Word .doc file)");
+    }
+    let ext = extension(name);
+    let media = [
+        "wav", "mp3", "m4a", "aac", "ogg", "oga", "flac", "opus", "wma", "aiff", "mp4", "mov",
+        "m4v", "avi", "mkv", "webm", "wmv", "3gp", "mpg", "mpeg",
+    ];
+    if media.contains(&ext.as_str()) || ext == "eml" {
+        return None;
+    }
+    // Text, possibly cut in the middle of a character at the end of `head`.
+    let text = !head.contains(&0)
+        && match std::str::from_utf8(head) {
+            Ok(_) => true,
+            Err(e) => e.error_len().is_none(),
+        };
+    if text {
+        return None;
+    }
+    Some("a file of a type iepcase cannot print")
+}
+
 /// Reads, recognises and checks every attachment of every exhibit in `plan`.
 pub fn prepare(
     case: &Case,
@@ -453,5 +507,34 @@ fn placeholder(
             lines,
             rows,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unbindable;
+
+    #[test]
+    fn what_can_be_bound_is_told_by_content() {
+        assert_eq!(unbindable("scan.pdf", b"%PDF-1.7\n"), None);
+        assert_eq!(
+            unbindable("photo.jpg", &[0xff, 0xd8, 0xff, 0xe0, 0, 0]),
+            None
+        );
+        assert_eq!(unbindable("notes.txt", "caf\u{e9}".as_bytes()), None);
+        assert_eq!(unbindable("call.m4a", b"\0\0\0\x20ftypM4A \0\0"), None);
+        assert_eq!(
+            unbindable("photo.png", b"II*\0\x08\0"),
+            Some("a TIFF image")
+        );
+        assert_eq!(
+            unbindable("IMG_1.jpg", b"\0\0\0\x18ftypheic\0\0"),
+            Some("a HEIC/HEIF image")
+        );
+        assert!(
+            unbindable("iep.docx", b"PK\x03\x04\x14\0")
+                .unwrap()
+                .contains(".docx")
+        );
     }
 }

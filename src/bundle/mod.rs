@@ -31,7 +31,7 @@ use crate::record::enums::string_enum;
 use crate::record::{Date, Kind, RecordId};
 use crate::store::{Case, StoreError};
 
-pub use attach::AttachmentProblem;
+pub use attach::{AttachmentProblem, unbindable};
 pub use manifest::{Manifest, ManifestExhibit, ManifestFile};
 pub use notes::Disclosure;
 pub use plan::{BundlePlan, Excluded, Exclusion, PlannedExhibit, plan};
