@@ -278,6 +278,7 @@ fn estimated_pages(prepared: &attach::Prepared, exhibits: usize) -> usize {
         .flatten()
         .map(|part| match &part.kind {
             attach::PartKind::Pdf { pages, .. } => pages.len(),
+            attach::PartKind::Images { pages } => pages.len(),
             _ => 1,
         })
         .sum();

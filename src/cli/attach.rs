@@ -76,6 +76,10 @@ pub fn warn_unbindable(ctx: &Ctx, id: Option<&str>, files: &[PathBuf]) -> Result
         fs_err::File::open(ctx.absolute(file))?
             .take(4096)
             .read_to_end(&mut head)?;
+        // A TIFF scan is told convertible by decoding it whole.
+        if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+            head = fs_err::read(ctx.absolute(file))?;
+        }
         let name = file.file_name().map_or_else(
             || file.display().to_string(),
             |n| n.to_string_lossy().into_owned(),

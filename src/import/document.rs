@@ -46,10 +46,10 @@ pub(super) fn plan_document(
         });
         return Ok(());
     }
-    if let Some(what) = crate::bundle::unbindable(name, &data[..data.len().min(4096)]) {
+    if let Some(what) = crate::bundle::unbindable(name, &data) {
         plan.warnings.push(format!(
             "{name} is attached as it is, but bundles cannot print {what}: convert it to \
-             PDF (or PNG or JPEG), attach that, and detach this one"
+             PDF, PNG or JPEG, attach that, and detach this one"
         ));
     }
     let mut guesses = Vec::new();

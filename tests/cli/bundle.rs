@@ -789,3 +789,48 @@ fn a_recorded_letter_is_one_exhibit_without_markdown_backslashes() {
     let md_copies = squash(&all).matches("Authority:").count();
     assert_eq!(md_copies, 2, "each letter's text once: {all}");
 }
+
+/// A TIFF file of `pages` grey pages (a scan), each 40 × 60 pixels.
+fn tiff_scan(pages: usize) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut encoder = tiff::encoder::TiffEncoder::new(&mut out).unwrap();
+    for page in 0..pages {
+        let pixels: Vec<u8> = (0..40 * 60)
+            .map(|i| ((i + page * 50) % 256) as u8)
+            .collect();
+        encoder
+            .write_image::<tiff::encoder::colortype::Gray8>(40, 60, &pixels)
+            .unwrap();
+    }
+    out.into_inner()
+}
+
+#[test]
+fn a_multi_page_tiff_scan_is_bound_one_page_per_image() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("Scanned letter");
+    let scan = env.root().join("scan.tiff");
+    std::fs::write(&scan, tiff_scan(3)).unwrap();
+    let out = env
+        .cmd(&["attach", &id, scan.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains("warning"),
+        "a TIFF scan can be bound: {stderr}"
+    );
+    let dir = env.root().join("b");
+    bundle_case(&env, &dir, &["--include-privileged"]);
+    let m = manifest(&dir);
+    assert_eq!(m["exhibits"][0]["pages"], serde_json::json!([3, 6]), "{m}");
+    let pages = page_texts(&dir.join("bundle.pdf"));
+    for n in 1..=3 {
+        assert!(
+            squash(&pages[2 + n]).contains(&squash(&format!("image {n} of 3"))),
+            "{}",
+            pages[2 + n]
+        );
+    }
+}
