@@ -628,12 +628,14 @@ mod tests {
         );
         assert_eq!(unbindable("notes.txt", "caf\u{e9}".as_bytes()), None);
         assert_eq!(unbindable("call.m4a", b"\0\0\0\x20ftypM4A \0\0"), None);
-        assert_eq!(
-            unbindable("photo.png", b"II*\0\x08\0"),
-            Some("a TIFF image")
+        // A TIFF is decoded to tell: this one is cut short.
+        assert!(
+            unbindable("photo.png", b"II*\0\x08\0")
+                .unwrap()
+                .starts_with("a TIFF image iepcase cannot convert")
         );
         assert_eq!(
-            unbindable("IMG_1.jpg", b"\0\0\0\x18ftypheic\0\0"),
+            unbindable("IMG_1.jpg", b"\0\0\0\x18ftypheic\0\0").as_deref(),
             Some("a HEIC/HEIF image")
         );
         assert!(
