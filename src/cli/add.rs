@@ -59,14 +59,20 @@ fn refuse_duplicates(
         return Ok(());
     }
     let summaries = case.summaries()?;
-    let mut seen: std::collections::HashMap<String, String> = summaries
+    let in_case: std::collections::HashMap<&str, &RecordId> = summaries
         .records
         .iter()
-        .map(|s| (s.content.clone(), format!("record {}", s.id)))
+        .map(|s| (s.content.as_str(), &s.id))
         .collect();
+    let mut in_batch: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
     for (origin, record) in new {
         let hash = record.content_hash();
-        if let Some(existing) = seen.get(&hash) {
+        let existing = match (in_case.get(hash.as_str()), in_batch.get(&hash)) {
+            (Some(id), _) => Some(format!("record {id}")),
+            (None, Some(file)) => Some(format!("the file {file}")),
+            (None, None) => None,
+        };
+        if let Some(existing) = existing {
             let mut err = CliError::user(format!(
                 "{origin} says exactly what {existing} says ({} of {}, \"{}\")",
                 record.kind(),
@@ -78,7 +84,7 @@ fn refuse_duplicates(
             }
             return Err(err.hint("to add it anyway, run the same command again with --duplicate"));
         }
-        seen.insert(hash, format!("the file {origin}"));
+        in_batch.insert(hash, origin);
     }
     Ok(())
 }
@@ -152,7 +158,6 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
     )?;
     tx.put_record(&id, &text)?;
     tx.commit(&format!("add record {id}"), &ctx.commit_context()?)?;
-    let record = parse_record(&text, "the new record")?;
     warn_dangling_references(ctx, &case, &record);
     ctx.ui.status(&format!("Added {kind} {id}: {title}"));
     super::attach::warn_unbindable(ctx, Some(id.as_str()), &args.attach)?;

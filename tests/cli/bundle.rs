@@ -430,7 +430,7 @@ fn an_attachment_that_cannot_be_placed_is_named_or_replaced_by_a_placeholder() {
     assert!(err.contains("scan.pdf") && err.contains(&second), "{err}");
     assert!(err.contains("damaged"), "{err}");
     assert!(
-        err.contains(&format!("iepcase edit {second}")),
+        err.contains(&format!("iepcase detach {second} scan.pdf")),
         "the hint says how to drop the broken entry: {err}"
     );
     assert!(!out.exists(), "nothing written on error");
