@@ -87,8 +87,8 @@ pub fn warn_unbindable(ctx: &Ctx, id: Option<&str>, files: &[PathBuf]) -> Result
         if let Some(what) = iepcase::bundle::unbindable(&name, &head) {
             let id = id.unwrap_or("ID");
             ctx.ui.warn(&format!(
-                "{name} is {what}, which a bundle cannot show: it is attached, but a bundle \
-                 stops at it (or, with --skip-broken, shows a placeholder page)"
+                "{name} is {what}, which a bundle cannot show: it is attached all the same, \
+                 but a bundle can only name it"
             ));
             let word = super::error::shell_word(&name);
             ctx.ui.hint(&format!(

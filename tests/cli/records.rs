@@ -704,7 +704,7 @@ fn attach_warns_about_a_file_a_bundle_cannot_show_told_by_its_content() {
     assert!(out.status.success(), "{}", crate::describe(&out));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("warning: photo.png is a TIFF image, which a bundle cannot show"),
+        stderr.contains("warning: photo.png is a TIFF image iepcase cannot convert"),
         "{stderr}"
     );
     assert!(
