@@ -50,6 +50,7 @@ fn main() {
         "--include-privileged",
         "--bates",
         "BN",
+        "--force",
         "--out",
         out.to_str().unwrap(),
     ];

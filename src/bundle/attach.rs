@@ -49,6 +49,11 @@ pub enum PartKind {
         path: String,
         size: (u32, u32),
     },
+    /// A multi-page image (a TIFF scan) converted to PNG: one page per image, each with its
+    /// path and size in pixels.
+    Images {
+        pages: Vec<(String, (u32, u32))>,
+    },
     Email {
         headers: Vec<(String, String)>,
         body: String,
@@ -155,17 +160,158 @@ fn class_by_name(attachment: &Attachment) -> Option<Class> {
     None
 }
 
+/// Whether the file starts like a TIFF image.
+fn is_tiff(data: &[u8]) -> bool {
+    data.starts_with(b"II*\0") || data.starts_with(b"MM\0*")
+}
+
+/// At most this many pages of one TIFF file are placed.
+const MAX_TIFF_PAGES: usize = 2000;
+
+/// Every image of a TIFF file (a multi-page scan has one per page) as a PNG, with its size
+/// in pixels; or why it cannot be converted.
+pub fn tiff_pages(data: &[u8]) -> Result<Vec<(Vec<u8>, (u32, u32))>, String> {
+    use tiff::ColorType;
+    use tiff::decoder::{Decoder, DecodingResult};
+    let mut decoder = Decoder::new(std::io::Cursor::new(data)).map_err(|e| e.to_string())?;
+    let mut pages = Vec::new();
+    loop {
+        if pages.len() == MAX_TIFF_PAGES {
+            return Err(format!("it has more than {MAX_TIFF_PAGES} pages"));
+        }
+        let (width, height) = decoder.dimensions().map_err(|e| e.to_string())?;
+        let color = decoder.colortype().map_err(|e| e.to_string())?;
+        let image = decoder.read_image().map_err(|e| e.to_string())?;
+        let (png_color, depth, bytes) = match (color, image) {
+            (ColorType::Gray(bits @ (1 | 2 | 4 | 8)), DecodingResult::U8(b)) => {
+                (png::ColorType::Grayscale, bits, b)
+            }
+            (ColorType::GrayA(8), DecodingResult::U8(b)) => (png::ColorType::GrayscaleAlpha, 8, b),
+            (ColorType::RGB(8), DecodingResult::U8(b)) => (png::ColorType::Rgb, 8, b),
+            (ColorType::RGBA(8), DecodingResult::U8(b)) => (png::ColorType::Rgba, 8, b),
+            (ColorType::CMYK(8), DecodingResult::U8(b)) => {
+                let rgb = b
+                    .chunks_exact(4)
+                    .flat_map(|p| {
+                        let k = 255 - u16::from(p[3]);
+                        [0, 1, 2].map(|i| ((255 - u16::from(p[i])) * k / 255) as u8)
+                    })
+                    .collect();
+                (png::ColorType::Rgb, 8, rgb)
+            }
+            (ColorType::Gray(16), DecodingResult::U16(w)) => (
+                png::ColorType::Grayscale,
+                16,
+                w.iter().flat_map(|v| v.to_be_bytes()).collect(),
+            ),
+            (ColorType::RGB(16), DecodingResult::U16(w)) => (
+                png::ColorType::Rgb,
+                16,
+                w.iter().flat_map(|v| v.to_be_bytes()).collect(),
+            ),
+            (ColorType::RGBA(16), DecodingResult::U16(w)) => (
+                png::ColorType::Rgba,
+                16,
+                w.iter().flat_map(|v| v.to_be_bytes()).collect(),
+            ),
+            (other, _) => return Err(format!("its colour type ({other:?}) is not supported")),
+        };
+        let depth = match depth {
+            1 => png::BitDepth::One,
+            2 => png::BitDepth::Two,
+            4 => png::BitDepth::Four,
+            16 => png::BitDepth::Sixteen,
+            _ => png::BitDepth::Eight,
+        };
+        let mut out = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut out, width, height);
+            encoder.set_color(png_color);
+            encoder.set_depth(depth);
+            let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+            writer.write_image_data(&bytes).map_err(|e| e.to_string())?;
+        }
+        pages.push((out, (width, height)));
+        if !decoder.more_images() {
+            break;
+        }
+        decoder.next_image().map_err(|e| e.to_string())?;
+    }
+    Ok(pages)
+}
+
 /// The class of a file whose type and name said nothing clear.
 fn class_by_content(data: &[u8]) -> Class {
     if data.starts_with(b"%PDF-") {
         Class::Pdf
-    } else if ExchangeFormat::detect(data).is_some() {
+    } else if ExchangeFormat::detect(data).is_some() || is_tiff(data) {
         Class::Image
     } else if !data.contains(&0) && std::str::from_utf8(data).is_ok() {
         Class::Text
     } else {
         Class::Other
     }
+}
+
+/// Whether a file can be bound into a bundle, judged from its name and first bytes (its
+/// content decides; the name only tells audio, video and e-mail apart). `None`: it is bound
+/// as pages (PDF, PNG, JPEG, GIF, WebP, text, e-mail) or as a placeholder page and a copy
+/// (audio, video), or converted (TIFF, one page per image). `Some(what)`: it cannot be
+/// shown, and `what` names the format. A TIFF file is decoded to tell, so give it whole.
+pub fn unbindable(name: &str, head: &[u8]) -> Option<String> {
+    let pdf = head.windows(5).take(1024).any(|w| w == b"%PDF-");
+    if pdf || ExchangeFormat::detect(head).is_some() {
+        return None;
+    }
+    if is_tiff(head) {
+        return tiff_pages(head)
+            .err()
+            .map(|reason| format!("a TIFF image iepcase cannot convert ({reason})"));
+    }
+    unbindable_kind(name, head).map(str::to_owned)
+}
+
+fn unbindable_kind(name: &str, head: &[u8]) -> Option<&'static str> {
+    let brand = (head.len() >= 12 && &head[4..8] == b"ftyp").then(|| &head[8..12]);
+    if let Some(brand) = brand
+        && [
+            &b"heic"[..],
+            b"heix",
+            b"hevc",
+            b"heim",
+            b"heis",
+            b"mif1",
+            b"msf1",
+            b"avif",
+        ]
+        .contains(&brand)
+    {
+        return Some("a HEIC/HEIF image");
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Some("a packed document (such as a Word .docx file)");
+    }
+    if head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
+        return Some("an older Office document (such as a Word .doc file)");
+    }
+    let ext = extension(name);
+    let media = [
+        "wav", "mp3", "m4a", "aac", "ogg", "oga", "flac", "opus", "wma", "aiff", "mp4", "mov",
+        "m4v", "avi", "mkv", "webm", "wmv", "3gp", "mpg", "mpeg",
+    ];
+    if media.contains(&ext.as_str()) || ext == "eml" {
+        return None;
+    }
+    // Text, possibly cut in the middle of a character at the end of `head`.
+    let text = !head.contains(&0)
+        && match std::str::from_utf8(head) {
+            Ok(_) => true,
+            Err(e) => e.error_len().is_none(),
+        };
+    if text {
+        return None;
+    }
+    Some("a file of a type iepcase cannot print")
 }
 
 /// Reads, recognises and checks every attachment of every exhibit in `plan`.
@@ -180,7 +326,12 @@ pub fn prepare(
         let mut parts = Vec::new();
         let mut used_names: HashSet<String> = HashSet::new();
         let id = &exhibit.record.id;
-        for attachment in &exhibit.record.record.common.attachments {
+        // A recorded letter is bound once: its other copies are left out.
+        let letter = super::view::letter_copies(&exhibit.record.record);
+        for (index, attachment) in exhibit.record.record.common.attachments.iter().enumerate() {
+            if letter.skipped.contains(&index) {
+                continue;
+            }
             let mut copy_to = |prepared: &mut Prepared| {
                 let base = safe_file_name(&attachment.name);
                 let mut file = format!("exhibits/{}-{base}", exhibit.file_stem);
@@ -278,6 +429,19 @@ fn place(
             prepared.needs_pdf_2 |= version_2;
             prepared.files.push((path.clone(), data));
             PartKind::Pdf { path, pages }
+        }
+        // A TIFF scan is converted: one PNG page per image it holds.
+        Class::Image if is_tiff(&data) => {
+            let converted = tiff_pages(&data).map_err(|reason| AttachmentProblem::BrokenImage {
+                reason: format!("a TIFF image iepcase cannot convert: {reason}"),
+            })?;
+            let mut pages = Vec::new();
+            for (png, size) in converted {
+                let path = format!("/att/{}", prepared.files.len() + 1);
+                prepared.files.push((path.clone(), png));
+                pages.push((path, size));
+            }
+            PartKind::Images { pages }
         }
         Class::Image => {
             let size = check_image(attachment, &data)?;
@@ -448,5 +612,36 @@ fn placeholder(
             lines,
             rows,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unbindable;
+
+    #[test]
+    fn what_can_be_bound_is_told_by_content() {
+        assert_eq!(unbindable("scan.pdf", b"%PDF-1.7\n"), None);
+        assert_eq!(
+            unbindable("photo.jpg", &[0xff, 0xd8, 0xff, 0xe0, 0, 0]),
+            None
+        );
+        assert_eq!(unbindable("notes.txt", "caf\u{e9}".as_bytes()), None);
+        assert_eq!(unbindable("call.m4a", b"\0\0\0\x20ftypM4A \0\0"), None);
+        // A TIFF is decoded to tell: this one is cut short.
+        assert!(
+            unbindable("photo.png", b"II*\0\x08\0")
+                .unwrap()
+                .starts_with("a TIFF image iepcase cannot convert")
+        );
+        assert_eq!(
+            unbindable("IMG_1.jpg", b"\0\0\0\x18ftypheic\0\0").as_deref(),
+            Some("a HEIC/HEIF image")
+        );
+        assert!(
+            unbindable("iep.docx", b"PK\x03\x04\x14\0")
+                .unwrap()
+                .contains(".docx")
+        );
     }
 }

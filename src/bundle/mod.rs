@@ -22,7 +22,7 @@ mod manifest;
 mod notes;
 pub mod pdf;
 pub mod plan;
-mod text;
+pub(crate) mod text;
 mod verify;
 mod view;
 mod write;
@@ -31,7 +31,7 @@ use crate::record::enums::string_enum;
 use crate::record::{Date, Kind, RecordId};
 use crate::store::{Case, StoreError};
 
-pub use attach::AttachmentProblem;
+pub use attach::{AttachmentProblem, unbindable};
 pub use manifest::{Manifest, ManifestExhibit, ManifestFile};
 pub use notes::Disclosure;
 pub use plan::{BundlePlan, Excluded, Exclusion, PlannedExhibit, plan};
@@ -196,6 +196,8 @@ pub struct Bundle {
     pub notices: Vec<Notice>,
     /// For a due-process bundle with a hearing on record: the last day to disclose it.
     pub disclosure: Option<Disclosure>,
+    /// Meetings still to come, listed on the cover instead of bound: id, date and title.
+    pub upcoming: Vec<(RecordId, Date, String)>,
 }
 
 /// Errors building, writing or verifying a bundle.
@@ -240,6 +242,8 @@ pub enum BundleError {
     Typeset { messages: Vec<String> },
     #[error("{} is not empty and holds no earlier bundle", path.display())]
     OutNotEmpty { path: std::path::PathBuf },
+    #[error("{} already holds a bundle, which is never replaced unasked", path.display())]
+    EarlierBundle { path: std::path::PathBuf },
     #[error("cannot read or write {}", path.display())]
     Io {
         path: std::path::PathBuf,
@@ -274,6 +278,7 @@ fn estimated_pages(prepared: &attach::Prepared, exhibits: usize) -> usize {
         .flatten()
         .map(|part| match &part.kind {
             attach::PartKind::Pdf { pages, .. } => pages.len(),
+            attach::PartKind::Images { pages } => pages.len(),
             _ => 1,
         })
         .sum();
@@ -333,7 +338,10 @@ pub fn build_with_progress(
     let broken: Vec<RecordId> = loaded.broken.iter().map(|b| b.id.clone()).collect();
     // Exhibit pages show links as `check` and `deadlines` see them, inferred ones marked.
     let linked = crate::links::link(&loaded.records);
-    let mut plan = plan::plan(&linked.records, &broken, options)?;
+    let now = jiff::Timestamp::from_second(source.time)
+        .ok()
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).datetime());
+    let mut plan = plan::plan(&linked.records, &broken, options, now)?;
     for exhibit in &mut plan.exhibits {
         exhibit.inferred = linked
             .inferred(&exhibit.record.id)
@@ -385,5 +393,10 @@ pub fn build_with_progress(
         filtered_out: plan.filtered_out,
         notices,
         disclosure: cover.disclosure.clone(),
+        upcoming: plan
+            .upcoming
+            .iter()
+            .map(|r| (r.id.clone(), r.record.date(), r.record.title().to_owned()))
+            .collect(),
     })
 }

@@ -260,6 +260,17 @@ pub fn cover(
         format!("{date}, from the case as of that day"),
     ));
     rows.push(("Source commit".into(), source.commit.clone()));
+    // Meetings still to come are no evidence yet; the reader should know of them.
+    for meeting in &plan.upcoming {
+        rows.push((
+            "Upcoming".into(),
+            format!(
+                "{} {}",
+                meeting.record.date(),
+                super::text::clean(meeting.record.title())
+            ),
+        ));
+    }
     let side = match options.exhibit_prefix.as_str() {
         "P" => "Parent's exhibits",
         "D" | "B" => "District's exhibits",

@@ -75,6 +75,9 @@ pub struct BundlePlan<'a> {
     pub filtered_out: usize,
     /// Whether the pinned record lies outside `--from`/`--to`/`--kind` and was kept anyway.
     pub first_outside_filters: bool,
+    /// Meetings still to come when the bundle's source was committed: listed on the cover,
+    /// not bound as evidence (unless pinned with `--first`). In date order.
+    pub upcoming: Vec<&'a StoredRecord>,
 }
 
 /// Which rule, if any, keeps `record` out of a bundle for `purpose`.
@@ -104,11 +107,13 @@ fn passes_filters(record: &StoredRecord, options: &Options) -> bool {
 }
 
 /// Plans a bundle from `records` (in the case's chronological order or any order) and the
-/// ids of records that could not be read.
+/// ids of records that could not be read. Meetings still to come at `now` (the source
+/// commit's time) are not evidence: they go to [`BundlePlan::upcoming`], unless pinned.
 pub fn plan<'a>(
     records: &'a [StoredRecord],
     broken: &[RecordId],
     options: &Options,
+    now: Option<jiff::civil::DateTime>,
 ) -> Result<BundlePlan<'a>, BundleError> {
     if let (Some(from), Some(to)) = (options.from, options.to)
         && from > to
@@ -145,6 +150,7 @@ pub fn plan<'a>(
         }
     }
     let mut chosen: Vec<&StoredRecord> = Vec::new();
+    let mut upcoming: Vec<&StoredRecord> = Vec::new();
     let mut filtered_out = 0;
     for record in records {
         if pinned.is_some_and(|p| p.id == record.id) {
@@ -159,10 +165,14 @@ pub fn plan<'a>(
                 id: record.id.clone(),
                 why,
             }),
+            None if now.is_some_and(|now| record.record.is_upcoming(now)) => {
+                upcoming.push(record);
+            }
             None => chosen.push(record),
         }
     }
     chosen.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    upcoming.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     let first_outside_filters = pinned.is_some_and(|p| !passes_filters(p, options));
     let ordered: Vec<&StoredRecord> = pinned.into_iter().chain(chosen).collect();
     if ordered.is_empty() {
@@ -190,6 +200,7 @@ pub fn plan<'a>(
         excluded,
         filtered_out,
         first_outside_filters,
+        upcoming,
     })
 }
 
@@ -256,7 +267,7 @@ mod tests {
     #[test]
     fn exhibits_are_chronological_timed_before_untimed_then_by_id() {
         let records = case();
-        let plan = plan(&records, &[], &options(Purpose::Mediation)).unwrap();
+        let plan = plan(&records, &[], &options(Purpose::Mediation), None).unwrap();
         assert_eq!(
             ids(&plan),
             [
@@ -285,7 +296,7 @@ mod tests {
         let mut opts = options(Purpose::DueProcess);
         opts.first = RecordId::parse("bbbbbbbbbb");
         opts.exhibit_prefix = "D".into();
-        let plan = plan(&records, &[], &opts).unwrap();
+        let plan = plan(&records, &[], &opts, None).unwrap();
         assert_eq!(
             ids(&plan),
             ["bbbbbbbbbb", "ffffffffff", "cccccccccc", "aaaaaaaaaa"]
@@ -300,7 +311,7 @@ mod tests {
         for purpose in [Purpose::DueProcess, Purpose::StateComplaint] {
             let mut opts = options(purpose);
             opts.include_privileged = true;
-            let plan = plan(&records, &[], &opts).unwrap();
+            let plan = plan(&records, &[], &opts, None).unwrap();
             assert!(!ids(&plan).contains(&"eeeeeeeeee"), "{purpose:?}");
             assert!(ids(&plan).contains(&"dddddddddd"), "privileged included");
             assert!(
@@ -309,7 +320,7 @@ mod tests {
                     .any(|e| e.why == Exclusion::MediationConfidential)
             );
             opts.first = RecordId::parse("eeeeeeeeee");
-            let err = super::plan(&records, &[], &opts).unwrap_err();
+            let err = super::plan(&records, &[], &opts, None).unwrap_err();
             assert!(matches!(
                 err,
                 BundleError::FirstExcluded {
@@ -318,7 +329,7 @@ mod tests {
                 }
             ));
         }
-        let plan = plan(&records, &[], &options(Purpose::Mediation)).unwrap();
+        let plan = plan(&records, &[], &options(Purpose::Mediation), None).unwrap();
         assert!(ids(&plan).contains(&"eeeeeeeeee"));
     }
 
@@ -328,14 +339,17 @@ mod tests {
         let mut opts = options(Purpose::IepMeeting);
         opts.first = RecordId::parse("dddddddddd");
         assert!(matches!(
-            plan(&records, &[], &opts).unwrap_err(),
+            plan(&records, &[], &opts, None).unwrap_err(),
             BundleError::FirstExcluded {
                 why: Exclusion::Privileged,
                 ..
             }
         ));
         opts.include_privileged = true;
-        assert_eq!(ids(&plan(&records, &[], &opts).unwrap())[0], "dddddddddd");
+        assert_eq!(
+            ids(&plan(&records, &[], &opts, None).unwrap())[0],
+            "dddddddddd"
+        );
     }
 
     #[test]
@@ -344,19 +358,22 @@ mod tests {
         let mut opts = options(Purpose::Facilitation);
         opts.from = Date::new(2026, 1, 1);
         opts.to = Date::new(2026, 1, 31);
-        let plan1 = plan(&records, &[], &opts).unwrap();
+        let plan1 = plan(&records, &[], &opts, None).unwrap();
         assert_eq!(ids(&plan1), ["cccccccccc", "aaaaaaaaaa", "bbbbbbbbbb"]);
         assert_eq!(plan1.filtered_out, 3);
         opts.first = RecordId::parse("ffffffffff");
-        let plan2 = plan(&records, &[], &opts).unwrap();
+        let plan2 = plan(&records, &[], &opts, None).unwrap();
         assert_eq!(ids(&plan2)[0], "ffffffffff");
         assert!(plan2.first_outside_filters);
         let mut opts = options(Purpose::Facilitation);
         opts.kinds = vec![Kind::Iep];
-        assert_eq!(ids(&plan(&records, &[], &opts).unwrap()), ["ffffffffff"]);
+        assert_eq!(
+            ids(&plan(&records, &[], &opts, None).unwrap()),
+            ["ffffffffff"]
+        );
         opts.kinds = vec![Kind::Discipline];
         assert!(matches!(
-            plan(&records, &[], &opts).unwrap_err(),
+            plan(&records, &[], &opts, None).unwrap_err(),
             BundleError::NothingToBundle { .. }
         ));
     }
@@ -367,11 +384,11 @@ mod tests {
         let broken = [RecordId::parse("gggggggggg").unwrap()];
         let mut opts = options(Purpose::Mediation);
         assert!(matches!(
-            plan(&records, &broken, &opts).unwrap_err(),
+            plan(&records, &broken, &opts, None).unwrap_err(),
             BundleError::BrokenRecord { .. }
         ));
         opts.skip_broken = true;
-        let plan = plan(&records, &broken, &opts).unwrap();
+        let plan = plan(&records, &broken, &opts, None).unwrap();
         assert!(plan.excluded.iter().any(|e| e.why == Exclusion::Broken));
     }
 
@@ -386,14 +403,14 @@ mod tests {
             text: text.into(),
             record: parse_record(text, "x").unwrap(),
         });
-        let plan1 = plan(&records, &[], &options(Purpose::Mediation)).unwrap();
+        let plan1 = plan(&records, &[], &options(Purpose::Mediation), None).unwrap();
         assert!(!plan1.exhibits.iter().any(|e| e.record.id == conflict));
         assert!(plan1.excluded.iter().any(|e| e.why == Exclusion::Conflict));
         let mut opts = options(Purpose::Mediation);
         opts.from = Date::new(2026, 2, 1);
         opts.to = Date::new(2026, 1, 1);
         assert!(matches!(
-            plan(&records, &[], &opts).unwrap_err(),
+            plan(&records, &[], &opts, None).unwrap_err(),
             BundleError::EmptyRange { .. }
         ));
     }
@@ -410,8 +427,28 @@ mod tests {
             .collect();
         let unique: HashSet<&str> = records.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(unique.len(), records.len(), "test ids are unique");
-        let plan = plan(&records, &[], &options(Purpose::Mediation)).unwrap();
+        let plan = plan(&records, &[], &options(Purpose::Mediation), None).unwrap();
         assert_eq!(plan.exhibits[0].file_stem, "P-0001");
         assert_eq!(plan.exhibits[999].file_stem, "P-1000");
+    }
+
+    #[test]
+    fn upcoming_meetings_are_listed_not_bound_unless_pinned() {
+        let mut records = case();
+        records.push(stored(
+            "hhhhhhhhhh",
+            "kind = \"meeting\"\ndate = 2027-01-15\ntitle = \"IEP meeting\"\ntype = \"iep\"\n",
+        ));
+        let now = Some(jiff::civil::date(2026, 11, 28).at(9, 0, 0, 0));
+        let opts = options(Purpose::Mediation);
+        let planned = plan(&records, &[], &opts, now).unwrap();
+        assert!(!ids(&planned).contains(&"hhhhhhhhhh"));
+        let upcoming: Vec<&str> = planned.upcoming.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(upcoming, ["hhhhhhhhhh"]);
+        let mut pinned = opts.clone();
+        pinned.first = RecordId::parse("hhhhhhhhhh");
+        let planned = plan(&records, &[], &pinned, now).unwrap();
+        assert_eq!(ids(&planned)[0], "hhhhhhhhhh");
+        assert!(planned.upcoming.is_empty());
     }
 }

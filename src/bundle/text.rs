@@ -42,6 +42,39 @@ pub fn clean(text: &str) -> String {
         .collect()
 }
 
+/// Markdown's hard line break written with a backslash at the end of a line, written instead
+/// with two trailing spaces, Markdown's other way: the backslash is markup a reader should
+/// never see (`District\`), the spaces are invisible.
+pub fn invisible_hard_breaks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        match hard_break(body) {
+            Some(kept) => {
+                out.push_str(kept.trim_end());
+                out.push_str("  ");
+            }
+            None => out.push_str(body),
+        }
+        out.push_str(newline);
+    }
+    out
+}
+
+/// The line without its Markdown hard break (a backslash, or two spaces, at its end), if it
+/// ends with one. An even run of backslashes is escaped backslashes, not a break.
+fn hard_break(line: &str) -> Option<&str> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.ends_with("  ") && !line.trim().is_empty() {
+        return Some(line.trim_end());
+    }
+    let trailing = line.len() - line.trim_end_matches('\\').len();
+    (trailing % 2 == 1).then(|| &line[..line.len() - 1])
+}
+
 /// Whether a line starts a list item (`- `, `* `, `• `, `1. `, `2) `).
 fn starts_item(line: &str) -> bool {
     if ["- ", "* ", "• "].iter().any(|m| line.starts_with(m)) {
@@ -58,14 +91,20 @@ pub fn paragraphs(text: &str) -> Vec<Vec<String>> {
     let mut out: Vec<Vec<String>> = Vec::new();
     for block in text.split("\n\n") {
         let mut lines: Vec<String> = Vec::new();
+        // After a Markdown hard break (`District\`), the next line starts a line of its own.
+        let mut broken = false;
         for raw in block.lines() {
-            let line = raw.trim();
+            let ends_line = hard_break(raw);
+            let line = ends_line.unwrap_or(raw).trim();
+            let after_break = std::mem::replace(&mut broken, ends_line.is_some());
             if line.is_empty() {
                 continue;
             }
             let indented = raw.starts_with(' ');
             match lines.last_mut() {
-                Some(last) if !starts_item(line) && (indented || !starts_item(last)) => {
+                Some(last)
+                    if !after_break && !starts_item(line) && (indented || !starts_item(last)) =>
+                {
                     last.push(' ');
                     last.push_str(line);
                 }
@@ -148,6 +187,27 @@ mod tests {
             ]
         );
         assert_eq!(paragraphs("a\u{7}b\r\nc"), vec![vec!["ab c".to_owned()]]);
+    }
+
+    #[test]
+    fn markdown_hard_breaks_are_line_breaks_without_their_backslash() {
+        let letter = "Ms. Jones\\\nDirector\\\nHarbor District\n\nDear Ms. Jones,\nthanks.";
+        assert_eq!(
+            paragraphs(letter),
+            vec![
+                vec![
+                    "Ms. Jones".to_owned(),
+                    "Director".to_owned(),
+                    "Harbor District".to_owned()
+                ],
+                vec!["Dear Ms. Jones, thanks.".to_owned()],
+            ]
+        );
+        assert_eq!(invisible_hard_breaks("a\\\nb\\\\\nc\\"), "a  \nb\\\\\nc  ");
+        assert_eq!(
+            paragraphs("A  \nB\nC"),
+            vec![vec!["A".to_owned(), "B C".to_owned()]]
+        );
     }
 
     #[test]

@@ -26,13 +26,86 @@ pub enum Block {
     },
     /// A titled bulleted list.
     List { title: String, items: Vec<String> },
-    /// A titled table; `widths` are the columns' relative widths.
+    /// A titled table; `widths` are the columns' relative widths, 0 for a column of short
+    /// identifiers that is as wide as its widest entry.
     Table {
         title: String,
         columns: Vec<String>,
         widths: Vec<f64>,
         rows: Vec<Vec<String>>,
     },
+}
+
+/// A recorded letter's copies of itself: `letter` keeps the letter's text in the record and
+/// attaches it as Markdown (`records-request-2026-03-02.md`) and, with `--pdf`, as the PDF it
+/// typeset from it (and any other format, under the same name). In a bundle one letter is
+/// one exhibit: its PDF where there is one, else its text, once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LetterCopies {
+    /// Indexes (0-based) of the attachments not bound: the same letter again.
+    pub skipped: Vec<usize>,
+    /// Whether the record's own copy of the text is left off its page (the PDF follows).
+    pub hide_text: bool,
+    /// The attachment that is the letter as bound, if one is.
+    pub bound: Option<usize>,
+}
+
+/// The record's letter text, for the kinds `letter` records it in.
+fn letter_text(body: &Body) -> Option<&str> {
+    match body {
+        Body::Request(r) => r.body.as_deref(),
+        Body::Notice(n) => n.body.as_deref(),
+        Body::Response(r) => r.body.as_deref(),
+        Body::Communication(c) => c.body.as_deref(),
+        _ => None,
+    }
+    .filter(|t| !t.trim().is_empty())
+}
+
+/// Which copies of a recorded letter a bundle leaves out (none for any other record).
+pub fn letter_copies(record: &Record) -> LetterCopies {
+    let common = &record.common;
+    if !common.tags.iter().any(|t| t == "letter") {
+        return LetterCopies::default();
+    }
+    let stem = |name: &str| {
+        name.rsplit_once('.')
+            .map(|(s, e)| (s.to_owned(), e.to_ascii_lowercase()))
+    };
+    // The letter's own copies share the stem of its Markdown attachment.
+    let Some(letter_stem) = common
+        .attachments
+        .iter()
+        .filter_map(|a| stem(&a.name))
+        .find(|(_, ext)| ext == "md")
+        .map(|(s, _)| s)
+    else {
+        return LetterCopies::default();
+    };
+    let copies: Vec<(usize, String)> = common
+        .attachments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| stem(&a.name).map(|(s, e)| (i, s, e)))
+        .filter(|(_, s, _)| *s == letter_stem)
+        .map(|(i, _, e)| (i, e))
+        .collect();
+    let pdf = copies.iter().find(|(_, e)| e == "pdf").map(|(i, _)| *i);
+    let has_text = letter_text(&record.body).is_some();
+    let bound = match pdf {
+        Some(i) => Some(i),
+        None if has_text => None,
+        None => copies.iter().find(|(_, e)| e == "md").map(|(i, _)| *i),
+    };
+    LetterCopies {
+        skipped: copies
+            .iter()
+            .map(|(i, _)| *i)
+            .filter(|i| Some(*i) != bound)
+            .collect(),
+        hide_text: pdf.is_some() && has_text,
+        bound,
+    }
 }
 
 /// How the index and page headings name a record's kind: `Request (IEE)`.
@@ -208,15 +281,40 @@ pub fn blocks(
             b.field(&humanize(&key.replace('_', "-")), shown);
         }
     }
+    let letter = letter_copies(record);
+    if !letter.skipped.is_empty() {
+        let names: Vec<String> = letter
+            .skipped
+            .iter()
+            .map(|&i| format!("`{}`", common.attachments[i].name))
+            .collect();
+        let shown = match letter.bound {
+            Some(i) => format!(
+                "the letter as sent, `{}`, follows",
+                common.attachments[i].name
+            ),
+            None => "its text is on this page".to_owned(),
+        };
+        b.field(
+            "Letter",
+            format!(
+                "{shown}; {} {} the same letter, not repeated",
+                names.join(", "),
+                if names.len() == 1 { "holds" } else { "hold" }
+            ),
+        );
+    }
     b.prose("Summary", common.summary.as_deref());
-    body_sections(&mut b, &record.body);
+    body_sections(&mut b, &record.body, letter.hide_text);
     let attachments: Vec<Vec<String>> = common
         .attachments
         .iter()
         .enumerate()
-        .map(|(i, a)| {
+        .filter(|(i, _)| !letter.skipped.contains(i))
+        .enumerate()
+        .map(|(n, (_, a))| {
             vec![
-                (i + 1).to_string(),
+                (n + 1).to_string(),
                 a.name.clone(),
                 a.media_type.clone().unwrap_or_default(),
                 a.size.map(size).unwrap_or_default(),
@@ -227,10 +325,10 @@ pub fn blocks(
     b.table(
         "Attachments (following this page)",
         &[
-            ("No.", 0.35),
+            ("No.", 0.0),
             ("File", 2.0),
             ("Type", 1.2),
-            ("Size", 0.8),
+            ("Size", 0.0),
             ("SHA-256", 3.2),
         ],
         attachments,
@@ -352,8 +450,13 @@ fn service_log_fields(b: &mut Builder<'_>, s: &ServiceLog) {
     b.opt("Why missed", s.missed_reason.as_ref());
 }
 
-/// The kind's prose, lists and tables, after the fields.
-fn body_sections(b: &mut Builder<'_>, body: &Body) {
+/// The kind's prose, lists and tables, after the fields; without the letter's text when
+/// `hide_letter` (its PDF follows).
+fn body_sections(b: &mut Builder<'_>, body: &Body, hide_letter: bool) {
+    // Every kind with a letter text shows nothing else here.
+    if hide_letter && letter_text(body).is_some() {
+        return;
+    }
     match body {
         Body::Iep(iep) => iep_sections(b, iep),
         Body::Request(r) => b.prose("Request", r.body.as_deref()),
@@ -375,7 +478,7 @@ fn body_sections(b: &mut Builder<'_>, body: &Body) {
                 .collect();
             b.table(
                 "Progress on goals",
-                &[("Goal", 0.6), ("Status", 1.4), ("Data", 4.0)],
+                &[("Goal", 0.0), ("Status", 1.4), ("Data", 4.0)],
                 rows,
             );
         }
@@ -389,7 +492,7 @@ fn body_sections(b: &mut Builder<'_>, body: &Body) {
                 .collect();
             b.table(
                 "Issues",
-                &[("No.", 0.4), ("Issue", 5.0), ("Since", 1.1)],
+                &[("No.", 0.0), ("Issue", 5.0), ("Since", 1.1)],
                 rows,
             );
             b.prose("Proposed resolution", c.proposed_resolution.as_deref());
@@ -403,7 +506,7 @@ fn body_sections(b: &mut Builder<'_>, body: &Body) {
                 .collect();
             b.table(
                 "Orders",
-                &[("No.", 0.4), ("Order", 5.0), ("Due", 1.1)],
+                &[("No.", 0.0), ("Order", 5.0), ("Due", 1.1)],
                 rows,
             );
         }
@@ -433,7 +536,7 @@ fn iep_sections(b: &mut Builder<'_>, iep: &Iep) {
     b.table(
         "Annual goals",
         &[
-            ("Key", 0.45),
+            ("Key", 0.0),
             ("Area", 1.25),
             ("Goal", 2.6),
             ("Baseline", 1.5),
@@ -460,8 +563,8 @@ fn iep_sections(b: &mut Builder<'_>, iep: &Iep) {
         "Services",
         &[
             ("Service", 1.9),
-            ("Minutes", 0.7),
-            ("Per", 0.55),
+            ("Minutes", 0.0),
+            ("Per", 0.0),
             ("Setting", 1.7),
             ("Provider", 1.35),
             ("Dates", 1.25),
@@ -476,7 +579,7 @@ fn iep_sections(b: &mut Builder<'_>, iep: &Iep) {
         .collect();
     b.table(
         "Accommodations",
-        &[("No.", 0.4), ("Accommodation", 6.0)],
+        &[("No.", 0.0), ("Accommodation", 6.0)],
         accommodations,
     );
     let modifications = iep
@@ -487,7 +590,7 @@ fn iep_sections(b: &mut Builder<'_>, iep: &Iep) {
         .collect();
     b.table(
         "Modifications",
-        &[("No.", 0.4), ("Modification", 6.0)],
+        &[("No.", 0.0), ("Modification", 6.0)],
         modifications,
     );
     b.prose("Transition", iep.transition.as_deref());
@@ -542,7 +645,7 @@ fn pwn_sections(b: &mut Builder<'_>, p: &Pwn) {
     ];
     b.table(
         "Required elements (34 CFR 300.503(b))",
-        &[("No.", 0.35), ("Element", 1.8), ("In the notice", 4.5)],
+        &[("No.", 0.0), ("Element", 1.8), ("In the notice", 4.5)],
         rows,
     );
 }

@@ -2,8 +2,9 @@
 //! target, which is renamed into place only when complete, so a failed or interrupted build
 //! leaves no half-written bundle (and no stray plaintext).
 //!
-//! An earlier bundle in the target folder is replaced; a folder holding anything else is
-//! refused.
+//! An earlier bundle in the target folder is replaced only when the caller asks (`--force`):
+//! its manifest hash may already have been disclosed. A folder holding anything else is
+//! always refused.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,9 +18,15 @@ use crate::store::Case;
 pub const MANIFEST: &str = "manifest.json";
 
 /// Writes `bundle` into `out` (attachments copied from `case`) and returns its manifest,
-/// complete with the hash of every file.
-pub fn write(bundle: &Bundle, case: &Case, out: &Path) -> Result<Manifest, BundleError> {
-    let previous = check_target(out)?;
+/// complete with the hash of every file. An earlier bundle in `out` is replaced only with
+/// `replace`.
+pub fn write(
+    bundle: &Bundle,
+    case: &Case,
+    out: &Path,
+    replace: bool,
+) -> Result<Manifest, BundleError> {
+    let previous = check_target(out, replace)?;
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -124,9 +131,9 @@ fn private_dir_mode(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Whether `out` may be written: missing, empty, or an earlier bundle (returned so it can be
-/// replaced once the new one is complete).
-fn check_target(out: &Path) -> Result<Option<PathBuf>, BundleError> {
+/// Whether `out` may be written: missing, empty, or (with `replace`) an earlier bundle,
+/// returned so it can be replaced once the new one is complete.
+fn check_target(out: &Path, replace: bool) -> Result<Option<PathBuf>, BundleError> {
     if !out.exists() {
         return Ok(None);
     }
@@ -143,6 +150,11 @@ fn check_target(out: &Path) -> Result<Option<PathBuf>, BundleError> {
         .any(|p| p != MANIFEST && !listed.iter().any(|l| l == p));
     if strangers {
         return Err(BundleError::OutNotEmpty {
+            path: out.to_owned(),
+        });
+    }
+    if !replace {
+        return Err(BundleError::EarlierBundle {
             path: out.to_owned(),
         });
     }

@@ -658,7 +658,7 @@ pub(super) fn disclosure(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             d,
         );
         // A folder outside the case folders: a relative one fails where users stand in a case.
-        f.next_step = Some(ladder::BUNDLE.to_owned());
+        f.next_step = Some(ladder::bundle_step(d.trigger.as_str()));
         out.push(f);
     }
 }

@@ -52,8 +52,12 @@ pub(super) const COMPLAINT: &[Step] = &[Step::StateComplaint, Step::DueProcess];
 /// Mediation, then due process (a voluntary process the district ignored).
 pub(super) const VOLUNTARY: &[Step] = &[Step::MediationRequest, Step::DueProcess];
 
-/// The step when every rung is taken.
-pub(super) const BUNDLE: &str = "iepcase bundle --purpose due-process --out ~/bundles/due-process";
+/// The step when every rung is taken: the hearing's evidence bundle, in a folder named after
+/// the record it is about, so that a bundle built (and perhaps disclosed) for another matter
+/// is never in the way (`bundle` replaces one only with `--force`).
+pub(super) fn bundle_step(about: &str) -> String {
+    format!("iepcase bundle --purpose due-process --out ~/bundles/due-process-{about}")
+}
 
 impl Step {
     /// How high the step is: a step on file makes every step at or below its height taken.
@@ -258,7 +262,7 @@ pub(super) fn next(
     let height = taken.iter().map(|(s, _)| s.height()).max().unwrap_or(0);
     let step = match ladder.iter().find(|s| s.height() > height) {
         Some(step) => format!("iepcase letter {} --for {about}", step.template()),
-        None => BUNDLE.to_owned(),
+        None => bundle_step(about.as_str()),
     };
     // A follow-up counts as its own rung, but is not "already on file" besides itself.
     let list: Vec<String> = taken

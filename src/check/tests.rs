@@ -308,7 +308,7 @@ fn repeated_refusals_without_notice_climb_the_ladder_to_the_bundle() {
     ));
     assert_eq!(
         next(&records).as_deref(),
-        Some("iepcase bundle --purpose due-process --out ~/bundles/due-process")
+        Some("iepcase bundle --purpose due-process --out ~/bundles/due-process-q000000002")
     );
 }
 
@@ -544,7 +544,7 @@ fn disclosure_within_two_weeks_is_a_warning() {
     // `--out hearing-bundle` is refused (bundles never go into cases/).
     assert_eq!(
         finding.next_step.as_deref(),
-        Some("iepcase bundle --purpose due-process --out ~/bundles/due-process")
+        Some("iepcase bundle --purpose due-process --out ~/bundles/due-process-h000000001")
     );
 }
 

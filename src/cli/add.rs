@@ -42,11 +42,56 @@ pub struct AddArgs {
     #[arg(short = 'f', long = "file", value_name = "FILE", num_args = 1..,
           conflicts_with_all = ["kind", "date", "time", "title", "set", "attach"])]
     pub file: Vec<PathBuf>,
+    /// Add the record even when one saying exactly the same is already in the case
+    #[arg(long)]
+    pub duplicate: bool,
+}
+
+/// Refuses records that say exactly what a record of the case (or an earlier one of the same
+/// batch) already says, unless `allow`. `new` holds each record's origin (for the message)
+/// and the record. Only the summaries cache is read: no record is decrypted again.
+fn refuse_duplicates(
+    case: &Case,
+    new: &[(String, &iepcase::record::Record)],
+    allow: bool,
+) -> Result<(), CliError> {
+    if allow || new.is_empty() {
+        return Ok(());
+    }
+    let summaries = case.summaries()?;
+    let in_case: std::collections::HashMap<&str, &RecordId> = summaries
+        .records
+        .iter()
+        .map(|s| (s.content.as_str(), &s.id))
+        .collect();
+    let mut in_batch: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for (origin, record) in new {
+        let hash = record.content_hash();
+        let existing = match (in_case.get(hash.as_str()), in_batch.get(&hash)) {
+            (Some(id), _) => Some(format!("record {id}")),
+            (None, Some(file)) => Some(format!("the file {file}")),
+            (None, None) => None,
+        };
+        if let Some(existing) = existing {
+            let mut err = CliError::user(format!(
+                "{origin} says exactly what {existing} says ({} of {}, \"{}\")",
+                record.kind(),
+                record.date(),
+                record.title()
+            ));
+            if let Some(id) = existing.strip_prefix("record ") {
+                err = err.hint(format!("nothing was added; `iepcase show {id}` shows it"));
+            }
+            return Err(err.hint("to add it anyway, run the same command again with --duplicate"));
+        }
+        in_batch.insert(hash, origin);
+    }
+    Ok(())
 }
 
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
     if !args.file.is_empty() {
-        return add_files(ctx, &args.file);
+        return add_files(ctx, &args.file, args.duplicate);
     }
     let kind = args.kind.expect("clap requires a kind without --file");
     let title = args.title.as_deref().ok_or_else(|| {
@@ -105,15 +150,21 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
     if !attachments.is_empty() {
         text = edit::append_attachments(&text, &attachments)?;
     }
+    let record = parse_record(&text, "the new record")?;
+    refuse_duplicates(
+        &case,
+        &[("the new record".to_owned(), &record)],
+        args.duplicate,
+    )?;
     tx.put_record(&id, &text)?;
     tx.commit(&format!("add record {id}"), &ctx.commit_context()?)?;
-    let record = parse_record(&text, "the new record")?;
     warn_dangling_references(ctx, &case, &record);
     ctx.ui.status(&format!("Added {kind} {id}: {title}"));
+    super::attach::warn_unbindable(ctx, Some(id.as_str()), &args.attach)?;
     ctx.ui.line(id.as_str())
 }
 
-fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
+fn add_files(ctx: &Ctx, files: &[PathBuf], duplicate: bool) -> Result<(), CliError> {
     let mut read: Vec<BatchFile> = Vec::new();
     let mut bad: Vec<(String, CliError)> = Vec::new();
     let mut stdin_used = false;
@@ -194,6 +245,11 @@ fn add_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(), CliError> {
         Some(locked) => locked,
         None => ctx.open_case_locked("add")?,
     };
+    let records: Vec<(String, &iepcase::record::Record)> = texts
+        .iter()
+        .map(|(_, origin, _, record)| (origin.clone(), record))
+        .collect();
+    refuse_duplicates(&case, &records, duplicate)?;
     let mut tx = case.transaction(&lock);
     for (id, _, text, _) in &texts {
         tx.put_record(id, text)?;

@@ -44,6 +44,17 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 #[derive(Debug, Args)]
+pub struct DetachArgs {
+    /// The record (a unique prefix of its id is enough)
+    #[arg(add = super::complete::record_ids())]
+    pub id: String,
+    /// The attachment: its file name, or its number (1 is the first, in the order
+    /// `iepcase show` lists them)
+    #[arg(value_name = "NAME|N")]
+    pub attachment: String,
+}
+
+#[derive(Debug, Args)]
 pub struct ExtractArgs {
     /// The record (a unique prefix of its id is enough)
     #[arg(add = super::complete::record_ids())]
@@ -54,6 +65,39 @@ pub struct ExtractArgs {
     /// Overwrite files that already exist
     #[arg(long)]
     pub force: bool,
+}
+
+/// Warns about each file a bundle cannot show (told by its content): it is attached all the
+/// same, and the warning says what to do.
+pub fn warn_unbindable(ctx: &Ctx, id: Option<&str>, files: &[PathBuf]) -> Result<(), CliError> {
+    use std::io::Read as _;
+    for file in files {
+        let mut head = Vec::with_capacity(4096);
+        fs_err::File::open(ctx.absolute(file))?
+            .take(4096)
+            .read_to_end(&mut head)?;
+        // A TIFF scan is told convertible by decoding it whole.
+        if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+            head = fs_err::read(ctx.absolute(file))?;
+        }
+        let name = file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        if let Some(what) = iepcase::bundle::unbindable(&name, &head) {
+            let id = id.unwrap_or("ID");
+            ctx.ui.warn(&format!(
+                "{name} is {what}, which a bundle cannot show: it is attached all the same, \
+                 but a bundle can only name it"
+            ));
+            let word = super::error::shell_word(&name);
+            ctx.ui.hint(&format!(
+                "convert it to PDF and attach that instead: `iepcase attach {id} FILE.pdf`, \
+                 then `iepcase detach {id} {word}`"
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn run_attach(ctx: &Ctx, args: AttachArgs) -> Result<(), CliError> {
@@ -98,6 +142,81 @@ pub fn run_attach(ctx: &Ctx, args: AttachArgs) -> Result<(), CliError> {
             a.size.unwrap_or(0)
         ));
     }
+    warn_unbindable(ctx, Some(id.as_str()), &args.files)?;
+    Ok(())
+}
+
+pub fn run_detach(ctx: &Ctx, args: DetachArgs) -> Result<(), CliError> {
+    let (case, lock) = ctx.open_case_locked("detach")?;
+    let id = case.resolve(&args.id)?;
+    let stored = case.read_record(&id)?;
+    let attachments = &stored.record.common.attachments;
+    let listed = || {
+        attachments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| format!("{} {}", i + 1, a.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if attachments.is_empty() {
+        return Err(CliError::user(format!("record {id} has no attachments"))
+            .hint(format!("`iepcase show {id}` shows the record")));
+    }
+    let wanted = args.attachment.trim();
+    let by_name: Vec<usize> = attachments
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.name == wanted)
+        .map(|(i, _)| i)
+        .collect();
+    let index = match (by_name.as_slice(), wanted.parse::<usize>()) {
+        ([one], _) => *one,
+        ([], Ok(n)) if (1..=attachments.len()).contains(&n) => n - 1,
+        ([], Ok(n)) => {
+            return Err(CliError::user(format!(
+                "record {id} has no attachment {n}: it has {} ({})",
+                attachments.len(),
+                listed()
+            ))
+            .hint(format!(
+                "give a number from 1 to {}: `iepcase detach {id} 1`",
+                attachments.len()
+            )));
+        }
+        ([], Err(_)) => {
+            return Err(CliError::user(format!(
+                "record {id} has no attachment named `{wanted}`: it has {}",
+                listed()
+            ))
+            .hint(format!(
+                "give the name exactly, or its number: `iepcase detach {id} 1`"
+            )));
+        }
+        (several, _) => {
+            let numbers: Vec<String> = several.iter().map(|i| (i + 1).to_string()).collect();
+            return Err(CliError::user(format!(
+                "record {id} has {} attachments named `{wanted}` (numbers {})",
+                several.len(),
+                numbers.join(", ")
+            ))
+            .hint(format!(
+                "say which by number: `iepcase detach {id} {}`",
+                numbers[0]
+            )));
+        }
+    };
+    let name = attachments[index].name.clone();
+    let text = edit::remove_attachment(&stored.text, index)?;
+    let mut tx = case.transaction(&lock);
+    tx.put_record(&id, &text)?;
+    tx.commit(
+        &format!("detach {name} from record {id}"),
+        &ctx.commit_context()?,
+    )?;
+    ctx.ui.status(&format!(
+        "Detached {name} from {id} (the case's history keeps it: `iepcase show {id} --rev HEAD~1`)"
+    ));
     Ok(())
 }
 

@@ -105,7 +105,8 @@ fn check_attachments(case: &Case, record: &iepcase::record::Record) -> Result<()
                 attachment.name
             ))
             .hint(
-                "add files with `iepcase attach ID FILE`; do not write [[attachments]] by hand",
+                "add files with `iepcase attach ID FILE` and remove them with `iepcase detach ID NAME`; \
+                 do not write [[attachments]] by hand",
             ));
         }
     }

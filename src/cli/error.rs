@@ -582,13 +582,19 @@ impl From<BundleError> for CliError {
             BundleError::Attachment { id, name, .. } => err
                 .hint(format!(
                     "replace the file: `iepcase extract {id}`, fix or convert `{name}`, \
-                     `iepcase attach {id} FILE`, then delete the old `{name}` entry from \
-                     [[attachments]] with `iepcase edit {id}`"
+                     `iepcase attach {id} FILE`, then `iepcase detach {id} {}`",
+                    shell_word(name)
                 ))
                 .hint("or pass --skip-broken to put a placeholder page in its place"),
             BundleError::OutNotEmpty { .. } => {
-                err.hint("write into a new or empty folder; an earlier bundle there is replaced")
+                err.hint("write into a new or empty folder: `--out ~/bundles/NEW-NAME`")
             }
+            BundleError::EarlierBundle { .. } => err
+                .hint(
+                    "its manifest hash may already have been disclosed: write into a new folder \
+                     (`--out ~/bundles/NEW-NAME`)",
+                )
+                .hint("or pass --force to replace the earlier bundle"),
             BundleError::NotABundle { .. } | BundleError::BadManifest { .. } => {
                 err.hint("give the folder that holds the bundle's manifest.json")
             }
@@ -744,4 +750,17 @@ pub fn render(error: &CliError) -> String {
         }
     }
     out
+}
+
+/// `word` as one shell word: as it is when it is safe, else in single quotes.
+pub fn shell_word(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-+,=@%/:".contains(c));
+    if safe {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }

@@ -125,6 +125,8 @@ pub enum Command {
     Rm(rm::RmArgs),
     /// Attach files to a record
     Attach(attach::AttachArgs),
+    /// Remove an attachment from a record (history keeps it)
+    Detach(attach::DetachArgs),
     /// Write a record's attachments out, decrypted
     Extract(attach::ExtractArgs),
     /// Show the history of the case or of one record
@@ -228,6 +230,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::List(args) => list::run(ctx, args),
         Command::Rm(args) => rm::run(ctx, args),
         Command::Attach(args) => attach::run_attach(ctx, args),
+        Command::Detach(args) => attach::run_detach(ctx, args),
         Command::Extract(args) => attach::run_extract(ctx, args),
         Command::Log(args) => log::run(ctx, args),
         Command::Diff(args) => diff::run(ctx, args),

@@ -23,16 +23,6 @@ pub(super) fn is_document(head: &[u8]) -> bool {
             && [&b"heic"[..], b"heix", b"mif1"].contains(&&head[8..12]))
 }
 
-/// Whether a bundle can put the file on its pages (PDF, PNG, JPEG, GIF, WebP; not TIFF or
-/// HEIC).
-fn is_printable(head: &[u8]) -> bool {
-    is_pdf(&head[..head.len().min(1024)])
-        || head.starts_with(b"\x89PNG\r\n\x1a\n")
-        || head.starts_with(&[0xff, 0xd8, 0xff])
-        || head.starts_with(b"GIF8")
-        || (head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP")
-}
-
 fn is_pdf(head: &[u8]) -> bool {
     // Some writers put a few bytes before the header; readers accept it within the first 1024.
     head.windows(5).take(1024).any(|w| w == b"%PDF-")
@@ -56,10 +46,10 @@ pub(super) fn plan_document(
         });
         return Ok(());
     }
-    if !is_printable(&data) {
+    if let Some(what) = crate::bundle::unbindable(name, &data) {
         plan.warnings.push(format!(
-            "{name} is attached as it is, but bundles cannot print this kind of image: \
-             convert it to PDF, PNG or JPEG to have it in a bundle"
+            "{name} is attached as it is, but bundles cannot print {what}: convert it to \
+             PDF, PNG or JPEG, attach that, and detach this one"
         ));
     }
     let mut guesses = Vec::new();
@@ -148,8 +138,9 @@ mod tests {
         assert!(is_document(&[0xff, 0xd8, 0xff, 0xe0]));
         assert!(!is_document(b"From: a@example.org\n"));
         assert!(!is_document(b""));
-        assert!(is_document(b"II*\0tiff") && !is_printable(b"II*\0tiff"));
-        assert!(is_printable(b"%PDF-1.7\n"));
+        let printable = |head: &[u8]| crate::bundle::unbindable("x", head).is_none();
+        assert!(is_document(b"II*\0tiff") && !printable(b"II*\0tiff"));
+        assert!(printable(b"%PDF-1.7\n"));
     }
 
     #[test]

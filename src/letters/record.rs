@@ -79,7 +79,9 @@ pub fn record_text(
         }
         _ => {
             if fields.contains(&"body") {
-                doc.insert("body", value(letter.trim_end()));
+                // Stored as Markdown, its line breaks without the backslashes `show` would print.
+                let body = crate::bundle::text::invisible_hard_breaks(letter);
+                doc.insert("body", value(body.trim_end()));
             }
         }
     }

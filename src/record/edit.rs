@@ -243,6 +243,36 @@ fn date_value(date: Date) -> toml_edit::Datetime {
     date.to_string().parse().expect("dates print as TOML dates")
 }
 
+/// Removes the `[[attachments]]` entry at `index` (0-based) from `text`; the key goes too
+/// when it was the last one.
+pub fn remove_attachment(text: &str, index: usize) -> Result<String, EditError> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| EditError::Syntax(format!("{e}")))?;
+    let Some(list) = doc
+        .get_mut("attachments")
+        .and_then(Item::as_array_of_tables_mut)
+    else {
+        return Err(EditError::NoSuchItem {
+            path: "attachments".into(),
+            index: index + 1,
+            len: 0,
+        });
+    };
+    if index >= list.len() {
+        return Err(EditError::NoSuchItem {
+            path: "attachments".into(),
+            index: index + 1,
+            len: list.len(),
+        });
+    }
+    list.remove(index);
+    if list.is_empty() {
+        doc.remove("attachments");
+    }
+    Ok(doc.to_string())
+}
+
 /// Appends `[[attachments]]` entries to `text`.
 pub fn append_attachments(text: &str, attachments: &[Attachment]) -> Result<String, EditError> {
     let mut doc: DocumentMut = text

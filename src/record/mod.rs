@@ -227,6 +227,18 @@ impl Record {
         refs
     }
 
+    /// A hash of what the record says: every field in canonical order, attachments by name,
+    /// type, size and content hash but not by where the case stores them (`blob`). Two
+    /// records with the same content hash say the same thing (SPEC section 11: `add` refuses
+    /// such a duplicate).
+    pub fn content_hash(&self) -> String {
+        let mut record = self.clone();
+        for attachment in &mut record.common.attachments {
+            attachment.blob = None;
+        }
+        crate::crypto::sha256_hex(record.to_toml().as_bytes())
+    }
+
     /// Serializes the record as TOML in canonical field order.
     pub fn to_toml(&self) -> String {
         let mut table =

@@ -26,6 +26,8 @@ pub struct RecordSummary {
     pub privileged: bool,
     /// `mediation` for a record from a mediation session.
     pub confidential: Option<String>,
+    /// [`crate::record::Record::content_hash`]: equal for records that say the same thing.
+    pub content: String,
 }
 
 /// Every record summary of a case: the readable ones in chronological order, and the broken.
@@ -51,6 +53,8 @@ struct Cached {
     p: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     c: Option<String>,
+    /// The content hash; entries cached before it existed lack it and are read again.
+    s: Option<String>,
 }
 
 impl RecordSummary {
@@ -68,6 +72,7 @@ impl RecordSummary {
             title: common.title.clone(),
             privileged: record.is_privileged(),
             confidential: common.confidential.map(|c| c.as_str().to_owned()),
+            content: record.content_hash(),
         }
     }
 
@@ -94,6 +99,7 @@ impl RecordSummary {
             n: self.title.clone(),
             p: self.privileged,
             c: self.confidential.clone(),
+            s: Some(self.content.clone()),
         };
         serde_json::to_string(&cached).unwrap_or_default()
     }
@@ -113,6 +119,7 @@ impl RecordSummary {
             title: cached.n,
             privileged: cached.p,
             confidential: cached.c,
+            content: cached.s?,
         })
     }
 }

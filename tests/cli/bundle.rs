@@ -430,7 +430,7 @@ fn an_attachment_that_cannot_be_placed_is_named_or_replaced_by_a_placeholder() {
     assert!(err.contains("scan.pdf") && err.contains(&second), "{err}");
     assert!(err.contains("damaged"), "{err}");
     assert!(
-        err.contains(&format!("iepcase edit {second}")),
+        err.contains(&format!("iepcase detach {second} scan.pdf")),
         "the hint says how to drop the broken entry: {err}"
     );
     assert!(!out.exists(), "nothing written on error");
@@ -578,4 +578,259 @@ fn the_disclosure_date_skips_the_states_holidays_as_deadlines_do() {
         ),
         "{stderr}"
     );
+}
+
+/// Builds a bundle of the test case into `out` and returns stderr.
+fn bundle_case(env: &TestEnv, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "bundle",
+        "--purpose",
+        "mediation",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let output = env.cmd(&args).output().unwrap();
+    assert!(output.status.success(), "{}", crate::describe(&output));
+    String::from_utf8(output.stderr).unwrap()
+}
+
+/// Every page of `pdf` that iepcase typeset itself, checked for overlapping text, text
+/// crossing a table's column rule, and text leaving the page (less a quarter inch on each side).
+fn assert_clean_layout(pdf: &Path) {
+    let pages = crate::pdf_layout::page_layouts(pdf);
+    let mut found = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        assert!(!page.runs.is_empty() || i > 0, "page {} has text", i + 1);
+        for problem in crate::pdf_layout::problems(page, 0.25 * 72.0) {
+            found.push(format!("page {}: {problem}", i + 1));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn no_text_overlaps_or_leaves_its_column_at_any_length() {
+    let env = TestEnv::with_case();
+    let long_key = "reading-fluency-and-comprehension-across-all-content-areas-grade-4";
+    let long_token = "Tallowmere_County_School_District_Special_Education_Department_Office";
+    let iep = env.write(
+        "iep.toml",
+        &format!(
+            "kind = \"iep\"\ndate = 2026-05-04\ntitle = \"Amended IEP after the facilitated \
+             meeting with a rather long title that wraps over two lines of the heading\"\n\
+             status = \"final\"\nplacement = \"{long_token}\"\n\
+             accommodations = [\"Extended time\", \"{long_token}{long_token}\"]\n\
+             [[goals]]\nkey = \"reading-fluency\"\narea = \"Reading\"\ntext = \"Read 90 wcpm\"\n\
+             baseline = \"62 wcpm\"\ntarget = \"90 wcpm\"\nmeasurement = \"Curriculum-based probes\"\n\
+             [[goals]]\nkey = \"{long_key}\"\narea = \"Communication-and-social-pragmatics\"\n\
+             text = \"{long_token}\"\nmeasurement = \"{long_token}\"\n\
+             [[services]]\nname = \"Speech-language therapy\"\nminutes = 1200\nper = \"month\"\n\
+             setting = \"{long_token}\"\nprovider = \"Speech-language pathologist\"\n"
+        ),
+    );
+    let request = env.write(
+        "request.toml",
+        "kind = \"request\"\ndate = 2026-01-08\ntitle = \"Written request for text-to-speech\"\n\
+         type = \"accommodation\"\nbody = \"Please provide text-to-speech.\"\n",
+    );
+    let call = env.write(
+        "call.toml",
+        &format!(
+            "kind = \"communication\"\ndate = 2026-02-18\ntitle = \"{long_token} call\"\n\
+             direction = \"received\"\nwith = \"{long_token}\"\nbody = \"See {long_token}.\"\n"
+        ),
+    );
+    let ids = env.run(&[
+        "add",
+        "--file",
+        iep.to_str().unwrap(),
+        request.to_str().unwrap(),
+        call.to_str().unwrap(),
+    ]);
+    let iep_id = ids.lines().next().unwrap().to_owned();
+    let attachment = env.write(
+        "district-response-to-the-records-request-with-every-enclosure-and-exhibit-final-v2.txt",
+        &format!("A line of text with {long_token}{long_token} in it.\n"),
+    );
+    env.run(&["attach", &iep_id, attachment.to_str().unwrap()]);
+    let out = env.root().join("long");
+    bundle_case(&env, &out, &["--bates", "TALLOWMERECOUNTY"]);
+    let pdf = out.join("bundle.pdf");
+    let text = squash(&page_texts(&pdf).join("\n"));
+    // Long values are broken across lines, never cut.
+    for whole in [
+        long_key,
+        "reading-fluency",
+        "(Accommodation)",
+        "Communication",
+    ] {
+        assert!(text.contains(whole), "{whole} is in the PDF");
+    }
+    let m = manifest(&out);
+    let sha = m["exhibits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|e| e["attachments"][0]["sha256"].as_str())
+        .unwrap()
+        .to_owned();
+    assert!(text.contains(&sha), "the whole SHA-256 {sha} is printed");
+    assert_clean_layout(&pdf);
+
+    // A sparse case: one record with nothing but its required fields.
+    let env = TestEnv::with_case();
+    env.add_note("N");
+    let out = env.root().join("sparse");
+    bundle_case(&env, &out, &["--include-privileged"]);
+    assert_clean_layout(&out.join("bundle.pdf"));
+}
+
+#[test]
+fn an_earlier_bundle_is_replaced_only_with_force() {
+    let env = TestEnv::with_case();
+    env.add_note("Strategy");
+    let out = env.root().join("b");
+    bundle_case(&env, &out, &["--include-privileged"]);
+    let before = std::fs::read(out.join("manifest.json")).unwrap();
+    env.add_note("Another note");
+    let args = [
+        "bundle",
+        "--purpose",
+        "mediation",
+        "--include-privileged",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let err = env.fail(&args, 1);
+    assert!(err.contains("already holds a bundle"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(
+        std::fs::read(out.join("manifest.json")).unwrap(),
+        before,
+        "the earlier bundle is untouched"
+    );
+    bundle_case(&env, &out, &["--include-privileged", "--force"]);
+    assert_eq!(manifest(&out)["exhibits"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn an_upcoming_meeting_is_on_the_cover_not_an_exhibit_unless_pinned() {
+    // The test clock says 2026-11-28: a meeting on 2027-01-15 is still to come.
+    let env = TestEnv::with_case();
+    env.add_note("Strategy");
+    let meeting = env.write(
+        "meeting.toml",
+        "kind = \"meeting\"\ndate = 2027-01-15\ntitle = \"IEP meeting\"\ntype = \"iep\"\n",
+    );
+    let id = env.run(&["add", "--file", meeting.to_str().unwrap()]);
+    let id = id.trim();
+    let out = env.root().join("b");
+    let stderr = bundle_case(&env, &out, &["--include-privileged"]);
+    assert!(
+        stderr.contains(&format!("upcoming meeting {id}")),
+        "{stderr}"
+    );
+    assert!(exhibit_of(&manifest(&out), id).is_none(), "not an exhibit");
+    let pages = page_texts(&out.join("bundle.pdf"));
+    assert!(
+        squash(&pages[0]).contains("Upcoming2027-01-15IEPmeeting"),
+        "{}",
+        pages[0]
+    );
+    let pinned = env.root().join("pinned");
+    bundle_case(&env, &pinned, &["--include-privileged", "--first", id]);
+    assert!(
+        exhibit_of(&manifest(&pinned), id).is_some(),
+        "pinned: bound"
+    );
+}
+
+#[test]
+fn a_recorded_letter_is_one_exhibit_without_markdown_backslashes() {
+    let env = TestEnv::with_case();
+    let pdf = env.root().join("letter.pdf");
+    env.run(&[
+        "letter",
+        "records-request",
+        "--to",
+        "Ms. Jones, Director, Harbor District",
+        "--pdf",
+        pdf.to_str().unwrap(),
+    ]);
+    env.run(&["letter", "evaluation-request", "--to", "Harbor District"]);
+    let shown = env.run(&["list", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    for record in list.as_array().unwrap() {
+        let toml = env.run(&["show", record["id"].as_str().unwrap()]);
+        assert!(
+            !toml.contains("\\\\\n"),
+            "no hard-break backslash in show: {toml}"
+        );
+    }
+    let out = env.root().join("b");
+    bundle_case(&env, &out, &[]);
+    let m = manifest(&out);
+    let exhibits = m["exhibits"].as_array().unwrap();
+    assert_eq!(exhibits.len(), 2);
+    let pages = page_texts(&out.join("bundle.pdf"));
+    let all = pages.join("\n");
+    assert!(!all.contains('\\'), "no backslash anywhere in the bundle");
+    // The letter with a PDF: its record page, then its own PDF page, nothing else.
+    let with_pdf = exhibits
+        .iter()
+        .find(|e| e["attachments"].as_array().unwrap().len() == 1)
+        .expect("one exhibit carries the letter's PDF");
+    let name = with_pdf["attachments"][0]["name"].as_str().unwrap();
+    assert!(name.ends_with(".pdf"), "{name}");
+    // The letter's opening sentence appears once per letter in the whole bundle.
+    let sentence = squash("I am writing to inspect and review all education records");
+    assert_eq!(squash(&all).matches(&sentence).count(), 1, "{all}");
+    let md_copies = squash(&all).matches("Authority:").count();
+    assert_eq!(md_copies, 2, "each letter's text once: {all}");
+}
+
+/// A TIFF file of `pages` grey pages (a scan), each 40 × 60 pixels.
+fn tiff_scan(pages: usize) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut encoder = tiff::encoder::TiffEncoder::new(&mut out).unwrap();
+    for page in 0..pages {
+        let pixels: Vec<u8> = (0..40 * 60)
+            .map(|i| ((i + page * 50) % 256) as u8)
+            .collect();
+        encoder
+            .write_image::<tiff::encoder::colortype::Gray8>(40, 60, &pixels)
+            .unwrap();
+    }
+    out.into_inner()
+}
+
+#[test]
+fn a_multi_page_tiff_scan_is_bound_one_page_per_image() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("Scanned letter");
+    let scan = env.root().join("scan.tiff");
+    std::fs::write(&scan, tiff_scan(3)).unwrap();
+    let out = env
+        .cmd(&["attach", &id, scan.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains("warning"),
+        "a TIFF scan can be bound: {stderr}"
+    );
+    let dir = env.root().join("b");
+    bundle_case(&env, &dir, &["--include-privileged"]);
+    let m = manifest(&dir);
+    assert_eq!(m["exhibits"][0]["pages"], serde_json::json!([3, 6]), "{m}");
+    let pages = page_texts(&dir.join("bundle.pdf"));
+    for n in 1..=3 {
+        assert!(
+            squash(&pages[2 + n]).contains(&squash(&format!("image {n} of 3"))),
+            "{}",
+            pages[2 + n]
+        );
+    }
 }

@@ -16,6 +16,7 @@ mod limits;
 mod links;
 mod maintenance;
 mod next_steps;
+mod pdf_layout;
 mod pdf_text;
 mod prep;
 mod privacy;

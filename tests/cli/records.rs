@@ -236,8 +236,15 @@ fn batch_add_prints_ids_in_input_order_in_one_commit() {
     assert!(env.run(&["show", ids[2]]).contains("title = \"B\""));
     assert_eq!(env.commits("c1"), before + 1, "one commit for the batch");
 
-    // One --file flag may take several files, as a shell glob gives them.
-    let out = env.run(&["add", "--file", b.to_str().unwrap(), a.to_str().unwrap()]);
+    // One --file flag may take several files, as a shell glob gives them (the same records
+    // again, so with --duplicate).
+    let out = env.run(&[
+        "add",
+        "--duplicate",
+        "--file",
+        b.to_str().unwrap(),
+        a.to_str().unwrap(),
+    ]);
     let ids: Vec<&str> = out.lines().collect();
     assert_eq!(ids.len(), 2, "{out}");
     assert!(env.run(&["show", ids[0]]).contains("title = \"B\""));
@@ -561,5 +568,152 @@ fn log_json_dates_are_rfc_3339() {
     assert!(
         env.run(&["log"]).contains(" UTC "),
         "text output keeps its readable form"
+    );
+}
+
+#[test]
+fn detach_removes_one_attachment_by_name_or_number_and_history_keeps_it() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("Scans");
+    let a = env.write("a.txt", "first\n");
+    let b = env.write("b.txt", "second\n");
+    env.run(&["attach", &id, a.to_str().unwrap(), b.to_str().unwrap()]);
+    let commits = env.commits("c1");
+    let err = env.fail(&["detach", &id, "missing.pdf"], 1);
+    assert!(
+        err.contains("no attachment named `missing.pdf`") && err.contains("1 a.txt, 2 b.txt"),
+        "{err}"
+    );
+    let err = env.fail(&["detach", &id, "3"], 1);
+    assert!(err.contains("no attachment 3"), "{err}");
+    env.run(&["detach", &id, "b.txt"]);
+    assert_eq!(env.commits("c1"), commits + 1, "one commit");
+    let shown = env.run(&["show", &id]);
+    assert!(
+        shown.contains("a.txt") && !shown.contains("b.txt"),
+        "{shown}"
+    );
+    env.run(&["detach", &id, "1"]);
+    let shown = env.run(&["show", &id]);
+    assert!(!shown.contains("[[attachments]]"), "{shown}");
+    let before = env.run(&["show", &id, "--rev", "HEAD~2"]);
+    assert!(before.contains("b.txt"), "history keeps it: {before}");
+    let err = env.fail(&["detach", &id, "1"], 1);
+    assert!(err.contains("has no attachments"), "{err}");
+}
+
+#[test]
+fn a_second_attachment_of_the_same_name_must_be_named_by_number() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("Scans");
+    let one = env.root().join("one");
+    let two = env.root().join("two");
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::create_dir_all(&two).unwrap();
+    std::fs::write(one.join("scan.txt"), "one\n").unwrap();
+    std::fs::write(two.join("scan.txt"), "two\n").unwrap();
+    env.run(&["attach", &id, one.join("scan.txt").to_str().unwrap()]);
+    env.run(&["attach", &id, two.join("scan.txt").to_str().unwrap()]);
+    let err = env.fail(&["detach", &id, "scan.txt"], 1);
+    assert!(err.contains("2 attachments named `scan.txt`"), "{err}");
+    assert!(err.contains(&format!("iepcase detach {id} 1")), "{err}");
+}
+
+#[test]
+fn add_refuses_a_record_the_case_already_holds_unless_duplicate() {
+    let env = TestEnv::with_case();
+    let file = env.write(
+        "letter.toml",
+        "kind = \"request\"\ndate = 2026-03-02\ntitle = \"Records request\"\ntype = \"records\"\n\
+         body = \"Please send the records.\"\n",
+    );
+    let id = env.run(&["add", "--file", file.to_str().unwrap()]);
+    let id = id.trim();
+    let commits = env.commits("c1");
+    let err = env.fail(&["add", "--file", file.to_str().unwrap()], 1);
+    assert!(
+        err.contains(&format!("says exactly what record {id} says")),
+        "{err}"
+    );
+    assert!(err.contains("--duplicate"), "{err}");
+    assert_eq!(env.commits("c1"), commits, "nothing added");
+    // The same in a batch: the whole batch is refused.
+    let other = env.write(
+        "other.toml",
+        "kind = \"note\"\ndate = 2026-03-03\ntitle = \"Call\"\n",
+    );
+    let err = env.fail(
+        &[
+            "add",
+            "--file",
+            other.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(err.contains(id), "{err}");
+    // Flags that make the same record, and a record that differs only in its body.
+    let flags = [
+        "add",
+        "request",
+        "--date",
+        "2026-03-02",
+        "--title",
+        "Records request",
+        "--set",
+        "type=records",
+        "--set",
+        "body=Please send the records.",
+    ];
+    let err = env.fail(&flags, 1);
+    assert!(err.contains(id), "{err}");
+    env.run(&[
+        "add",
+        "request",
+        "--date",
+        "2026-03-02",
+        "--title",
+        "Records request",
+        "--set",
+        "type=records",
+        "--set",
+        "body=Please send them all.",
+    ]);
+    env.run(&["add", "--duplicate", "--file", file.to_str().unwrap()]);
+    assert_eq!(env.commits("c1"), commits + 2);
+}
+
+#[test]
+fn attach_warns_about_a_file_a_bundle_cannot_show_told_by_its_content() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("Photos");
+    // A TIFF named .png, and a Word document.
+    let tiff = env.write("photo.png", "II*\0\u{8}\0\0\0 a scan");
+    let docx = env.write("iep draft.docx", "PK\u{3}\u{4}\u{14}\0 word");
+    let ok = env.write("notes.txt", "plain text\n");
+    let out = env
+        .cmd(&[
+            "attach",
+            &id,
+            tiff.to_str().unwrap(),
+            docx.to_str().unwrap(),
+            ok.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: photo.png is a TIFF image iepcase cannot convert"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("iepcase detach {id} 'iep draft.docx'")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("notes.txt is"), "{stderr}");
+    assert!(
+        env.run(&["show", &id]).contains("iep draft.docx"),
+        "attached all the same"
     );
 }

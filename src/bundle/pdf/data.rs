@@ -58,6 +58,13 @@ pub fn data(
                             "path": path,
                             "size": [size.0, size.1],
                         }),
+                        PartKind::Images { pages } => json!({
+                            "type": "images",
+                            "pages": pages
+                                .iter()
+                                .map(|(path, size)| json!({"path": path, "size": [size.0, size.1]}))
+                                .collect::<Vec<_>>(),
+                        }),
                         PartKind::Email {
                             headers,
                             body,

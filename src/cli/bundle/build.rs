@@ -56,7 +56,9 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
     let rules = book
         .select(meta.state.as_deref().or(ws.config.state.as_deref()))
         .set;
-    let (built, manifest) = make(&ctx.ui, &case, &ws.config, rules, &options, &out)?;
+    let (built, manifest) = make(
+        &ctx.ui, &case, &ws.config, rules, &options, &out, args.force,
+    )?;
     super::report::left_out(ctx, &built, purpose);
     if ctx.ui.json {
         ctx.ui
@@ -116,7 +118,8 @@ const PROGRESS_PAGES: usize = 100;
 
 /// Builds the bundle of `case` with `options` and writes it to `out`; "prepared by" is the
 /// workspace's advocate, else its commit author. The cover's dates come from `rules`, the
-/// case's rule set, as `deadlines` computes them.
+/// case's rule set, as `deadlines` computes them. An earlier bundle in `out` is replaced
+/// only with `replace`.
 pub fn make(
     ui: &Ui,
     case: &Case,
@@ -124,6 +127,7 @@ pub fn make(
     rules: &RuleSet,
     options: &Options,
     out: &Path,
+    replace: bool,
 ) -> Result<(Bundle, Manifest), CliError> {
     let prepared_by = config
         .advocate
@@ -141,6 +145,6 @@ pub fn make(
         }
     })?;
     shown.finish();
-    let manifest = bundle::write(&built, case, out)?;
+    let manifest = bundle::write(&built, case, out, replace)?;
     Ok((built, manifest))
 }

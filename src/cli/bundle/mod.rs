@@ -45,7 +45,7 @@ pub struct BuildArgs {
             .map(|s| s.parse::<Purpose>().expect("clap checked the value")),
     )]
     pub purpose: Option<Purpose>,
-    /// Folder to write into: new, empty, or an earlier bundle to replace
+    /// Folder to write into: new or empty (an earlier bundle only with --force)
     #[arg(long, required = true, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Only records on or after this date
@@ -76,6 +76,9 @@ pub struct BuildArgs {
     /// records that cannot be read, instead of stopping
     #[arg(long)]
     pub skip_broken: bool,
+    /// Replace an earlier bundle in --out (its manifest hash may already have been disclosed)
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(ctx: &Ctx, args: BundleArgs) -> Result<(), CliError> {

@@ -36,6 +36,12 @@ pub fn left_out(ctx: &Ctx, built: &Bundle, purpose: Purpose) {
             built.filtered_out
         ));
     }
+    for (id, date, title) in &built.upcoming {
+        ctx.ui.status(&format!(
+            "Listed on the cover, not bound: upcoming meeting {id} ({date}, {title}); pin it \
+             with `--first {id}` to bind it"
+        ));
+    }
     for notice in &built.notices {
         match notice {
             Notice::Skipped { id, name, problem } => ctx.ui.warn(&format!(

@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
     let book = iepcase::rules::Rulebook::builtin()?;
     let rules = book.select(case.meta()?.1.state.as_deref()).set;
     let (_, manifest) =
-        super::bundle::build::make(&ctx.ui, &case, &config, rules, &options, &bundle_dir)?;
+        super::bundle::build::make(&ctx.ui, &case, &config, rules, &options, &bundle_dir, false)?;
     let count = iepcase::example::records().len();
     ctx.ui.status(&format!(
         "Built a demo workspace in {} with case `{DEMO_SLUG}` ({count} records)",
