@@ -31,7 +31,12 @@ pub struct Disclosure {
 pub struct Cover {
     pub heading: String,
     pub purpose: String,
+    /// The forum the case is before, above the caption.
+    pub forum: Option<String>,
+    /// `In the matter of`, the child, the school and district: never an empty line.
     pub caption: Vec<String>,
+    /// `Docket no. …`, below the caption.
+    pub docket: Option<String>,
     pub rows: Vec<(String, String)>,
     pub notes: Vec<CoverNote>,
     pub footer: Vec<Vec<String>>,
@@ -288,7 +293,9 @@ pub fn cover(
     Cover {
         heading: "Evidence bundle".into(),
         purpose: format!("{} · {side}", options.purpose.describe()),
+        forum: meta.forum.clone(),
         caption: caption(meta),
+        docket: meta.docket.as_ref().map(|d| format!("Docket no. {d}")),
         rows,
         notes: purpose_notes(options.purpose, records, rules, date, disclosure.as_ref()),
         footer,
