@@ -177,25 +177,34 @@ const NOT_TEXT: &[&str] = &[
     "confidential_fields",
 ];
 
-fn rename_strings(value: &mut toml::Value, names: &Names) {
-    match value {
-        toml::Value::String(s) => {
-            let replaced = names.apply(s);
-            if replaced != *s {
-                *s = replaced;
-            }
+/// Replaces the child's name in the strings of `value`, which has `shape`; enum values and
+/// identifiers are left alone, so the copy still parses.
+fn rename(value: &mut toml::Value, shape: &Shape, names: &Names) {
+    match (value, shape) {
+        (_, Shape::Enum(_)) => {}
+        (toml::Value::String(s), _) => *s = names.apply(s),
+        (toml::Value::Array(items), Shape::Array(item)) => {
+            items.iter_mut().for_each(|v| rename(v, item, names));
         }
-        toml::Value::Array(items) => items.iter_mut().for_each(|v| rename_strings(v, names)),
-        toml::Value::Table(table) => rename_table(table, names),
+        (toml::Value::Array(items), _) => {
+            items.iter_mut().for_each(|v| rename(v, &Shape::Any, names))
+        }
+        (toml::Value::Table(table), shape) => rename_table(table, shape, names),
         _ => {}
     }
 }
 
-fn rename_table(table: &mut toml::Table, names: &Names) {
+fn rename_table(table: &mut toml::Table, shape: &Shape, names: &Names) {
+    let fields = match shape {
+        Shape::Table { fields, .. } => Some(fields),
+        _ => None,
+    };
     for (key, value) in table.iter_mut() {
-        if !NOT_TEXT.contains(&key.as_str()) {
-            rename_strings(value, names);
+        if NOT_TEXT.contains(&key.as_str()) {
+            continue;
         }
+        let inner = fields.and_then(|f| f.get(key)).unwrap_or(&Shape::Any);
+        rename(value, inner, names);
     }
 }
 
@@ -231,7 +240,7 @@ pub fn record(stored: &StoredRecord, names: Option<&Names>) -> Result<StoredReco
         }
     }
     if let Some(names) = names {
-        rename_table(&mut table, names);
+        rename_table(&mut table, shape, names);
     }
     let text = toml::to_string(&table).map_err(|_| failed())?;
     let record = crate::record::parse_record(&text, "a bundled copy").map_err(|_| failed())?;
@@ -284,6 +293,22 @@ mod tests {
             n.apply("Zephyrine Okonkwo-Bramble, Mr. Bramble, Okonkwo"),
             "Z.O., Mr. B., O."
         );
+    }
+
+    #[test]
+    fn enum_values_that_look_like_the_name_are_left_alone() {
+        let n = names("child = \"Final Smith\"\n");
+        let record = stored(
+            "kind = \"iep\"\ndate = 2026-05-01\ntitle = \"Final's IEP\"\nstatus = \"final\"\n\
+             [extra]\nnote = \"for final smith\"\n",
+        );
+        let copy = super::record(&record, Some(&n)).unwrap();
+        assert_eq!(copy.record.title(), "F.S.'s IEP");
+        let Body::Iep(iep) = &copy.record.body else {
+            panic!()
+        };
+        assert_eq!(iep.status.map(|s| s.as_str()), Some("final"));
+        assert!(copy.text.contains("for F.S."), "{}", copy.text);
     }
 
     #[test]
