@@ -11,6 +11,7 @@ use typst::foundations::Bytes;
 use typst::visualize::{ExchangeFormat, RasterImage};
 
 use super::plan::BundlePlan;
+use super::redact::Names;
 use super::text::{clean, safe_file_name, size};
 use super::{BundleError, Content, Notice, OutputFile};
 use crate::record::{Attachment, RecordId};
@@ -319,6 +320,7 @@ pub fn prepare(
     case: &Case,
     plan: &BundlePlan<'_>,
     skip_broken: bool,
+    names: Option<&Names>,
     notices: &mut Vec<Notice>,
 ) -> Result<Prepared, BundleError> {
     let mut prepared = Prepared::default();
@@ -349,8 +351,29 @@ pub fn prepare(
                 });
                 file
             };
-            let part = match place(case, id, attachment, &mut prepared) {
-                Ok(Placed::Part(part)) => part,
+            let placed = place(case, id, attachment, names, &mut prepared);
+            if names.is_some() {
+                let notice = match &placed {
+                    Ok(Placed::NamesChild(_)) => Some(Notice::NamesChild {
+                        id: id.clone(),
+                        name: attachment.name.clone(),
+                    }),
+                    Ok(
+                        Placed::Part(Part {
+                            kind: PartKind::Pdf { .. } | PartKind::Image { .. },
+                            ..
+                        })
+                        | Placed::Copy(_),
+                    ) => Some(Notice::MayNameChild {
+                        id: id.clone(),
+                        name: attachment.name.clone(),
+                    }),
+                    _ => None,
+                };
+                notices.extend(notice);
+            }
+            let part = match placed {
+                Ok(Placed::Part(part) | Placed::NamesChild(part)) => part,
                 Ok(Placed::Copy(class)) => {
                     let file = copy_to(&mut prepared);
                     if class == Class::Other {
@@ -398,12 +421,20 @@ enum Placed {
     Part(Part),
     /// Not printable: a placeholder page and a copy of the file.
     Copy(Class),
+    /// With `--initials`: an attached PDF whose text names the child, not bound.
+    NamesChild(Part),
 }
+
+/// The pages of an attached PDF searched for the child's name with `--initials`.
+const NAME_SEARCH_PAGES: usize = 200;
+/// And the characters.
+const NAME_SEARCH_CHARS: usize = 2_000_000;
 
 fn place(
     case: &Case,
     id: &RecordId,
     attachment: &Attachment,
+    names: Option<&Names>,
     prepared: &mut Prepared,
 ) -> Result<Placed, AttachmentProblem> {
     let by_name = class_by_name(attachment);
@@ -426,6 +457,16 @@ fn place(
     let kind = match class {
         Class::Pdf => {
             let (pages, version_2) = check_pdf(&data)?;
+            if let Some(names) = names {
+                let text = crate::import::pdf_text::pages_text(
+                    &data,
+                    NAME_SEARCH_PAGES,
+                    NAME_SEARCH_CHARS,
+                );
+                if names.found_in(&text) {
+                    return Ok(Placed::NamesChild(names_child(attachment)));
+                }
+            }
             prepared.needs_pdf_2 |= version_2;
             prepared.files.push((path.clone(), data));
             PartKind::Pdf { path, pages }
@@ -450,29 +491,29 @@ fn place(
         }
         Class::Email => match crate::mail::Message::parse(&data) {
             Some(email) => {
-                let names: Vec<&str> = email.attachments.iter().map(|f| f.name.as_str()).collect();
-                let note = (!names.is_empty()).then(|| {
+                let files: Vec<&str> = email.attachments.iter().map(|f| f.name.as_str()).collect();
+                let note = (!files.is_empty()).then(|| {
                     format!(
                         "Files attached to this message, not printed here: {}.",
-                        names.join(", ")
+                        files.join(", ")
                     )
                 });
                 PartKind::Email {
                     headers: email
                         .shown_headers()
                         .into_iter()
-                        .map(|(name, value)| (name, clean(&value)))
+                        .map(|(name, value)| (name, renamed(names, &clean(&value))))
                         .collect(),
-                    body: clean(&email.body),
-                    note,
+                    body: renamed(names, &clean(&email.body)),
+                    note: note.map(|n| renamed(names, &n)),
                 }
             }
             None => PartKind::Text {
-                body: clean(&String::from_utf8_lossy(&data)),
+                body: renamed(names, &clean(&String::from_utf8_lossy(&data))),
             },
         },
         Class::Text => PartKind::Text {
-            body: clean(&String::from_utf8_lossy(&data)),
+            body: renamed(names, &clean(&String::from_utf8_lossy(&data))),
         },
         Class::Audio | Class::Video | Class::Other => return Ok(Placed::Copy(class)),
     };
@@ -553,6 +594,37 @@ fn check_image(attachment: &Attachment, data: &[u8]) -> Result<(u32, u32), Attac
         Some(5..=8) => (h, w),
         _ => (w, h),
     })
+}
+
+/// `text` with the child's name as initials, when the bundle prints initials.
+fn renamed(names: Option<&Names>, text: &str) -> String {
+    names.map_or_else(|| text.to_owned(), |n| n.apply(text))
+}
+
+/// The page in place of an attached PDF that names the child, in a bundle with initials:
+/// iepcase does not rewrite attached files, so it is not bound and not copied.
+fn names_child(attachment: &Attachment) -> Part {
+    Part {
+        name: attachment.name.clone(),
+        sha256: attachment.sha256.clone(),
+        copied_to: None,
+        kind: PartKind::Placeholder {
+            heading: "Attachment withheld: it names the child".into(),
+            lines: vec![
+                "This bundle prints the child's initials, and the text of this PDF names the \
+                 child. iepcase does not rewrite attached files, so it is neither shown nor \
+                 copied into the bundle folder."
+                    .into(),
+                "To include it, redact the name in a copy, attach the copy to the record and \
+                 detach the original, then build the bundle again."
+                    .into(),
+            ],
+            rows: vec![
+                ("File".into(), attachment.name.clone()),
+                ("SHA-256 of the original".into(), attachment.sha256.clone()),
+            ],
+        },
+    }
 }
 
 /// A placeholder page for a file that is not printed: audio, video, another type, or (with

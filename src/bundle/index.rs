@@ -88,12 +88,21 @@ impl<'a> Index<'a> {
         Index { manifest, cover }
     }
 
-    /// The caption on one line: `In the matter of NAME, a student of …`.
+    /// The caption on one line: `FORUM · In the matter of NAME, a student of … · Docket no. …`.
     fn caption(&self) -> String {
-        match self.cover.caption.split_first() {
+        let matter = match self.cover.caption.split_first() {
             Some((head, rest)) if !rest.is_empty() => format!("{head} {}", rest.join(", ")),
             _ => self.cover.caption.join(" "),
-        }
+        };
+        let parts: Vec<&str> = self
+            .cover
+            .forum
+            .as_deref()
+            .into_iter()
+            .chain([matter.as_str()])
+            .chain(self.cover.docket.as_deref())
+            .collect();
+        parts.join(" · ")
     }
 
     fn with_bates(&self) -> bool {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::attach::Prepared;
 use super::notes::commit_date;
+use super::pdf::Layout;
 use super::plan::BundlePlan;
 use super::{FORMAT, Options, Source};
 
@@ -30,6 +31,52 @@ pub struct ManifestOptions {
     pub first: Option<String>,
     pub include_privileged: bool,
     pub skip_broken: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub initials: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sections: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// Where a part of `bundle.pdf` (the index, the chronology) lies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestPart {
+    pub pages: [usize; 2],
+    pub bates: Option<[String; 2]>,
+}
+
+/// A section divider of a bundle built with `--sections`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestSection {
+    pub number: usize,
+    pub kind: String,
+    pub title: String,
+    /// The divider's page in `bundle.pdf`.
+    pub page: usize,
+    pub bates: Option<String>,
+    /// The labels of the section's first and last exhibit.
+    pub exhibits: [String; 2],
+}
+
+/// What `--initials` did, and what it could not do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestInitials {
+    /// The initials printed for the child.
+    pub initials: String,
+    /// Attachments iepcase does not rewrite: bound as they are (`bound`), so they may still
+    /// show the child's name, or left out because their text names the child.
+    pub not_rewritten: Vec<NotRewritten>,
+}
+
+/// One attachment `--initials` could not rewrite.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotRewritten {
+    pub record: String,
+    pub name: String,
+    pub bound: bool,
 }
 
 /// One attachment of an exhibit.
@@ -63,6 +110,9 @@ pub struct ManifestExhibit {
     /// SHA-256 of that file.
     pub sha256: String,
     pub attachments: Vec<ManifestAttachment>,
+    /// The fields withheld from this exhibit (`confidential_fields`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<String>,
 }
 
 /// One file of the bundle folder.
@@ -85,6 +135,16 @@ pub struct Manifest {
     pub options: ManifestOptions,
     /// Pages in `bundle.pdf`.
     pub pages: usize,
+    /// The exhibit index's pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<ManifestPart>,
+    /// The chronology's pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chronology: Option<ManifestPart>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<ManifestSection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initials: Option<ManifestInitials>,
     pub exhibits: Vec<ManifestExhibit>,
     /// Every file but `manifest.json`, sorted by path; filled in as they are written.
     pub files: Vec<ManifestFile>,
@@ -100,7 +160,7 @@ impl Manifest {
     pub fn new(
         plan: &BundlePlan<'_>,
         prepared: &Prepared,
-        ranges: &[(usize, usize)],
+        layout: &Layout,
         pages: usize,
         options: &Options,
         source: &Source,
@@ -108,7 +168,7 @@ impl Manifest {
         let exhibits = plan
             .exhibits
             .iter()
-            .zip(ranges)
+            .zip(&layout.exhibits)
             .zip(&prepared.parts)
             .map(|((exhibit, &(first, last)), parts)| {
                 let record = &exhibit.record.record;
@@ -135,9 +195,17 @@ impl Manifest {
                             file: p.copied_to.clone(),
                         })
                         .collect(),
+                    withheld: record.common.confidential_fields.clone(),
                 }
             })
             .collect();
+        let part = |(first, last): (usize, usize)| ManifestPart {
+            pages: [first, last],
+            bates: options
+                .bates
+                .as_ref()
+                .map(|p| [bates_number(p, first), bates_number(p, last)]),
+        };
         let time = jiff::Timestamp::from_second(source.time)
             .map(|t| t.to_string())
             .unwrap_or_else(|_| commit_date(source.time).to_string());
@@ -160,8 +228,37 @@ impl Manifest {
                 first: options.first.as_ref().map(|id| id.to_string()),
                 include_privileged: options.include_privileged,
                 skip_broken: options.skip_broken,
+                initials: options.initials,
+                sections: options.sections,
             },
             pages,
+            index: Some(part(layout.index)),
+            chronology: Some(part(layout.chronology)),
+            sections: super::plan::sections(plan)
+                .into_iter()
+                .zip(&layout.dividers)
+                .enumerate()
+                .map(|(i, (kind, &page))| {
+                    let labels: Vec<&str> = plan
+                        .exhibits
+                        .iter()
+                        .filter(|e| e.section == Some(kind))
+                        .map(|e| e.label.as_str())
+                        .collect();
+                    ManifestSection {
+                        number: i + 1,
+                        kind: kind.to_string(),
+                        title: super::pdf::section_title(kind).to_owned(),
+                        page,
+                        bates: options.bates.as_ref().map(|p| bates_number(p, page)),
+                        exhibits: [
+                            labels.first().copied().unwrap_or_default().to_owned(),
+                            labels.last().copied().unwrap_or_default().to_owned(),
+                        ],
+                    }
+                })
+                .collect(),
+            initials: None,
             exhibits,
             files: Vec::new(),
         }

@@ -17,25 +17,27 @@
 //! reports what it returns.
 
 mod attach;
+pub mod disclosed;
 mod index;
 mod manifest;
 mod notes;
 pub mod pdf;
 pub mod plan;
 pub(crate) mod text;
+pub mod redact;
 mod verify;
 mod view;
 mod write;
 
 use crate::record::enums::string_enum;
-use crate::record::{Date, Kind, RecordId};
+use crate::record::{CaseMeta, Date, Kind, RecordId};
 use crate::store::{Case, StoreError};
 
 pub use attach::{AttachmentProblem, unbindable};
-pub use manifest::{Manifest, ManifestExhibit, ManifestFile};
+pub use manifest::{Manifest, ManifestExhibit, ManifestFile, ManifestInitials, NotRewritten};
 pub use notes::Disclosure;
 pub use plan::{BundlePlan, Excluded, Exclusion, PlannedExhibit, plan};
-pub use verify::{VerifyReport, verify};
+pub use verify::{VerifyReport, manifest_hash, verify};
 pub use write::write;
 
 /// The manifest's format line.
@@ -91,6 +93,10 @@ pub struct Options {
     /// Put a placeholder page for an attachment that cannot be placed instead of failing,
     /// and leave out records that cannot be read.
     pub skip_broken: bool,
+    /// Print the child as initials (`--initials`).
+    pub initials: bool,
+    /// Group the exhibits by kind behind divider pages (`--sections`).
+    pub sections: bool,
 }
 
 impl Options {
@@ -106,6 +112,8 @@ impl Options {
             first: None,
             include_privileged: false,
             skip_broken: false,
+            initials: false,
+            sections: false,
         }
     }
 
@@ -165,6 +173,14 @@ pub enum Notice {
     },
     /// The pinned record lies outside `--from`, `--to` or `--kind` and was kept.
     FirstOutsideFilters { id: RecordId },
+    /// `--initials` without an `initials` field in the case: these were derived from the name.
+    InitialsDerived { initials: String },
+    /// `--initials`: an attachment iepcase does not rewrite, bound as it is, which may still
+    /// show the child's name (a picture, a scan, a copied file).
+    MayNameChild { id: RecordId, name: String },
+    /// `--initials`: an attached PDF whose text names the child, replaced by a placeholder
+    /// page.
+    NamesChild { id: RecordId, name: String },
 }
 
 /// What goes into one output file.
@@ -256,6 +272,10 @@ pub enum BundleError {
         path: std::path::PathBuf,
         source: serde_json::Error,
     },
+    #[error(
+        "record {id} cannot be bound with its confidential fields or the child's name withheld"
+    )]
+    Withhold { id: RecordId },
     #[error("the case has no commit to build a bundle from")]
     NoCommit { source: git2::Error },
 }
@@ -341,7 +361,24 @@ pub fn build_with_progress(
     let now = jiff::Timestamp::from_second(source.time)
         .ok()
         .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).datetime());
-    let mut plan = plan::plan(&linked.records, &broken, options, now)?;
+    // Every renderer works from the withheld copies, so none can show what another hides.
+    let names = options.initials.then(|| redact::Names::new(&meta));
+    let needs_copies = names.is_some()
+        || linked
+            .records
+            .iter()
+            .any(|r| !r.record.common.confidential_fields.is_empty());
+    let copies = needs_copies
+        .then(|| {
+            linked
+                .records
+                .iter()
+                .map(|r| redact::record(r, names.as_ref()))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    let records = copies.as_deref().unwrap_or(&linked.records);
+    let mut plan = plan::plan(records, &broken, options, now)?;
     for exhibit in &mut plan.exhibits {
         exhibit.inferred = linked
             .inferred(&exhibit.record.id)
@@ -350,6 +387,11 @@ pub fn build_with_progress(
             .collect();
     }
     let mut notices = Vec::new();
+    if let Some(names) = names.as_ref().filter(|n| n.derived) {
+        notices.push(Notice::InitialsDerived {
+            initials: names.initials.clone(),
+        });
+    }
     if plan.first_outside_filters
         && let Some(first) = plan.exhibits.first()
     {
@@ -360,20 +402,52 @@ pub fn build_with_progress(
     on_stage(Stage::Preparing {
         exhibits: plan.exhibits.len(),
     });
-    let prepared = attach::prepare(case, &plan, options.skip_broken, &mut notices)?;
+    let prepared = attach::prepare(
+        case,
+        &plan,
+        options.skip_broken,
+        names.as_ref(),
+        &mut notices,
+    )?;
     on_stage(Stage::Typesetting {
         pages: estimated_pages(&prepared, plan.exhibits.len()),
     });
-    let cover = notes::cover(&meta, rules, &plan, &linked.records, options, source);
+    let shown = match &names {
+        Some(names) => CaseMeta {
+            child: names.initials.clone(),
+            ..meta.clone()
+        },
+        None => meta.clone(),
+    };
+    let cover = notes::cover(&shown, rules, &plan, &linked.records, options, source);
     let rendered = pdf::render(&plan, &prepared, &cover, options, source)?;
-    let manifest = manifest::Manifest::new(
+    let mut manifest = manifest::Manifest::new(
         &plan,
         &prepared,
-        &rendered.ranges,
+        &rendered.layout,
         rendered.pages,
         options,
         source,
     );
+    manifest.initials = names.as_ref().map(|n| manifest::ManifestInitials {
+        initials: n.initials.clone(),
+        not_rewritten: notices
+            .iter()
+            .filter_map(|notice| match notice {
+                Notice::MayNameChild { id, name } => Some(manifest::NotRewritten {
+                    record: id.to_string(),
+                    name: name.clone(),
+                    bound: true,
+                }),
+                Notice::NamesChild { id, name } => Some(manifest::NotRewritten {
+                    record: id.to_string(),
+                    name: name.clone(),
+                    bound: false,
+                }),
+                _ => None,
+            })
+            .collect(),
+    });
     let index = index::Index::new(&manifest, &cover);
     let mut files = rendered.files;
     files.extend(prepared.copies.iter().cloned());

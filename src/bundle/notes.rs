@@ -31,7 +31,12 @@ pub struct Disclosure {
 pub struct Cover {
     pub heading: String,
     pub purpose: String,
+    /// The forum the case is before, above the caption.
+    pub forum: Option<String>,
+    /// `In the matter of`, the child, the school and district: never an empty line.
     pub caption: Vec<String>,
+    /// `Docket no. …`, below the caption.
+    pub docket: Option<String>,
     pub rows: Vec<(String, String)>,
     pub notes: Vec<CoverNote>,
     pub footer: Vec<Vec<String>>,
@@ -209,8 +214,17 @@ fn caption(meta: &CaseMeta) -> Vec<String> {
         place.push(state.clone());
     }
     let mut lines = vec!["In the matter of".to_owned(), meta.child.clone()];
-    if !place.is_empty() {
-        lines.push(format!("a student of {}", place.join(", ")));
+    match (
+        meta.school.is_some() || meta.district.is_some(),
+        &meta.state,
+    ) {
+        (true, _) => lines.push(format!("a student of {}", place.join(", "))),
+        // A state alone is where the child lives, not a school.
+        (false, Some(state)) => lines.push(format!(
+            "a student in {}",
+            crate::record::state_name(state).unwrap_or(state)
+        )),
+        (false, None) => {}
     }
     lines
 }
@@ -280,7 +294,13 @@ pub fn cover(
                            timed ones that day). Page numbers are the PDF's own page numbers. \
                            Each entry links to its exhibit."
         .to_owned();
-    if options.first.is_some() && count > 0 {
+    if options.sections {
+        index_intro = "Exhibits are grouped by kind, each section behind a divider page, and \
+                       in date order within a section; the chronology lists them all in date \
+                       order. Page numbers are the PDF's own page numbers. Each entry links to \
+                       its exhibit."
+            .to_owned();
+    } else if options.first.is_some() && count > 0 {
         index_intro = format!(
             "{} is placed first as the central document; the other exhibits follow in date \
              order (then by time; untimed records after timed ones that day). Page numbers are \
@@ -299,7 +319,9 @@ pub fn cover(
     Cover {
         heading: "Evidence bundle".into(),
         purpose: format!("{} · {side}", options.purpose.describe()),
+        forum: meta.forum.clone(),
         caption: caption(meta),
+        docket: meta.docket.as_ref().map(|d| format!("Docket no. {d}")),
         rows,
         notes: purpose_notes(options.purpose, records, rules, date, disclosure.as_ref()),
         footer,
@@ -383,6 +405,25 @@ mod tests {
                 .due
                 .to_string(),
             "2026-04-27"
+        );
+    }
+
+    #[test]
+    fn a_sparse_caption_has_no_empty_line() {
+        let meta = |text: &str| crate::record::parse_case_meta(text, "meta").unwrap();
+        assert_eq!(
+            caption(&meta("child = \"A B\"\n")),
+            ["In the matter of", "A B"]
+        );
+        assert_eq!(
+            caption(&meta("child = \"A B\"\nstate = \"MS\"\n")),
+            ["In the matter of", "A B", "a student in Mississippi"]
+        );
+        assert_eq!(
+            caption(&meta(
+                "child = \"A B\"\nstate = \"MS\"\ndistrict = \"Tallowmere\"\n"
+            ))[2],
+            "a student of Tallowmere, MS"
         );
     }
 

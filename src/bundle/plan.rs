@@ -63,6 +63,8 @@ pub struct PlannedExhibit<'a> {
     pub record: &'a StoredRecord,
     /// The link fields of the record iepcase inferred ([`crate::links`]), shown as such.
     pub inferred: Vec<crate::links::LinkField>,
+    /// With `--sections`: the kind whose section holds it (none for a pinned exhibit).
+    pub section: Option<Kind>,
 }
 
 /// What a bundle holds before anything is rendered.
@@ -78,6 +80,8 @@ pub struct BundlePlan<'a> {
     /// Meetings still to come when the bundle's source was committed: listed on the cover,
     /// not bound as evidence (unless pinned with `--first`). In date order.
     pub upcoming: Vec<&'a StoredRecord>,
+    /// The exhibits in date order (indices into `exhibits`), for the chronology.
+    pub chronology: Vec<usize>,
 }
 
 /// Which rule, if any, keeps `record` out of a bundle for `purpose`.
@@ -173,6 +177,11 @@ pub fn plan<'a>(
     }
     chosen.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     upcoming.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    if options.sections {
+        // Grouped by kind in the order of `Kind::ALL`, still in date order within a kind.
+        chosen.sort_by_key(|r| section_rank(r.record.kind()));
+    }
+    let pinned_count = usize::from(pinned.is_some());
     let first_outside_filters = pinned.is_some_and(|p| !passes_filters(p, options));
     let ordered: Vec<&StoredRecord> = pinned.into_iter().chain(chosen).collect();
     if ordered.is_empty() {
@@ -193,15 +202,44 @@ pub fn plan<'a>(
             file_stem: format!("{}-{:0width$}", options.exhibit_prefix, i + 1),
             record,
             inferred: Vec::new(),
+            section: (options.sections && i >= pinned_count).then(|| record.record.kind()),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut chronology: Vec<usize> = (0..exhibits.len()).collect();
+    chronology.sort_by(|&a, &b| {
+        exhibits[a]
+            .record
+            .order_key()
+            .cmp(&exhibits[b].record.order_key())
+    });
     Ok(BundlePlan {
         exhibits,
         excluded,
         filtered_out,
         first_outside_filters,
         upcoming,
+        chronology,
     })
+}
+
+/// The sections of a bundle with `--sections`, in order: the kinds its exhibits are grouped
+/// by.
+pub fn sections(plan: &BundlePlan<'_>) -> Vec<Kind> {
+    let mut kinds: Vec<Kind> = Vec::new();
+    for kind in plan.exhibits.iter().filter_map(|e| e.section) {
+        if kinds.last() != Some(&kind) {
+            kinds.push(kind);
+        }
+    }
+    kinds
+}
+
+/// Where a kind's section comes in a bundle with `--sections`: the order of `Kind::ALL`.
+fn section_rank(kind: Kind) -> usize {
+    Kind::ALL
+        .iter()
+        .position(|&k| k == kind)
+        .unwrap_or(usize::MAX)
 }
 
 /// The kinds a `--kind` list names, without repeats, in the order given.
@@ -413,6 +451,51 @@ mod tests {
             plan(&records, &[], &opts, None).unwrap_err(),
             BundleError::EmptyRange { .. }
         ));
+    }
+
+    #[test]
+    fn sections_group_by_kind_in_date_order_and_the_chronology_stays_by_date() {
+        let records = case();
+        let mut opts = options(Purpose::Mediation);
+        opts.sections = true;
+        opts.first = RecordId::parse("bbbbbbbbbb");
+        let plan = plan(&records, &[], &opts).unwrap();
+        assert_eq!(
+            ids(&plan),
+            [
+                "bbbbbbbbbb",
+                "ffffffffff",
+                "cccccccccc",
+                "aaaaaaaaaa",
+                "eeeeeeeeee"
+            ]
+        );
+        let sections: Vec<Option<Kind>> = plan.exhibits.iter().map(|e| e.section).collect();
+        assert_eq!(
+            sections,
+            [
+                None,
+                Some(Kind::Iep),
+                Some(Kind::Request),
+                Some(Kind::Request),
+                Some(Kind::Note)
+            ]
+        );
+        let by_date: Vec<&str> = plan
+            .chronology
+            .iter()
+            .map(|&i| plan.exhibits[i].record.id.as_str())
+            .collect();
+        assert_eq!(
+            by_date,
+            [
+                "ffffffffff",
+                "cccccccccc",
+                "aaaaaaaaaa",
+                "bbbbbbbbbb",
+                "eeeeeeeeee"
+            ]
+        );
     }
 
     #[test]

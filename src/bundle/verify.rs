@@ -108,6 +108,13 @@ fn safe_relative(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
+/// The SHA-256 of the `manifest.json` in `dir`, as it is on disk.
+pub fn manifest_hash(dir: &Path) -> Result<String, BundleError> {
+    let path = dir.join(MANIFEST);
+    let bytes = std::fs::read(&path).map_err(BundleError::io(&path))?;
+    Ok(crate::crypto::sha256_hex(&bytes))
+}
+
 /// Checks the bundle in `dir` against its manifest.
 pub fn verify(dir: &Path) -> Result<VerifyReport, BundleError> {
     let listing = read_listing(dir)?;

@@ -271,6 +271,21 @@ pub fn blocks(
     if let Some(c) = common.confidential {
         b.field("Confidential", humanize(c.as_str()));
     }
+    if !common.confidential_fields.is_empty() {
+        let fields: Vec<String> = common
+            .confidential_fields
+            .iter()
+            .map(|f| humanize(&f.replace('_', "-")).to_lowercase())
+            .collect();
+        b.field(
+            "Withheld",
+            format!(
+                "{} {}",
+                fields.join(", "),
+                super::redact::withheld_marker(stored)
+            ),
+        );
+    }
     b.field("Record", stored.id.to_string());
     if let Some(extra) = &common.extra {
         for (key, value) in extra {

@@ -10,7 +10,7 @@
 pub mod dates;
 mod document;
 mod email;
-mod pdf_text;
+pub(crate) mod pdf_text;
 
 use std::collections::HashMap;
 use std::io::Read;

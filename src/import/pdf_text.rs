@@ -19,11 +19,17 @@ const MAX_CHARS: usize = 20_000;
 /// The text of the first pages of `data`; empty when it is not a readable PDF or holds no text
 /// (a scan without a text layer).
 pub fn first_pages_text(data: &[u8]) -> String {
+    pages_text(data, PAGES, MAX_CHARS)
+}
+
+/// The text of the first `pages` pages of `data`, stopping after about `max_chars`
+/// characters; empty when it is not a readable PDF or holds no text.
+pub fn pages_text(data: &[u8], pages: usize, max_chars: usize) -> String {
     let Ok(pdf) = hayro_syntax::Pdf::new(Arc::new(data.to_vec())) else {
         return String::new();
     };
     let mut out = String::new();
-    for page in pdf.pages().iter().take(PAGES) {
+    for page in pdf.pages().iter().take(pages) {
         let mut fonts: HashMap<Vec<u8>, Font> = HashMap::new();
         let mut font: Option<Font> = None;
         for op in page.typed_operations() {
@@ -86,7 +92,7 @@ pub fn first_pages_text(data: &[u8]) -> String {
                     out.push_str(&font.decode(&bytes));
                 }
             }
-            if out.len() > MAX_CHARS {
+            if out.len() > max_chars {
                 return out;
             }
         }

@@ -28,6 +28,13 @@ pub struct CaseMeta {
     pub school: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
+    /// Where the dispute is heard, as a caption names it: "Mississippi Department of
+    /// Education, Office of Special Education".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forum: Option<String>,
+    /// The docket or complaint number the forum gave the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docket: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opened: Option<Date>,
     #[serde(default = "open", skip_serializing_if = "is_open")]

@@ -46,6 +46,10 @@ pub struct Common {
     /// `mediation`: never in a due-process or state-complaint bundle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidential: Option<Confidentiality>,
+    /// Fields withheld from every bundle: the record is bound (the fact of it), these fields
+    /// are not. Any field of the kind but `kind`, `date`, `title` and the required ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confidential_fields: Vec<String>,
     /// Files attached with `iepcase attach`; set by iepcase.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,

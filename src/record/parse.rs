@@ -359,6 +359,25 @@ pub fn parse_case_meta(text: &str, origin: &str) -> Result<CaseMeta, RecordError
             Some("use the state's postal code, e.g. state = \"MS\" or \"TX\"".into()),
         ));
     }
+    for (key, value) in [("forum", &meta.forum), ("docket", &meta.docket)] {
+        let Some(value) = value else { continue };
+        let problem = if value.trim().is_empty() {
+            Some((
+                format!("`{key}` is empty"),
+                "remove the line, or fill it in",
+            ))
+        } else if value.contains(['\n', '\r']) || value.chars().any(char::is_control) {
+            Some((
+                format!("`{key}` must be one line of plain text"),
+                "a caption prints it on one line: write it without line breaks",
+            ))
+        } else {
+            None
+        };
+        if let Some((message, help)) = problem {
+            diagnostics.push(at_key(text, table, &[key], message, Some(help.into())));
+        }
+    }
     if let Some(cal) = &meta.calendar
         && cal.last_day < cal.first_day
     {
@@ -597,6 +616,7 @@ fn check_record(text: &str, table: &DeTable<'_>, record: &Record, out: &mut Vec<
             Some("keep the title short; put longer text in `summary`".into()),
         ));
     }
+    check_confidential_fields(text, table, record, out);
     match &record.body {
         Body::Iep(iep) => {
             if iep.lre_percent.is_some_and(|p| p > 100) {
@@ -630,6 +650,51 @@ fn check_record(text: &str, table: &DeTable<'_>, record: &Record, out: &mut Vec<
             ));
         }
         _ => {}
+    }
+}
+
+/// Checks that `confidential_fields` names fields the record's kind has and that may be
+/// withheld: not the fact of the record (kind, date, title) nor a required field.
+fn check_confidential_fields(
+    text: &str,
+    table: &DeTable<'_>,
+    record: &Record,
+    out: &mut Vec<Diagnostic>,
+) {
+    if record.common.confidential_fields.is_empty() {
+        return;
+    }
+    let kind = record.kind();
+    let valid = super::schema::withholdable_fields(kind);
+    for name in &record.common.confidential_fields {
+        if valid.iter().any(|v| v == name) {
+            continue;
+        }
+        let known = super::schema::record_shape(kind)
+            .field_names()
+            .contains(&name.as_str());
+        let message = if known {
+            format!(
+                "`{name}` cannot be withheld: a bundle always shows a record's kind, date and \
+                 title and its required fields"
+            )
+        } else {
+            format!("`{name}` in `confidential_fields` is not a field of a {kind} record")
+        };
+        let list = valid.join(", ");
+        let help = match did_you_mean(name, valid.iter().map(String::as_str)) {
+            Some(best) if !known => format!(
+                "did you mean `{best}`? fields of a {kind} record that can be withheld: {list}"
+            ),
+            _ => format!("fields of a {kind} record that can be withheld: {list}"),
+        };
+        out.push(at_key(
+            text,
+            table,
+            &["confidential_fields"],
+            message,
+            Some(help),
+        ));
     }
 }
 
@@ -912,6 +977,38 @@ mod tests {
     }
 
     #[test]
+    fn confidential_fields_name_fields_of_the_kind() {
+        let ok = "kind = \"meeting\"\ndate = 2026-05-01\ntitle = \"Mediation\"\n\
+                  type = \"mediation\"\nnotes = \"n\"\nconfidential_fields = [\"notes\", \"outcome\"]\n";
+        let record = parse_record(ok, "r.toml").unwrap();
+        assert_eq!(record.common.confidential_fields, ["notes", "outcome"]);
+        let e = err(&ok.replace("\"outcome\"", "\"note\""));
+        let d = &e.diagnostics()[0];
+        assert_eq!(
+            d.message,
+            "`note` in `confidential_fields` is not a field of a meeting record"
+        );
+        let help = d.help.as_deref().unwrap();
+        assert!(help.starts_with("did you mean `notes`?"), "{help}");
+        assert!(
+            help.contains("attendees") && help.contains("outcome"),
+            "{help}"
+        );
+        let e = err(&ok.replace("\"outcome\"", "\"title\""));
+        assert!(
+            e.diagnostics()[0]
+                .message
+                .starts_with("`title` cannot be withheld")
+        );
+        let e = err(&ok.replace("\"outcome\"", "\"type\""));
+        assert!(
+            e.diagnostics()[0]
+                .message
+                .starts_with("`type` cannot be withheld")
+        );
+    }
+
+    #[test]
     fn case_meta_validates() {
         let meta = parse_case_meta(
             "child = \"A\"\nstate = \"MS\"\n[calendar]\nfirst_day = 2026-08-06\n\
@@ -926,6 +1023,24 @@ mod tests {
         assert_eq!(
             e.diagnostics()[0].message,
             "`ZZ` is not the code of a US state or territory"
+        );
+        let meta = parse_case_meta(
+            "child = \"A\"\nforum = \"MDE, Office of Special Education\"\ndocket = \"DP-27-014\"\n",
+            "case",
+        )
+        .unwrap();
+        assert_eq!(meta.docket.as_deref(), Some("DP-27-014"));
+        let e = parse_case_meta("child = \"A\"\nforum = \"a\\nb\"\n", "case").unwrap_err();
+        assert_eq!(
+            e.diagnostics()[0].message,
+            "`forum` must be one line of plain text"
+        );
+        let e = parse_case_meta("child = \"A\"\ndocket = \" \"\n", "case").unwrap_err();
+        assert_eq!(e.diagnostics()[0].message, "`docket` is empty");
+        let e = parse_case_meta("child = \"A\"\ndockett = \"1\"\n", "case").unwrap_err();
+        assert_eq!(
+            e.diagnostics()[0].help.as_deref(),
+            Some("did you mean `docket`?")
         );
         let e = parse_case_meta("child = \"A\"\nschool_name = \"x\"\n", "case").unwrap_err();
         assert_eq!(

@@ -240,6 +240,36 @@ pub fn record_shape(kind: Kind) -> &'static Shape {
     })
 }
 
+/// Fields that always stay in a bundle: they are the fact of the record (what it is and
+/// when), or they say what is withheld and why.
+const NEVER_WITHHELD: &[&str] = &[
+    "kind",
+    "schema",
+    "date",
+    "title",
+    "privileged",
+    "confidential",
+    "confidential_fields",
+];
+
+/// The fields a record of `kind` may list in `confidential_fields`: every field of the kind
+/// but the fact of the record and the required fields, sorted.
+pub fn withholdable_fields(kind: Kind) -> Vec<String> {
+    let schema = record_schema(kind);
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut fields: Vec<String> = record_shape(kind)
+        .field_names()
+        .into_iter()
+        .filter(|f| !NEVER_WITHHELD.contains(f) && !required.contains(f))
+        .map(str::to_owned)
+        .collect();
+    fields.sort();
+    fields
+}
+
 /// The shape of case metadata, computed once.
 pub fn case_shape() -> &'static Shape {
     static SHAPE: OnceLock<Shape> = OnceLock::new();

@@ -2,6 +2,7 @@
 //! no global git config, a fixed author and a clock that advances one minute per command.
 
 mod bad_input;
+mod binder;
 mod bundle;
 mod crash;
 mod deadlines;

@@ -11,6 +11,30 @@ use super::super::notes::Cover;
 use super::super::plan::BundlePlan;
 use super::super::view::{blocks, kind_label};
 
+/// How a divider names the section of a kind.
+pub fn section_title(kind: crate::record::Kind) -> &'static str {
+    use crate::record::Kind;
+    match kind {
+        Kind::Iep => "IEPs",
+        Kind::Request => "Requests",
+        Kind::Refusal => "Refusals",
+        Kind::Response => "Responses",
+        Kind::Pwn => "Prior written notices",
+        Kind::Notice => "Notices",
+        Kind::Consent => "Consents",
+        Kind::Meeting => "Meetings",
+        Kind::Evaluation => "Evaluations",
+        Kind::Eligibility => "Eligibility determinations",
+        Kind::ProgressReport => "Progress reports",
+        Kind::ServiceLog => "Service logs",
+        Kind::Communication => "Communications",
+        Kind::Complaint => "Complaints",
+        Kind::Decision => "Decisions and agreements",
+        Kind::Discipline => "Discipline",
+        Kind::Note => "Notes",
+    }
+}
+
 /// The smallest number of digits in a Bates number.
 const BATES_DIGITS: usize = 6;
 
@@ -26,11 +50,22 @@ pub fn data(
         .iter()
         .map(|e| (e.record.id.to_string(), e.label.clone()))
         .collect();
+    let sections = super::super::plan::sections(plan);
     let exhibits: Vec<Value> = plan
         .exhibits
         .iter()
         .zip(&prepared.parts)
-        .map(|(exhibit, parts)| {
+        .enumerate()
+        .map(|(i, (exhibit, parts))| {
+            let section = exhibit.section.map(|kind| {
+                sections
+                    .iter()
+                    .position(|s| *s == kind)
+                    .map_or(0, |i| i + 1)
+            });
+            // The first exhibit of a section comes after its divider page.
+            let divider =
+                section.filter(|_| i == 0 || plan.exhibits[i - 1].section != exhibit.section);
             let record = &exhibit.record.record;
             let mut subtitle = vec![record.date().to_string()];
             if let Some(time) = record.common.time {
@@ -96,6 +131,8 @@ pub fn data(
             json!({
                 "number": exhibit.number,
                 "label": exhibit.label,
+                "section": section,
+                "divider": divider,
                 "date": record.date().to_string(),
                 "kind": kind_label(record),
                 "title": super::super::text::clean(record.title()),
@@ -116,7 +153,9 @@ pub fn data(
         "cover": {
             "heading": cover.heading,
             "purpose": cover.purpose,
+            "forum": cover.forum,
             "caption": cover.caption,
+            "docket": cover.docket,
             "rows": cover.rows,
             "notes": notes,
             "footer": cover.footer,
@@ -128,6 +167,31 @@ pub fn data(
             "digits": BATES_DIGITS,
         },
         "exhibits": exhibits,
+        "sections": sections.iter().enumerate().map(|(i, kind)| {
+            let members: Vec<&str> = plan.exhibits.iter().filter(|e| e.section == Some(*kind)).map(|e| e.label.as_str()).collect();
+            json!({
+                "number": i + 1,
+                "title": section_title(*kind),
+                "first": members.first(),
+                "last": members.last(),
+                "count": members.len(),
+            })
+        }).collect::<Vec<_>>(),
+        "chronology": plan.chronology.iter().map(|&i| {
+            let exhibit = &plan.exhibits[i];
+            let record = &exhibit.record.record;
+            let date = match record.common.time {
+                Some(time) => format!("{} {}", record.date(), time),
+                None => record.date().to_string(),
+            };
+            json!({
+                "number": exhibit.number,
+                "label": exhibit.label,
+                "date": date,
+                "event": super::super::text::clean(record.title()),
+                "kind": kind_label(record),
+            })
+        }).collect::<Vec<_>>(),
     });
     serde_json::to_vec(&value).expect("JSON values serialize")
 }

@@ -10,6 +10,8 @@
 mod data;
 mod world;
 
+pub use data::section_title;
+
 use std::num::NonZeroUsize;
 
 use rayon::prelude::*;
@@ -27,10 +29,20 @@ use super::{BundleError, Content, Options, OutputFile, Source};
 pub struct Rendered {
     /// `bundle.pdf` and `exhibits/<label>.pdf`.
     pub files: Vec<OutputFile>,
-    /// Each exhibit's first and last page in `bundle.pdf`, 1-based.
-    pub ranges: Vec<(usize, usize)>,
+    /// Where each part of the bundle lies in `bundle.pdf`.
+    pub layout: Layout,
     /// Pages in `bundle.pdf`.
     pub pages: usize,
+}
+
+/// The first and last page (1-based) of each part of `bundle.pdf`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub exhibits: Vec<(usize, usize)>,
+    pub index: (usize, usize),
+    pub chronology: (usize, usize),
+    /// The page of each section divider (`--sections`), in order.
+    pub dividers: Vec<usize>,
 }
 
 /// Typesets a standalone document (a letter): `template` reads its data from `/data.json`.
@@ -90,7 +102,9 @@ fn render_in_pool(
     let json = data::data(plan, prepared, cover, options);
     let world = world::BundleWorld::new(json, prepared.files.clone());
     let document = compile(&world)?;
-    let ranges = exhibit_ranges(&document, plan.exhibits.len())?;
+    let sections = super::plan::sections(plan).len();
+    let layout = layout(&document, plan.exhibits.len(), sections)?;
+    let ranges = layout.exhibits.clone();
     let pdf_options = |ranges: Option<PageRanges>| -> Result<PdfOptions<'_>, BundleError> {
         let tagged = ranges.is_none();
         let version = if prepared.needs_pdf_2 {
@@ -135,7 +149,7 @@ fn render_in_pool(
     }
     Ok(Rendered {
         files,
-        ranges,
+        layout,
         pages: document.pages.len(),
     })
 }
@@ -183,26 +197,63 @@ fn timestamp(time: i64) -> Timestamp {
     Timestamp::new_utc(datetime)
 }
 
-/// The first and last page of each exhibit, from the `<exhibit>` markers the template puts
-/// on each exhibit's first page.
-fn exhibit_ranges(
-    document: &PagedDocument,
-    count: usize,
-) -> Result<Vec<(usize, usize)>, BundleError> {
-    let label = Label::new(PicoStr::intern("exhibit")).expect("the label is not empty");
-    let markers = document.introspector.query(&Selector::Label(label));
-    let mut starts: Vec<usize> = markers
+/// The pages of the markers labelled `name` the template puts on the first page of each
+/// part, in document order.
+fn marker_pages(document: &PagedDocument, name: &str) -> Vec<usize> {
+    let label = Label::new(PicoStr::intern(name)).expect("the label is not empty");
+    document
+        .introspector
+        .query(&Selector::Label(label))
         .iter()
         .filter_map(|m| m.location())
         .map(|loc| document.introspector.page(loc).get())
-        .collect();
-    if starts.len() != count || starts.windows(2).any(|w| w[0] >= w[1]) {
+        .collect()
+}
+
+/// Where the index, the chronology, the dividers and each exhibit lie, from the markers the
+/// template puts on their first pages. Each part ends where the next one begins.
+fn layout(
+    document: &PagedDocument,
+    exhibits: usize,
+    sections: usize,
+) -> Result<Layout, BundleError> {
+    let starts = marker_pages(document, "exhibit");
+    let dividers = marker_pages(document, "divider");
+    let index = marker_pages(document, "bundle-index");
+    let chronology = marker_pages(document, "chronology");
+    let increasing = |pages: &[usize]| pages.windows(2).all(|w| w[0] < w[1]);
+    if starts.len() != exhibits
+        || dividers.len() != sections
+        || index.len() != 1
+        || chronology.len() != 1
+        || !increasing(&starts)
+        || !increasing(&dividers)
+    {
         return Err(BundleError::Typeset {
             messages: vec![format!(
-                "expected {count} exhibits to start on increasing pages, found {starts:?}"
+                "expected {exhibits} exhibits and {sections} dividers to start on increasing \
+                 pages, found {starts:?} and {dividers:?}"
             )],
         });
     }
-    starts.push(document.pages.len() + 1);
-    Ok(starts.windows(2).map(|w| (w[0], w[1] - 1)).collect())
+    let mut all: Vec<usize> = index
+        .iter()
+        .chain(&chronology)
+        .chain(&dividers)
+        .chain(&starts)
+        .copied()
+        .collect();
+    all.sort_unstable();
+    let total = document.pages.len();
+    let end = |first: usize| {
+        all.iter()
+            .find(|&&p| p > first)
+            .map_or(total, |&next| next - 1)
+    };
+    Ok(Layout {
+        exhibits: starts.iter().map(|&first| (first, end(first))).collect(),
+        index: (index[0], end(index[0])),
+        chronology: (chronology[0], end(chronology[0])),
+        dividers,
+    })
 }

@@ -51,7 +51,10 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         first,
         include_privileged: args.include_privileged,
         skip_broken: args.skip_broken,
+        initials: args.initials,
+        sections: args.sections,
     };
+    let disclosure = super::disclose::check(args.disclosed_to.as_deref())?;
     let book = super::super::rules::rulebook(ctx)?;
     let rules = book
         .select(meta.state.as_deref().or(ws.config.state.as_deref()))
@@ -60,9 +63,22 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         &ctx.ui, &case, &ws.config, rules, &options, &out, args.force,
     )?;
     super::report::left_out(ctx, &built, purpose);
+    let recorded = match disclosure {
+        Some(with) => Some(super::disclose::record(
+            ctx,
+            &case,
+            &manifest,
+            with,
+            args.on.unwrap_or_else(|| ctx.today()),
+        )?),
+        None => None,
+    };
     if ctx.ui.json {
-        ctx.ui
-            .json(&serde_json::to_value(&manifest).expect("manifests serialize"))?;
+        let mut value = serde_json::to_value(&manifest).expect("manifests serialize");
+        if let (Some(object), Some(recorded)) = (value.as_object_mut(), &recorded) {
+            object.insert("disclosure".into(), recorded.to_json());
+        }
+        ctx.ui.json(&value)?;
     } else {
         let rows: Vec<Vec<String>> = manifest
             .exhibits
@@ -100,6 +116,12 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         ctx.ui.status(&format!(
             "Disclose it by {} (five business days before the hearing on {}, 34 CFR 300.512(b))",
             d.due, d.hearing
+        ));
+    }
+    if let Some(recorded) = &recorded {
+        ctx.ui.status(&format!(
+            "Recorded the disclosure to {} on {} as communication {} (manifest.json SHA-256 {})",
+            recorded.with, recorded.date, recorded.id, recorded.manifest_sha256
         ));
     }
     ctx.ui.warn(

@@ -2,6 +2,7 @@
 //! against its manifest (`bundle verify DIR`).
 
 pub mod build;
+mod disclose;
 mod report;
 mod verify;
 
@@ -79,6 +80,19 @@ pub struct BuildArgs {
     /// Replace an earlier bundle in --out (its manifest hash may already have been disclosed)
     #[arg(long)]
     pub force: bool,
+    /// Print the child as initials (the case's `initials`) wherever iepcase writes the name
+    #[arg(long)]
+    pub initials: bool,
+    /// Group the exhibits by kind, each group behind a divider page
+    #[arg(long)]
+    pub sections: bool,
+    /// Record, once the bundle is written, that it was disclosed to WHO (a communication
+    /// record carrying the manifest's SHA-256)
+    #[arg(long, value_name = "WHO")]
+    pub disclosed_to: Option<String>,
+    /// The day of the disclosure (default: today)
+    #[arg(long, value_name = "DATE", requires = "disclosed_to")]
+    pub on: Option<Date>,
 }
 
 pub fn run(ctx: &Ctx, args: BundleArgs) -> Result<(), CliError> {

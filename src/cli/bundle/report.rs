@@ -54,6 +54,19 @@ pub fn left_out(ctx: &Ctx, built: &Bundle, purpose: Purpose) {
             Notice::FirstOutsideFilters { id } => ctx.ui.status(&format!(
                 "Exhibit 1 is record {id}, as asked, though it is outside --from/--to/--kind"
             )),
+            Notice::InitialsDerived { initials } => ctx.ui.status(&format!(
+                "The case has no `initials`, so the child is printed as {initials}, from the \
+                 name (set others with `iepcase case edit --set initials=…`)"
+            )),
+            Notice::MayNameChild { id, name } => ctx.ui.warn(&format!(
+                "attachment `{name}` of record {id} is bound as it is: iepcase does not rewrite \
+                 attached files, so it may still carry the child's name"
+            )),
+            Notice::NamesChild { id, name } => ctx.ui.warn(&format!(
+                "attachment `{name}` of record {id} names the child in its text, so it is left \
+                 out (a placeholder page says so): redact a copy, attach it and detach the \
+                 original to include it"
+            )),
         }
     }
 }

@@ -31,6 +31,13 @@ pub struct CaseNewArgs {
     /// Grade
     #[arg(long)]
     pub grade: Option<String>,
+    /// Where the dispute is heard, for the caption of bundles (e.g. the state's office of
+    /// special education)
+    #[arg(long)]
+    pub forum: Option<String>,
+    /// The docket or complaint number, for the caption of bundles
+    #[arg(long)]
+    pub docket: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
@@ -59,15 +66,8 @@ pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
         );
     }
     let ids = ctx.identities()?;
-    let meta = meta_text(
-        &args.child,
-        state.as_deref(),
-        &args.district,
-        &args.school,
-        args.born,
-        &args.grade,
-        ctx.today(),
-    );
+    let meta = meta_text(&args, state.as_deref(), ctx.today());
+    iepcase::record::parse_case_meta(&meta, "the new case's details")?;
 
     let me = ids.primary_public().parse::<Recipient>()?;
     let my_label = ws
@@ -99,17 +99,9 @@ pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn meta_text(
-    child: &str,
-    state: Option<&str>,
-    district: &Option<String>,
-    school: &Option<String>,
-    born: Option<Date>,
-    grade: &Option<String>,
-    today: Date,
-) -> String {
+fn meta_text(args: &CaseNewArgs, state: Option<&str>, today: Date) -> String {
     let mut doc = toml_edit::DocumentMut::new();
-    doc.insert("child", toml_edit::value(child));
+    doc.insert("child", toml_edit::value(&args.child));
     let date = |d: Date| {
         toml_edit::value(
             d.to_string()
@@ -117,14 +109,16 @@ fn meta_text(
                 .expect("dates print as TOML"),
         )
     };
-    if let Some(born) = born {
+    if let Some(born) = args.born {
         doc.insert("born", date(born));
     }
     for (key, value) in [
         ("state", state.map(String::from)),
-        ("district", district.clone()),
-        ("school", school.clone()),
-        ("grade", grade.clone()),
+        ("district", args.district.clone()),
+        ("school", args.school.clone()),
+        ("grade", args.grade.clone()),
+        ("forum", args.forum.clone()),
+        ("docket", args.docket.clone()),
     ] {
         if let Some(value) = value {
             doc.insert(key, toml_edit::value(value));
