@@ -1233,6 +1233,23 @@ pub fn to_markdown(case_child: &str, list: &Checklist, code: bool) -> String {
     out
 }
 
+/// Checklists' Markdown ([`to_markdown`] without code marks) as a printable PDF, set like a
+/// letter.
+pub fn to_pdf(
+    markdown: &str,
+    author: &str,
+    date: Date,
+) -> Result<Vec<u8>, crate::bundle::BundleError> {
+    let letter = crate::letters::Letter {
+        markdown: markdown.to_owned(),
+        frame: crate::letters::Frame::default(),
+        title: "Before the meeting".to_owned(),
+        author: author.to_owned(),
+        date,
+    };
+    letter.pdf()
+}
+
 /// "IEP meeting", "facilitated IEP meeting", "mediation meeting".
 pub fn meeting_words(meeting_type: &str) -> String {
     match meeting_type {

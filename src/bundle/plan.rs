@@ -459,7 +459,7 @@ mod tests {
         let mut opts = options(Purpose::Mediation);
         opts.sections = true;
         opts.first = RecordId::parse("bbbbbbbbbb");
-        let plan = plan(&records, &[], &opts).unwrap();
+        let plan = plan(&records, &[], &opts, None).unwrap();
         assert_eq!(
             ids(&plan),
             [

@@ -375,6 +375,7 @@ fn body_fields(b: &mut Builder<'_>, body: &Body) {
         Body::Request(r) => {
             b.field("Request for", humanize(r.request_type.as_str()));
             b.opt("Response due", r.response_due);
+            b.opt("Certified mail no.", r.tracking.as_ref());
         }
         Body::Refusal(r) => {
             b.reference("Refuses", r.refuses.as_ref(), LinkField::Refuses);

@@ -198,7 +198,15 @@ fn letter_needs(
         facts: Default::default(),
         for_record: for_id.and_then(|id| case.records.iter().find(|r| r.id.as_str() == id)),
         meta: &case.meta,
-        sender: super::letter::advocate(ws),
+        // Signed as `letter` would sign it by default.
+        signing: letters::signing(
+            None,
+            ws.config.advocate.as_ref(),
+            super::letter::advocate(ws),
+            &case.meta,
+            Vec::new(),
+        )
+        .ok()?,
         rules: Some(rules),
     };
     // The facts are gathered before anything is rendered: a missing one is found cheaply.

@@ -465,7 +465,7 @@ impl From<iepcase::letters::LetterError> for CliError {
             }
             .hint("please report it; meanwhile copy the template into your workspace's templates/ folder and fix it there"),
             L::Template { .. } => CliError::user(e.to_string())
-                .hint("fix the template (variables: case, sender, about, facts, letter, date, to, agency)"),
+                .hint("fix the template (variables: case, sender, signer, from, letterhead, delivery, signature, about, facts, letter, date, to, agency)"),
             _ => CliError::user(e.to_string()),
         }
     }

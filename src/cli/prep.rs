@@ -124,7 +124,7 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
             .as_ref()
             .and_then(|a| a.name.clone())
             .unwrap_or_default();
-        let pdf = iepcase::letters::letter_pdf(&markdown, "Before the meeting", &author, today)
+        let pdf = prep::to_pdf(&markdown, &author, today)
             .map_err(|e| CliError::user(format!("cannot typeset the checklist: {e}")))?;
         let path = ctx.absolute(path);
         super::letter::output::write(&path, &pdf)?;

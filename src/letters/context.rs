@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::addressee::addressee;
+use super::signer::{Signing, delivery_line};
 use super::timing::{NoticeTiming, timing};
 use super::{LetterError, Template};
 use crate::record::{Body, CaseMeta, Date, Time, state_name, to_json};
 use crate::rules::RuleSet;
 use crate::store::StoredRecord;
-use crate::workspace::Advocate;
 
 /// Everything a letter is written from.
 pub struct LetterInput<'a> {
@@ -27,8 +27,8 @@ pub struct LetterInput<'a> {
     /// The record the letter answers (`--for`).
     pub for_record: Option<&'a StoredRecord>,
     pub meta: &'a CaseMeta,
-    /// The sender, from the workspace's `[advocate]` (or `[author]`) settings.
-    pub sender: Advocate,
+    /// Who signs, with the details the letter prints, and its copies.
+    pub signing: Signing,
     /// The case's rules, for notice periods (a recording notice's 24 hours in Mississippi).
     pub rules: Option<&'a RuleSet>,
 }
@@ -70,6 +70,18 @@ impl LetterInput<'_> {
         self.timing(template, &facts)
     }
 
+    /// The line under the date of a letter sent by certified mail (`--set method=certified-mail`,
+    /// with its `tracking` number when given).
+    pub fn delivery(&self) -> Option<String> {
+        let first = |name: &str| {
+            self.facts
+                .get(name)
+                .and_then(|v| v.iter().find(|v| !v.trim().is_empty()))
+                .map(|v| v.trim())
+        };
+        delivery_line(first("method"), first("tracking"))
+    }
+
     /// Everything but the facts.
     fn base(&self, template: &Template) -> Result<Value, LetterError> {
         if let (Some(record), false) = (self.for_record, template.spec.for_kinds.is_empty())
@@ -83,16 +95,26 @@ impl LetterInput<'_> {
                 found: record.record.kind().to_string(),
             });
         }
+        let sender = &self.signing.sender;
         Ok(json!({
             "date": self.date.to_string(),
             "to": self.addressee(template),
             "case": case_data(self.meta),
             "agency": agency(self.meta.state.as_deref()),
             "sender": {
-                "name": self.sender.name, "role": self.sender.role,
-                "organization": self.sender.organization, "email": self.sender.email,
-                "phone": self.sender.phone, "address": self.sender.address,
+                "name": sender.name, "role": sender.role,
+                "organization": sender.organization, "email": sender.email,
+                "phone": sender.phone, "address": sender.address,
             },
+            "signer": {
+                "kind": self.signing.signer.as_str(),
+                "name": self.signing.name(),
+                "on_behalf_of": self.signing.parent,
+            },
+            "from": self.signing.from_line(),
+            "letterhead": self.signing.letterhead().unwrap_or_default(),
+            "delivery": self.delivery().unwrap_or_default(),
+            "signature": self.signing.signature(),
             "about": self.for_record.map(record_data),
             "letter": {
                 "name": template.name,

@@ -8,9 +8,13 @@
 
 mod addressee;
 mod context;
+mod docx;
+mod layout;
 mod pdf;
 mod record;
+mod signer;
 mod timing;
+mod wording;
 
 use std::path::Path;
 
@@ -23,8 +27,11 @@ use crate::record::{Date, Kind, RecordError};
 
 pub use addressee::AddressedTo;
 pub use context::{LetterInput, long_date};
+pub use docx::letter_docx;
+pub use layout::{Block, Frame, Part, plain_text};
 pub use pdf::letter_pdf;
 pub use record::record_text;
+pub use signer::{Signer, SignerError, Signing, case_parent, signing};
 pub use timing::{NoticeTiming, notice_hours};
 
 /// The built-in templates, in the order `letter --list` shows them.
@@ -111,6 +118,10 @@ pub struct LetterSpec {
     /// Facts the letter cannot be written without.
     #[serde(default)]
     pub needs: Vec<Need>,
+    /// Whether the letter asks for papers to be sent to the signer's address (a warning says
+    /// when the signer has none).
+    #[serde(default)]
+    pub reply_address: bool,
 }
 
 fn confirmed() -> String {
@@ -193,6 +204,11 @@ pub enum LetterError {
         expected: &'static str,
         example: &'static str,
     },
+    #[error("cannot set the letter as {format}: {message}")]
+    Typeset {
+        format: &'static str,
+        message: String,
+    },
     #[error("cannot read {}", path.display())]
     Io {
         path: std::path::PathBuf,
@@ -259,6 +275,17 @@ impl Template {
         self.spec.record == Kind::Notice && self.spec.record_type == "recording"
     }
 
+    /// Renders the letter, ready to be set in any format.
+    pub fn letter(&self, input: &LetterInput<'_>) -> Result<Letter, LetterError> {
+        Ok(Letter {
+            markdown: self.render(input)?,
+            frame: Frame::of(input),
+            title: self.spec.title.clone(),
+            author: input.signing.name().to_owned(),
+            date: input.date,
+        })
+    }
+
     /// Renders the letter as Markdown.
     pub fn render(&self, input: &LetterInput<'_>) -> Result<String, LetterError> {
         let data = input.data(self)?;
@@ -269,6 +296,7 @@ impl Template {
         env.add_filter("long_date", |value: String| {
             long_date(&value).unwrap_or(value)
         });
+        wording::add_filters(&mut env);
         let error = |e: minijinja::Error| {
             let line = e.line().map_or(self.body_line, |l| l + self.body_line - 1);
             let mut message = e
@@ -292,6 +320,102 @@ impl Template {
             .render_named_str(&self.origin, &self.body, data)
             .map_err(error)?;
         Ok(tidy(&text))
+    }
+}
+
+/// The formats a letter is written in (`letter --format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Text,
+    Docx,
+    Pdf,
+}
+
+impl Format {
+    /// Every format, as `--format` names it.
+    pub const NAMES: [&str; 4] = ["md", "txt", "docx", "pdf"];
+
+    /// The format named `md`, `txt`, `docx` or `pdf`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "md" => Some(Format::Markdown),
+            "txt" => Some(Format::Text),
+            "docx" => Some(Format::Docx),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+
+    /// Its name, which is also the file extension.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Text => "txt",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    /// Whether it is not text (not for a terminal).
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Docx | Format::Pdf)
+    }
+
+    /// What it is, for messages ("a Word document").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Markdown => "Markdown",
+            Format::Text => "plain text",
+            Format::Docx => "a Word document",
+            Format::Pdf => "a PDF",
+        }
+    }
+}
+
+/// A rendered letter: its Markdown and the parts iepcase wrote, to set it in any format.
+#[derive(Clone, Debug)]
+pub struct Letter {
+    pub markdown: String,
+    pub frame: Frame,
+    pub title: String,
+    pub author: String,
+    pub date: Date,
+}
+
+impl Letter {
+    /// Its blocks: letterhead, date, addressee, subject, body, closing, signature, copies.
+    pub fn blocks(&self) -> Vec<Block> {
+        layout::blocks(&self.markdown, &self.frame)
+    }
+
+    /// As plain text, wrapped at 72 columns, with no Markdown marks.
+    pub fn text(&self) -> String {
+        plain_text(&self.blocks(), 72)
+    }
+
+    /// As a typeset PDF.
+    pub fn pdf(&self) -> Result<Vec<u8>, crate::bundle::BundleError> {
+        letter_pdf(&self.blocks(), &self.title, &self.author, self.date)
+    }
+
+    /// As a Word document.
+    pub fn docx(&self) -> Result<Vec<u8>, std::io::Error> {
+        letter_docx(&self.blocks(), &self.title, &self.author, self.date)
+    }
+
+    /// The letter in `format`.
+    pub fn bytes(&self, format: Format) -> Result<Vec<u8>, LetterError> {
+        let failed = |e: String| LetterError::Typeset {
+            format: format.describe(),
+            message: e,
+        };
+        match format {
+            Format::Markdown => Ok(self.markdown.clone().into_bytes()),
+            Format::Text => Ok(self.text().into_bytes()),
+            Format::Docx => self.docx().map_err(|e| failed(e.to_string())),
+            Format::Pdf => self.pdf().map_err(|e| failed(e.to_string())),
+        }
     }
 }
 

@@ -32,8 +32,12 @@ pub fn record_text(
         _ => spec.title.clone(),
     };
     doc.insert("title", value(one_line(&title)));
-    if let Some(name) = &input.sender.name {
-        doc.insert("from", value(name.as_str()));
+    let from = match &input.signing.parent {
+        Some(parent) => format!("{} on behalf of {parent}", input.signing.name()),
+        None => input.signing.name().to_owned(),
+    };
+    if !from.is_empty() {
+        doc.insert("from", value(one_line(&from)));
     }
     if let Some(to) = input.addressee(template) {
         doc.insert("to", value(one_line(&to)));

@@ -110,7 +110,14 @@ fn input<'a>(
         facts: map,
         for_record: about,
         meta,
-        sender: sender(),
+        signing: signing(
+            Some(Signer::Advocate),
+            Some(&sender()),
+            Advocate::default(),
+            meta,
+            vec![],
+        )
+        .unwrap(),
         rules: Some(rulebook().select(meta.state.as_deref()).set),
     }
 }
@@ -246,7 +253,7 @@ fn required_elements_are_present() {
     }
     let notice = render("recording-notice");
     assert!(
-        notice.contains("March 24, 2026 at 08:30") && notice.contains("24 hours"),
+        notice.contains("8:30 a.m. on March 24, 2026") && notice.contains("24 hours"),
         "{notice}"
     );
 }

@@ -261,3 +261,16 @@ fn words_read_naturally() {
     assert_eq!(in_days(-2), "2 days ago");
     assert_eq!(short(&"word ".repeat(40)).chars().count(), 78);
 }
+
+#[test]
+fn the_checklist_typesets_with_its_headings() {
+    // Headings once failed to typeset in the letter template (its loop variable hid Typst's
+    // `block` function).
+    let date = Date::new(2026, 11, 28).unwrap();
+    let pdf = to_pdf(
+        "# Before the meeting\n\n## 1. Drafts (done)\n\nDone.\n",
+        "A",
+        date,
+    );
+    assert!(pdf.is_ok_and(|bytes| bytes.starts_with(b"%PDF")));
+}

@@ -99,6 +99,9 @@ pub struct Request {
     /// When an answer is due, if the request or a rule set one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_due: Option<Date>,
+    /// The certified-mail (or other carrier) tracking number it was sent with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking: Option<String>,
 }
 
 /// The district saying no.

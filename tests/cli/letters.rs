@@ -29,7 +29,12 @@ fn a_letter_is_recorded_with_the_letter_attached() {
         .unwrap();
     assert!(out.status.success(), "{}", crate::describe(&out));
     let letter = String::from_utf8_lossy(&out.stdout);
-    assert!(letter.starts_with("December 1, 2026"), "{letter}");
+    // The signer's letterhead, then the date.
+    assert!(
+        letter.starts_with("**Rosalind Quinnimore**\\\n")
+            && letter.contains("\n\nDecember 1, 2026\n\nTo: Dr. Oyelaran\n"),
+        "{letter}"
+    );
     assert!(letter.contains("34 CFR 300.503(b)"), "{letter}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     let id = stderr
@@ -481,6 +486,425 @@ fn a_bad_out_path_names_the_path_and_how_to_fix_it() {
         err.contains(&missing.display().to_string())
             && !err.contains(".iepcase-tmp")
             && err.contains("hint: pick an existing folder"),
+        "{err}"
+    );
+}
+
+/// The text of a `.docx` file's `word/document.xml`.
+fn docx_xml(bytes: &[u8]) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut archive
+            .by_name("word/document.xml")
+            .expect("word/document.xml"),
+        &mut xml,
+    )
+    .unwrap();
+    xml
+}
+
+/// The paragraphs of `word/document.xml`: each paragraph's style and text.
+fn docx_paragraphs(xml: &str) -> Vec<(String, String)> {
+    let style = regex::Regex::new(r#"<w:pStyle w:val="([^"]+)""#).unwrap();
+    let text = regex::Regex::new(r"<w:t[^>]*>([^<]*)</w:t>").unwrap();
+    xml.split("<w:p>")
+        .chain(xml.split("<w:p ").skip(1))
+        .skip(1)
+        .filter_map(|p| {
+            let p = p.split("</w:p>").next()?;
+            let style = style.captures(p)?.get(1)?.as_str().to_owned();
+            let text: String = text
+                .captures_iter(p)
+                .map(|c| c.get(1).unwrap().as_str().to_owned())
+                .collect::<Vec<_>>()
+                .join("|");
+            Some((style, text))
+        })
+        .collect()
+}
+
+#[test]
+fn a_letter_as_a_word_document_with_its_parts_styled() {
+    let env = TestEnv::bare();
+    let w = demo(&env);
+    let file = env.root().join("request.docx");
+    let out = env
+        .cmd(&[
+            "-w",
+            &w,
+            "letter",
+            "records-request",
+            "--signer",
+            "advocate",
+            "--cc",
+            "Rosalind Quinnimore",
+            "--date",
+            "2026-12-01",
+            "--out",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    assert!(out.stdout.is_empty(), "the letter went to the file");
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(
+        bytes.starts_with(b"PK"),
+        "--out NAME.docx writes a Word document"
+    );
+    let paragraphs = docx_paragraphs(&docx_xml(&bytes));
+    let find = |style: &str| -> Vec<&str> {
+        paragraphs
+            .iter()
+            .filter(|(s, _)| s == style)
+            .map(|(_, t)| t.as_str())
+            .collect()
+    };
+    assert_eq!(
+        find("Letterhead"),
+        [
+            "Delphine Akerwood|Gulf Coast Family Advocacy (fictional)|P.O. Box 1200, Jackson, MS 39201|(601) 555-0142 · advocate@example.org"
+        ],
+        "{paragraphs:?}"
+    );
+    assert_eq!(find("Date"), ["December 1, 2026"]);
+    assert!(
+        find("InsideAddress")[0].starts_with("To: Dr. Harland Vesey"),
+        "{paragraphs:?}"
+    );
+    assert!(
+        find("Heading1")[0].starts_with("Re: Request for education records: Ezrabel Quinnimore")
+            && find("Heading1")[0].ends_with("|Authority: 34 CFR 300.613(a)"),
+        "the subject is a heading: {paragraphs:?}"
+    );
+    assert!(
+        find("BodyText")
+            .iter()
+            .any(|t| t.starts_with("I am writing to inspect and review")),
+        "{paragraphs:?}"
+    );
+    assert_eq!(find("Closing"), ["Sincerely,"]);
+    assert_eq!(
+        find("Signature"),
+        ["Delphine Akerwood|Parent advocate|Gulf Coast Family Advocacy (fictional)"]
+    );
+    assert_eq!(find("Copies"), ["cc: Rosalind Quinnimore"]);
+    assert!(
+        !paragraphs
+            .iter()
+            .any(|(_, t)| t.contains("**") || t.contains('\\')),
+        "no Markdown marks: {paragraphs:?}"
+    );
+    // The record keeps the Markdown and the Word document.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let id = stderr.trim().rsplit(' ').next().unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(&env.run(&["-w", &w, "--json", "show", id])).unwrap();
+    let names: Vec<&str> = record["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "records-request-2026-12-01.md",
+            "records-request-2026-12-01.docx"
+        ]
+    );
+    // The record's body is the letter as plain text, without Markdown marks.
+    let body = record["body"].as_str().unwrap();
+    assert!(
+        body.contains("Re: Request for education records") && !body.contains('\\'),
+        "{body}"
+    );
+    // The same letter twice gives the same bytes; a binary format may be piped on.
+    let piped = env
+        .cmd(&[
+            "-w",
+            &w,
+            "letter",
+            "records-request",
+            "--signer",
+            "advocate",
+            "--cc",
+            "Rosalind Quinnimore",
+            "--date",
+            "2026-12-01",
+            "--format",
+            "docx",
+            "--no-record",
+        ])
+        .output()
+        .unwrap();
+    assert!(piped.status.success(), "{}", crate::describe(&piped));
+    assert!(
+        piped.stdout == bytes,
+        "the same bytes: {}",
+        docx_xml(&piped.stdout) == docx_xml(&bytes)
+    );
+}
+
+#[test]
+fn a_letter_as_plain_text_has_no_markdown_and_fits_72_columns() {
+    let env = TestEnv::bare();
+    let w = demo(&env);
+    let text = env.run(&[
+        "-w",
+        &w,
+        "letter",
+        "state-complaint",
+        "--set",
+        "issue=speech-language minutes were not delivered from January to May 2026",
+        "--set",
+        "address=12 Oak Street, Tallowmere, MS 39000",
+        "--set",
+        "resolution=compensatory speech-language services",
+        "--format",
+        "txt",
+        "--no-record",
+    ]);
+    assert!(
+        !text.contains("**") && !text.contains('\\') && !text.contains('#'),
+        "{text}"
+    );
+    assert!(
+        text.lines().all(|l| l.chars().count() <= 72),
+        "wrapped at 72 columns:\n{text}"
+    );
+    assert!(
+        text.contains("1. Statement of violation (300.153(b)(1)).")
+            && text.contains("\nSincerely,\n\nRosalind Quinnimore\nParent\n"),
+        "{text}"
+    );
+    // --out FILE.txt writes the same text.
+    let file = env.root().join("complaint.txt");
+    env.run(&[
+        "-w",
+        &w,
+        "letter",
+        "records-request",
+        "--no-record",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        written.contains("Re: Request for education records") && !written.contains('\\'),
+        "{written}"
+    );
+    // A format the file name contradicts is refused.
+    let md = env.root().join("letter.md");
+    let err = env.fail(
+        &[
+            "-w",
+            &w,
+            "letter",
+            "records-request",
+            "--no-record",
+            "--format",
+            "pdf",
+            "--out",
+            md.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        err.contains("--format pdf writes a PDF, but --out")
+            && err.contains("letter.pdf")
+            && !md.exists(),
+        "{err}"
+    );
+}
+
+#[test]
+fn who_signs_and_who_gets_copies() {
+    let env = TestEnv::bare();
+    let w = demo(&env);
+    let letter = |extra: &[&str]| {
+        let mut args = vec![
+            "-w",
+            &w,
+            "letter",
+            "iep-meeting-request",
+            "--set",
+            "reason=speech-language sessions have been missed since January",
+            "--no-record",
+        ];
+        args.extend(extra);
+        env.run(&args)
+    };
+    // By default the case's parent signs, with the parent's details on top.
+    let parent = letter(&[]);
+    assert!(
+        parent.starts_with(
+            "**Rosalind Quinnimore**\\\n601-555-0142 · rosalind.quinnimore@example.net\n"
+        ) && parent.contains("From: Rosalind Quinnimore, Parent\n")
+            && parent.ends_with("Sincerely,\n\nRosalind Quinnimore\\\nParent\n"),
+        "{parent}"
+    );
+    let advocate = letter(&["--signer", "advocate"]);
+    assert!(
+        advocate.starts_with("**Delphine Akerwood**\\\nGulf Coast Family Advocacy (fictional)\\\nP.O. Box 1200, Jackson, MS 39201\\\n(601) 555-0142 · advocate@example.org\n")
+            && advocate.ends_with(
+                "Delphine Akerwood\\\nParent advocate\\\nGulf Coast Family Advocacy (fictional)\n"
+            ),
+        "{advocate}"
+    );
+    let behalf = letter(&[
+        "--signer",
+        "on-behalf",
+        "--cc",
+        "Dr. Harland Vesey",
+        "--cc",
+        "Lenora Fairwick, principal",
+        "--format",
+        "txt",
+    ]);
+    assert!(
+        behalf.contains(
+            "From: Delphine Akerwood, Parent advocate, on behalf of Rosalind\nQuinnimore, the parent"
+        ) && behalf.contains("On behalf of Rosalind Quinnimore, parent\n")
+            && behalf.contains("A release signed by Rosalind Quinnimore")
+            && behalf.ends_with("cc: Dr. Harland Vesey\ncc: Lenora Fairwick, principal\n"),
+        "{behalf}"
+    );
+    // Copies are in the PDF too.
+    let pdf = env.root().join("behalf.pdf");
+    letter(&[
+        "--signer",
+        "on-behalf",
+        "--cc",
+        "Dr. Harland Vesey",
+        "--format",
+        "pdf",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    let text = crate::pdf_text::squash(&crate::pdf_text::page_texts(&pdf).join(" "));
+    assert!(
+        text.contains("cc:Dr.HarlandVesey")
+            && text.contains("releasesignedbyRosalindQuinnimore")
+            && text.contains("GulfCoastFamilyAdvocacy"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_signer_without_details_is_an_error_naming_what_to_set() {
+    let env = TestEnv::with_case();
+    let commits = env.commits("c1");
+    let err = env.fail(&["letter", "records-request", "--signer", "parent"], 1);
+    assert!(
+        err.contains("needs the parent's name")
+            && err.contains("[[contacts]]")
+            && err.contains("role = \"parent\""),
+        "{err}"
+    );
+    for signer in ["advocate", "on-behalf"] {
+        let err = env.fail(&["letter", "records-request", "--signer", signer], 1);
+        assert!(
+            err.contains("[advocate] table") && err.contains("name = "),
+            "{signer}: {err}"
+        );
+    }
+    assert_eq!(env.commits("c1"), commits, "nothing recorded");
+}
+
+#[test]
+fn a_letter_that_asks_for_papers_warns_without_an_address() {
+    let env = TestEnv::with_case();
+    let out = env
+        .cmd(&["letter", "records-request", "--no-record"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: the records-request letter asks for papers to be sent to")
+            && stderr.contains("add `address = \"…\"` to the [advocate] table"),
+        "{stderr}"
+    );
+    // A letter that asks for nothing to be sent does not warn.
+    let out = env
+        .cmd(&[
+            "letter",
+            "iep-meeting-request",
+            "--set",
+            "reason=x",
+            "--no-record",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("address"),
+        "{}",
+        crate::describe(&out)
+    );
+}
+
+#[test]
+fn a_certified_mail_number_is_printed_and_recorded() {
+    let env = TestEnv::bare();
+    let w = demo(&env);
+    let out = env
+        .cmd(&[
+            "-w",
+            &w,
+            "letter",
+            "records-request",
+            "--tracking",
+            "7019 0700 0000 1234 5678",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::describe(&out));
+    let letter = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        letter.contains("\n\nSent by certified mail, no. 7019 0700 0000 1234 5678\n\nTo: "),
+        "under the date, before the addressee: {letter}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let id = stderr.trim().rsplit(' ').next().unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(&env.run(&["-w", &w, "--json", "show", id])).unwrap();
+    assert_eq!(record["tracking"], "7019 0700 0000 1234 5678");
+    assert_eq!(record["method"], "certified-mail");
+    let shown = env.run(&["-w", &w, "show", id]);
+    assert!(
+        shown.contains("tracking = \"7019 0700 0000 1234 5678\""),
+        "{shown}"
+    );
+    env.run(&[
+        "-w",
+        &w,
+        "edit",
+        id,
+        "--set",
+        "tracking=9400 1000 0000 0000 0001",
+    ]);
+    let record: serde_json::Value =
+        serde_json::from_str(&env.run(&["-w", &w, "--json", "show", id])).unwrap();
+    assert_eq!(record["tracking"], "9400 1000 0000 0000 0001");
+    // Without certified mail, no line; a blank number is refused.
+    let plain = env.run(&["-w", &w, "letter", "records-request", "--no-record"]);
+    assert!(!plain.contains("certified mail"), "{plain}");
+    let err = env.fail(
+        &[
+            "-w",
+            &w,
+            "letter",
+            "records-request",
+            "--tracking",
+            " ",
+            "--no-record",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("--tracking is blank") && err.contains("hint:"),
         "{err}"
     );
 }

@@ -381,3 +381,57 @@ fn sync_all_shows_progress_over_the_cases() {
     let out = env.cmd(&["sync", "--all"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("Syncing"));
 }
+
+#[test]
+fn a_binary_letter_is_never_written_to_a_terminal() {
+    let env = TestEnv::with_case();
+    for format in ["docx", "pdf"] {
+        let ran = on_terminal(
+            &env,
+            &[
+                "letter",
+                "records-request",
+                "--format",
+                format,
+                "--no-record",
+            ],
+            STDOUT,
+            100,
+            40,
+        );
+        assert_eq!(ran.code, Some(1), "{format}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains("cannot be shown in a terminal")
+                && ran
+                    .stderr
+                    .contains(&format!("--out records-request-2026-11-28.{format}")),
+            "{format}: {}",
+            ran.stderr
+        );
+        assert!(
+            !ran.terminal.contains("PK") && !ran.terminal.contains("%PDF"),
+            "{}",
+            ran.terminal
+        );
+    }
+    // Text formats still go to the terminal.
+    let ran = on_terminal(
+        &env,
+        &[
+            "letter",
+            "records-request",
+            "--format",
+            "txt",
+            "--no-record",
+        ],
+        STDOUT,
+        100,
+        200,
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(
+        ran.terminal.contains("Request for education records"),
+        "{}",
+        ran.terminal
+    );
+}

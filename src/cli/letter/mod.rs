@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
-use iepcase::letters::{self, LetterInput};
-use iepcase::record::{Date, RecordId, Time, edit, parse_record};
+use iepcase::letters::{self, LetterInput, Signer, SignerError, Signing};
+use iepcase::record::{CaseMeta, Date, Kind, RecordId, Time, edit, parse_record};
 use iepcase::store::Case;
 use iepcase::workspace::{Advocate, Workspace};
 
@@ -36,12 +36,27 @@ pub struct LetterArgs {
     /// The record the letter answers (a refusal, a meeting, an evaluation)
     #[arg(long = "for", value_name = "ID", add = crate::cli::complete::record_ids())]
     pub for_id: Option<String>,
-    /// Write the Markdown letter to FILE instead of standard output
+    /// Write the letter to FILE instead of standard output (it is not encrypted there)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// The letter's format: md (Markdown), txt (plain text, 72 columns), docx (Word) or pdf
+    /// [default: from the --out file's extension, else md]
+    #[arg(long, value_name = "FORMAT", value_parser = letters::Format::NAMES)]
+    pub format: Option<String>,
     /// Also typeset the letter as a PDF into FILE (attached to the record too)
     #[arg(long, value_name = "FILE")]
     pub pdf: Option<PathBuf>,
+    /// Who signs: parent, advocate, or on-behalf (the advocate, for the parent, with a signed
+    /// release on file) [default: the case's parent when it names one, else you]
+    #[arg(long, value_name = "WHO", value_parser = ["parent", "advocate", "on-behalf"])]
+    pub signer: Option<String>,
+    /// Someone the letter is copied to: a `cc:` line after the signature (can be repeated)
+    #[arg(long, value_name = "NAME")]
+    pub cc: Vec<String>,
+    /// The certified-mail number the letter goes with: printed under the date and recorded
+    /// on the request (implies --set method=certified-mail)
+    #[arg(long, value_name = "NUMBER")]
+    pub tracking: Option<String>,
     /// Overwrite the --out or --pdf file if it exists
     #[arg(long)]
     pub force: bool,
@@ -62,12 +77,18 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     let template = letters::template(name, Some(&ws.root))?;
     let date = args.date.unwrap_or_else(|| ctx.today());
     let out = args.out.as_deref().map(|p| ctx.absolute(p));
+    let format = output::format(ctx, args.format.as_deref(), out.as_deref(), name, date)?;
     let pdf_path = args.pdf.as_deref().map(|p| ctx.absolute(p));
-    let targets = [("--out", &out, "md"), ("--pdf", &pdf_path, "pdf")];
+    let out_ext = format.name();
+    let targets = [("--out", &out, out_ext), ("--pdf", &pdf_path, "pdf")];
     for (flag, path, ext) in targets {
         if let Some(path) = path {
             output::check(ws, flag, path, args.force, &format!("{name}-{date}.{ext}"))?;
         }
+    }
+    let mut facts = facts(&args.set)?;
+    if let Some(number) = args.tracking.as_deref() {
+        tracking(&mut facts, number)?;
     }
     let case = ctx.open_case()?;
     let (_, meta) = case.meta()?;
@@ -81,43 +102,43 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         true => Some(super::rules::rulebook(ctx)?),
         false => super::rules::rulebook(ctx).ok(),
     };
+    let chosen = args
+        .signer
+        .as_deref()
+        .map(|s| s.parse::<Signer>().expect("clap checks the signer"));
+    let signing = signing(ctx, ws, chosen, &meta, args.cc.clone())?;
     let input = LetterInput {
         date,
         time: time_of_writing(ctx, date),
         to: args.to.clone(),
-        facts: facts(&args.set)?,
+        facts,
         for_record: about.as_ref(),
         meta: &meta,
-        sender: sender(ctx, ws),
+        signing,
         rules: book.as_ref().map(|b| b.select(meta.state.as_deref()).set),
     };
-    let letter = template.render(&input)?;
-    let pdf = match &pdf_path {
-        Some(_) => {
-            let author = input.sender.name.clone().unwrap_or_default();
-            Some(letters::letter_pdf(
-                &letter,
-                &template.spec.title,
-                &author,
-                input.date,
-            )?)
-        }
-        None => None,
+    let letter = template.letter(&input)?;
+    let main = letter.bytes(format)?;
+    let pdf = match (&pdf_path, format) {
+        (None, _) => None,
+        (Some(_), letters::Format::Pdf) => Some(main.clone()),
+        (Some(_), _) => Some(letter.bytes(letters::Format::Pdf)?),
     };
     let record = if args.no_record {
         None
     } else {
-        Some(letters::record_text(&template, &input, &letter)?)
+        Some(letters::record_text(&template, &input, &letter.text())?)
     };
     match &out {
         Some(path) => {
-            output::write(path, letter.as_bytes())?;
+            output::write(path, &main)?;
             ctx.ui.status(&format!(
                 "Wrote the letter to {} (not encrypted)",
                 path.display()
             ));
         }
-        None => ctx.ui.out(&letter)?,
+        None if format.is_binary() => ctx.ui.out_bytes(&main)?,
+        None => ctx.ui.out(&String::from_utf8_lossy(&main))?,
     }
     if let (Some(path), Some(bytes)) = (&pdf_path, &pdf) {
         output::write(path, bytes)?;
@@ -131,15 +152,80 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         ctx.ui.status("Not recorded (--no-record)");
         return Ok(());
     };
-    let attachments = [(format!("{name}-{date}.md"), letter.into_bytes())]
+    if input.facts.contains_key("tracking") && template.spec.record != Kind::Request {
+        ctx.ui.status(&format!(
+            "A {} record has no tracking field: the number is in the attached letter",
+            template.spec.record
+        ));
+    }
+    // The Markdown, and each typeset form that was made.
+    let pdf = pdf.or_else(|| (format == letters::Format::Pdf).then(|| main.clone()));
+    let docx = (format == letters::Format::Docx).then(|| main.clone());
+    let attachments = [(format!("{name}-{date}.md"), letter.markdown.into_bytes())]
         .into_iter()
-        .chain(pdf.map(|bytes| (format!("{name}-{date}.pdf"), bytes)));
+        .chain(pdf.map(|bytes| (format!("{name}-{date}.pdf"), bytes)))
+        .chain(docx.map(|bytes| (format!("{name}-{date}.docx"), bytes)));
     let id = record_letter(ctx, &case, text, attachments)?;
     ctx.ui.status(&format!(
         "Recorded the letter, attached to a new {} record: {id}",
         template.spec.record
     ));
     Ok(())
+}
+
+/// `--tracking NUMBER`: a certified-mail number, recorded on the request; the letter is sent
+/// by certified mail unless `--set method=…` says otherwise.
+fn tracking(facts: &mut BTreeMap<String, Vec<String>>, number: &str) -> Result<(), CliError> {
+    if number.trim().is_empty() {
+        return Err(CliError::user("--tracking is blank")
+            .hint("give the certified-mail number: `--tracking \"7019 0700 0000 1234 5678\"`"));
+    }
+    facts.insert("tracking".into(), vec![number.trim().to_owned()]);
+    let method = facts
+        .get("method")
+        .and_then(|m| m.iter().find(|v| !v.trim().is_empty()));
+    if method.is_none() {
+        facts.insert("method".into(), vec!["certified-mail".into()]);
+    }
+    Ok(())
+}
+
+/// Who signs: `--signer`, else the case's parent, else the advocate; an error naming what to
+/// set when the chosen signer's details are missing.
+fn signing(
+    ctx: &Ctx,
+    ws: &Workspace,
+    chosen: Option<Signer>,
+    meta: &CaseMeta,
+    cc: Vec<String>,
+) -> Result<Signing, CliError> {
+    let configured = ws.config.advocate.as_ref();
+    let signing = letters::signing(chosen, configured, sender(ws), meta, cc).map_err(|e| {
+        let hint = match e {
+            SignerError::NoAdvocate { .. } => {
+                "add your details to iepcase.toml: an [advocate] table with `name = \"…\"` \
+                 (and `organization`, `address`, `phone`, `email` for the letterhead)"
+            }
+            SignerError::NoParent { .. } => {
+                "name the parent in the case details: a [[contacts]] entry with `name = \"…\"` \
+                 and `role = \"parent\"` (`iepcase case edit`)"
+            }
+        };
+        CliError::user(e.to_string()).hint(hint)
+    })?;
+    if signing
+        .sender
+        .name
+        .as_deref()
+        .is_none_or(|n| n.trim().is_empty() || n == PLACEHOLDER)
+    {
+        ctx.ui
+            .warn("your name is not set, so the letter is not properly signed");
+        ctx.ui.hint(
+            "add an [advocate] table to iepcase.toml with your name, e-mail, phone and address",
+        );
+    }
+    Ok(signing)
 }
 
 /// `--set NAME=VALUE` facts; a name given several times is a list.
@@ -162,20 +248,14 @@ pub(super) fn advocate(ws: &Workspace) -> Advocate {
     sender
 }
 
-/// [`advocate`], with a warning (and a placeholder name) when the letter would go unsigned.
-fn sender(ctx: &Ctx, ws: &Workspace) -> Advocate {
+/// The name a letter is signed with when no name is known at all.
+const PLACEHOLDER: &str = "iepcase user";
+
+/// [`advocate`], with a placeholder name when none is known.
+fn sender(ws: &Workspace) -> Advocate {
     let mut sender = advocate(ws);
-    if sender
-        .name
-        .as_deref()
-        .is_none_or(|n| n.trim().is_empty() || n == "iepcase user")
-    {
-        ctx.ui
-            .warn("your name is not set, so the letter is not properly signed");
-        ctx.ui.hint(
-            "add an [advocate] table to iepcase.toml with your name, e-mail, phone and address",
-        );
-        sender.name = Some(sender.name.unwrap_or_else(|| "iepcase user".into()));
+    if sender.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        sender.name = Some(PLACEHOLDER.into());
     }
     sender
 }

@@ -4,9 +4,63 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use iepcase::letters::Format;
+use iepcase::record::Date;
 use iepcase::workspace::Workspace;
 
+use super::super::context::Ctx;
 use super::super::error::CliError;
+
+/// The letter's format: `--format`, else the `--out` file's extension, else Markdown. A
+/// `--format` the `--out` file's extension contradicts, or a binary format for a terminal, is
+/// refused.
+pub fn format(
+    ctx: &Ctx,
+    given: Option<&str>,
+    out: Option<&Path>,
+    template: &str,
+    date: Date,
+) -> Result<Format, CliError> {
+    let from_ext = out
+        .and_then(|p| p.extension())
+        .and_then(|e| Format::from_name(&e.to_string_lossy().to_lowercase()));
+    let format = match (given.and_then(Format::from_name), from_ext) {
+        (Some(format), Some(ext)) if format != ext => {
+            let path = out.expect("an extension comes from --out");
+            return Err(CliError::user(format!(
+                "--format {} writes {}, but --out {} names a .{} file",
+                format.name(),
+                format.describe(),
+                path.display(),
+                ext.name()
+            ))
+            .hint(format!(
+                "name the file {}, or leave out --format",
+                path.with_extension(format.name()).display()
+            )));
+        }
+        (Some(format), _) | (None, Some(format)) => format,
+        (None, None) => Format::Markdown,
+    };
+    if out.is_none() && format.is_binary() && ctx.ui.stdout_is_terminal() {
+        return Err(CliError::user(format!(
+            "{} cannot be shown in a terminal",
+            capitalized(format.describe())
+        ))
+        .hint(format!(
+            "write it to a file: `--out {template}-{date}.{}`",
+            format.name()
+        )));
+    }
+    Ok(format)
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
 
 /// Checks that `path` (absolute, given with `flag`) can take the letter: a file name, in an
 /// existing folder, outside every case folder, and new unless `force`. `example` is a file name

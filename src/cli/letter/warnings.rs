@@ -19,6 +19,28 @@ pub fn warn(ctx: &Ctx, template: &Template, input: &LetterInput<'_>) -> Result<(
     {
         warn_short_notice(ctx, &timing);
     }
+    if template.spec.reply_address
+        && input
+            .signing
+            .sender
+            .address
+            .as_deref()
+            .is_none_or(|a| a.trim().is_empty())
+    {
+        ctx.ui.warn(&format!(
+            "the {} letter asks for papers to be sent to {}, and no address is known",
+            template.name,
+            input.signing.name()
+        ));
+        // The parent's address is the child's, from the case; everyone else's is the
+        // workspace's [advocate] table.
+        ctx.ui.hint(if input.signing.from_case {
+            "add the family's address to the case details: `address = \"…\"` under [extra] \
+             (`iepcase case edit`)"
+        } else {
+            "add `address = \"…\"` to the [advocate] table in iepcase.toml"
+        });
+    }
     if template.spec.confidence != "confirmed" {
         ctx.ui.warn(&format!(
             "this letter relies on a rule marked {}: check it before sending",

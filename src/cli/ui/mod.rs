@@ -45,6 +45,7 @@ pub struct Ui {
     page_height: Option<usize>,
     pager: RefCell<Option<pager::Pager>>,
     progress_allowed: bool,
+    stdout_tty: bool,
 }
 
 /// A write to stdout failed because the reader went away: exit quietly.
@@ -92,6 +93,7 @@ impl Ui {
                 .map(|(_, h)| usize::from(h.0)),
             pager: RefCell::new(None),
             progress_allowed: io::stderr().is_terminal() && !settings.json,
+            stdout_tty,
         }
     }
 
@@ -120,6 +122,20 @@ impl Ui {
         let mut stdout = io::stdout().lock();
         stdout
             .write_all(text.as_bytes())
+            .and_then(|_| stdout.flush())
+            .map_err(out_error)
+    }
+
+    /// Whether stdout is a terminal (where a binary file must not go).
+    pub fn stdout_is_terminal(&self) -> bool {
+        self.stdout_tty
+    }
+
+    /// Writes bytes to stdout as they are, never through the pager (a file piped on).
+    pub fn out_bytes(&self, bytes: &[u8]) -> Result<(), CliError> {
+        let mut stdout = io::stdout().lock();
+        stdout
+            .write_all(bytes)
             .and_then(|_| stdout.flush())
             .map_err(out_error)
     }

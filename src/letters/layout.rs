@@ -1,0 +1,320 @@
+//! A rendered letter's Markdown as typed blocks (letterhead, date, addressee, subject, body
+//! paragraphs and lists, closing, signature, copies), which the PDF, Word and plain-text
+//! outputs each set in their own way.
+//!
+//! The parts iepcase writes itself (the letterhead, the delivery line, the signature block) are
+//! recognised by their text; the rest by the shape every letter has: a date line, `To:` and
+//! `From:` lines, a `Re:` subject. A template of one's own that leaves them out is set as plain
+//! paragraphs.
+
+use serde::Serialize;
+
+use super::LetterInput;
+use super::context::long_date;
+
+/// What a block of a letter is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    Letterhead,
+    Date,
+    Delivery,
+    /// `To:` and `From:` lines.
+    Address,
+    /// The `Re:` line and its authority.
+    Subject,
+    Heading,
+    Paragraph,
+    Bullets,
+    Numbers,
+    /// "Sincerely,": the paragraph before the signature.
+    Closing,
+    Signature,
+    /// The line an advocate signing for the parent adds.
+    Release,
+    Copies,
+}
+
+/// A run of text, bold or not.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Span {
+    pub text: String,
+    pub bold: bool,
+}
+
+/// A block: its lines (hard line breaks between them), or for a list its items.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Block {
+    pub kind: Part,
+    pub lines: Vec<Vec<Span>>,
+}
+
+impl Block {
+    /// A line's text without its bold marks.
+    pub fn line_text(line: &[Span]) -> String {
+        line.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+/// The parts of a letter iepcase writes, to recognise them in the Markdown.
+#[derive(Clone, Debug, Default)]
+pub struct Frame {
+    pub letterhead: Option<String>,
+    pub date: Option<String>,
+    pub delivery: Option<String>,
+    pub signature: Option<String>,
+    pub release: Option<String>,
+    pub copies: Option<String>,
+}
+
+impl Frame {
+    /// The frame of a letter written from `input`.
+    pub fn of(input: &LetterInput<'_>) -> Frame {
+        let cc = input.signing.cc_lines();
+        Frame {
+            letterhead: input.signing.letterhead(),
+            date: long_date(&input.date.to_string()),
+            delivery: input.delivery(),
+            signature: Some(input.signing.signature_lines().join("\\\n")),
+            release: input.signing.release_line(),
+            copies: (!cc.is_empty()).then(|| cc.join("\\\n")),
+        }
+    }
+
+    fn part(&self, chunk: &str) -> Option<Part> {
+        let is = |text: &Option<String>| text.as_deref() == Some(chunk);
+        if is(&self.letterhead) {
+            Some(Part::Letterhead)
+        } else if is(&self.date) {
+            Some(Part::Date)
+        } else if is(&self.delivery) {
+            Some(Part::Delivery)
+        } else if is(&self.signature) {
+            Some(Part::Signature)
+        } else if is(&self.release) {
+            Some(Part::Release)
+        } else if is(&self.copies) || chunk.lines().all(|l| l.starts_with("cc: ")) {
+            Some(Part::Copies)
+        } else if chunk.starts_with("To: ") || chunk.starts_with("From: ") {
+            Some(Part::Address)
+        } else if chunk.starts_with("Re: ") {
+            Some(Part::Subject)
+        } else {
+            None
+        }
+    }
+}
+
+/// The blocks of `markdown`: paragraphs (blank-line separated), `- ` and `1. ` lists, `#`
+/// headings; `\` at a line's end is a line break, other line ends are spaces.
+pub fn blocks(markdown: &str, frame: &Frame) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    for chunk in markdown
+        .split("\n\n")
+        .map(|c| c.trim_matches('\n'))
+        .filter(|c| !c.trim().is_empty())
+    {
+        let lines: Vec<&str> = chunk.lines().collect();
+        let bullet = |l: &str| l.strip_prefix("- ").map(str::to_owned);
+        let number = |l: &str| {
+            let (n, rest) = l.split_once(". ")?;
+            (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit())).then(|| rest.to_owned())
+        };
+        let block = if let Some(kind) = frame.part(chunk) {
+            if kind == Part::Signature
+                && let Some(last) = out.last_mut()
+                && last.kind == Part::Paragraph
+            {
+                last.kind = Part::Closing;
+            }
+            Block {
+                kind,
+                lines: paragraph_lines(&lines),
+            }
+        } else if let Some(items) = list_items(&lines, bullet) {
+            Block {
+                kind: Part::Bullets,
+                lines: items.iter().map(|i| spans(i)).collect(),
+            }
+        } else if let Some(items) = list_items(&lines, number) {
+            Block {
+                kind: Part::Numbers,
+                lines: items.iter().map(|i| spans(i)).collect(),
+            }
+        } else if let Some(heading) = chunk.strip_prefix('#') {
+            Block {
+                kind: Part::Heading,
+                lines: vec![spans(heading.trim_start_matches('#').trim())],
+            }
+        } else {
+            Block {
+                kind: Part::Paragraph,
+                lines: paragraph_lines(&lines),
+            }
+        };
+        out.push(block);
+    }
+    out
+}
+
+/// The items of a list whose every item starts with a marker; continuation lines join the
+/// item before them.
+fn list_items(lines: &[&str], marker: impl Fn(&str) -> Option<String>) -> Option<Vec<String>> {
+    let mut items: Vec<String> = Vec::new();
+    for line in lines {
+        match marker(line) {
+            Some(item) => items.push(item),
+            None if !items.is_empty() && line.starts_with(' ') => {
+                let last = items.last_mut().expect("checked not empty");
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+            None => return None,
+        }
+    }
+    (!items.is_empty()).then_some(items)
+}
+
+fn paragraph_lines(lines: &[&str]) -> Vec<Vec<Span>> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in lines {
+        let (text, hard_break) = match line.strip_suffix('\\') {
+            Some(text) => (text, true),
+            None => (*line, false),
+        };
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(text.trim());
+        if hard_break {
+            out.push(spans(&current));
+            current.clear();
+        }
+    }
+    if !current.is_empty() {
+        out.push(spans(&current));
+    }
+    out
+}
+
+/// Text split into runs, `**bold**` marked; no backslash of Markdown is left.
+fn spans(text: &str) -> Vec<Span> {
+    text.split("**")
+        .enumerate()
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(i, t)| Span {
+            text: t.replace('\\', ""),
+            bold: i % 2 == 1,
+        })
+        .collect()
+}
+
+/// The letter as plain text: no Markdown marks, paragraphs wrapped at `width` columns, list
+/// items with a hanging indent.
+pub fn plain_text(blocks: &[Block], width: usize) -> String {
+    let mut out = String::new();
+    for block in blocks {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        match block.kind {
+            Part::Bullets | Part::Numbers => {
+                for (i, item) in block.lines.iter().enumerate() {
+                    let marker = match block.kind {
+                        Part::Bullets => "- ".to_owned(),
+                        _ => format!("{}. ", i + 1),
+                    };
+                    wrap_into(&mut out, &Block::line_text(item), width, &marker);
+                }
+            }
+            Part::Heading => {
+                for line in &block.lines {
+                    wrap_into(&mut out, &Block::line_text(line).to_uppercase(), width, "");
+                }
+            }
+            _ => {
+                for line in &block.lines {
+                    wrap_into(&mut out, &Block::line_text(line), width, "");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Appends `text` wrapped at `width`, the first line after `marker`, the others indented to
+/// line up with it.
+fn wrap_into(out: &mut String, text: &str, width: usize, marker: &str) {
+    use unicode_width::UnicodeWidthStr;
+    let indent = " ".repeat(marker.width());
+    let mut line = marker.to_owned();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.width() + 1 + word.width() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.clone();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_becomes_blocks() {
+        let md = "Dear team,\n\nPlease include:\n\n1. a description;\n2. an explanation\n   that wraps.\n\n- one\n- two\n\n**Bold** start and end.\n\nSincerely,\n\nPat\\\nAdvocate\n";
+        let frame = Frame {
+            signature: Some("Pat\\\nAdvocate".into()),
+            ..Frame::default()
+        };
+        let b = blocks(md, &frame);
+        assert_eq!(b[0].kind, Part::Paragraph);
+        assert_eq!(b[2].kind, Part::Numbers);
+        assert_eq!(
+            Block::line_text(&b[2].lines[1]),
+            "an explanation that wraps."
+        );
+        assert_eq!(b[3].kind, Part::Bullets);
+        assert_eq!(
+            b[4].lines[0][0],
+            Span {
+                text: "Bold".into(),
+                bold: true
+            }
+        );
+        assert_eq!(b[5].kind, Part::Closing);
+        assert_eq!(b[6].kind, Part::Signature);
+        assert_eq!(b[6].lines.len(), 2, "a hard line break");
+    }
+
+    #[test]
+    fn plain_text_has_no_markdown_and_fits_72_columns() {
+        let md = "Re: A subject\\\nAuthority: 34 CFR 300.503\n\n**1. Statement (300.153(b)(1)).** The district has violated requirements of Part B of the Individuals with Disabilities Education Act.\n\n1. a first item that is long enough to wrap past the seventy-two column limit of plain text\n\nPat\\\nAdvocate\n";
+        let text = plain_text(&blocks(md, &Frame::default()), 72);
+        assert!(
+            !text.contains("**") && !text.contains('\\') && !text.contains('#'),
+            "{text}"
+        );
+        assert!(text.lines().all(|l| l.chars().count() <= 72), "{text}");
+        assert!(
+            text.contains("Re: A subject\nAuthority: 34 CFR 300.503\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("column\n   limit of plain text"),
+            "a hanging indent: {text}"
+        );
+        assert!(text.ends_with("Pat\nAdvocate\n"), "{text}");
+    }
+}
