@@ -169,9 +169,12 @@ fn is_tiff(data: &[u8]) -> bool {
 /// At most this many pages of one TIFF file are placed.
 const MAX_TIFF_PAGES: usize = 2000;
 
+/// One page of a scan: a PNG and its size in pixels.
+pub type PngPage = (Vec<u8>, (u32, u32));
+
 /// Every image of a TIFF file (a multi-page scan has one per page) as a PNG, with its size
 /// in pixels; or why it cannot be converted.
-pub fn tiff_pages(data: &[u8]) -> Result<Vec<(Vec<u8>, (u32, u32))>, String> {
+pub fn tiff_pages(data: &[u8]) -> Result<Vec<PngPage>, String> {
     use tiff::ColorType;
     use tiff::decoder::{Decoder, DecodingResult};
     let mut decoder = Decoder::new(std::io::Cursor::new(data)).map_err(|e| e.to_string())?;

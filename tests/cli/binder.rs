@@ -474,7 +474,7 @@ fn a_disclosure_is_recorded_with_the_manifest_hash_and_verify_names_it() {
         shown.contains(&hash) && shown.contains("District counsel") && shown.contains("2027-01-15"),
         "{shown}"
     );
-    assert!(shown.contains("33 exhibits"), "{shown}");
+    assert!(shown.contains("34 exhibits"), "{shown}");
 
     let output = env
         .cmd(&["-w", w, "bundle", "verify", out.to_str().unwrap()])

@@ -148,7 +148,7 @@ fn the_example_case_findings() {
     );
     assert!(
         text.contains(
-            "  next: iepcase bundle --purpose due-process --out ~/bundles/due-process\n\n"
+            "  next: iepcase bundle --purpose due-process --out ~/bundles/due-process-c66af4k3q3\n\n"
         ),
         "a step that is not a letter needs nothing more: {text}"
     );

@@ -173,11 +173,11 @@ pub fn page_layouts(path: &Path) -> Vec<PageLayout> {
                 .into_iter()
                 .chain(ids.iter().filter_map(|id| doc.get_dictionary(*id).ok()))
             {
-                if let Ok(f) = dict.get(b"Font") {
-                    if let Ok(d) = deref(&doc, f).as_dict() {
-                        for (k, v) in d.iter() {
-                            fonts_dict.set(k.clone(), v.clone());
-                        }
+                if let Ok(f) = dict.get(b"Font")
+                    && let Ok(d) = deref(&doc, f).as_dict()
+                {
+                    for (k, v) in d.iter() {
+                        fonts_dict.set(k.clone(), v.clone());
                     }
                 }
             }
