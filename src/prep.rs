@@ -369,6 +369,12 @@ pub fn checklist(input: &Input<'_>, meeting: &StoredRecord) -> Checklist {
         body,
         since: previous_meeting(input.linked, meeting),
         today,
+        by_id: input
+            .linked
+            .records
+            .iter()
+            .map(|r| (r.id.as_str(), r))
+            .collect(),
     };
     let asks = ctx.asks();
     let items = vec![
@@ -420,9 +426,15 @@ struct Ctx<'a> {
     /// The previous meeting of the same type.
     since: Option<Date>,
     today: Date,
+    /// The records by id: lookups stay constant-time in a case of thousands of records.
+    by_id: std::collections::HashMap<&'a str, &'a StoredRecord>,
 }
 
 impl<'a> Ctx<'a> {
+    fn get(&self, id: &str) -> Option<&'a StoredRecord> {
+        self.by_id.get(id).copied()
+    }
+
     fn records(&self) -> impl Iterator<Item = &'a StoredRecord> + 'a {
         self.input
             .linked
@@ -473,7 +485,7 @@ impl<'a> Ctx<'a> {
         let deadline = self.deadline(rule);
         let met_by = deadline
             .and_then(|d| d.met.as_ref())
-            .and_then(|m| self.input.linked.get(m.by.as_str()))
+            .and_then(|m| self.get(m.by.as_str()))
             .or(found);
         let mut item = match (met_by, deadline) {
             (Some(record), d) => {
@@ -721,13 +733,19 @@ impl<'a> Ctx<'a> {
             let matter = linked.root(&r.id).unwrap_or(&r.id);
             matters.entry(matter.to_string()).or_default().push(r);
         }
+        // The responses that granted something, read once for every matter.
+        let granted: Vec<&StoredRecord> = self
+            .records()
+            .filter(|r| {
+                matches!(&r.record.body, Body::Response(x)
+                    if x.decision == Some(crate::record::ResponseDecision::Granted))
+            })
+            .collect();
         let mut asks: Vec<(Date, Ask)> = Vec::new();
         for (matter, refusals) in matters {
             let last = refusals[refusals.len() - 1];
-            let granted = self.records().any(|r| {
+            let granted = granted.iter().any(|r| {
                 r.record.date() >= last.record.date()
-                    && matches!(&r.record.body, Body::Response(x)
-                        if x.decision == Some(crate::record::ResponseDecision::Granted))
                     && (linked.root(&r.id).map(|x| x.as_str()) == Some(matter.as_str())
                         || r.record.references().iter().any(|x| x.0 == matter))
             });
@@ -743,8 +761,7 @@ impl<'a> Ctx<'a> {
                 })
                 .map(str::to_owned)
                 .or_else(|| {
-                    linked
-                        .get(&matter)
+                    self.get(&matter)
                         .filter(|m| m.record.kind() == Kind::Request)
                         .map(|m| m.record.title().to_owned())
                 })
@@ -921,18 +938,14 @@ impl<'a> Ctx<'a> {
             .filter(|f| f.severity >= Severity::Warning && !f.code.is_preparation())
             .filter(|f| f.code != Code::RecordUnlinked)
             .collect();
-        let about = |f: &Finding| {
-            f.record
-                .as_ref()
-                .and_then(|id| self.input.linked.get(id.as_str()))
-        };
+        let about = |f: &Finding| f.record.as_ref().and_then(|id| self.get(id.as_str()));
         let eligibility = problems.iter().copied().find(|f| {
             about(f).is_some_and(|r| {
                 let request = self
                     .input
                     .linked
                     .root(&r.id)
-                    .and_then(|root| self.input.linked.get(root.as_str()))
+                    .and_then(|root| self.get(root.as_str()))
                     .unwrap_or(r);
                 match &request.record.body {
                     Body::Request(q) => matches!(
@@ -970,11 +983,15 @@ impl<'a> Ctx<'a> {
                     .to_owned(),
             ),
             Rung::Communication => {
-                let step = if self.body.meeting_type == MeetingType::FacilitatedIep {
-                    "iepcase letter mediation-request".to_owned()
+                // The letter needs the issue; a placeholder keeps the command runnable.
+                let template = if self.body.meeting_type == MeetingType::FacilitatedIep {
+                    "mediation-request"
                 } else {
-                    self.letter("facilitation-request")
+                    "facilitation-request"
                 };
+                let step = format!(
+                    "iepcase letter {template} --set issue=\"what the team cannot agree on\""
+                );
                 Item::new(
                     ItemKey::Ladder,
                     ItemStatus::Todo,
@@ -1145,7 +1162,8 @@ fn when(date: Date, time: Option<Time>) -> String {
     }
 }
 
-fn in_days(days: i64) -> String {
+/// "today", "tomorrow", "in 3 days", "2 days ago".
+pub fn in_days(days: i64) -> String {
     match days {
         0 => "today".to_owned(),
         1 => "tomorrow".to_owned(),
@@ -1252,12 +1270,10 @@ pub fn to_pdf(
 
 /// "IEP meeting", "facilitated IEP meeting", "mediation meeting".
 pub fn meeting_words(meeting_type: &str) -> String {
-    match meeting_type {
-        "iep" => "IEP meeting".to_owned(),
-        "facilitated-iep" => "facilitated IEP meeting".to_owned(),
-        "hearing" => "due process hearing".to_owned(),
-        other => format!("{} meeting", other.replace('-', " ")),
-    }
+    meeting_type.parse::<MeetingType>().map_or_else(
+        |_| format!("{meeting_type} meeting"),
+        |t| t.words().to_owned(),
+    )
 }
 
 /// "done", "to do", "late", "not needed".

@@ -33,7 +33,7 @@ pub(super) fn upcoming(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                 .deadlines_of(meeting.id.as_str())
                 .find(|d| d.rule == rule && matches!(d.status, Status::Open | Status::Overdue))
         };
-        let what = format!("The {} on {date} is {when}", kind_words(body));
+        let what = format!("The {} on {date} is {when}", body.meeting_type.words());
         if let Some(d) = open("draft-documents") {
             out.push(prep_finding(
                 Code::DraftsNotRequested,
@@ -94,14 +94,6 @@ pub(super) fn upcoming(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                 letter("recording-notice", &meeting.id),
             ));
         }
-    }
-}
-
-fn kind_words(meeting: &crate::record::kinds::Meeting) -> &'static str {
-    match meeting.meeting_type {
-        crate::record::MeetingType::FacilitatedIep => "facilitated IEP meeting",
-        crate::record::MeetingType::Iep => "IEP meeting",
-        _ => "meeting",
     }
 }
 

@@ -98,6 +98,15 @@ impl Ctx {
         }
     }
 
+    /// The moment to look ahead from: the start of `today` when given (`--today`), else
+    /// [`Ctx::local_now`].
+    pub fn now_or(&self, today: Option<Date>) -> jiff::civil::DateTime {
+        match today {
+            Some(d) => d.0.at(0, 0, 0, 0),
+            None => self.local_now(),
+        }
+    }
+
     /// The workspace, found once.
     pub fn workspace(&self) -> Result<&Workspace, CliError> {
         if let Some(ws) = self.workspace.get() {

@@ -47,7 +47,14 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
             table.row(row(r, r.is_upcoming(now)));
         }
         ctx.ui.out(&ctx.ui.table(&table))?;
-        next_meeting_status(ctx, &loaded.records, now);
+        if let Some(next) = loaded
+            .records
+            .iter()
+            .filter(|r| r.is_upcoming(now))
+            .min_by_key(|r| r.order_key())
+        {
+            next_meeting_status(ctx, next);
+        }
     }
     if !loaded.broken.is_empty() {
         for broken in &loaded.broken {
@@ -113,20 +120,14 @@ pub fn describe(error: &iepcase::store::StoreError) -> String {
     text
 }
 
-/// "Next meeting: …; prepare with `iepcase prep`", when the case has a meeting ahead.
-pub fn next_meeting_status(ctx: &Ctx, records: &[RecordSummary], now: jiff::civil::DateTime) {
-    let next = records
-        .iter()
-        .filter(|r| r.is_upcoming(now))
-        .min_by_key(|r| r.order_key());
-    if let Some(m) = next {
-        let when = match m.time {
-            Some(t) => format!("{} {t}", m.date),
-            None => m.date.to_string(),
-        };
-        ctx.ui.status(&format!(
-            "Next meeting: {when}, {} ({}); prepare with `iepcase prep`",
-            m.title, m.id
-        ));
-    }
+/// "Next meeting: …; prepare with `iepcase prep`".
+pub fn next_meeting_status(ctx: &Ctx, m: &RecordSummary) {
+    let when = match m.time {
+        Some(t) => format!("{} {t}", m.date),
+        None => m.date.to_string(),
+    };
+    ctx.ui.status(&format!(
+        "Next meeting: {when}, {} ({}); prepare with `iepcase prep`",
+        m.title, m.id
+    ));
 }

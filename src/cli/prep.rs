@@ -51,10 +51,7 @@ pub enum Format {
 
 pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
     let book = rulebook(ctx)?;
-    let now = match args.today {
-        Some(d) => d.0.at(0, 0, 0, 0),
-        None => ctx.local_now(),
-    };
+    let now = ctx.now_or(args.today);
     let today = Date(now.date());
     let ws = ctx.workspace()?;
     for (flag, path, example) in [
@@ -204,11 +201,7 @@ fn prep_error(error: PrepError, slug: &str, today: Date) -> CliError {
 /// next step.
 fn text(ctx: &Ctx, list: &Checklist) -> String {
     let m = &list.meeting;
-    let when = match m.days_left {
-        0 => "today".to_owned(),
-        1 => "tomorrow".to_owned(),
-        n => format!("in {n} days"),
-    };
+    let when = prep::in_days(m.days_left);
     let mut out = format!(
         "{} on {}{} ({when}){}\n{}  {}\n\n",
         ctx.ui.paint(

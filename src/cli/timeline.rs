@@ -86,18 +86,10 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
             &timeline::rows(&entries),
         )),
     };
-    if format == TimelineFormat::Text {
-        let now = match args.today {
-            Some(d) => d.0.at(0, 0, 0, 0),
-            None => ctx.local_now(),
-        };
-        let summaries: Vec<iepcase::store::RecordSummary> = loaded
-            .records
-            .iter()
-            .filter(|r| r.record.kind() == iepcase::record::Kind::Meeting)
-            .map(iepcase::store::RecordSummary::of)
-            .collect();
-        super::list::next_meeting_status(ctx, &summaries, now);
+    if format == TimelineFormat::Text
+        && let Some(m) = iepcase::prep::next_meeting(&loaded.records, ctx.now_or(args.today))
+    {
+        super::list::next_meeting_status(ctx, &iepcase::store::RecordSummary::of(m));
     }
     shown?;
     if !loaded.broken.is_empty() {

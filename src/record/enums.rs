@@ -137,6 +137,23 @@ string_enum! {
     }
 }
 
+impl MeetingType {
+    /// The meeting in words: "IEP meeting", "due process hearing".
+    pub fn words(self) -> &'static str {
+        match self {
+            MeetingType::Iep => "IEP meeting",
+            MeetingType::Eligibility => "eligibility meeting",
+            MeetingType::EvaluationPlanning => "evaluation planning meeting",
+            MeetingType::FacilitatedIep => "facilitated IEP meeting",
+            MeetingType::Mediation => "mediation meeting",
+            MeetingType::Resolution => "resolution meeting",
+            MeetingType::Manifestation => "manifestation meeting",
+            MeetingType::Hearing => "due process hearing",
+            MeetingType::Other => "other meeting",
+        }
+    }
+}
+
 string_enum! {
     /// What kind of evaluation was done.
     EvaluationType {

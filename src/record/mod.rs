@@ -125,6 +125,13 @@ impl Kind {
     }
 }
 
+/// Whether a record of `kind` at `date` and `time` is a meeting still to come at `now`: a
+/// meeting dated today is upcoming until its time has passed, and all day without one.
+pub fn upcoming(kind: Kind, date: Date, time: Option<Time>, now: jiff::civil::DateTime) -> bool {
+    kind == Kind::Meeting
+        && (date.0 > now.date() || (date.0 == now.date() && time.is_none_or(|t| t.0 > now.time())))
+}
+
 /// A parsed, validated record.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
@@ -204,12 +211,7 @@ impl Record {
     /// the future is upcoming). A meeting dated today is upcoming until its time has passed, and
     /// all day when it has no time.
     pub fn is_upcoming(&self, now: jiff::civil::DateTime) -> bool {
-        if self.kind() != Kind::Meeting {
-            return false;
-        }
-        let date = self.date().0;
-        let today = now.date();
-        date > today || (date == today && self.common.time.is_none_or(|t| t.0 > now.time()))
+        upcoming(self.kind(), self.date(), self.common.time, now)
     }
 
     /// Every id this record refers to: `related` and the kind's own links.

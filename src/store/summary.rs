@@ -83,10 +83,7 @@ impl RecordSummary {
 
     /// Whether this is a meeting still to come at `now` ([`crate::record::Record::is_upcoming`]).
     pub fn is_upcoming(&self, now: jiff::civil::DateTime) -> bool {
-        self.kind == Kind::Meeting
-            && !self.id.is_conflict()
-            && (self.date.0 > now.date()
-                || (self.date.0 == now.date() && self.time.is_none_or(|t| t.0 > now.time())))
+        !self.id.is_conflict() && crate::record::upcoming(self.kind, self.date, self.time, now)
     }
 
     fn encode(&self) -> String {

@@ -354,3 +354,38 @@ fn prep_all_takes_every_case_with_a_meeting_in_the_window() {
     assert!(text.contains("Case c2"), "{text}");
     assert!(text.contains("iepcase's default, not the law's"), "{text}");
 }
+
+#[test]
+fn the_ladder_step_for_a_communication_breakdown_runs_as_printed() {
+    let env = TestEnv::with_case();
+    env.run(&[
+        "add",
+        "meeting",
+        "--date",
+        "2026-10-20",
+        "--title",
+        "IEP meeting",
+        "--set",
+        "type=iep",
+        "--set",
+        "ended_early=true",
+    ]);
+    env.run(&[
+        "add",
+        "meeting",
+        "--date",
+        "2026-12-07",
+        "--title",
+        "Facilitated IEP meeting",
+        "--set",
+        "type=facilitated-iep",
+    ]);
+    let lists: Value = serde_json::from_str(&env.run(&["--json", "prep"])).unwrap();
+    let ladder = item(&lists[0], "ladder");
+    assert_eq!(ladder["rung"], "communication", "{ladder:#}");
+    let step = ladder["next_step"].as_str().unwrap();
+    let words = shell_words(step);
+    let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    let out = env.cmd(&args).output().unwrap();
+    assert!(out.status.success(), "{step}\n{}", describe(&out));
+}

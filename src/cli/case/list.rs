@@ -30,10 +30,7 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
         Err(_) => None,
     };
     let today = crate::cli::rules::today(ctx, args.today);
-    let now = match args.today {
-        Some(d) => d.0.at(0, 0, 0, 0),
-        None => ctx.local_now(),
-    };
+    let now = ctx.now_or(args.today);
     let mut rows = Vec::new();
     let mut json_rows = Vec::new();
     let mut failed = Vec::new();
