@@ -321,7 +321,7 @@ pub(super) fn services(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     }
     // Every log of a service is one matter: a request for compensatory services about any of
     // them is on file for all. Built once per service, not once per period.
-    let mut matters: BTreeMap<&str, Matter<'_>> = BTreeMap::new();
+    let mut matters: BTreeMap<&str, (Matter<'_>, ladder::Taken)> = BTreeMap::new();
     let mut missed_so_far: BTreeMap<String, (u64, usize)> = BTreeMap::new();
     for ((service, start, end), (scheduled, delivered, logs, name)) in &periods {
         if delivered >= scheduled {
@@ -343,7 +343,7 @@ pub(super) fn services(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                 total.0, total.1
             ));
         }
-        let matter = matters.entry(service.as_str()).or_insert_with(|| {
+        let (_, taken) = matters.entry(service.as_str()).or_insert_with(|| {
             let all_logs: Vec<&StoredRecord> = periods
                 .iter()
                 .filter(|((s, _, _), _)| s == service)
@@ -354,9 +354,11 @@ pub(super) fn services(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                 .map(|l| l.record.date())
                 .min()
                 .unwrap_or(first.record.date());
-            Matter::of_all(facts, &all_logs, first, since)
+            let matter = Matter::of_all(facts, &all_logs, first, since);
+            let taken = ladder::Taken::of(facts, &matter, ladder::SERVICES);
+            (matter, taken)
         });
-        let next = ladder::next(facts, matter, ladder::SERVICES, &first.id);
+        let next = taken.next(ladder::SERVICES, &first.id);
         message.push_str(&next.on_file);
         out.push(Finding {
             code: Code::ServiceMinutesShort,

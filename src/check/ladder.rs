@@ -87,7 +87,7 @@ impl Step {
     }
 
     /// The step in words, for "already on file".
-    fn words(self) -> &'static str {
+    pub(super) fn words(self) -> &'static str {
         match self {
             Step::PwnRequest => "a request for prior written notice",
             Step::FacilitationRequest => "a request for facilitation",
@@ -251,33 +251,55 @@ pub(super) fn next(
     ladder: &[Step],
     about: &RecordId,
 ) -> Next {
-    let mut taken: Vec<(Step, &StoredRecord)> = facts
-        .steps
-        .iter()
-        .copied()
-        .filter(|(step, _)| ladder.contains(step) || step.general())
-        .filter(|(step, r)| matter.covers(facts, r, *step))
-        .collect();
-    taken.sort_by_key(|(_, r)| r.order_key());
-    let height = taken.iter().map(|(s, _)| s.height()).max().unwrap_or(0);
-    let step = match ladder.iter().find(|s| s.height() > height) {
-        Some(step) => format!("iepcase letter {} --for {about}", step.template()),
-        None => bundle_step(about.as_str()),
-    };
-    // A follow-up counts as its own rung, but is not "already on file" besides itself.
-    let list: Vec<String> = taken
-        .iter()
-        .filter(|(_, r)| &r.id != matter.on)
-        .map(|(s, r)| format!("{} ({})", s.words(), r.record.date()))
-        .collect();
-    let on_file = if list.is_empty() {
-        String::new()
-    } else {
-        format!(" Already on file: {}.", list.join(", "))
-    };
-    Next {
-        step: Some(step),
-        on_file,
+    Taken::of(facts, matter, ladder).next(ladder, about)
+}
+
+/// The steps of a ladder already taken on a matter: what [`next`] needs before it knows which
+/// record the finding is about, so findings on one matter can share it.
+pub(super) struct Taken {
+    height: u8,
+    on_file: String,
+}
+
+impl Taken {
+    pub(super) fn of(facts: &Facts<'_>, matter: &Matter<'_>, ladder: &[Step]) -> Taken {
+        let mut taken: Vec<usize> = facts
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, (step, _))| ladder.contains(step) || step.general())
+            .filter(|(_, (step, r))| matter.covers(facts, r, *step))
+            .map(|(i, _)| i)
+            .collect();
+        taken.sort_by_key(|&i| facts.steps[i].1.order_key());
+        let height = taken
+            .iter()
+            .map(|&i| facts.steps[i].0.height())
+            .max()
+            .unwrap_or(0);
+        let list: Vec<&str> = taken
+            .iter()
+            .filter(|&&i| &facts.steps[i].1.id != matter.on)
+            .map(|&i| facts.step_words[i].as_str())
+            .collect();
+        let on_file = if list.is_empty() {
+            String::new()
+        } else {
+            format!(" Already on file: {}.", list.join(", "))
+        };
+        Taken { height, on_file }
+    }
+
+    /// The next step up `ladder` for a finding about `about`.
+    pub(super) fn next(&self, ladder: &[Step], about: &RecordId) -> Next {
+        let step = match ladder.iter().find(|s| s.height() > self.height) {
+            Some(step) => format!("iepcase letter {} --for {about}", step.template()),
+            None => bundle_step(about.as_str()),
+        };
+        Next {
+            step: Some(step),
+            on_file: self.on_file.clone(),
+        }
     }
 }
 

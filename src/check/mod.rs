@@ -208,8 +208,15 @@ struct Facts<'a> {
     /// Trigger → its deadlines; rule → its deadlines.
     by_trigger: HashMap<&'a str, Vec<&'a Deadline>>,
     by_rule: HashMap<&'a str, Vec<&'a Deadline>>,
-    /// The records that take a step up the ladder, in case order.
+    /// The records that take a step up the ladder, in case order, and how a finding lists
+    /// each ("a request for mediation (2026-03-02)").
     steps: Vec<(ladder::Step, &'a StoredRecord)>,
+    step_words: Vec<String>,
+    /// Records iepcase could not link ([`Linked::unlinked`]) by the record, by each candidate
+    /// and by each candidate's root request.
+    unlinked_of: HashMap<&'a str, Vec<&'a crate::links::Unlinked>>,
+    unlinked_by_candidate: HashMap<&'a str, Vec<&'a crate::links::Unlinked>>,
+    unlinked_by_root: HashMap<&'a RecordId, Vec<&'a crate::links::Unlinked>>,
     calendar: Calendar<'a>,
 }
 
@@ -238,6 +245,23 @@ impl<'a> Facts<'a> {
             by_trigger.entry(d.trigger.as_str()).or_default().push(d);
             by_rule.entry(d.rule.as_str()).or_default().push(d);
         }
+        let steps: Vec<(ladder::Step, &'a StoredRecord)> = records()
+            .filter_map(|r| Some((ladder::Step::of(r)?, r)))
+            .collect();
+        let mut unlinked_of: HashMap<&'a str, Vec<&'a crate::links::Unlinked>> = HashMap::new();
+        let mut unlinked_by_candidate: HashMap<&'a str, Vec<&'a crate::links::Unlinked>> =
+            HashMap::new();
+        let mut unlinked_by_root: HashMap<&'a RecordId, Vec<&'a crate::links::Unlinked>> =
+            HashMap::new();
+        for u in &linked.unlinked {
+            unlinked_of.entry(u.record.as_str()).or_default().push(u);
+            for c in &u.candidates {
+                unlinked_by_candidate.entry(c.as_str()).or_default().push(u);
+                if let Some(root) = linked.root(c) {
+                    unlinked_by_root.entry(root).or_default().push(u);
+                }
+            }
+        }
         Facts {
             input,
             linked,
@@ -246,9 +270,14 @@ impl<'a> Facts<'a> {
             by_root,
             by_trigger,
             by_rule,
-            steps: records()
-                .filter_map(|r| Some((ladder::Step::of(r)?, r)))
+            step_words: steps
+                .iter()
+                .map(|(s, r)| format!("{} ({})", s.words(), r.record.date()))
                 .collect(),
+            steps,
+            unlinked_of,
+            unlinked_by_candidate,
+            unlinked_by_root,
             calendar: Calendar::new(
                 &input.rules.holidays,
                 input.rules.summer,
@@ -315,18 +344,19 @@ impl<'a> Facts<'a> {
     /// whether `id` is answered is for the user to say (`record-unlinked`), and no finding
     /// may claim it is not.
     fn maybe_answered_by_unlinked(&self, id: &RecordId, kinds: &[Kind]) -> bool {
-        let root = self.root(id);
-        self.linked
-            .unlinked
-            .iter()
-            .filter(|u| {
+        let by_root = self
+            .root(id)
+            .and_then(|root| self.unlinked_by_root.get(root))
+            .into_iter()
+            .flatten();
+        self.unlinked_by_candidate
+            .get(id.as_str())
+            .into_iter()
+            .flatten()
+            .chain(by_root)
+            .any(|u| {
                 self.get(u.record.as_str())
                     .is_some_and(|r| kinds.contains(&r.record.kind()))
-            })
-            .any(|u| {
-                u.candidates
-                    .iter()
-                    .any(|c| c == id || root.is_some_and(|root| self.root(c) == Some(root)))
             })
     }
 
@@ -338,10 +368,10 @@ impl<'a> Facts<'a> {
         let Some(record) = self.get(id.as_str()) else {
             return false;
         };
-        self.linked
-            .unlinked
-            .iter()
-            .filter(|u| &u.record == id)
+        self.unlinked_of
+            .get(id.as_str())
+            .into_iter()
+            .flatten()
             .flat_map(|u| &u.candidates)
             .filter_map(|c| self.root(c).or(Some(c)))
             .flat_map(|root| self.about_root(root))

@@ -45,12 +45,16 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
         };
         let findings = check_linked(&input, &linked);
         if !ctx.ui.json {
+            let by_id: HashMap<&str, &iepcase::store::StoredRecord> =
+                case.records.iter().map(|r| (r.id.as_str(), r)).collect();
             for step in findings.iter().filter_map(|f| f.next_step.as_deref()) {
                 let key = (case.slug.clone(), step.to_owned());
                 if needs.contains_key(&key) {
                     continue;
                 }
-                if let Some(flags) = letter_needs(ctx, &mut templates, case, rules, step, today) {
+                if let Some(flags) =
+                    letter_needs(ctx, &mut templates, case, &by_id, rules, step, today)
+                {
                     needs.insert(key, flags);
                 }
             }
@@ -176,6 +180,7 @@ fn letter_needs(
     ctx: &Ctx,
     templates: &mut HashMap<String, Option<letters::Template>>,
     case: &CaseFacts,
+    by_id: &HashMap<&str, &iepcase::store::StoredRecord>,
     rules: &iepcase::rules::RuleSet,
     step: &str,
     today: iepcase::record::Date,
@@ -196,7 +201,7 @@ fn letter_needs(
         time: None,
         to: None,
         facts: Default::default(),
-        for_record: for_id.and_then(|id| case.records.iter().find(|r| r.id.as_str() == id)),
+        for_record: for_id.and_then(|id| by_id.get(id).copied()),
         meta: &case.meta,
         // Signed as `letter` would sign it by default.
         signing: letters::signing(

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::subject::{Compact, Rarity, Terms};
 use super::{Inferred, LinkField, Unlinked, link_field};
 use crate::record::{Body, Date, DecisionType, Kind, NoticeType, RecordId, RequestType};
@@ -50,14 +52,14 @@ struct State<'a> {
     terms: Vec<Compact>,
     rarity: Rarity,
     /// Answer → the record it answers, stated or inferred.
-    target: HashMap<usize, usize>,
+    target: Slots,
     /// Request for prior written notice → what it asks about.
-    about: HashMap<usize, usize>,
+    about: Slots,
     /// Records a refusal answers; records any answer answers; records a notice answers.
-    refused: HashSet<usize>,
-    answered: HashSet<usize>,
-    noticed: HashSet<usize>,
-    decided: HashSet<usize>,
+    refused: Marks,
+    answered: Marks,
+    noticed: Marks,
+    decided: Marks,
     inferred: Vec<(RecordId, Inferred)>,
     unlinked: Vec<Unlinked>,
 }
@@ -85,7 +87,7 @@ pub(super) fn infer(records: &[StoredRecord]) -> Found {
             &r.id,
         )
     });
-    let words: Vec<Terms> = items.iter().map(|r| Terms::of(&r.record)).collect();
+    let words: Vec<Terms> = items.par_iter().map(|r| Terms::of(&r.record)).collect();
     let (rarity, terms) = Rarity::new(&words);
     let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
     let mut meetings_on: HashMap<Date, Vec<usize>> = HashMap::new();
@@ -95,18 +97,19 @@ pub(super) fn infer(records: &[StoredRecord]) -> Found {
             meetings_on.entry(r.record.date()).or_default().push(i);
         }
     }
+    let n = items.len();
     let mut state = State {
         items,
         by_kind,
         meetings_on,
         terms,
         rarity,
-        target: HashMap::new(),
-        about: HashMap::new(),
-        refused: HashSet::new(),
-        answered: HashSet::new(),
-        noticed: HashSet::new(),
-        decided: HashSet::new(),
+        target: Slots::new(n),
+        about: Slots::new(n),
+        refused: Marks::new(n),
+        answered: Marks::new(n),
+        noticed: Marks::new(n),
+        decided: Marks::new(n),
         inferred: Vec::new(),
         unlinked: Vec::new(),
     };
@@ -144,7 +147,7 @@ pub(super) fn infer(records: &[StoredRecord]) -> Found {
     let about = state
         .about
         .iter()
-        .map(|(&i, &a)| (state.items[i].id.clone(), state.items[a].id.clone()))
+        .map(|(i, a)| (state.items[i].id.clone(), state.items[a].id.clone()))
         .collect();
     let matters = (0..state.items.len())
         .filter(|&i| state.kind(i) == Kind::Complaint)
@@ -602,6 +605,52 @@ impl<'a> State<'a> {
                 self.report(i, field, tied, true);
             }
         }
+    }
+}
+
+/// A record position for each record position (as a map would hold them, without hashing:
+/// link inference looks these up for every candidate of every answer).
+struct Slots(Vec<Option<usize>>);
+
+impl Slots {
+    fn new(n: usize) -> Slots {
+        Slots(vec![None; n])
+    }
+
+    fn insert(&mut self, key: usize, value: usize) {
+        if let Some(slot) = self.0.get_mut(key) {
+            *slot = Some(value);
+        }
+    }
+
+    fn get(&self, key: &usize) -> Option<&usize> {
+        self.0.get(*key)?.as_ref()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(k, v)| Some((k, (*v)?)))
+    }
+}
+
+/// A set of record positions.
+struct Marks(Vec<bool>);
+
+impl Marks {
+    fn new(n: usize) -> Marks {
+        Marks(vec![false; n])
+    }
+
+    fn insert(&mut self, key: usize) {
+        if let Some(mark) = self.0.get_mut(key) {
+            *mark = true;
+        }
+    }
+
+    fn contains(&self, key: &usize) -> bool {
+        self.0.get(*key).copied().unwrap_or(false)
     }
 }
 

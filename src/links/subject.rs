@@ -6,7 +6,8 @@
 //! name the kind of record ("request", "refusal", "prior written notice") or the people
 //! ("district", "parent") say nothing about the subject, so they never link two records.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::LazyLock;
 
 use crate::record::{Body, Record};
 
@@ -282,6 +283,9 @@ const STOP: &[&str] = &[
     "pm",
 ];
 
+/// [`STOP`] as a set: every word of every record is looked up in it.
+static STOP_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP.iter().copied().collect());
+
 /// The words a record type stands for, so "an independent educational evaluation" finds a
 /// request of type `iee` whose title only says "IEE".
 fn type_words(record: &Record) -> &'static [&'static str] {
@@ -309,7 +313,7 @@ fn type_words(record: &Record) -> &'static [&'static str] {
 }
 
 /// A word cut to its stem: "refusals" and "refusal", "facilitated" and "facilitator" meet.
-fn stem(word: &str) -> String {
+fn stem(word: &str) -> &str {
     const SUFFIXES: &[&str] = &[
         "ations", "ation", "ators", "ator", "ated", "ates", "ate", "ings", "ing", "ies", "ed",
         "es", "s",
@@ -327,7 +331,7 @@ fn stem(word: &str) -> String {
         Some(cut) if cut.chars().count() >= 4 => cut,
         _ => stem,
     };
-    stem.to_owned()
+    stem
 }
 
 /// The terms of `text`: lowercase words of three or more letters that are not stop words,
@@ -341,9 +345,12 @@ pub fn terms(text: &str, out: &mut BTreeSet<String>) {
         let mut add = |w: &str| {
             if w.chars().count() >= 3
                 && !w.chars().all(|c| c.is_ascii_digit() || c == '-')
-                && !STOP.contains(&w)
+                && !STOP_SET.contains(w)
             {
-                out.insert(stem(w));
+                let stem = stem(w);
+                if !out.contains(stem) {
+                    out.insert(stem.to_owned());
+                }
             }
         };
         add(word);
@@ -417,27 +424,46 @@ impl Terms {
 }
 
 /// A record's terms as numbers of the case's vocabulary ([`Rarity::new`]), each list sorted:
-/// comparing two records is then a few integer searches, not string lookups, which matters
-/// when thousands of answers are compared with thousands of requests.
+/// comparing two records is then a walk along two sorted lists of integers, not string
+/// lookups, which matters when thousands of answers are compared with thousands of requests.
 #[derive(Clone, Debug, Default)]
 pub struct Compact {
     headline: Vec<u32>,
     body: Vec<u32>,
+    /// Headline and body terms together, sorted, each with its weight (2 in the headline,
+    /// 1 in the body only).
+    weighted: Vec<(u32, u8)>,
 }
 
 impl Compact {
-    fn weight(&self, term: u32) -> f64 {
-        if self.headline.binary_search(&term).is_ok() {
-            2.0
-        } else if self.body.binary_search(&term).is_ok() {
-            1.0
-        } else {
-            0.0
+    fn new(headline: Vec<u32>, body: Vec<u32>) -> Compact {
+        let mut weighted: Vec<(u32, u8)> = headline
+            .iter()
+            .map(|&t| (t, 2))
+            .chain(body.iter().map(|&t| (t, 1)))
+            .collect();
+        weighted.sort_unstable();
+        Compact {
+            headline,
+            body,
+            weighted,
         }
     }
 
-    fn all(&self) -> impl Iterator<Item = u32> + '_ {
-        self.headline.iter().chain(&self.body).copied()
+    /// The terms of `mine` (sorted) that this record has, each with its weight here, in the
+    /// order of `mine`.
+    fn shared<'a>(&'a self, mine: &'a [u32]) -> impl Iterator<Item = (u32, f64)> + 'a {
+        let theirs = &self.weighted;
+        let mut at = 0;
+        mine.iter().filter_map(move |&term| {
+            while theirs.get(at).is_some_and(|&(t, _)| t < term) {
+                at += 1;
+            }
+            match theirs.get(at) {
+                Some(&(t, weight)) if t == term => Some((term, f64::from(weight))),
+                _ => None,
+            }
+        })
     }
 }
 
@@ -452,7 +478,7 @@ impl Rarity {
     /// The weights of the terms of all `records` (ln(1 + N / records using it)), and each
     /// record's terms as numbers, in the order given.
     pub fn new(records: &[Terms]) -> (Rarity, Vec<Compact>) {
-        let mut used: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut used: HashMap<&str, usize> = HashMap::new();
         for terms in records {
             for term in terms.all() {
                 *used.entry(term.as_str()).or_default() += 1;
@@ -461,26 +487,28 @@ impl Rarity {
         let n = records.len();
         // Numbered in the order of the words, so a sorted list of numbers is a sorted list
         // of words.
-        let number: BTreeMap<&str, u32> = used
-            .keys()
+        let mut words: Vec<(&str, usize)> = used.into_iter().collect();
+        words.sort_unstable();
+        let number: HashMap<&str, u32> = words
+            .iter()
             .enumerate()
-            .map(|(i, term)| (*term, u32::try_from(i).unwrap_or(u32::MAX)))
+            .map(|(i, (term, _))| (*term, u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
-        let weights = used
-            .values()
-            .map(|&df| (1.0 + n as f64 / df as f64).ln())
+        let weights = words
+            .iter()
+            .map(|&(_, df)| (1.0 + n as f64 / df as f64).ln())
             .collect();
         let compact = |set: &BTreeSet<String>| -> Vec<u32> {
-            set.iter()
+            let mut numbers: Vec<u32> = set
+                .iter()
                 .filter_map(|t| number.get(t.as_str()).copied())
-                .collect()
+                .collect();
+            numbers.sort_unstable();
+            numbers
         };
-        let compacts = records
+        let compacts: Vec<Compact> = records
             .iter()
-            .map(|t| Compact {
-                headline: compact(&t.headline),
-                body: compact(&t.body),
-            })
+            .map(|t| Compact::new(compact(&t.headline), compact(&t.body)))
             .collect();
         (Rarity { weights }, compacts)
     }
@@ -496,32 +524,32 @@ impl Rarity {
     /// How much `answer` and `candidate` have in common, and whether the answer's headline
     /// names any of it (a match on body words alone does not count).
     pub fn score(&self, answer: &Compact, candidate: &Compact) -> Option<f64> {
+        // In the answer's order (headline, then body), so the sum is the same in every run.
         let mut named = false;
         let mut score = 0.0;
-        for term in answer.all() {
-            let theirs = candidate.weight(term);
-            if theirs == 0.0 {
-                continue;
-            }
-            let mine = answer.weight(term);
-            named |= mine == 2.0;
-            score += mine * theirs * self.rarity(term);
+        for (term, theirs) in candidate.shared(&answer.headline) {
+            named = true;
+            score += 2.0 * theirs * self.rarity(term);
         }
-        (named && score > 0.0).then_some(score)
+        if !named {
+            return None;
+        }
+        for (term, theirs) in candidate.shared(&answer.body) {
+            score += theirs * self.rarity(term);
+        }
+        (score > 0.0).then_some(score)
     }
 
     /// Whether two records share a subject in either direction: two terms in common, or one
     /// that both name in their headlines.
     pub fn shares_subject(&self, a: &Compact, b: &Compact) -> bool {
         let mut shared = 0;
-        for term in a.all() {
-            let theirs = b.weight(term);
-            if theirs == 0.0 {
-                continue;
-            }
-            shared += 1;
-            if shared >= 2 || (theirs == 2.0 && a.weight(term) == 2.0) {
-                return true;
+        for (list, mine) in [(&a.headline, 2.0), (&a.body, 1.0)] {
+            for (_, theirs) in b.shared(list) {
+                shared += 1;
+                if shared >= 2 || (theirs == 2.0 && mine == 2.0) {
+                    return true;
+                }
             }
         }
         false

@@ -8,6 +8,7 @@
 //! apply), stops early at an `or_before` event, and is met by the earliest record that
 //! `satisfied_by` accepts.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use jiff::civil;
@@ -15,7 +16,7 @@ use jiff::civil;
 use super::calendar::{Calendar, Counting, days_between};
 use super::rule::{Matcher, Offset, Relation, Role, Rule, Satisfier, Scalar, Start, View};
 use super::{Deadline, Met, RuleSet, Status};
-use crate::record::{CaseMeta, Date, Kind, Time};
+use crate::record::{Body, CaseMeta, Date, Kind, Record, Time};
 use crate::store::StoredRecord;
 
 /// A case's views indexed by kind and id, so that a rule looks only at the records that can
@@ -26,13 +27,52 @@ struct Views<'v> {
     every: Vec<usize>,
     by_kind: HashMap<Kind, Vec<usize>>,
     by_id: HashMap<&'v str, usize>,
+    /// The views in date order, so a kind's views dated after a day are a slice of its list.
+    dated: bool,
+    /// Indexes by what a view points at, so a relation looks up the views it can tie to a
+    /// trigger instead of testing every view of the kind: the record a view answers or
+    /// refuses, the meeting it notices, the records it lists in `related`, every record it
+    /// references, its root request, and (complaints) its matters.
+    by_answers: HashMap<&'v str, Vec<usize>>,
+    by_meeting: HashMap<&'v str, Vec<usize>>,
+    by_related: HashMap<&'v str, Vec<usize>>,
+    by_reference: HashMap<&'v str, Vec<usize>>,
+    by_root: HashMap<&'v str, Vec<usize>>,
+    by_matter: HashMap<&'v str, Vec<usize>>,
 }
 
 impl<'v> Views<'v> {
     fn new(all: &'v [View<'v>]) -> Views<'v> {
         let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
+        let mut by_answers: HashMap<&'v str, Vec<usize>> = HashMap::new();
+        let mut by_meeting: HashMap<&'v str, Vec<usize>> = HashMap::new();
+        let mut by_related: HashMap<&'v str, Vec<usize>> = HashMap::new();
+        let mut by_reference: HashMap<&'v str, Vec<usize>> = HashMap::new();
+        let mut by_root: HashMap<&'v str, Vec<usize>> = HashMap::new();
+        let mut by_matter: HashMap<&'v str, Vec<usize>> = HashMap::new();
         for (i, view) in all.iter().enumerate() {
-            by_kind.entry(view.record.kind()).or_default().push(i);
+            let record: &'v Record = view.record;
+            by_kind.entry(record.kind()).or_default().push(i);
+            if let Some(target) = answered(record) {
+                by_answers.entry(target).or_default().push(i);
+            }
+            if let Body::Notice(n) = &record.body
+                && let Some(meeting) = &n.meeting
+            {
+                by_meeting.entry(meeting.0.as_str()).or_default().push(i);
+            }
+            for r in &record.common.related {
+                by_related.entry(r.0.as_str()).or_default().push(i);
+            }
+            for r in record.references() {
+                by_reference.entry(r.0.as_str()).or_default().push(i);
+            }
+            if let Some(root) = view.root() {
+                by_root.entry(root.as_str()).or_default().push(i);
+            }
+            for m in view.matters() {
+                by_matter.entry(m.as_str()).or_default().push(i);
+            }
         }
         Views {
             all,
@@ -43,7 +83,78 @@ impl<'v> Views<'v> {
                 .enumerate()
                 .map(|(i, v)| (v.id.as_str(), i))
                 .collect(),
+            dated: all.is_sorted_by_key(View::date),
+            by_answers,
+            by_meeting,
+            by_related,
+            by_reference,
+            by_root,
+            by_matter,
         }
+    }
+
+    /// The positions of the views `satisfier` may tie to `trigger`, in case order: every view
+    /// its relation can hold for (of any kind), or `None` when the relation is not one an
+    /// index answers. [`Satisfier::satisfies`] still decides; this only leaves out views it
+    /// would reject.
+    fn related_to(&self, satisfier: &Satisfier, trigger: &View<'_>) -> Option<Vec<usize>> {
+        let look = |index: &HashMap<&'v str, Vec<usize>>, key: &str| -> Vec<usize> {
+            index.get(key).cloned().unwrap_or_default()
+        };
+        let id = trigger.id.as_str();
+        let ids = |refs: &mut dyn Iterator<Item = &str>| -> Vec<usize> {
+            refs.filter_map(|r| self.by_id.get(r).copied()).collect()
+        };
+        let mut out = match satisfier.relation {
+            Relation::RespondsTo | Relation::Refuses => look(&self.by_answers, id),
+            Relation::Meeting => look(&self.by_meeting, id),
+            Relation::Related => {
+                let mut out = look(&self.by_related, id);
+                out.extend(ids(&mut trigger
+                    .record
+                    .common
+                    .related
+                    .iter()
+                    .map(|r| r.0.as_str())));
+                out
+            }
+            Relation::Linked => {
+                let mut out = look(&self.by_reference, id);
+                out.extend(ids(&mut trigger
+                    .record
+                    .references()
+                    .into_iter()
+                    .map(|r| r.0.as_str())));
+                out
+            }
+            Relation::SameRequest => {
+                let mut out = look(&self.by_answers, id);
+                if let Some(target) = trigger.answers() {
+                    out.extend(look(&self.by_answers, target));
+                }
+                if let Some(root) = trigger.root() {
+                    out.extend(look(&self.by_root, root.as_str()));
+                }
+                out
+            }
+            Relation::SameMatter => {
+                let mut out = Vec::new();
+                for m in trigger.matters() {
+                    out.extend(look(&self.by_root, m.as_str()));
+                }
+                if let Some(root) = trigger.root() {
+                    out.extend(look(&self.by_matter, root.as_str()));
+                    out.extend(look(&self.by_root, root.as_str()));
+                }
+                out
+            }
+            Relation::SelfRecord | Relation::After | Relation::Before | Relation::Ahead => {
+                return None;
+            }
+        };
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
     }
 
     /// The positions of the views `matcher` may match: those of its kind (in case order).
@@ -71,22 +182,50 @@ impl<'v> Views<'v> {
         satisfier: &'a Satisfier,
         trigger: &'a View<'_>,
     ) -> impl Iterator<Item = (usize, &'v View<'v>)> + 'a {
-        let positions: &[usize] = if satisfier.relation == Relation::SelfRecord {
-            self.by_id
-                .get(trigger.id.as_str())
-                .map_or(&[], std::slice::from_ref)
-        } else {
-            self.of_kind(&satisfier.matcher)
+        let positions: Cow<'a, [usize]> = match self.related_to(satisfier, trigger) {
+            Some(related) => Cow::Owned(related),
+            None => Cow::Borrowed(match satisfier.relation {
+                Relation::SelfRecord => self
+                    .by_id
+                    .get(trigger.id.as_str())
+                    .map_or(&[], std::slice::from_ref),
+                Relation::After => self.dated_from(&satisfier.matcher, trigger.date()),
+                Relation::Before | Relation::Ahead => {
+                    self.dated_until(&satisfier.matcher, trigger.date())
+                }
+                _ => self.of_kind(&satisfier.matcher),
+            }),
         };
         let since = match (&satisfier.relation, &satisfier.since) {
             (Relation::Ahead, Some(when)) => self.previous(trigger, when),
             _ => None,
         };
-        positions
-            .iter()
-            .map(|&i| (i, &self.all[i]))
+        (0..positions.len())
+            .map(move |k| positions[k])
+            .map(|i| (i, &self.all[i]))
+            .filter(|(_, v)| satisfier.matcher.kind.is_none_or(|k| v.record.kind() == k))
             .filter(move |(_, v)| since.is_none_or(|d| v.date() > d))
             .filter(move |(_, v)| satisfier.satisfies(v, trigger))
+    }
+
+    /// The views of `matcher`'s kind dated on or after `day`, in case order.
+    fn dated_from(&self, matcher: &Matcher, day: Date) -> &[usize] {
+        let of_kind = self.of_kind(matcher);
+        if !self.dated {
+            return of_kind;
+        }
+        let start = of_kind.partition_point(|&i| self.all[i].date() < day);
+        &of_kind[start..]
+    }
+
+    /// The views of `matcher`'s kind dated on or before `day`, in case order.
+    fn dated_until(&self, matcher: &Matcher, day: Date) -> &[usize] {
+        let of_kind = self.of_kind(matcher);
+        if !self.dated {
+            return of_kind;
+        }
+        let end = of_kind.partition_point(|&i| self.all[i].date() <= day);
+        &of_kind[..end]
     }
 
     /// The date of the last record `when` matches dated before `trigger`: the meeting before
@@ -465,6 +604,18 @@ fn compute(
         met,
         before,
     })
+}
+
+/// The record `record` answers or refuses (as [`View::answers`]).
+fn answered(record: &Record) -> Option<&str> {
+    match &record.body {
+        Body::Refusal(r) => r.refuses.as_ref(),
+        Body::Response(r) => r.responds_to.as_ref(),
+        Body::Pwn(p) => p.responds_to.as_ref(),
+        Body::Decision(d) => d.responds_to.as_ref(),
+        _ => None,
+    }
+    .map(|r| r.0.as_str())
 }
 
 #[cfg(test)]

@@ -309,6 +309,16 @@ impl<'r> View<'r> {
         }
     }
 
+    /// The request this record is ultimately about, when known ([`View::with_links`]).
+    pub(crate) fn root(&self) -> Option<&'r RecordId> {
+        self.root
+    }
+
+    /// For a complaint: the requests it is about.
+    pub(crate) fn matters(&self) -> &'r [RecordId] {
+        self.matters
+    }
+
     /// The record this one answers or refuses, if any.
     pub fn answers(&self) -> Option<&str> {
         match &self.record.body {
