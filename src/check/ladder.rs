@@ -254,6 +254,10 @@ pub(super) fn next(
     Taken::of(facts, matter, ladder).next(ladder, about)
 }
 
+/// How many steps already taken a finding lists by name; beyond that it gives their number
+/// and the latest, so a case of years does not repeat hundreds of requests in every finding.
+const ON_FILE_LISTED: usize = 8;
+
 /// The steps of a ladder already taken on a matter: what [`next`] needs before it knows which
 /// record the finding is about, so findings on one matter can share it.
 pub(super) struct Taken {
@@ -282,10 +286,13 @@ impl Taken {
             .filter(|&&i| &facts.steps[i].1.id != matter.on)
             .map(|&i| facts.step_words[i].as_str())
             .collect();
-        let on_file = if list.is_empty() {
-            String::new()
-        } else {
-            format!(" Already on file: {}.", list.join(", "))
+        let on_file = match list.len() {
+            0 => String::new(),
+            n if n <= ON_FILE_LISTED => format!(" Already on file: {}.", list.join(", ")),
+            n => format!(
+                " Already on file: {n} steps; the latest: {}.",
+                list[n - ON_FILE_LISTED..].join(", ")
+            ),
         };
         Taken { height, on_file }
     }

@@ -634,3 +634,73 @@ fn an_answer_iepcase_cannot_link_keeps_any_request_from_being_called_unanswered(
     let f = run("US", &[request]);
     one(&f, Code::RequestUnanswered, "q000000007");
 }
+
+#[test]
+fn a_finding_names_only_the_latest_steps_of_a_long_case() {
+    let mut records = vec![
+        rec(
+            "q000000001",
+            "kind = \"request\"\ndate = 2025-01-08\ntype = \"service\"",
+        ),
+        rec(
+            "r000000001",
+            "kind = \"refusal\"\ndate = 2025-01-12\nrefuses = \"q000000001\"\nvia = \"email\"\n\
+             what = \"Speech twice a week\"",
+        ),
+    ];
+    // Twelve requests for facilitation over the following months, each on file for every
+    // matter of the case.
+    for n in 1..=12 {
+        records.push(rec(
+            &format!("f0000000{n:02}"),
+            &format!("kind = \"request\"\ndate = 2025-{n:02}-20\ntype = \"facilitation\""),
+        ));
+    }
+    let f = run("US", &records);
+    let message = &one(&f, Code::RefusalWithoutPwn, "r000000001").message;
+    assert!(
+        message.contains(
+            "Already on file: 12 steps; the latest: a request for facilitation (2025-05-20), "
+        ),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("a request for facilitation (2025-12-20)."),
+        "{message}"
+    );
+    assert_eq!(message.matches("a request for facilitation").count(), 8);
+}
+
+#[test]
+fn an_unlinked_record_names_the_five_likeliest_records_and_counts_the_rest() {
+    let mut records: Vec<StoredRecord> = (1..=7)
+        .map(|n| {
+            rec(
+                &format!("c00000000{n}"),
+                &format!(
+                    "kind = \"complaint\"\ndate = 2026-0{n}-02\ntype = \"state-complaint\"\n\
+                     [[issues]]\ntext = \"Issue {n}\""
+                ),
+            )
+        })
+        .collect();
+    records.push(rec(
+        "d000000001",
+        "kind = \"decision\"\ndate = 2026-09-01\ntype = \"complaint-findings\"",
+    ));
+    let f = run("US", &records);
+    let message = &one(&f, Code::RecordUnlinked, "d000000001").message;
+    assert_eq!(
+        message.matches("(complaint of 2026-").count(),
+        5,
+        "{message}"
+    );
+    assert!(
+        message.contains("c000000007 (complaint of 2026-07-02"),
+        "the latest first: {message}"
+    );
+    assert!(
+        message.contains("or one of 2 more records of the same kind on file."),
+        "{message}"
+    );
+}

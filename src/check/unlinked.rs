@@ -17,6 +17,9 @@ fn describe(record: &StoredRecord) -> String {
     )
 }
 
+/// How many of the records a link may point at a finding names.
+const LISTED: usize = 5;
+
 /// What the record is, in words.
 fn noun(record: &StoredRecord) -> &'static str {
     match &record.record.body {
@@ -68,7 +71,16 @@ pub(super) fn unlinked(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         };
         let command =
             |c: &StoredRecord| format!("iepcase edit {} --set {}={}", u.record, u.field, c.id);
-        let list: Vec<String> = candidates.iter().map(|c| describe(c)).collect();
+        // A case of years can leave dozens of records equally likely: the message names the
+        // most likely few and counts the rest.
+        let more = candidates.len().saturating_sub(LISTED);
+        let candidates = &candidates[..candidates.len().min(LISTED)];
+        let mut list: Vec<String> = candidates.iter().map(|c| describe(c)).collect();
+        if more > 0 {
+            list.push(format!(
+                "one of {more} more records of the same kind on file"
+            ));
+        }
         let others: Vec<String> = candidates
             .iter()
             .skip(1)
