@@ -430,30 +430,39 @@ impl<'a> State<'a> {
         // whose records all have their notice is not waiting for this one.
         // A matter waits for a notice when a refusal or request for notice in it has none,
         // or when nothing in it has one yet.
+        // Each candidate's class, worked out once (candidates are in position order).
+        let classes: Vec<Class<'a>> = candidates.iter().map(|&m| self.class(m)).collect();
+        let class_of = |m: usize| {
+            candidates
+                .binary_search(&m)
+                .map_or_else(|_| self.class(m), |k| classes[k])
+        };
         let has_notice: HashSet<Class<'a>> = candidates
             .iter()
-            .filter(|&&m| noticed.contains(&m))
-            .map(|&m| self.class(m))
+            .zip(&classes)
+            .filter(|(m, _)| noticed.contains(m))
+            .map(|(_, class)| *class)
             .collect();
         let open: HashSet<Class<'a>> = candidates
             .iter()
-            .filter(|&&m| !noticed.contains(&m))
-            .map(|&m| (m, self.class(m)))
+            .zip(&classes)
+            .filter(|(m, _)| !noticed.contains(m))
             .filter(|(m, class)| {
-                self.kind(*m) == Kind::Refusal
-                    || self.is_pwn_request(*m)
-                    || !has_notice.contains(class)
+                self.kind(**m) == Kind::Refusal
+                    || self.is_pwn_request(**m)
+                    || !has_notice.contains(*class)
             })
-            .map(|(_, class)| class)
+            .map(|(_, class)| *class)
             .collect();
-        let waiting = |s: &Self, c: usize| u8::from(!open.contains(&s.class(c)));
+        let waiting = |_: &Self, c: usize| u8::from(!open.contains(&class_of(c)));
         let choice = match self.choose(i, &candidates, waiting) {
             Choice::One(c) => {
-                let class = self.class(c);
+                let class = class_of(c);
                 let pick = candidates
                     .iter()
-                    .copied()
-                    .filter(|&m| self.class(m) == class)
+                    .zip(&classes)
+                    .filter(|(_, cl)| **cl == class)
+                    .map(|(m, _)| *m)
                     .min_by_key(|&m| {
                         let fresh = !noticed.contains(&m);
                         let rank = match (self.kind(m), self.is_pwn_request(m)) {
