@@ -29,6 +29,8 @@ struct Views<'v> {
     by_id: HashMap<&'v str, usize>,
     /// The views in date order, so a kind's views dated after a day are a slice of its list.
     dated: bool,
+    /// Whether relations use the indexes below (tests compare with a plain scan).
+    indexed: bool,
     /// Indexes by what a view points at, so a relation looks up the views it can tie to a
     /// trigger instead of testing every view of the kind: the record a view answers or
     /// refuses, the meeting it notices, the records it lists in `related`, every record it
@@ -84,6 +86,7 @@ impl<'v> Views<'v> {
                 .map(|(i, v)| (v.id.as_str(), i))
                 .collect(),
             dated: all.is_sorted_by_key(View::date),
+            indexed: true,
             by_answers,
             by_meeting,
             by_related,
@@ -98,6 +101,9 @@ impl<'v> Views<'v> {
     /// index answers. [`Satisfier::satisfies`] still decides; this only leaves out views it
     /// would reject.
     fn related_to(&self, satisfier: &Satisfier, trigger: &View<'_>) -> Option<Vec<usize>> {
+        if !self.indexed {
+            return None;
+        }
         let look = |index: &HashMap<&'v str, Vec<usize>>, key: &str| -> Vec<usize> {
             index.get(key).cloned().unwrap_or_default()
         };
@@ -211,7 +217,7 @@ impl<'v> Views<'v> {
     /// The views of `matcher`'s kind dated on or after `day`, in case order.
     fn dated_from(&self, matcher: &Matcher, day: Date) -> &[usize] {
         let of_kind = self.of_kind(matcher);
-        if !self.dated {
+        if !(self.dated && self.indexed) {
             return of_kind;
         }
         let start = of_kind.partition_point(|&i| self.all[i].date() < day);
@@ -221,7 +227,7 @@ impl<'v> Views<'v> {
     /// The views of `matcher`'s kind dated on or before `day`, in case order.
     fn dated_until(&self, matcher: &Matcher, day: Date) -> &[usize] {
         let of_kind = self.of_kind(matcher);
-        if !self.dated {
+        if !(self.dated && self.indexed) {
             return of_kind;
         }
         let end = of_kind.partition_point(|&i| self.all[i].date() <= day);
@@ -271,6 +277,17 @@ pub fn deadlines_of(
     rules: &RuleSet,
     today: Date,
 ) -> Vec<Deadline> {
+    deadlines_with(linked, meta, rules, today, true)
+}
+
+/// [`deadlines_of`], with the relation indexes or (`indexed` false, for tests) without.
+fn deadlines_with(
+    linked: &crate::links::Linked,
+    meta: &CaseMeta,
+    rules: &RuleSet,
+    today: Date,
+    indexed: bool,
+) -> Vec<Deadline> {
     let views: Vec<View<'_>> = linked
         .records
         .iter()
@@ -278,7 +295,8 @@ pub fn deadlines_of(
         .map(|r| View::new(&r.id, &r.record).with_links(linked.root(&r.id), linked.matters(&r.id)))
         .collect();
     let calendar = Calendar::new(&rules.holidays, rules.summer, meta.calendar.as_ref());
-    let views = Views::new(&views);
+    let mut views = Views::new(&views);
+    views.indexed = indexed;
     let mut due_dates: HashMap<(&str, usize), (Date, Option<Time>)> = HashMap::new();
     let mut out = Vec::new();
     for rule in &rules.rules {

@@ -1232,3 +1232,46 @@ fn the_example_case() {
             .is_some_and(|m| m.late && m.by.as_str() == "dh41vwehjt")
     }));
 }
+
+#[test]
+fn indexed_relations_find_what_a_scan_of_every_record_finds() {
+    // The example case, and a synthetic case of every kind of record with links stated and
+    // left out, under every state's rules.
+    let mut records: Vec<StoredRecord> = crate::example::records()
+        .into_iter()
+        .map(|r| StoredRecord {
+            record: parse_record(r.text, r.id.as_str()).unwrap(),
+            text: r.text.to_owned(),
+            id: r.id,
+        })
+        .collect();
+    records.extend(
+        crate::synth::Synth::new(7)
+            .records(1500)
+            .into_iter()
+            .map(|(id, text)| StoredRecord {
+                record: parse_record(&text, id.as_str()).unwrap(),
+                text,
+                id,
+            }),
+    );
+    records.sort_by(|a, b| {
+        let key = |r: &StoredRecord| (r.record.date(), r.record.common.time, r.id.clone());
+        key(a).cmp(&key(b))
+    });
+    let linked = crate::links::link(&records);
+    let book = Rulebook::builtin().unwrap();
+    for state in ["MS", "TX", "US"] {
+        let rules = book.select(Some(state)).set;
+        let meta = example_meta(state);
+        let today = d(2026, 11, 28);
+        let indexed = deadlines_with(&linked, &meta, rules, today, true);
+        let scanned = deadlines_with(&linked, &meta, rules, today, false);
+        assert!(indexed.len() > 100, "{state}: {} deadlines", indexed.len());
+        assert_eq!(
+            format!("{indexed:?}"),
+            format!("{scanned:?}"),
+            "{state}: the indexes change a deadline"
+        );
+    }
+}
