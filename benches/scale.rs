@@ -264,16 +264,18 @@ fn main() {
             &size,
             &repeat(&bench, &ws, &on(&slug, &["show", &id]), 5),
         );
-        table.put(
-            "`add`",
-            &size,
-            &repeat(
-                &bench,
-                &ws,
-                &on(&slug, &["add", "note", "--title", "bench"]),
-                5,
-            ),
-        );
+        // Each run adds a new note: `add` refuses one that says what a record already says.
+        let adds: Vec<Run> = (0..5)
+            .map(|k| {
+                let title = format!("bench note {k}");
+                run(
+                    &bench,
+                    &ws,
+                    &strs(&on(&slug, &["add", "note", "--title", &title])),
+                )
+            })
+            .collect();
+        table.put("`add`", &size, &adds);
         table.put(
             "`edit ID --set`",
             &size,
