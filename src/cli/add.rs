@@ -54,16 +54,11 @@ fn refuse_duplicates(
     case: &Case,
     new: &[(String, &iepcase::record::Record)],
     allow: bool,
-) -> Result<(), CliError> {
+) -> Result<Option<iepcase::store::ContentIndex>, CliError> {
     if allow || new.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
-    let summaries = case.summaries()?;
-    let in_case: std::collections::HashMap<&str, &RecordId> = summaries
-        .records
-        .iter()
-        .map(|s| (s.content.as_str(), &s.id))
-        .collect();
+    let in_case = case.content_index()?;
     let mut in_batch: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
     for (origin, record) in new {
         let hash = record.content_hash();
@@ -86,7 +81,7 @@ fn refuse_duplicates(
         }
         in_batch.insert(hash, origin);
     }
-    Ok(())
+    Ok(Some(in_case))
 }
 
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
@@ -151,13 +146,16 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
         text = edit::append_attachments(&text, &attachments)?;
     }
     let record = parse_record(&text, "the new record")?;
-    refuse_duplicates(
+    let index = refuse_duplicates(
         &case,
         &[("the new record".to_owned(), &record)],
         args.duplicate,
     )?;
     tx.put_record(&id, &text)?;
     tx.commit(&format!("add record {id}"), &ctx.commit_context()?)?;
+    if let Some(index) = index {
+        case.content_added(index, &[(id.clone(), record.content_hash())]);
+    }
     warn_dangling_references(ctx, &case, &record);
     ctx.ui.status(&format!("Added {kind} {id}: {title}"));
     super::attach::warn_unbindable(ctx, Some(id.as_str()), &args.attach)?;
@@ -249,7 +247,7 @@ fn add_files(ctx: &Ctx, files: &[PathBuf], duplicate: bool) -> Result<(), CliErr
         .iter()
         .map(|(_, origin, _, record)| (origin.clone(), record))
         .collect();
-    refuse_duplicates(&case, &records, duplicate)?;
+    let index = refuse_duplicates(&case, &records, duplicate)?;
     let mut tx = case.transaction(&lock);
     for (id, _, text, _) in &texts {
         tx.put_record(id, text)?;
@@ -259,6 +257,13 @@ fn add_files(ctx: &Ctx, files: &[PathBuf], duplicate: bool) -> Result<(), CliErr
         many => format!("add {} records", many.len()),
     };
     tx.commit(&message, &ctx.commit_context()?)?;
+    if let Some(index) = index {
+        let added: Vec<(RecordId, String)> = texts
+            .iter()
+            .map(|(id, _, _, record)| (id.clone(), record.content_hash()))
+            .collect();
+        case.content_added(index, &added);
+    }
     for (id, origin, _, record) in &texts {
         warn_dangling_references(ctx, &case, record);
         ctx.ui.status(&format!(

@@ -19,6 +19,7 @@
 
 pub mod blob;
 mod cache;
+mod contents;
 mod fsck;
 #[cfg(test)]
 mod fuzz;
@@ -43,6 +44,7 @@ use crate::crypto::{CaseKey, CryptoError, Identities, Recipient};
 use crate::record::{IdError, RecordError, RecordId};
 
 pub use cache::{CacheKind, PlainCache};
+pub use contents::ContentIndex;
 pub use fsck::{FsckReport, Problem};
 pub use history::{HistoryEntry, RecordChange, Touched};
 pub use lock::CaseLock;

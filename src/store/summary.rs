@@ -182,6 +182,7 @@ impl Case {
             .records
             .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         loaded.broken.sort_by(|a, b| a.id.cmp(&b.id));
+        self.keep_content_index(&loaded.records);
         Ok(loaded)
     }
 }

@@ -684,6 +684,30 @@ fn add_refuses_a_record_the_case_already_holds_unless_duplicate() {
 }
 
 #[test]
+fn the_duplicate_check_follows_edits_removals_and_adds_without_a_listing() {
+    let env = TestEnv::with_case();
+    let note =
+        |title: &str| ["add", "note", "--date", "2026-03-03", "--title", title].map(str::to_owned);
+    let run = |args: &[String]| env.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let fail = |args: &[String]| env.fail(&args.iter().map(String::as_str).collect::<Vec<_>>(), 1);
+    // Adds one after another, no `list` between: each knows the ones before it.
+    let first = run(&note("First call")).trim().to_owned();
+    let second = run(&note("Second call")).trim().to_owned();
+    assert!(fail(&note("First call")).contains(&first));
+    assert!(fail(&note("Second call")).contains(&second));
+    // An edit changes what the record says: its old words may be added again, its new ones not.
+    env.run(&["edit", &first, "--set", "title=First call, corrected"]);
+    let again = run(&note("First call")).trim().to_owned();
+    assert!(fail(&note("First call, corrected")).contains(&first));
+    // A removed record no longer holds its words.
+    env.run(&["rm", &again]);
+    run(&note("First call"));
+    // The index is local and rebuilt when lost.
+    std::fs::remove_dir_all(env.case_dir("c1").join(".git/iepcase/cache")).unwrap();
+    assert!(fail(&note("Second call")).contains(&second));
+}
+
+#[test]
 fn attach_warns_about_a_file_a_bundle_cannot_show_told_by_its_content() {
     let env = TestEnv::with_case();
     let id = env.add_note("Photos");

@@ -1,0 +1,185 @@
+//! Which record says what: the content hash ([`crate::record::Record::content_hash`]) of every
+//! record at HEAD, so `add` can refuse a record the case already holds without reading the
+//! case's records, however many there are.
+//!
+//! The index lives beside the other local caches (`.git/iepcase/cache/`, never committed),
+//! sealed with the case's local key like them. Its file is named after the `records/` tree it
+//! describes, so it can never be stale, only missing: a sync, an edit or a removal leaves a
+//! tree no index names, and the next check rebuilds it from the list summaries (which `list`
+//! keeps current). An `add` that started from an indexed tree carries the index forward to the
+//! tree it commits.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use git2::Oid;
+
+use super::cache::PlainCache;
+use super::{Case, RECORDS_DIR, RecordSummary, StoreError};
+use crate::crypto::CaseKey;
+use crate::record::RecordId;
+
+const MAGIC: &str = "iepcase-contents 1\n";
+
+/// The content hashes of the records of one `records/` tree.
+#[derive(Debug)]
+pub struct ContentIndex {
+    tree: Oid,
+    by_hash: HashMap<String, RecordId>,
+}
+
+impl ContentIndex {
+    /// The record whose content hash is `hash`, if any.
+    pub fn get(&self, hash: &str) -> Option<&RecordId> {
+        self.by_hash.get(hash)
+    }
+
+    fn of(tree: Oid, records: &[RecordSummary]) -> ContentIndex {
+        ContentIndex {
+            tree,
+            by_hash: records
+                .iter()
+                .map(|r| (r.content.clone(), r.id.clone()))
+                .collect(),
+        }
+    }
+
+    fn path(root: &Path, tree: Oid) -> PathBuf {
+        PlainCache::dir(root).join(format!("contents-{tree}.age"))
+    }
+
+    fn load(root: &Path, key: &CaseKey, tree: Oid) -> Option<ContentIndex> {
+        let sealed = std::fs::read(Self::path(root, tree)).ok()?;
+        let plain = key.open_local(&sealed)?;
+        let text = std::str::from_utf8(&plain).ok()?.strip_prefix(MAGIC)?;
+        let mut by_hash = HashMap::new();
+        for line in text.lines() {
+            let (hash, id) = line.split_once(' ')?;
+            by_hash.insert(hash.to_owned(), RecordId::parse(id)?);
+        }
+        Some(ContentIndex { tree, by_hash })
+    }
+
+    /// Writes the index under its tree's name and drops the files of other trees; failure
+    /// only costs speed next time.
+    fn save(&self, root: &Path, key: &CaseKey) {
+        let mut text = String::from(MAGIC);
+        for (hash, id) in &self.by_hash {
+            text.push_str(hash);
+            text.push(' ');
+            text.push_str(id.as_str());
+            text.push('\n');
+        }
+        let dir = PlainCache::dir(root);
+        let _ = std::fs::create_dir_all(&dir);
+        let path = Self::path(root, self.tree);
+        if crate::atomic::write_copy_in(&dir, &path, &key.seal_local(text.as_bytes()), Some(0o600))
+            .is_err()
+        {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("contents-") && entry.path() != path {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+impl Case {
+    /// The id of the `records/` tree at HEAD (the empty tree's id when there is none).
+    fn records_tree(&self) -> Result<Oid, StoreError> {
+        let tree = crate::git::head_tree(&self.repo).map_err(StoreError::git("read the case"))?;
+        Ok(records_tree_of(tree.as_ref()))
+    }
+
+    /// The content index of the records at HEAD: read from the local cache when it describes
+    /// HEAD's records, else built from the list summaries (and saved for next time).
+    pub fn content_index(&self) -> Result<ContentIndex, StoreError> {
+        let tree = self.records_tree()?;
+        if let Some(index) = ContentIndex::load(&self.root, &self.key, tree) {
+            return Ok(index);
+        }
+        let summaries = self.summaries()?;
+        let index = ContentIndex::of(tree, &summaries.records);
+        index.save(&self.root, &self.key);
+        Ok(index)
+    }
+
+    /// Carries `index` forward after a commit that added `added` (id and content hash) to
+    /// the records it describes: saved for the new HEAD when HEAD's parent is the tree the
+    /// index describes, else left to be rebuilt.
+    pub fn content_added(&self, mut index: ContentIndex, added: &[(RecordId, String)]) {
+        let Ok(head) = self.repo.head().and_then(|h| h.peel_to_commit()) else {
+            return;
+        };
+        let parent_tree = head.parent(0).ok().and_then(|p| p.tree().ok());
+        if records_tree_of(parent_tree.as_ref()) != index.tree {
+            return;
+        }
+        let Ok(tree) = head.tree() else {
+            return;
+        };
+        index.tree = records_tree_of(Some(&tree));
+        for (id, hash) in added {
+            index.by_hash.insert(hash.clone(), id.clone());
+        }
+        index.save(&self.root, &self.key);
+    }
+
+    /// Saves the content index of `records` (every summary at HEAD) unless HEAD's records
+    /// already have one.
+    pub(super) fn keep_content_index(&self, records: &[RecordSummary]) {
+        let Ok(tree) = self.records_tree() else {
+            return;
+        };
+        if !ContentIndex::path(&self.root, tree).exists() {
+            ContentIndex::of(tree, records).save(&self.root, &self.key);
+        }
+    }
+}
+
+fn records_tree_of(tree: Option<&git2::Tree<'_>>) -> Oid {
+    // A case with no records yet has no tree: all zeros stands for it.
+    tree.and_then(|t| t.get_name(RECORDS_DIR).map(|e| e.id()))
+        .unwrap_or(Oid::ZERO_SHA1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_round_trips_sealed_and_only_for_its_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        let key = CaseKey::generate();
+        let tree = Oid::from_str("1111111111111111111111111111111111111111").unwrap();
+        let id = RecordId::parse("abcdefghjk").unwrap();
+        let index = ContentIndex {
+            tree,
+            by_hash: HashMap::from([("feedface".to_owned(), id.clone())]),
+        };
+        index.save(dir.path(), &key);
+        let again = ContentIndex::load(dir.path(), &key, tree).unwrap();
+        assert_eq!(again.get("feedface"), Some(&id));
+        assert!(again.get("other").is_none());
+        let other = Oid::from_str("2222222222222222222222222222222222222222").unwrap();
+        assert!(ContentIndex::load(dir.path(), &key, other).is_none());
+        assert!(ContentIndex::load(dir.path(), &CaseKey::generate(), tree).is_none());
+        let on_disk = std::fs::read(ContentIndex::path(dir.path(), tree)).unwrap();
+        assert!(!on_disk.windows(10).any(|w| w == b"abcdefghjk"), "sealed");
+        // A newer tree's index replaces the old file.
+        ContentIndex {
+            tree: other,
+            by_hash: HashMap::new(),
+        }
+        .save(dir.path(), &key);
+        assert!(!ContentIndex::path(dir.path(), tree).exists());
+    }
+}
