@@ -401,7 +401,7 @@ impl Letter {
 
     /// As a Word document.
     pub fn docx(&self) -> Result<Vec<u8>, std::io::Error> {
-        letter_docx(&self.blocks(), &self.title, &self.author, self.date)
+        letter_docx(&self.blocks(), &self.title, self.date)
     }
 
     /// The letter in `format`.
