@@ -33,21 +33,29 @@ pub fn full_links(
     origin: &str,
     batch: Option<(&Batch, &Path)>,
 ) -> Result<String, LinkProblem> {
-    let ids: Vec<RecordId> = case
-        .record_ids()
-        .map_err(|e| LinkProblem::Case(e.into()))?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-    refs::resolve_links(text, origin, |target| {
+    // The case's ids are listed only when the text has a link to look up: most records have
+    // none, and listing costs more the bigger the case.
+    let ids: std::cell::OnceCell<Vec<RecordId>> = std::cell::OnceCell::new();
+    let failed = std::cell::RefCell::new(None);
+    let resolved = refs::resolve_links(text, origin, |target| {
+        let ids = ids.get_or_init(|| match case.record_ids() {
+            Ok(all) => all.into_iter().map(|(id, _)| id).collect(),
+            Err(e) => {
+                *failed.borrow_mut() = Some(e);
+                Vec::new()
+            }
+        });
         refs::lookup(
             target,
-            &ids,
+            ids,
             batch.map(|(b, _)| b),
             batch.map(|(_, from)| from),
         )
-    })
-    .map_err(LinkProblem::Record)
+    });
+    if let Some(e) = failed.into_inner() {
+        return Err(LinkProblem::Case(e.into()));
+    }
+    resolved.map_err(LinkProblem::Record)
 }
 
 /// Why link values could not be made full ids.

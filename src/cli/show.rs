@@ -133,10 +133,8 @@ fn inferred(case: &Case, id: &RecordId) -> Result<(Vec<InferredLink>, Option<Unl
 /// Warns when a sync left conflict copies of `id` beside it (SPEC section 9).
 fn conflict_notice(ctx: &Ctx, case: &Case, id: &RecordId) -> Result<(), CliError> {
     let copies: Vec<String> = case
-        .record_ids()?
+        .conflict_copies(id)?
         .into_iter()
-        .map(|(copy, _)| copy)
-        .filter(|copy| copy.is_conflict() && copy.base() == id.as_str())
         .map(|copy| copy.to_string())
         .collect();
     let Some(first) = copies.first() else {

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::io::Write;
+use std::path::Path;
 
 use git2::{Oid, Tree};
 use rayon::prelude::*;
@@ -100,10 +101,73 @@ impl Case {
         Ok(ids)
     }
 
+    /// The records whose ids start with the first two characters of `prefix`, when the
+    /// records are kept in a folder per first and second character (format 3): reading that
+    /// folder costs the same in a case of ten records or of ten thousand. `None` when
+    /// `prefix` is shorter or the case keeps its records in one folder.
+    fn record_ids_near(
+        &self,
+        tree: &Tree<'_>,
+        prefix: &str,
+    ) -> Result<Option<Vec<(RecordId, Oid)>>, StoreError> {
+        let mut chars = prefix.chars();
+        let (Some(a), Some(b)) = (chars.next(), chars.next()) else {
+            return Ok(None);
+        };
+        if !(a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric()) {
+            return Ok(None);
+        }
+        let Ok(records) = tree.get_path(Path::new(RECORDS_DIR)) else {
+            return Ok(Some(Vec::new()));
+        };
+        let records = self
+            .repo
+            .find_tree(records.id())
+            .map_err(StoreError::git("list records"))?;
+        // A record file directly in `records/`: the single-folder layout of formats 1 and 2.
+        if records
+            .iter()
+            .any(|e| e.kind() != Some(git2::ObjectType::Tree))
+        {
+            return Ok(None);
+        }
+        let folder = format!("{RECORDS_DIR}/{a}/{b}");
+        let entries = crate::git::files_under(&self.repo, tree, &folder, 0)
+            .map_err(StoreError::git("list records"))?;
+        let mut ids: Vec<(RecordId, Oid)> = entries
+            .into_iter()
+            .filter_map(|(path, oid)| Some((super::record_of(&path)?, oid)))
+            .collect();
+        ids.sort_by(|x, y| x.0.cmp(&y.0));
+        Ok(Some(ids))
+    }
+
     /// The record `prefix` names (a unique prefix of 4+ characters, or a full id).
     pub fn resolve(&self, prefix: &str) -> Result<RecordId, StoreError> {
-        let ids: Vec<RecordId> = self.record_ids()?.into_iter().map(|(id, _)| id).collect();
+        let lower = prefix.trim().to_ascii_lowercase();
+        let tree = self.head()?;
+        let ids: Vec<RecordId> = match self.record_ids_near(&tree, &lower)? {
+            Some(near) => near,
+            None => self.record_ids_in(&tree)?,
+        }
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
         RecordId::resolve(prefix, &ids).map_err(|source| StoreError::Id { source })
+    }
+
+    /// The sync conflict copies of record `id` (`<id>.conflict-<n>`), in id order.
+    pub fn conflict_copies(&self, id: &RecordId) -> Result<Vec<RecordId>, StoreError> {
+        let tree = self.head()?;
+        let ids = match self.record_ids_near(&tree, id.as_str())? {
+            Some(near) => near,
+            None => self.record_ids_in(&tree)?,
+        };
+        Ok(ids
+            .into_iter()
+            .map(|(copy, _)| copy)
+            .filter(|copy| copy.is_conflict() && copy.base() == id.as_str())
+            .collect())
     }
 
     /// Reads record `id` at HEAD.
