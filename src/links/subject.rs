@@ -327,11 +327,10 @@ fn stem(word: &str) -> &str {
             break;
         }
     }
-    let stem = match stem.strip_suffix('e') {
+    match stem.strip_suffix('e') {
         Some(cut) if cut.chars().count() >= 4 => cut,
         _ => stem,
-    };
-    stem
+    }
 }
 
 /// The terms of `text`: lowercase words of three or more letters that are not stop words,
