@@ -9,7 +9,6 @@
 //! keeps current). An `add` that started from an indexed tree carries the index forward to the
 //! tree it commits.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
@@ -21,27 +20,51 @@ use crate::record::RecordId;
 
 const MAGIC: &str = "iepcase-contents 1\n";
 
-/// The content hashes of the records of one `records/` tree.
+/// The content hashes of the records of one `records/` tree: lines of `HASH ID`, a later
+/// line for a hash standing for the earlier ones. Kept as text and searched as text, so
+/// reading it costs one decryption and one scan, not a map of ten thousand entries.
 #[derive(Debug)]
 pub struct ContentIndex {
     tree: Oid,
-    by_hash: HashMap<String, RecordId>,
+    lines: String,
 }
 
 impl ContentIndex {
     /// The record whose content hash is `hash`, if any.
-    pub fn get(&self, hash: &str) -> Option<&RecordId> {
-        self.by_hash.get(hash)
+    pub fn get(&self, hash: &str) -> Option<RecordId> {
+        if hash.is_empty() || hash.contains(['\n', ' ']) {
+            return None;
+        }
+        let mut found = None;
+        let mut rest = self.lines.as_str();
+        while let Some(at) = rest.find(hash) {
+            let line_start = at == 0 || rest.as_bytes()[at - 1] == b'\n';
+            let after = &rest[at + hash.len()..];
+            if line_start && let Some(id) = after.strip_prefix(' ') {
+                let id = id.split('\n').next().unwrap_or_default();
+                found = RecordId::parse(id).or(found);
+            }
+            rest = after;
+        }
+        found
     }
 
     fn of(tree: Oid, records: &[RecordSummary]) -> ContentIndex {
-        ContentIndex {
+        let mut index = ContentIndex {
             tree,
-            by_hash: records
-                .iter()
-                .map(|r| (r.content.clone(), r.id.clone()))
-                .collect(),
+            lines: String::new(),
+        };
+        for r in records {
+            index.push(&r.content, &r.id);
         }
+        index
+    }
+
+    fn push(&mut self, hash: &str, id: &RecordId) {
+        self.lines.push_str(hash);
+        self.lines.push(' ');
+        self.lines.push_str(id.as_str());
+        self.lines.push('\n');
     }
 
     fn path(root: &Path, tree: Oid) -> PathBuf {
@@ -50,26 +73,15 @@ impl ContentIndex {
 
     fn load(root: &Path, key: &CaseKey, tree: Oid) -> Option<ContentIndex> {
         let sealed = std::fs::read(Self::path(root, tree)).ok()?;
-        let plain = key.open_local(&sealed)?;
-        let text = std::str::from_utf8(&plain).ok()?.strip_prefix(MAGIC)?;
-        let mut by_hash = HashMap::new();
-        for line in text.lines() {
-            let (hash, id) = line.split_once(' ')?;
-            by_hash.insert(hash.to_owned(), RecordId::parse(id)?);
-        }
-        Some(ContentIndex { tree, by_hash })
+        let plain = String::from_utf8(key.open_local(&sealed)?).ok()?;
+        let lines = plain.strip_prefix(MAGIC)?.to_owned();
+        Some(ContentIndex { tree, lines })
     }
 
     /// Writes the index under its tree's name and drops the files of other trees; failure
     /// only costs speed next time.
     fn save(&self, root: &Path, key: &CaseKey) {
-        let mut text = String::from(MAGIC);
-        for (hash, id) in &self.by_hash {
-            text.push_str(hash);
-            text.push(' ');
-            text.push_str(id.as_str());
-            text.push('\n');
-        }
+        let text = format!("{MAGIC}{}", self.lines);
         let dir = PlainCache::dir(root);
         let _ = std::fs::create_dir_all(&dir);
         let path = Self::path(root, self.tree);
@@ -127,7 +139,7 @@ impl Case {
         };
         index.tree = records_tree_of(Some(&tree));
         for (id, hash) in added {
-            index.by_hash.insert(hash.clone(), id.clone());
+            index.push(hash, id);
         }
         index.save(&self.root, &self.key);
     }
@@ -161,13 +173,25 @@ mod tests {
         let key = CaseKey::generate();
         let tree = Oid::from_str("1111111111111111111111111111111111111111").unwrap();
         let id = RecordId::parse("abcdefghjk").unwrap();
-        let index = ContentIndex {
+        let mut index = ContentIndex {
             tree,
-            by_hash: HashMap::from([("feedface".to_owned(), id.clone())]),
+            lines: String::new(),
         };
+        index.push("feedface", &RecordId::parse("zzzzzzzzzz").unwrap());
+        index.push("0feedface", &RecordId::parse("yyyyyyyyyy").unwrap());
+        index.push("feedface", &id);
         index.save(dir.path(), &key);
         let again = ContentIndex::load(dir.path(), &key, tree).unwrap();
-        assert_eq!(again.get("feedface"), Some(&id));
+        assert_eq!(
+            again.get("feedface"),
+            Some(id.clone()),
+            "the latest line wins"
+        );
+        assert_eq!(
+            again.get("0feedface"),
+            Some(RecordId::parse("yyyyyyyyyy").unwrap())
+        );
+        assert!(again.get("feed").is_none(), "whole hashes only");
         assert!(again.get("other").is_none());
         let other = Oid::from_str("2222222222222222222222222222222222222222").unwrap();
         assert!(ContentIndex::load(dir.path(), &key, other).is_none());
@@ -177,7 +201,7 @@ mod tests {
         // A newer tree's index replaces the old file.
         ContentIndex {
             tree: other,
-            by_hash: HashMap::new(),
+            lines: String::new(),
         }
         .save(dir.path(), &key);
         assert!(!ContentIndex::path(dir.path(), tree).exists());
