@@ -71,10 +71,12 @@ pub fn typeset(
 /// and the default 2 MiB of a thread is not enough for hundreds of exhibits.
 const STACK_SIZE: usize = 256 << 20;
 
-/// Typesets the bundle and exports it whole and exhibit by exhibit.
+/// Typesets the bundle and exports it whole and exhibit by exhibit; `files` are the
+/// prepared attachments' virtual files, handed over rather than copied.
 pub fn render(
     plan: &BundlePlan<'_>,
     prepared: &Prepared,
+    files: Vec<(String, Vec<u8>)>,
     cover: &Cover,
     options: &Options,
     source: &Source,
@@ -85,7 +87,7 @@ pub fn render(
         .thread_name(|i| format!("bundle-{i}"))
         .build()
     {
-        Ok(pool) => pool.install(|| render_in_pool(plan, prepared, cover, options, source)),
+        Ok(pool) => pool.install(|| render_in_pool(plan, prepared, files, cover, options, source)),
         Err(e) => Err(BundleError::Typeset {
             messages: vec![format!("cannot start the typesetting threads: {e}")],
         }),
@@ -95,12 +97,13 @@ pub fn render(
 fn render_in_pool(
     plan: &BundlePlan<'_>,
     prepared: &Prepared,
+    files: Vec<(String, Vec<u8>)>,
     cover: &Cover,
     options: &Options,
     source: &Source,
 ) -> Result<Rendered, BundleError> {
     let json = data::data(plan, prepared, cover, options);
-    let world = world::BundleWorld::new(json, prepared.files.clone());
+    let world = world::BundleWorld::new(json, files);
     let document = compile(&world)?;
     let sections = super::plan::sections(plan).len();
     let layout = layout(&document, plan.exhibits.len(), sections)?;
