@@ -105,6 +105,9 @@ fn render_in_pool(
     let json = data::data(plan, prepared, cover, options);
     let world = world::BundleWorld::new(json, files);
     let document = compile(&world)?;
+    // What Typst memoized while laying the bundle out is of no use to the export: free it
+    // before the export allocates its own.
+    typst::comemo::evict(0);
     let sections = super::plan::sections(plan).len();
     let layout = layout(&document, plan.exhibits.len(), sections)?;
     let ranges = layout.exhibits.clone();
@@ -127,26 +130,33 @@ fn render_in_pool(
             tagged,
         })
     };
-    let whole = typst_pdf::pdf(&document, &pdf_options(None)?).map_err(diagnostics)?;
+    // The whole bundle is exported on one thread while the exhibits are exported on the
+    // others: each export is independent, so the bytes are the same as one after another.
+    let (whole, exhibits) = rayon::join(
+        || typst_pdf::pdf(&document, &pdf_options(None)?).map_err(diagnostics),
+        || {
+            plan.exhibits
+                .par_iter()
+                .zip(ranges.par_iter())
+                .map(|(exhibit, &(first, last))| {
+                    let range = NonZeroUsize::new(first)..=NonZeroUsize::new(last);
+                    let bytes = typst_pdf::pdf(
+                        &document,
+                        &pdf_options(Some(PageRanges::new(vec![range])))?,
+                    )
+                    .map_err(diagnostics)?;
+                    Ok(OutputFile {
+                        path: format!("exhibits/{}.pdf", exhibit.file_stem),
+                        content: Content::Bytes(bytes),
+                    })
+                })
+                .collect::<Vec<Result<OutputFile, BundleError>>>()
+        },
+    );
     let mut files = vec![OutputFile {
         path: "bundle.pdf".into(),
-        content: Content::Bytes(whole),
+        content: Content::Bytes(whole?),
     }];
-    let exhibits: Vec<Result<OutputFile, BundleError>> = plan
-        .exhibits
-        .par_iter()
-        .zip(ranges.par_iter())
-        .map(|(exhibit, &(first, last))| {
-            let range = NonZeroUsize::new(first)..=NonZeroUsize::new(last);
-            let bytes =
-                typst_pdf::pdf(&document, &pdf_options(Some(PageRanges::new(vec![range])))?)
-                    .map_err(diagnostics)?;
-            Ok(OutputFile {
-                path: format!("exhibits/{}.pdf", exhibit.file_stem),
-                content: Content::Bytes(bytes),
-            })
-        })
-        .collect();
     for file in exhibits {
         files.push(file?);
     }
