@@ -402,7 +402,7 @@ pub fn build_with_progress(
     on_stage(Stage::Preparing {
         exhibits: plan.exhibits.len(),
     });
-    let prepared = attach::prepare(
+    let mut prepared = attach::prepare(
         case,
         &plan,
         options.skip_broken,
@@ -420,7 +420,8 @@ pub fn build_with_progress(
         None => meta.clone(),
     };
     let cover = notes::cover(&shown, rules, &plan, &linked.records, options, source);
-    let rendered = pdf::render(&plan, &prepared, &cover, options, source)?;
+    let files = std::mem::take(&mut prepared.files);
+    let rendered = pdf::render(&plan, &prepared, files, &cover, options, source)?;
     let mut manifest = manifest::Manifest::new(
         &plan,
         &prepared,

@@ -71,10 +71,12 @@ pub fn typeset(
 /// and the default 2 MiB of a thread is not enough for hundreds of exhibits.
 const STACK_SIZE: usize = 256 << 20;
 
-/// Typesets the bundle and exports it whole and exhibit by exhibit.
+/// Typesets the bundle and exports it whole and exhibit by exhibit; `files` are the
+/// prepared attachments' virtual files, handed over rather than copied.
 pub fn render(
     plan: &BundlePlan<'_>,
     prepared: &Prepared,
+    files: Vec<(String, Vec<u8>)>,
     cover: &Cover,
     options: &Options,
     source: &Source,
@@ -85,7 +87,7 @@ pub fn render(
         .thread_name(|i| format!("bundle-{i}"))
         .build()
     {
-        Ok(pool) => pool.install(|| render_in_pool(plan, prepared, cover, options, source)),
+        Ok(pool) => pool.install(|| render_in_pool(plan, prepared, files, cover, options, source)),
         Err(e) => Err(BundleError::Typeset {
             messages: vec![format!("cannot start the typesetting threads: {e}")],
         }),
@@ -95,13 +97,17 @@ pub fn render(
 fn render_in_pool(
     plan: &BundlePlan<'_>,
     prepared: &Prepared,
+    files: Vec<(String, Vec<u8>)>,
     cover: &Cover,
     options: &Options,
     source: &Source,
 ) -> Result<Rendered, BundleError> {
     let json = data::data(plan, prepared, cover, options);
-    let world = world::BundleWorld::new(json, prepared.files.clone());
+    let world = world::BundleWorld::new(json, files);
     let document = compile(&world)?;
+    // What Typst memoized while laying the bundle out is of no use to the export: free it
+    // before the export allocates its own.
+    typst::comemo::evict(0);
     let sections = super::plan::sections(plan).len();
     let layout = layout(&document, plan.exhibits.len(), sections)?;
     let ranges = layout.exhibits.clone();
@@ -124,26 +130,33 @@ fn render_in_pool(
             tagged,
         })
     };
-    let whole = typst_pdf::pdf(&document, &pdf_options(None)?).map_err(diagnostics)?;
+    // The whole bundle is exported on one thread while the exhibits are exported on the
+    // others: each export is independent, so the bytes are the same as one after another.
+    let (whole, exhibits) = rayon::join(
+        || typst_pdf::pdf(&document, &pdf_options(None)?).map_err(diagnostics),
+        || {
+            plan.exhibits
+                .par_iter()
+                .zip(ranges.par_iter())
+                .map(|(exhibit, &(first, last))| {
+                    let range = NonZeroUsize::new(first)..=NonZeroUsize::new(last);
+                    let bytes = typst_pdf::pdf(
+                        &document,
+                        &pdf_options(Some(PageRanges::new(vec![range])))?,
+                    )
+                    .map_err(diagnostics)?;
+                    Ok(OutputFile {
+                        path: format!("exhibits/{}.pdf", exhibit.file_stem),
+                        content: Content::Bytes(bytes),
+                    })
+                })
+                .collect::<Vec<Result<OutputFile, BundleError>>>()
+        },
+    );
     let mut files = vec![OutputFile {
         path: "bundle.pdf".into(),
-        content: Content::Bytes(whole),
+        content: Content::Bytes(whole?),
     }];
-    let exhibits: Vec<Result<OutputFile, BundleError>> = plan
-        .exhibits
-        .par_iter()
-        .zip(ranges.par_iter())
-        .map(|(exhibit, &(first, last))| {
-            let range = NonZeroUsize::new(first)..=NonZeroUsize::new(last);
-            let bytes =
-                typst_pdf::pdf(&document, &pdf_options(Some(PageRanges::new(vec![range])))?)
-                    .map_err(diagnostics)?;
-            Ok(OutputFile {
-                path: format!("exhibits/{}.pdf", exhibit.file_stem),
-                content: Content::Bytes(bytes),
-            })
-        })
-        .collect();
     for file in exhibits {
         files.push(file?);
     }
