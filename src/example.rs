@@ -55,6 +55,19 @@ pub fn records() -> Vec<ExampleRecord> {
     records
 }
 
+/// The example records parsed, as the store gives them, for tests.
+#[cfg(test)]
+pub(crate) fn stored_records() -> Vec<crate::store::StoredRecord> {
+    records()
+        .into_iter()
+        .map(|r| crate::store::StoredRecord {
+            record: parse_record(r.text, r.id.as_str()).expect("example records are valid"),
+            text: r.text.to_owned(),
+            id: r.id,
+        })
+        .collect()
+}
+
 /// Imports the example records into `case`, one commit per record dated on the record's
 /// day, so history and bundles look like a real case built over time. Records dated after
 /// `author.time` (the hearing is scheduled) are committed at that time, never in the future.

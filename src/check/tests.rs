@@ -47,14 +47,7 @@ fn codes(findings: &[Finding]) -> Vec<(Code, Severity, String)> {
 }
 
 fn example() -> Vec<Finding> {
-    let records: Vec<StoredRecord> = crate::example::records()
-        .into_iter()
-        .map(|r| StoredRecord {
-            record: parse_record(r.text, r.id.as_str()).unwrap(),
-            text: r.text.to_owned(),
-            id: r.id,
-        })
-        .collect();
+    let records: Vec<StoredRecord> = crate::example::stored_records();
     let meta = parse_case_meta(crate::example::meta(), "example").unwrap();
     run_with("MS", &meta, &records, TODAY)
 }

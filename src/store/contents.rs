@@ -117,10 +117,9 @@ impl Case {
         if let Some(index) = ContentIndex::load(&self.root, &self.key, tree) {
             return Ok(index);
         }
+        // Listing the summaries saves the index for HEAD's records as well.
         let summaries = self.summaries()?;
-        let index = ContentIndex::of(tree, &summaries.records);
-        index.save(&self.root, &self.key);
-        Ok(index)
+        Ok(ContentIndex::of(tree, &summaries.records))
     }
 
     /// Carries `index` forward after a commit that added `added` (id and content hash) to

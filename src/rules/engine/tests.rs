@@ -1172,14 +1172,7 @@ fn conflict_copies_and_missing_start_fields_are_skipped() {
 /// The example case's clocks as of November 28, 2026, as its README tells them.
 #[test]
 fn the_example_case() {
-    let records: Vec<StoredRecord> = crate::example::records()
-        .into_iter()
-        .map(|r| StoredRecord {
-            record: parse_record(r.text, r.id.as_str()).unwrap(),
-            text: r.text.to_owned(),
-            id: r.id,
-        })
-        .collect();
+    let records: Vec<StoredRecord> = crate::example::stored_records();
     let r = Run::new("MS", &example_meta("MS"), &records, TODAY);
     let due = |rule: &str| {
         let dl = r.get(rule);
@@ -1237,14 +1230,7 @@ fn the_example_case() {
 fn indexed_relations_find_what_a_scan_of_every_record_finds() {
     // The example case, and a synthetic case of every kind of record with links stated and
     // left out, under every state's rules.
-    let mut records: Vec<StoredRecord> = crate::example::records()
-        .into_iter()
-        .map(|r| StoredRecord {
-            record: parse_record(r.text, r.id.as_str()).unwrap(),
-            text: r.text.to_owned(),
-            id: r.id,
-        })
-        .collect();
+    let mut records: Vec<StoredRecord> = crate::example::stored_records();
     records.extend(
         crate::synth::Synth::new(7)
             .records(1500)
