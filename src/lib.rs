@@ -38,6 +38,7 @@ pub mod import;
 pub mod letters;
 pub mod links;
 pub mod mail;
+pub mod ops;
 pub mod prep;
 pub mod record;
 pub mod rules;

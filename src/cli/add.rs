@@ -11,10 +11,10 @@ use iepcase::store::{Case, CaseLock};
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::records::{full_links, parse_kind, warn_dangling_references};
+use crate::cli::common::records::{full_links, parse_kind, warn_dangling_references};
 
 #[derive(Debug, Args)]
-#[command(after_help = super::records::KINDS_HELP)]
+#[command(after_help = crate::cli::common::records::KINDS_HELP)]
 pub struct AddArgs {
     /// The kind of record to add (see the list below)
     #[arg(value_parser = parse_kind, required_unless_present = "file")]
@@ -35,7 +35,7 @@ pub struct AddArgs {
     #[arg(long = "attach", value_name = "FILE")]
     pub attach: Vec<PathBuf>,
     /// Take attached files up to SIZE (such as 500M or 4G; default 1G)
-    #[arg(long, value_name = "SIZE", value_parser = super::attach::parse_size, requires = "attach")]
+    #[arg(long, value_name = "SIZE", value_parser = crate::cli::common::args::parse_size, requires = "attach")]
     pub max_size: Option<u64>,
     /// Add the records in TOML files (`--file a.toml b.toml`, or the flag repeated); `-`
     /// reads standard input
@@ -158,7 +158,7 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
     }
     warn_dangling_references(ctx, &case, &record);
     ctx.ui.status(&format!("Added {kind} {id}: {title}"));
-    super::attach::warn_unbindable(ctx, Some(id.as_str()), &args.attach)?;
+    crate::cli::common::records::warn_unbindable(ctx, Some(id.as_str()), &args.attach)?;
     ctx.ui.line(id.as_str())
 }
 

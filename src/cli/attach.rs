@@ -17,30 +17,8 @@ pub struct AttachArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Take files up to SIZE (such as 500M or 4G; default 1G)
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", value_parser = crate::cli::common::args::parse_size)]
     pub max_size: Option<u64>,
-}
-
-/// A size such as `4G`, `500M`, `800K` or a number of bytes (binary units).
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let t = text.trim().to_ascii_uppercase();
-    let t = t
-        .strip_suffix("IB")
-        .or_else(|| t.strip_suffix('B'))
-        .unwrap_or(&t);
-    let (number, shift) = match t.chars().last() {
-        Some('K') => (&t[..t.len() - 1], 10),
-        Some('M') => (&t[..t.len() - 1], 20),
-        Some('G') => (&t[..t.len() - 1], 30),
-        Some('T') => (&t[..t.len() - 1], 40),
-        _ => (t, 0),
-    };
-    let n: u64 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size: write it like 500M or 4G"))?;
-    n.checked_mul(1u64 << shift)
-        .ok_or_else(|| format!("`{text}` is too large"))
 }
 
 #[derive(Debug, Args)]
@@ -65,39 +43,6 @@ pub struct ExtractArgs {
     /// Overwrite files that already exist
     #[arg(long)]
     pub force: bool,
-}
-
-/// Warns about each file a bundle cannot show (told by its content): it is attached all the
-/// same, and the warning says what to do.
-pub fn warn_unbindable(ctx: &Ctx, id: Option<&str>, files: &[PathBuf]) -> Result<(), CliError> {
-    use std::io::Read as _;
-    for file in files {
-        let mut head = Vec::with_capacity(4096);
-        fs_err::File::open(ctx.absolute(file))?
-            .take(4096)
-            .read_to_end(&mut head)?;
-        // A TIFF scan is told convertible by decoding it whole.
-        if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
-            head = fs_err::read(ctx.absolute(file))?;
-        }
-        let name = file.file_name().map_or_else(
-            || file.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        if let Some(what) = iepcase::bundle::unbindable(&name, &head) {
-            let id = id.unwrap_or("ID");
-            ctx.ui.warn(&format!(
-                "{name} is {what}, which a bundle cannot show: it is attached all the same, \
-                 but a bundle can only name it"
-            ));
-            let word = super::error::shell_word(&name);
-            ctx.ui.hint(&format!(
-                "convert it to PDF and attach that instead: `iepcase attach {id} FILE.pdf`, \
-                 then `iepcase detach {id} {word}`"
-            ));
-        }
-    }
-    Ok(())
 }
 
 pub fn run_attach(ctx: &Ctx, args: AttachArgs) -> Result<(), CliError> {
@@ -142,7 +87,7 @@ pub fn run_attach(ctx: &Ctx, args: AttachArgs) -> Result<(), CliError> {
             a.size.unwrap_or(0)
         ));
     }
-    warn_unbindable(ctx, Some(id.as_str()), &args.files)?;
+    crate::cli::common::records::warn_unbindable(ctx, Some(id.as_str()), &args.files)?;
     Ok(())
 }
 

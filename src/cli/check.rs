@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::rules::{CaseFacts, cases, rulebook, today};
+use crate::cli::common::cases::{CaseFacts, cases, rulebook, today};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
     let mut needs: HashMap<(String, String), String> = HashMap::new();
     let mut templates: HashMap<String, Option<letters::Template>> = HashMap::new();
     for case in &cases {
-        let rules = case.rules(ctx, &book);
+        let rules = crate::cli::common::cases::rules(ctx, case, &book);
         // Links are inferred once, for the deadlines and the findings alike.
         let linked = iepcase::links::link(&case.records);
         let deadlines = iepcase::rules::deadlines_of(&linked, &case.meta, rules, today);

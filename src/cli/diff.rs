@@ -2,7 +2,7 @@
 //! between two versions of one record.
 
 use clap::{Args, ValueEnum};
-use iepcase::diff::render::{self, Style};
+use iepcase::diff::render;
 use iepcase::diff::{RecordDiff, diff_records};
 use iepcase::record::RecordId;
 use iepcase::store::{Case, StoredRecord};
@@ -81,7 +81,9 @@ pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<(), CliError> {
     }
     match args.format {
         DiffFormat::Md => ctx.ui.out(&render::to_markdown(&diff)),
-        DiffFormat::Text if ctx.ui.colored() => ctx.ui.out(&paint(ctx, &diff)),
+        DiffFormat::Text if ctx.ui.colored() => {
+            ctx.ui.out(&crate::cli::common::render::paint(ctx, &diff))
+        }
         DiffFormat::Text => ctx.ui.out(&super::ui::printable(&render::to_text(&diff))),
     }
 }
@@ -141,26 +143,4 @@ fn label((rev, stored): &Side) -> String {
         Some(rev) => format!("{} at {rev} ({})", stored.id, stored.record.date()),
         None => format!("{} ({})", stored.id, stored.record.date()),
     }
-}
-
-pub fn paint(ctx: &Ctx, diff: &RecordDiff) -> String {
-    use anstyle::AnsiColor;
-    let mut out = String::new();
-    for line in render::lines(diff) {
-        for (style, text) in line {
-            let text = super::ui::printable(&text).into_owned();
-            let painted = match style {
-                Style::Plain => text,
-                Style::Heading => ctx.ui.paint(anstyle::Style::new().bold(), &text),
-                Style::Label => ctx.ui.paint(AnsiColor::Cyan.on_default(), &text),
-                Style::Added => ctx.ui.paint(AnsiColor::Green.on_default(), &text),
-                Style::Removed => ctx
-                    .ui
-                    .paint(AnsiColor::Red.on_default().strikethrough(), &text),
-            };
-            out.push_str(&painted);
-        }
-        out.push('\n');
-    }
-    out
 }

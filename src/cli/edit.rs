@@ -8,7 +8,7 @@ use iepcase::store::Case;
 use super::context::Ctx;
 use super::editor;
 use super::error::CliError;
-use super::records::{LinkProblem, full_links, warn_dangling_references};
+use crate::cli::common::records::{LinkProblem, full_links, warn_dangling_references};
 
 #[derive(Debug, Args)]
 pub struct EditArgs {

@@ -543,6 +543,26 @@ impl From<RuleError> for CliError {
     }
 }
 
+impl From<iepcase::ops::OpsError> for CliError {
+    fn from(e: iepcase::ops::OpsError) -> Self {
+        use iepcase::ops::OpsError;
+        match e {
+            OpsError::Store(inner) => inner.into(),
+            OpsError::Record(inner) => inner.into(),
+            OpsError::Edit(inner) => inner.into(),
+            OpsError::Bundle(inner) => inner.into(),
+            OpsError::Rule(inner) => inner.into(),
+            OpsError::Letter(inner) => inner.into(),
+            OpsError::InsideCases { .. } => CliError::user(e.to_string())
+                .hint("write the bundle somewhere else: `--out ~/bundles/NAME`"),
+            OpsError::BadRecipient => {
+                CliError::usage("--disclosed-to needs one line naming who received the bundle")
+                    .hint("for example: --disclosed-to \"District counsel\"")
+            }
+        }
+    }
+}
+
 impl From<BundleError> for CliError {
     fn from(e: BundleError) -> Self {
         let e = match e {

@@ -9,10 +9,10 @@ use iepcase::record::{Date, Kind, parse_record};
 use super::context::Ctx;
 use super::editor;
 use super::error::CliError;
-use super::records::{parse_kind, warn_dangling_references};
+use crate::cli::common::records::{parse_kind, warn_dangling_references};
 
 #[derive(Debug, Args)]
-#[command(after_help = super::records::KINDS_HELP)]
+#[command(after_help = crate::cli::common::records::KINDS_HELP)]
 pub struct ImportArgs {
     /// E-mails (.eml), mbox files, PDFs or images
     #[arg(required = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]

@@ -25,7 +25,11 @@ pub struct InitArgs {
 
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), CliError> {
     let root = ctx.absolute(args.dir.as_deref().unwrap_or(&ctx.cwd));
-    let state = args.state.as_deref().map(state_code).transpose()?;
+    let state = args
+        .state
+        .as_deref()
+        .map(crate::cli::common::args::state_code)
+        .transpose()?;
     let git = git2::Config::open_default().ok();
     let from_git = |key: &str| git.as_ref().and_then(|c| c.get_string(key).ok());
     let config = Config {
@@ -47,7 +51,7 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), CliError> {
             .status(&format!("Using your identity {}", identity.display()));
         ids.primary_public().to_owned()
     } else {
-        let public = super::keys::write_identity(ctx, &identity, false)?;
+        let public = crate::cli::common::identity::write_identity(ctx, &identity, false)?;
         ctx.ui
             .status(&format!("Created your identity {}", identity.display()));
         ctx.ui
@@ -61,22 +65,4 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), CliError> {
         "next: `iepcase case new SLUG --child NAME` (pick a slug that is not the child's name)",
     );
     Ok(())
-}
-
-/// A `--state` value as the two-letter postal code of a US state or territory, in capitals.
-pub fn state_code(text: &str) -> Result<String, CliError> {
-    let state = text.trim().to_ascii_uppercase();
-    if state.len() != 2 || !state.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(
-            CliError::usage(format!("`{text}` is not a two-letter state code"))
-                .hint("use the state's postal code, such as MS or TX"),
-        );
-    }
-    if iepcase::record::state_name(&state).is_none() {
-        return Err(CliError::usage(format!(
-            "`{state}` is not the code of a US state or territory"
-        ))
-        .hint("use the state's postal code, such as MS or TX"));
-    }
-    Ok(state)
 }

@@ -7,8 +7,8 @@ use super::context::Ctx;
 use super::error::CliError;
 use iepcase::store::RecordSummary;
 
-use super::records::{parse_kind, summary_value};
 use super::ui::Table;
+use crate::cli::common::records::{parse_kind, summary_value};
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -24,7 +24,7 @@ pub struct ListArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
-    super::records::check_range(args.from, args.to)?;
+    crate::cli::common::args::check_range(args.from, args.to)?;
     let case = ctx.open_case()?;
     let loaded = case.summaries()?;
     let selected: Vec<_> = loaded
@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
             .filter(|r| r.is_upcoming(now))
             .min_by_key(|r| r.order_key())
         {
-            next_meeting_status(ctx, next);
+            crate::cli::common::render::next_meeting_status(ctx, next);
         }
     }
     if !loaded.broken.is_empty() {
@@ -61,11 +61,14 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
             ctx.ui.warn(&format!(
                 "record {} cannot be read: {}",
                 broken.id,
-                describe(&broken.error)
+                crate::cli::common::render::describe(&broken.error)
             ));
         }
         let ids: Vec<String> = loaded.broken.iter().map(|b| b.id.to_string()).collect();
-        return Err(super::records::unreadable_error(case.slug(), &ids));
+        return Err(crate::cli::common::records::unreadable_error(
+            case.slug(),
+            &ids,
+        ));
     }
     let conflicts = loaded.records.iter().filter(|r| r.id.is_conflict()).count();
     if conflicts > 0 {
@@ -104,30 +107,4 @@ fn row(r: &RecordSummary, upcoming: bool) -> Vec<String> {
         r.list_type.clone().unwrap_or_else(|| "-".into()),
         marks.join(" "),
     ]
-}
-
-/// The innermost reason of a store error, for one-line warnings.
-pub fn describe(error: &iepcase::store::StoreError) -> String {
-    if let iepcase::store::StoreError::CorruptObject { source, .. } = error {
-        return format!("git's copy of it is damaged ({})", source.message());
-    }
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(e) = source {
-        text = e.to_string();
-        source = e.source();
-    }
-    text
-}
-
-/// "Next meeting: …; prepare with `iepcase prep`".
-pub fn next_meeting_status(ctx: &Ctx, m: &RecordSummary) {
-    let when = match m.time {
-        Some(t) => format!("{} {t}", m.date),
-        None => m.date.to_string(),
-    };
-    ctx.ui.status(&format!(
-        "Next meeting: {when}, {} ({}); prepare with `iepcase prep`",
-        m.title, m.id
-    ));
 }

@@ -201,7 +201,7 @@ fn patch(ctx: &Ctx, case: &iepcase::store::Case, touched: &iepcase::store::Touch
             changes: iepcase::diff::diff_records((a, ra), (b, rb)),
         };
         let text = if ctx.ui.colored() {
-            super::diff::paint(ctx, &diff)
+            crate::cli::common::render::paint(ctx, &diff)
         } else {
             iepcase::diff::render::to_text(&diff)
         };

@@ -1,12 +1,12 @@
 //! The command line: arguments, dispatch and exit codes. Each command lives in its own file
 //! and is a thin wrapper around library calls; all printing goes through [`ui::Ui`].
 
-mod access;
 mod add;
 mod attach;
 mod bundle;
 mod case;
 mod check;
+mod common;
 pub mod complete;
 mod context;
 mod deadlines;
@@ -28,11 +28,9 @@ mod man;
 mod members;
 mod new;
 mod prep;
-mod records;
 mod remote;
 mod resolve;
 mod rm;
-mod rules;
 mod search;
 mod show;
 mod sync;
@@ -265,7 +263,7 @@ fn deadlines_for_timeline(
     records: &[iepcase::store::StoredRecord],
     today: iepcase::record::Date,
 ) -> Result<Vec<iepcase::timeline::DeadlineEntry>, CliError> {
-    let book = rules::rulebook(ctx)?;
+    let book = common::cases::rulebook(ctx)?;
     let (_, meta) = case.meta()?;
     let state = meta
         .state

@@ -8,10 +8,10 @@ use iepcase::record::{Kind, RecordId, parse_record};
 use super::context::Ctx;
 use super::editor;
 use super::error::CliError;
-use super::records::{LinkProblem, full_links, parse_kind, warn_dangling_references};
+use crate::cli::common::records::{LinkProblem, full_links, parse_kind, warn_dangling_references};
 
 #[derive(Debug, Args)]
-#[command(after_help = super::records::KINDS_HELP)]
+#[command(after_help = crate::cli::common::records::KINDS_HELP)]
 pub struct NewArgs {
     /// The kind of record to write
     #[arg(value_parser = parse_kind)]

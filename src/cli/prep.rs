@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::rules::{cases, rulebook};
+use crate::cli::common::cases::{cases, rulebook};
 
 #[derive(Debug, Args)]
 pub struct PrepArgs {
@@ -59,7 +59,7 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
         ("--ics", &args.ics, "prep.ics"),
     ] {
         if let Some(path) = path.as_ref().filter(|p| p.as_os_str() != "-") {
-            super::letter::output::check(ws, flag, &ctx.absolute(path), args.force, example)?;
+            crate::cli::common::files::check(ws, flag, &ctx.absolute(path), args.force, example)?;
         }
     }
     let (cases, failure) = cases(ctx, args.all)?;
@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
         let input = prep::Case {
             records: &case.records,
             meta: &case.meta,
-            rules: case.rules(ctx, &book),
+            rules: crate::cli::common::cases::rules(ctx, case, &book),
             now,
         };
         if args.all {
@@ -99,7 +99,7 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
             return failure.map_or(Ok(()), Err);
         }
         let path = ctx.absolute(path);
-        super::letter::output::write(&path, text.as_bytes())?;
+        crate::cli::common::files::write(&path, text.as_bytes())?;
         ctx.ui.status(&format!(
             "Wrote {} (plaintext: case slugs, preparation steps and dates, no child names)",
             path.display()
@@ -124,7 +124,7 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
         let pdf = prep::to_pdf(&markdown, &author, today)
             .map_err(|e| CliError::user(format!("cannot typeset the checklist: {e}")))?;
         let path = ctx.absolute(path);
-        super::letter::output::write(&path, &pdf)?;
+        crate::cli::common::files::write(&path, &pdf)?;
         ctx.ui.status(&format!(
             "Wrote {} (plaintext: it names the child and the meeting)",
             path.display()

@@ -2,10 +2,8 @@
 //! of every case.
 
 use clap::Args;
-use iepcase::crypto::Identities;
-use iepcase::search::{Hit, search_record};
-use iepcase::store::Case;
-use rayon::prelude::*;
+use iepcase::ops;
+use iepcase::search::Hit;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -25,52 +23,39 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<(), CliError> {
     }
     let ws = ctx.workspace()?;
     let slugs = ctx.case_slugs(args.all)?;
-    let identities = ctx.identities()?;
-    let results: Vec<(String, Result<Searched, CliError>)> = slugs
-        .par_iter()
-        .map(|slug| {
-            (
-                slug.clone(),
-                search_case(&ws.case_dir(slug), slug, identities, &args.query),
-            )
-        })
-        .collect();
+    let results = ws.for_each_case(&slugs, ctx.identities()?, |case| {
+        ops::search::search(case, &args.query).map_err(CliError::from)
+    });
     let mut hits = Vec::new();
     // What could not be searched: the search still shows what it found, then exits 1 so a
     // script never takes a partial answer for a whole one.
     let mut failure = None;
-    let mut failed_cases = Vec::new();
+    let mut tally = crate::cli::common::cases::Tally::default();
     for (slug, result) in results {
         match result {
-            Ok((found, unreadable)) => {
-                hits.extend(found);
-                for id in &unreadable {
+            Ok(found) => {
+                hits.extend(found.hits);
+                for id in &found.unreadable {
                     ctx.ui.warn(&format!(
                         "record {id} of case `{slug}` cannot be read and was not searched"
                     ));
                 }
-                if !unreadable.is_empty() && failure.is_none() {
-                    failure = Some(super::records::unreadable_error(&slug, &unreadable));
+                if !found.unreadable.is_empty() && failure.is_none() {
+                    failure = Some(crate::cli::common::records::unreadable_error(
+                        &slug,
+                        &found.unreadable,
+                    ));
                 }
             }
-            Err(e) if args.all => {
-                ctx.ui
-                    .warn(&format!("case `{slug}` was not searched: {}", e.message));
-                failed_cases.push(slug);
-            }
+            Err(e) if args.all => tally.fail(ctx, slug, &e, "was not searched"),
             Err(e) => return Err(e),
         }
     }
-    if !failed_cases.is_empty() {
-        failure = Some(
-            CliError::user(format!(
-                "{} case{} could not be searched: {}",
-                failed_cases.len(),
-                if failed_cases.len() == 1 { "" } else { "s" },
-                failed_cases.join(", ")
-            ))
-            .hint("see which with `iepcase case list`; a case you are not a member of needs `iepcase share` from a member"),
-        );
+    if !tally.failed.is_empty() {
+        failure = Some(crate::cli::common::cases::cases_failed(
+            &tally.failed,
+            "could not be searched",
+        ));
     }
     let shown = show(ctx, &args, &hits);
     shown?;
@@ -124,26 +109,4 @@ fn show(ctx: &Ctx, args: &SearchArgs, hits: &[Hit]) -> Result<(), CliError> {
         if hits.len() == 1 { "" } else { "s" }
     ));
     Ok(())
-}
-
-/// The hits in one case, and the records that could not be read.
-type Searched = (Vec<Hit>, Vec<String>);
-
-fn search_case(
-    dir: &std::path::Path,
-    slug: &str,
-    ids: &Identities,
-    query: &str,
-) -> Result<Searched, CliError> {
-    let case = Case::open(dir, slug, ids)?;
-    let mut hits = Vec::new();
-    let mut unreadable = Vec::new();
-    for (id, text) in case.texts()? {
-        match text {
-            Ok(text) => hits.extend(search_record(slug, id.as_str(), &text, query)),
-            Err(_) => unreadable.push(id.to_string()),
-        }
-    }
-    hits.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
-    Ok((hits, unreadable))
 }

@@ -8,7 +8,7 @@ use iepcase::store::Case;
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::records::record_json;
+use crate::cli::common::records::record_json;
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {

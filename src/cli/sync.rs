@@ -46,7 +46,7 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
     let identities = ctx.identities()?;
     let context = ctx.commit_context()?;
     let timeout = ctx.lock_timeout();
-    let access = super::access::access()?;
+    let access = crate::cli::common::access::access()?;
     let access = &access;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(usize::from(args.jobs.unwrap_or(DEFAULT_JOBS)).min(slugs.len().max(1)))
@@ -323,12 +323,12 @@ pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
     iepcase::workspace::validate_slug(&slug)?;
     let url = match iepcase::sync::check_remote_url(&args.url)? {
         iepcase::sync::UrlKind::Path if !std::path::Path::new(&args.url).is_absolute() => {
-            super::remote::stored_url(ctx, &args.url)?
+            crate::cli::common::remote::stored_url(ctx, &args.url)?
         }
         _ => args.url.clone(),
     };
     let identities = ctx.identities()?;
-    let access = super::access::access()?;
+    let access = crate::cli::common::access::access()?;
     let case = iepcase::sync::clone_case(&url, &ws.case_dir(&slug), &slug, identities, &access)
         .map_err(
         |e| {

@@ -48,7 +48,7 @@ fn parse_timeline_kind(text: &str) -> Result<String, String> {
 }
 
 pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
-    super::records::check_range(args.from, args.to)?;
+    crate::cli::common::args::check_range(args.from, args.to)?;
     let case = ctx.open_case()?;
     let loaded = case.records()?;
     for broken in &loaded.broken {
@@ -89,12 +89,15 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
     if format == TimelineFormat::Text
         && let Some(m) = iepcase::prep::next_meeting(&loaded.records, ctx.now_or(args.today))
     {
-        super::list::next_meeting_status(ctx, &iepcase::store::RecordSummary::of(m));
+        crate::cli::common::render::next_meeting_status(ctx, &iepcase::store::RecordSummary::of(m));
     }
     shown?;
     if !loaded.broken.is_empty() {
         let ids: Vec<String> = loaded.broken.iter().map(|b| b.id.to_string()).collect();
-        return Err(super::records::unreadable_error(case.slug(), &ids));
+        return Err(crate::cli::common::records::unreadable_error(
+            case.slug(),
+            &ids,
+        ));
     }
     Ok(())
 }

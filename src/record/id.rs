@@ -12,7 +12,7 @@ pub const ID_LEN: usize = 10;
 pub const MIN_PREFIX: usize = 4;
 
 /// The id of a record: `k3f9a2bq7x`, or `k3f9a2bq7x.conflict-1` for a sync conflict copy.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct RecordId(String);
 
 /// Why a string cannot name a record.

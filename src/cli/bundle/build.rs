@@ -1,42 +1,21 @@
 //! `iepcase bundle --purpose P --out DIR`: resolve the options, build, write, and report what
 //! went in, what was left out and why.
 
-use std::path::Path;
-
-use iepcase::bundle::{self, Bundle, Manifest, Options};
-use iepcase::rules::RuleSet;
-use iepcase::store::Case;
-use iepcase::workspace::Config;
+use iepcase::bundle::{self, Options};
+use iepcase::ops;
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
-use super::super::ui::{Progress, Ui};
 use super::BuildArgs;
 
 pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
-    super::super::records::check_range(args.from, args.to)?;
+    crate::cli::common::args::check_range(args.from, args.to)?;
     let purpose = args.purpose.expect("clap requires --purpose");
     let out = ctx.absolute(&args.out.expect("clap requires --out"));
-    let case = ctx.open_case()?;
     let ws = ctx.workspace()?;
-    // However it is spelled (`..`, a symbolic link), a bundle never goes into cases/.
-    let cases = super::super::letter::output::resolved(&ws.cases_dir());
-    if super::super::letter::output::resolved(&out)
-        .strip_prefix(&cases)
-        .is_ok_and(|inside| inside.components().count() > 0)
-    {
-        return Err(CliError::user(format!(
-            "{} is inside the workspace's cases folder, which holds only encrypted files",
-            out.display()
-        ))
-        .hint("write the bundle somewhere else: `--out ~/bundles/NAME`"));
-    }
+    ops::bundle::check_out(ws, &out)?;
+    let case = ctx.open_case()?;
     let (_, meta) = case.meta()?;
-    let bates = match (args.no_bates, args.bates) {
-        (true, _) => None,
-        (false, Some(prefix)) => Some(prefix),
-        (false, None) => meta.bates_prefix.clone(),
-    };
     let first = match &args.first {
         Some(prefix) => Some(case.resolve(prefix)?),
         None => None,
@@ -47,36 +26,47 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         to: args.to,
         kinds: bundle::plan::dedup_kinds(&args.kinds),
         exhibit_prefix: args.exhibit_prefix,
-        bates: bates.map(|b| b.trim_end_matches(['-', '_']).to_owned()),
+        bates: ops::bundle::bates_prefix(&meta, args.bates, args.no_bates),
         first,
         include_privileged: args.include_privileged,
         skip_broken: args.skip_broken,
         initials: args.initials,
         sections: args.sections,
     };
-    let disclosure = super::disclose::check(args.disclosed_to.as_deref())?;
-    let book = super::super::rules::rulebook(ctx)?;
-    let rules = book
-        .select(meta.state.as_deref().or(ws.config.state.as_deref()))
-        .set;
-    let (built, manifest) = make(
-        &ctx.ui, &case, &ws.config, rules, &options, &out, args.force,
-    )?;
+    let disclosure = args
+        .disclosed_to
+        .as_deref()
+        .map(ops::bundle::recipient)
+        .transpose()?;
+    let request = ops::bundle::Request {
+        options: &options,
+        out: &out,
+        replace: args.force,
+    };
+    let (built, manifest) = crate::cli::common::bundle::make(ctx, ws, &case, &request)?;
     super::report::left_out(ctx, &built, purpose);
     let recorded = match disclosure {
-        Some(with) => Some(super::disclose::record(
-            ctx,
-            &case,
-            &manifest,
-            with,
-            args.on.unwrap_or_else(|| ctx.today()),
-        )?),
+        Some(with) => {
+            let (case, lock) = ctx.open_slug_locked(case.slug(), "bundle")?;
+            let date = args.on.unwrap_or_else(|| ctx.today());
+            Some(ops::bundle::record_disclosure(
+                &case,
+                &lock,
+                &manifest,
+                with,
+                date,
+                &ctx.commit_context()?,
+            )?)
+        }
         None => None,
     };
     if ctx.ui.json {
         let mut value = serde_json::to_value(&manifest).expect("manifests serialize");
         if let (Some(object), Some(recorded)) = (value.as_object_mut(), &recorded) {
-            object.insert("disclosure".into(), recorded.to_json());
+            object.insert(
+                "disclosure".into(),
+                serde_json::to_value(recorded).expect("disclosures serialize"),
+            );
         }
         ctx.ui.json(&value)?;
     } else {
@@ -133,40 +123,4 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         out.display()
     ));
     Ok(())
-}
-
-/// From how many pages a bundle shows progress while it is typeset.
-const PROGRESS_PAGES: usize = 100;
-
-/// Builds the bundle of `case` with `options` and writes it to `out`; "prepared by" is the
-/// workspace's advocate, else its commit author. The cover's dates come from `rules`, the
-/// case's rule set, as `deadlines` computes them. An earlier bundle in `out` is replaced
-/// only with `replace`.
-pub fn make(
-    ui: &Ui,
-    case: &Case,
-    config: &Config,
-    rules: &RuleSet,
-    options: &Options,
-    out: &Path,
-    replace: bool,
-) -> Result<(Bundle, Manifest), CliError> {
-    let prepared_by = config
-        .advocate
-        .as_ref()
-        .and_then(|a| a.name.as_deref())
-        .or(config.author.name.as_deref());
-    let source = bundle::source(case, prepared_by)?;
-    let mut shown = Progress::hidden();
-    let built = bundle::build_with_progress(case, options, &source, rules, &mut |stage| {
-        // Small bundles are done before a display would be read.
-        if let bundle::Stage::Typesetting { pages } = stage
-            && pages >= PROGRESS_PAGES
-        {
-            shown = ui.spinner(&format!("Typesetting about {pages} pages"));
-        }
-    })?;
-    shown.finish();
-    let manifest = bundle::write(&built, case, out, replace)?;
-    Ok((built, manifest))
 }

@@ -1,8 +1,7 @@
 //! `iepcase bundle`: build an evidence bundle (`bundle --purpose P --out DIR`) or check one
 //! against its manifest (`bundle verify DIR`).
 
-pub mod build;
-mod disclose;
+mod build;
 mod report;
 mod verify;
 
@@ -15,7 +14,7 @@ use iepcase::record::{Date, Kind};
 
 use super::context::Ctx;
 use super::error::CliError;
-use super::records::parse_kind;
+use crate::cli::common::records::parse_kind;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]

@@ -21,7 +21,7 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     let slugs = ws.case_slugs()?;
     let current = ws.current_case()?;
-    let book = match crate::cli::rules::rulebook(ctx) {
+    let book = match crate::cli::common::cases::rulebook(ctx) {
         Ok(book) => Some(book),
         Err(e) if !slugs.is_empty() => {
             ctx.ui.warn(&format!("no deadlines shown: {}", e.message));
@@ -29,22 +29,31 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
         }
         Err(_) => None,
     };
-    let today = crate::cli::rules::today(ctx, args.today);
+    let today = crate::cli::common::cases::today(ctx, args.today);
     let now = ctx.now_or(args.today);
     let mut rows = Vec::new();
     let mut json_rows = Vec::new();
     let mut failed = Vec::new();
-    for slug in &slugs {
-        let summary = ctx.open_case_slug(slug).and_then(|case| {
-            let meta = case.meta()?.1;
-            let count = case.record_ids()?.len();
-            let records = if meta.status == CaseStatus::Open && book.is_some() {
-                case.records()?.records
-            } else {
-                Vec::new()
-            };
-            Ok((meta, count, records))
-        });
+    let load = |case: &iepcase::store::Case| -> Result<_, CliError> {
+        let meta = case.meta()?.1;
+        let count = case.record_ids()?.len();
+        let records = if meta.status == CaseStatus::Open && book.is_some() {
+            case.records()?.records
+        } else {
+            Vec::new()
+        };
+        Ok((meta, count, records))
+    };
+    // Without the identity no case opens; each row says so, as each case would.
+    let summaries: Vec<(String, Result<_, CliError>)> = match ctx.identities() {
+        Ok(ids) => ws.for_each_case(&slugs, ids, load),
+        Err(e) => slugs
+            .iter()
+            .map(|slug| (slug.clone(), Err(CliError::user(e.message.clone()))))
+            .collect(),
+    };
+    for (slug, summary) in summaries {
+        let slug = &slug;
         match summary {
             Ok((meta, records_count, records)) => {
                 let state = meta.state.clone().unwrap_or_default();
@@ -62,12 +71,15 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                     (text, json)
                 });
                 let next = book.as_ref().and_then(|book| {
-                    let facts = crate::cli::rules::CaseFacts {
+                    let facts = crate::cli::common::cases::CaseFacts {
                         slug: slug.clone(),
                         meta: meta.clone(),
                         records,
+                        unreadable: Vec::new(),
                     };
-                    next_deadline(facts.deadlines(ctx, book, today))
+                    next_deadline(crate::cli::common::cases::deadlines(
+                        ctx, &facts, book, today,
+                    ))
                 });
                 rows.push(vec![
                     mark(slug, current.as_deref()),

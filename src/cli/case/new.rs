@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
             .hint("an opaque slug such as `case-2026-04` or initials keeps the child private");
     }
     let state = match &args.state {
-        Some(text) => Some(crate::cli::init::state_code(text)?),
+        Some(text) => Some(crate::cli::common::args::state_code(text)?),
         None => ws.config.state.as_deref().map(str::to_ascii_uppercase),
     };
     let root = ws.case_dir(&args.slug);

@@ -37,11 +37,13 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
     let mut options = Options::new(Purpose::DueProcess);
     options.bates = case.meta()?.1.bates_prefix;
     options.first = RecordId::parse(DISPUTED_IEP);
-    let config = Workspace::open(&root)?.config;
-    let book = iepcase::rules::Rulebook::builtin()?;
-    let rules = book.select(case.meta()?.1.state.as_deref()).set;
-    let (_, manifest) =
-        super::bundle::build::make(&ctx.ui, &case, &config, rules, &options, &bundle_dir, false)?;
+    let ws = Workspace::open(&root)?;
+    let request = iepcase::ops::bundle::Request {
+        options: &options,
+        out: &bundle_dir,
+        replace: false,
+    };
+    let (_, manifest) = crate::cli::common::bundle::make(ctx, &ws, &case, &request)?;
     let count = iepcase::example::records().len();
     ctx.ui.status(&format!(
         "Built a demo workspace in {} with case `{DEMO_SLUG}` ({count} records)",
@@ -185,7 +187,7 @@ fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliE
     // Overdue and due soon: the first two groups of `deadlines`.
     let mut soon: Vec<_> = deadlines
         .iter()
-        .filter(|d| super::deadlines::text::group(d) <= 1)
+        .filter(|d| crate::cli::common::deadlines::group(d) <= 1)
         .collect();
     soon.sort_by_key(|d| (d.due, d.due_time));
     let rows: Vec<Vec<String>> = soon
@@ -193,7 +195,7 @@ fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliE
         .map(|d| {
             vec![
                 d.due.to_string(),
-                super::deadlines::text::when(d, today),
+                crate::cli::common::deadlines::when(d, today),
                 d.label.clone(),
                 d.cite.clone(),
             ]

@@ -57,7 +57,7 @@ pub fn build(ctx: &Ctx, root: &Path) -> Result<Case, CliError> {
     };
     let ws = Workspace::create(root, &config)?;
     let identity_path = root.join("demo-identity.txt");
-    let public = super::super::keys::write_identity(ctx, &identity_path, false)?;
+    let public = crate::cli::common::identity::write_identity(ctx, &identity_path, false)?;
     let identities = iepcase::crypto::Identities::load(&identity_path, &iepcase::crypto::NoPrompt)?;
     let author = iepcase::git::CommitContext {
         name: config.author.name.clone().unwrap_or_default(),

@@ -1,7 +1,6 @@
 //! `iepcase letter TEMPLATE`: draft a letter from the case and record it; `letter --list`.
 
 mod list;
-pub(super) mod output;
 mod warnings;
 
 use std::collections::BTreeMap;
@@ -77,13 +76,20 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     let template = letters::template(name, Some(&ws.root))?;
     let date = args.date.unwrap_or_else(|| ctx.today());
     let out = args.out.as_deref().map(|p| ctx.absolute(p));
-    let format = output::format(ctx, args.format.as_deref(), out.as_deref(), name, date)?;
+    let format =
+        crate::cli::common::files::format(ctx, args.format.as_deref(), out.as_deref(), name, date)?;
     let pdf_path = args.pdf.as_deref().map(|p| ctx.absolute(p));
     let out_ext = format.name();
     let targets = [("--out", &out, out_ext), ("--pdf", &pdf_path, "pdf")];
     for (flag, path, ext) in targets {
         if let Some(path) = path {
-            output::check(ws, flag, path, args.force, &format!("{name}-{date}.{ext}"))?;
+            crate::cli::common::files::check(
+                ws,
+                flag,
+                path,
+                args.force,
+                &format!("{name}-{date}.{ext}"),
+            )?;
         }
     }
     let mut facts = facts(&args.set)?;
@@ -99,8 +105,8 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     // A recording notice needs the notice period; other letters state the case's periods
     // when the rule files can be read.
     let book = match template.is_recording_notice() {
-        true => Some(super::rules::rulebook(ctx)?),
-        false => super::rules::rulebook(ctx).ok(),
+        true => Some(crate::cli::common::cases::rulebook(ctx)?),
+        false => crate::cli::common::cases::rulebook(ctx).ok(),
     };
     let chosen = args
         .signer
@@ -131,7 +137,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     };
     match &out {
         Some(path) => {
-            output::write(path, &main)?;
+            crate::cli::common::files::write(path, &main)?;
             ctx.ui.status(&format!(
                 "Wrote the letter to {} (not encrypted)",
                 path.display()
@@ -141,7 +147,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         None => ctx.ui.out(&String::from_utf8_lossy(&main))?,
     }
     if let (Some(path), Some(bytes)) = (&pdf_path, &pdf) {
-        output::write(path, bytes)?;
+        crate::cli::common::files::write(path, bytes)?;
         ctx.ui.status(&format!(
             "Wrote the letter as a PDF to {} (not encrypted)",
             path.display()

@@ -32,7 +32,9 @@ pub fn add(ctx: &Ctx, name: &str, template: &str) -> Result<(), CliError> {
         let mut url = template.replace("{slug}", slug);
         // A folder is kept absolute, as `remote add` keeps it: sync runs from anywhere.
         if let Ok(iepcase::sync::UrlKind::Path) = iepcase::sync::check_remote_url(&url) {
-            url = super::absolute_folder(ctx, &url).display().to_string();
+            url = crate::cli::common::remote::absolute_folder(ctx, &url)
+                .display()
+                .to_string();
         }
         let outcome = add_one(&ws.case_dir(slug), name, &url);
         rows.push((slug.clone(), url, outcome));
@@ -49,13 +51,19 @@ pub fn add(ctx: &Ctx, name: &str, template: &str) -> Result<(), CliError> {
     if ctx.ui.json {
         let out: Vec<_> = rows
             .iter()
-            .map(|(slug, url, o)| json!({"case": slug, "url": super::hide_secret(url), "status": status(o)}))
+            .map(|(slug, url, o)| json!({"case": slug, "url": crate::cli::common::remote::hide_secret(url), "status": status(o)}))
             .collect();
         ctx.ui.json(&json!(out))?;
     } else {
         let lines: Vec<Vec<String>> = rows
             .iter()
-            .map(|(slug, url, o)| vec![slug.clone(), super::hide_secret(url), status(o)])
+            .map(|(slug, url, o)| {
+                vec![
+                    slug.clone(),
+                    crate::cli::common::remote::hide_secret(url),
+                    status(o),
+                ]
+            })
             .collect();
         ctx.ui
             .out(&ctx.ui.fitted(&["CASE", "URL", "STATUS"], &[1, 2], &lines))?;

@@ -49,7 +49,7 @@ pub fn run(ctx: &Ctx, command: RemoteCommand) -> Result<(), CliError> {
 
 fn add(ctx: &Ctx, name: &str, url: &str) -> Result<(), CliError> {
     let case = ctx.open_case()?;
-    let url = stored_url(ctx, url)?;
+    let url = crate::cli::common::remote::stored_url(ctx, url)?;
     iepcase::sync::add_remote(case.repo(), name, &url)?;
     ctx.ui
         .status(&format!("Added remote `{name}` to case `{}`", case.slug()));
@@ -63,7 +63,7 @@ fn list(ctx: &Ctx) -> Result<(), CliError> {
     if ctx.ui.json {
         let rows: Vec<_> = remotes
             .iter()
-            .map(|(n, u)| json!({"name": n, "url": hide_secret(u)}))
+            .map(|(n, u)| json!({"name": n, "url": crate::cli::common::remote::hide_secret(u)}))
             .collect();
         return ctx.ui.json(&json!(rows));
     }
@@ -74,7 +74,7 @@ fn list(ctx: &Ctx) -> Result<(), CliError> {
     }
     let rows: Vec<Vec<String>> = remotes
         .iter()
-        .map(|(n, u)| vec![n.clone(), hide_secret(u)])
+        .map(|(n, u)| vec![n.clone(), crate::cli::common::remote::hide_secret(u)])
         .collect();
     ctx.ui.out(&ctx.ui.fitted(&["NAME", "URL"], &[1], &rows))
 }
@@ -86,74 +86,4 @@ fn remove(ctx: &Ctx, name: &str) -> Result<(), CliError> {
         "Removed remote `{name}` (the remote repository itself is untouched)"
     ));
     Ok(())
-}
-
-/// A remote address as it is kept: checked, and a folder made absolute because sync runs from
-/// wherever the user stands. A folder with nothing in it yet is pointed out.
-pub fn stored_url(ctx: &Ctx, url: &str) -> Result<String, CliError> {
-    Ok(match iepcase::sync::check_remote_url(url)? {
-        iepcase::sync::UrlKind::Path => {
-            let path = absolute_folder(ctx, url);
-            if !path.exists() {
-                ctx.ui.warn(&format!(
-                    "there is nothing at {} yet",
-                    super::ui::printable(&path.display().to_string())
-                ));
-                ctx.ui.hint(&format!(
-                    "make an empty repository there with `git init --bare {}` before `iepcase sync`",
-                    path.display()
-                ));
-            }
-            path.display().to_string()
-        }
-        _ => url.to_owned(),
-    })
-}
-
-/// A folder address made absolute, without `.` and `..` steps.
-pub fn absolute_folder(ctx: &Ctx, url: &str) -> std::path::PathBuf {
-    tidy(&ctx.absolute(std::path::Path::new(url)))
-}
-
-/// `path` without `.` and `..` steps, worked out on the text (the folder may not exist yet).
-fn tidy(path: &std::path::Path) -> std::path::PathBuf {
-    use std::path::Component;
-    let mut out = std::path::PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// A URL with any password or token replaced by `***`.
-pub fn hide_secret(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_owned();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn tokens_are_hidden() {
-        assert_eq!(
-            super::hide_secret("https://pat:ghp_123@host/x.git"),
-            "https://pat:***@host/x.git"
-        );
-        assert_eq!(super::hide_secret("git@host:me/x.git"), "git@host:me/x.git");
-        assert_eq!(super::hide_secret("/srv/x.git"), "/srv/x.git");
-    }
 }

@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, args: TrustArgs) -> Result<(), CliError> {
         let case = ctx.open_case()?;
         iepcase::sync::transport::url_of(case.repo(), &args.remote)?
     };
-    let access = crate::cli::access::access()?;
+    let access = crate::cli::common::access::access()?;
     let Some(fingerprint) = args.fingerprint else {
         let (key, verdict) = iepcase::sync::transport::host_key(&url, &access)?;
         ctx.ui.out(&format!(

@@ -1,14 +1,14 @@
 //! Helpers the record commands share: reading a kind argument, JSON for records, and
 //! warnings about references to records that do not exist.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use iepcase::record::refs::{self, Batch};
 use iepcase::record::{Kind, Record, RecordError, RecordId, parse::did_you_mean, to_json};
 use iepcase::store::{Case, RecordSummary, StoredRecord};
 
-use super::context::Ctx;
-use super::error::CliError;
+use super::super::context::Ctx;
+use super::super::error::CliError;
 
 /// The kinds, for help text.
 pub const KINDS_HELP: &str = "Kinds: iep, request, refusal, response, pwn, notice, consent, meeting, evaluation, \
@@ -135,16 +135,35 @@ pub fn unreadable_error(slug: &str, ids: &[String]) -> CliError {
     .hint(format!("run `iepcase -c {slug} fsck` to check every file"))
 }
 
-/// Refuses a `--from` later than `--to`: the range would be empty, which is never what was meant.
-pub fn check_range(
-    from: Option<iepcase::record::Date>,
-    to: Option<iepcase::record::Date>,
-) -> Result<(), CliError> {
-    match (from, to) {
-        (Some(from), Some(to)) if from > to => {
-            Err(CliError::usage(format!("--from {from} is after --to {to}"))
-                .hint("swap the two dates"))
+/// Warns about each file a bundle cannot show (told by its content): it is attached all the
+/// same, and the warning says what to do.
+pub fn warn_unbindable(ctx: &Ctx, id: Option<&str>, files: &[PathBuf]) -> Result<(), CliError> {
+    use std::io::Read as _;
+    for file in files {
+        let mut head = Vec::with_capacity(4096);
+        fs_err::File::open(ctx.absolute(file))?
+            .take(4096)
+            .read_to_end(&mut head)?;
+        // A TIFF scan is told convertible by decoding it whole.
+        if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+            head = fs_err::read(ctx.absolute(file))?;
         }
-        _ => Ok(()),
+        let name = file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        if let Some(what) = iepcase::bundle::unbindable(&name, &head) {
+            let id = id.unwrap_or("ID");
+            ctx.ui.warn(&format!(
+                "{name} is {what}, which a bundle cannot show: it is attached all the same, \
+                 but a bundle can only name it"
+            ));
+            let word = super::super::error::shell_word(&name);
+            ctx.ui.hint(&format!(
+                "convert it to PDF and attach that instead: `iepcase attach {id} FILE.pdf`, \
+                 then `iepcase detach {id} {word}`"
+            ));
+        }
     }
+    Ok(())
 }

@@ -8,7 +8,7 @@ use age::secrecy::SecretString;
 use iepcase::crypto::PassphrasePrompt;
 use iepcase::sync::Access;
 
-use super::error::CliError;
+use super::super::error::CliError;
 
 /// Asks for SSH key passphrases: `IEPCASE_SSH_PASSPHRASE` for scripts, else the terminal.
 pub struct SshKeyPrompt;

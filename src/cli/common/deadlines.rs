@@ -20,34 +20,6 @@ const GROUPS: [&str; 5] = [
     "Obligations with no fixed deadline (DUE is when iepcase starts reminding)",
 ];
 
-/// The index in [`GROUPS`] of a deadline: 0 overdue, 1 due soon, then later, met, obligations.
-pub fn group(d: &Deadline) -> usize {
-    match d.status {
-        Status::Overdue => 0,
-        Status::Open if d.days_left.is_some_and(|n| n <= SOON_DAYS) => 1,
-        Status::Open => 2,
-        Status::Met | Status::Ended => 3,
-        Status::Obligation => 4,
-    }
-}
-
-/// When a deadline falls, as seen from `today`: `in 6d`, `3d ago`, `met 2026-03-17`.
-pub fn when(d: &Deadline, today: Date) -> String {
-    let n = d.days_left.unwrap_or(0);
-    match (&d.status, &d.met) {
-        (Status::Met, Some(m)) if m.late => format!("met late {}", m.on),
-        (Status::Met, Some(m)) => format!("met {}", m.on),
-        (Status::Ended, _) => "ended".into(),
-        (Status::Obligation, _) => {
-            let waited = iepcase::rules::calendar::days_between(d.start, today);
-            format!("waiting {waited}d")
-        }
-        _ if n < 0 => format!("{}d ago", -n),
-        _ if n == 0 => "today".into(),
-        _ => format!("in {n}d"),
-    }
-}
-
 /// The column names; the `wide` table has the confidence and citation in columns of
 /// their own.
 fn header(all: bool, wide: bool) -> Vec<&'static str> {
@@ -134,4 +106,32 @@ pub fn render(ui: &Ui, computed: &[(String, Vec<Deadline>)], all: bool, today: D
         out.push_str("\n~ counted without the case's school calendar (business days, summer skipped): approximate\n");
     }
     out
+}
+
+/// The index in [`GROUPS`] of a deadline: 0 overdue, 1 due soon, then later, met, obligations.
+pub fn group(d: &Deadline) -> usize {
+    match d.status {
+        Status::Overdue => 0,
+        Status::Open if d.days_left.is_some_and(|n| n <= SOON_DAYS) => 1,
+        Status::Open => 2,
+        Status::Met | Status::Ended => 3,
+        Status::Obligation => 4,
+    }
+}
+
+/// When a deadline falls, as seen from `today`: `in 6d`, `3d ago`, `met 2026-03-17`.
+pub fn when(d: &Deadline, today: Date) -> String {
+    let n = d.days_left.unwrap_or(0);
+    match (&d.status, &d.met) {
+        (Status::Met, Some(m)) if m.late => format!("met late {}", m.on),
+        (Status::Met, Some(m)) => format!("met {}", m.on),
+        (Status::Ended, _) => "ended".into(),
+        (Status::Obligation, _) => {
+            let waited = iepcase::rules::calendar::days_between(d.start, today);
+            format!("waiting {waited}d")
+        }
+        _ if n < 0 => format!("{}d ago", -n),
+        _ if n == 0 => "today".into(),
+        _ => format!("in {n}d"),
+    }
 }

@@ -9,11 +9,9 @@ use iepcase::rules::ics::{CaseDeadlines, render};
 use iepcase::rules::{Deadline, Status};
 use serde_json::{Value, json};
 
-pub(super) mod text;
-
 use super::context::Ctx;
 use super::error::CliError;
-use super::rules::{cases, rulebook, today};
+use crate::cli::common::cases::{cases, rulebook, today};
 
 #[derive(Debug, Args)]
 pub struct DeadlinesArgs {
@@ -37,7 +35,8 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
     let computed: Vec<(String, Vec<Deadline>)> = cases
         .iter()
         .map(|c| {
-            let (linked, deadlines) = c.linked_deadlines(ctx, &book, today);
+            let (linked, deadlines) =
+                crate::cli::common::cases::linked_deadlines(ctx, c, &book, today);
             links.push(linked);
             (c.slug.clone(), deadlines)
         })
@@ -57,7 +56,7 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
             return Err(CliError::user(format!("{} is a folder", path.display()))
                 .hint("give a file name, such as `--ics deadlines.ics`"));
         }
-        super::letter::output::write(&path, text.as_bytes())?;
+        crate::cli::common::files::write(&path, text.as_bytes())?;
         ctx.ui.status(&format!(
             "Wrote {} (plaintext: case slugs, rules and dates, no child names)",
             path.display()
@@ -80,8 +79,9 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
             .collect();
         ctx.ui.json(&Value::Array(rows))?;
     } else {
-        ctx.ui
-            .out(&text::render(&ctx.ui, &computed, args.all, today))?;
+        ctx.ui.out(&crate::cli::common::deadlines::render(
+            &ctx.ui, &computed, args.all, today,
+        ))?;
         ctx.ui.status(
             "Not legal advice: each deadline names its rule, citation and confidence (confirmed, \
              secondary or unconfirmed); check it against the law.",

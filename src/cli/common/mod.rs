@@ -1,0 +1,13 @@
+//! What several commands share: reading cases, checking arguments and output files, and the
+//! wording and painting of what they print. Commands use these modules and never each other.
+
+pub mod access;
+pub mod args;
+pub mod bundle;
+pub mod cases;
+pub mod deadlines;
+pub mod files;
+pub mod identity;
+pub mod records;
+pub mod remote;
+pub mod render;

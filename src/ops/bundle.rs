@@ -1,0 +1,111 @@
+//! `bundle`: check where it goes, build it with the case's rules, write it, and record its
+//! disclosure when asked.
+
+use std::path::Path;
+
+use crate::bundle::{self, Bundle, Manifest, Options, Stage, disclosed};
+use crate::git::CommitContext;
+use crate::record::{CaseMeta, Date, RecordId, parse_record};
+use crate::store::{Case, CaseLock};
+use crate::workspace::Workspace;
+
+use super::OpsError;
+
+/// The Bates prefix a bundle is stamped with: none with `--no-bates`, else `--bates`, else
+/// the case's `bates_prefix`; without the dash or underscore a stamp adds itself.
+pub fn bates_prefix(meta: &CaseMeta, given: Option<String>, none: bool) -> Option<String> {
+    if none {
+        return None;
+    }
+    given
+        .or_else(|| meta.bates_prefix.clone())
+        .map(|b| b.trim_end_matches(['-', '_']).to_owned())
+}
+
+/// Refuses an output folder inside `cases/` (or `cases/` itself), however it is spelled: a
+/// bundle is plaintext.
+pub fn check_out(ws: &Workspace, out: &Path) -> Result<(), OpsError> {
+    if super::output::inside_cases(ws, out, 0) {
+        return Err(OpsError::InsideCases {
+            path: out.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks `--disclosed-to` before anything is built: one line naming someone.
+pub fn recipient(who: &str) -> Result<String, OpsError> {
+    let who = who.trim();
+    if who.is_empty() || who.chars().any(char::is_control) {
+        return Err(OpsError::BadRecipient);
+    }
+    Ok(who.to_owned())
+}
+
+/// A bundle to build.
+pub struct Request<'a> {
+    pub options: &'a Options,
+    /// The folder to write it to (absolute).
+    pub out: &'a Path,
+    /// An earlier bundle in `out` may be replaced.
+    pub replace: bool,
+}
+
+/// Builds the bundle of `case` and writes it; "prepared by" is the workspace's advocate,
+/// else its commit author, and the cover's dates come from the case's rules, as `deadlines`
+/// computes them. `on_stage` hears how far it has got.
+pub fn make(
+    ws: &Workspace,
+    case: &Case,
+    request: &Request<'_>,
+    on_stage: &mut dyn FnMut(Stage),
+) -> Result<(Bundle, Manifest), OpsError> {
+    check_out(ws, request.out)?;
+    let (_, meta) = case.meta()?;
+    let book = ws.rulebook()?;
+    let rules = ws.rules_for(&meta, &book);
+    let config = &ws.config;
+    let prepared_by = config
+        .advocate
+        .as_ref()
+        .and_then(|a| a.name.as_deref())
+        .or(config.author.name.as_deref());
+    let source = bundle::source(case, prepared_by)?;
+    let built = bundle::build_with_progress(case, request.options, &source, rules.set, on_stage)?;
+    let manifest = bundle::write(&built, case, request.out, request.replace)?;
+    Ok((built, manifest))
+}
+
+/// A disclosure, recorded.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Recorded {
+    #[serde(rename = "record")]
+    pub id: RecordId,
+    pub with: String,
+    pub date: Date,
+    pub manifest_sha256: String,
+}
+
+/// Records that the bundle of `manifest` was disclosed to `with` on `date`: a
+/// `communication` record carrying the manifest's SHA-256, in one commit.
+pub fn record_disclosure(
+    case: &Case,
+    lock: &CaseLock,
+    manifest: &Manifest,
+    with: String,
+    date: Date,
+    context: &CommitContext,
+) -> Result<Recorded, OpsError> {
+    let text = disclosed::record_text(manifest, &with, date);
+    parse_record(&text, "the disclosure's record")?;
+    let id = RecordId::generate();
+    let mut tx = case.transaction(lock);
+    tx.put_record(&id, &text)?;
+    tx.commit(&format!("add record {id}"), context)?;
+    Ok(Recorded {
+        id,
+        with,
+        date,
+        manifest_sha256: disclosed::manifest_sha256(manifest),
+    })
+}

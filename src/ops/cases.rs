@@ -1,0 +1,115 @@
+//! Work on several cases at once: open each in parallel, keep what could be done, and say
+//! which cases (or which of their records) could not be read.
+
+use rayon::prelude::*;
+
+use crate::crypto::Identities;
+use crate::record::{CaseMeta, CaseStatus, Date, RecordId};
+use crate::rules::{Deadline, RuleError, RuleSet, Rulebook};
+use crate::store::{Case, StoreError, StoredRecord};
+use crate::workspace::Workspace;
+
+/// One case, read: its metadata and readable records.
+#[derive(Debug)]
+pub struct CaseFacts {
+    pub slug: String,
+    pub meta: CaseMeta,
+    /// The readable records, in chronological order.
+    pub records: Vec<StoredRecord>,
+    /// Records that cannot be read; they are left out of `records`.
+    pub unreadable: Vec<RecordId>,
+}
+
+impl CaseFacts {
+    /// Reads an open case. A closed case keeps its metadata only when `skip_closed`.
+    pub fn read(case: &Case, skip_closed: bool) -> Result<CaseFacts, StoreError> {
+        let (_, meta) = case.meta()?;
+        if skip_closed && meta.status == CaseStatus::Closed {
+            return Ok(CaseFacts {
+                slug: case.slug().to_owned(),
+                meta,
+                records: Vec::new(),
+                unreadable: Vec::new(),
+            });
+        }
+        let loaded = case.records()?;
+        Ok(CaseFacts {
+            slug: case.slug().to_owned(),
+            meta,
+            records: loaded.records,
+            unreadable: loaded.broken.into_iter().map(|b| b.id).collect(),
+        })
+    }
+}
+
+/// The rules a case is judged by.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseRules<'a, 'b> {
+    pub set: &'b RuleSet,
+    /// The state the case is in (its own, else the workspace's default).
+    pub state: Option<&'a str>,
+    /// That state has no rules of its own: the federal rules stand in.
+    pub fallback: bool,
+}
+
+impl Workspace {
+    /// The built-in rules with the workspace's `rules/*.toml` on top.
+    pub fn rulebook(&self) -> Result<Rulebook, RuleError> {
+        Rulebook::load(&self.root.join("rules"))
+    }
+
+    /// The state a case is in: its own, else the workspace's default.
+    pub fn state_of<'a>(&'a self, meta: &'a CaseMeta) -> Option<&'a str> {
+        meta.state.as_deref().or(self.config.state.as_deref())
+    }
+
+    /// The rule set for a case with metadata `meta`.
+    pub fn rules_for<'a, 'b>(
+        &'a self,
+        meta: &'a CaseMeta,
+        book: &'b Rulebook,
+    ) -> CaseRules<'a, 'b> {
+        let state = self.state_of(meta);
+        let selection = book.select(state);
+        CaseRules {
+            set: selection.set,
+            state,
+            fallback: selection.fallback,
+        }
+    }
+
+    /// Opens each case of `slugs` in parallel with `identities` and does `work` on it,
+    /// keeping every case's outcome in the order of `slugs`: one case that cannot be opened
+    /// does not stop the others.
+    pub fn for_each_case<T, E>(
+        &self,
+        slugs: &[String],
+        identities: &Identities,
+        work: impl Fn(&Case) -> Result<T, E> + Sync,
+    ) -> Vec<(String, Result<T, E>)>
+    where
+        T: Send,
+        E: From<StoreError> + Send,
+    {
+        slugs
+            .par_iter()
+            .map(|slug| {
+                let outcome = Case::open(&self.case_dir(slug), slug, identities)
+                    .map_err(E::from)
+                    .and_then(|case| work(&case));
+                (slug.clone(), outcome)
+            })
+            .collect()
+    }
+}
+
+/// The deadlines of a case on `today` under `rules`, from its links.
+pub fn linked_deadlines(
+    facts: &CaseFacts,
+    rules: &RuleSet,
+    today: Date,
+) -> (crate::links::Linked, Vec<Deadline>) {
+    let linked = crate::links::link(&facts.records);
+    let deadlines = crate::rules::deadlines_of(&linked, &facts.meta, rules, today);
+    (linked, deadlines)
+}

@@ -1,0 +1,11 @@
+//! Use cases: what a command does, as one call the command line (or any other front end)
+//! makes and then renders. Nothing here prints, prompts or reads the environment; what a
+//! command must tell the user comes back in the result.
+
+pub mod bundle;
+pub mod cases;
+mod error;
+pub mod output;
+pub mod search;
+
+pub use error::OpsError;
