@@ -55,3 +55,16 @@ pub fn check_range(
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(super::parse_size("4G"), Ok(4 << 30));
+        assert_eq!(super::parse_size("500m"), Ok(500 << 20));
+        assert_eq!(super::parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(super::parse_size("1024"), Ok(1024));
+        assert!(super::parse_size("lots").is_err());
+        assert!(super::parse_size("99999999999T").is_err());
+    }
+}

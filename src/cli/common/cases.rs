@@ -79,10 +79,10 @@ pub fn cases(ctx: &Ctx, all: bool) -> Result<(Vec<CaseFacts>, Option<CliError>),
     let mut tally = Tally::default();
     let mut cases = Vec::new();
     for (slug, outcome) in read {
-        if let Some(facts) = tally.take(ctx, slug, outcome, "skipped") {
-            if facts.meta.status != iepcase::record::CaseStatus::Closed {
-                cases.push(facts);
-            }
+        if let Some(facts) = tally.take(ctx, slug, outcome, "skipped")
+            && facts.meta.status != iepcase::record::CaseStatus::Closed
+        {
+            cases.push(facts);
         }
     }
     Ok((cases, tally.error()))
