@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use iepcase::ops::{self, OpsError};
 use iepcase::record::parse::read_limited;
 use iepcase::record::refs::{BatchFile, prepare_batch};
 use iepcase::record::schema::record_shape;
@@ -11,7 +12,7 @@ use iepcase::store::{Case, CaseLock};
 
 use super::context::Ctx;
 use super::error::CliError;
-use crate::cli::common::records::{full_links, parse_kind, warn_dangling_references};
+use crate::cli::common::records::{parse_kind, warn_dangling};
 
 #[derive(Debug, Args)]
 #[command(after_help = crate::cli::common::records::KINDS_HELP)]
@@ -45,43 +46,6 @@ pub struct AddArgs {
     /// Add the record even when one saying exactly the same is already in the case
     #[arg(long)]
     pub duplicate: bool,
-}
-
-/// Refuses records that say exactly what a record of the case (or an earlier one of the same
-/// batch) already says, unless `allow`. `new` holds each record's origin (for the message)
-/// and the record. Only the summaries cache is read: no record is decrypted again.
-fn refuse_duplicates(
-    case: &Case,
-    new: &[(String, &iepcase::record::Record)],
-    allow: bool,
-) -> Result<Option<iepcase::store::ContentIndex>, CliError> {
-    if allow || new.is_empty() {
-        return Ok(None);
-    }
-    let in_case = case.content_index()?;
-    let mut in_batch: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
-    for (origin, record) in new {
-        let hash = record.content_hash();
-        let existing = match (in_case.get(hash.as_str()), in_batch.get(&hash)) {
-            (Some(id), _) => Some(format!("record {id}")),
-            (None, Some(file)) => Some(format!("the file {file}")),
-            (None, None) => None,
-        };
-        if let Some(existing) = existing {
-            let mut err = CliError::user(format!(
-                "{origin} says exactly what {existing} says ({} of {}, \"{}\")",
-                record.kind(),
-                record.date(),
-                record.title()
-            ));
-            if let Some(id) = existing.strip_prefix("record ") {
-                err = err.hint(format!("nothing was added; `iepcase show {id}` shows it"));
-            }
-            return Err(err.hint("to add it anyway, run the same command again with --duplicate"));
-        }
-        in_batch.insert(hash, origin);
-    }
-    Ok(Some(in_case))
 }
 
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
@@ -128,35 +92,20 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
         Ok(opened) => opened,
         Err(e) => return Err(needs_links.map_or(e, |invalid| invalid.hint(hint()))),
     };
-    // Links given as id prefixes are made full ids against the case, now that it is locked.
-    if needs_links.is_some() {
-        text = full_links(&case, &text, "the new record", None)?;
-        parse_record(&text, "the new record").map_err(|e| CliError::from(e).hint(hint()))?;
-    }
-    let id = RecordId::generate();
-    let mut tx = case.transaction(&lock);
-    if let Some(max) = args.max_size {
-        tx.limit_attachments(max);
-    }
-    let mut attachments = Vec::new();
-    for file in &args.attach {
-        attachments.push(tx.add_attachment(&ctx.absolute(file))?);
-    }
-    if !attachments.is_empty() {
-        text = edit::append_attachments(&text, &attachments)?;
-    }
-    let record = parse_record(&text, "the new record")?;
-    let index = refuse_duplicates(
-        &case,
-        &[("the new record".to_owned(), &record)],
-        args.duplicate,
-    )?;
-    tx.put_record(&id, &text)?;
-    tx.commit(&format!("add record {id}"), &ctx.commit_context()?)?;
-    if let Some(index) = index {
-        case.content_added(index, &[(id.clone(), record.content_hash())]);
-    }
-    warn_dangling_references(ctx, &case, &record);
+    let attach: Vec<PathBuf> = args.attach.iter().map(|f| ctx.absolute(f)).collect();
+    let new = ops::records::NewRecord {
+        text,
+        attach: &attach,
+        max_size: args.max_size,
+        allow_duplicate: args.duplicate,
+    };
+    let added = match ops::records::add(&case, &lock, new, &ctx.commit_context()?) {
+        Ok(added) => added,
+        Err(OpsError::Record(e)) => return Err(CliError::from(e).hint(hint())),
+        Err(e) => return Err(e.into()),
+    };
+    let id = &added.id;
+    warn_dangling(ctx, &added.dangling);
     ctx.ui.status(&format!("Added {kind} {id}: {title}"));
     crate::cli::common::records::warn_unbindable(ctx, Some(id.as_str()), &args.attach)?;
     ctx.ui.line(id.as_str())
@@ -243,37 +192,27 @@ fn add_files(ctx: &Ctx, files: &[PathBuf], duplicate: bool) -> Result<(), CliErr
         Some(locked) => locked,
         None => ctx.open_case_locked("add")?,
     };
-    let records: Vec<(String, &iepcase::record::Record)> = texts
-        .iter()
-        .map(|(_, origin, _, record)| (origin.clone(), record))
+    let batch = texts
+        .into_iter()
+        .map(|(id, origin, text, record)| ops::records::Prepared {
+            id,
+            origin,
+            text,
+            record,
+        })
         .collect();
-    let index = refuse_duplicates(&case, &records, duplicate)?;
-    let mut tx = case.transaction(&lock);
-    for (id, _, text, _) in &texts {
-        tx.put_record(id, text)?;
-    }
-    let message = match texts.as_slice() {
-        [(one, ..)] => format!("add record {one}"),
-        many => format!("add {} records", many.len()),
-    };
-    tx.commit(&message, &ctx.commit_context()?)?;
-    if let Some(index) = index {
-        let added: Vec<(RecordId, String)> = texts
-            .iter()
-            .map(|(id, _, _, record)| (id.clone(), record.content_hash()))
-            .collect();
-        case.content_added(index, &added);
-    }
-    for (id, origin, _, record) in &texts {
-        warn_dangling_references(ctx, &case, record);
+    let added = ops::records::add_batch(&case, &lock, batch, duplicate, &ctx.commit_context()?)?;
+    for (origin, written) in &added {
+        warn_dangling(ctx, &written.dangling);
         ctx.ui.status(&format!(
-            "Added {} {id} from {origin}: {}",
-            record.kind(),
-            record.title()
+            "Added {} {} from {origin}: {}",
+            written.record.kind(),
+            written.id,
+            written.record.title()
         ));
     }
-    for (id, ..) in &texts {
-        ctx.ui.line(id.as_str())?;
+    for (_, written) in &added {
+        ctx.ui.line(written.id.as_str())?;
     }
     Ok(())
 }

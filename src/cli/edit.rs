@@ -1,14 +1,14 @@
 //! `iepcase edit ID`: change a record in the editor, or with `--set`/`--unset`.
 
 use clap::Args;
-use iepcase::record::schema::record_shape;
-use iepcase::record::{edit, parse_record};
+use iepcase::ops::{self, OpsError};
+use iepcase::record::parse_record;
 use iepcase::store::Case;
 
 use super::context::Ctx;
 use super::editor;
 use super::error::CliError;
-use crate::cli::common::records::{LinkProblem, full_links, warn_dangling_references};
+use crate::cli::common::records::warn_dangling;
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
@@ -28,7 +28,6 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CliError> {
     let (case, lock) = ctx.open_case_locked("edit")?;
     let id = case.resolve(&args.id)?;
     let stored = case.read_record(&id)?;
-    let kind = stored.record.kind();
     let text = if args.set.is_empty() && args.unset.is_empty() {
         match edit_in_editor(&case, &stored.text, &id.to_string())? {
             Some(text) => text,
@@ -38,30 +37,17 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CliError> {
             }
         }
     } else {
-        let mut text = stored.text.clone();
-        for assignment in &args.set {
-            let (path, value) = edit::split_assignment(assignment)?;
-            text = edit::set(&text, path, value, record_shape(kind))?;
-        }
-        for path in &args.unset {
-            text = edit::unset(&text, path)?;
-        }
-        // `--set refuses=6zcy`: a unique prefix is stored as the full id.
-        full_links(&case, &text, &format!("record {id}"), None)?
+        ops::records::changed_text(&case, &stored, &args.set, &args.unset)?
     };
-    let record = parse_record(&text, &format!("record {id}"))?;
-    check_attachments(&case, &record)?;
-    let mut tx = case.transaction(&lock);
-    if !tx.put_record(&id, &text)? {
+    let Some(saved) = ops::records::save(&case, &lock, &id, &text, &ctx.commit_context()?)? else {
         ctx.ui.status("Nothing changed");
         return Ok(());
-    }
-    tx.commit(&format!("edit record {id}"), &ctx.commit_context()?)?;
-    warn_dangling_references(ctx, &case, &record);
+    };
+    warn_dangling(ctx, &saved.dangling);
     ctx.ui.status(&format!(
         "Updated {} {id}: {}",
-        record.kind(),
-        record.title()
+        saved.record.kind(),
+        saved.record.title()
     ));
     Ok(())
 }
@@ -77,9 +63,9 @@ fn edit_in_editor(case: &Case, original: &str, id: &str) -> Result<Option<String
         if edited == shown || cleaned == original {
             return Ok(None);
         }
-        let full = match full_links(case, &cleaned, &origin, None) {
+        let full = match ops::records::full_links(case, &cleaned, &origin, None) {
             Ok(full) => full,
-            Err(LinkProblem::Record(e)) => {
+            Err(OpsError::Record(e)) => {
                 shown = editor::with_problems(&cleaned, &e, "record");
                 continue;
             }
@@ -90,25 +76,4 @@ fn edit_in_editor(case: &Case, original: &str, id: &str) -> Result<Option<String
             Err(e) => shown = editor::with_problems(&cleaned, &e, "record"),
         }
     }
-}
-
-/// Attachment entries must point at files the case holds.
-fn check_attachments(case: &Case, record: &iepcase::record::Record) -> Result<(), CliError> {
-    for attachment in &record.common.attachments {
-        let present = match &attachment.blob {
-            Some(blob) => case.has_attachment(blob)?,
-            None => false,
-        };
-        if !present {
-            return Err(CliError::user(format!(
-                "attachment `{}` is not in the case",
-                attachment.name
-            ))
-            .hint(
-                "add files with `iepcase attach ID FILE` and remove them with `iepcase detach ID NAME`; \
-                 do not write [[attachments]] by hand",
-            ));
-        }
-    }
-    Ok(())
 }

@@ -555,6 +555,17 @@ impl From<iepcase::ops::OpsError> for CliError {
             OpsError::Letter(inner) => inner.into(),
             OpsError::InsideCases { .. } => CliError::user(e.to_string())
                 .hint("write the bundle somewhere else: `--out ~/bundles/NAME`"),
+            OpsError::MissingAttachment { .. } => CliError::user(e.to_string()).hint(
+                "add files with `iepcase attach ID FILE` and remove them with `iepcase detach ID NAME`; \
+                 do not write [[attachments]] by hand",
+            ),
+            OpsError::Duplicate(ref duplicate) => {
+                let mut err = CliError::user(e.to_string());
+                if let iepcase::ops::records::SameAs::Record(id) = &duplicate.same_as {
+                    err = err.hint(format!("nothing was added; `iepcase show {id}` shows it"));
+                }
+                err.hint("to add it anyway, run the same command again with --duplicate")
+            }
             OpsError::BadRecipient => {
                 CliError::usage("--disclosed-to needs one line naming who received the bundle")
                     .hint("for example: --disclosed-to \"District counsel\"")

@@ -9,7 +9,8 @@ use iepcase::record::{Date, Kind, parse_record};
 use super::context::Ctx;
 use super::editor;
 use super::error::CliError;
-use crate::cli::common::records::{parse_kind, warn_dangling_references};
+use crate::cli::common::records::{parse_kind, warn_dangling};
+use iepcase::ops;
 
 #[derive(Debug, Args)]
 #[command(after_help = crate::cli::common::records::KINDS_HELP)]
@@ -118,7 +119,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
     };
     tx.commit(&message, &ctx.commit_context()?)?;
     for ((id, record), draft) in saved.iter().zip(&drafts) {
-        warn_dangling_references(ctx, &case, record);
+        warn_dangling(ctx, &ops::records::dangling(&case, record));
         ctx.ui.status(&format!(
             "Added {} {id} from {}: {}",
             record.kind(),

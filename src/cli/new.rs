@@ -2,13 +2,14 @@
 //! problems listed until it is valid or abandoned.
 
 use clap::Args;
+use iepcase::ops::{self, OpsError};
 use iepcase::record::template::{strip_template_comments, template};
-use iepcase::record::{Kind, RecordId, parse_record};
+use iepcase::record::{Kind, parse_record};
 
 use super::context::Ctx;
 use super::editor;
 use super::error::CliError;
-use crate::cli::common::records::{LinkProblem, full_links, parse_kind, warn_dangling_references};
+use crate::cli::common::records::{parse_kind, warn_dangling};
 
 #[derive(Debug, Args)]
 #[command(after_help = crate::cli::common::records::KINDS_HELP)]
@@ -33,9 +34,9 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
         // Checked as shown, so the problems' line numbers are the editor's; link values
         // written as id prefixes are stored as full ids.
         let body = editor::strip_notes(&edited);
-        let full = match full_links(&preview, &body, "the new record", None) {
+        let full = match ops::records::full_links(&preview, &body, "the new record", None) {
             Ok(full) => full,
-            Err(LinkProblem::Record(e)) => {
+            Err(OpsError::Record(e)) => {
                 shown = editor::with_problems(&body, &e, "record");
                 continue;
             }
@@ -46,13 +47,16 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
             Err(e) => shown = editor::with_problems(&body, &e, "record"),
         }
     };
-    let record = parse_record(&text, "the new record")?;
     let (case, lock) = ctx.open_case_locked("new")?;
-    let id = RecordId::generate();
-    let mut tx = case.transaction(&lock);
-    tx.put_record(&id, &text)?;
-    tx.commit(&format!("add record {id}"), &ctx.commit_context()?)?;
-    warn_dangling_references(ctx, &case, &record);
+    let new = ops::records::NewRecord {
+        text,
+        attach: &[],
+        max_size: None,
+        allow_duplicate: true,
+    };
+    let added = ops::records::add(&case, &lock, new, &ctx.commit_context()?)?;
+    let (id, record) = (&added.id, &added.record);
+    warn_dangling(ctx, &added.dangling);
     ctx.ui
         .status(&format!("Added {} {id}: {}", record.kind(), record.title()));
     ctx.ui.line(id.as_str())

@@ -27,6 +27,12 @@ pub enum OpsError {
     /// Plaintext would be written into the workspace's `cases/` folder.
     #[error("{} is inside the workspace's cases folder, which holds only encrypted files", path.display())]
     InsideCases { path: PathBuf },
+    /// A record's `[[attachments]]` names a file the case does not hold.
+    #[error("attachment `{name}` is not in the case")]
+    MissingAttachment { name: String },
+    /// A record says exactly what another already says.
+    #[error("{} says exactly what {} says ({} of {}, \"{}\")", .0.origin, .0.same_as, .0.kind, .0.date, .0.title)]
+    Duplicate(Box<super::records::Duplicate>),
     /// `--disclosed-to` must name someone, on one line.
     #[error("a disclosure needs one line naming who received the bundle")]
     BadRecipient,

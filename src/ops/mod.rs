@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod cases;
 mod error;
 pub mod output;
+pub mod records;
 pub mod search;
 
 pub use error::OpsError;

@@ -1,11 +1,10 @@
 //! Helpers the record commands share: reading a kind argument, JSON for records, and
 //! warnings about references to records that do not exist.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use iepcase::record::refs::{self, Batch};
-use iepcase::record::{Kind, Record, RecordError, RecordId, parse::did_you_mean, to_json};
-use iepcase::store::{Case, RecordSummary, StoredRecord};
+use iepcase::record::{Kind, parse::did_you_mean, to_json};
+use iepcase::store::{RecordSummary, StoredRecord};
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
@@ -25,68 +24,12 @@ pub fn parse_kind(text: &str) -> Result<Kind, String> {
     })
 }
 
-/// `text` with its link values (unique id prefixes, and in a batch `file:` names) turned into
-/// full ids; `from` is the batch file `text` comes from.
-pub fn full_links(
-    case: &Case,
-    text: &str,
-    origin: &str,
-    batch: Option<(&Batch, &Path)>,
-) -> Result<String, LinkProblem> {
-    // The case's ids are listed only when the text has a link to look up: most records have
-    // none, and listing costs more the bigger the case.
-    let ids: std::cell::OnceCell<Vec<RecordId>> = std::cell::OnceCell::new();
-    let failed = std::cell::RefCell::new(None);
-    let resolved = refs::resolve_links(text, origin, |target| {
-        let ids = ids.get_or_init(|| match case.record_ids() {
-            Ok(all) => all.into_iter().map(|(id, _)| id).collect(),
-            Err(e) => {
-                *failed.borrow_mut() = Some(e);
-                Vec::new()
-            }
-        });
-        refs::lookup(
-            target,
-            ids,
-            batch.map(|(b, _)| b),
-            batch.map(|(_, from)| from),
-        )
-    });
-    if let Some(e) = failed.into_inner() {
-        return Err(LinkProblem::Case(e.into()));
-    }
-    resolved.map_err(LinkProblem::Record)
-}
-
-/// Why link values could not be made full ids.
-pub enum LinkProblem {
-    /// A value names no record, or several: located in the text, like a validation error.
-    Record(RecordError),
-    /// The case could not be read.
-    Case(CliError),
-}
-
-impl From<LinkProblem> for CliError {
-    fn from(problem: LinkProblem) -> CliError {
-        match problem {
-            LinkProblem::Record(e) => e.into(),
-            LinkProblem::Case(e) => e,
-        }
-    }
-}
-
 /// Warns about references to records that are not in the case.
-pub fn warn_dangling_references(ctx: &Ctx, case: &Case, record: &Record) {
-    if record.references().is_empty() {
-        return;
-    }
-    let Ok(ids) = case.record_ids() else { return };
-    for reference in record.references() {
-        if !ids.iter().any(|(id, _)| id.as_str() == reference.0) {
-            ctx.ui.warn(&format!(
-                "this record refers to {reference}, which is not in the case"
-            ));
-        }
+pub fn warn_dangling(ctx: &Ctx, dangling: &[String]) {
+    for reference in dangling {
+        ctx.ui.warn(&format!(
+            "this record refers to {reference}, which is not in the case"
+        ));
     }
 }
 
