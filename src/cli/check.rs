@@ -207,7 +207,7 @@ fn letter_needs(
         signing: letters::signing(
             None,
             ws.config.advocate.as_ref(),
-            super::letter::advocate(ws),
+            ws.advocate(),
             &case.meta,
             Vec::new(),
         )

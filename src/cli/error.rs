@@ -566,6 +566,8 @@ impl From<iepcase::ops::OpsError> for CliError {
                 }
                 err.hint("to add it anyway, run the same command again with --duplicate")
             }
+            OpsError::BlankTracking => CliError::user("--tracking is blank")
+                .hint("give the certified-mail number: `--tracking \"7019 0700 0000 1234 5678\"`"),
             OpsError::BadRecipient => {
                 CliError::usage("--disclosed-to needs one line naming who received the bundle")
                     .hint("for example: --disclosed-to \"District counsel\"")

@@ -113,3 +113,52 @@ pub fn linked_deadlines(
     let deadlines = crate::rules::deadlines_of(&linked, &facts.meta, rules, today);
     (linked, deadlines)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace(state: Option<&str>) -> Workspace {
+        Workspace {
+            root: std::path::PathBuf::from("/nonexistent"),
+            config: crate::workspace::Config {
+                state: state.map(str::to_owned),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn meta(state: Option<&str>) -> CaseMeta {
+        let mut meta =
+            crate::record::parse::parse_case_meta(crate::example::meta(), "case").unwrap();
+        meta.state = state.map(str::to_owned);
+        meta
+    }
+
+    #[test]
+    fn a_case_without_a_state_is_judged_by_the_workspace_default_state() {
+        let book = Rulebook::builtin().unwrap();
+        let ws = workspace(Some("TX"));
+        let stateless = meta(None);
+        let chosen = ws.rules_for(&stateless, &book);
+        assert_eq!(chosen.set.name, "tx");
+        assert_eq!(chosen.state, Some("TX"));
+        assert!(!chosen.fallback);
+        // The case's own state wins over the default.
+        assert_eq!(ws.rules_for(&meta(Some("MS")), &book).set.name, "ms");
+    }
+
+    #[test]
+    fn a_state_without_rules_falls_back_to_the_federal_rules_and_says_so() {
+        let book = Rulebook::builtin().unwrap();
+        let ws = workspace(None);
+        let wyoming = meta(Some("WY"));
+        let chosen = ws.rules_for(&wyoming, &book);
+        assert_eq!(chosen.set.name, "us");
+        assert!(chosen.fallback);
+        let stateless = meta(None);
+        let none = ws.rules_for(&stateless, &book);
+        assert_eq!(none.set.name, "us");
+        assert_eq!(none.state, None);
+    }
+}

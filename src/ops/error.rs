@@ -33,6 +33,9 @@ pub enum OpsError {
     /// A record says exactly what another already says.
     #[error("{} says exactly what {} says ({} of {}, \"{}\")", .0.origin, .0.same_as, .0.kind, .0.date, .0.title)]
     Duplicate(Box<super::records::Duplicate>),
+    /// A certified-mail number that is blank.
+    #[error("the tracking number is blank")]
+    BlankTracking,
     /// `--disclosed-to` must name someone, on one line.
     #[error("a disclosure needs one line naming who received the bundle")]
     BadRecipient,

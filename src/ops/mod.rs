@@ -5,6 +5,7 @@
 pub mod bundle;
 pub mod cases;
 mod error;
+pub mod letters;
 pub mod output;
 pub mod records;
 pub mod search;

@@ -3,14 +3,13 @@
 mod list;
 mod warnings;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
 use iepcase::letters::{self, LetterInput, Signer, SignerError, Signing};
-use iepcase::record::{CaseMeta, Date, Kind, RecordId, Time, edit, parse_record};
-use iepcase::store::Case;
-use iepcase::workspace::{Advocate, Workspace};
+use iepcase::ops;
+use iepcase::record::{CaseMeta, Date, Kind, Time};
+use iepcase::workspace::Workspace;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -92,9 +91,9 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
             )?;
         }
     }
-    let mut facts = facts(&args.set)?;
+    let mut facts = ops::letters::facts(&args.set)?;
     if let Some(number) = args.tracking.as_deref() {
-        tracking(&mut facts, number)?;
+        ops::letters::add_tracking(&mut facts, number)?;
     }
     let case = ctx.open_case()?;
     let (_, meta) = case.meta()?;
@@ -113,6 +112,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         .as_deref()
         .map(|s| s.parse::<Signer>().expect("clap checks the signer"));
     let signing = signing(ctx, ws, chosen, &meta, args.cc.clone())?;
+    let rules = book.as_ref().map(|b| ws.rules_for(&meta, b).set);
     let input = LetterInput {
         date,
         time: time_of_writing(ctx, date),
@@ -121,7 +121,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         for_record: about.as_ref(),
         meta: &meta,
         signing,
-        rules: book.as_ref().map(|b| b.select(meta.state.as_deref()).set),
+        rules,
     };
     let letter = template.letter(&input)?;
     let main = letter.bytes(format)?;
@@ -167,32 +167,22 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     // The Markdown, and each typeset form that was made.
     let pdf = pdf.or_else(|| (format == letters::Format::Pdf).then(|| main.clone()));
     let docx = (format == letters::Format::Docx).then(|| main.clone());
-    let attachments = [(format!("{name}-{date}.md"), letter.markdown.into_bytes())]
-        .into_iter()
-        .chain(pdf.map(|bytes| (format!("{name}-{date}.pdf"), bytes)))
-        .chain(docx.map(|bytes| (format!("{name}-{date}.docx"), bytes)));
-    let id = record_letter(ctx, &case, text, attachments)?;
+    let sent = ops::letters::Sent {
+        name: name.to_owned(),
+        date,
+        markdown: letter.markdown,
+        typeset: pdf
+            .map(|bytes| (letters::Format::Pdf, bytes))
+            .into_iter()
+            .chain(docx.map(|bytes| (letters::Format::Docx, bytes)))
+            .collect(),
+    };
+    let (case, lock) = ctx.open_slug_locked(case.slug(), "letter")?;
+    let id = ops::letters::record(&case, &lock, &text, sent, &ctx.commit_context()?)?;
     ctx.ui.status(&format!(
         "Recorded the letter, attached to a new {} record: {id}",
         template.spec.record
     ));
-    Ok(())
-}
-
-/// `--tracking NUMBER`: a certified-mail number, recorded on the request; the letter is sent
-/// by certified mail unless `--set method=…` says otherwise.
-fn tracking(facts: &mut BTreeMap<String, Vec<String>>, number: &str) -> Result<(), CliError> {
-    if number.trim().is_empty() {
-        return Err(CliError::user("--tracking is blank")
-            .hint("give the certified-mail number: `--tracking \"7019 0700 0000 1234 5678\"`"));
-    }
-    facts.insert("tracking".into(), vec![number.trim().to_owned()]);
-    let method = facts
-        .get("method")
-        .and_then(|m| m.iter().find(|v| !v.trim().is_empty()));
-    if method.is_none() {
-        facts.insert("method".into(), vec!["certified-mail".into()]);
-    }
     Ok(())
 }
 
@@ -205,8 +195,7 @@ fn signing(
     meta: &CaseMeta,
     cc: Vec<String>,
 ) -> Result<Signing, CliError> {
-    let configured = ws.config.advocate.as_ref();
-    let signing = letters::signing(chosen, configured, sender(ws), meta, cc).map_err(|e| {
+    let signing = ws.signing(chosen, meta, cc).map_err(|e| {
         let hint = match e {
             SignerError::NoAdvocate { .. } => {
                 "add your details to iepcase.toml: an [advocate] table with `name = \"…\"` \
@@ -219,12 +208,7 @@ fn signing(
         };
         CliError::user(e.to_string()).hint(hint)
     })?;
-    if signing
-        .sender
-        .name
-        .as_deref()
-        .is_none_or(|n| n.trim().is_empty() || n == PLACEHOLDER)
-    {
+    if ops::letters::unsigned(&signing) {
         ctx.ui
             .warn("your name is not set, so the letter is not properly signed");
         ctx.ui.hint(
@@ -234,61 +218,8 @@ fn signing(
     Ok(signing)
 }
 
-/// `--set NAME=VALUE` facts; a name given several times is a list.
-fn facts(assignments: &[String]) -> Result<BTreeMap<String, Vec<String>>, CliError> {
-    let mut facts: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for assignment in assignments {
-        let (key, value) = edit::split_assignment(assignment)?;
-        facts
-            .entry(key.to_owned())
-            .or_default()
-            .push(value.to_owned());
-    }
-    Ok(facts)
-}
-
-/// The sender from the workspace's `[advocate]` table, else the commit author's name.
-pub(super) fn advocate(ws: &Workspace) -> Advocate {
-    let mut sender = ws.config.advocate.clone().unwrap_or_default();
-    sender.name = sender.name.or_else(|| ws.config.author.name.clone());
-    sender
-}
-
-/// The name a letter is signed with when no name is known at all.
-const PLACEHOLDER: &str = "iepcase user";
-
-/// [`advocate`], with a placeholder name when none is known.
-fn sender(ws: &Workspace) -> Advocate {
-    let mut sender = advocate(ws);
-    if sender.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-        sender.name = Some(PLACEHOLDER.into());
-    }
-    sender
-}
-
 /// The time now, when the letter is dated today: a notice counts its hours from it.
 fn time_of_writing(ctx: &Ctx, date: Date) -> Option<Time> {
     let now = ctx.now.to_zoned_datetime(jiff::tz::TimeZone::system());
     (Date(now.date()) == date).then(|| Time(now.time()))
-}
-
-/// Records the letter: a new record with the letter attached, in one commit.
-fn record_letter(
-    ctx: &Ctx,
-    case: &Case,
-    mut text: String,
-    files: impl Iterator<Item = (String, Vec<u8>)>,
-) -> Result<RecordId, CliError> {
-    let (case, lock) = ctx.open_slug_locked(case.slug(), "letter")?;
-    let id = RecordId::generate();
-    let mut tx = case.transaction(&lock);
-    let mut attachments = Vec::new();
-    for (name, bytes) in files {
-        attachments.push(tx.add_attachment_bytes(&name, &bytes)?);
-    }
-    text = edit::append_attachments(&text, &attachments)?;
-    parse_record(&text, "the letter's record")?;
-    tx.put_record(&id, &text)?;
-    tx.commit(&format!("add record {id}"), &ctx.commit_context()?)?;
-    Ok(id)
 }
