@@ -543,6 +543,32 @@ impl From<RuleError> for CliError {
     }
 }
 
+impl From<iepcase::ops::records::ResolveError> for CliError {
+    fn from(e: iepcase::ops::records::ResolveError) -> Self {
+        use iepcase::ops::records::ResolveError;
+        let list = |copies: &[iepcase::record::RecordId]| {
+            copies
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &e {
+            ResolveError::NoConflict { .. } => CliError::user(e.to_string())
+                .hint("conflicts show in `iepcase list` and `iepcase fsck`"),
+            ResolveError::SeveralCopies { base, copies } => CliError::user(e.to_string())
+                .cause(format!("copies: {}", list(copies)))
+                .hint(format!(
+                    "name the one to keep: `iepcase resolve {base} --keep {}`",
+                    copies[0]
+                )),
+            ResolveError::UnknownCopy { copies, .. } => {
+                CliError::usage(e.to_string()).hint(format!("copies: {}", list(copies)))
+            }
+        }
+    }
+}
+
 impl From<iepcase::ops::OpsError> for CliError {
     fn from(e: iepcase::ops::OpsError) -> Self {
         use iepcase::ops::OpsError;
@@ -566,6 +592,7 @@ impl From<iepcase::ops::OpsError> for CliError {
                 }
                 err.hint("to add it anyway, run the same command again with --duplicate")
             }
+            OpsError::Resolve(inner) => inner.into(),
             OpsError::BlankTracking => CliError::user("--tracking is blank")
                 .hint("give the certified-mail number: `--tracking \"7019 0700 0000 1234 5678\"`"),
             OpsError::BadRecipient => {

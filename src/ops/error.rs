@@ -27,6 +27,8 @@ pub enum OpsError {
     /// Plaintext would be written into the workspace's `cases/` folder.
     #[error("{} is inside the workspace's cases folder, which holds only encrypted files", path.display())]
     InsideCases { path: PathBuf },
+    #[error(transparent)]
+    Resolve(#[from] super::records::ResolveError),
     /// A record's `[[attachments]]` names a file the case does not hold.
     #[error("attachment `{name}` is not in the case")]
     MissingAttachment { name: String },

@@ -295,3 +295,98 @@ pub fn save(
         dangling,
     }))
 }
+
+/// Which version of a record in conflict to keep (`resolve --keep`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// The version this copy had.
+    Local,
+    /// The one version from the remote.
+    Remote,
+    /// A conflict copy named by its id.
+    Copy(String),
+}
+
+impl Keep {
+    /// `local`, `remote`, or a conflict copy's id.
+    pub fn parse(text: &str) -> Keep {
+        match text {
+            "local" => Keep::Local,
+            "remote" => Keep::Remote,
+            other => Keep::Copy(other.to_owned()),
+        }
+    }
+}
+
+/// A sync conflict, resolved.
+#[derive(Debug)]
+pub struct Resolved {
+    /// The record, as it is now.
+    pub base: RecordId,
+    /// The copy whose version was kept; `None` for the local version.
+    pub kept: Option<RecordId>,
+}
+
+/// Why a conflict could not be resolved as asked.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("record {base} has no sync conflict")]
+    NoConflict { base: RecordId },
+    #[error("record {base} has {} conflict copies", copies.len())]
+    SeveralCopies {
+        base: RecordId,
+        copies: Vec<RecordId>,
+    },
+    #[error("`{given}` is not `local`, `remote` or a conflict copy of {base}")]
+    UnknownCopy {
+        given: String,
+        base: RecordId,
+        copies: Vec<RecordId>,
+    },
+}
+
+/// Resolves the sync conflict of the record `prefix` names (the record or one of its
+/// copies): keeps the version `keep` says and removes every conflict copy, in one commit.
+/// The other versions stay in history.
+pub fn resolve_conflict(
+    case: &Case,
+    lock: &CaseLock,
+    prefix: &str,
+    keep: &Keep,
+    context: &CommitContext,
+) -> Result<Resolved, OpsError> {
+    let named = case.resolve(prefix)?;
+    let base = RecordId::parse(named.base()).expect("a base id is a record id");
+    let copies = case.conflict_copies(&base)?;
+    if copies.is_empty() {
+        return Err(ResolveError::NoConflict { base }.into());
+    }
+    let kept = match keep {
+        Keep::Local => None,
+        Keep::Remote => match copies.as_slice() {
+            [one] => Some(one.clone()),
+            _ => return Err(ResolveError::SeveralCopies { base, copies }.into()),
+        },
+        Keep::Copy(given) => match copies.iter().find(|c| c.as_str() == given) {
+            Some(copy) => Some(copy.clone()),
+            None => {
+                return Err(ResolveError::UnknownCopy {
+                    given: given.clone(),
+                    base,
+                    copies,
+                }
+                .into());
+            }
+        },
+    };
+    let mut tx = case.transaction(lock);
+    if let Some(kept) = &kept {
+        let text = case.read_record(kept)?.text;
+        tx.put_record(&base, &text)?;
+    }
+    for copy in &copies {
+        tx.remove_record(copy);
+    }
+    tx.commit(&format!("resolve record {base}"), context)?;
+    Ok(Resolved { base, kept })
+}

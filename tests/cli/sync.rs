@@ -193,7 +193,32 @@ fn the_same_field_changed_on_both_sides_keeps_both_until_resolved() {
     let fsck = p.alice.cmd(&["fsck"]).output().unwrap();
     assert_eq!(fsck.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&fsck.stdout).contains("unresolved sync conflict"));
+    let wrong = p
+        .alice
+        .cmd(&["resolve", &id, "--keep", "theirs"])
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(2), "{}", crate::describe(&wrong));
+    let said = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        said.contains(&format!(
+            "`theirs` is not `local`, `remote` or a conflict copy of {id}"
+        )) && said.contains(&copy),
+        "the copies are named: {said}"
+    );
     p.alice.run(&["resolve", &id, "--keep", "remote"]);
+    let again = p
+        .alice
+        .cmd(&["resolve", &id, "--keep", "local"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1), "{}", crate::describe(&again));
+    assert!(
+        String::from_utf8_lossy(&again.stderr)
+            .contains(&format!("record {id} has no sync conflict")),
+        "{}",
+        crate::describe(&again)
+    );
     let shown = p.alice.cmd(&["show", &id]).output().unwrap();
     assert!(String::from_utf8_lossy(&shown.stdout).contains("Bob's title"));
     assert!(
