@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use iepcase::record::edit;
+use iepcase::ops;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -52,35 +52,18 @@ pub fn run_attach(ctx: &Ctx, args: AttachArgs) -> Result<(), CliError> {
         }
     }
     let (case, lock) = ctx.open_case_locked("attach")?;
-    let id = case.resolve(&args.id)?;
-    let stored = case.read_record(&id)?;
-    let mut tx = case.transaction(&lock);
-    if let Some(max) = args.max_size {
-        tx.limit_attachments(max);
+    let files: Vec<PathBuf> = args.files.iter().map(|f| ctx.absolute(f)).collect();
+    let context = ctx.commit_context()?;
+    let attached =
+        ops::attachments::attach(&case, &lock, &args.id, &files, args.max_size, &context)?;
+    for name in &attached.already {
+        ctx.ui.status(&format!("{name} is already attached"));
     }
-    let mut added = Vec::new();
-    for file in &args.files {
-        let attachment = tx.add_attachment(&ctx.absolute(file))?;
-        if stored
-            .record
-            .common
-            .attachments
-            .iter()
-            .any(|a| a.sha256 == attachment.sha256 && a.name == attachment.name)
-        {
-            ctx.ui
-                .status(&format!("{} is already attached", attachment.name));
-            continue;
-        }
-        added.push(attachment);
-    }
-    if added.is_empty() {
+    if attached.added.is_empty() {
         return Ok(());
     }
-    let text = edit::append_attachments(&stored.text, &added)?;
-    tx.put_record(&id, &text)?;
-    tx.commit(&format!("attach to record {id}"), &ctx.commit_context()?)?;
-    for a in &added {
+    let id = &attached.id;
+    for a in &attached.added {
         ctx.ui.status(&format!(
             "Attached {} ({} bytes) to {id}",
             a.name,
@@ -93,72 +76,8 @@ pub fn run_attach(ctx: &Ctx, args: AttachArgs) -> Result<(), CliError> {
 
 pub fn run_detach(ctx: &Ctx, args: DetachArgs) -> Result<(), CliError> {
     let (case, lock) = ctx.open_case_locked("detach")?;
-    let id = case.resolve(&args.id)?;
-    let stored = case.read_record(&id)?;
-    let attachments = &stored.record.common.attachments;
-    let listed = || {
-        attachments
-            .iter()
-            .enumerate()
-            .map(|(i, a)| format!("{} {}", i + 1, a.name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if attachments.is_empty() {
-        return Err(CliError::user(format!("record {id} has no attachments"))
-            .hint(format!("`iepcase show {id}` shows the record")));
-    }
-    let wanted = args.attachment.trim();
-    let by_name: Vec<usize> = attachments
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.name == wanted)
-        .map(|(i, _)| i)
-        .collect();
-    let index = match (by_name.as_slice(), wanted.parse::<usize>()) {
-        ([one], _) => *one,
-        ([], Ok(n)) if (1..=attachments.len()).contains(&n) => n - 1,
-        ([], Ok(n)) => {
-            return Err(CliError::user(format!(
-                "record {id} has no attachment {n}: it has {} ({})",
-                attachments.len(),
-                listed()
-            ))
-            .hint(format!(
-                "give a number from 1 to {}: `iepcase detach {id} 1`",
-                attachments.len()
-            )));
-        }
-        ([], Err(_)) => {
-            return Err(CliError::user(format!(
-                "record {id} has no attachment named `{wanted}`: it has {}",
-                listed()
-            ))
-            .hint(format!(
-                "give the name exactly, or its number: `iepcase detach {id} 1`"
-            )));
-        }
-        (several, _) => {
-            let numbers: Vec<String> = several.iter().map(|i| (i + 1).to_string()).collect();
-            return Err(CliError::user(format!(
-                "record {id} has {} attachments named `{wanted}` (numbers {})",
-                several.len(),
-                numbers.join(", ")
-            ))
-            .hint(format!(
-                "say which by number: `iepcase detach {id} {}`",
-                numbers[0]
-            )));
-        }
-    };
-    let name = attachments[index].name.clone();
-    let text = edit::remove_attachment(&stored.text, index)?;
-    let mut tx = case.transaction(&lock);
-    tx.put_record(&id, &text)?;
-    tx.commit(
-        &format!("detach {name} from record {id}"),
-        &ctx.commit_context()?,
-    )?;
+    let context = ctx.commit_context()?;
+    let (id, name) = ops::attachments::detach(&case, &lock, &args.id, &args.attachment, &context)?;
     ctx.ui.status(&format!(
         "Detached {name} from {id} (the case's history keeps it: `iepcase show {id} --rev HEAD~1`)"
     ));
@@ -175,73 +94,11 @@ pub fn run_extract(ctx: &Ctx, args: ExtractArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let dir = ctx.absolute(args.out.as_deref().unwrap_or(Path::new(".")));
-    fs_err::create_dir_all(&dir)?;
-    let mut used = std::collections::HashSet::new();
-    for attachment in attachments {
-        let name = unique_name(&safe_file_name(&attachment.name), &mut used);
-        let path = dir.join(&name);
-        if path.exists() && !args.force {
-            return Err(CliError::user(format!("{} already exists", path.display()))
-                .hint("pass --force to overwrite, or --out to pick another folder"));
-        }
-        // Streamed into a private temporary file beside the target, renamed when whole.
-        let mut temp = tempfile::Builder::new()
-            .prefix(".iepcase-extract-")
-            .tempfile_in(&dir)?;
-        let _guard = iepcase::atomic::remove_on_interrupt(temp.path());
-        {
-            let mut out = std::io::BufWriter::new(temp.as_file_mut());
-            case.extract_attachment(&id, attachment, &mut out)?;
-            std::io::Write::flush(&mut out)?;
-        }
-        temp.as_file().sync_all()?;
-        temp.persist(&path).map_err(|e| CliError::from(e.error))?;
+    let written = ops::attachments::extract(&case, &id, attachments, &dir, args.force)?;
+    for path in written {
         ctx.ui.line(&path.display().to_string())?;
     }
     ctx.ui
         .warn("these files are decrypted: delete them when you are done");
     Ok(())
-}
-
-/// A file name that cannot escape the output folder.
-fn safe_file_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base
-        .chars()
-        .map(|c| if c.is_control() { '_' } else { c })
-        .collect();
-    match cleaned.trim_start_matches('.') {
-        "" => "attachment".into(),
-        s => s.to_owned(),
-    }
-}
-
-fn unique_name(name: &str, used: &mut std::collections::HashSet<String>) -> String {
-    let mut candidate = name.to_owned();
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),
-        _ => (name.to_owned(), String::new()),
-    };
-    let mut n = 2;
-    while !used.insert(candidate.clone()) {
-        candidate = format!("{stem}-{n}{ext}");
-        n += 1;
-    }
-    candidate
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn attachment_names_cannot_escape() {
-        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(safe_file_name("..\\x.pdf"), "x.pdf");
-        assert_eq!(safe_file_name(".."), "attachment");
-        assert_eq!(safe_file_name(".hidden"), "hidden");
-        let mut used = Default::default();
-        assert_eq!(unique_name("a.pdf", &mut used), "a.pdf");
-        assert_eq!(unique_name("a.pdf", &mut used), "a-2.pdf");
-    }
 }

@@ -569,6 +569,29 @@ impl From<iepcase::ops::records::ResolveError> for CliError {
     }
 }
 
+impl From<iepcase::ops::attachments::DetachError> for CliError {
+    fn from(e: iepcase::ops::attachments::DetachError) -> Self {
+        use iepcase::ops::attachments::DetachError;
+        let err = CliError::user(e.to_string());
+        match &e {
+            DetachError::NoAttachments { id } => {
+                err.hint(format!("`iepcase show {id}` shows the record"))
+            }
+            DetachError::NoNumber { id, names, .. } => err.hint(format!(
+                "give a number from 1 to {}: `iepcase detach {id} 1`",
+                names.len()
+            )),
+            DetachError::NoName { id, .. } => err.hint(format!(
+                "give the name exactly, or its number: `iepcase detach {id} 1`"
+            )),
+            DetachError::Ambiguous { id, numbers, .. } => err.hint(format!(
+                "say which by number: `iepcase detach {id} {}`",
+                numbers[0]
+            )),
+        }
+    }
+}
+
 impl From<iepcase::ops::OpsError> for CliError {
     fn from(e: iepcase::ops::OpsError) -> Self {
         use iepcase::ops::OpsError;
@@ -593,6 +616,10 @@ impl From<iepcase::ops::OpsError> for CliError {
                 err.hint("to add it anyway, run the same command again with --duplicate")
             }
             OpsError::Resolve(inner) => inner.into(),
+            OpsError::Detach(inner) => inner.into(),
+            OpsError::Exists { .. } => CliError::user(e.to_string())
+                .hint("pass --force to overwrite, or --out to pick another folder"),
+            OpsError::Io { ref source, .. } => CliError::user(e.to_string()).cause(source.to_string()),
             OpsError::BlankTracking => CliError::user("--tracking is blank")
                 .hint("give the certified-mail number: `--tracking \"7019 0700 0000 1234 5678\"`"),
             OpsError::BadRecipient => {

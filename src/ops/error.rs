@@ -29,6 +29,16 @@ pub enum OpsError {
     InsideCases { path: PathBuf },
     #[error(transparent)]
     Resolve(#[from] super::records::ResolveError),
+    #[error(transparent)]
+    Detach(#[from] super::attachments::DetachError),
+    /// A file to write exists and may not be replaced.
+    #[error("{} already exists", path.display())]
+    Exists { path: PathBuf },
+    #[error("cannot write to {}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A record's `[[attachments]]` names a file the case does not hold.
     #[error("attachment `{name}` is not in the case")]
     MissingAttachment { name: String },
