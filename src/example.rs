@@ -57,10 +57,10 @@ pub fn records() -> Vec<ExampleRecord> {
 
 /// The example records parsed, as the store gives them, for tests.
 #[cfg(test)]
-pub(crate) fn stored_records() -> Vec<crate::store::StoredRecord> {
+pub(crate) fn stored_records() -> Vec<crate::record::StoredRecord> {
     records()
         .into_iter()
-        .map(|r| crate::store::StoredRecord {
+        .map(|r| crate::record::StoredRecord {
             record: parse_record(r.text, r.id.as_str()).expect("example records are valid"),
             text: r.text.to_owned(),
             id: r.id,

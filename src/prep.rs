@@ -25,11 +25,11 @@ use serde::Serialize;
 use crate::check::{Code, Finding, Severity};
 use crate::diff::{Change, Op};
 use crate::links::Linked;
+use crate::record::StoredRecord;
 use crate::record::{
     Body, CaseMeta, Date, IepStatus, Kind, MeetingType, NoticeType, RequestType, Time,
 };
 use crate::rules::{Confidence, Deadline, RuleSet, Status};
-use crate::store::StoredRecord;
 
 /// How many asks of one sort the checklist lists before it says how many more there are.
 const MAX_ASKS: usize = 8;
@@ -1257,7 +1257,7 @@ pub fn to_pdf(
     markdown: &str,
     author: &str,
     date: Date,
-) -> Result<Vec<u8>, crate::bundle::BundleError> {
+) -> Result<Vec<u8>, crate::typeset::TypesetError> {
     let letter = crate::letters::Letter {
         markdown: markdown.to_owned(),
         frame: crate::letters::Frame::default(),

@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 
+use crate::record::StoredRecord;
 use crate::record::{Date, Kind, Time};
-use crate::store::StoredRecord;
 
 /// A deadline to show on the timeline, as the deadline engine computes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -173,7 +173,7 @@ pub fn rows(entries: &[Entry]) -> Vec<Vec<String>> {
 
 /// A Markdown table.
 pub fn to_markdown(entries: &[Entry]) -> String {
-    let cell = |s: &str| crate::diff::render::md(s).replace('\n', " ");
+    let cell = crate::markdown::escape_inline;
     let mut out = String::from("| Date | Time | Kind | Title | Id |\n|---|---|---|---|---|\n");
     for e in entries {
         let time = e.time.map(|t| t.to_string()).unwrap_or_default();

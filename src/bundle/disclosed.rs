@@ -4,8 +4,8 @@
 
 use super::{Manifest, Purpose};
 use crate::crypto::sha256_hex;
+use crate::record::StoredRecord;
 use crate::record::{Body, Date};
-use crate::store::StoredRecord;
 
 /// The tag every disclosure record carries.
 pub const TAG: &str = "bundle-disclosure";

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use super::manifest::Manifest;
 use super::notes::Cover;
+use crate::markdown::escape_inline;
 
 /// What both index files show.
 pub struct Index<'a> {
@@ -39,21 +40,6 @@ fn href(path: &str) -> String {
         } else {
             let _ = write!(out, "%{b:02X}");
         }
-    }
-    out
-}
-
-/// Escapes Markdown table cells and inline text.
-fn md_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
-        ) {
-            out.push('\\');
-        }
-        out.push(if c == '\n' { ' ' } else { c });
     }
     out
 }
@@ -222,12 +208,17 @@ impl<'a> Index<'a> {
     pub fn markdown(&self) -> String {
         let mut out = format!(
             "# {}\n\n{}\n\n{}\n\n",
-            md_escape(&self.cover.heading),
-            md_escape(&self.cover.purpose),
-            md_escape(&self.caption())
+            escape_inline(&self.cover.heading),
+            escape_inline(&self.cover.purpose),
+            escape_inline(&self.caption())
         );
         for (key, value) in &self.cover.rows {
-            let _ = writeln!(out, "- **{}:** {}", md_escape(key), md_escape(value));
+            let _ = writeln!(
+                out,
+                "- **{}:** {}",
+                escape_inline(key),
+                escape_inline(value)
+            );
         }
         let _ = writeln!(
             out,
@@ -235,16 +226,16 @@ impl<'a> Index<'a> {
             self.manifest.pages
         );
         for note in &self.cover.notes {
-            let _ = writeln!(out, "> **{}**", md_escape(&note.title));
+            let _ = writeln!(out, "> **{}**", escape_inline(&note.title));
             for para in &note.paragraphs {
-                let _ = writeln!(out, ">\n> {}", md_escape(&para.join(" ")));
+                let _ = writeln!(out, ">\n> {}", escape_inline(&para.join(" ")));
             }
             out.push('\n');
         }
         let _ = writeln!(
             out,
             "## Exhibit index\n\n{}\n",
-            md_escape(&self.cover.index_intro)
+            escape_inline(&self.cover.index_intro)
         );
         let bates = self.with_bates();
         out.push_str("| No. | Date | Kind | Title | Pages |");
@@ -256,10 +247,10 @@ impl<'a> Index<'a> {
         out.push_str("|---|---|---|---|---|");
         out.push_str(if bates { "---|---|\n" } else { "---|\n" });
         for ex in &self.manifest.exhibits {
-            let mut files = format!("[{}]({})", md_escape(&ex.label), href(&ex.file));
+            let mut files = format!("[{}]({})", escape_inline(&ex.label), href(&ex.file));
             for copy in ex.attachments.iter().filter_map(|a| a.file.as_ref()) {
                 let name = copy.rsplit('/').next().unwrap_or(copy);
-                let _ = write!(files, "<br>[{}]({})", md_escape(name), href(copy));
+                let _ = write!(files, "<br>[{}]({})", escape_inline(name), href(copy));
             }
             let kind = match &ex.record_type {
                 Some(t) => format!("{} ({t})", ex.kind),
@@ -268,10 +259,10 @@ impl<'a> Index<'a> {
             let _ = write!(
                 out,
                 "| {} | {} | {} | {} | {} |",
-                md_escape(&ex.label),
+                escape_inline(&ex.label),
                 ex.date,
-                md_escape(&kind),
-                md_escape(&ex.title),
+                escape_inline(&kind),
+                escape_inline(&ex.title),
                 page_range(ex.pages)
             );
             if bates {
@@ -282,7 +273,7 @@ impl<'a> Index<'a> {
         let _ = writeln!(
             out,
             "\n{}\n",
-            md_escape(
+            escape_inline(
                 &self
                     .cover
                     .footer
@@ -307,6 +298,5 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;"
         );
         assert_eq!(href("exhibits/P-001 a#b.pdf"), "exhibits/P-001%20a%23b.pdf");
-        assert_eq!(md_escape("a|b [c](d)"), "a\\|b \\[c\\](d)");
     }
 }

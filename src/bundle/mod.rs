@@ -18,6 +18,7 @@
 
 mod attach;
 pub mod disclosed;
+mod folder;
 mod index;
 mod manifest;
 mod notes;
@@ -34,10 +35,11 @@ use crate::record::{CaseMeta, Date, Kind, RecordId};
 use crate::store::{Case, StoreError};
 
 pub use attach::{AttachmentProblem, unbindable};
+pub use folder::manifest_hash;
 pub use manifest::{Manifest, ManifestExhibit, ManifestFile, ManifestInitials, NotRewritten};
 pub use notes::Disclosure;
 pub use plan::{BundlePlan, Excluded, Exclusion, PlannedExhibit, plan};
-pub use verify::{VerifyReport, manifest_hash, verify};
+pub use verify::{VerifyReport, verify};
 pub use write::write;
 
 /// The manifest's format line.
@@ -278,6 +280,14 @@ pub enum BundleError {
     Withhold { id: RecordId },
     #[error("the case has no commit to build a bundle from")]
     NoCommit { source: git2::Error },
+}
+
+impl From<crate::typeset::TypesetError> for BundleError {
+    fn from(e: crate::typeset::TypesetError) -> Self {
+        BundleError::Typeset {
+            messages: e.messages,
+        }
+    }
 }
 
 impl BundleError {

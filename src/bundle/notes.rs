@@ -6,10 +6,10 @@ use jiff::civil;
 use super::plan::BundlePlan;
 use super::text::paragraphs;
 use super::{Options, Purpose, Source};
+use crate::record::StoredRecord;
 use crate::record::{Body, CaseMeta, ComplaintType, Date, MeetingType, RecordId};
 use crate::rules::calendar::{Calendar, Counting};
 use crate::rules::{DayOne, DayType, RuleSet};
-use crate::store::StoredRecord;
 
 /// A boxed note on the cover.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 
 use std::collections::HashSet;
 
+use crate::record::StoredRecord;
 use crate::record::{Confidentiality, Kind, RecordId};
-use crate::store::StoredRecord;
 
 use super::{BundleError, Options, Purpose};
 

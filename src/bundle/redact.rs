@@ -5,9 +5,9 @@
 //! renderer (exhibit pages, index, chronology, HTML, manifest) sees the same withheld copy and
 //! none can leak what another hides. The case itself is never changed.
 
+use crate::record::StoredRecord;
 use crate::record::schema::{Shape, record_shape};
 use crate::record::{Body, CaseMeta, Confidentiality, DecisionType, MeetingType, RequestType};
-use crate::store::StoredRecord;
 
 use super::BundleError;
 

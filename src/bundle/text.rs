@@ -42,39 +42,6 @@ pub fn clean(text: &str) -> String {
         .collect()
 }
 
-/// Markdown's hard line break written with a backslash at the end of a line, written instead
-/// with two trailing spaces, Markdown's other way: the backslash is markup a reader should
-/// never see (`District\`), the spaces are invisible.
-pub fn invisible_hard_breaks(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for line in text.split_inclusive('\n') {
-        let (body, newline) = match line.strip_suffix('\n') {
-            Some(body) => (body, "\n"),
-            None => (line, ""),
-        };
-        match hard_break(body) {
-            Some(kept) => {
-                out.push_str(kept.trim_end());
-                out.push_str("  ");
-            }
-            None => out.push_str(body),
-        }
-        out.push_str(newline);
-    }
-    out
-}
-
-/// The line without its Markdown hard break (a backslash, or two spaces, at its end), if it
-/// ends with one. An even run of backslashes is escaped backslashes, not a break.
-fn hard_break(line: &str) -> Option<&str> {
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    if line.ends_with("  ") && !line.trim().is_empty() {
-        return Some(line.trim_end());
-    }
-    let trailing = line.len() - line.trim_end_matches('\\').len();
-    (trailing % 2 == 1).then(|| &line[..line.len() - 1])
-}
-
 /// Whether a line starts a list item (`- `, `* `, `• `, `1. `, `2) `).
 fn starts_item(line: &str) -> bool {
     if ["- ", "* ", "• "].iter().any(|m| line.starts_with(m)) {
@@ -94,7 +61,7 @@ pub fn paragraphs(text: &str) -> Vec<Vec<String>> {
         // After a Markdown hard break (`District\`), the next line starts a line of its own.
         let mut broken = false;
         for raw in block.lines() {
-            let ends_line = hard_break(raw);
+            let ends_line = crate::markdown::hard_break(raw);
             let line = ends_line.unwrap_or(raw).trim();
             let after_break = std::mem::replace(&mut broken, ends_line.is_some());
             if line.is_empty() {
@@ -203,7 +170,10 @@ mod tests {
                 vec!["Dear Ms. Jones, thanks.".to_owned()],
             ]
         );
-        assert_eq!(invisible_hard_breaks("a\\\nb\\\\\nc\\"), "a  \nb\\\\\nc  ");
+        assert_eq!(
+            crate::markdown::invisible_hard_breaks("a\\\nb\\\\\nc\\"),
+            "a  \nb\\\\\nc  "
+        );
         assert_eq!(
             paragraphs("A  \nB\nC"),
             vec![vec!["A".to_owned(), "B C".to_owned()]]

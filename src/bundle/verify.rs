@@ -3,11 +3,8 @@
 
 use std::path::{Component, Path};
 
-use serde::Deserialize;
-
 use super::BundleError;
-use super::manifest::ManifestFile;
-use super::write::MANIFEST;
+use super::folder::{MANIFEST, files_under, read_listing};
 
 /// What `verify` found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,87 +29,12 @@ impl VerifyReport {
     }
 }
 
-/// The part of a manifest verification reads; later fields may be added freely.
-#[derive(Deserialize)]
-struct Listing {
-    format: String,
-    case: String,
-    source_commit: String,
-    files: Vec<ManifestFile>,
-}
-
-fn read_listing(dir: &Path) -> Result<Listing, BundleError> {
-    let path = dir.join(MANIFEST);
-    let text = match std::fs::read(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(BundleError::NotABundle {
-                path: dir.to_owned(),
-            });
-        }
-        Err(source) => return Err(BundleError::Io { path, source }),
-    };
-    let listing: Listing =
-        serde_json::from_slice(&text).map_err(|source| BundleError::BadManifest {
-            path: path.clone(),
-            source,
-        })?;
-    if !listing.format.starts_with("iepcase-bundle ") {
-        return Err(BundleError::NotABundle {
-            path: dir.to_owned(),
-        });
-    }
-    Ok(listing)
-}
-
-/// The paths an existing bundle's manifest lists.
-pub(super) fn listed_files(dir: &Path) -> Result<Vec<String>, BundleError> {
-    Ok(read_listing(dir)?
-        .files
-        .into_iter()
-        .map(|f| f.path)
-        .collect())
-}
-
-/// Every file under `dir`, as `/`-separated relative paths, sorted.
-pub(super) fn files_under(dir: &Path) -> Result<Vec<String>, BundleError> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), BundleError> {
-        for entry in std::fs::read_dir(dir).map_err(BundleError::io(dir))? {
-            let entry = entry.map_err(BundleError::io(dir))?;
-            let path = entry.path();
-            let kind = entry.file_type().map_err(BundleError::io(&path))?;
-            if kind.is_dir() {
-                walk(root, &path, out)?;
-            } else {
-                let relative = path.strip_prefix(root).unwrap_or(&path);
-                let parts: Vec<String> = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                out.push(parts.join("/"));
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out)?;
-    out.sort();
-    Ok(out)
-}
-
 /// A manifest path that stays inside the bundle folder.
 fn safe_relative(path: &str) -> bool {
     !path.is_empty()
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
-}
-
-/// The SHA-256 of the `manifest.json` in `dir`, as it is on disk.
-pub fn manifest_hash(dir: &Path) -> Result<String, BundleError> {
-    let path = dir.join(MANIFEST);
-    let bytes = std::fs::read(&path).map_err(BundleError::io(&path))?;
-    Ok(crate::crypto::sha256_hex(&bytes))
 }
 
 /// Checks the bundle in `dir` against its manifest.

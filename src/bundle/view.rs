@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use super::text::{humanize, paragraphs, size, yes_no};
 use crate::links::LinkField;
+use crate::record::StoredRecord;
 use crate::record::kinds::*;
 use crate::record::{Body, Date, Record, RecordRef};
-use crate::store::StoredRecord;
 
 /// One piece of an exhibit page.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -9,13 +9,11 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::folder::MANIFEST;
 use super::manifest::{Manifest, ManifestFile};
 use super::{Bundle, BundleError, Content};
 use crate::crypto::{Sha256Writer, sha256_hex};
 use crate::store::Case;
-
-/// The manifest's file name.
-pub const MANIFEST: &str = "manifest.json";
 
 /// Writes `bundle` into `out` (attachments copied from `case`) and returns its manifest,
 /// complete with the hash of every file. An earlier bundle in `out` is replaced only with
@@ -141,10 +139,10 @@ fn check_target(out: &Path, replace: bool) -> Result<Option<PathBuf>, BundleErro
     if entries.next().is_none() {
         return Ok(Some(out.to_owned()));
     }
-    let listed = super::verify::listed_files(out).map_err(|_| BundleError::OutNotEmpty {
+    let listed = super::folder::listed_files(out).map_err(|_| BundleError::OutNotEmpty {
         path: out.to_owned(),
     })?;
-    let present = super::verify::files_under(out)?;
+    let present = super::folder::files_under(out)?;
     let strangers = present
         .iter()
         .any(|p| p != MANIFEST && !listed.iter().any(|l| l == p));

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use super::ladder::{self, Matter};
 use super::{Code, Facts, Finding, Severity, days, letter};
+use crate::record::StoredRecord;
 use crate::record::{Body, Date, Kind, RecordId, RequestType};
 use crate::rules::calendar::{Calendar, days_between};
 use crate::rules::{Deadline, Role, Status, lookback_limit};
-use crate::store::StoredRecord;
 
 /// Deadlines the hearing officer keeps: a letter to the district does not move them.
 const HEARING_OFFICER: &[&str] = &["sufficiency-ruling", "expedited-hearing-decision"];

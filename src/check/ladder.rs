@@ -15,8 +15,8 @@
 use std::collections::HashSet;
 
 use super::Facts;
+use crate::record::StoredRecord;
 use crate::record::{Body, Date, Kind, RecordId, RequestType};
-use crate::store::StoredRecord;
 
 /// A step up the ladder: a letter that becomes a request or a complaint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,9 +4,9 @@
 //! whole checklist.
 
 use super::{Code, Facts, Finding, Severity, letter};
+use crate::record::StoredRecord;
 use crate::record::{Body, Kind};
 use crate::rules::{Deadline, Status};
-use crate::store::StoredRecord;
 
 /// How many days before a meeting its preparation is checked.
 pub const WINDOW_DAYS: i64 = 14;

@@ -22,11 +22,11 @@ pub use procedure::{missing_element_numbers, missing_elements};
 use std::collections::HashMap;
 
 use crate::links::Linked;
+use crate::record::StoredRecord;
 use crate::record::enums::string_enum;
 use crate::record::{Body, CaseMeta, Date, Kind, RecordId};
 use crate::rules::calendar::Calendar;
 use crate::rules::{Confidence, Deadline, RuleSet};
-use crate::store::StoredRecord;
 
 string_enum! {
     /// What a finding is about. These names are stable: scripts may rely on them.

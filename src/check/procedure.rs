@@ -7,12 +7,12 @@ use jiff::civil;
 
 use super::ladder::{self, Matter};
 use super::{Code, Facts, Finding, Severity, days, letter};
+use crate::record::StoredRecord;
 use crate::record::kinds::{Pwn, Refusal};
 use crate::record::{Body, Kind, Method, NoticeType, RefusalVia};
 use crate::rules::calendar::days_between;
 use crate::rules::rule::Offset;
 use crate::rules::{Confidence, Status};
-use crate::store::StoredRecord;
 
 const PWN_CITE: &str = "34 CFR 300.503";
 

@@ -269,7 +269,7 @@ fn repeated_refusals_without_notice_climb_the_ladder_to_the_bundle() {
             ),
         ));
     }
-    let next = |records: &[crate::store::StoredRecord]| {
+    let next = |records: &[crate::record::StoredRecord]| {
         one(&run("US", records), Code::RepeatedRefusals, "q000000002")
             .next_step
             .clone()

@@ -4,7 +4,7 @@
 use super::{Code, Facts, Finding, Severity};
 use crate::links::LinkField;
 use crate::record::Body;
-use crate::store::StoredRecord;
+use crate::record::StoredRecord;
 
 /// A record in a message: `6zcyhq27et (request of 2026-01-08, "Written request …")`.
 fn describe(record: &StoredRecord) -> String {

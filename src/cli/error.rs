@@ -630,6 +630,13 @@ impl From<iepcase::ops::OpsError> for CliError {
     }
 }
 
+impl From<iepcase::typeset::TypesetError> for CliError {
+    fn from(e: iepcase::typeset::TypesetError) -> Self {
+        CliError::user(e.to_string())
+            .hint("this is likely a bug in iepcase: please report it with the command you ran")
+    }
+}
+
 impl From<BundleError> for CliError {
     fn from(e: BundleError) -> Self {
         let e = match e {

@@ -118,22 +118,32 @@ pub fn to_text(diff: &RecordDiff) -> String {
 
 /// Markdown: a heading and a bullet per change, deletions struck through, insertions bold.
 pub fn to_markdown(diff: &RecordDiff) -> String {
-    let mut out = format!("### {} → {}\n\n", md(&diff.from), md(&diff.to));
+    let mut out = format!(
+        "### {} → {}\n\n",
+        crate::markdown::escape(&diff.from),
+        crate::markdown::escape(&diff.to)
+    );
     if diff.changes.is_empty() {
         out.push_str("No changes.\n");
         return out;
     }
     for change in &diff.changes {
-        let label = md(&line_label(change));
+        let label = crate::markdown::escape(&line_label(change));
         let body = match (change.op, &change.words) {
             (Op::Changed, Some(words)) => md_words(words),
             (Op::Changed, None) => format!(
                 "~~{}~~ → **{}**",
-                md(&show(change.before.as_ref())),
-                md(&show(change.after.as_ref()))
+                crate::markdown::escape(&show(change.before.as_ref())),
+                crate::markdown::escape(&show(change.after.as_ref()))
             ),
-            (Op::Added, _) => format!("added: **{}**", md(&show(change.after.as_ref()))),
-            (Op::Removed, _) => format!("removed: ~~{}~~", md(&show(change.before.as_ref()))),
+            (Op::Added, _) => format!(
+                "added: **{}**",
+                crate::markdown::escape(&show(change.after.as_ref()))
+            ),
+            (Op::Removed, _) => format!(
+                "removed: ~~{}~~",
+                crate::markdown::escape(&show(change.before.as_ref()))
+            ),
         };
         out.push_str(&format!("- **{label}**: {body}\n"));
     }
@@ -144,7 +154,7 @@ fn md_words(words: &[Segment]) -> String {
     words
         .iter()
         .map(|s| {
-            let text = md(&one_line(&s.text));
+            let text = crate::markdown::escape(&one_line(&s.text));
             let trimmed = text.trim();
             if trimmed.is_empty() {
                 return text;
@@ -156,18 +166,6 @@ fn md_words(words: &[Segment]) -> String {
             }
         })
         .collect()
-}
-
-/// Escapes Markdown so record text is shown, never interpreted.
-pub fn md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\`*_[]<>#|~".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn one_line(text: &str) -> String {

@@ -10,9 +10,9 @@ use super::addressee::addressee;
 use super::signer::{Signing, delivery_line};
 use super::timing::{NoticeTiming, timing};
 use super::{LetterError, Template};
+use crate::record::StoredRecord;
 use crate::record::{Body, CaseMeta, Date, Time, state_name, to_json};
 use crate::rules::RuleSet;
-use crate::store::StoredRecord;
 
 /// Everything a letter is written from.
 pub struct LetterInput<'a> {

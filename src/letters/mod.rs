@@ -395,7 +395,7 @@ impl Letter {
     }
 
     /// As a typeset PDF.
-    pub fn pdf(&self) -> Result<Vec<u8>, crate::bundle::BundleError> {
+    pub fn pdf(&self) -> Result<Vec<u8>, crate::typeset::TypesetError> {
         letter_pdf(&self.blocks(), &self.title, &self.author, self.date)
     }
 

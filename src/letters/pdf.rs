@@ -14,9 +14,9 @@ pub fn letter_pdf(
     title: &str,
     author: &str,
     date: Date,
-) -> Result<Vec<u8>, crate::bundle::BundleError> {
+) -> Result<Vec<u8>, crate::typeset::TypesetError> {
     let data = json!({ "title": title, "author": author, "blocks": blocks });
     let bytes = serde_json::to_vec(&data).expect("JSON values serialize");
     let ident = format!("iepcase-letter-{title}-{date}");
-    crate::bundle::pdf::typeset(TEMPLATE, bytes, &ident, date.utc_seconds_at(12))
+    crate::typeset::typeset(TEMPLATE, bytes, &ident, date.utc_seconds_at(12))
 }

@@ -84,7 +84,7 @@ pub fn record_text(
         _ => {
             if fields.contains(&"body") {
                 // Stored as Markdown, its line breaks without the backslashes `show` would print.
-                let body = crate::bundle::text::invisible_hard_breaks(letter);
+                let body = crate::markdown::invisible_hard_breaks(letter);
                 doc.insert("body", value(body.trim_end()));
             }
         }

@@ -1,8 +1,8 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::record::StoredRecord;
 use crate::record::{Date, RecordId, parse_case_meta, parse_record};
-use crate::store::StoredRecord;
 use crate::workspace::Advocate;
 
 fn example_record(id: &str) -> StoredRecord {

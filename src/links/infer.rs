@@ -8,8 +8,8 @@ use rayon::prelude::*;
 
 use super::subject::{Compact, Rarity, Terms};
 use super::{Inferred, LinkField, Unlinked, link_field};
+use crate::record::StoredRecord;
 use crate::record::{Body, Date, DecisionType, Kind, NoticeType, RecordId, RequestType};
-use crate::store::StoredRecord;
 
 /// How much better the best kind of request must match than the next for a link to be
 /// inferred; below that, both are candidates and nothing is guessed.

@@ -32,9 +32,9 @@ mod subject;
 
 use std::collections::HashMap;
 
+use crate::record::StoredRecord;
 use crate::record::enums::string_enum;
 use crate::record::{Body, Record, RecordId, RecordRef};
-use crate::store::StoredRecord;
 
 string_enum! {
     /// A field that points at another record.

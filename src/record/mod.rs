@@ -15,6 +15,7 @@ pub mod parse;
 pub mod refs;
 pub mod schema;
 mod states;
+mod stored;
 pub mod template;
 mod value;
 
@@ -265,6 +266,7 @@ impl Record {
 /// Converts a TOML value to JSON, writing dates and times as strings.
 /// "a" or "an" for `word` as it is read aloud: "an iep", "an evaluation", "a refusal".
 pub use states::state_name;
+pub use stored::StoredRecord;
 
 pub fn article(word: &str) -> &'static str {
     let first = word.trim_start_matches(['`', '"']).chars().next();

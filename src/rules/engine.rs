@@ -16,8 +16,8 @@ use jiff::civil;
 use super::calendar::{Calendar, Counting, days_between};
 use super::rule::{Matcher, Offset, Relation, Role, Rule, Satisfier, Scalar, Start, View};
 use super::{Deadline, Met, RuleSet, Status};
+use crate::record::StoredRecord;
 use crate::record::{Body, CaseMeta, Date, Kind, Record, Time};
-use crate::store::StoredRecord;
 
 /// A case's views indexed by kind and id, so that a rule looks only at the records that can
 /// match a pattern (those of its kind) instead of at every record for every trigger: a case

@@ -43,6 +43,7 @@ use git2::{Oid, Repository};
 use crate::crypto::{CaseKey, CryptoError, Identities, Recipient};
 use crate::record::{IdError, RecordError, RecordId};
 
+pub use crate::record::StoredRecord;
 pub use cache::{CacheKind, PlainCache};
 pub use contents::ContentIndex;
 pub use fsck::{FsckReport, Problem};
@@ -51,7 +52,7 @@ pub use lock::CaseLock;
 pub use members::{
     Members, MembershipError, is_encrypted_data, is_membership_file, rename_attachments,
 };
-pub use read::{Broken, LoadedRecords, RecordText, StoredRecord};
+pub use read::{Broken, LoadedRecords, RecordText};
 pub use repair::RepairReport;
 pub use summary::{LoadedSummaries, RecordSummary};
 pub use tx::{DEFAULT_MAX_ATTACHMENT, Transaction};

@@ -13,30 +13,7 @@ use super::{
     StoreError, attachment_path, record_path,
 };
 use crate::crypto::{self, Recipient};
-use crate::record::{Attachment, CaseMeta, Record, RecordId, parse_case_meta, parse_record};
-
-/// A record as stored: its id, its text as written, and the parsed record.
-#[derive(Clone, Debug)]
-pub struct StoredRecord {
-    pub id: RecordId,
-    pub text: String,
-    pub record: Record,
-}
-
-impl StoredRecord {
-    /// The chronological sort key of SPEC section 5: date, then time (untimed last), then id.
-    pub fn order_key(
-        &self,
-    ) -> (
-        crate::record::Date,
-        bool,
-        Option<crate::record::Time>,
-        &RecordId,
-    ) {
-        let common = &self.record.common;
-        (common.date, common.time.is_none(), common.time, &self.id)
-    }
-}
+use crate::record::{Attachment, CaseMeta, RecordId, StoredRecord, parse_case_meta, parse_record};
 
 /// A record's id and its decrypted text, or why it could not be read.
 pub type RecordText = (RecordId, Result<String, StoreError>);

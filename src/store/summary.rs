@@ -7,8 +7,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::cache::{CacheKind, PlainCache};
-use super::read::{Broken, StoredRecord};
+use super::read::Broken;
 use super::{Case, StoreError};
+use crate::record::StoredRecord;
 use crate::record::{Date, Kind, RecordId, Time, parse_record};
 
 /// The fields of a record a listing shows.

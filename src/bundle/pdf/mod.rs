@@ -8,22 +8,26 @@
 //! id come from the source commit, so the same commit and options give the same bytes.
 
 mod data;
-mod world;
 
 pub use data::section_title;
 
 use std::num::NonZeroUsize;
 
 use rayon::prelude::*;
-use typst::foundations::{Datetime, Label, Selector, Smart};
+use typst::foundations::{Label, Selector, Smart};
 use typst::layout::{PageRanges, PagedDocument};
 use typst::utils::PicoStr;
-use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
+
+use crate::typeset::{DocumentWorld, compile, diagnostics, timestamp};
 
 use super::attach::Prepared;
 use super::notes::Cover;
 use super::plan::BundlePlan;
 use super::{BundleError, Content, Options, OutputFile, Source};
+
+/// The bundle template.
+const TEMPLATE: &str = include_str!("bundle.typ");
 
 /// What the PDF renderer produced.
 pub struct Rendered {
@@ -43,28 +47,6 @@ pub struct Layout {
     pub chronology: (usize, usize),
     /// The page of each section divider (`--sections`), in order.
     pub dividers: Vec<usize>,
-}
-
-/// Typesets a standalone document (a letter): `template` reads its data from `/data.json`.
-/// `ident` and `time` make the PDF's id and date, so the same input gives the same bytes.
-pub fn typeset(
-    template: &str,
-    data: Vec<u8>,
-    ident: &str,
-    time: i64,
-) -> Result<Vec<u8>, BundleError> {
-    let world = world::BundleWorld::with_template(template, data, Vec::new());
-    let document = compile(&world)?;
-    let options = PdfOptions {
-        ident: Smart::Custom(ident),
-        timestamp: Some(timestamp(time)),
-        page_ranges: None,
-        standards: PdfStandards::new(&[PdfStandard::V_1_7]).map_err(|e| BundleError::Typeset {
-            messages: vec![e.to_string()],
-        })?,
-        tagged: true,
-    };
-    typst_pdf::pdf(&document, &options).map_err(diagnostics)
 }
 
 /// Stack size for the typesetting threads: Typst recurses deeply through long documents,
@@ -103,7 +85,7 @@ fn render_in_pool(
     source: &Source,
 ) -> Result<Rendered, BundleError> {
     let json = data::data(plan, prepared, cover, options);
-    let world = world::BundleWorld::new(json, files);
+    let world = DocumentWorld::new(TEMPLATE, json, files);
     let document = compile(&world)?;
     // What Typst memoized while laying the bundle out is of no use to the export: free it
     // before the export allocates its own.
@@ -133,7 +115,10 @@ fn render_in_pool(
     // The whole bundle is exported on one thread while the exhibits are exported on the
     // others: each export is independent, so the bytes are the same as one after another.
     let (whole, exhibits) = rayon::join(
-        || typst_pdf::pdf(&document, &pdf_options(None)?).map_err(diagnostics),
+        || {
+            typst_pdf::pdf(&document, &pdf_options(None)?)
+                .map_err(|e| BundleError::from(diagnostics(e)))
+        },
         || {
             plan.exhibits
                 .par_iter()
@@ -144,7 +129,7 @@ fn render_in_pool(
                         &document,
                         &pdf_options(Some(PageRanges::new(vec![range])))?,
                     )
-                    .map_err(diagnostics)?;
+                    .map_err(|e| BundleError::from(diagnostics(e)))?;
                     Ok(OutputFile {
                         path: format!("exhibits/{}.pdf", exhibit.file_stem),
                         content: Content::Bytes(bytes),
@@ -165,49 +150,6 @@ fn render_in_pool(
         layout,
         pages: document.pages.len(),
     })
-}
-
-fn compile(world: &world::BundleWorld) -> Result<PagedDocument, BundleError> {
-    let warned = typst::compile::<PagedDocument>(world);
-    let document = warned.output.map_err(diagnostics)?;
-    // Stamps and page ranges come from introspection: if layout did not settle they may be
-    // wrong, and a wrongly paginated bundle is worse than none.
-    let unsettled: Vec<String> = warned
-        .warnings
-        .iter()
-        .filter(|w| w.message.contains("converge"))
-        .map(|w| w.message.to_string())
-        .collect();
-    if !unsettled.is_empty() {
-        return Err(BundleError::Typeset {
-            messages: unsettled,
-        });
-    }
-    Ok(document)
-}
-
-fn diagnostics(errors: typst::ecow::EcoVec<typst::diag::SourceDiagnostic>) -> BundleError {
-    BundleError::Typeset {
-        messages: errors.iter().map(|e| e.message.to_string()).collect(),
-    }
-}
-
-/// The commit time as the PDF's creation date.
-fn timestamp(time: i64) -> Timestamp {
-    let utc = jiff::Timestamp::from_second(time)
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC);
-    let datetime = Datetime::from_ymd_hms(
-        i32::from(utc.year()),
-        utc.month() as u8,
-        utc.day() as u8,
-        utc.hour() as u8,
-        utc.minute() as u8,
-        utc.second() as u8,
-    )
-    .or_else(|| Datetime::from_ymd_hms(1970, 1, 1, 0, 0, 0))
-    .expect("the Unix epoch is a valid date");
-    Timestamp::new_utc(datetime)
 }
 
 /// The pages of the markers labelled `name` the template puts on the first page of each

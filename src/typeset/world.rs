@@ -1,5 +1,5 @@
-//! An in-memory Typst world: the bundle template compiled into the binary, the bundle's data
-//! as a virtual `/data.json`, attachments as virtual files, and fonts embedded in the binary.
+//! An in-memory Typst world: a template compiled into the binary, the document's data as a
+//! virtual `/data.json`, attachments as virtual files, and fonts embedded in the binary.
 //!
 //! Nothing is read from disk or the system: no system fonts, no packages, no clock. User text
 //! only ever reaches Typst as data, read by the template with `json(...)`, never as markup.
@@ -14,10 +14,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-/// The bundle template.
-const TEMPLATE: &str = include_str!("bundle.typ");
 /// The path the template reads the bundle's data from.
-pub const DATA_PATH: &str = "/data.json";
+const DATA_PATH: &str = "/data.json";
 
 /// Fonts and the standard library, loaded once per process.
 struct Shared {
@@ -41,24 +39,15 @@ fn shared() -> &'static Shared {
 }
 
 /// One compilation's files.
-pub struct BundleWorld {
+pub struct DocumentWorld {
     main: Source,
     files: HashMap<FileId, Bytes>,
 }
 
-impl BundleWorld {
-    /// A world whose `/data.json` is `data` and whose other files are `files` (absolute
-    /// virtual paths such as `/att/3`).
-    pub fn new(data: Vec<u8>, files: Vec<(String, Vec<u8>)>) -> BundleWorld {
-        Self::with_template(TEMPLATE, data, files)
-    }
-
-    /// The same with another template as the main file (a letter's).
-    pub fn with_template(
-        template: &str,
-        data: Vec<u8>,
-        files: Vec<(String, Vec<u8>)>,
-    ) -> BundleWorld {
+impl DocumentWorld {
+    /// A world whose main file is `template`, whose `/data.json` is `data` and whose other
+    /// files are `files` (absolute virtual paths such as `/att/3`).
+    pub fn new(template: &str, data: Vec<u8>, files: Vec<(String, Vec<u8>)>) -> DocumentWorld {
         let main_id = FileId::new(None, VirtualPath::new("/main.typ"));
         let mut map = HashMap::new();
         map.insert(
@@ -71,14 +60,14 @@ impl BundleWorld {
                 Bytes::new(bytes),
             );
         }
-        BundleWorld {
+        DocumentWorld {
             main: Source::new(main_id, template.to_owned()),
             files: map,
         }
     }
 }
 
-impl World for BundleWorld {
+impl World for DocumentWorld {
     fn library(&self) -> &LazyHash<Library> {
         &shared().library
     }
@@ -110,7 +99,8 @@ impl World for BundleWorld {
         shared().fonts.get(index).cloned()
     }
 
-    /// Bundles take their dates from the source commit, never from the clock.
+    /// Documents take their dates from their data (a bundle's source commit, a letter's
+    /// date), never from the clock.
     fn today(&self, _offset: Option<i64>) -> Option<Datetime> {
         None
     }
