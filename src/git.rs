@@ -381,6 +381,29 @@ pub fn tree_at<'r>(repo: &'r Repository, rev: &str) -> Result<Tree<'r>, git2::Er
     repo.revparse_single(rev)?.peel_to_tree()
 }
 
+/// The name and e-mail in the user's git configuration (`user.name`, `user.email`), for a new
+/// workspace's commit author.
+pub fn user_identity() -> (Option<String>, Option<String>) {
+    let config = git2::Config::open_default().ok();
+    let get = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
+    (get("user.name"), get("user.email"))
+}
+
+/// The CA file git's configuration names for HTTPS (`http.sslCAInfo`).
+pub fn ssl_ca_info() -> Option<std::path::PathBuf> {
+    git2::Config::open_default()
+        .ok()?
+        .get_path("http.sslcainfo")
+        .ok()
+}
+
+/// A commit id as people quote it: its first ten hex digits.
+pub fn short(commit: &Oid) -> String {
+    let mut text = commit.to_string();
+    text.truncate(10);
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

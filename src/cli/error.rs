@@ -179,7 +179,7 @@ impl From<StoreError> for CliError {
             StoreError::KeyNotTrusted { ref case, commit } => CliError::user(e.to_string())
                 .cause(format!(
                     "the key at commit {} neither is the key this copy pinned nor knows it",
-                    short(&commit)
+                    iepcase::git::short(&commit)
                 ))
                 .hint(
                     "nothing was read with it: someone changed this copy's history outside iepcase",
@@ -193,7 +193,7 @@ impl From<StoreError> for CliError {
             } => CliError::user(e.to_string())
                 .cause(format!(
                     "commit {} changed it outside iepcase (a moved, replayed or altered file)",
-                    short(&commit)
+                    iepcase::git::short(&commit)
                 ))
                 .hint(format!(
                     "`iepcase -c {case} fsck` names every such file; `iepcase -c {case} fsck \
@@ -364,8 +364,8 @@ impl From<iepcase::sync::SyncError> for CliError {
                 case,
                 vec![format!(
                     "its branch is now at commit {}, which does not contain commit {} that it held before",
-                    short(commit),
-                    short(known)
+                    iepcase::git::short(commit),
+                    iepcase::git::short(known)
                 )],
             );
         }
@@ -794,10 +794,6 @@ fn host_key_alarm(
         file.display(),
         key.address()
     ))
-}
-
-fn short(oid: &git2::Oid) -> String {
-    oid.to_string()[..10].to_owned()
 }
 
 /// A security alarm about what a remote holds: exit 3, nothing changed here.

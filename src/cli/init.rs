@@ -30,13 +30,12 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), CliError> {
         .as_deref()
         .map(crate::cli::common::args::state_code)
         .transpose()?;
-    let git = git2::Config::open_default().ok();
-    let from_git = |key: &str| git.as_ref().and_then(|c| c.get_string(key).ok());
+    let (git_name, git_email) = iepcase::git::user_identity();
     let config = Config {
         state,
         author: Author {
-            name: args.name.or_else(|| from_git("user.name")),
-            email: args.email.or_else(|| from_git("user.email")),
+            name: args.name.or(git_name),
+            email: args.email.or(git_email),
         },
         ..Config::default()
     };

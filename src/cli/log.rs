@@ -181,13 +181,8 @@ fn entry_text(
 
 /// The field-level changes one commit made to one record, indented.
 fn patch(ctx: &Ctx, case: &iepcase::store::Case, touched: &iepcase::store::Touched) -> String {
-    let (id, change, before, after) = touched;
-    let read = |oid: &Option<git2::Oid>| -> Option<(String, iepcase::record::Record)> {
-        let text = case.record_text(id, (*oid)?).ok()?;
-        let record = iepcase::record::parse_record(&text, "history").ok()?;
-        Some((text, record))
-    };
-    let (old, new) = (read(before), read(after));
+    let (id, change, ..) = touched;
+    let (old, new) = case.versions(touched);
     let title = new
         .as_ref()
         .or(old.as_ref())
@@ -214,13 +209,7 @@ fn patch(ctx: &Ctx, case: &iepcase::store::Case, touched: &iepcase::store::Touch
 
 /// The changes of one record in one commit, as JSON (empty when added or removed).
 fn patch_json(case: &iepcase::store::Case, touched: &iepcase::store::Touched) -> serde_json::Value {
-    let (id, _, before, after) = touched;
-    let read = |oid: &Option<git2::Oid>| -> Option<(String, iepcase::record::Record)> {
-        let text = case.record_text(id, (*oid)?).ok()?;
-        let record = iepcase::record::parse_record(&text, "history").ok()?;
-        Some((text, record))
-    };
-    match (read(before), read(after)) {
+    match case.versions(touched) {
         (Some((a, ra)), Some((b, rb))) => serde_json::Value::Array(
             iepcase::diff::diff_records((&a, &ra), (&b, &rb))
                 .iter()

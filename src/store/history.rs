@@ -222,3 +222,20 @@ fn diff_trees(
     }
     Ok(())
 }
+
+/// A record's text and its parsed form, as one version of it was.
+pub type Version = (String, crate::record::Record);
+
+impl Case {
+    /// The record `touched` names as it was before and after that commit: `None` where it
+    /// did not exist, or that version cannot be read.
+    pub fn versions(&self, touched: &Touched) -> (Option<Version>, Option<Version>) {
+        let (id, _, before, after) = touched;
+        let read = |oid: &Option<Oid>| -> Option<Version> {
+            let text = self.record_text(id, (*oid)?).ok()?;
+            let record = crate::record::parse_record(&text, "history").ok()?;
+            Some((text, record))
+        };
+        (read(before), read(after))
+    }
+}

@@ -47,7 +47,7 @@ pub use crate::record::StoredRecord;
 pub use cache::{CacheKind, PlainCache};
 pub use contents::ContentIndex;
 pub use fsck::{FsckReport, Problem};
-pub use history::{HistoryEntry, RecordChange, Touched};
+pub use history::{HistoryEntry, RecordChange, Touched, Version};
 pub use lock::CaseLock;
 pub use members::{
     Members, MembershipError, is_encrypted_data, is_membership_file, rename_attachments,

@@ -284,6 +284,51 @@ pub fn remove_remote(repo: &Repository, name: &str) -> Result<(), SyncError> {
     })
 }
 
+impl Case {
+    /// The case's remotes: `(name, url)`.
+    pub fn remotes(&self) -> Result<Vec<(String, String)>, SyncError> {
+        remotes(self.repo())
+    }
+
+    /// Adds remote `name` at `url`.
+    pub fn add_remote(&self, name: &str, url: &str) -> Result<(), SyncError> {
+        add_remote(self.repo(), name, url)
+    }
+
+    /// Removes remote `name`.
+    pub fn remove_remote(&self, name: &str) -> Result<(), SyncError> {
+        remove_remote(self.repo(), name)
+    }
+
+    /// The address of remote `name`.
+    pub fn remote_url(&self, name: &str) -> Result<String, SyncError> {
+        transport::url_of(self.repo(), name)
+    }
+}
+
+/// Whether [`add_remote_in`] added the remote or found it there already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RemoteAdded {
+    New,
+    AlreadyThere,
+}
+
+/// Adds remote `name` at `url` to the case repository in `dir` without opening the case (no
+/// key is needed to name a remote); a remote of that name and address is left as it is.
+pub fn add_remote_in(dir: &Path, name: &str, url: &str) -> Result<RemoteAdded, SyncError> {
+    let repo = Repository::open(dir).map_err(|source| SyncError::Git {
+        action: "open the case repository",
+        source,
+    })?;
+    if let Ok(existing) = repo.find_remote(name)
+        && existing.url().ok() == Some(url)
+    {
+        return Ok(RemoteAdded::AlreadyThere);
+    }
+    add_remote(&repo, name, url)?;
+    Ok(RemoteAdded::New)
+}
+
 /// The remote to sync with: the one named, else the only one, else `origin`.
 pub fn pick_remote(case: &Case, name: Option<&str>) -> Result<String, SyncError> {
     let all = remotes(case.repo())?;

@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, args: CaseRenameArgs) -> Result<(), CliError> {
     }
     let (case, lock) = ctx.open_slug_locked(&old, "case rename")?;
     let (_, meta) = case.meta()?;
-    let remotes = iepcase::sync::remotes(case.repo())?;
+    let remotes = case.remotes()?;
     ws.rename_case(&old, &args.new, &lock)?;
     drop(lock);
     ctx.ui

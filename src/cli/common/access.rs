@@ -51,6 +51,5 @@ fn ca_file() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("GIT_SSL_CAINFO").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(path));
     }
-    let config = git2::Config::open_default().ok()?;
-    config.get_path("http.sslcainfo").ok()
+    iepcase::git::ssl_ca_info()
 }

@@ -92,22 +92,9 @@ pub fn add(ctx: &Ctx, name: &str, template: &str) -> Result<(), CliError> {
 }
 
 fn add_one(case_dir: &std::path::Path, name: &str, url: &str) -> Outcome {
-    let repo = match git2::Repository::open(case_dir) {
-        Ok(repo) => repo,
-        Err(e) => {
-            return Outcome::Failed(CliError::user(format!(
-                "not a case repository: {}",
-                e.message()
-            )));
-        }
-    };
-    if let Ok(existing) = repo.find_remote(name)
-        && existing.url().ok() == Some(url)
-    {
-        return Outcome::AlreadyThere;
-    }
-    match iepcase::sync::add_remote(&repo, name, url) {
-        Ok(()) => Outcome::New,
+    match iepcase::sync::add_remote_in(case_dir, name, url) {
+        Ok(iepcase::sync::RemoteAdded::New) => Outcome::New,
+        Ok(iepcase::sync::RemoteAdded::AlreadyThere) => Outcome::AlreadyThere,
         Err(e) => Outcome::Failed(e.into()),
     }
 }

@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, command: RemoteCommand) -> Result<(), CliError> {
 fn add(ctx: &Ctx, name: &str, url: &str) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let url = crate::cli::common::remote::stored_url(ctx, url)?;
-    iepcase::sync::add_remote(case.repo(), name, &url)?;
+    case.add_remote(name, &url)?;
     ctx.ui
         .status(&format!("Added remote `{name}` to case `{}`", case.slug()));
     ctx.ui.hint("send the case there with `iepcase sync`");
@@ -59,7 +59,7 @@ fn add(ctx: &Ctx, name: &str, url: &str) -> Result<(), CliError> {
 
 fn list(ctx: &Ctx) -> Result<(), CliError> {
     let case = ctx.open_case()?;
-    let remotes = iepcase::sync::remotes(case.repo())?;
+    let remotes = case.remotes()?;
     if ctx.ui.json {
         let rows: Vec<_> = remotes
             .iter()
@@ -81,7 +81,7 @@ fn list(ctx: &Ctx) -> Result<(), CliError> {
 
 fn remove(ctx: &Ctx, name: &str) -> Result<(), CliError> {
     let case = ctx.open_case()?;
-    iepcase::sync::remove_remote(case.repo(), name)?;
+    case.remove_remote(name)?;
     ctx.ui.status(&format!(
         "Removed remote `{name}` (the remote repository itself is untouched)"
     ));

@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, args: TrustArgs) -> Result<(), CliError> {
         format!("ssh://{}/", args.remote)
     } else {
         let case = ctx.open_case()?;
-        iepcase::sync::transport::url_of(case.repo(), &args.remote)?
+        case.remote_url(&args.remote)?
     };
     let access = crate::cli::common::access::access()?;
     let Some(fingerprint) = args.fingerprint else {
