@@ -601,6 +601,7 @@ impl From<iepcase::ops::OpsError> for CliError {
             OpsError::Edit(inner) => inner.into(),
             OpsError::Bundle(inner) => inner.into(),
             OpsError::Rule(inner) => inner.into(),
+            OpsError::Import(inner) => inner.into(),
             OpsError::Letter(inner) => inner.into(),
             OpsError::InsideCases { .. } => CliError::user(e.to_string())
                 .hint("write the bundle somewhere else: `--out ~/bundles/NAME`"),

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use iepcase::import::{self, Draft, Earlier, Known, Options};
+use iepcase::import::{Draft, Earlier, Options};
 use iepcase::record::{Date, Kind, parse_record};
 
 use super::context::Ctx;
@@ -42,26 +42,62 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
         date: args.date,
         title: args.title.clone(),
         sets: args.set.clone(),
-        my_addresses: ws
-            .config
-            .author
-            .email
-            .iter()
-            .chain(ws.config.advocate.iter().flat_map(|a| a.email.iter()))
-            .cloned()
-            .collect(),
+        my_addresses: ws.my_addresses(),
         today: ctx.today(),
     };
     let files: Vec<PathBuf> = args.files.iter().map(|f| ctx.absolute(f)).collect();
     let (case, lock) = ctx.open_case_locked("import")?;
-    let loaded = case.records()?;
-    let known = Known::from_records(&loaded.records);
     let progress = ctx.ui.progress("Reading", 0, true);
-    let plan = import::plan(&files, &options, &known, &mut |done, total| {
+    let plan = ops::import::plan(&case, &files, &options, &mut |done, total| {
         progress.update(done, total)
     });
     progress.finish();
     let plan = plan?;
+    report_plan(ctx, &plan);
+    if plan.drafts.is_empty() {
+        ctx.ui.status("Nothing to import");
+        return Ok(());
+    }
+    if args.kind != Kind::Communication && plan.drafts.iter().all(|d| d.kind == Kind::Communication)
+    {
+        ctx.ui
+            .warn("--kind applies to PDFs and images; e-mails become communication records");
+    }
+    let drafts = review(ctx, plan.drafts, args.edit)?;
+    if drafts.is_empty() {
+        ctx.ui.status("Nothing added");
+        return Ok(());
+    }
+    let saved = ops::import::save(&case, &lock, &drafts, &ctx.commit_context()?)?;
+    for (written, draft) in saved.iter().zip(&drafts) {
+        warn_dangling(ctx, &written.dangling);
+        ctx.ui.status(&format!(
+            "Added {} {} from {}: {}",
+            written.record.kind(),
+            written.id,
+            draft.origin,
+            written.record.title()
+        ));
+        if !args.edit {
+            for guess in &draft.guesses {
+                ctx.ui.status(&format!("  guessed: {guess}"));
+            }
+        }
+    }
+    if !args.edit && drafts.iter().any(|d| !d.guesses.is_empty()) {
+        ctx.ui.hint(
+            "check the guesses with `iepcase show ID`; change them with `iepcase edit ID`, or \
+             import with --edit to see each record first",
+        );
+    }
+    for written in &saved {
+        ctx.ui.line(written.id.as_str())?;
+    }
+    Ok(())
+}
+
+/// Tells the warnings of reading the files, and each file left out as already imported.
+fn report_plan(ctx: &Ctx, plan: &iepcase::import::Plan) {
     for warning in &plan.warnings {
         ctx.ui.warn(warning);
     }
@@ -80,18 +116,14 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
             skipped.origin
         ));
     }
-    if plan.drafts.is_empty() {
-        ctx.ui.status("Nothing to import");
-        return Ok(());
-    }
-    if args.kind != Kind::Communication && plan.drafts.iter().all(|d| d.kind == Kind::Communication)
-    {
-        ctx.ui
-            .warn("--kind applies to PDFs and images; e-mails become communication records");
-    }
+}
+
+/// The drafts to add: each opened in the editor with `edit` (an emptied one is left out),
+/// else each checked as it is.
+fn review(ctx: &Ctx, found: Vec<Draft>, edit: bool) -> Result<Vec<Draft>, CliError> {
     let mut drafts = Vec::new();
-    for mut draft in plan.drafts {
-        if args.edit {
+    for mut draft in found {
+        if edit {
             match edit_draft(&draft)? {
                 Some(text) => draft.text = text,
                 None => {
@@ -107,41 +139,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
         }
         drafts.push(draft);
     }
-    if drafts.is_empty() {
-        ctx.ui.status("Nothing added");
-        return Ok(());
-    }
-    let mut tx = case.transaction(&lock);
-    let saved = import::save(&mut tx, &drafts)?;
-    let message = match saved.as_slice() {
-        [(one, _)] => format!("add record {one}"),
-        many => format!("add {} records", many.len()),
-    };
-    tx.commit(&message, &ctx.commit_context()?)?;
-    for ((id, record), draft) in saved.iter().zip(&drafts) {
-        warn_dangling(ctx, &ops::records::dangling(&case, record));
-        ctx.ui.status(&format!(
-            "Added {} {id} from {}: {}",
-            record.kind(),
-            draft.origin,
-            record.title()
-        ));
-        if !args.edit {
-            for guess in &draft.guesses {
-                ctx.ui.status(&format!("  guessed: {guess}"));
-            }
-        }
-    }
-    if !args.edit && drafts.iter().any(|d| !d.guesses.is_empty()) {
-        ctx.ui.hint(
-            "check the guesses with `iepcase show ID`; change them with `iepcase edit ID`, or \
-             import with --edit to see each record first",
-        );
-    }
-    for (id, _) in &saved {
-        ctx.ui.line(id.as_str())?;
-    }
-    Ok(())
+    Ok(drafts)
 }
 
 /// Refuses a draft that is not a valid record, saying what to pass.

@@ -23,6 +23,8 @@ pub enum OpsError {
     #[error(transparent)]
     Rule(#[from] RuleError),
     #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+    #[error(transparent)]
     Letter(#[from] LetterError),
     /// Plaintext would be written into the workspace's `cases/` folder.
     #[error("{} is inside the workspace's cases folder, which holds only encrypted files", path.display())]

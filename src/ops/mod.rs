@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod bundle;
 pub mod cases;
 mod error;
+pub mod import;
 pub mod letters;
 pub mod output;
 pub mod records;
