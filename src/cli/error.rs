@@ -618,6 +618,9 @@ impl From<iepcase::ops::OpsError> for CliError {
             }
             OpsError::Resolve(inner) => inner.into(),
             OpsError::Detach(inner) => inner.into(),
+            OpsError::NoSuchRecord(_) => {
+                CliError::user(e.to_string()).hint("give the full id of a removed record")
+            }
             OpsError::Exists { .. } => CliError::user(e.to_string())
                 .hint("pass --force to overwrite, or --out to pick another folder"),
             OpsError::Io { ref source, .. } => CliError::user(e.to_string()).cause(source.to_string()),

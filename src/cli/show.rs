@@ -2,9 +2,8 @@
 //! sync conflict copies left beside it.
 
 use clap::Args;
-use iepcase::links::{LinkField, Unlinked};
+use iepcase::ops;
 use iepcase::record::RecordId;
-use iepcase::store::Case;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -22,39 +21,15 @@ pub struct ShowArgs {
 
 pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<(), CliError> {
     let case = ctx.open_case()?;
-    let stored = match &args.rev {
-        None => case.read_record(&case.resolve(&args.id)?)?,
-        Some(rev) => {
-            let id = match case.resolve(&args.id) {
-                Ok(id) => id,
-                // A record removed since then is named by its full id.
-                Err(_) => iepcase::record::RecordId::parse(&args.id).ok_or_else(|| {
-                    CliError::user(format!("no record matches `{}`", args.id))
-                        .hint("give the full id of a removed record")
-                })?,
-            };
-            case.read_record_at(&id, rev)?
-        }
-    };
-    if args.rev.is_none() && !stored.id.is_conflict() {
-        conflict_notice(ctx, &case, &stored.id)?;
-    }
-    // Links the record leaves out, as `check` and `deadlines` infer them (not for an old
-    // revision: the case then was another case).
-    // Only a record whose link field is empty has links to infer: the others are shown
-    // without reading the rest of the case.
-    let missing_link = matches!(iepcase::links::link_field(&stored.record), Some((_, None)));
-    let found = match args.rev.is_none() && !stored.id.is_conflict() && missing_link {
-        true => Some(inferred(&case, &stored.id)?),
-        false => None,
-    };
-    let (links, unlinked) = found.unwrap_or_default();
+    let shown = ops::records::show(&case, &args.id, args.rev.as_deref())?;
+    let (stored, links, unlinked) = (&shown.stored, &shown.inferred, &shown.unlinked);
+    conflict_notice(ctx, &stored.id, &shown.conflict_copies);
     if ctx.ui.json {
-        let mut json = record_json(&stored);
+        let mut json = record_json(stored);
         if let Some(obj) = json.as_object_mut()
             && !links.is_empty()
         {
-            for (field, target, _) in &links {
+            for (field, target, _) in links {
                 obj.insert(field.as_str().into(), target.as_str().into());
             }
             let fields: Vec<&str> = links.iter().map(|(f, _, _)| f.as_str()).collect();
@@ -75,7 +50,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<(), CliError> {
     if !stored.text.ends_with('\n') {
         ctx.ui.out("\n")?;
     }
-    for (field, target, about) in &links {
+    for (field, target, about) in links {
         ctx.ui.out(&format!(
             "# inferred by iepcase, not stored: {field} = \"{target}\"  # {about}\n"
         ))?;
@@ -103,42 +78,11 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// A link iepcase inferred: the field, the record it points to, and that record described.
-type InferredLink = (LinkField, RecordId, String);
-
-/// The links of record `id` that iepcase infers from the case, and why it could not link it,
-/// if it could not.
-fn inferred(case: &Case, id: &RecordId) -> Result<(Vec<InferredLink>, Option<Unlinked>), CliError> {
-    let loaded = case.records()?;
-    let linked = iepcase::links::link(&loaded.records);
-    let links = linked
-        .inferred(id)
-        .iter()
-        .map(|l| {
-            let about = linked.get(l.target.as_str()).map_or(String::new(), |r| {
-                format!(
-                    "{} of {}, \"{}\"",
-                    r.record.kind(),
-                    r.record.date(),
-                    r.record.title()
-                )
-            });
-            (l.field, l.target.clone(), about)
-        })
-        .collect();
-    let unlinked = linked.unlinked.iter().find(|u| &u.record == id).cloned();
-    Ok((links, unlinked))
-}
-
 /// Warns when a sync left conflict copies of `id` beside it (SPEC section 9).
-fn conflict_notice(ctx: &Ctx, case: &Case, id: &RecordId) -> Result<(), CliError> {
-    let copies: Vec<String> = case
-        .conflict_copies(id)?
-        .into_iter()
-        .map(|copy| copy.to_string())
-        .collect();
+fn conflict_notice(ctx: &Ctx, id: &RecordId, copies: &[RecordId]) {
+    let copies: Vec<String> = copies.iter().map(ToString::to_string).collect();
     let Some(first) = copies.first() else {
-        return Ok(());
+        return;
     };
     ctx.ui.warn(&format!(
         "{id} has a sync conflict: the other side's version is in {}",
@@ -152,5 +96,4 @@ fn conflict_notice(ctx: &Ctx, case: &Case, id: &RecordId) -> Result<(), CliError
     ctx.ui.hint(&format!(
         "compare with `iepcase diff {id} {first}`, settle with `iepcase resolve {id} --keep {keep}`"
     ));
-    Ok(())
 }

@@ -32,6 +32,8 @@ pub enum OpsError {
     #[error(transparent)]
     Resolve(#[from] super::records::ResolveError),
     #[error(transparent)]
+    NoSuchRecord(#[from] super::records::NoSuchRecord),
+    #[error(transparent)]
     Detach(#[from] super::attachments::DetachError),
     /// A file to write exists and may not be replaced.
     #[error("{} already exists", path.display())]

@@ -390,3 +390,88 @@ pub fn resolve_conflict(
     tx.commit(&format!("resolve record {base}"), context)?;
     Ok(Resolved { base, kept })
 }
+
+/// A link iepcase infers for a record: the field, the record it points to, and that record
+/// described ("refusal of 2026-03-02, \"…\"").
+pub type InferredLink = (crate::links::LinkField, RecordId, String);
+
+/// A record to show, with what the case says about it.
+#[derive(Debug)]
+pub struct Shown {
+    pub stored: StoredRecord,
+    /// Sync conflict copies beside it (none for an old revision or a copy itself).
+    pub conflict_copies: Vec<RecordId>,
+    /// Links the record leaves out, as `check` and `deadlines` infer them.
+    pub inferred: Vec<InferredLink>,
+    /// Why a link could not be inferred, when it could not.
+    pub unlinked: Option<crate::links::Unlinked>,
+}
+
+/// Why `show --rev` found no record.
+#[derive(Debug, thiserror::Error)]
+#[error("no record matches `{given}`")]
+pub struct NoSuchRecord {
+    pub given: String,
+}
+
+/// The record `prefix` names, now or at revision `rev`. A record removed since `rev` is named
+/// by its full id. Links are inferred only for the record as it is now (the case at an old
+/// revision was another case), and only when its link field is empty: the others are shown
+/// without reading the rest of the case.
+pub fn show(case: &Case, prefix: &str, rev: Option<&str>) -> Result<Shown, OpsError> {
+    let stored = match rev {
+        None => case.read_record(&case.resolve(prefix)?)?,
+        Some(rev) => {
+            let id = match case.resolve(prefix) {
+                Ok(id) => id,
+                Err(_) => RecordId::parse(prefix).ok_or_else(|| NoSuchRecord {
+                    given: prefix.to_owned(),
+                })?,
+            };
+            case.read_record_at(&id, rev)?
+        }
+    };
+    let now = rev.is_none() && !stored.id.is_conflict();
+    let conflict_copies = match now {
+        true => case.conflict_copies(&stored.id)?,
+        false => Vec::new(),
+    };
+    let missing_link = matches!(crate::links::link_field(&stored.record), Some((_, None)));
+    let (inferred, unlinked) = match now && missing_link {
+        true => inferred_links(case, &stored.id)?,
+        false => Default::default(),
+    };
+    Ok(Shown {
+        stored,
+        conflict_copies,
+        inferred,
+        unlinked,
+    })
+}
+
+/// The links of record `id` that iepcase infers from the case, and why it could not link it,
+/// if it could not.
+fn inferred_links(
+    case: &Case,
+    id: &RecordId,
+) -> Result<(Vec<InferredLink>, Option<crate::links::Unlinked>), OpsError> {
+    let loaded = case.records()?;
+    let linked = crate::links::link(&loaded.records);
+    let links = linked
+        .inferred(id)
+        .iter()
+        .map(|l| {
+            let about = linked.get(l.target.as_str()).map_or(String::new(), |r| {
+                format!(
+                    "{} of {}, \"{}\"",
+                    r.record.kind(),
+                    r.record.date(),
+                    r.record.title()
+                )
+            });
+            (l.field, l.target.clone(), about)
+        })
+        .collect();
+    let unlinked = linked.unlinked.iter().find(|u| &u.record == id).cloned();
+    Ok((links, unlinked))
+}
