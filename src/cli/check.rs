@@ -4,14 +4,14 @@
 use clap::Args;
 use std::collections::HashMap;
 
-use iepcase::check::{Finding, Input, Severity, check_linked};
-use iepcase::letters::{self, LetterError, LetterInput};
+use iepcase::check::{Finding, Severity};
+use iepcase::ops;
 use iepcase::record::Date;
 use serde_json::{Value, json};
 
 use super::context::Ctx;
 use super::error::CliError;
-use crate::cli::common::cases::{CaseFacts, cases, rulebook, today};
+use crate::cli::common::cases::{cases, rulebook, today};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -30,32 +30,24 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
     let mut results: Vec<(String, Vec<Finding>)> = Vec::new();
     // For text output: the facts each suggested letter will ask for, by case and next step.
     let mut needs: HashMap<(String, String), String> = HashMap::new();
-    let mut templates: HashMap<String, Option<letters::Template>> = HashMap::new();
+    let mut letter_needs = ops::check::LetterNeeds::new(ctx.workspace()?);
     for case in &cases {
         let rules = crate::cli::common::cases::rules(ctx, case, &book);
-        // Links are inferred once, for the deadlines and the findings alike.
-        let linked = iepcase::links::link(&case.records);
-        let deadlines = iepcase::rules::deadlines_of(&linked, &case.meta, rules, today);
-        let input = Input {
-            records: &case.records,
-            meta: &case.meta,
-            rules,
-            deadlines: &deadlines,
-            today,
-        };
-        let findings = check_linked(&input, &linked);
+        let findings = ops::check::evaluate(case, rules, today).findings;
         if !ctx.ui.json {
-            let by_id: HashMap<&str, &iepcase::store::StoredRecord> =
+            let by_id: HashMap<&str, &iepcase::record::StoredRecord> =
                 case.records.iter().map(|r| (r.id.as_str(), r)).collect();
             for step in findings.iter().filter_map(|f| f.next_step.as_deref()) {
                 let key = (case.slug.clone(), step.to_owned());
                 if needs.contains_key(&key) {
                     continue;
                 }
-                if let Some(flags) =
-                    letter_needs(ctx, &mut templates, case, &by_id, rules, step, today)
-                {
-                    needs.insert(key, flags);
+                if let Some(missing) = letter_needs.of(case, &by_id, rules, step, today) {
+                    let flags: Vec<String> = missing
+                        .iter()
+                        .map(|name| format!("--set {name}=…"))
+                        .collect();
+                    needs.insert(key, flags.join(" "));
                 }
             }
         }
@@ -172,59 +164,6 @@ fn render(ctx: &Ctx, f: &Finding, needs: Option<&str>) -> String {
     }
     out.push('\n');
     out
-}
-
-/// The `--set` flags a suggested `iepcase letter NAME [--for ID]` step will ask for, because
-/// the case does not hold those facts: `--set issue=… --set resolution=…`.
-fn letter_needs(
-    ctx: &Ctx,
-    templates: &mut HashMap<String, Option<letters::Template>>,
-    case: &CaseFacts,
-    by_id: &HashMap<&str, &iepcase::store::StoredRecord>,
-    rules: &iepcase::rules::RuleSet,
-    step: &str,
-    today: iepcase::record::Date,
-) -> Option<String> {
-    let mut words = step.strip_prefix("iepcase letter ")?.split_whitespace();
-    let name = words.next()?;
-    let for_id = match (words.next(), words.next()) {
-        (Some("--for"), Some(id)) => Some(id),
-        _ => None,
-    };
-    let ws = ctx.workspace().ok()?;
-    let template = templates
-        .entry(name.to_owned())
-        .or_insert_with(|| letters::template(name, Some(&ws.root)).ok())
-        .as_ref()?;
-    let input = LetterInput {
-        date: today,
-        time: None,
-        to: None,
-        facts: Default::default(),
-        for_record: for_id.and_then(|id| by_id.get(id).copied()),
-        meta: &case.meta,
-        // Signed as `letter` would sign it by default.
-        signing: letters::signing(
-            None,
-            ws.config.advocate.as_ref(),
-            ws.advocate(),
-            &case.meta,
-            Vec::new(),
-        )
-        .ok()?,
-        rules: Some(rules),
-    };
-    // The facts are gathered before anything is rendered: a missing one is found cheaply.
-    match input.data(template) {
-        Err(LetterError::MissingFacts { missing, .. }) => Some(
-            missing
-                .iter()
-                .map(|need| format!("--set {}=…", need.name))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        _ => None,
-    }
 }
 
 /// Splits `text` into lines of at most `width` characters, at spaces.

@@ -5,6 +5,7 @@
 pub mod attachments;
 pub mod bundle;
 pub mod cases;
+pub mod check;
 mod error;
 pub mod import;
 pub mod letters;

@@ -171,16 +171,16 @@ fn highlights(case: &Case, w: &str) -> Result<String, CliError> {
 
 /// The clocks running on the story's today and what `check` finds, in short.
 fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliError> {
-    use iepcase::check::{Input, Severity};
-    use iepcase::rules::Rulebook;
+    use iepcase::check::Severity;
 
     let today = iepcase::record::Date::from_str(STORY_TODAY)
         .map_err(|e| CliError::user(format!("the demo's date: {e}")))?;
-    let book = Rulebook::load(&root.join("rules"))?;
-    let (_, meta) = case.meta()?;
-    let records = case.records()?.records;
-    let rules = book.select(meta.state.as_deref()).set;
-    let deadlines = iepcase::rules::deadlines(&records, &meta, rules, today);
+    let ws = Workspace::open(root)?;
+    let book = ws.rulebook()?;
+    let facts = iepcase::ops::cases::CaseFacts::read(case, false)?;
+    let rules = ws.rules_for(&facts.meta, &book).set;
+    let evaluation = iepcase::ops::check::evaluate(&facts, rules, today);
+    let deadlines = evaluation.deadlines;
     let mut out = format!(
         "The clocks running on the story's today, {today} ({w} deadlines --today {today}):\n"
     );
@@ -210,15 +210,10 @@ fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliE
             "  and {later} more: later, met, ended or waiting\n"
         ));
     }
-    let (preparation, findings): (Vec<_>, Vec<_>) = iepcase::check::check(&Input {
-        records: &records,
-        meta: &meta,
-        rules,
-        deadlines: &deadlines,
-        today,
-    })
-    .into_iter()
-    .partition(|f| f.code.is_preparation());
+    let (preparation, findings): (Vec<_>, Vec<_>) = evaluation
+        .findings
+        .into_iter()
+        .partition(|f| f.code.is_preparation());
     let count = |s| findings.iter().filter(|f| f.severity == s).count();
     out.push_str(&format!(
         "\nWhat the district failed to do ({w} check --today {today}): {} error(s), {} \
