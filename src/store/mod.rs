@@ -20,6 +20,7 @@
 pub mod blob;
 mod cache;
 mod contents;
+pub mod failpoint;
 mod fsck;
 #[cfg(test)]
 mod fuzz;
@@ -359,7 +360,7 @@ impl Case {
                 }
             }
         }
-        failpoint_migration();
+        failpoint::reach("mid-migration");
         tx.commit("upgrade case format", context)?;
         Ok(())
     }
@@ -643,14 +644,6 @@ pub fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
         }
     }
     Some(path)
-}
-
-/// Test builds can stop a migration before its commit (`IEPCASE_FAILPOINT=mid-migration`).
-fn failpoint_migration() {
-    #[cfg(debug_assertions)]
-    if std::env::var("IEPCASE_FAILPOINT").is_ok_and(|v| v == "mid-migration") {
-        std::process::abort();
-    }
 }
 
 /// Finishes a working-tree update a crash interrupted: HEAD is the truth.

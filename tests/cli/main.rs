@@ -272,6 +272,16 @@ impl TestEnv {
     }
 }
 
+/// The variable that stops the iepcase under test at a named point of a commit
+/// (src/store/failpoint.rs). Only a build with the `failpoints` feature reads it, and the
+/// README's test command turns that on; without it a crash test fails here, saying so.
+pub fn failpoint_var() -> &'static str {
+    #[cfg(not(feature = "failpoints"))]
+    panic!("this test stops iepcase mid-command: run `cargo test --locked --features failpoints`");
+    #[cfg(feature = "failpoints")]
+    "IEPCASE_FAILPOINT"
+}
+
 /// Where record `id` lives in a case, relative to the case folder: `records/k/3/k3f9….age`.
 pub fn record_rel(id: &str) -> String {
     format!("records/{}/{}/{id}.age", &id[..1], &id[1..2])
