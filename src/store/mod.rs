@@ -21,6 +21,8 @@ pub mod blob;
 mod cache;
 mod contents;
 pub mod failpoint;
+#[cfg(test)]
+pub(crate) mod fixture;
 mod fsck;
 #[cfg(test)]
 mod fuzz;

@@ -630,3 +630,6 @@ impl Case {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;
