@@ -27,6 +27,7 @@ mod shell;
 mod ssh;
 mod sync;
 mod terminal;
+mod transcripts;
 mod workspace;
 
 use std::cell::Cell;
