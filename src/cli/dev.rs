@@ -74,6 +74,16 @@ fn pack(ctx: &Ctx, dir: &Path) -> Result<(), CliError> {
     }
 }
 
+/// Loose objects that make packing due after a command: `IEPCASE_PACK_LOOSE` sets another
+/// number (tests and benchmarks, docs/benchmarks.md).
+pub fn loose_limit() -> usize {
+    std::env::var("IEPCASE_PACK_LOOSE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(iepcase::store::pack::LOOSE_LIMIT)
+}
+
 /// Starts `iepcase dev pack DIR` in the background, detached from this command and its
 /// terminal, so the user never waits for it.
 pub fn start_packing(dir: &Path) {

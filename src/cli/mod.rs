@@ -186,6 +186,11 @@ impl Command {
 
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> Exit {
+    // Crash tests stop a command at a named point (src/store/failpoint.rs).
+    #[cfg(feature = "failpoints")]
+    if let Ok(point) = std::env::var("IEPCASE_FAILPOINT") {
+        iepcase::store::failpoint::arm(&point);
+    }
     let ctx = match Ctx::new(cli.global.clone()) {
         Ok(ctx) => ctx,
         Err(e) => {
@@ -199,7 +204,7 @@ pub fn run(cli: Cli) -> Exit {
     ctx.ui.finish();
     if maintain && result.is_ok() {
         for root in ctx.changed_cases() {
-            if iepcase::store::pack::due(&root) {
+            if iepcase::store::pack::due(&root, dev::loose_limit()) {
                 dev::start_packing(&root);
             }
         }

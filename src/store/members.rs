@@ -278,3 +278,201 @@ pub fn is_membership_file(path: &str) -> bool {
 pub fn is_encrypted_data(path: &str) -> bool {
     path == CASE_FILE || path.starts_with("records/") || path.starts_with("attachments/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::RecordId;
+    use crate::store::fixture::{Fixture, context, note, open, put, text_of, try_open};
+
+    fn not_a_member(result: Result<(Case, CaseLock), StoreError>) -> bool {
+        matches!(result, Err(StoreError::NotAMember { .. }))
+    }
+
+    #[test]
+    fn a_shared_member_opens_the_case_and_reads_its_records() {
+        let f = Fixture::new();
+        let bob = f.member("bob");
+        let id = RecordId::generate();
+        {
+            let (case, lock) = open(&f.root(), &f.owner);
+            put(&case, &lock, &[(&id, &note("IEP meeting", "notes"))]);
+        }
+        assert!(not_a_member(try_open(&f.root(), &bob)), "not shared yet");
+        {
+            let (case, lock) = open(&f.root(), &f.owner);
+            case.share(&lock, bob.recipient(), Some("Bob".into()), &context())
+                .unwrap();
+            let members = case.recipients().unwrap();
+            assert_eq!(members.len(), 2);
+            assert_eq!(members[1], (bob.recipient(), Some("Bob".into())));
+        }
+        let (case, _lock) = open(&f.root(), &bob);
+        assert_eq!(text_of(&case, &id), Some(note("IEP meeting", "notes")));
+    }
+
+    #[test]
+    fn unsharing_gives_the_case_a_key_the_removed_member_cannot_open() {
+        let f = Fixture::new();
+        let bob = f.member("bob");
+        let id = RecordId::generate();
+        let (old_key, old_attachment) = {
+            let (case, lock) = open(&f.root(), &f.owner);
+            case.share(&lock, bob.recipient(), None, &context())
+                .unwrap();
+            let mut tx = case.transaction(&lock);
+            let attachment = tx
+                .add_attachment_bytes("letter.pdf", b"%PDF a letter")
+                .unwrap();
+            let text = format!(
+                "{}\n[[attachments]]\nname = \"letter.pdf\"\nsha256 = \"{}\"\nblob = \"{}\"\n",
+                note("Letter", "sent"),
+                attachment.sha256,
+                attachment.blob.clone().unwrap()
+            );
+            tx.put_record(&id, &text).unwrap();
+            tx.commit("add", &context()).unwrap().unwrap();
+            (case.key().clone(), attachment.blob.unwrap())
+        };
+        // Bob's copy of the case key, as he could have kept it.
+        assert!(open(&f.root(), &bob).0.key().same_as(&old_key));
+        {
+            let (case, lock) = open(&f.root(), &f.owner);
+            case.unshare(&lock, &bob.recipient(), &f.owner.keys(), &context())
+                .unwrap();
+            assert_eq!(
+                case.recipients().unwrap(),
+                [(f.owner.recipient(), Some("Owner".into()))]
+            );
+        }
+        assert!(not_a_member(try_open(&f.root(), &bob)));
+        let (case, _lock) = open(&f.root(), &f.owner);
+        assert!(!case.key().same_as(&old_key), "the case key was rotated");
+        // Everything at HEAD is encrypted to the new key: the old one opens none of it.
+        let (_, record_oid) = case.record_ids().unwrap().remove(0);
+        let record = case.repo().find_blob(record_oid).unwrap();
+        assert!(old_key.decrypt(record.content(), "record").is_err());
+        let stored = case.read_record(&id).unwrap();
+        let attachment = &stored.record.common.attachments[0];
+        let new_blob = attachment.blob.clone().unwrap();
+        assert_ne!(new_blob, old_attachment, "attachment names follow the key");
+        assert!(!case.has_attachment(&old_attachment).unwrap());
+        let mut out = Vec::new();
+        case.extract_attachment(&id, attachment, &mut out).unwrap();
+        assert_eq!(out, b"%PDF a letter");
+        // The owner still reads the history written under the old key.
+        assert!(case.key().knows(old_key.fingerprint()));
+    }
+
+    #[test]
+    fn a_change_that_leaves_none_of_my_keys_a_member_is_refused() {
+        let f = Fixture::new();
+        let bob = f.member("bob");
+        let (case, lock) = open(&f.root(), &f.owner);
+        case.share(&lock, bob.recipient(), None, &context())
+            .unwrap();
+        let head = case.head_commit();
+        let err = case
+            .unshare(&lock, &f.owner.recipient(), &f.owner.keys(), &context())
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Membership(MembershipError::LockOut { .. })),
+            "{err}"
+        );
+        // Nor can someone whose keys are not members rotate the key.
+        let stranger = f.member("carol");
+        let err = case
+            .rotate(&lock, &stranger.keys(), &context())
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Membership(MembershipError::LockOut { .. })),
+            "{err}"
+        );
+        assert_eq!(case.head_commit(), head, "nothing was committed");
+        assert_eq!(case.recipients().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn sharing_twice_or_unsharing_a_stranger_is_refused() {
+        let f = Fixture::new();
+        let bob = f.member("bob");
+        let (case, lock) = open(&f.root(), &f.owner);
+        case.share(&lock, bob.recipient(), None, &context())
+            .unwrap();
+        let err = case
+            .share(&lock, bob.recipient(), None, &context())
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Membership(MembershipError::AlreadyMember { .. })
+            ),
+            "{err}"
+        );
+        let carol = f.member("carol");
+        let err = case
+            .unshare(&lock, &carol.recipient(), &f.owner.keys(), &context())
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Membership(MembershipError::NotAMember { .. })
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn members_not_accepted_here_block_sharing_until_rejected() {
+        let f = Fixture::new();
+        let bob = f.member("bob");
+        let carol = f.member("carol");
+        let (case, lock) = open(&f.root(), &f.owner);
+        case.share(&lock, bob.recipient(), None, &context())
+            .unwrap();
+        // Bob arrived from a remote: this machine has only accepted the owner.
+        case.accept_recipients(&[(f.owner.recipient(), None)])
+            .unwrap();
+        assert_eq!(
+            case.pending_recipients().unwrap(),
+            [(bob.recipient(), None)]
+        );
+        let head = case.head_commit();
+        for err in [
+            case.share(&lock, carol.recipient(), None, &context())
+                .unwrap_err(),
+            case.rotate(&lock, &f.owner.keys(), &context()).unwrap_err(),
+        ] {
+            match err {
+                StoreError::Membership(MembershipError::Pending { keys, .. }) => {
+                    assert_eq!(keys, bob.keys())
+                }
+                other => panic!("expected Pending, got {other}"),
+            }
+        }
+        assert_eq!(case.head_commit(), head);
+        let rejected = case
+            .reject_pending(&lock, &f.owner.keys(), &context())
+            .unwrap();
+        assert_eq!(rejected, [(bob.recipient(), None)]);
+        assert!(case.pending_recipients().unwrap().is_empty());
+        drop((case, lock));
+        assert!(not_a_member(try_open(&f.root(), &bob)));
+        let (case, lock) = open(&f.root(), &f.owner);
+        case.share(&lock, carol.recipient(), None, &context())
+            .unwrap();
+    }
+
+    #[test]
+    fn renamed_attachments_are_followed_by_the_records_that_name_them() {
+        let text = "kind = \"note\"\ndate = 2026-01-15\ntitle = \"t\"\n\n\
+                    [[attachments]]\nname = \"a.pdf\"\nsha256 = \"00\"\nblob = \"old1\"\n\n\
+                    [[attachments]]\nname = \"b.pdf\"\nsha256 = \"11\"\nblob = \"keep\"\n";
+        let renamed = BTreeMap::from([("old1".to_owned(), "new1".to_owned())]);
+        let out = rename_attachments(text, &renamed);
+        assert!(out.contains("blob = \"new1\""), "{out}");
+        assert!(out.contains("blob = \"keep\""), "{out}");
+        assert!(!out.contains("old1"), "{out}");
+        assert_eq!(rename_attachments(text, &BTreeMap::new()), text);
+    }
+}

@@ -20,6 +20,9 @@
 pub mod blob;
 mod cache;
 mod contents;
+pub mod failpoint;
+#[cfg(test)]
+pub(crate) mod fixture;
 mod fsck;
 #[cfg(test)]
 mod fuzz;
@@ -360,7 +363,7 @@ impl Case {
                 }
             }
         }
-        failpoint_migration();
+        failpoint::reach("mid-migration");
         tx.commit("upgrade case format", context)?;
         Ok(())
     }
@@ -644,14 +647,6 @@ pub fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
         }
     }
     Some(path)
-}
-
-/// Test builds can stop a migration before its commit (`IEPCASE_FAILPOINT=mid-migration`).
-fn failpoint_migration() {
-    #[cfg(debug_assertions)]
-    if std::env::var("IEPCASE_FAILPOINT").is_ok_and(|v| v == "mid-migration") {
-        std::process::abort();
-    }
 }
 
 /// Finishes a working-tree update a crash interrupted: HEAD is the truth.

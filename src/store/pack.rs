@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository};
 
-/// Loose objects that make packing due (`IEPCASE_PACK_LOOSE` sets another, for tests).
+/// Loose objects that make packing due.
 pub const LOOSE_LIMIT: usize = 1_000;
 /// Packs that make the next packing put everything into one.
 pub const PACK_LIMIT: usize = 12;
@@ -50,19 +50,11 @@ fn objects_dir(root: &Path) -> PathBuf {
     root.join(".git").join("objects")
 }
 
-fn loose_limit() -> usize {
-    std::env::var("IEPCASE_PACK_LOOSE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(LOOSE_LIMIT)
-}
-
-/// Whether the case at `root` has enough loose objects to pack. Cheap: like git, it counts
-/// the files of a few of the 256 object folders and scales up.
-pub fn due(root: &Path) -> bool {
+/// Whether the case at `root` has more than `limit` loose objects ([`LOOSE_LIMIT`] unless a
+/// test or benchmark asks for another), so packing is due. Cheap: like git, it counts the
+/// files of a few of the 256 object folders and scales up.
+pub fn due(root: &Path, limit: usize) -> bool {
     let objects = objects_dir(root);
-    let limit = loose_limit();
     if limit < 256 {
         // Few objects: a sample says little, count them all.
         return loose_objects(&objects).len() > limit;
@@ -271,10 +263,10 @@ pub fn pack(root: &Path) -> Result<Option<PackReport>, git2::Error> {
         packed: packed.len(),
         ..PackReport::default()
     };
-    super::tx::failpoint("pack-written");
+    super::failpoint::reach("pack-written");
     for (n, (oid, file)) in loose.iter().enumerate() {
         if n == loose.len() / 2 {
-            super::tx::failpoint("pack-pruning");
+            super::failpoint::reach("pack-pruning");
         }
         if packed.contains(oid) && fs::remove_file(file).is_ok() {
             report.loose_removed += 1;

@@ -372,7 +372,7 @@ impl<'c> Transaction<'c> {
                 commit: case.head.get(),
             });
         }
-        failpoint("pause-before-commit");
+        super::failpoint::reach("pause-before-commit");
         let changes: Vec<PathChange> = self
             .staged
             .iter()
@@ -404,7 +404,7 @@ impl<'c> Transaction<'c> {
         let marker = checkout_marker(&case.root);
         fs_err::create_dir_all(temp_dir(&case.root)).map_err(StoreError::io(&marker))?;
         crate::atomic::write(&marker, b"", None).map_err(StoreError::io(&marker))?;
-        failpoint("before-commit");
+        super::failpoint::reach("before-commit");
         let extra: Vec<Oid> = self.extra_parents.iter().map(|(oid, _)| *oid).collect();
         let commit =
             crate::git::commit_tree(&case.repo, parent.as_ref(), tree, message, context, &extra)
@@ -417,7 +417,7 @@ impl<'c> Transaction<'c> {
             version,
         }
         .save(&case.root);
-        failpoint("after-commit");
+        super::failpoint::reach("after-commit");
         let root = case.root.clone();
         self.update_working_tree()?;
         if let Some(text) = manifest {
@@ -431,7 +431,7 @@ impl<'c> Transaction<'c> {
         // command rewrites them from git.
         fs_err::remove_file(&marker).map_err(StoreError::io(&marker))?;
         drop(critical);
-        failpoint("pause-after-commit");
+        super::failpoint::reach("pause-after-commit");
         Ok(Some(commit))
     }
 
@@ -556,7 +556,7 @@ impl<'c> Transaction<'c> {
                 },
             }
             if n == 0 {
-                failpoint("mid-checkout");
+                super::failpoint::reach("mid-checkout");
             }
         }
         Ok(())
@@ -587,21 +587,6 @@ pub fn media_type(name: &str) -> String {
         .first_or_octet_stream()
         .essence_str()
         .to_owned()
-}
-
-/// Test builds can simulate a crash at a named point (`IEPCASE_FAILPOINT=after-commit`);
-/// `pause-…` points wait instead, so a test can interrupt the command there.
-pub(crate) fn failpoint(name: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var("IEPCASE_FAILPOINT").is_ok_and(|v| v == name) {
-        if name.starts_with("pause-") {
-            std::thread::sleep(std::time::Duration::from_secs(5));
-        } else {
-            std::process::abort();
-        }
-    }
-    #[cfg(not(debug_assertions))]
-    let _ = name;
 }
 
 impl Case {
@@ -645,3 +630,6 @@ impl Case {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -607,3 +607,6 @@ fn forget_removed_members(case: &Case) -> Result<(), SyncError> {
     case.accept_recipients(&keep)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

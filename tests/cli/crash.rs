@@ -17,7 +17,7 @@ fn a_crash_before_the_commit_changes_nothing() {
     let files = record_files(&env);
     let out = env
         .cmd(&["add", "note", "--title", "lost in the crash"])
-        .env("IEPCASE_FAILPOINT", "before-commit")
+        .env(crate::failpoint_var(), "before-commit")
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -42,7 +42,7 @@ fn a_crash_after_the_commit_is_finished_by_the_next_command() {
                 "--attach",
                 pdf.to_str().unwrap(),
             ])
-            .env("IEPCASE_FAILPOINT", point)
+            .env(crate::failpoint_var(), point)
             .output()
             .unwrap();
         assert!(!out.status.success(), "{point}");
@@ -80,7 +80,7 @@ fn ctrl_c_before_the_commit_leaves_nothing_behind() {
             "--attach",
             big.to_str().unwrap(),
         ])
-        .env("IEPCASE_FAILPOINT", "pause-before-commit")
+        .env(crate::failpoint_var(), "pause-before-commit")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -166,7 +166,7 @@ fn ctrl_c_after_the_commit_says_the_change_was_saved() {
     let commits = env.commits("c1");
     let child = env
         .std_cmd(&["add", "note", "--title", "kept"])
-        .env("IEPCASE_FAILPOINT", "pause-after-commit")
+        .env(crate::failpoint_var(), "pause-after-commit")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -206,7 +206,7 @@ fn interrupt_once(child: std::process::Child, ready: impl Fn() -> bool) -> std::
 fn paused_before_commit(env: &TestEnv, args: &[&str]) -> std::process::Child {
     let child = env
         .std_cmd(args)
-        .env("IEPCASE_FAILPOINT", "pause-before-commit")
+        .env(crate::failpoint_var(), "pause-before-commit")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -273,7 +273,7 @@ fn a_format_1_case_is_read_then_upgraded_by_its_next_change() {
     // A crash right after the upgrade's commit loses nothing, and the next command finishes.
     let out = env
         .cmd(&["-c", "old", "add", "note", "--title", "after the upgrade"])
-        .env("IEPCASE_FAILPOINT", "after-commit")
+        .env(crate::failpoint_var(), "after-commit")
         .output()
         .unwrap();
     assert!(!out.status.success());

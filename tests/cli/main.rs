@@ -27,6 +27,7 @@ mod shell;
 mod ssh;
 mod sync;
 mod terminal;
+mod transcripts;
 mod workspace;
 
 use std::cell::Cell;
@@ -270,6 +271,16 @@ impl TestEnv {
         walk.push_head().unwrap();
         walk.count()
     }
+}
+
+/// The variable that stops the iepcase under test at a named point of a commit
+/// (src/store/failpoint.rs). Only a build with the `failpoints` feature reads it, and the
+/// README's test command turns that on; without it a crash test fails here, saying so.
+pub fn failpoint_var() -> &'static str {
+    #[cfg(not(feature = "failpoints"))]
+    panic!("this test stops iepcase mid-command: run `cargo test --locked --features failpoints`");
+    #[cfg(feature = "failpoints")]
+    "IEPCASE_FAILPOINT"
 }
 
 /// Where record `id` lives in a case, relative to the case folder: `records/k/3/k3f9….age`.

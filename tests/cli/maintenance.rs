@@ -75,7 +75,7 @@ fn a_packer_killed_at_any_point_loses_nothing() {
         let ids: Vec<String> = (0..6).map(|n| env.add_note(&format!("note {n}"))).collect();
         let out = env
             .cmd(&["dev", "pack", case.to_str().unwrap()])
-            .env("IEPCASE_FAILPOINT", point)
+            .env(crate::failpoint_var(), point)
             .output()
             .unwrap();
         assert!(!out.status.success(), "{point}: the packer was stopped");
