@@ -8,23 +8,15 @@ use iepcase::store::Case;
 use super::super::context::Ctx;
 use super::super::error::CliError;
 
-/// The disclosure recorded for a bundle.
+/// The disclosure recorded for a bundle; serialized, the `disclosure` of `bundle --json`.
+#[derive(serde::Serialize)]
 pub struct Recorded {
+    #[serde(rename = "record", serialize_with = "iepcase::json::display")]
     pub id: RecordId,
     pub with: String,
+    #[serde(serialize_with = "iepcase::json::display")]
     pub date: Date,
     pub manifest_sha256: String,
-}
-
-impl Recorded {
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "record": self.id.to_string(),
-            "with": self.with,
-            "date": self.date.to_string(),
-            "manifest_sha256": self.manifest_sha256,
-        })
-    }
 }
 
 /// Checks `--disclosed-to` before anything is built: one line naming someone.

@@ -2,9 +2,9 @@
 //! deadline and next meeting.
 
 use clap::Args;
+use iepcase::json::{CaseRowJson, NextDeadlineJson, NextMeetingJson};
 use iepcase::record::{CaseStatus, Date};
 use iepcase::rules::{Deadline, Status};
-use serde_json::{Value, json};
 
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
@@ -54,12 +54,7 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                         None => m.record.date().to_string(),
                     };
                     let text = format!("{when}  {}", m.record.title());
-                    let json = json!({
-                        "id": m.id.as_str(), "date": m.record.date().to_string(),
-                        "time": m.record.common.time.map(|t| t.to_string()),
-                        "type": m.record.type_name(), "title": m.record.title(),
-                    });
-                    (text, json)
+                    (text, (m.id.clone(), m.record.clone()))
                 });
                 let next = book.as_ref().and_then(|book| {
                     let facts = crate::cli::rules::CaseFacts {
@@ -85,22 +80,13 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                         .as_ref()
                         .map_or("-".into(), |(text, _)| text.clone()),
                 ]);
-                let mut row = json!({
-                    "slug": slug, "child": meta.child, "state": state,
-                    "status": meta.status.as_str(), "records": records_count,
+                json_rows.push(Row::Open {
+                    meta,
+                    state,
+                    records: records_count,
+                    next: next.map(|(d, _)| d),
+                    meeting: meeting.map(|(_, m)| m),
                 });
-                if let (Some((d, _)), Some(obj)) = (&next, row.as_object_mut()) {
-                    obj.insert("next_deadline".into(), next_json(d));
-                }
-                if let (Some((_, m)), Some(obj)) = (meeting, row.as_object_mut()) {
-                    obj.insert("next_meeting".into(), m);
-                }
-                if current.as_deref() == Some(slug.as_str())
-                    && let Some(obj) = row.as_object_mut()
-                {
-                    obj.insert("current".into(), true.into());
-                }
-                json_rows.push(row);
             }
             Err(e) => {
                 let why = if e.message.contains("not a member") {
@@ -113,12 +99,17 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                 let mut row = vec![mark(slug, current.as_deref()), why.into()];
                 row.extend(["-", "-", "-", "-", "-"].map(String::from));
                 rows.push(row);
-                json_rows.push(json!({ "slug": slug, "error": e.message }));
+                json_rows.push(Row::Failed(e.message));
             }
         }
     }
     if ctx.ui.json {
-        ctx.ui.json(&json!(json_rows))?;
+        let rows: Vec<CaseRowJson<'_>> = slugs
+            .iter()
+            .zip(&json_rows)
+            .map(|(slug, row)| row.to_json(slug, current.as_deref() == Some(slug.as_str())))
+            .collect();
+        ctx.ui.json(&rows)?;
     } else if rows.is_empty() {
         ctx.ui.status("No cases yet");
         ctx.ui
@@ -194,9 +185,44 @@ fn next_text(d: &Deadline, more_overdue: usize) -> String {
     text
 }
 
-fn next_json(d: &Deadline) -> Value {
-    json!({
-        "rule": d.rule, "label": d.label, "due": d.due.to_string(),
-        "days_left": d.days_left, "trigger": d.trigger.as_str(), "status": d.status.as_str(),
-    })
+/// What `--json` shows of one case: its summary, or why it cannot be opened.
+enum Row {
+    Open {
+        meta: iepcase::record::CaseMeta,
+        state: String,
+        records: usize,
+        next: Option<Deadline>,
+        meeting: Option<(iepcase::record::RecordId, iepcase::record::Record)>,
+    },
+    Failed(String),
+}
+
+impl Row {
+    fn to_json<'a>(&'a self, slug: &'a str, current: bool) -> CaseRowJson<'a> {
+        match self {
+            Row::Open {
+                meta,
+                state,
+                records,
+                next,
+                meeting,
+            } => CaseRowJson::Open {
+                slug,
+                child: &meta.child,
+                state,
+                status: meta.status.as_str(),
+                records: *records,
+                next_deadline: next.as_ref().map(NextDeadlineJson::new),
+                next_meeting: meeting.as_ref().map(|(id, record)| NextMeetingJson {
+                    id,
+                    date: record.date(),
+                    time: record.common.time,
+                    type_name: record.type_name(),
+                    title: record.title(),
+                }),
+                current,
+            },
+            Row::Failed(error) => CaseRowJson::Failed { slug, error },
+        }
+    }
 }
