@@ -186,16 +186,28 @@ impl<'a> NextDeadlineJson<'a> {
 /// A case's next meeting, as `case list --json` shows it (`time` and `type` are `null`
 /// when the meeting has none).
 #[derive(Debug, Serialize)]
-pub struct NextMeetingJson<'a> {
+pub struct NextMeetingJson {
     #[serde(serialize_with = "display")]
-    pub id: &'a RecordId,
+    pub id: RecordId,
     #[serde(serialize_with = "display")]
     pub date: Date,
     #[serde(serialize_with = "display_option")]
     pub time: Option<Time>,
     #[serde(rename = "type")]
     pub type_name: Option<&'static str>,
-    pub title: &'a str,
+    pub title: String,
+}
+
+impl NextMeetingJson {
+    pub fn of(meeting: &crate::store::StoredRecord) -> NextMeetingJson {
+        NextMeetingJson {
+            id: meeting.id.clone(),
+            date: meeting.record.date(),
+            time: meeting.record.common.time,
+            type_name: meeting.record.type_name(),
+            title: meeting.record.title().to_owned(),
+        }
+    }
 }
 
 /// One case of `case list --json`: its summary, or why it cannot be opened.
@@ -211,7 +223,7 @@ pub enum CaseRowJson<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         next_deadline: Option<NextDeadlineJson<'a>>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        next_meeting: Option<NextMeetingJson<'a>>,
+        next_meeting: Option<&'a NextMeetingJson>,
         #[serde(skip_serializing_if = "is_false")]
         current: bool,
     },

@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                         None => m.record.date().to_string(),
                     };
                     let text = format!("{when}  {}", m.record.title());
-                    (text, (m.id.clone(), m.record.clone()))
+                    (text, NextMeetingJson::of(m))
                 });
                 let next = book.as_ref().and_then(|book| {
                     let facts = crate::cli::rules::CaseFacts {
@@ -80,13 +80,14 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                         .as_ref()
                         .map_or("-".into(), |(text, _)| text.clone()),
                 ]);
-                json_rows.push(Row::Open {
-                    meta,
+                json_rows.push(Ok(Summary {
+                    child: meta.child,
                     state,
+                    status: meta.status.as_str(),
                     records: records_count,
                     next: next.map(|(d, _)| d),
                     meeting: meeting.map(|(_, m)| m),
-                });
+                }));
             }
             Err(e) => {
                 let why = if e.message.contains("not a member") {
@@ -99,7 +100,7 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                 let mut row = vec![mark(slug, current.as_deref()), why.into()];
                 row.extend(["-", "-", "-", "-", "-"].map(String::from));
                 rows.push(row);
-                json_rows.push(Row::Failed(e.message));
+                json_rows.push(Err(e.message));
             }
         }
     }
@@ -107,7 +108,7 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
         let rows: Vec<CaseRowJson<'_>> = slugs
             .iter()
             .zip(&json_rows)
-            .map(|(slug, row)| row.to_json(slug, current.as_deref() == Some(slug.as_str())))
+            .map(|(slug, row)| row_json(slug, row, current.as_deref() == Some(slug.as_str())))
             .collect();
         ctx.ui.json(&rows)?;
     } else if rows.is_empty() {
@@ -185,44 +186,29 @@ fn next_text(d: &Deadline, more_overdue: usize) -> String {
     text
 }
 
-/// What `--json` shows of one case: its summary, or why it cannot be opened.
-enum Row {
-    Open {
-        meta: iepcase::record::CaseMeta,
-        state: String,
-        records: usize,
-        next: Option<Deadline>,
-        meeting: Option<(iepcase::record::RecordId, iepcase::record::Record)>,
-    },
-    Failed(String),
+/// What `--json` shows of a case that opened.
+struct Summary {
+    child: String,
+    state: String,
+    status: &'static str,
+    records: usize,
+    next: Option<Deadline>,
+    meeting: Option<NextMeetingJson>,
 }
 
-impl Row {
-    fn to_json<'a>(&'a self, slug: &'a str, current: bool) -> CaseRowJson<'a> {
-        match self {
-            Row::Open {
-                meta,
-                state,
-                records,
-                next,
-                meeting,
-            } => CaseRowJson::Open {
-                slug,
-                child: &meta.child,
-                state,
-                status: meta.status.as_str(),
-                records: *records,
-                next_deadline: next.as_ref().map(NextDeadlineJson::new),
-                next_meeting: meeting.as_ref().map(|(id, record)| NextMeetingJson {
-                    id,
-                    date: record.date(),
-                    time: record.common.time,
-                    type_name: record.type_name(),
-                    title: record.title(),
-                }),
-                current,
-            },
-            Row::Failed(error) => CaseRowJson::Failed { slug, error },
-        }
+/// One case as `--json` shows it: its summary, or why it cannot be opened.
+fn row_json<'a>(slug: &'a str, row: &'a Result<Summary, String>, current: bool) -> CaseRowJson<'a> {
+    match row {
+        Ok(s) => CaseRowJson::Open {
+            slug,
+            child: &s.child,
+            state: &s.state,
+            status: s.status,
+            records: s.records,
+            next_deadline: s.next.as_ref().map(NextDeadlineJson::new),
+            next_meeting: s.meeting.as_ref(),
+            current,
+        },
+        Err(error) => CaseRowJson::Failed { slug, error },
     }
 }
