@@ -263,7 +263,7 @@ pub struct LogRecordJson<'a> {
     pub id: &'a str,
     pub change: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub changes: Option<Vec<serde_json::Value>>,
+    pub changes: Option<Vec<crate::diff::Change>>,
 }
 
 /// One case of `fsck --json`; `records` and `attachments` are `null` when the case could not

@@ -145,7 +145,7 @@ fn entry_json(
             .map(|touched| LogRecordJson {
                 id: touched.0.as_str(),
                 change: touched.1.as_str(),
-                changes: patch.then(|| patch_json(case, touched)),
+                changes: patch.then(|| patch_changes(case, touched)),
             })
             .collect(),
     };
@@ -209,11 +209,11 @@ fn patch(ctx: &Ctx, case: &iepcase::store::Case, touched: &iepcase::store::Touch
     out
 }
 
-/// The changes of one record in one commit, as JSON (empty when added or removed).
-fn patch_json(
+/// The changes of one record in one commit, for `log -p --json` (none when added or removed).
+fn patch_changes(
     case: &iepcase::store::Case,
     touched: &iepcase::store::Touched,
-) -> Vec<serde_json::Value> {
+) -> Vec<iepcase::diff::Change> {
     let (id, _, before, after) = touched;
     let read = |oid: &Option<git2::Oid>| -> Option<(String, iepcase::record::Record)> {
         let text = case.record_text(id, (*oid)?).ok()?;
@@ -221,10 +221,7 @@ fn patch_json(
         Some((text, record))
     };
     match (read(before), read(after)) {
-        (Some((a, ra)), Some((b, rb))) => iepcase::diff::diff_records((&a, &ra), (&b, &rb))
-            .iter()
-            .map(|c| c.to_json())
-            .collect(),
+        (Some((a, ra)), Some((b, rb))) => iepcase::diff::diff_records((&a, &ra), (&b, &rb)),
         _ => Vec::new(),
     }
 }
