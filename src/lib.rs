@@ -23,6 +23,7 @@
 //! | [`example`] | the built-in example case (`examples/case/`) used by `demo`, docs and tests |
 //! | [`import`] | e-mails, mbox files, PDFs and images read from the user's files and drafted as records |
 //! | [`mail`] | e-mail messages and mbox files, read with `mail-parser` (import, bundles) |
+//! | [`json`] | the documents commands print with `--json` (docs/json.md), as views of the reports |
 //! | [`bundle`] | evidence bundles written where the user asks: `bundle.pdf`, `index.html`, `index.md`, `exhibits/`, `manifest.json` |
 //! | [`atomic`] | atomic file writes and the temporary files Ctrl-C must remove |
 //! | [`synth`] | synthetic cases for benchmarks |
@@ -35,6 +36,7 @@ pub mod diff;
 pub mod example;
 pub mod git;
 pub mod import;
+pub mod json;
 pub mod letters;
 pub mod links;
 pub mod mail;

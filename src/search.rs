@@ -1,10 +1,8 @@
 //! Full-text search over decrypted records: case-insensitive, over every field's value, with
 //! a snippet around the first match of each record.
 
-use serde_json::{Value, json};
-
-/// One record that matched.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One record that matched, as `search --json` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Hit {
     pub case: String,
     pub id: String,
@@ -16,19 +14,11 @@ pub struct Hit {
     /// The text around the first match, on one line.
     pub snippet: String,
     /// The byte range of the match within `snippet`.
+    #[serde(skip)]
     pub matched: (usize, usize),
     /// How many fields matched.
+    #[serde(skip)]
     pub fields_matched: usize,
-}
-
-impl Hit {
-    /// The hit as JSON.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "case": self.case, "id": self.id, "date": self.date, "kind": self.kind,
-            "title": self.title, "field": self.field, "snippet": self.snippet,
-        })
-    }
 }
 
 /// Characters of context on each side of a match.

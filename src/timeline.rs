@@ -2,8 +2,6 @@
 //! the order of SPEC section 5 (date, then time with untimed entries after timed ones that
 //! day, then id), rendered as text rows, Markdown, CSV or JSON.
 
-use serde_json::{Value, json};
-
 use crate::record::StoredRecord;
 use crate::record::{Date, Kind, Time};
 
@@ -21,19 +19,28 @@ pub struct DeadlineEntry {
     pub status: String,
 }
 
-/// One line of the timeline.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One line of the timeline; serialized, the JSON shape of SPEC section 5 (`timeline
+/// --json`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Entry {
-    pub date: Date,
-    pub time: Option<Time>,
-    /// A record's kind, or `deadline`.
-    pub kind: String,
-    pub type_name: Option<String>,
-    pub title: String,
     /// The record's id; for a deadline, the id of the record that started it.
     pub id: String,
+    /// A record's kind, or `deadline`.
+    pub kind: String,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    #[serde(serialize_with = "crate::json::display")]
+    pub date: Date,
+    #[serde(
+        serialize_with = "crate::json::time_hms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub time: Option<Time>,
+    pub title: String,
     /// For a deadline, its rule id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
@@ -118,28 +125,6 @@ impl Entry {
             (None, Some(rule)) => format!("deadline/{rule}"),
             _ => self.kind.clone(),
         }
-    }
-
-    /// The entry in the JSON shape of SPEC section 5.
-    pub fn to_json(&self) -> Value {
-        let mut obj = serde_json::Map::new();
-        obj.insert("id".into(), json!(self.id));
-        obj.insert("kind".into(), json!(self.kind));
-        if let Some(t) = &self.type_name {
-            obj.insert("type".into(), json!(t));
-        }
-        obj.insert("date".into(), json!(self.date.to_string()));
-        if let Some(time) = self.time {
-            obj.insert("time".into(), json!(time_text(time)));
-        }
-        obj.insert("title".into(), json!(self.title));
-        if let Some(rule) = &self.rule {
-            obj.insert("rule".into(), json!(rule));
-        }
-        if let Some(status) = &self.status {
-            obj.insert("status".into(), json!(status));
-        }
-        Value::Object(obj)
     }
 }
 
@@ -303,7 +288,7 @@ mod tests {
             "{}",
             to_markdown(&all)
         );
-        assert_eq!(all[1].to_json()["type"], "records");
+        assert_eq!(serde_json::to_value(&all[1]).unwrap()["type"], "records");
         let kinds = Filter {
             kinds: vec!["note".into()],
             ..Filter::default()

@@ -5,9 +5,9 @@ use clap::Args;
 use std::collections::HashMap;
 
 use iepcase::check::{Finding, Severity};
+use iepcase::json::FindingJson;
 use iepcase::ops;
 use iepcase::record::Date;
-use serde_json::{Value, json};
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -59,8 +59,8 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
             .flat_map(|(c, f)| f.iter().map(move |f| (c, f)))
     };
     if ctx.ui.json {
-        ctx.ui
-            .json(&Value::Array(all().map(|(c, f)| to_json(c, f)).collect()))?;
+        let rows: Vec<FindingJson<'_>> = all().map(|(c, f)| FindingJson::new(c, f)).collect();
+        ctx.ui.json(&rows)?;
     } else {
         let mut out = String::new();
         for (case, findings) in &results {
@@ -109,23 +109,6 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
         return Err(CliError::found());
     }
     Ok(())
-}
-
-/// One finding in the JSON shape of SPEC section 5, plus `cite`, `confidence` and the link
-/// fields of its record iepcase `inferred`.
-fn to_json(case: &str, f: &Finding) -> Value {
-    let inferred: Vec<&str> = f.inferred.iter().map(|l| l.as_str()).collect();
-    let mut value = json!({
-        "case": case, "code": f.code.as_str(), "severity": f.severity.as_str(),
-        "record": f.record.as_ref().map(|r| r.to_string()), "message": f.message,
-        "next_step": f.next_step, "cite": f.cite,
-        "confidence": f.confidence.map(|c| c.as_str()),
-        "inferred": (!inferred.is_empty()).then_some(inferred),
-    });
-    if let Some(obj) = value.as_object_mut() {
-        obj.retain(|_, v| !v.is_null());
-    }
-    value
 }
 
 /// A finding as a short block: severity, code and record, the message wrapped, then the

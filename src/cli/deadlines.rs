@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use iepcase::json::DeadlineJson;
 use iepcase::record::Date;
+use iepcase::rules::Deadline;
 use iepcase::rules::ics::{CaseDeadlines, render};
-use iepcase::rules::{Deadline, Status};
-use serde_json::{Value, json};
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -63,21 +63,15 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
         ));
     }
     if ctx.ui.json {
-        let rows: Vec<Value> = computed
+        let rows: Vec<DeadlineJson<'_>> = computed
             .iter()
             .zip(&links)
             .flat_map(|((case, list), linked)| {
-                list.iter().map(move |d| {
-                    let mut row = to_json(case, d);
-                    let inferred = inferred(linked, d);
-                    if !inferred.is_empty() {
-                        row["inferred"] = json!(inferred);
-                    }
-                    row
-                })
+                list.iter()
+                    .map(move |d| DeadlineJson::new(case, d, inferred(linked, d)))
             })
             .collect();
-        ctx.ui.json(&Value::Array(rows))?;
+        ctx.ui.json(&rows)?;
     } else {
         ctx.ui.out(&crate::cli::common::deadlines::render(
             &ctx.ui, &computed, args.all, today,
@@ -101,31 +95,4 @@ fn inferred(linked: &iepcase::links::Linked, d: &Deadline) -> Vec<&'static str> 
     fields.sort_unstable();
     fields.dedup();
     fields
-}
-
-/// One deadline in the JSON shape of SPEC section 5, plus `due_time`, `met_by`, `met_on`,
-/// `late`, `ended` and `before` when they apply.
-pub fn to_json(case: &str, d: &Deadline) -> Value {
-    let mut value = json!({
-        "case": case, "rule": d.rule, "label": d.label, "trigger": d.trigger.as_str(),
-        "start": d.start.to_string(), "due": d.due.to_string(), "day_type": d.day_type.as_str(),
-        "status": d.status.as_str(), "days_left": d.days_left, "cite": d.cite,
-        "confidence": d.confidence.as_str(), "approximate": d.approximate,
-    });
-    let obj = value.as_object_mut().expect("a JSON object");
-    if let Some(time) = d.due_time {
-        obj.insert("due_time".into(), time.to_string().into());
-    }
-    if let Some(met) = &d.met {
-        obj.insert("met_by".into(), met.by.as_str().into());
-        obj.insert("met_on".into(), met.on.to_string().into());
-        obj.insert("late".into(), met.late.into());
-    }
-    if d.status == Status::Ended {
-        obj.insert("ended".into(), true.into());
-    }
-    if let Some(before) = &d.before {
-        obj.insert("before".into(), before.as_str().into());
-    }
-    value
 }

@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<(), CliError> {
         ),
     };
     if ctx.ui.json {
-        return ctx.ui.json(&diff.to_json());
+        return ctx.ui.json(&diff);
     }
     match args.format {
         DiffFormat::Md => ctx.ui.out(&render::to_markdown(&diff)),

@@ -1,7 +1,8 @@
 //! `iepcase fsck [--all]`: check that every file decrypts and validates; exit 3 on problems.
 
 use clap::Args;
-use serde_json::json;
+use iepcase::json::FsckJson;
+use iepcase::store::Problem;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -30,44 +31,27 @@ pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
         let (problems, notes, counts) = match opened {
             Ok(case) => {
                 let report = case.fsck()?;
-                let problems: Vec<(String, Option<String>, String)> = report
-                    .problems
-                    .into_iter()
-                    .map(|p| (p.path, p.record, p.message))
-                    .collect();
                 (
-                    problems,
+                    report.problems,
                     report.notes,
                     Some((report.records, report.attachments)),
                 )
             }
             // A member who cannot open the case key cannot check anything else.
             Err(e) if e.message.contains("not a member") && !args.all => return Err(e),
-            Err(e) if e.message.contains("not the one this copy trusts") => (
-                vec![(".iepcase/case-key.age".to_owned(), None, e.message.clone())],
-                Vec::new(),
-                None,
-            ),
-            Err(e) => (
-                vec![(".iepcase/case-key.age".to_owned(), None, e.message.clone())],
-                Vec::new(),
-                None,
-            ),
+            Err(e) if e.message.contains("not the one this copy trusts") => {
+                (vec![key_problem(&e)], Vec::new(), None)
+            }
+            Err(e) => (vec![key_problem(&e)], Vec::new(), None),
         };
         total_problems += problems.len();
         if ctx.ui.json {
-            json_out.push(json!({
-                "case": slug,
-                "ok": problems.is_empty(),
-                "records": counts.map(|c| c.0),
-                "attachments": counts.map(|c| c.1),
-                "problems": problems.iter().map(|(path, record, message)| json!({"path": path, "record": record, "message": message})).collect::<Vec<_>>(),
-                "notes": notes,
-            }));
+            json_out.push((slug, problems, notes, counts));
             continue;
         }
-        for (path, _, message) in &problems {
-            ctx.ui.line(&format!("{slug}: {path}: {message}"))?;
+        for problem in &problems {
+            ctx.ui
+                .line(&format!("{slug}: {}: {}", problem.path, problem.message))?;
         }
         for note in &notes {
             ctx.ui.status(&format!("note: {slug}: {note}"));
@@ -82,12 +66,32 @@ pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
         }
     }
     if ctx.ui.json {
-        ctx.ui.json(&json!(json_out))?;
+        let rows: Vec<FsckJson<'_>> = json_out
+            .iter()
+            .map(|(slug, problems, notes, counts)| FsckJson {
+                case: slug,
+                ok: problems.is_empty(),
+                records: counts.map(|c| c.0),
+                attachments: counts.map(|c| c.1),
+                problems,
+                notes,
+            })
+            .collect();
+        ctx.ui.json(&rows)?;
     }
     if total_problems > 0 {
         return Err(CliError::found());
     }
     Ok(())
+}
+
+/// A case that could not be opened, as a problem with its key.
+fn key_problem(e: &CliError) -> Problem {
+    Problem {
+        path: ".iepcase/case-key.age".to_owned(),
+        record: None,
+        message: e.message.clone(),
+    }
 }
 
 /// `--repair`: puts back what the members wrote, re-encrypts what an earlier key opens, and

@@ -47,10 +47,10 @@ pub fn run(ctx: &Ctx, command: KeysCommand) -> Result<(), CliError> {
             let ids = ctx.identities()?;
             ctx.ui.status(&format!("Identity {}", ids.path().display()));
             if ctx.ui.json {
-                return ctx.ui.json(&serde_json::json!({
-                    "identity": ids.path().display().to_string(),
-                    "public_keys": ids.public_keys(),
-                }));
+                return ctx.ui.json(&iepcase::json::KeysJson {
+                    identity: ids.path().display().to_string(),
+                    public_keys: ids.public_keys(),
+                });
             }
             for key in ids.public_keys() {
                 ctx.ui.line(&key)?;

@@ -8,7 +8,7 @@ use super::error::CliError;
 use iepcase::store::RecordSummary;
 
 use super::ui::Table;
-use crate::cli::common::records::{parse_kind, summary_value};
+use crate::cli::common::records::parse_kind;
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -35,9 +35,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
         .filter(|r| args.to.is_none_or(|to| r.date <= to))
         .collect();
     if ctx.ui.json {
-        ctx.ui.json(&serde_json::Value::Array(
-            selected.iter().map(|r| summary_value(r)).collect(),
-        ))?;
+        ctx.ui.json(&selected)?;
     } else if selected.is_empty() && loaded.broken.is_empty() {
         ctx.ui.status("No records");
     } else {

@@ -1,7 +1,7 @@
 //! `iepcase log [ID]`: the history of the case or of one record.
 
 use clap::Args;
-use serde_json::json;
+use iepcase::json::{LogEntryJson, LogRecordJson};
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -134,25 +134,22 @@ fn entry_json(
     entry: &iepcase::store::HistoryEntry,
     patch: bool,
 ) -> String {
-    let records: Vec<_> = entry
-        .records
-        .iter()
-        .map(|touched| {
-            let mut record = json!({"id": touched.0.as_str(), "change": touched.1.as_str()});
-            if patch {
-                record["changes"] = patch_json(case, touched);
-            }
-            record
-        })
-        .collect();
-    let value = json!({
-        "commit": entry.commit.id.to_string(),
-        "date": rfc3339(entry.commit.time),
-        "author": entry.commit.author,
-        "message": entry.commit.message,
-        "records": records,
-    });
-    serde_json::to_string_pretty(&value).expect("JSON values serialize")
+    let value = LogEntryJson {
+        commit: entry.commit.id.to_string(),
+        date: rfc3339(entry.commit.time),
+        author: &entry.commit.author,
+        message: &entry.commit.message,
+        records: entry
+            .records
+            .iter()
+            .map(|touched| LogRecordJson {
+                id: touched.0.as_str(),
+                change: touched.1.as_str(),
+                changes: patch.then(|| patch_changes(case, touched)),
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&value).expect("log entries serialize")
 }
 
 /// One commit as a line, with its changes under it for `--patch`.
@@ -207,16 +204,14 @@ fn patch(ctx: &Ctx, case: &iepcase::store::Case, touched: &iepcase::store::Touch
     out
 }
 
-/// The changes of one record in one commit, as JSON (empty when added or removed).
-fn patch_json(case: &iepcase::store::Case, touched: &iepcase::store::Touched) -> serde_json::Value {
+/// The changes of one record in one commit, for `log -p --json` (none when added or removed).
+fn patch_changes(
+    case: &iepcase::store::Case,
+    touched: &iepcase::store::Touched,
+) -> Vec<iepcase::diff::Change> {
     match case.versions(touched) {
-        (Some((a, ra)), Some((b, rb))) => serde_json::Value::Array(
-            iepcase::diff::diff_records((&a, &ra), (&b, &rb))
-                .iter()
-                .map(|c| c.to_json())
-                .collect(),
-        ),
-        _ => serde_json::Value::Array(Vec::new()),
+        (Some((a, ra)), Some((b, rb))) => iepcase::diff::diff_records((&a, &ra), (&b, &rb)),
+        _ => Vec::new(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 use iepcase::crypto::Recipient;
-use serde_json::json;
+use iepcase::json::MemberJson;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -162,17 +162,18 @@ pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
         notes.join(", ")
     };
     if ctx.ui.json {
-        let rows: Vec<_> = members
+        let rows: Vec<MemberJson<'_>> = members
             .iter()
-            .map(|(key, label)| {
-                json!({
-                    "key": key.to_string(), "type": key.key_type(), "label": label,
-                    "linkable": key.is_linkable(), "you": mine.contains(&key.to_string()),
-                    "pending": pending.iter().any(|(p, _)| p == key),
-                })
+            .map(|(key, label)| MemberJson {
+                key: key.to_string(),
+                key_type: key.key_type(),
+                label: label.as_deref(),
+                linkable: key.is_linkable(),
+                you: mine.contains(&key.to_string()),
+                pending: pending.iter().any(|(p, _)| p == key),
             })
             .collect();
-        return ctx.ui.json(&json!(rows));
+        return ctx.ui.json(&rows);
     }
     let rows: Vec<Vec<String>> = members
         .iter()

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use anstyle::{AnsiColor, Style};
 use clap::{Args, ValueEnum};
+use iepcase::json::ChecklistJson;
 use iepcase::prep::{self, Checklist, ItemStatus, PrepError};
 use iepcase::record::Date;
 use iepcase::rules::ics::{CaseDeadlines, render};
-use serde_json::{Value, json};
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -131,22 +131,16 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
         ));
     }
     if ctx.ui.json {
-        let rows: Vec<Value> = lists
+        let rows: Vec<ChecklistJson<'_>> = lists
             .iter()
             .flat_map(|(slug, _, lists)| {
-                lists.iter().map(move |l| {
-                    let mut row = serde_json::Map::new();
-                    row.insert("case".into(), json!(slug));
-                    if let Value::Object(map) =
-                        serde_json::to_value(l).expect("checklists serialize")
-                    {
-                        row.extend(map);
-                    }
-                    Value::Object(row)
+                lists.iter().map(move |checklist| ChecklistJson {
+                    case: slug,
+                    checklist,
                 })
             })
             .collect();
-        ctx.ui.json(&Value::Array(rows))?;
+        ctx.ui.json(&rows)?;
     } else {
         let mut out = String::new();
         for (slug, child, lists) in &lists {

@@ -67,9 +67,7 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<(), CliError> {
 
 fn show(ctx: &Ctx, args: &SearchArgs, hits: &[Hit]) -> Result<(), CliError> {
     if ctx.ui.json {
-        return ctx.ui.json(&serde_json::Value::Array(
-            hits.iter().map(Hit::to_json).collect(),
-        ));
+        return ctx.ui.json(&hits);
     }
     if hits.is_empty() {
         ctx.ui

@@ -1,10 +1,10 @@
 //! `iepcase sync [--all]` and `iepcase clone URL [SLUG]`.
 
 use clap::Args;
+use iepcase::json::SyncRowJson;
 use iepcase::store::Case;
 use iepcase::sync::SyncReport;
 use rayon::prelude::*;
-use serde_json::json;
 
 use super::context::Ctx;
 use super::error::{CliError, Exit};
@@ -119,8 +119,8 @@ fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
         .sum();
     let failures: Vec<&Outcome> = outcomes.iter().filter(|o| o.result.is_err()).collect();
     if ctx.ui.json {
-        let rows: Vec<_> = outcomes.iter().map(json_row).collect();
-        ctx.ui.json(&json!(rows))?;
+        let rows: Vec<SyncRowJson<'_>> = outcomes.iter().map(json_row).collect();
+        ctx.ui.json(&rows)?;
     } else {
         let rows: Vec<Vec<String>> = outcomes.iter().map(text_row).collect();
         if rows.is_empty() {
@@ -250,16 +250,13 @@ fn text_row(outcome: &Outcome) -> Vec<String> {
     }
 }
 
-fn json_row(outcome: &Outcome) -> serde_json::Value {
+fn json_row(outcome: &Outcome) -> SyncRowJson<'_> {
     match &outcome.result {
-        Ok(r) => json!({
-            "case": outcome.slug, "remote": r.remote, "fetched": r.fetched,
-            "merged": r.merge.updated, "merged_field_by_field": r.merge.merged, "kept": r.merge.kept, "fast_forward": r.merge.fast_forward, "pushed": r.pushed,
-            "conflicts": r.merge.conflicts.iter().map(|(id, copy, fields)| json!({"record": id, "copy": copy, "fields": fields})).collect::<Vec<_>>(),
-            "members_added": r.merge.members_added, "members_removed": r.merge.members_removed,
-            "rewound": r.rewound.is_some(),
-        }),
-        Err(e) => json!({ "case": outcome.slug, "error": e.message }),
+        Ok(r) => SyncRowJson::synced(&outcome.slug, r),
+        Err(e) => SyncRowJson::Failed {
+            case: &outcome.slug,
+            error: &e.message,
+        },
     }
 }
 

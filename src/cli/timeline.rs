@@ -71,9 +71,7 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
         args.format
     };
     let shown = match format {
-        TimelineFormat::Json => ctx.ui.json(&serde_json::Value::Array(
-            entries.iter().map(|e| e.to_json()).collect(),
-        )),
+        TimelineFormat::Json => ctx.ui.json(&entries),
         TimelineFormat::Csv => ctx.ui.out(&timeline::to_csv(&entries)),
         TimelineFormat::Md => ctx.ui.out(&timeline::to_markdown(&entries)),
         TimelineFormat::Text if entries.is_empty() => {

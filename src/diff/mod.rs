@@ -10,7 +10,7 @@ mod iep;
 pub mod render;
 mod words;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::record::{Body, Record, to_json};
 
@@ -18,7 +18,8 @@ pub use iep::goal_label;
 pub use words::{Segment, SegmentKind, word_diff};
 
 /// What happened to a field or an item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Op {
     Added,
     Removed,
@@ -36,20 +37,26 @@ impl Op {
     }
 }
 
-/// One difference.
-#[derive(Clone, Debug, PartialEq)]
+/// One difference; serialized, a change in the JSON shape of SPEC section 5 (`before` is
+/// absent for `added`, `after` for `removed`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Change {
     /// `fields` for plain fields, else the list or table the change is in (`goals`,
     /// `services`, `accommodations`, ...).
     pub section: String,
     /// The item of the list: a goal's key, a service's name, an accommodation's text.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     /// The field that changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     pub op: Op,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<Value>,
-    /// For long text, the word-level diff.
+    /// For long text, the word-level diff (text output only).
+    #[serde(skip)]
     pub words: Option<Vec<Segment>>,
 }
 
@@ -81,45 +88,15 @@ impl Change {
         self.after = after;
         self
     }
-
-    /// The change in the JSON shape of SPEC section 5.
-    pub fn to_json(&self) -> Value {
-        let mut obj = serde_json::Map::new();
-        obj.insert("section".into(), json!(self.section));
-        if let Some(item) = &self.item {
-            obj.insert("item".into(), json!(item));
-        }
-        if let Some(field) = &self.field {
-            obj.insert("field".into(), json!(field));
-        }
-        obj.insert("op".into(), json!(self.op.as_str()));
-        if let Some(before) = &self.before {
-            obj.insert("before".into(), before.clone());
-        }
-        if let Some(after) = &self.after {
-            obj.insert("after".into(), after.clone());
-        }
-        Value::Object(obj)
-    }
 }
 
-/// A diff between two versions of a record, labelled for output.
-#[derive(Clone, Debug, PartialEq)]
+/// A diff between two versions of a record, labelled for output; serialized, the document
+/// `diff --json` prints: `{from, to, changes}`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct RecordDiff {
     pub from: String,
     pub to: String,
     pub changes: Vec<Change>,
-}
-
-impl RecordDiff {
-    /// The diff in the JSON shape of SPEC section 5: `{from, to, changes}`.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "from": self.from,
-            "to": self.to,
-            "changes": self.changes.iter().map(Change::to_json).collect::<Vec<_>>(),
-        })
-    }
 }
 
 /// Compares two records given as their stored text and parsed form.

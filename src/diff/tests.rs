@@ -1,5 +1,6 @@
 use super::*;
 use crate::record::parse_record;
+use serde_json::json;
 
 fn diff_texts(a: &str, b: &str) -> RecordDiff {
     let (ra, rb) = (parse_record(a, "a").unwrap(), parse_record(b, "b").unwrap());
@@ -271,7 +272,7 @@ fn the_example_ieps_diff_as_a_parent_would_read_it() {
     );
     insta::assert_snapshot!("example_iep_text", text);
     insta::assert_snapshot!("example_iep_markdown", render::to_markdown(&diff));
-    insta::assert_json_snapshot!("example_iep_json", diff.to_json());
+    insta::assert_json_snapshot!("example_iep_json", diff);
 }
 
 #[test]

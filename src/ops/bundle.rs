@@ -76,12 +76,13 @@ pub fn make(
     Ok((built, manifest))
 }
 
-/// A disclosure, recorded.
+/// A disclosure, recorded; serialized, the `disclosure` of `bundle --json`.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Recorded {
-    #[serde(rename = "record")]
+    #[serde(rename = "record", serialize_with = "crate::json::display")]
     pub id: RecordId,
     pub with: String,
+    #[serde(serialize_with = "crate::json::display")]
     pub date: Date,
     pub manifest_sha256: String,
 }

@@ -22,8 +22,8 @@ const CORRUPT: &str = "git's copy of this file is damaged (its object cannot be 
 /// An attachment's name and, if it decrypts, its (keyed name, SHA-256).
 type MacResult = (String, Result<(String, String), String>);
 
-/// One thing wrong with a case.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One thing wrong with a case, as `fsck --json` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {
     /// The file concerned, relative to the case.
     pub path: String,

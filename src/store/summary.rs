@@ -12,22 +12,34 @@ use super::{Case, StoreError};
 use crate::record::StoredRecord;
 use crate::record::{Date, Kind, RecordId, Time, parse_record};
 
-/// The fields of a record a listing shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The fields of a record a listing shows; serialized, a row of `list --json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RecordSummary {
+    #[serde(serialize_with = "crate::json::display")]
     pub id: RecordId,
+    #[serde(serialize_with = "crate::json::display")]
     pub kind: Kind,
     /// The record's `type` (requests, notices, meetings, …), as in JSON output.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_name: Option<String>,
     /// The TYPE column of `list`: the type, or what stands for it (an IEP's status, …).
+    #[serde(skip)]
     pub list_type: Option<String>,
+    #[serde(serialize_with = "crate::json::display")]
     pub date: Date,
+    #[serde(
+        serialize_with = "crate::json::time_hms",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time: Option<Time>,
     pub title: String,
+    #[serde(skip_serializing_if = "crate::json::is_false")]
     pub privileged: bool,
     /// `mediation` for a record from a mediation session.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confidential: Option<String>,
     /// [`crate::record::Record::content_hash`]: equal for records that say the same thing.
+    #[serde(skip)]
     pub content: String,
 }
 

@@ -12,6 +12,7 @@ mod history;
 mod hostile;
 mod https;
 mod import;
+mod json;
 mod letters;
 mod limits;
 mod links;

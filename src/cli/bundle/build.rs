@@ -61,14 +61,10 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         None => None,
     };
     if ctx.ui.json {
-        let mut value = serde_json::to_value(&manifest).expect("manifests serialize");
-        if let (Some(object), Some(recorded)) = (value.as_object_mut(), &recorded) {
-            object.insert(
-                "disclosure".into(),
-                serde_json::to_value(recorded).expect("disclosures serialize"),
-            );
-        }
-        ctx.ui.json(&value)?;
+        ctx.ui.json(&BundleJson {
+            manifest: &manifest,
+            disclosure: recorded.as_ref(),
+        })?;
     } else {
         let rows: Vec<Vec<String>> = manifest
             .exhibits
@@ -123,4 +119,14 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         out.display()
     ));
     Ok(())
+}
+
+/// `bundle --json`: the manifest, and the disclosure recorded with `--disclosed-to` (which
+/// is not part of `manifest.json`).
+#[derive(serde::Serialize)]
+struct BundleJson<'a> {
+    #[serde(flatten)]
+    manifest: &'a iepcase::bundle::Manifest,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disclosure: Option<&'a ops::bundle::Recorded>,
 }

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use iepcase::bundle::disclosed;
+use iepcase::json::{DisclosureJson, VerifyJson};
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
@@ -51,24 +52,17 @@ pub fn run(ctx: &Ctx, dir: &Path) -> Result<(), CliError> {
     let hash = iepcase::bundle::manifest_hash(&dir)?;
     let found = disclosures(ctx, &report.case, &hash);
     if ctx.ui.json {
-        let mut value = serde_json::json!({
-            "case": report.case,
-            "source_commit": report.source_commit,
-            "intact": report.is_intact(),
-            "files": report.intact.len() + report.changed.len() + report.missing.len(),
-            "changed": report.changed,
-            "missing": report.missing,
-            "extra": report.extra,
-            "manifest_sha256": hash,
-        });
-        if let (Some(object), Some(found)) = (value.as_object_mut(), &found) {
-            let list: Vec<serde_json::Value> = found
+        let disclosures = found.as_ref().map(|found| {
+            found
                 .iter()
-                .map(|f| serde_json::json!({"record": f.record, "date": f.date, "with": f.with}))
-                .collect();
-            object.insert("disclosures".into(), list.into());
-        }
-        ctx.ui.json(&value)?;
+                .map(|f| DisclosureJson {
+                    record: &f.record,
+                    date: &f.date,
+                    with: f.with.as_deref(),
+                })
+                .collect()
+        });
+        ctx.ui.json(&VerifyJson::new(&report, &hash, disclosures))?;
     } else {
         let mut out = String::new();
         for (what, paths) in [

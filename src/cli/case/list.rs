@@ -2,9 +2,9 @@
 //! deadline and next meeting.
 
 use clap::Args;
+use iepcase::json::{CaseRowJson, NextDeadlineJson, NextMeetingJson};
 use iepcase::record::{CaseStatus, Date};
 use iepcase::rules::{Deadline, Status};
-use serde_json::{Value, json};
 
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
@@ -63,12 +63,7 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                         None => m.record.date().to_string(),
                     };
                     let text = format!("{when}  {}", m.record.title());
-                    let json = json!({
-                        "id": m.id.as_str(), "date": m.record.date().to_string(),
-                        "time": m.record.common.time.map(|t| t.to_string()),
-                        "type": m.record.type_name(), "title": m.record.title(),
-                    });
-                    (text, json)
+                    (text, NextMeetingJson::of(m))
                 });
                 let next = book.as_ref().and_then(|book| {
                     let facts = crate::cli::common::cases::CaseFacts {
@@ -97,22 +92,14 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                         .as_ref()
                         .map_or("-".into(), |(text, _)| text.clone()),
                 ]);
-                let mut row = json!({
-                    "slug": slug, "child": meta.child, "state": state,
-                    "status": meta.status.as_str(), "records": records_count,
-                });
-                if let (Some((d, _)), Some(obj)) = (&next, row.as_object_mut()) {
-                    obj.insert("next_deadline".into(), next_json(d));
-                }
-                if let (Some((_, m)), Some(obj)) = (meeting, row.as_object_mut()) {
-                    obj.insert("next_meeting".into(), m);
-                }
-                if current.as_deref() == Some(slug.as_str())
-                    && let Some(obj) = row.as_object_mut()
-                {
-                    obj.insert("current".into(), true.into());
-                }
-                json_rows.push(row);
+                json_rows.push(Ok(Summary {
+                    child: meta.child,
+                    state,
+                    status: meta.status.as_str(),
+                    records: records_count,
+                    next: next.map(|(d, _)| d),
+                    meeting: meeting.map(|(_, m)| m),
+                }));
             }
             Err(e) => {
                 let why = if e.message.contains("not a member") {
@@ -125,12 +112,17 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                 let mut row = vec![mark(slug, current.as_deref()), why.into()];
                 row.extend(["-", "-", "-", "-", "-"].map(String::from));
                 rows.push(row);
-                json_rows.push(json!({ "slug": slug, "error": e.message }));
+                json_rows.push(Err(e.message));
             }
         }
     }
     if ctx.ui.json {
-        ctx.ui.json(&json!(json_rows))?;
+        let rows: Vec<CaseRowJson<'_>> = slugs
+            .iter()
+            .zip(&json_rows)
+            .map(|(slug, row)| row_json(slug, row, current.as_deref() == Some(slug.as_str())))
+            .collect();
+        ctx.ui.json(&rows)?;
     } else if rows.is_empty() {
         ctx.ui.status("No cases yet");
         ctx.ui
@@ -206,9 +198,29 @@ fn next_text(d: &Deadline, more_overdue: usize) -> String {
     text
 }
 
-fn next_json(d: &Deadline) -> Value {
-    json!({
-        "rule": d.rule, "label": d.label, "due": d.due.to_string(),
-        "days_left": d.days_left, "trigger": d.trigger.as_str(), "status": d.status.as_str(),
-    })
+/// What `--json` shows of a case that opened.
+struct Summary {
+    child: String,
+    state: String,
+    status: &'static str,
+    records: usize,
+    next: Option<Deadline>,
+    meeting: Option<NextMeetingJson>,
+}
+
+/// One case as `--json` shows it: its summary, or why it cannot be opened.
+fn row_json<'a>(slug: &'a str, row: &'a Result<Summary, String>, current: bool) -> CaseRowJson<'a> {
+    match row {
+        Ok(s) => CaseRowJson::Open {
+            slug,
+            child: &s.child,
+            state: &s.state,
+            status: s.status,
+            records: s.records,
+            next_deadline: s.next.as_ref().map(NextDeadlineJson::new),
+            next_meeting: s.meeting.as_ref(),
+            current,
+        },
+        Err(error) => CaseRowJson::Failed { slug, error },
+    }
 }

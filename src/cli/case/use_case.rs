@@ -2,7 +2,7 @@
 //! `iepcase.toml` and used when a command names no case.
 
 use clap::Args;
-use serde_json::json;
+use iepcase::json::CurrentCaseJson;
 
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
@@ -27,7 +27,9 @@ pub fn run(ctx: &Ctx, args: CaseUseArgs) -> Result<(), CliError> {
     let Some(given) = &args.slug else {
         let current = ws.current_case()?;
         if ctx.ui.json {
-            return ctx.ui.json(&json!({ "current": current }));
+            return ctx.ui.json(&CurrentCaseJson {
+                current: current.as_deref(),
+            });
         }
         match current {
             Some(slug) => ctx.ui.line(&slug)?,

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use iepcase::record::{Kind, parse::did_you_mean, to_json};
-use iepcase::store::{RecordSummary, StoredRecord};
+use iepcase::store::StoredRecord;
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
@@ -42,28 +42,6 @@ pub fn record_json(stored: &StoredRecord) -> serde_json::Value {
         obj.shift_insert(0, "id".into(), stored.id.as_str().into());
     }
     json
-}
-
-/// A record's summary in JSON, as `list --json` prints it.
-pub fn summary_value(summary: &RecordSummary) -> serde_json::Value {
-    let mut obj = serde_json::Map::new();
-    obj.insert("id".into(), summary.id.as_str().into());
-    obj.insert("kind".into(), summary.kind.as_str().into());
-    if let Some(t) = &summary.type_name {
-        obj.insert("type".into(), t.as_str().into());
-    }
-    obj.insert("date".into(), summary.date.to_string().into());
-    if let Some(time) = summary.time {
-        obj.insert("time".into(), iepcase::timeline::time_text(time).into());
-    }
-    obj.insert("title".into(), summary.title.as_str().into());
-    if summary.privileged {
-        obj.insert("privileged".into(), true.into());
-    }
-    if let Some(confidential) = &summary.confidential {
-        obj.insert("confidential".into(), confidential.as_str().into());
-    }
-    serde_json::Value::Object(obj)
 }
 
 /// The error a reading command ends with when some records could not be read: it has shown

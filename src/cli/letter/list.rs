@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
+use iepcase::json::TemplateJson;
 use iepcase::letters;
-use serde_json::json;
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
@@ -12,21 +12,8 @@ use super::super::error::CliError;
 pub fn list(ctx: &Ctx, root: &Path) -> Result<(), CliError> {
     let all = letters::catalog(Some(root))?;
     if ctx.ui.json {
-        let rows: Vec<serde_json::Value> = all
-            .iter()
-            .map(|l| match &l.template {
-                Ok(t) => json!({
-                    "name": l.name, "description": t.spec.description,
-                    "record": t.spec.record.as_str(), "type": t.spec.record_type,
-                    "cite": t.spec.cite, "confidence": t.spec.confidence,
-                    "builtin": l.builtin, "origin": l.origin,
-                }),
-                Err(e) => json!({
-                    "name": l.name, "builtin": l.builtin, "origin": l.origin, "error": e.to_string(),
-                }),
-            })
-            .collect();
-        return ctx.ui.json(&serde_json::Value::Array(rows));
+        let rows: Vec<TemplateJson<'_>> = all.iter().map(TemplateJson::new).collect();
+        return ctx.ui.json(&rows);
     }
     let rows: Vec<Vec<String>> = all
         .iter()

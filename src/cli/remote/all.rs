@@ -1,7 +1,7 @@
 //! `iepcase remote add NAME --all URL-TEMPLATE`: one remote for every case, `{slug}` in the
 //! template naming each case's repository.
 
-use serde_json::json;
+use iepcase::json::RemoteAddedJson;
 
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
@@ -49,11 +49,15 @@ pub fn add(ctx: &Ctx, name: &str, template: &str) -> Result<(), CliError> {
         Outcome::Failed(e) => e.message.clone(),
     };
     if ctx.ui.json {
-        let out: Vec<_> = rows
+        let out: Vec<RemoteAddedJson<'_>> = rows
             .iter()
-            .map(|(slug, url, o)| json!({"case": slug, "url": crate::cli::common::remote::hide_secret(url), "status": status(o)}))
+            .map(|(slug, url, o)| RemoteAddedJson {
+                case: slug,
+                url: crate::cli::common::remote::hide_secret(url),
+                status: status(o),
+            })
             .collect();
-        ctx.ui.json(&json!(out))?;
+        ctx.ui.json(&out)?;
     } else {
         let lines: Vec<Vec<String>> = rows
             .iter()

@@ -4,7 +4,7 @@ mod all;
 mod trust;
 
 use clap::Subcommand;
-use serde_json::json;
+use iepcase::json::RemoteJson;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -61,11 +61,14 @@ fn list(ctx: &Ctx) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let remotes = case.remotes()?;
     if ctx.ui.json {
-        let rows: Vec<_> = remotes
+        let rows: Vec<RemoteJson<'_>> = remotes
             .iter()
-            .map(|(n, u)| json!({"name": n, "url": crate::cli::common::remote::hide_secret(u)}))
+            .map(|(name, url)| RemoteJson {
+                name,
+                url: crate::cli::common::remote::hide_secret(url),
+            })
             .collect();
-        return ctx.ui.json(&json!(rows));
+        return ctx.ui.json(&rows);
     }
     if remotes.is_empty() {
         ctx.ui.status("No remotes");

@@ -194,8 +194,9 @@ impl Ui {
     }
 
     /// Writes `value` as pretty JSON to stdout.
-    pub fn json(&self, value: &serde_json::Value) -> Result<(), CliError> {
-        let text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+    pub fn json(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
+        // Views and reports hold strings, numbers and string-keyed maps only.
+        let text = serde_json::to_string_pretty(value).expect("JSON documents serialize");
         self.line(&text)
     }
 
