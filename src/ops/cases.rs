@@ -114,6 +114,71 @@ pub fn linked_deadlines(
     (linked, deadlines)
 }
 
+/// A case at a glance, as `case list` shows it.
+#[derive(Debug)]
+pub struct Overview {
+    pub meta: CaseMeta,
+    /// How many records it holds.
+    pub records: usize,
+    /// The deadline that needs attention first, and how many other deadlines are overdue.
+    pub next_deadline: Option<(Deadline, usize)>,
+    /// The next meeting still ahead.
+    pub next_meeting: Option<StoredRecord>,
+    /// The state whose rules the case lacks (the federal rules stood in).
+    pub fallback_state: Option<String>,
+}
+
+/// `case`'s overview on `today` (`now` for what is still ahead today). Deadlines are
+/// computed only for an open case and with a rule book; a closed case is counted, not read.
+pub fn overview(
+    ws: &Workspace,
+    case: &Case,
+    book: Option<&Rulebook>,
+    today: Date,
+    now: jiff::civil::DateTime,
+) -> Result<Overview, StoreError> {
+    let meta = case.meta()?.1;
+    let count = case.record_ids()?.len();
+    let mut overview = Overview {
+        records: count,
+        next_deadline: None,
+        next_meeting: None,
+        fallback_state: None,
+        meta,
+    };
+    let Some(book) = book.filter(|_| overview.meta.status == CaseStatus::Open) else {
+        return Ok(overview);
+    };
+    let records = case.records()?.records;
+    overview.next_meeting = crate::prep::next_meeting(&records, now).cloned();
+    let rules = ws.rules_for(&overview.meta, book);
+    if rules.fallback {
+        overview.fallback_state = rules.state.map(str::to_owned);
+    }
+    let deadlines = crate::rules::deadlines(&records, &overview.meta, rules.set, today);
+    overview.next_deadline = next_deadline(deadlines);
+    Ok(overview)
+}
+
+/// The deadline that needs attention first: the oldest overdue one, else the soonest open
+/// one; with the number of other overdue deadlines.
+fn next_deadline(deadlines: Vec<Deadline>) -> Option<(Deadline, usize)> {
+    use crate::rules::Status;
+    let key = |d: &Deadline| (d.due, d.rule.clone());
+    let overdue: Vec<&Deadline> = deadlines
+        .iter()
+        .filter(|d| d.status == Status::Overdue)
+        .collect();
+    if let Some(first) = overdue.iter().min_by_key(|d| key(d)) {
+        return Some(((*first).clone(), overdue.len() - 1));
+    }
+    deadlines
+        .into_iter()
+        .filter(|d| d.status == Status::Open)
+        .min_by_key(key)
+        .map(|d| (d, 0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

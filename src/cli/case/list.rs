@@ -3,7 +3,8 @@
 
 use clap::Args;
 use iepcase::json::{CaseRowJson, NextDeadlineJson, NextMeetingJson};
-use iepcase::record::{CaseStatus, Date};
+use iepcase::ops::{self, cases::Overview};
+use iepcase::record::Date;
 use iepcase::rules::{Deadline, Status};
 
 use crate::cli::context::Ctx;
@@ -31,74 +32,34 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
     };
     let today = crate::cli::common::cases::today(ctx, args.today);
     let now = ctx.now_or(args.today);
-    let mut rows = Vec::new();
-    let mut json_rows = Vec::new();
-    let mut failed = Vec::new();
-    let load = |case: &iepcase::store::Case| -> Result<_, CliError> {
-        let meta = case.meta()?.1;
-        let count = case.record_ids()?.len();
-        let records = if meta.status == CaseStatus::Open && book.is_some() {
-            case.records()?.records
-        } else {
-            Vec::new()
-        };
-        Ok((meta, count, records))
+    let read = |case: &iepcase::store::Case| -> Result<_, CliError> {
+        Ok(ops::cases::overview(ws, case, book.as_ref(), today, now)?)
     };
     // Without the identity no case opens; each row says so, as each case would.
-    let summaries: Vec<(String, Result<_, CliError>)> = match ctx.identities() {
-        Ok(ids) => ws.for_each_case(&slugs, ids, load),
+    let overviews: Vec<(String, Result<Overview, CliError>)> = match ctx.identities() {
+        Ok(ids) => ws.for_each_case(&slugs, ids, read),
         Err(e) => slugs
             .iter()
             .map(|slug| (slug.clone(), Err(CliError::user(e.message.clone()))))
             .collect(),
     };
-    for (slug, summary) in summaries {
-        let slug = &slug;
-        match summary {
-            Ok((meta, records_count, records)) => {
-                let state = meta.state.clone().unwrap_or_default();
-                let meeting = iepcase::prep::next_meeting(&records, now).map(|m| {
-                    let when = match m.record.common.time {
-                        Some(t) => format!("{} {t}", m.record.date()),
-                        None => m.record.date().to_string(),
-                    };
-                    let text = format!("{when}  {}", m.record.title());
-                    (text, NextMeetingJson::of(m))
-                });
-                let next = book.as_ref().and_then(|book| {
-                    let facts = crate::cli::common::cases::CaseFacts {
-                        slug: slug.clone(),
-                        meta: meta.clone(),
-                        records,
-                        unreadable: Vec::new(),
-                    };
-                    next_deadline(crate::cli::common::cases::deadlines(
-                        ctx, &facts, book, today,
-                    ))
-                });
-                rows.push(vec![
-                    mark(slug, current.as_deref()),
-                    meta.child.clone(),
-                    if state.is_empty() {
-                        "-".into()
-                    } else {
-                        state.clone()
-                    },
-                    meta.status.to_string(),
-                    records_count.to_string(),
-                    next.as_ref()
-                        .map_or("-".into(), |(d, more)| next_text(d, *more)),
-                    meeting
-                        .as_ref()
-                        .map_or("-".into(), |(text, _)| text.clone()),
-                ]);
+    let mut rows = Vec::new();
+    let mut json_rows = Vec::new();
+    let mut failed = Vec::new();
+    for (slug, overview) in overviews {
+        match overview {
+            Ok(o) => {
+                if let Some(state) = &o.fallback_state {
+                    crate::cli::common::cases::warn_fallback(ctx, &slug, state);
+                }
+                rows.push(table_row(&slug, current.as_deref(), &o));
                 json_rows.push(Ok(Summary {
-                    child: meta.child,
-                    state,
-                    status: meta.status.as_str(),
-                    records: records_count,
-                    next: next.map(|(d, _)| d),
-                    meeting: meeting.map(|(_, m)| m),
+                    state: o.meta.state.clone().unwrap_or_default(),
+                    status: o.meta.status.as_str(),
+                    records: o.records,
+                    meeting: o.next_meeting.as_ref().map(NextMeetingJson::of),
+                    next: o.next_deadline.map(|(d, _)| d),
+                    child: o.meta.child,
                 }));
             }
             Err(e) => {
@@ -108,11 +69,11 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                     "(unreadable)"
                 };
                 ctx.ui.warn(&format!("case `{slug}`: {}", e.message));
-                failed.push(slug.clone());
-                let mut row = vec![mark(slug, current.as_deref()), why.into()];
+                let mut row = vec![mark(&slug, current.as_deref()), why.into()];
                 row.extend(["-", "-", "-", "-", "-"].map(String::from));
                 rows.push(row);
                 json_rows.push(Err(e.message));
+                failed.push(slug);
             }
         }
     }
@@ -166,23 +127,30 @@ fn mark(slug: &str, current: Option<&str>) -> String {
     }
 }
 
-/// The deadline that needs attention first: the oldest overdue one, else the soonest open
-/// one; with the number of other overdue deadlines.
-fn next_deadline(deadlines: Vec<Deadline>) -> Option<(Deadline, usize)> {
-    let key = |d: &Deadline| (d.due, d.rule.clone());
-    let overdue: Vec<Deadline> = deadlines
-        .iter()
-        .filter(|d| d.status == Status::Overdue)
-        .cloned()
-        .collect();
-    if let Some(first) = overdue.iter().min_by_key(|d| key(d)) {
-        return Some((first.clone(), overdue.len() - 1));
-    }
-    deadlines
-        .into_iter()
-        .filter(|d| d.status == Status::Open)
-        .min_by_key(key)
-        .map(|d| (d, 0))
+/// One case's row of the table.
+fn table_row(slug: &str, current: Option<&str>, o: &Overview) -> Vec<String> {
+    let meeting = o.next_meeting.as_ref().map(|m| {
+        let when = match m.record.common.time {
+            Some(t) => format!("{} {t}", m.record.date()),
+            None => m.record.date().to_string(),
+        };
+        format!("{when}  {}", m.record.title())
+    });
+    vec![
+        mark(slug, current),
+        o.meta.child.clone(),
+        o.meta
+            .state
+            .clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "-".into()),
+        o.meta.status.to_string(),
+        o.records.to_string(),
+        o.next_deadline
+            .as_ref()
+            .map_or("-".into(), |(d, more)| next_text(d, *more)),
+        meeting.unwrap_or_else(|| "-".into()),
+    ]
 }
 
 /// The NEXT DEADLINE cell: due date and label, marked when overdue.

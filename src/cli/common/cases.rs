@@ -17,20 +17,18 @@ pub fn rules<'b>(ctx: &Ctx, case: &CaseFacts, book: &'b Rulebook) -> &'b RuleSet
     };
     let chosen = ws.rules_for(&case.meta, book);
     if chosen.fallback {
-        ctx.ui.warn(&format!(
-            "case `{}`: iepcase has no rules for state {}; using the federal rules only",
-            case.slug,
-            chosen.state.unwrap_or_default()
-        ));
-        ctx.ui
-            .hint("add them as rules/<state>.toml in the workspace (see docs/deadlines.md)");
+        warn_fallback(ctx, &case.slug, chosen.state.unwrap_or_default());
     }
     chosen.set
 }
 
-/// The case's deadlines on `today`.
-pub fn deadlines(ctx: &Ctx, case: &CaseFacts, book: &Rulebook, today: Date) -> Vec<Deadline> {
-    iepcase::rules::deadlines(&case.records, &case.meta, rules(ctx, case, book), today)
+/// Warns that case `slug`'s state has no rules of its own.
+pub fn warn_fallback(ctx: &Ctx, slug: &str, state: &str) {
+    ctx.ui.warn(&format!(
+        "case `{slug}`: iepcase has no rules for state {state}; using the federal rules only"
+    ));
+    ctx.ui
+        .hint("add them as rules/<state>.toml in the workspace (see docs/deadlines.md)");
 }
 
 /// The case's links and its deadlines on `today` computed from them.
