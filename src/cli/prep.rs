@@ -1,7 +1,7 @@
 //! `iepcase prep [MEETING] [--all] [--days N] [--today D] [--format text|md] [--pdf FILE]
 //! [--ics FILE]`: the checklist for the days before a meeting (SPEC section 11).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anstyle::{AnsiColor, Style};
 use clap::{Args, ValueEnum};
@@ -49,6 +49,9 @@ pub enum Format {
     Md,
 }
 
+/// Checklists by case: (case slug, child's name, checklists).
+type Lists = Vec<(String, String, Vec<Checklist>)>;
+
 pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
     let book = rulebook(ctx)?;
     let now = ctx.now_or(args.today);
@@ -63,8 +66,7 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
         }
     }
     let (cases, failure) = cases(ctx, args.all)?;
-    // (case slug, child's name, checklists)
-    let mut lists: Vec<(String, String, Vec<Checklist>)> = Vec::new();
+    let mut lists: Lists = Vec::new();
     for case in &cases {
         let input = prep::Case {
             records: &case.records,
@@ -72,64 +74,87 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
             rules: crate::cli::common::cases::rules(ctx, case, &book),
             now,
         };
-        if args.all {
-            let found = prep::prepare_within(&input, i64::from(args.days));
-            if !found.is_empty() {
-                lists.push((case.slug.clone(), case.meta.child.clone(), found));
-            }
-            continue;
+        let found = match args.all {
+            true => prep::prepare_within(&input, i64::from(args.days)),
+            false => vec![
+                prep::prepare(&input, args.meeting.as_deref())
+                    .map_err(|e| prep_error(e, &case.slug, today))?,
+            ],
+        };
+        if !found.is_empty() {
+            lists.push((case.slug.clone(), case.meta.child.clone(), found));
         }
-        let list = prep::prepare(&input, args.meeting.as_deref())
-            .map_err(|e| prep_error(e, &case.slug, today))?;
-        lists.push((case.slug.clone(), case.meta.child.clone(), vec![list]));
     }
     if let Some(path) = &args.ics {
-        let calendars: Vec<CaseDeadlines<'_>> = lists
-            .iter()
-            .flat_map(|(slug, _, lists)| {
-                lists.iter().map(move |l| CaseDeadlines {
-                    case: slug,
-                    deadlines: &l.clocks,
-                })
-            })
-            .collect();
-        let text = render(&calendars, today);
         if path.as_os_str() == "-" {
-            ctx.ui.out(&text)?;
+            ctx.ui.out(&calendar(&lists, today))?;
             return failure.map_or(Ok(()), Err);
         }
-        let path = ctx.absolute(path);
-        crate::cli::common::files::write(&path, text.as_bytes())?;
-        ctx.ui.status(&format!(
-            "Wrote {} (plaintext: case slugs, preparation steps and dates, no child names)",
-            path.display()
-        ));
+        write_calendar(ctx, path, &lists, today)?;
     }
     if let Some(path) = &args.pdf {
-        let markdown = lists
-            .iter()
-            .flat_map(|(_, child, lists)| {
-                lists
-                    .iter()
-                    .map(move |l| prep::to_markdown(child, l, false))
-            })
-            .collect::<Vec<_>>()
-            .join("\n\n");
-        let author = ws
-            .config
-            .advocate
-            .as_ref()
-            .and_then(|a| a.name.clone())
-            .unwrap_or_default();
-        let pdf = prep::to_pdf(&markdown, &author, today)
-            .map_err(|e| CliError::user(format!("cannot typeset the checklist: {e}")))?;
-        let path = ctx.absolute(path);
-        crate::cli::common::files::write(&path, &pdf)?;
-        ctx.ui.status(&format!(
-            "Wrote {} (plaintext: it names the child and the meeting)",
-            path.display()
-        ));
+        write_pdf(ctx, path, &lists, today)?;
     }
+    show(ctx, &args, &lists)?;
+    failure.map_or(Ok(()), Err)
+}
+
+/// The preparation dates of every checklist as an iCalendar file.
+fn calendar(lists: &Lists, today: Date) -> String {
+    let calendars: Vec<CaseDeadlines<'_>> = lists
+        .iter()
+        .flat_map(|(slug, _, lists)| {
+            lists.iter().map(move |l| CaseDeadlines {
+                case: slug,
+                deadlines: &l.clocks,
+            })
+        })
+        .collect();
+    render(&calendars, today)
+}
+
+/// `--ics FILE`.
+fn write_calendar(ctx: &Ctx, path: &Path, lists: &Lists, today: Date) -> Result<(), CliError> {
+    let path = ctx.absolute(path);
+    crate::cli::common::files::write(&path, calendar(lists, today).as_bytes())?;
+    ctx.ui.status(&format!(
+        "Wrote {} (plaintext: case slugs, preparation steps and dates, no child names)",
+        path.display()
+    ));
+    Ok(())
+}
+
+/// `--pdf FILE`: the checklists, set like a letter.
+fn write_pdf(ctx: &Ctx, path: &Path, lists: &Lists, today: Date) -> Result<(), CliError> {
+    let markdown = lists
+        .iter()
+        .flat_map(|(_, child, lists)| {
+            lists
+                .iter()
+                .map(move |l| prep::to_markdown(child, l, false))
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let author = ctx
+        .workspace()?
+        .config
+        .advocate
+        .as_ref()
+        .and_then(|a| a.name.clone())
+        .unwrap_or_default();
+    let pdf = prep::to_pdf(&markdown, &author, today)
+        .map_err(|e| CliError::user(format!("cannot typeset the checklist: {e}")))?;
+    let path = ctx.absolute(path);
+    crate::cli::common::files::write(&path, &pdf)?;
+    ctx.ui.status(&format!(
+        "Wrote {} (plaintext: it names the child and the meeting)",
+        path.display()
+    ));
+    Ok(())
+}
+
+/// The checklists on standard output, as JSON, Markdown or text.
+fn show(ctx: &Ctx, args: &PrepArgs, lists: &Lists) -> Result<(), CliError> {
     if ctx.ui.json {
         let rows: Vec<ChecklistJson<'_>> = lists
             .iter()
@@ -143,7 +168,7 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
         ctx.ui.json(&rows)?;
     } else {
         let mut out = String::new();
-        for (slug, child, lists) in &lists {
+        for (slug, child, lists) in lists {
             for list in lists {
                 if args.all {
                     out.push_str(&format!("Case {slug}\n\n"));
@@ -169,7 +194,7 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
             "Not legal advice: periods marked as iepcase's default are suggestions, not the law.",
         );
     }
-    failure.map_or(Ok(()), Err)
+    Ok(())
 }
 
 fn prep_error(error: PrepError, slug: &str, today: Date) -> CliError {

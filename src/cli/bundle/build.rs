@@ -60,10 +60,32 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         }
         None => None,
     };
+    report(
+        ctx,
+        case.slug(),
+        purpose,
+        &out,
+        &built,
+        &manifest,
+        recorded.as_ref(),
+    )
+}
+
+/// What `bundle` tells the user once the bundle is written: the exhibits (or the manifest
+/// as JSON), the disclosure deadline and record, and that the bundle is not encrypted.
+fn report(
+    ctx: &Ctx,
+    slug: &str,
+    purpose: bundle::Purpose,
+    out: &std::path::Path,
+    built: &bundle::Bundle,
+    manifest: &bundle::Manifest,
+    recorded: Option<&ops::bundle::Recorded>,
+) -> Result<(), CliError> {
     if ctx.ui.json {
         ctx.ui.json(&BundleJson {
-            manifest: &manifest,
-            disclosure: recorded.as_ref(),
+            manifest,
+            disclosure: recorded,
         })?;
     } else {
         let rows: Vec<Vec<String>> = manifest
@@ -93,7 +115,7 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
     ctx.ui.status(&format!(
         "Wrote the {} bundle of case `{}`: {exhibits} {}, {} pages, to {}",
         purpose.as_str(),
-        case.slug(),
+        slug,
         if exhibits == 1 { "exhibit" } else { "exhibits" },
         manifest.pages,
         out.display()
@@ -104,7 +126,7 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
             d.due, d.hearing
         ));
     }
-    if let Some(recorded) = &recorded {
+    if let Some(recorded) = recorded {
         ctx.ui.status(&format!(
             "Recorded the disclosure to {} on {} as communication {} (manifest.json SHA-256 {})",
             recorded.with, recorded.date, recorded.id, recorded.manifest_sha256

@@ -74,23 +74,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         .expect("clap requires a template without --list");
     let template = letters::template(name, Some(&ws.root))?;
     let date = args.date.unwrap_or_else(|| ctx.today());
-    let out = args.out.as_deref().map(|p| ctx.absolute(p));
-    let format =
-        crate::cli::common::files::format(ctx, args.format.as_deref(), out.as_deref(), name, date)?;
-    let pdf_path = args.pdf.as_deref().map(|p| ctx.absolute(p));
-    let out_ext = format.name();
-    let targets = [("--out", &out, out_ext), ("--pdf", &pdf_path, "pdf")];
-    for (flag, path, ext) in targets {
-        if let Some(path) = path {
-            crate::cli::common::files::check(
-                ws,
-                flag,
-                path,
-                args.force,
-                &format!("{name}-{date}.{ext}"),
-            )?;
-        }
-    }
+    let (out, pdf_path, format) = targets(ctx, &args, name, date)?;
     let mut facts = ops::letters::facts(&args.set)?;
     if let Some(number) = args.tracking.as_deref() {
         ops::letters::add_tracking(&mut facts, number)?;
@@ -135,17 +119,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     } else {
         Some(letters::record_text(&template, &input, &letter.text())?)
     };
-    match &out {
-        Some(path) => {
-            crate::cli::common::files::write(path, &main)?;
-            ctx.ui.status(&format!(
-                "Wrote the letter to {} (not encrypted)",
-                path.display()
-            ));
-        }
-        None if format.is_binary() => ctx.ui.out_bytes(&main)?,
-        None => ctx.ui.out(&String::from_utf8_lossy(&main))?,
-    }
+    write(ctx, out.as_deref(), format, &main)?;
     if let (Some(path), Some(bytes)) = (&pdf_path, &pdf) {
         crate::cli::common::files::write(path, bytes)?;
         ctx.ui.status(&format!(
@@ -184,6 +158,49 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         template.spec.record
     ));
     Ok(())
+}
+
+/// Where the letter goes: `--out` (absolute), `--pdf` (absolute) and the format, each checked
+/// before anything is drafted.
+fn targets(
+    ctx: &Ctx,
+    args: &LetterArgs,
+    name: &str,
+    date: Date,
+) -> Result<(Option<PathBuf>, Option<PathBuf>, letters::Format), CliError> {
+    let ws = ctx.workspace()?;
+    let out = args.out.as_deref().map(|p| ctx.absolute(p));
+    let format =
+        crate::cli::common::files::format(ctx, args.format.as_deref(), out.as_deref(), name, date)?;
+    let pdf = args.pdf.as_deref().map(|p| ctx.absolute(p));
+    for (flag, path, ext) in [("--out", &out, format.name()), ("--pdf", &pdf, "pdf")] {
+        if let Some(path) = path {
+            let example = format!("{name}-{date}.{ext}");
+            crate::cli::common::files::check(ws, flag, path, args.force, &example)?;
+        }
+    }
+    Ok((out, pdf, format))
+}
+
+/// The letter to `--out`, else to standard output.
+fn write(
+    ctx: &Ctx,
+    out: Option<&std::path::Path>,
+    format: letters::Format,
+    bytes: &[u8],
+) -> Result<(), CliError> {
+    match out {
+        Some(path) => {
+            crate::cli::common::files::write(path, bytes)?;
+            ctx.ui.status(&format!(
+                "Wrote the letter to {} (not encrypted)",
+                path.display()
+            ));
+            Ok(())
+        }
+        None if format.is_binary() => ctx.ui.out_bytes(bytes),
+        None => ctx.ui.out(&String::from_utf8_lossy(bytes)),
+    }
 }
 
 /// Who signs: `--signer`, else the case's parent, else the advocate; an error naming what to
