@@ -62,45 +62,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
         let rows: Vec<FindingJson<'_>> = all().map(|(c, f)| FindingJson::new(c, f)).collect();
         ctx.ui.json(&rows)?;
     } else {
-        let mut out = String::new();
-        for (case, findings) in &results {
-            if args.all && !findings.is_empty() {
-                out.push_str(&format!("Case {case}\n\n"));
-            }
-            for finding in findings {
-                let need = finding
-                    .next_step
-                    .as_ref()
-                    .and_then(|step| needs.get(&(case.clone(), step.clone())));
-                out.push_str(&render(ctx, finding, need.map(String::as_str)));
-            }
-        }
-        ctx.ui.out(&out)?;
-        let count = |s| all().filter(|(_, f)| f.severity == s).count();
-        let (errors, warnings, notes) = (
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Info),
-        );
-        let scope = if args.all {
-            format!("{} case(s)", results.len())
-        } else {
-            results
-                .first()
-                .map_or(String::new(), |(c, _)| format!("case `{c}`"))
-        };
-        if errors + warnings + notes == 0 {
-            ctx.ui
-                .status(&format!("No findings for {scope} as of {today}"));
-        } else {
-            ctx.ui.status(&format!(
-                "{errors} error(s), {warnings} warning(s), {notes} note(s) for {scope} as of {today}"
-            ));
-        }
-        ctx.ui.status(
-            "Not legal advice: each finding names its citation and how sure the rule is; check \
-             it against the law.",
-        );
+        show_text(ctx, &results, &needs, args.all, today)?;
     }
     if let Some(e) = failure {
         return Err(e);
@@ -108,6 +70,62 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
     if all().any(|(_, f)| f.severity >= Severity::Warning) {
         return Err(CliError::found());
     }
+    Ok(())
+}
+
+/// The findings as text, each with the facts its suggested letter still needs, and a count.
+fn show_text(
+    ctx: &Ctx,
+    results: &[(String, Vec<Finding>)],
+    needs: &HashMap<(String, String), String>,
+    all_cases: bool,
+    today: Date,
+) -> Result<(), CliError> {
+    let mut out = String::new();
+    for (case, findings) in results {
+        if all_cases && !findings.is_empty() {
+            out.push_str(&format!("Case {case}\n\n"));
+        }
+        for finding in findings {
+            let need = finding
+                .next_step
+                .as_ref()
+                .and_then(|step| needs.get(&(case.clone(), step.clone())));
+            out.push_str(&render(ctx, finding, need.map(String::as_str)));
+        }
+    }
+    ctx.ui.out(&out)?;
+    let count = |s| {
+        results
+            .iter()
+            .flat_map(|(_, f)| f)
+            .filter(|f| f.severity == s)
+            .count()
+    };
+    let (errors, warnings, notes) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    let scope = if all_cases {
+        format!("{} case(s)", results.len())
+    } else {
+        results
+            .first()
+            .map_or(String::new(), |(c, _)| format!("case `{c}`"))
+    };
+    if errors + warnings + notes == 0 {
+        ctx.ui
+            .status(&format!("No findings for {scope} as of {today}"));
+    } else {
+        ctx.ui.status(&format!(
+            "{errors} error(s), {warnings} warning(s), {notes} note(s) for {scope} as of {today}"
+        ));
+    }
+    ctx.ui.status(
+        "Not legal advice: each finding names its citation and how sure the rule is; check \
+         it against the law.",
+    );
     Ok(())
 }
 

@@ -77,11 +77,33 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
             }
         }
     }
+    show(ctx, &slugs, current.as_deref(), rows, &json_rows)?;
+    match failed.first() {
+        None => Ok(()),
+        Some(first) => Err(CliError::user(format!(
+            "{} case(s) could not be opened: {}",
+            failed.len(),
+            failed.join(", ")
+        ))
+        .hint(format!(
+            "run `iepcase -c {first} fsck`; a case you are not a member of needs `iepcase share` from a member"
+        ))),
+    }
+}
+
+/// The table of cases, or their rows as JSON.
+fn show(
+    ctx: &Ctx,
+    slugs: &[String],
+    current: Option<&str>,
+    rows: Vec<Vec<String>>,
+    json_rows: &[Result<Summary, String>],
+) -> Result<(), CliError> {
     if ctx.ui.json {
         let rows: Vec<CaseRowJson<'_>> = slugs
             .iter()
-            .zip(&json_rows)
-            .map(|(slug, row)| row_json(slug, row, current.as_deref() == Some(slug.as_str())))
+            .zip(json_rows)
+            .map(|(slug, row)| row_json(slug, row, current == Some(slug.as_str())))
             .collect();
         ctx.ui.json(&rows)?;
     } else if rows.is_empty() {
@@ -104,17 +126,7 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
         }
         ctx.ui.out(&ctx.ui.table(&table))?;
     }
-    match failed.first() {
-        None => Ok(()),
-        Some(first) => Err(CliError::user(format!(
-            "{} case(s) could not be opened: {}",
-            failed.len(),
-            failed.join(", ")
-        ))
-        .hint(format!(
-            "run `iepcase -c {first} fsck`; a case you are not a member of needs `iepcase share` from a member"
-        ))),
-    }
+    Ok(())
 }
 
 /// The CASE cell: the current case marked with `*` (the others indented to match) when there

@@ -68,6 +68,55 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
     let w = format!("iepcase -w {shown}");
     let mut out = highlights(&case, &w)?;
     out.push_str(&clocks_and_findings(&case, &root, &w)?);
+    out.push_str(&tries(&w, &shown));
+    ctx.ui.out(&out)?;
+    Ok(())
+}
+
+/// `root` as the user can type it: relative to the current folder when inside it.
+fn display_path(ctx: &Ctx, root: &Path) -> String {
+    match root.strip_prefix(&ctx.cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => root.display().to_string(),
+    }
+}
+
+/// A first look at the case: what the amended IEP changed, and the latest events.
+fn highlights(case: &Case, w: &str) -> Result<String, CliError> {
+    let mut out = String::new();
+    let (old, new) = (RecordId::parse("x760srq3ep"), RecordId::parse("0sahk8ww6n"));
+    if let (Some(old), Some(new)) = (old, new) {
+        let (a, b) = (case.read_record(&old)?, case.read_record(&new)?);
+        let changes = iepcase::diff::diff_records((&a.text, &a.record), (&b.text, &b.record));
+        let diff = iepcase::diff::RecordDiff {
+            from: String::new(),
+            to: String::new(),
+            changes,
+        };
+        out.push_str(&format!(
+            "What the amended IEP changed ({w} diff x760 0sah):\n"
+        ));
+        for line in iepcase::diff::render::to_text(&diff)
+            .lines()
+            .skip(2)
+            .filter(|l| l.starts_with("services") || l.contains("accommodations"))
+        {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    let loaded = case.records()?;
+    let entries = iepcase::timeline::build(&loaded.records, &[], &Default::default());
+    out.push_str(&format!("\nThe latest events ({w} timeline):\n"));
+    let latest = &entries[entries.len().saturating_sub(6)..];
+    for row in iepcase::timeline::rows(latest) {
+        out.push_str(&format!("  {:<17} {:<22} {}\n", row[0], row[1], row[2]));
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+/// The commands to try next, each with what it shows.
+fn tries(w: &str, shown: &str) -> String {
     let tries = [
         (format!("{w} list"), "every record, in date order"),
         (
@@ -114,7 +163,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
             "check the evidence bundle against its manifest",
         ),
     ];
-    out.push_str("Try:\n");
+    let mut out = String::from("Try:\n");
     for (command, what) in &tries {
         out.push_str(&format!("  {command:<58} # {what}\n"));
     }
@@ -123,50 +172,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
     out.push_str(&format!(
         "\nThe evidence bundle: {shown}/bundle/bundle.pdf, indexed in {shown}/bundle/index.html\n"
     ));
-    ctx.ui.out(&out)?;
-    Ok(())
-}
-
-/// `root` as the user can type it: relative to the current folder when inside it.
-fn display_path(ctx: &Ctx, root: &Path) -> String {
-    match root.strip_prefix(&ctx.cwd) {
-        Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
-        _ => root.display().to_string(),
-    }
-}
-
-/// A first look at the case: what the amended IEP changed, and the latest events.
-fn highlights(case: &Case, w: &str) -> Result<String, CliError> {
-    let mut out = String::new();
-    let (old, new) = (RecordId::parse("x760srq3ep"), RecordId::parse("0sahk8ww6n"));
-    if let (Some(old), Some(new)) = (old, new) {
-        let (a, b) = (case.read_record(&old)?, case.read_record(&new)?);
-        let changes = iepcase::diff::diff_records((&a.text, &a.record), (&b.text, &b.record));
-        let diff = iepcase::diff::RecordDiff {
-            from: String::new(),
-            to: String::new(),
-            changes,
-        };
-        out.push_str(&format!(
-            "What the amended IEP changed ({w} diff x760 0sah):\n"
-        ));
-        for line in iepcase::diff::render::to_text(&diff)
-            .lines()
-            .skip(2)
-            .filter(|l| l.starts_with("services") || l.contains("accommodations"))
-        {
-            out.push_str(&format!("  {line}\n"));
-        }
-    }
-    let loaded = case.records()?;
-    let entries = iepcase::timeline::build(&loaded.records, &[], &Default::default());
-    out.push_str(&format!("\nThe latest events ({w} timeline):\n"));
-    let latest = &entries[entries.len().saturating_sub(6)..];
-    for row in iepcase::timeline::rows(latest) {
-        out.push_str(&format!("  {:<17} {:<22} {}\n", row[0], row[1], row[2]));
-    }
-    out.push('\n');
-    Ok(out)
+    out
 }
 
 /// The clocks running on the story's today and what `check` finds, in short.
