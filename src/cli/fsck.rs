@@ -49,21 +49,7 @@ pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
             json_out.push((slug, problems, notes, counts));
             continue;
         }
-        for problem in &problems {
-            ctx.ui
-                .line(&format!("{slug}: {}: {}", problem.path, problem.message))?;
-        }
-        for note in &notes {
-            ctx.ui.status(&format!("note: {slug}: {note}"));
-        }
-        match counts {
-            Some((records, attachments)) => ctx.ui.status(&format!(
-                "Checked case `{slug}`: {records} records, {attachments} attachments, {} problem{}",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" }
-            )),
-            None => ctx.ui.status(&format!("Could not check case `{slug}`")),
-        }
+        show_text(ctx, slug, &problems, &notes, counts)?;
     }
     if ctx.ui.json {
         let rows: Vec<FsckJson<'_>> = json_out
@@ -81,6 +67,32 @@ pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
     }
     if total_problems > 0 {
         return Err(CliError::found());
+    }
+    Ok(())
+}
+
+/// One case's problems and notes, and what was checked.
+fn show_text(
+    ctx: &Ctx,
+    slug: &str,
+    problems: &[iepcase::store::Problem],
+    notes: &[String],
+    counts: Option<(usize, usize)>,
+) -> Result<(), CliError> {
+    for problem in problems {
+        ctx.ui
+            .line(&format!("{slug}: {}: {}", problem.path, problem.message))?;
+    }
+    for note in notes {
+        ctx.ui.status(&format!("note: {slug}: {note}"));
+    }
+    match counts {
+        Some((records, attachments)) => ctx.ui.status(&format!(
+            "Checked case `{slug}`: {records} records, {attachments} attachments, {} problem{}",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        )),
+        None => ctx.ui.status(&format!("Could not check case `{slug}`")),
     }
     Ok(())
 }

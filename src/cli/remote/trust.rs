@@ -28,50 +28,7 @@ pub fn run(ctx: &Ctx, args: TrustArgs) -> Result<(), CliError> {
     };
     let access = crate::cli::common::access::access()?;
     let Some(fingerprint) = args.fingerprint else {
-        let (key, verdict) = iepcase::sync::transport::host_key(&url, &access)?;
-        ctx.ui.out(&format!(
-            "{} {} {}\n",
-            key.host_entry(),
-            key.key_type(),
-            key.fingerprint()
-        ))?;
-        return match verdict {
-            iepcase::sync::known_hosts::Verdict::Known => {
-                ctx.ui.status("This key is already trusted");
-                Ok(())
-            }
-            iepcase::sync::known_hosts::Verdict::Unknown => {
-                ctx.ui.hint(&format!(
-                    "compare it with the fingerprint your host publishes; if they match, run `iepcase remote trust {} --fingerprint {}`",
-                    key.address(),
-                    key.fingerprint()
-                ));
-                Err(CliError::user(format!(
-                    "not trusted yet: the host key of {} was not compared",
-                    key.host_entry()
-                )))
-            }
-            iepcase::sync::known_hosts::Verdict::Changed { file, line } => {
-                Err(iepcase::sync::SyncError::HostKeyChanged {
-                    url,
-                    key,
-                    file,
-                    line,
-                    revoked: false,
-                }
-                .into())
-            }
-            iepcase::sync::known_hosts::Verdict::Revoked { file, line } => {
-                Err(iepcase::sync::SyncError::HostKeyChanged {
-                    url,
-                    key,
-                    file,
-                    line,
-                    revoked: true,
-                }
-                .into())
-            }
-        };
+        return show_key(ctx, url, &access);
     };
     let (key, trusted) = iepcase::sync::transport::trust_host(&url, &fingerprint, &access)?;
     match trusted {
@@ -90,4 +47,52 @@ pub fn run(ctx: &Ctx, args: TrustArgs) -> Result<(), CliError> {
         )),
     }
     Ok(())
+}
+
+/// Without `--fingerprint`: the host's key, and whether it is trusted yet.
+fn show_key(ctx: &Ctx, url: String, access: &iepcase::sync::Access<'_>) -> Result<(), CliError> {
+    let (key, verdict) = iepcase::sync::transport::host_key(&url, access)?;
+    ctx.ui.out(&format!(
+        "{} {} {}\n",
+        key.host_entry(),
+        key.key_type(),
+        key.fingerprint()
+    ))?;
+    match verdict {
+        iepcase::sync::known_hosts::Verdict::Known => {
+            ctx.ui.status("This key is already trusted");
+            Ok(())
+        }
+        iepcase::sync::known_hosts::Verdict::Unknown => {
+            ctx.ui.hint(&format!(
+                "compare it with the fingerprint your host publishes; if they match, run `iepcase remote trust {} --fingerprint {}`",
+                key.address(),
+                key.fingerprint()
+            ));
+            Err(CliError::user(format!(
+                "not trusted yet: the host key of {} was not compared",
+                key.host_entry()
+            )))
+        }
+        iepcase::sync::known_hosts::Verdict::Changed { file, line } => {
+            Err(iepcase::sync::SyncError::HostKeyChanged {
+                url,
+                key,
+                file,
+                line,
+                revoked: false,
+            }
+            .into())
+        }
+        iepcase::sync::known_hosts::Verdict::Revoked { file, line } => {
+            Err(iepcase::sync::SyncError::HostKeyChanged {
+                url,
+                key,
+                file,
+                line,
+                revoked: true,
+            }
+            .into())
+        }
+    }
 }
