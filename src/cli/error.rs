@@ -618,6 +618,13 @@ impl From<iepcase::ops::OpsError> for CliError {
             }
             OpsError::Resolve(inner) => inner.into(),
             OpsError::Detach(inner) => inner.into(),
+            OpsError::Export(iepcase::ops::export::ExportError::NotEmpty { .. }) => {
+                CliError::user(e.to_string())
+                    .hint("export into a new folder; nothing is ever overwritten")
+            }
+            OpsError::Export(iepcase::ops::export::ExportError::Unreadable { .. }) => {
+                CliError::user(e.to_string()).hint("run `iepcase fsck` to see what is wrong")
+            }
             OpsError::NoSuchRecord(_) => {
                 CliError::user(e.to_string()).hint("give the full id of a removed record")
             }

@@ -192,7 +192,7 @@ pub fn extract(
 }
 
 /// A file name that cannot escape the output folder.
-fn safe_file_name(name: &str) -> String {
+pub(crate) fn safe_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let cleaned: String = base
         .chars()
@@ -205,7 +205,7 @@ fn safe_file_name(name: &str) -> String {
 }
 
 /// `name`, or `name-2`, `name-3`… when an earlier file took it.
-fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
+pub(crate) fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
     let mut candidate = name.to_owned();
     let (stem, ext) = match name.rsplit_once('.') {
         Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),

@@ -34,6 +34,8 @@ pub enum OpsError {
     #[error(transparent)]
     NoSuchRecord(#[from] super::records::NoSuchRecord),
     #[error(transparent)]
+    Export(#[from] super::export::ExportError),
+    #[error(transparent)]
     Detach(#[from] super::attachments::DetachError),
     /// A file to write exists and may not be replaced.
     #[error("{} already exists", path.display())]

@@ -7,6 +7,7 @@ pub mod bundle;
 pub mod cases;
 pub mod check;
 mod error;
+pub mod export;
 pub mod import;
 pub mod letters;
 pub mod output;

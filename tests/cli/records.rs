@@ -372,6 +372,31 @@ fn export_writes_plaintext_only_where_asked() {
 }
 
 #[test]
+fn export_keeps_both_files_of_a_record_that_share_a_name() {
+    let env = TestEnv::with_case();
+    let id = env.add_note("two scans");
+    let first = env.root().join("a");
+    let second = env.root().join("b");
+    for (dir, text) in [(&first, "first scan"), (&second, "second scan")] {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("scan.txt"), text).unwrap();
+        env.run(&["attach", &id, dir.join("scan.txt").to_str().unwrap()]);
+    }
+    let out = env.root().join("export");
+    env.run(&["export", "--out", out.to_str().unwrap()]);
+    let dir = out.join("attachments").join(&id);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("scan.txt")).unwrap(),
+        "first scan"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("scan-2.txt")).unwrap(),
+        "second scan",
+        "the second file is not written over the first"
+    );
+}
+
+#[test]
 fn demo_builds_a_workspace_that_checks_clean() {
     let env = TestEnv::bare();
     let dir = env.root().join("demo");
