@@ -6,8 +6,7 @@ use clap::Args;
 use iepcase::ops::{self, OpsError};
 use iepcase::record::parse::read_limited;
 use iepcase::record::refs::{BatchFile, prepare_batch};
-use iepcase::record::schema::record_shape;
-use iepcase::record::{Date, Kind, RecordId, edit, parse_record};
+use iepcase::record::{Date, Kind, RecordId, parse_record};
 use iepcase::store::{Case, CaseLock};
 
 use super::context::Ctx;
@@ -58,24 +57,14 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
             "iepcase add {kind} --title \"One line saying what it is\""
         ))
     })?;
-    let date = match args.date {
-        Some(date) => date,
-        None => {
-            ctx.ui.status(&format!(
-                "Dated today, {} (use --date to change)",
-                ctx.today()
-            ));
+    let date = args.date.unwrap_or_else(|| {
+        ctx.ui.status(&format!(
+            "Dated today, {} (use --date to change)",
             ctx.today()
-        }
-    };
-    let mut text = edit::new_document(kind, date, title);
-    if let Some(time) = &args.time {
-        text = edit::set(&text, "time", time, record_shape(kind))?;
-    }
-    for assignment in &args.set {
-        let (path, value) = edit::split_assignment(assignment)?;
-        text = edit::set(&text, path, value, record_shape(kind))?;
-    }
+        ));
+        ctx.today()
+    });
+    let text = ops::records::draft(kind, date, title, args.time.as_deref(), &args.set)?;
     let hint =
         || format!("give fields with --set FIELD=VALUE; `iepcase new {kind}` shows every field");
     // A record that does not parse may name links by id prefix: those need the case.

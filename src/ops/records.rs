@@ -143,6 +143,27 @@ pub struct Written {
     pub dangling: Vec<String>,
 }
 
+/// The text of a new record of `kind` from flags: its date, title, time of day (`HH:MM`)
+/// and `FIELD=VALUE` settings.
+pub fn draft(
+    kind: Kind,
+    date: Date,
+    title: &str,
+    time: Option<&str>,
+    sets: &[String],
+) -> Result<String, OpsError> {
+    let shape = record_shape(kind);
+    let mut text = edit::new_document(kind, date, title);
+    if let Some(time) = time {
+        text = edit::set(&text, "time", time, shape)?;
+    }
+    for assignment in sets {
+        let (path, value) = edit::split_assignment(assignment)?;
+        text = edit::set(&text, path, value, shape)?;
+    }
+    Ok(text)
+}
+
 /// A new record from flags: its text, files to attach (absolute paths) and whether a
 /// duplicate is wanted.
 pub struct NewRecord<'a> {

@@ -114,11 +114,9 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         (Some(_), letters::Format::Pdf) => Some(main.clone()),
         (Some(_), _) => Some(letter.bytes(letters::Format::Pdf)?),
     };
-    let record = if args.no_record {
-        None
-    } else {
-        Some(letters::record_text(&template, &input, &letter.text())?)
-    };
+    let record_text = (!args.no_record)
+        .then(|| letters::record_text(&template, &input, &letter.text()))
+        .transpose()?;
     write(ctx, out.as_deref(), format, &main)?;
     if let (Some(path), Some(bytes)) = (&pdf_path, &pdf) {
         crate::cli::common::files::write(path, bytes)?;
@@ -128,7 +126,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         ));
     }
     warnings::warn(ctx, &template, &input)?;
-    let Some(text) = record else {
+    let Some(text) = record_text else {
         ctx.ui.status("Not recorded (--no-record)");
         return Ok(());
     };
@@ -151,11 +149,21 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
             .chain(docx.map(|bytes| (letters::Format::Docx, bytes)))
             .collect(),
     };
-    let (case, lock) = ctx.open_slug_locked(case.slug(), "letter")?;
-    let id = ops::letters::record(&case, &lock, &text, sent, &ctx.commit_context()?)?;
+    record(ctx, case.slug(), &text, sent, template.spec.record)
+}
+
+/// Records the letter sent in case `slug`: a new `kind` record with the letter attached.
+fn record(
+    ctx: &Ctx,
+    slug: &str,
+    text: &str,
+    sent: ops::letters::Sent,
+    kind: Kind,
+) -> Result<(), CliError> {
+    let (case, lock) = ctx.open_slug_locked(slug, "letter")?;
+    let id = ops::letters::record(&case, &lock, text, sent, &ctx.commit_context()?)?;
     ctx.ui.status(&format!(
-        "Recorded the letter, attached to a new {} record: {id}",
-        template.spec.record
+        "Recorded the letter, attached to a new {kind} record: {id}"
     ));
     Ok(())
 }
