@@ -3,6 +3,7 @@
 mod list;
 mod warnings;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -75,10 +76,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     let template = letters::template(name, Some(&ws.root))?;
     let date = args.date.unwrap_or_else(|| ctx.today());
     let (out, pdf_path, format) = targets(ctx, &args, name, date)?;
-    let mut facts = ops::letters::facts(&args.set)?;
-    if let Some(number) = args.tracking.as_deref() {
-        ops::letters::add_tracking(&mut facts, number)?;
-    }
+    let facts = given_facts(&args)?;
     let case = ctx.open_case()?;
     let (_, meta) = case.meta()?;
     let about = match &args.for_id {
@@ -94,7 +92,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     let chosen = args
         .signer
         .as_deref()
-        .map(|s| s.parse::<Signer>().expect("clap checks the signer"));
+        .map(|s| s.parse().expect("clap checks it"));
     let signing = signing(ctx, ws, chosen, &meta, args.cc.clone())?;
     let rules = book.as_ref().map(|b| ws.rules_for(&meta, b).set);
     let input = LetterInput {
@@ -166,6 +164,15 @@ fn record(
         "Recorded the letter, attached to a new {kind} record: {id}"
     ));
     Ok(())
+}
+
+/// The facts given with `--set`, and the certified-mail number of `--tracking`.
+fn given_facts(args: &LetterArgs) -> Result<BTreeMap<String, Vec<String>>, CliError> {
+    let mut facts = ops::letters::facts(&args.set)?;
+    if let Some(number) = args.tracking.as_deref() {
+        ops::letters::add_tracking(&mut facts, number)?;
+    }
+    Ok(facts)
 }
 
 /// Where the letter goes: `--out` (absolute), `--pdf` (absolute) and the format, each checked
