@@ -314,14 +314,54 @@ const PWN_ELEMENTS: [&str; 7] = [
     "(7) other factors relevant to the decision",
 ];
 
-/// The state educational agency's office that hears special-education disputes.
+/// State educational agencies not named "<State> Department of Education".
+const AGENCIES: &[(&str, &str)] = &[
+    ("AK", "Alaska Department of Education and Early Development"),
+    ("AL", "Alabama State Department of Education"),
+    ("CT", "Connecticut State Department of Education"),
+    ("DC", "Office of the State Superintendent of Education"),
+    ("IL", "Illinois State Board of Education"),
+    ("KS", "Kansas State Department of Education"),
+    (
+        "MA",
+        "Massachusetts Department of Elementary and Secondary Education",
+    ),
+    ("MD", "Maryland State Department of Education"),
+    (
+        "MO",
+        "Missouri Department of Elementary and Secondary Education",
+    ),
+    ("MT", "Montana Office of Public Instruction"),
+    ("NC", "North Carolina Department of Public Instruction"),
+    ("ND", "North Dakota Department of Public Instruction"),
+    ("NM", "New Mexico Public Education Department"),
+    ("NY", "New York State Education Department"),
+    ("OH", "Ohio Department of Education and Workforce"),
+    ("OK", "Oklahoma State Department of Education"),
+    ("TX", "Texas Education Agency"),
+    ("UT", "Utah State Board of Education"),
+    ("VT", "Vermont Agency of Education"),
+    (
+        "WA",
+        "Washington Office of Superintendent of Public Instruction",
+    ),
+    ("WI", "Wisconsin Department of Public Instruction"),
+];
+
+/// The state educational agency's office that hears special-education disputes, by its own
+/// name.
 fn agency(state: Option<&str>) -> String {
-    match state {
-        Some("MS") => "Mississippi Department of Education, Office of Special Education".into(),
-        Some(code) => match state_name(code) {
-            Some(name) => format!("{name} Department of Education"),
-            None => "the State Department of Education".into(),
-        },
+    let Some(code) = state.map(str::to_ascii_uppercase) else {
+        return "the State Department of Education".into();
+    };
+    if code == "MS" {
+        return "Mississippi Department of Education, Office of Special Education".into();
+    }
+    if let Some((_, name)) = AGENCIES.iter().find(|(c, _)| *c == code) {
+        return (*name).to_owned();
+    }
+    match state_name(&code) {
+        Some(name) => format!("{name} Department of Education"),
         None => "the State Department of Education".into(),
     }
 }
@@ -345,4 +385,21 @@ pub fn long_date(text: &str) -> Option<String> {
     ];
     let month = MONTHS.get(usize::try_from(date.0.month()).ok()?.checked_sub(1)?)?;
     Some(format!("{month} {}, {}", date.0.day(), date.0.year()))
+}
+
+#[cfg(test)]
+mod agency_tests {
+    use super::agency;
+
+    #[test]
+    fn a_state_agency_is_called_by_its_own_name() {
+        assert_eq!(agency(Some("TX")), "Texas Education Agency");
+        assert_eq!(agency(Some("ny")), "New York State Education Department");
+        assert_eq!(
+            agency(Some("MS")),
+            "Mississippi Department of Education, Office of Special Education"
+        );
+        assert_eq!(agency(Some("GA")), "Georgia Department of Education");
+        assert_eq!(agency(None), "the State Department of Education");
+    }
 }
