@@ -65,11 +65,15 @@ pub fn export(case: &Case, out: &Path) -> Result<Exported, OpsError> {
     for stored in &loaded.records {
         let path = out.join("records").join(format!("{}.toml", stored.id));
         write(&path, stored.text.as_bytes())?;
+        let files = &stored.record.common.attachments;
+        if files.is_empty() {
+            continue;
+        }
         let dir = out.join("attachments").join(stored.id.as_str());
+        private_dir(&dir)?;
         // Two files of one record may share a name: the second becomes `name-2`.
         let mut used = HashSet::new();
-        for attachment in &stored.record.common.attachments {
-            private_dir(&dir)?;
+        for attachment in files {
             let name = super::attachments::unique_name(
                 &super::attachments::safe_file_name(&attachment.name),
                 &mut used,

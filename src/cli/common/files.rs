@@ -2,7 +2,7 @@
 //! is told in the user's own words (never a temporary file's name) and plaintext never lands
 //! in a case folder.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use iepcase::letters::Format;
 use iepcase::record::Date;
@@ -72,10 +72,7 @@ pub fn check(
     force: bool,
     example: &str,
 ) -> Result<(), CliError> {
-    let cases = resolved(&ws.cases_dir());
-    if let Ok(inside) = resolved(path).strip_prefix(&cases)
-        && inside.components().count() > 1
-    {
+    if iepcase::ops::output::inside_cases(ws, path, 1) {
         return Err(CliError::user(format!(
             "{} is inside the case folder, which holds only encrypted files",
             path.display()
@@ -134,33 +131,4 @@ pub fn write(path: &Path, data: &[u8]) -> Result<(), CliError> {
             .cause(reason)
             .hint("pick a folder you can write to, and a file name in it")
     })
-}
-
-/// `path` with symbolic links and `..` resolved as far as it exists, so that a path into a
-/// case folder is recognised however it is spelled.
-pub fn resolved(path: &Path) -> PathBuf {
-    let mut existing = path;
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(real) = existing.canonicalize() {
-            let mut out = real;
-            for part in rest.iter().rev() {
-                match part {
-                    Component::ParentDir => {
-                        out.pop();
-                    }
-                    Component::Normal(name) => out.push(name),
-                    _ => {}
-                }
-            }
-            return out;
-        }
-        match (existing.parent(), existing.components().next_back()) {
-            (Some(parent), Some(last)) => {
-                rest.push(last);
-                existing = parent;
-            }
-            _ => return path.to_owned(),
-        }
-    }
 }
