@@ -63,6 +63,16 @@ impl Workspace {
         meta.state.as_deref().or(self.config.state.as_deref())
     }
 
+    /// A case's details with the workspace's default state filled in where the case names
+    /// none, so that what a letter says of the state (its law, its agency) agrees with the
+    /// rules it is judged by.
+    pub fn with_default_state(&self, mut meta: CaseMeta) -> CaseMeta {
+        if meta.state.is_none() {
+            meta.state = self.config.state.as_deref().map(str::to_ascii_uppercase);
+        }
+        meta
+    }
+
     /// The rule set for a case with metadata `meta`.
     pub fn rules_for<'a, 'b>(
         &'a self,

@@ -379,6 +379,36 @@ fn a_recording_notice_is_never_late_and_says_so_when_short() {
 }
 
 #[test]
+fn a_case_without_a_state_writes_letters_under_the_workspace_default_state() {
+    // The case is made before the workspace has a default state, so it has none of its own.
+    let env = TestEnv::bare();
+    env.run(&["init", env.ws.to_str().unwrap(), "--name", "Test Advocate"]);
+    env.run(&["case", "new", "c1", "--child", "Zephyrine Okonkwo-Bramble"]);
+    let config = env.ws.join("iepcase.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("state = \"MS\"\n{text}")).unwrap();
+    let (code, letter, stderr) = outcome(
+        &env,
+        &[
+            "letter",
+            "recording-notice",
+            "--no-record",
+            "--date",
+            "2026-11-27",
+            "--set",
+            "meeting_date=2026-12-01",
+            "--set",
+            "meeting_time=09:00",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        letter.contains("(Miss. Code Ann. § 37-23-31)") && letter.contains("at least 24 hours"),
+        "Mississippi's law and notice period, as `deadlines` uses for this case: {letter}"
+    );
+}
+
+#[test]
 fn without_to_a_letter_goes_to_the_fitting_contact() {
     let env = TestEnv::bare();
     let w = demo(&env);

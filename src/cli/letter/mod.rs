@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     let (out, pdf_path, format) = targets(ctx, &args, name, date)?;
     let facts = given_facts(&args)?;
     let case = ctx.open_case()?;
-    let (_, meta) = case.meta()?;
+    let meta = ws.with_default_state(case.meta()?.1);
     let about = match &args.for_id {
         Some(prefix) => Some(case.read_record(&case.resolve(prefix)?)?),
         None => None,
