@@ -1,4 +1,6 @@
-//! Embeds the example case (`examples/case/`) so `iepcase demo` works from the binary alone.
+//! Embeds the example case (`examples/case/`) so `iepcase demo` works from the binary alone,
+//! and fingerprints the code that infers links between records, so a case's cached links are
+//! never used by a build that would infer them differently.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -33,6 +35,35 @@ fn main() {
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("example_files.rs");
     std::fs::write(dest, out).expect("write the example file list");
+    fingerprint_inference();
+}
+
+/// Sets `IEPCASE_LINKS_CODE` to a hash of the sources link inference depends on (the record
+/// model and `src/links`).
+fn fingerprint_inference() {
+    use std::hash::{Hash, Hasher};
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    for dir in ["links", "record"] {
+        let dir = src.join(dir);
+        println!("cargo:rerun-if-changed={}", dir.display());
+        collect(&dir, &mut files);
+    }
+    files.sort();
+    let mut hasher = std::hash::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    for file in &files {
+        file.strip_prefix(&src)
+            .expect("under src")
+            .hash(&mut hasher);
+        std::fs::read(file)
+            .expect("read a source file")
+            .hash(&mut hasher);
+    }
+    println!(
+        "cargo:rustc-env=IEPCASE_LINKS_CODE={:016x}",
+        hasher.finish()
+    );
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

@@ -51,6 +51,8 @@ pub struct Input<'a> {
 /// One case, as the checklist reads it.
 pub struct Case<'a> {
     pub records: &'a [StoredRecord],
+    /// The links found between `records` when already known ([`crate::links::infer`]).
+    pub inference: Option<&'a std::sync::Arc<crate::links::Inference>>,
     pub meta: &'a CaseMeta,
     pub rules: &'a RuleSet,
     /// The time now, where the user is.
@@ -136,7 +138,10 @@ fn prepare_many(case: &Case<'_>, wanted: impl Fn(&StoredRecord) -> bool) -> Vec<
         return Vec::new();
     }
     let today = Date(case.now.date());
-    let linked = crate::links::link(case.records);
+    let linked = match case.inference {
+        Some(found) => crate::links::link_with(case.records, std::sync::Arc::clone(found)),
+        None => crate::links::link(case.records),
+    };
     let deadlines = crate::rules::deadlines_of(&linked, case.meta, case.rules, today);
     let findings = crate::check::check_linked(
         &crate::check::Input {

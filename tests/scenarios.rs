@@ -182,6 +182,7 @@ fn run(s: &Scenario) -> Outcome {
     });
     let prep = iepcase::prep::prepare_within(
         &iepcase::prep::Case {
+            inference: None,
             records: &records,
             meta: &s.meta,
             rules,

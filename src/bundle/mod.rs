@@ -367,7 +367,7 @@ pub fn build_with_progress(
     let loaded = case.records()?;
     let broken: Vec<RecordId> = loaded.broken.iter().map(|b| b.id.clone()).collect();
     // Exhibit pages show links as `check` and `deadlines` see them, inferred ones marked.
-    let linked = crate::links::link(&loaded.records);
+    let linked = case.linked(&loaded);
     let now = jiff::Timestamp::from_second(source.time)
         .ok()
         .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).datetime());

@@ -265,7 +265,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
 fn deadlines_for_timeline(
     ctx: &Ctx,
     case: &iepcase::store::Case,
-    records: &[iepcase::store::StoredRecord],
+    loaded: &iepcase::store::LoadedRecords,
     today: iepcase::record::Date,
 ) -> Result<Vec<iepcase::timeline::DeadlineEntry>, CliError> {
     let book = common::cases::rulebook(ctx)?;
@@ -275,16 +275,18 @@ fn deadlines_for_timeline(
         .as_deref()
         .or(ctx.workspace()?.config.state.as_deref());
     let set = book.select(state).set;
-    Ok(iepcase::rules::deadlines(records, &meta, set, today)
-        .into_iter()
-        .map(|d| iepcase::timeline::DeadlineEntry {
-            due: d.due,
-            rule: d.rule,
-            label: d.label,
-            trigger: d.trigger.to_string(),
-            status: d.status.as_str().to_owned(),
-        })
-        .collect())
+    Ok(
+        iepcase::rules::deadlines_of(&case.linked(loaded), &meta, set, today)
+            .into_iter()
+            .map(|d| iepcase::timeline::DeadlineEntry {
+                due: d.due,
+                rule: d.rule,
+                label: d.label,
+                trigger: d.trigger.to_string(),
+                status: d.status.as_str().to_owned(),
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

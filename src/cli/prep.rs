@@ -70,6 +70,7 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
     for case in &cases {
         let input = prep::Case {
             records: &case.records,
+            inference: Some(&case.inference),
             meta: &case.meta,
             rules: crate::cli::common::cases::rules(ctx, case, &book),
             now,

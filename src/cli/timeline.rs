@@ -58,7 +58,7 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
         ));
     }
     let today = args.today.unwrap_or_else(|| ctx.today());
-    let deadlines = super::deadlines_for_timeline(ctx, &case, &loaded.records, today)?;
+    let deadlines = super::deadlines_for_timeline(ctx, &case, &loaded, today)?;
     let filter = Filter {
         from: args.from,
         to: args.to,

@@ -19,8 +19,11 @@ const CLEAR_MARGIN: f64 = 1.5;
 /// best match is not the same thing.
 const SAME_THING: f64 = 0.5;
 
-/// What [`infer`] finds.
-pub(super) struct Found {
+/// What [`infer`] finds: every link it filled in, what it could not link, and each record's
+/// root, subject and (complaints) matters. A pure function of the records, so it can be kept
+/// beside them ([`super::Inference::encode`]) and reused while they do not change.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Found {
     pub inferred: Vec<(RecordId, Inferred)>,
     pub unlinked: Vec<Unlinked>,
     pub roots: HashMap<RecordId, RecordId>,
@@ -65,7 +68,7 @@ struct State<'a> {
 }
 
 /// Finds the links `records` leave out.
-pub(super) fn infer(records: &[StoredRecord]) -> Found {
+pub fn infer(records: &[StoredRecord]) -> Found {
     let mut items: Vec<&StoredRecord> = records.iter().filter(|r| !r.id.is_conflict()).collect();
     // Date order; on one day, what is asked before what answers it, and then by title, so
     // the links do not depend on the random ids the records were given.

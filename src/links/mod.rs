@@ -27,10 +27,14 @@
 //!
 //! Pure: records in, links out.
 
+mod encode;
 mod infer;
 mod subject;
 
+pub use infer::Found as Inference;
+
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::record::StoredRecord;
 use crate::record::enums::string_enum;
@@ -69,17 +73,27 @@ pub struct Linked {
     /// What could not be linked.
     pub unlinked: Vec<Unlinked>,
     inferred: HashMap<RecordId, Vec<Inferred>>,
-    roots: HashMap<RecordId, RecordId>,
-    about: HashMap<RecordId, RecordId>,
-    matters: HashMap<RecordId, Vec<RecordId>>,
+    /// Roots, subjects and matters, as inference found them.
+    found: Arc<Inference>,
 }
 
 /// The links of `records`, found as described in the module documentation.
 pub fn link(records: &[StoredRecord]) -> Linked {
-    let found = infer::infer(records);
+    link_with(records, infer(records))
+}
+
+/// What [`link`] works out for `records`, before it is applied to them: to keep while the
+/// records stay the same ([`Inference::encode`]).
+pub fn infer(records: &[StoredRecord]) -> Inference {
+    infer::infer(records)
+}
+
+/// [`link`], with what inference found for these very records already at hand.
+pub fn link_with(records: &[StoredRecord], found: impl Into<Arc<Inference>>) -> Linked {
+    let found = found.into();
     let mut inferred: HashMap<RecordId, Vec<Inferred>> = HashMap::new();
-    for (id, link) in found.inferred {
-        inferred.entry(id).or_default().push(link);
+    for (id, link) in &found.inferred {
+        inferred.entry(id.clone()).or_default().push(link.clone());
     }
     let records = records
         .iter()
@@ -94,11 +108,9 @@ pub fn link(records: &[StoredRecord]) -> Linked {
         .collect();
     Linked {
         records,
-        unlinked: found.unlinked,
+        unlinked: found.unlinked.clone(),
         inferred,
-        roots: found.roots,
-        about: found.about,
-        matters: found.matters,
+        found,
     }
 }
 
@@ -112,19 +124,19 @@ impl Linked {
     /// request is its own root, except a request for prior written notice, whose root is
     /// that of the record it asks about.
     pub fn root(&self, id: &RecordId) -> Option<&RecordId> {
-        self.roots.get(id)
+        self.found.roots.get(id)
     }
 
     /// What a request for prior written notice asks about (stated in `related`, or found by
     /// its subject).
     pub fn about(&self, id: &RecordId) -> Option<&RecordId> {
-        self.about.get(id)
+        self.found.about.get(id)
     }
 
     /// The matters (root requests) complaint `id` is about: those of the records it names,
     /// else those whose records before it share its subject.
     pub fn matters(&self, id: &RecordId) -> &[RecordId] {
-        self.matters.get(id).map_or(&[], Vec::as_slice)
+        self.found.matters.get(id).map_or(&[], Vec::as_slice)
     }
 
     /// The record with id `id`.

@@ -277,3 +277,33 @@ fn a_decision_answers_the_one_open_complaint_of_its_kind() {
     ]);
     assert!(two_open.unlinked[0].ambiguous);
 }
+
+#[test]
+fn what_inference_found_reads_back_exactly_as_written() {
+    let records = example_without_links();
+    let found = infer(&records);
+    assert!(!found.inferred.is_empty() && !found.roots.is_empty());
+    let again = Inference::decode(&found.encode()).expect("reads back");
+    assert_eq!(again, found);
+    let linked = link_with(&records, again);
+    let fresh = link(&records);
+    for r in &records {
+        assert_eq!(linked.inferred(&r.id), fresh.inferred(&r.id), "{}", r.id);
+        assert_eq!(linked.root(&r.id), fresh.root(&r.id), "{}", r.id);
+    }
+    assert_eq!(linked.unlinked, fresh.unlinked);
+}
+
+#[test]
+fn anything_but_encoded_inference_is_refused() {
+    for text in [
+        "x abcdefghjk\n",
+        "i abcdefghjk refuses\n",
+        "i abcdefghjk nonsense abcdefghjk\n",
+        "r abcdefghjk not-an-id\n",
+        "u abcdefghjk refuses 2 abcdefghjk\n",
+        "r abcdefghjk abcdefghjk extra\n",
+    ] {
+        assert_eq!(Inference::decode(text), None, "{text:?}");
+    }
+}

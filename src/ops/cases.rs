@@ -18,6 +18,8 @@ pub struct CaseFacts {
     pub records: Vec<StoredRecord>,
     /// Records that cannot be read; they are left out of `records`.
     pub unreadable: Vec<RecordId>,
+    /// The links found between the records ([`Case::inference`]).
+    pub inference: std::sync::Arc<crate::links::Inference>,
 }
 
 impl CaseFacts {
@@ -30,15 +32,25 @@ impl CaseFacts {
                 meta,
                 records: Vec::new(),
                 unreadable: Vec::new(),
+                inference: Default::default(),
             });
         }
         let loaded = case.records()?;
+        let inference = case.inference(&loaded).into();
         Ok(CaseFacts {
             slug: case.slug().to_owned(),
             meta,
             records: loaded.records,
             unreadable: loaded.broken.into_iter().map(|b| b.id).collect(),
+            inference,
         })
+    }
+}
+
+impl CaseFacts {
+    /// The records with their links.
+    pub fn linked(&self) -> crate::links::Linked {
+        crate::links::link_with(&self.records, std::sync::Arc::clone(&self.inference))
     }
 }
 
@@ -119,7 +131,7 @@ pub fn linked_deadlines(
     rules: &RuleSet,
     today: Date,
 ) -> (crate::links::Linked, Vec<Deadline>) {
-    let linked = crate::links::link(&facts.records);
+    let linked = facts.linked();
     let deadlines = crate::rules::deadlines_of(&linked, &facts.meta, rules, today);
     (linked, deadlines)
 }

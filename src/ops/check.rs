@@ -23,7 +23,7 @@ pub struct Evaluation {
 /// Evaluates `case` under `rules` on `today`: links are inferred once, for the deadlines and
 /// the findings alike.
 pub fn evaluate(case: &CaseFacts, rules: &RuleSet, today: Date) -> Evaluation {
-    let linked = crate::links::link(&case.records);
+    let linked = case.linked();
     let deadlines = crate::rules::deadlines_of(&linked, &case.meta, rules, today);
     let input = Input {
         records: &case.records,

@@ -477,7 +477,7 @@ fn inferred_links(
     id: &RecordId,
 ) -> Result<(Vec<InferredLink>, Option<crate::links::Unlinked>), OpsError> {
     let loaded = case.records()?;
-    let linked = crate::links::link(&loaded.records);
+    let linked = case.linked(&loaded);
     let links = linked
         .inferred(id)
         .iter()

@@ -33,6 +33,7 @@ fn with_case<T>(
     let rules = book.select(state).set;
     let case = Case {
         records,
+        inference: None,
         meta: &meta,
         rules,
         now: jiff::civil::date(2026, 11, 30).at(10, 0, 0, 0),

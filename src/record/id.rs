@@ -43,16 +43,20 @@ impl RecordId {
 
     /// Whether `c` is one of the characters ids are made of.
     pub fn is_id_char(c: u8) -> bool {
-        ALPHABET.contains(&c)
+        // ALPHABET spelled as ranges: no i, l, o or u.
+        matches!(c, b'0'..=b'9' | b'a'..=b'h' | b'j' | b'k' | b'm' | b'n' | b'p'..=b't' | b'v'..=b'z')
     }
 
     /// Whether `s` is a plain record id (10 alphabet characters).
     pub fn is_valid(s: &str) -> bool {
-        s.len() == ID_LEN && s.bytes().all(|b| ALPHABET.contains(&b))
+        s.len() == ID_LEN && s.bytes().all(Self::is_id_char)
     }
 
     /// Parses a full id, plain or conflict copy.
     pub fn parse(s: &str) -> Option<RecordId> {
+        if s.len() == ID_LEN {
+            return Self::is_valid(s).then(|| RecordId(s.to_owned()));
+        }
         let (base, suffix) = match s.split_once(".conflict-") {
             Some((base, n)) => (base, Some(n)),
             None => (s, None),
@@ -150,6 +154,13 @@ mod tests {
         let b = RecordId::generate();
         assert!(RecordId::is_valid(a.as_str()), "{a}");
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn id_characters_are_exactly_the_alphabet() {
+        for c in 0..=u8::MAX {
+            assert_eq!(RecordId::is_id_char(c), ALPHABET.contains(&c), "{c}");
+        }
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //! apply), stops early at an `or_before` event, and is met by the earliest record that
 //! `satisfied_by` accepts.
 
-use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use jiff::civil;
 
@@ -41,6 +42,32 @@ struct Views<'v> {
     by_reference: HashMap<&'v str, Vec<usize>>,
     by_root: HashMap<&'v str, Vec<usize>>,
     by_matter: HashMap<&'v str, Vec<usize>>,
+    /// The positions of the views each satisfier's pattern matches, worked out the first
+    /// time it is asked for ([`Views::matched`]): a pattern does not depend on the trigger,
+    /// so a relation by date (`after`, `before`) is then a search in this list, not a test
+    /// of every record of the kind for every trigger.
+    matched: RefCell<Vec<(Matcher, Rc<[usize]>)>>,
+}
+
+/// A view with its position.
+type Found<'v> = (usize, &'v View<'v>);
+
+/// Positions of views, in case order: borrowed from an index, a range of a shared list, or
+/// gathered for one trigger.
+enum Positions<'a> {
+    Slice(&'a [usize]),
+    Shared(Rc<[usize]>, std::ops::Range<usize>),
+    Owned(Vec<usize>),
+}
+
+impl Positions<'_> {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Positions::Slice(s) => s,
+            Positions::Shared(list, range) => &list[range.clone()],
+            Positions::Owned(v) => v,
+        }
+    }
 }
 
 impl<'v> Views<'v> {
@@ -93,7 +120,43 @@ impl<'v> Views<'v> {
             by_reference,
             by_root,
             by_matter,
+            matched: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The positions (in case order) of the views `matcher` matches.
+    fn matched(&self, matcher: &Matcher) -> Rc<[usize]> {
+        if let Some((_, list)) = self.matched.borrow().iter().find(|(m, _)| m == matcher) {
+            return Rc::clone(list);
+        }
+        let list: Rc<[usize]> = self
+            .of_kind(matcher)
+            .iter()
+            .copied()
+            .filter(|&i| matcher.matches(&self.all[i]))
+            .collect();
+        self.matched
+            .borrow_mut()
+            .push((matcher.clone(), Rc::clone(&list)));
+        list
+    }
+
+    /// The part of `list` (positions in case order) dated on or after `from` and on or
+    /// before `until`; all of it when the views are not in date order.
+    fn dated_range(
+        &self,
+        list: &[usize],
+        from: Option<Date>,
+        until: Option<Date>,
+    ) -> std::ops::Range<usize> {
+        if !(self.dated && self.indexed) {
+            return 0..list.len();
+        }
+        let start = from.map_or(0, |day| list.partition_point(|&i| self.all[i].date() < day));
+        let end = until.map_or(list.len(), |day| {
+            list.partition_point(|&i| self.all[i].date() <= day)
+        });
+        start..end.max(start)
     }
 
     /// The positions of the views `satisfier` may tie to `trigger`, in case order: every view
@@ -188,26 +251,38 @@ impl<'v> Views<'v> {
         satisfier: &'a Satisfier,
         trigger: &'a View<'_>,
     ) -> impl Iterator<Item = (usize, &'v View<'v>)> + 'a {
-        let positions: Cow<'a, [usize]> = match self.related_to(satisfier, trigger) {
-            Some(related) => Cow::Owned(related),
-            None => Cow::Borrowed(match satisfier.relation {
-                Relation::SelfRecord => self
-                    .by_id
-                    .get(trigger.id.as_str())
-                    .map_or(&[], std::slice::from_ref),
-                Relation::After => self.dated_from(&satisfier.matcher, trigger.date()),
-                Relation::Before | Relation::Ahead => {
-                    self.dated_until(&satisfier.matcher, trigger.date())
+        let positions = match self.related_to(satisfier, trigger) {
+            Some(related) => Positions::Owned(related),
+            None => match satisfier.relation {
+                Relation::SelfRecord => Positions::Slice(
+                    self.by_id
+                        .get(trigger.id.as_str())
+                        .map_or(&[], std::slice::from_ref),
+                ),
+                Relation::After | Relation::Before | Relation::Ahead if self.indexed => {
+                    let list = self.matched(&satisfier.matcher);
+                    let day = Some(trigger.date());
+                    let range = match satisfier.relation {
+                        Relation::After => self.dated_range(&list, day, None),
+                        _ => self.dated_range(&list, None, day),
+                    };
+                    Positions::Shared(list, range)
                 }
-                _ => self.of_kind(&satisfier.matcher),
-            }),
+                Relation::After => {
+                    Positions::Slice(self.dated_from(&satisfier.matcher, trigger.date()))
+                }
+                Relation::Before | Relation::Ahead => {
+                    Positions::Slice(self.dated_until(&satisfier.matcher, trigger.date()))
+                }
+                _ => Positions::Slice(self.of_kind(&satisfier.matcher)),
+            },
         };
         let since = match (&satisfier.relation, &satisfier.since) {
             (Relation::Ahead, Some(when)) => self.previous(trigger, when),
             _ => None,
         };
-        (0..positions.len())
-            .map(move |k| positions[k])
+        (0..positions.as_slice().len())
+            .map(move |k| positions.as_slice()[k])
             .map(|i| (i, &self.all[i]))
             .filter(|(_, v)| satisfier.matcher.kind.is_none_or(|k| v.record.kind() == k))
             .filter(move |(_, v)| since.is_none_or(|d| v.date() > d))
@@ -237,12 +312,49 @@ impl<'v> Views<'v> {
     /// The date of the last record `when` matches dated before `trigger`: the meeting before
     /// this one.
     fn previous(&self, trigger: &View<'_>, when: &Matcher) -> Option<Date> {
-        self.of_kind(when)
+        self.matched(when)
             .iter()
-            .map(|&i| &self.all[i])
-            .filter(|v| v.date() < trigger.date() && when.matches(v))
-            .map(|v| v.date())
+            .map(|&i| self.all[i].date())
+            .filter(|&d| d < trigger.date())
             .max()
+    }
+
+    /// The least of `found` by `key` (whose first part is the view's date). `found` must
+    /// come in case order, as every search of [`Views`] gives them: when the views are in
+    /// date order too, nothing dated after the best so far can beat it, so the search stops
+    /// there instead of reading every later record.
+    fn first<'a, K: Ord>(
+        &self,
+        found: impl Iterator<Item = (usize, &'v View<'v>)>,
+        key: impl Fn(usize, &'v View<'v>) -> (Date, K),
+    ) -> Option<(usize, &'v View<'v>)> {
+        let mut best: Option<((Date, K), Found<'v>)> = None;
+        for (i, v) in found {
+            if self.dated
+                && let Some(((day, _), _)) = &best
+                && v.date() > *day
+            {
+                break;
+            }
+            let k = key(i, v);
+            if best.as_ref().is_none_or(|(b, _)| k < *b) {
+                best = Some((k, (i, v)));
+            }
+        }
+        best.map(|(_, found)| found)
+    }
+
+    /// The least by `key` of the views any of `satisfiers` ties to `trigger`.
+    fn first_tied_by<K: Ord>(
+        &self,
+        satisfiers: &[Satisfier],
+        trigger: &View<'_>,
+        key: impl Fn(usize, &'v View<'v>) -> (Date, K) + Copy,
+    ) -> Option<(usize, &'v View<'v>)> {
+        satisfiers
+            .iter()
+            .filter_map(|s| self.first(self.tied(s, trigger), key))
+            .min_by_key(|&(i, v)| key(i, v))
     }
 
     /// The views any of `satisfiers` ties to `trigger` (one may come more than once).
@@ -340,9 +452,10 @@ fn first_tied<'v>(
     views: &Views<'v>,
 ) -> Option<&'v View<'v>> {
     views
-        .tied_any(satisfiers, trigger)
+        .first_tied_by(satisfiers, trigger, |_, v| {
+            (v.date(), (v.time().is_none(), v.time(), v.id))
+        })
         .map(|(_, v)| v)
-        .min_by_key(|v| (v.date(), v.time().is_none(), v.time(), v.id))
 }
 
 /// `or_from`: the start moved to the first tied record on or after the trigger, when that
@@ -374,10 +487,16 @@ fn held(
     let Some(paused) = first_tied(&hold.paused_by, trigger, views) else {
         return Some(start);
     };
-    let resumed = views
-        .tied_any(&hold.resumed_by, trigger)
+    let resumed = hold
+        .resumed_by
+        .iter()
+        .filter_map(|s| {
+            let after = views
+                .tied(s, trigger)
+                .filter(|(_, v)| v.date() > paused.date());
+            views.first(after, |_, v| (v.date(), v.id))
+        })
         .map(|(_, v)| v)
-        .filter(|v| v.date() > paused.date())
         .min_by_key(|v| (v.date(), v.id))?;
     let delay = days_between(paused.date(), resumed.date());
     let moved = start
@@ -402,13 +521,15 @@ fn total_reached(
     let year = calendar
         .school_year(trigger.date())
         .map(|(start, _, _)| start);
-    let key = |v: &View<'_>| (v.date(), v.time().is_none(), v.time(), v.id.clone());
+    fn key<'a>(v: &'a View<'_>) -> (Date, bool, Option<Time>, &'a str) {
+        (v.date(), v.time().is_none(), v.time(), v.id.as_str())
+    }
     let same_kind = Matcher {
         kind: Some(trigger.record.kind()),
         fields: Vec::new(),
     };
     let sum: i64 = views
-        .of_kind(&same_kind)
+        .dated_until(&same_kind, trigger.date())
         .iter()
         .map(|&i| &views.all[i])
         .filter(|v| key(v) <= key(trigger))
@@ -574,12 +695,20 @@ fn compute(
         })?;
     let mut before = None;
     // On a tie, the record first in the case wins, whatever pattern found it.
+    let in_time = |i: usize, v: &View<'_>| (v.date(), (v.time().is_none(), v.time(), i));
     let next_event = rule
         .or_before
         .iter()
-        .flat_map(|m| views.matching(m))
-        .filter(|(_, v)| v.id != trigger.id && v.date() >= trigger.date())
-        .min_by_key(|(i, v)| (v.date(), v.time().is_none(), v.time(), *i))
+        .filter_map(|m| {
+            let later = views
+                .dated_from(m, trigger.date())
+                .iter()
+                .map(|&i| (i, &views.all[i]))
+                .filter(|(_, v)| v.id != trigger.id && v.date() >= trigger.date())
+                .filter(|(_, v)| m.matches(v));
+            views.first(later, in_time)
+        })
+        .min_by_key(|&(i, v)| in_time(i, v))
         .map(|(_, v)| v);
     if let Some(event) = next_event
         && event.date() < due
@@ -589,8 +718,7 @@ fn compute(
         before = Some(event.id.clone());
     }
     let met = views
-        .tied_any(&rule.satisfied_by, trigger)
-        .min_by_key(|(i, v)| (v.date(), v.time().is_none(), v.time(), *i))
+        .first_tied_by(&rule.satisfied_by, trigger, in_time)
         .map(|(_, v)| Met {
             by: v.id.clone(),
             on: v.date(),

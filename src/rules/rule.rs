@@ -266,11 +266,24 @@ impl<'r> View<'r> {
         })
     }
 
-    fn value(&self, field: &str) -> Option<toml::Value> {
+    fn value(&self, field: &str) -> Option<&toml::Value> {
         if let Some(name) = field.strip_prefix("extra.") {
-            return self.record.common.extra.as_ref()?.get(name).cloned();
+            return self.record.common.extra.as_ref()?.get(name);
         }
-        self.table().get(field).cloned()
+        self.table().get(field)
+    }
+
+    /// Whether any plain value of `field` (as [`View::scalars`] lists them) passes `test`,
+    /// read in place: patterns are tested against every record of their kind, so this
+    /// copies nothing.
+    fn any_scalar(&self, field: &str, test: &dyn Fn(&Scalar) -> bool) -> bool {
+        match field {
+            "kind" | "type" => self.scalars(field).iter().any(test),
+            _ => match self.value(field) {
+                Some(value) => any_in(value, test),
+                None => default_scalar(&self.record.body, field).is_some_and(|s| test(&s)),
+            },
+        }
     }
 
     /// The plain values of `field` (several for list fields).
@@ -283,7 +296,7 @@ impl<'r> View<'r> {
                 .map(|t| vec![Scalar::Text(t.into())])
                 .unwrap_or_default(),
             _ => match self.value(field) {
-                Some(value) => flatten(value),
+                Some(value) => flatten(value.clone()),
                 None => default_scalar(&self.record.body, field)
                     .into_iter()
                     .collect(),
@@ -301,7 +314,7 @@ impl<'r> View<'r> {
             _ => {
                 let text = match self.value(field)? {
                     toml::Value::Datetime(dt) if dt.time.is_none() => dt.to_string(),
-                    toml::Value::String(s) => s,
+                    toml::Value::String(s) => s.clone(),
                     _ => return None,
                 };
                 text.parse().ok().map(|d| (d, None))
@@ -389,21 +402,31 @@ fn flatten(value: toml::Value) -> Vec<Scalar> {
     }
 }
 
+/// Whether any plain value in `value` passes `test` (as [`flatten`] would list them).
+fn any_in(value: &toml::Value, test: &dyn Fn(&Scalar) -> bool) -> bool {
+    match value {
+        toml::Value::Array(items) => items.iter().any(|item| any_in(item, test)),
+        toml::Value::Boolean(b) => test(&Scalar::Bool(*b)),
+        toml::Value::Integer(i) => test(&Scalar::Int(*i)),
+        toml::Value::String(_) | toml::Value::Datetime(_) => {
+            flatten(value.clone()).iter().any(test)
+        }
+        toml::Value::Float(_) | toml::Value::Table(_) => false,
+    }
+}
+
 impl Matcher {
     /// Whether `view` is of the kind and has every field value this pattern asks for.
     pub fn matches(&self, view: &View<'_>) -> bool {
         if self.kind.is_some_and(|k| k != view.record.kind()) {
             return false;
         }
-        self.fields.iter().all(|(field, pattern)| {
-            let values = view.scalars(field);
-            match pattern {
-                Pattern::AnyOf(wanted) => values.iter().any(|v| wanted.contains(v)),
-                Pattern::Range { min, max } => values.iter().any(|v| match v {
-                    Scalar::Int(i) => min.is_none_or(|m| *i >= m) && max.is_none_or(|m| *i <= m),
-                    _ => false,
-                }),
-            }
+        self.fields.iter().all(|(field, pattern)| match pattern {
+            Pattern::AnyOf(wanted) => view.any_scalar(field, &|v| wanted.contains(v)),
+            Pattern::Range { min, max } => view.any_scalar(field, &|v| match v {
+                Scalar::Int(i) => min.is_none_or(|m| *i >= m) && max.is_none_or(|m| *i <= m),
+                _ => false,
+            }),
         })
     }
 }

@@ -140,6 +140,37 @@ impl PlainCache {
     }
 }
 
+const DERIVED_MAGIC: &[u8] = b"iepcase-derived 1\n";
+
+/// Facts worked out from all of a case's records together (the links between them), kept
+/// under `name` with the fingerprint of the records and code they came from: read back only
+/// when `fingerprint` is the same, so they are never stale.
+pub fn load_derived(
+    root: &Path,
+    key: &CaseKey,
+    name: &str,
+    fingerprint: &[u8; 32],
+) -> Option<Vec<u8>> {
+    let sealed = std::fs::read(PlainCache::dir(root).join(format!("{name}.age"))).ok()?;
+    let plain = key.open_local(&sealed)?;
+    let rest = plain.strip_prefix(DERIVED_MAGIC)?;
+    let (stored, data) = rest.split_at_checked(fingerprint.len())?;
+    (stored == fingerprint).then(|| data.to_vec())
+}
+
+/// Keeps `data` for [`load_derived`]; failure only costs speed next time.
+pub fn save_derived(root: &Path, key: &CaseKey, name: &str, fingerprint: &[u8; 32], data: &[u8]) {
+    let dir = PlainCache::dir(root);
+    let _ = std::fs::create_dir_all(&dir);
+    let mut plain = Vec::with_capacity(DERIVED_MAGIC.len() + fingerprint.len() + data.len());
+    plain.extend_from_slice(DERIVED_MAGIC);
+    plain.extend_from_slice(fingerprint);
+    plain.extend_from_slice(data);
+    let sealed = key.seal_local(&plain);
+    let _ =
+        crate::atomic::write_copy_in(&dir, &dir.join(format!("{name}.age")), &sealed, Some(0o600));
+}
+
 fn encode(entries: &HashMap<Oid, String>) -> Vec<u8> {
     let size: usize = entries.values().map(|t| t.len() + 40).sum();
     let mut out = Vec::with_capacity(MAGIC.len() + size);

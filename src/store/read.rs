@@ -30,6 +30,25 @@ pub struct Broken {
 pub struct LoadedRecords {
     pub records: Vec<StoredRecord>,
     pub broken: Vec<Broken>,
+    /// A digest of every record's blob id and of the code that infers links: the key of the
+    /// cached links ([`Case::inference`]). `None` for records not read from HEAD as a whole.
+    fingerprint: Option<[u8; 32]>,
+}
+
+/// The name of the cached links in the case's cache folder.
+const LINKS_CACHE: &str = "links";
+
+/// The fingerprint of records `ids` (with their blob ids) for the cached links.
+fn fingerprint(ids: &[(RecordId, Oid)]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(env!("IEPCASE_LINKS_CODE").as_bytes());
+    for (id, oid) in ids {
+        hasher.update([0]);
+        hasher.update(id.as_str().as_bytes());
+        hasher.update(oid.as_bytes());
+    }
+    hasher.finalize().into()
 }
 
 impl Case {
@@ -218,7 +237,10 @@ impl Case {
     pub fn records(&self) -> Result<LoadedRecords, StoreError> {
         let ids = self.record_ids()?;
         let texts = self.record_texts(&ids, true)?;
-        let mut loaded = LoadedRecords::default();
+        let mut loaded = LoadedRecords {
+            fingerprint: Some(fingerprint(&ids)),
+            ..LoadedRecords::default()
+        };
         let parsed: Vec<Result<StoredRecord, Broken>> = ids
             .into_par_iter()
             .zip(texts.into_par_iter())
@@ -247,6 +269,36 @@ impl Case {
             .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         loaded.broken.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(loaded)
+    }
+
+    /// What link inference finds in `loaded` ([`crate::links::infer`]): read from the case's
+    /// cache when it was worked out from these very records by this very code, else
+    /// inferred and kept there (sealed, like every cache) for the next command.
+    pub fn inference(&self, loaded: &LoadedRecords) -> crate::links::Inference {
+        let Some(fingerprint) = &loaded.fingerprint else {
+            return crate::links::infer(&loaded.records);
+        };
+        let cached = super::cache::load_derived(&self.root, &self.key, LINKS_CACHE, fingerprint)
+            .and_then(|data| String::from_utf8(data).ok())
+            .and_then(|text| crate::links::Inference::decode(&text));
+        if let Some(found) = cached {
+            return found;
+        }
+        let found = crate::links::infer(&loaded.records);
+        super::cache::save_derived(
+            &self.root,
+            &self.key,
+            LINKS_CACHE,
+            fingerprint,
+            found.encode().as_bytes(),
+        );
+        found
+    }
+
+    /// `loaded`'s records with their links ([`crate::links::link`]), inferred once per
+    /// change of the case ([`Case::inference`]).
+    pub fn linked(&self, loaded: &LoadedRecords) -> crate::links::Linked {
+        crate::links::link_with(&loaded.records, self.inference(loaded))
     }
 
     /// Every record's decrypted text at HEAD, unparsed (for search); conflict copies included.
@@ -465,4 +517,66 @@ fn decrypt_record(
             source,
         })?;
     Ok(String::from_utf8_lossy(&plain).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::links::{Inference, LinkField};
+    use crate::store::fixture::{Fixture, open, put};
+
+    const REQUEST: &str = "kind = \"request\"\ndate = 2026-01-08\ntitle = \"Speech evaluation\"\ntype = \"evaluation\"\n";
+    const REFUSAL: &str =
+        "kind = \"refusal\"\ndate = 2026-01-20\ntitle = \"No speech evaluation\"\n";
+
+    fn refused(found: &Inference, refusal: &RecordId) -> Option<RecordId> {
+        found
+            .inferred
+            .iter()
+            .find(|(id, l)| id == refusal && l.field == LinkField::Refuses)
+            .map(|(_, l)| l.target.clone())
+    }
+
+    #[test]
+    fn links_are_inferred_once_and_kept_until_a_record_changes() {
+        let f = Fixture::new();
+        let (case, lock) = open(&f.root(), &f.owner);
+        let (request, refusal) = (RecordId::generate(), RecordId::generate());
+        put(&case, &lock, &[(&request, REQUEST), (&refusal, REFUSAL)]);
+
+        let loaded = case.records().unwrap();
+        let found = case.inference(&loaded);
+        assert_eq!(refused(&found, &refusal), Some(request.clone()));
+        let file = PlainCache::dir(&f.root()).join(format!("{LINKS_CACHE}.age"));
+        let sealed = std::fs::read(&file).expect("the links are kept");
+        assert!(
+            !sealed
+                .windows(request.as_str().len())
+                .any(|w| w == request.as_str().as_bytes()),
+            "kept sealed"
+        );
+
+        // What is kept is what is used: a planted answer under the same fingerprint wins.
+        let planted = Inference::default();
+        let print = loaded.fingerprint.unwrap();
+        super::super::cache::save_derived(
+            &f.root(),
+            &case.key,
+            LINKS_CACHE,
+            &print,
+            planted.encode().as_bytes(),
+        );
+        assert_eq!(case.inference(&loaded), planted);
+
+        // A new record changes the fingerprint: the links are inferred again.
+        let other = RecordId::generate();
+        put(&case, &lock, &[(&other, REQUEST)]);
+        let loaded = case.records().unwrap();
+        assert_ne!(loaded.fingerprint, Some(print));
+        assert!(refused(&case.inference(&loaded), &refusal).is_some());
+
+        // A damaged file is only a miss.
+        std::fs::write(&file, b"garbage").unwrap();
+        assert!(refused(&case.inference(&loaded), &refusal).is_some());
+    }
 }
