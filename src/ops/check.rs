@@ -41,10 +41,13 @@ pub fn evaluate(case: &CaseFacts, rules: &RuleSet, today: Date) -> Evaluation {
 }
 
 /// What the letters that findings suggest as next steps will ask for, found without
-/// rendering them; templates are read once per name.
+/// rendering them; templates are read once per name, and each step of a case is worked out
+/// once however many findings suggest it (hundreds of missed service sessions suggest one
+/// letter).
 pub struct LetterNeeds<'a> {
     ws: &'a Workspace,
     templates: HashMap<String, Option<Template>>,
+    answers: HashMap<(String, String), Option<Vec<String>>>,
 }
 
 impl<'a> LetterNeeds<'a> {
@@ -52,6 +55,7 @@ impl<'a> LetterNeeds<'a> {
         LetterNeeds {
             ws,
             templates: HashMap::new(),
+            answers: HashMap::new(),
         }
     }
 
@@ -59,6 +63,23 @@ impl<'a> LetterNeeds<'a> {
     /// [--for ID]`) needs and the case does not hold; `None` when the step is no letter or
     /// needs nothing more. `by_id` finds the record `--for` names.
     pub fn of(
+        &mut self,
+        case: &CaseFacts,
+        by_id: &HashMap<&str, &StoredRecord>,
+        rules: &RuleSet,
+        step: &str,
+        today: Date,
+    ) -> Option<Vec<String>> {
+        let key = (case.slug.clone(), step.to_owned());
+        if let Some(known) = self.answers.get(&key) {
+            return known.clone();
+        }
+        let answer = self.work_out(case, by_id, rules, step, today);
+        self.answers.insert(key, answer.clone());
+        answer
+    }
+
+    fn work_out(
         &mut self,
         case: &CaseFacts,
         by_id: &HashMap<&str, &StoredRecord>,
