@@ -235,11 +235,13 @@ fn deserialize_reporting<T>(
     out: &mut Vec<Diagnostic>,
     parse: impl Fn(toml::Spanned<DeTable<'_>>) -> Result<T, toml::de::Error>,
 ) -> Option<T> {
-    let mut table = root.clone();
+    // A valid record costs one copy of its table; only a faulty one is parsed again and again.
+    let mut attempt = parse(root.clone());
+    let mut table: Option<toml::Spanned<DeTable<'_>>> = None;
     let mut removed: Vec<String> = Vec::new();
     // Each round removes one field, so the loop ends; the bound is a safeguard.
     for _ in 0..=root.get_ref().len() {
-        let error = match parse(table.clone()) {
+        let error = match attempt {
             Ok(value) => return removed.is_empty().then_some(value),
             Err(error) => error,
         };
@@ -253,6 +255,7 @@ fn deserialize_reporting<T>(
         }
         out.push(toml_error(text, &error));
         let span = error.span()?;
+        let table = table.get_or_insert_with(|| root.clone());
         let culprit = table
             .get_ref()
             .iter()
@@ -264,6 +267,7 @@ fn deserialize_reporting<T>(
             .map(|(key, _)| key.get_ref().to_string())?;
         table.get_mut().remove(culprit.as_str());
         removed.push(culprit);
+        attempt = parse(table.clone());
     }
     None
 }
