@@ -213,3 +213,41 @@ fn a_prefix_typed_in_the_editor_is_stored_in_full() {
     let shown = json(&env.run(&["--json", "show", &refusal]));
     assert_eq!(shown["refuses"], request.as_str());
 }
+
+#[test]
+fn links_kept_between_commands_follow_every_change_to_the_records() {
+    let env = TestEnv::with_case();
+    let first = add(&env, "request.toml", REQUEST);
+    let refusal = add(&env, "refusal.toml", REFUSAL);
+    let refuses = |env: &TestEnv| {
+        let deadlines = json(&env.run(&["deadlines", "--json", "--today", "2026-03-01"]));
+        let shown = json(&env.run(&["--json", "show", &refusal]));
+        let pwn = deadlines
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == "prior-written-notice")
+            .cloned()
+            .expect("the refusal starts the notice clock");
+        assert_eq!(pwn["trigger"], refusal.as_str());
+        shown["refuses"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(refuses(&env), first);
+    assert_eq!(refuses(&env), first, "read back from what was kept");
+    // A second request on the same subject, after the first and before the refusal: the
+    // refusal now answers it, and nothing kept from before says otherwise.
+    let second = add(
+        &env,
+        "again.toml",
+        "kind = \"request\"\ndate = 2026-01-10\ntitle = \"Text-to-speech, asked again\"\ntype = \"accommodation\"\n",
+    );
+    assert_eq!(refuses(&env), second);
+    // The same records, one of them changed: asked again only after the refusal, the second
+    // request is not what was refused.
+    env.run(&["edit", &second, "--set", "date=2026-01-20"]);
+    assert_eq!(refuses(&env), first);
+    env.run(&["edit", &second, "--set", "date=2026-01-10"]);
+    assert_eq!(refuses(&env), second);
+    env.run(&["rm", &second]);
+    assert_eq!(refuses(&env), first);
+}
