@@ -17,9 +17,12 @@ eligibility, progress-report, service-log, communication, complaint, decision, d
 pub fn parse_kind(text: &str) -> Result<Kind, String> {
     text.parse::<Kind>().map_err(|_| {
         let names = Kind::ALL.iter().map(|k| k.as_str());
-        match did_you_mean(text, names) {
+        match did_you_mean(text, names.clone()) {
             Some(best) => format!("unknown kind `{text}` (did you mean `{best}`?)"),
-            None => format!("unknown kind `{text}`; {KINDS_HELP}"),
+            None => {
+                let kinds: Vec<&str> = names.collect();
+                format!("unknown kind `{text}`; kinds: {}", kinds.join(", "))
+            }
         }
     })
 }
