@@ -96,6 +96,7 @@ impl LetterInput<'_> {
             });
         }
         let sender = &self.signing.sender;
+        let authority = template.spec.authority(self.meta.state.as_deref());
         Ok(json!({
             "date": self.date.to_string(),
             "to": self.addressee(template),
@@ -119,8 +120,8 @@ impl LetterInput<'_> {
             "letter": {
                 "name": template.name,
                 "title": template.spec.title,
-                "cite": template.spec.cite,
-                "confidence": template.spec.confidence,
+                "cite": authority.cite,
+                "confidence": authority.confidence,
             },
             "rules": self.rules.map(rules_data),
         }))

@@ -303,20 +303,119 @@ fn record_text_is_never_template_code() {
 
 #[test]
 fn every_letter_shows_the_rule_it_invokes() {
-    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
-    for template in templates(None).unwrap() {
-        let (facts, about) = inputs(&template.name);
-        let about = about.map(example_record);
-        let letter = template
-            .render(&dated(&template.name, input(&meta, about.as_ref(), &facts)))
-            .unwrap();
+    let example = parse_case_meta(crate::example::meta(), "case").unwrap();
+    let elsewhere = |state: &str| {
+        let text =
+            crate::example::meta().replace("state = \"MS\"", &format!("state = \"{state}\""));
+        parse_case_meta(&text, "case").unwrap()
+    };
+    for meta in [example, elsewhere("TX"), elsewhere("CA")] {
+        for template in templates(None).unwrap() {
+            let (facts, about) = inputs(&template.name);
+            let about = about.map(example_record);
+            let letter = template
+                .render(&dated(&template.name, input(&meta, about.as_ref(), &facts)))
+                .unwrap();
+            let cite = template.spec.authority(meta.state.as_deref()).cite;
+            assert!(
+                letter.contains(&format!("Authority: {cite}\n")),
+                "{} in {:?} does not cite `{cite}`:\n{letter}",
+                template.name,
+                meta.state,
+            );
+        }
+    }
+}
+
+#[test]
+fn a_facilitation_request_cites_only_the_law_of_the_cases_state() {
+    let t = template("facilitation-request", None).unwrap();
+    let facts = [("issue", "meetings end without agreement")];
+    let letter_in = |state: Option<&str>| {
+        let state = state.map_or(String::new(), |s| format!("state = \"{s}\"\n"));
+        let text = format!("child = \"A B\"\ndistrict = \"North District\"\n{state}");
+        let meta = parse_case_meta(&text, "case").unwrap();
+        t.render(&input(&meta, None, &facts)).unwrap()
+    };
+    let ms = letter_in(Some("MS"));
+    assert!(
+        ms.contains("Authority: Mississippi dispute-resolution procedures: IEP facilitation by the MDE Office of Special Education (State Board Policy 74.19)\n"),
+        "{ms}"
+    );
+    for state in [Some("TX"), Some("GA"), None] {
+        let letter = letter_in(state);
+        for foreign in ["Mississippi", "MDE", "74.19", "Miss."] {
+            assert!(
+                !letter.contains(foreign),
+                "{state:?} cites `{foreign}`:\n{letter}"
+            );
+        }
         assert!(
-            letter.contains(&template.spec.cite),
-            "{} does not cite `{}`:\n{letter}",
-            template.name,
-            template.spec.cite
+            letter.contains("Authority: the State's dispute-resolution procedures (IEP facilitation, where the State offers it)\n"),
+            "{state:?}:\n{letter}"
+        );
+        let flat = letter.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("does not offer IEP facilitation, please tell me so"),
+            "{state:?}:\n{letter}"
         );
     }
+    let tx = letter_in(Some("TX"));
+    assert!(
+        tx.contains("If the Texas Education Agency does not offer"),
+        "{tx}"
+    );
+    // How sure the rule is follows the state too: Mississippi's is from secondary sources,
+    // and elsewhere nothing is known.
+    assert_eq!(t.spec.authority(Some("MS")).confidence, "secondary");
+    assert_eq!(t.spec.authority(Some("ms")).confidence, "secondary");
+    assert_eq!(t.spec.authority(Some("TX")).confidence, "unconfirmed");
+    assert_eq!(t.spec.authority(None).confidence, "unconfirmed");
+}
+
+#[test]
+fn a_recording_notice_cites_only_the_law_of_the_cases_state() {
+    let t = template("recording-notice", None).unwrap();
+    let facts = [("meeting_date", "2026-12-10"), ("meeting_time", "09:00")];
+    let letter_in = |state: &str| {
+        let text = format!("child = \"A B\"\nstate = \"{state}\"\n");
+        let meta = parse_case_meta(&text, "case").unwrap();
+        t.render(&input(&meta, None, &facts)).unwrap()
+    };
+    let ms = letter_in("MS");
+    assert!(
+        ms.contains("Authority: Miss. Code Ann. § 37-23-31") && !ms.contains("Cal. Educ."),
+        "{ms}"
+    );
+    let ca = letter_in("CA");
+    assert!(
+        ca.contains("Authority: Cal. Educ. Code 56341.1(g)(1)\n") && !ca.contains("Miss."),
+        "{ca}"
+    );
+    let tx = letter_in("TX");
+    assert!(!tx.contains("Miss.") && !tx.contains("Cal. Educ."), "{tx}");
+    assert!(
+        tx.contains("Authority: notice to the IEP team in advance of the meeting\n"),
+        "{tx}"
+    );
+}
+
+#[test]
+fn a_template_names_states_by_their_codes() {
+    let text = "+++\ntitle = \"T\"\ndescription = \"d\"\nrecord = \"request\"\ntype = \"other\"\ncite = \"c\"\n[states.Mississippi]\ncite = \"m\"\n+++\nbody\n";
+    match Template::parse("mine", "templates/mine.md", text, false) {
+        Err(LetterError::UnknownState { origin, state }) => {
+            assert_eq!(
+                (origin.as_str(), state.as_str()),
+                ("templates/mine.md", "Mississippi")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let good = text.replace("Mississippi", "MS");
+    let t = Template::parse("mine", "templates/mine.md", &good, false).unwrap();
+    assert_eq!(t.spec.authority(Some("MS")).cite, "m");
+    assert_eq!(t.spec.authority(Some("TX")).cite, "c");
 }
 
 #[test]

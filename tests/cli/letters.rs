@@ -409,6 +409,57 @@ fn a_case_without_a_state_writes_letters_under_the_workspace_default_state() {
 }
 
 #[test]
+fn a_facilitation_request_outside_mississippi_cites_no_mississippi_law() {
+    let env = TestEnv::bare();
+    env.run(&["init", env.ws.to_str().unwrap(), "--name", "Test Advocate"]);
+    env.run(&[
+        "case",
+        "new",
+        "c1",
+        "--child",
+        "Zephyrine Okonkwo-Bramble",
+        "--state",
+        "TX",
+        "--district",
+        "Rio Verde ISD",
+    ]);
+    let (code, letter, stderr) = outcome(
+        &env,
+        &[
+            "letter",
+            "facilitation-request",
+            "--no-record",
+            "--set",
+            "issue=meetings end without agreement",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !letter.contains("Mississippi") && !letter.contains("74.19"),
+        "a Texas letter cites no Mississippi law: {letter}"
+    );
+    assert!(
+        letter.contains("Authority: the State's dispute-resolution procedures")
+            && letter.contains("To: Texas Education Agency"),
+        "{letter}"
+    );
+    assert!(
+        stderr.contains("this letter relies on a rule marked unconfirmed"),
+        "{stderr}"
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&env.run(&["--json", "letter", "--list"])).unwrap();
+    let facilitation = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "facilitation-request")
+        .unwrap();
+    assert_eq!(facilitation["states"]["MS"]["confidence"], "secondary");
+    assert_eq!(facilitation["confidence"], "unconfirmed");
+}
+
+#[test]
 fn without_to_a_letter_goes_to_the_fitting_contact() {
     let env = TestEnv::bare();
     let w = demo(&env);

@@ -41,10 +41,11 @@ pub fn warn(ctx: &Ctx, template: &Template, input: &LetterInput<'_>) -> Result<(
             "add `address = \"…\"` to the [advocate] table in iepcase.toml"
         });
     }
-    if template.spec.confidence != "confirmed" {
+    let authority = template.spec.authority(input.meta.state.as_deref());
+    if authority.confidence != "confirmed" {
         ctx.ui.warn(&format!(
             "this letter relies on a rule marked {}: check it before sending",
-            template.spec.confidence
+            authority.confidence
         ));
     }
     Ok(())
