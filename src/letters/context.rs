@@ -35,9 +35,11 @@ pub struct LetterInput<'a> {
 
 impl LetterInput<'_> {
     /// Who the letter goes to: `--to`, else the case contact whose role fits the template's
-    /// recipient, else the district (or the state agency) by name.
-    pub fn addressee(&self, template: &Template) -> Option<String> {
-        self.to.clone().or_else(|| {
+    /// recipient, else the district's director of special education by title (or the state
+    /// agency by name).
+    pub fn addressee(&self, template: &Template) -> String {
+        let given = self.to.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        given.map(String::from).unwrap_or_else(|| {
             addressee(
                 self.meta,
                 template.spec.addressed_to,

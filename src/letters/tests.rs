@@ -452,7 +452,7 @@ fn without_to_a_letter_goes_to_the_fitting_contact() {
             record.common.to
         );
     }
-    // No contacts: the district by name; --to wins over both.
+    // No contacts: the district's director by title; --to wins over both.
     let plain = parse_case_meta(
         "child = \"Ezrabel Q\"\ndistrict = \"Tallowmere County School District\"\nstate = \"MS\"\n",
         "case",
@@ -461,7 +461,7 @@ fn without_to_a_letter_goes_to_the_fitting_contact() {
     let t = template("records-request", None).unwrap();
     let letter = t.render(&input(&plain, None, &[])).unwrap();
     assert!(
-        letter.contains("To: Tallowmere County School District"),
+        letter.contains("\nTo: Director of Special Education, Tallowmere County School District\n"),
         "{letter}"
     );
     let t = template("state-complaint", None).unwrap();
@@ -478,6 +478,51 @@ fn without_to_a_letter_goes_to_the_fitting_contact() {
         .render(&given)
         .unwrap();
     assert!(letter.contains("To: Ms. Reyes"), "{letter}");
+}
+
+#[test]
+fn a_letter_to_a_case_with_no_contacts_has_an_addressee() {
+    // No contacts, no district, no state: every letter still says whom it is for.
+    let bare = parse_case_meta("child = \"A B\"\n", "case").unwrap();
+    for template in templates(None).unwrap() {
+        let (facts, _) = inputs(&template.name);
+        let facts: Vec<(&str, &str)> = facts
+            .into_iter()
+            .chain(match template.name.as_str() {
+                "recording-notice" => {
+                    vec![("meeting_date", "2026-12-10"), ("meeting_time", "09:00")]
+                }
+                "pwn-request" => vec![("action", "refused text-to-speech")],
+                "iee-request" => vec![("evaluation", "the district's evaluation")],
+                "compensatory-services-request" => vec![("service", "speech"), ("missed", "60")],
+                "draft-documents-request" => vec![("meeting_date", "2026-12-10")],
+                "state-complaint" => vec![
+                    ("contact", "advocate@example.org"),
+                    ("school", "Oak School"),
+                ],
+                "due-process-complaint" => vec![("school", "Oak School")],
+                _ => vec![],
+            })
+            .collect();
+        let letter_input = input(&bare, None, &facts);
+        let letter = template
+            .render(&letter_input)
+            .unwrap_or_else(|e| panic!("{}: {e}", template.name));
+        let expected = match template.spec.addressed_to {
+            AddressedTo::District => "\nTo: Director of Special Education\n",
+            AddressedTo::State => "\nTo: State Department of Education\n",
+        };
+        assert!(letter.contains(expected), "{}:\n{letter}", template.name);
+        let text = record_text(&template, &letter_input, &letter).unwrap();
+        assert!(
+            text.contains(&format!(
+                "to = \"{}\"",
+                expected.trim().trim_start_matches("To: ")
+            )),
+            "{}: {text}",
+            template.name
+        );
+    }
 }
 
 #[test]

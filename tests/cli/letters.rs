@@ -502,6 +502,31 @@ fn without_to_a_letter_goes_to_the_fitting_contact() {
 }
 
 #[test]
+fn a_letter_for_a_case_with_no_contacts_goes_to_the_director_by_title() {
+    let env = TestEnv::with_case();
+    let (code, letter, stderr) = outcome(&env, &["letter", "records-request"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        letter.contains("\n\nTo: Director of Special Education\n\nFrom: "),
+        "{letter}"
+    );
+    assert!(
+        stderr.contains("Addressed to Director of Special Education (pass --to to change it)"),
+        "{stderr}"
+    );
+    let id = stderr.trim().rsplit(' ').next().unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(&env.run(&["--json", "show", id])).unwrap();
+    assert_eq!(record["to"], "Director of Special Education");
+    env.run(&["case", "edit", "--set", "district=Larkspur Parish Schools"]);
+    let letter = env.run(&["letter", "records-request", "--no-record"]);
+    assert!(
+        letter.contains("\nTo: Director of Special Education, Larkspur Parish Schools\n"),
+        "{letter}"
+    );
+}
+
+#[test]
 fn out_and_pdf_never_write_into_a_case_folder() {
     let env = TestEnv::with_case();
     let inside = env.case_dir("c1").join("letter.md");

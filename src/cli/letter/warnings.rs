@@ -8,9 +8,8 @@ use super::super::error::CliError;
 
 /// Says whom the letter went to when `--to` did not, and what the letter cannot claim.
 pub fn warn(ctx: &Ctx, template: &Template, input: &LetterInput<'_>) -> Result<(), CliError> {
-    if input.to.is_none()
-        && let Some(to) = input.addressee(template)
-    {
+    if input.to.as_deref().is_none_or(|to| to.trim().is_empty()) {
+        let to = input.addressee(template);
         ctx.ui
             .status(&format!("Addressed to {to} (pass --to to change it)"));
     }
