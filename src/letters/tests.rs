@@ -526,6 +526,31 @@ fn a_letter_to_a_case_with_no_contacts_has_an_addressee() {
 }
 
 #[test]
+fn dates_given_as_facts_print_as_every_other_date_in_a_letter() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    for name in [
+        "facilitation-request",
+        "mediation-request",
+        "iep-meeting-request",
+    ] {
+        let t = template(name, None).unwrap();
+        let facts = [
+            ("issue", "missed speech minutes"),
+            ("reason", "speech minutes are missed"),
+            ("dates", "2026-12-01"),
+            ("dates", "2026-12-03"),
+        ];
+        let letter = t.render(&input(&meta, None, &facts)).unwrap();
+        let flat = letter.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("available on December 1, 2026 or December 3, 2026")
+                && !letter.contains("2026-12-0"),
+            "{name}:\n{letter}"
+        );
+    }
+}
+
+#[test]
 fn a_blank_fact_is_a_missing_fact() {
     let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
     let t = template("state-complaint", None).unwrap();

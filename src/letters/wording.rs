@@ -29,10 +29,16 @@ const DECISION_VERBS: &[&str] = &[
 
 /// A value as part of a sentence: trimmed, without a closing period, and with a capital that
 /// only began the value lowered ("Text-to-speech access" → "text-to-speech access"); a
-/// capital that names something ("IEP", "Wilson Reading System") stays.
+/// capital that names something ("IEP", "Wilson Reading System") stays. A date is written as
+/// every date in a letter is ("2026-12-01" → "December 1, 2026").
 pub fn phrase(value: &str) -> String {
     let text = value.split_whitespace().collect::<Vec<_>>().join(" ");
     let text = text.trim_end_matches(['.', ';', ',', ':']).trim();
+    if text.len() == 10
+        && let Some(date) = super::context::long_date(text)
+    {
+        return date;
+    }
     let mut words = text.split(' ');
     let first = words.next().unwrap_or_default();
     let second = words.next().unwrap_or_default();
@@ -232,6 +238,13 @@ mod tests {
         assert_eq!(minutes("1"), "1 minute");
         assert_eq!(minutes("two hours"), "two hours");
         assert_eq!(grade("4"), "grade 4");
+        assert_eq!(phrase("2026-12-01"), "December 1, 2026");
+        assert_eq!(phrase(" 2026-12-03. "), "December 3, 2026");
+        assert_eq!(
+            phrase("2026-12-01 after school"),
+            "2026-12-01 after school",
+            "only a value that is a date"
+        );
         assert_eq!(grade("Kindergarten"), "kindergarten");
     }
 }
