@@ -551,6 +551,43 @@ fn dates_given_as_facts_print_as_every_other_date_in_a_letter() {
 }
 
 #[test]
+fn a_pwn_request_says_what_was_refused_once_however_the_refusal_words_it() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    let t = template("pwn-request", None).unwrap();
+    for (what, said) in [
+        (
+            "Refused: audiobook accommodation.",
+            "the district refused the audiobook accommodation.",
+        ),
+        ("refused audiobooks", "the district refused audiobooks."),
+        ("Denied extended time", "the district denied extended time."),
+        (
+            "audiobook accommodation",
+            "the district refused the audiobook accommodation.",
+        ),
+    ] {
+        let text = format!(
+            "kind = \"refusal\"\ndate = 2026-10-01\ntitle = \"Refusal\"\nwhat = \"{what}\"\nvia = \"email\"\n"
+        );
+        let refusal = StoredRecord {
+            id: RecordId::parse("xbywdh86kn").unwrap(),
+            record: parse_record(&text, "refusal").unwrap(),
+            text,
+        };
+        let letter = t.render(&input(&meta, Some(&refusal), &[])).unwrap();
+        assert!(
+            letter.contains(&format!("On October 1, 2026, {said}\n")),
+            "{what}:\n{letter}"
+        );
+        let given = t.render(&input(&meta, None, &[("action", what)])).unwrap();
+        assert!(
+            !given.contains("refused the refused") && !given.contains("decision on the refused"),
+            "{what}:\n{given}"
+        );
+    }
+}
+
+#[test]
 fn a_blank_fact_is_a_missing_fact() {
     let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
     let t = template("state-complaint", None).unwrap();

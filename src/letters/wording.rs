@@ -75,16 +75,24 @@ pub fn object(value: &str) -> String {
 }
 
 /// An action the district took, as a clause: "the district refused extended time" when the
-/// value starts with what it did, else "the district made a decision on the reduction of
-/// minutes".
-pub fn decision(value: &str) -> String {
+/// value starts with what it did (also written as a label, "Refused: audiobooks"), else the
+/// district `did` it ("the district refused the audiobook accommodation"), or with no `did`,
+/// "the district made a decision on the reduction of minutes".
+pub fn decision(value: &str, did: Option<&str>) -> String {
     let text = phrase(value);
     let (first, rest) = text.split_once(' ').unwrap_or((text.as_str(), ""));
-    let verb = first.to_lowercase();
-    if DECISION_VERBS.contains(&verb.as_str()) && !rest.is_empty() {
-        format!("the district {verb} {rest}")
-    } else {
-        format!("the district made a decision on {}", object(&text))
+    let verb = first.trim_end_matches(':').to_lowercase();
+    if DECISION_VERBS.contains(&verb.as_str()) && !rest.trim().is_empty() {
+        // After a label's colon comes a bare name of the thing, which needs its article.
+        let rest = match first.ends_with(':') {
+            true => object(rest),
+            false => rest.to_owned(),
+        };
+        return format!("the district {verb} {rest}");
+    }
+    match did.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(did) => format!("the district {did} {}", object(&text)),
+        None => format!("the district made a decision on {}", object(&text)),
     }
 }
 
@@ -174,7 +182,10 @@ pub fn add_filters(env: &mut minijinja::Environment<'_>) {
     };
     env.add_filter("phrase", move |v: minijinja::Value| phrase(&text(&v)));
     env.add_filter("object", move |v: minijinja::Value| object(&text(&v)));
-    env.add_filter("decision", move |v: minijinja::Value| decision(&text(&v)));
+    env.add_filter(
+        "decision",
+        move |v: minijinja::Value, did: Option<String>| decision(&text(&v), did.as_deref()),
+    );
     env.add_filter("sentence", move |v: minijinja::Value| sentence(&text(&v)));
     env.add_filter("clock", move |v: minijinja::Value| clock(&text(&v)));
     env.add_filter("minutes", move |v: minijinja::Value| minutes(&text(&v)));
@@ -218,13 +229,27 @@ mod tests {
             "speech-language therapy"
         );
         assert_eq!(
-            decision("Refused extended time on tests."),
+            decision("Refused extended time on tests.", None),
             "the district refused extended time on tests"
         );
         assert_eq!(
-            decision("Reduction of speech minutes"),
+            decision("Reduction of speech minutes", None),
             "the district made a decision on the reduction of speech minutes"
         );
+        assert_eq!(
+            decision("Refused: audiobook accommodation.", None),
+            "the district refused the audiobook accommodation"
+        );
+        assert_eq!(
+            decision("audiobook accommodation", Some("refused")),
+            "the district refused the audiobook accommodation"
+        );
+        assert_eq!(
+            decision("Denied extended time", Some("refused")),
+            "the district denied extended time",
+            "the value's own verb, never `refused the denied …`"
+        );
+
         assert_eq!(
             sentence("speech sessions have been missed since January"),
             "Speech sessions have been missed since January."
