@@ -465,7 +465,8 @@ fn without_to_a_letter_goes_to_the_fitting_contact() {
         "{letter}"
     );
     let t = template("state-complaint", None).unwrap();
-    let (facts, _) = inputs("state-complaint");
+    let (mut facts, _) = inputs("state-complaint");
+    facts.push(("school", "Persimmon Hollow Elementary School"));
     let letter = t.render(&input(&plain, None, &facts)).unwrap();
     assert!(
         letter.contains("To: Mississippi Department of Education, Office of Special Education"),
@@ -588,6 +589,47 @@ fn a_pwn_request_says_what_was_refused_once_however_the_refusal_words_it() {
 }
 
 #[test]
+fn a_complaint_names_the_school_the_law_requires_and_reads_as_sentences() {
+    let meta = parse_case_meta(
+        "child = \"A B\"\ndistrict = \"North District\"\nstate = \"MS\"\n",
+        "case",
+    )
+    .unwrap();
+    for (name, element) in [
+        ("state-complaint", "School: "),
+        ("due-process-complaint", "**School (300.508(b)(3)):** "),
+    ] {
+        let t = template(name, None).unwrap();
+        let mut facts = vec![
+            ("issue", "speech minutes were not delivered"),
+            ("address", "12 Oak Street"),
+            ("resolution", "compensatory speech services"),
+            ("contact", "advocate@example.org"),
+        ];
+        // The case names no school: the letter asks for it rather than print a gap.
+        match t.render(&input(&meta, None, &facts)) {
+            Err(LetterError::MissingFacts { missing, .. }) => {
+                let names: Vec<&str> = missing.iter().map(|n| n.name.as_str()).collect();
+                assert_eq!(names, ["school"], "{name}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        facts.push(("school", "Oak Street School"));
+        let letter = t.render(&input(&meta, None, &facts)).unwrap();
+        assert!(
+            letter.contains(&format!("{element}Oak Street School, North District\n"))
+                && !letter.contains("not recorded"),
+            "{name}:\n{letter}"
+        );
+        assert!(
+            letter.contains("1. Speech minutes were not delivered.\n")
+                && letter.contains(" Compensatory speech services.\n"),
+            "{name}: each fact and the resolution as sentences:\n{letter}"
+        );
+    }
+}
+
+#[test]
 fn a_blank_fact_is_a_missing_fact() {
     let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
     let t = template("state-complaint", None).unwrap();
@@ -608,7 +650,7 @@ fn a_blank_fact_is_a_missing_fact() {
     ];
     let letter = t.render(&input(&meta, None, &facts)).unwrap();
     assert!(
-        letter.contains("1. minutes were not delivered\n\n"),
+        letter.contains("1. Minutes were not delivered.\n\n"),
         "{letter}"
     );
     let text = record_text(&t, &input(&meta, None, &facts), &letter).unwrap();
