@@ -526,6 +526,88 @@ fn a_letter_for_a_case_with_no_contacts_goes_to_the_director_by_title() {
     );
 }
 
+/// The lines of text of every page of a PDF, top to bottom, each line's runs left to right.
+fn pdf_lines(pdf: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for page in crate::pdf_layout::page_layouts(pdf) {
+        let mut rows: std::collections::BTreeMap<i64, Vec<&crate::pdf_layout::Run>> =
+            Default::default();
+        for run in &page.runs {
+            // PDF y grows upwards: negated, rows sort top to bottom.
+            rows.entry(-(run.y0.round() as i64)).or_default().push(run);
+        }
+        for runs in rows.values_mut() {
+            runs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            out.push(
+                runs.iter()
+                    .map(|r| r.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn a_pdf_letter_never_breaks_a_line_inside_a_citation_or_a_time() {
+    let env = TestEnv::bare();
+    let w = demo(&env);
+    let mut broken = Vec::new();
+    for (name, extra) in [
+        ("records-request", vec!["--set", "meeting=2026-12-08"]),
+        (
+            "recording-notice",
+            vec![
+                "--set",
+                "meeting_date=2026-12-08",
+                "--set",
+                "meeting_time=09:00",
+                "--set",
+                "place=the school conference room",
+            ],
+        ),
+        (
+            "iep-meeting-request",
+            vec![
+                "--set",
+                "reason=speech-language sessions have been missed since January",
+            ],
+        ),
+    ] {
+        let pdf = env.root().join(format!("{name}.pdf"));
+        let mut args = vec![
+            "-w",
+            &w,
+            "letter",
+            name,
+            "--no-record",
+            "--out",
+            pdf.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        env.run(&args);
+        let lines = pdf_lines(&pdf);
+        for pair in lines.windows(2) {
+            let (end, next) = (pair[0].trim_end(), pair[1].trim_start());
+            let split_citation = end.ends_with(')') && next.starts_with('(')
+                || end.ends_with("CFR")
+                || end.ends_with('§')
+                || end
+                    .split_whitespace()
+                    .last()
+                    .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit() || c == '('))
+                    && next.starts_with("CFR")
+                || next.starts_with("a.m.")
+                || next.starts_with("p.m.");
+            if split_citation {
+                broken.push(format!("{name}: `{end}` / `{next}`"));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
 #[test]
 fn out_and_pdf_never_write_into_a_case_folder() {
     let env = TestEnv::with_case();
