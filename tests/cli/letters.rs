@@ -609,6 +609,56 @@ fn a_pdf_letter_never_breaks_a_line_inside_a_citation_or_a_time() {
 }
 
 #[test]
+fn a_long_addressee_wraps_under_the_name_in_a_pdf_letter() {
+    let env = TestEnv::with_case();
+    env.run(&[
+        "case",
+        "edit",
+        "--set",
+        "district=Greater Northwestern Consolidated Independent Unified School District of the Lakes",
+    ]);
+    let pdf = env.root().join("letter.pdf");
+    env.run(&[
+        "letter",
+        "records-request",
+        "--no-record",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    let page = &crate::pdf_layout::page_layouts(&pdf)[0];
+    let row_of = |needle: &str| {
+        page.runs
+            .iter()
+            .find(|r| r.text.contains(needle))
+            .unwrap_or_else(|| panic!("no `{needle}`: {:?}", page.runs))
+            .y0
+    };
+    let left = |y: f64| {
+        page.runs
+            .iter()
+            .filter(|r| (r.y0 - y).abs() < 1.0)
+            .map(|r| r.x0)
+            .fold(f64::INFINITY, f64::min)
+    };
+    let to = row_of("To:");
+    let from = row_of("From:");
+    // The addressee takes two lines: the second one is between them.
+    let second = page
+        .runs
+        .iter()
+        .map(|r| r.y0)
+        .filter(|y| *y < to - 1.0 && *y > from + 1.0)
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert!(second.is_finite(), "the addressee wraps: {:?}", page.runs);
+    assert!(
+        left(second) > left(to) + 10.0,
+        "the second line starts under the name ({:.1}), not under `To:` ({:.1})",
+        left(second),
+        left(to)
+    );
+}
+
+#[test]
 fn out_and_pdf_never_write_into_a_case_folder() {
     let env = TestEnv::with_case();
     let inside = env.case_dir("c1").join("letter.md");
