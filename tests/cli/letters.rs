@@ -659,6 +659,47 @@ fn a_long_addressee_wraps_under_the_name_in_a_pdf_letter() {
 }
 
 #[test]
+fn a_pdf_letter_never_leaves_a_heading_at_the_foot_of_a_page() {
+    let env = TestEnv::with_case();
+    let mut orphans = Vec::new();
+    // Each fact takes one line: as they grow, the heading after them comes to every line of
+    // the first page in turn, the last one included.
+    for count in 24..=40 {
+        let pdf = env.root().join(format!("complaint-{count}.pdf"));
+        let mut args = vec![
+            "letter".to_owned(),
+            "state-complaint".into(),
+            "--no-record".into(),
+            "--set".into(),
+            "address=12 Oak Street, Town, MS 39000".into(),
+            "--set".into(),
+            "contact=advocate@example.org".into(),
+            "--set".into(),
+            "resolution=compensatory services".into(),
+            "--out".into(),
+            pdf.to_str().unwrap().into(),
+        ];
+        for n in 1..=count {
+            args.extend(["--set".into(), format!("issue=session {n} was missed")]);
+        }
+        env.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let pages = crate::pdf_layout::page_layouts(&pdf);
+        let page_of = |needle: &str| {
+            pages
+                .iter()
+                .position(|p| p.runs.iter().any(|r| r.text.contains(needle)))
+                .unwrap_or_else(|| panic!("no `{needle}` with {count} facts"))
+        };
+        for (heading, first) in [("Facts", "Session 1 was"), ("The child", "Name:")] {
+            if page_of(heading) != page_of(first) {
+                orphans.push(format!("{count} facts: `{heading}` apart from `{first}`"));
+            }
+        }
+    }
+    assert!(orphans.is_empty(), "{}", orphans.join("\n"));
+}
+
+#[test]
 fn out_and_pdf_never_write_into_a_case_folder() {
     let env = TestEnv::with_case();
     let inside = env.case_dir("c1").join("letter.md");
