@@ -43,12 +43,19 @@ pub fn phrase(value: &str) -> String {
     let first = words.next().unwrap_or_default();
     let second = words.next().unwrap_or_default();
     let mut chars = first.chars();
+    // A capitalized word after it ("Wilson Reading") makes the first a name too; an acronym
+    // ("Facilitated IEP meeting") does not, unless the first names a state ("Texas ARD").
+    let capitalized = |word: &str| {
+        word.chars().next().is_some_and(char::is_uppercase) && word.chars().any(char::is_lowercase)
+    };
+    let acronym = second.chars().next().is_some_and(char::is_uppercase) && !capitalized(second);
     let sentence_case = !first.ends_with("'s")
         && !first.ends_with("’s")
         && chars.next().is_some_and(char::is_uppercase)
         && chars.clone().all(|c| !c.is_uppercase())
         && chars.any(char::is_lowercase)
-        && !second.chars().next().is_some_and(char::is_uppercase);
+        && !capitalized(second)
+        && !(acronym && crate::record::starts_state_name(first));
     if sentence_case {
         let mut chars = text.chars();
         let first = chars.next().expect("not empty");
@@ -219,6 +226,13 @@ mod tests {
             "the Wilson Reading System tutoring"
         );
         assert_eq!(object("Ezrabel's reading goals"), "Ezrabel's reading goals");
+        assert_eq!(
+            object("Facilitated IEP meeting (MDE facilitator)"),
+            "the facilitated IEP meeting (MDE facilitator)"
+        );
+        assert_eq!(object("Annual IEP review"), "the annual IEP review");
+        assert_eq!(object("Texas ARD meeting"), "the Texas ARD meeting");
+        assert_eq!(object("IEP meeting"), "the IEP meeting");
         assert_eq!(object("30 minutes of OT"), "30 minutes of OT");
         assert_eq!(
             object("Mississippi Department of Education"),
