@@ -377,6 +377,9 @@ pub enum TemplateJson<'a> {
         record_type: &'a str,
         cite: &'a str,
         confidence: &'a str,
+        /// The rule in the states that have their own, by code; left out when none does.
+        #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        states: &'a std::collections::BTreeMap<String, crate::letters::StateAuthority>,
         builtin: bool,
         origin: &'a str,
     },
@@ -398,6 +401,7 @@ impl<'a> TemplateJson<'a> {
                 record_type: &t.spec.record_type,
                 cite: &t.spec.cite,
                 confidence: &t.spec.confidence,
+                states: &t.spec.states,
                 builtin: l.builtin,
                 origin: &l.origin,
             },

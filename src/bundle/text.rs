@@ -3,7 +3,8 @@
 
 /// Words written in capitals wherever an enum value shows them.
 const ACRONYMS: &[&str] = &[
-    "iep", "pwn", "iee", "iss", "oss", "iaes", "fba", "esy", "lre", "slp", "ot", "mde",
+    "iep", "pwn", "iee", "iss", "oss", "iaes", "fba", "esy", "lre", "slp", "ot", "mde", "sld",
+    "fape", "bip", "ard",
 ];
 
 /// `due-process` → `Due process`, `iep-meeting` → `IEP meeting`.
@@ -140,6 +141,9 @@ mod tests {
         assert_eq!(humanize("iep-meeting"), "IEP meeting");
         assert_eq!(humanize("facilitated-iep"), "Facilitated IEP");
         assert_eq!(humanize("iss"), "ISS");
+        // An [extra] key's acronyms too: `sld_areas` labels its value "SLD areas".
+        assert_eq!(humanize("sld-areas"), "SLD areas");
+        assert_eq!(humanize("fape-denied"), "FAPE denied");
     }
 
     #[test]

@@ -221,6 +221,43 @@ fn date(value: Option<Date>) -> String {
     value.map(|d| d.to_string()).unwrap_or_default()
 }
 
+/// A value of the record's `[extra]` table as the page prints every other field: dates as
+/// `2026-01-12` (with the time as `2026-01-12 15:20`), yes or no, lists joined by commas; never
+/// in TOML or JSON quotes and brackets.
+fn extra_value(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        toml::Value::Boolean(v) => yes_no(*v),
+        toml::Value::Datetime(d) => match (d.date, d.time, d.offset) {
+            (Some(day), time, None) => {
+                let day = format!("{:04}-{:02}-{:02}", day.year, day.month, day.day);
+                match time {
+                    Some(t) => format!("{day} {}", clock(t)),
+                    None => day,
+                }
+            }
+            (None, Some(t), None) => clock(t),
+            _ => d.to_string(),
+        },
+        toml::Value::Array(items) => items.iter().map(extra_value).collect::<Vec<_>>().join(", "),
+        toml::Value::Table(table) => table
+            .iter()
+            .map(|(k, v)| format!("{}: {}", humanize(&k.replace('_', "-")), extra_value(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// A TOML time as the page prints times: `15:20`, with seconds only when there are some.
+fn clock(t: toml::value::Time) -> String {
+    match t.second {
+        Some(s) if s > 0 => format!("{:02}:{:02}:{s:02}", t.hour, t.minute),
+        _ => format!("{:02}:{:02}", t.hour, t.minute),
+    }
+}
+
 fn span(start: Option<Date>, end: Option<Date>) -> String {
     match (start, end) {
         (Some(s), Some(e)) => format!("{s} to {e}"),
@@ -289,11 +326,7 @@ pub fn blocks(
     b.field("Record", stored.id.to_string());
     if let Some(extra) = &common.extra {
         for (key, value) in extra {
-            let shown = match value {
-                toml::Value::String(s) => s.clone(),
-                other => crate::record::to_json(other).to_string(),
-            };
-            b.field(&humanize(&key.replace('_', "-")), shown);
+            b.field(&humanize(&key.replace('_', "-")), extra_value(value));
         }
     }
     let letter = letter_copies(record);
@@ -704,6 +737,38 @@ mod tests {
         assert_eq!(tables[0].0, "Annual goals");
         assert_eq!(tables[1].1[0][..3], ["Speech", "60", "week"]);
         assert_eq!(tables[2].1[0], ["1", "Extended time"]);
+    }
+
+    #[test]
+    fn extra_fields_print_like_every_other_field() {
+        let record = stored(
+            "kind = \"note\"\ndate = 2026-01-12\ntitle = \"Call\"\n[extra]\n\
+             notes_written = 2026-01-12\ndays = [2026-09-10, 2026-09-11]\ncalled_at = 2026-01-12T15:20:00\n\
+             starts = 08:30:00\nagreed = false\nminutes = 6\nroom = \"B-4\"\n\
+             [extra.hearing]\non = 2027-01-26\nofficer = \"T. Morrow\"\n",
+        );
+        let blocks = blocks(&record, &HashMap::new(), &[]);
+        let Block::Fields { rows } = &blocks[0] else {
+            panic!("fields first: {blocks:?}")
+        };
+        let field = |label: &str| {
+            rows.iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_else(|| panic!("no {label}: {rows:?}"))
+        };
+        assert_eq!(field("Date"), "2026-01-12");
+        assert_eq!(field("Notes written"), "2026-01-12");
+        assert_eq!(field("Days"), "2026-09-10, 2026-09-11");
+        assert_eq!(field("Called at"), "2026-01-12 15:20");
+        assert_eq!(field("Starts"), "08:30");
+        assert_eq!(field("Agreed"), "no");
+        assert_eq!(field("Minutes"), "6");
+        assert_eq!(field("Room"), "B-4");
+        assert_eq!(field("Hearing"), "On: 2027-01-26; Officer: T. Morrow");
+        for (_, value) in rows {
+            assert!(!value.contains('"') && !value.contains('['), "{value}");
+        }
     }
 
     #[test]

@@ -448,6 +448,7 @@ impl From<iepcase::letters::LetterError> for CliError {
                 err
             }
             L::WrongFor { .. } => CliError::user(e.to_string()).hint("name the record the letter answers with --for ID"),
+            L::UnknownState { .. } => CliError::user(e.to_string()).hint("write the state's code in capitals, such as [states.MS] or [states.TX]"),
             L::NoticeAfterMeeting { meeting, .. } => {
                 let before = meeting.0.yesterday().map_or_else(|_| "DATE".to_owned(), |d| d.to_string());
                 CliError::user(e.to_string()).hint(format!(

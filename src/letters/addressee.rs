@@ -1,6 +1,7 @@
 //! Who a letter goes to when `--to` does not say: the case contact whose role fits the
 //! letter's recipient (the district's special-education director, the state's
-//! dispute-resolution office), else the district or the state agency by name.
+//! dispute-resolution office), else the district's director of special education by title
+//! or the state agency by name.
 
 use crate::record::CaseMeta;
 use crate::record::enums::string_enum;
@@ -30,9 +31,13 @@ const STATE_ROLES: &[&[&str]] = &[
     &["state complaint"],
 ];
 
-/// The contact a letter to `who` goes to, as `Name, role`, or the district or `agency` named
-/// plainly when no contact fits.
-pub fn addressee(meta: &CaseMeta, who: AddressedTo, agency: &str) -> Option<String> {
+/// The title a district letter goes to when no contact fits: the office every district has.
+const DISTRICT_TITLE: &str = "Director of Special Education";
+
+/// The contact a letter to `who` goes to, as `Name, role`; when no contact fits, the
+/// district's director of special education by title (with the district's name when known),
+/// or `agency` by name.
+pub fn addressee(meta: &CaseMeta, who: AddressedTo, agency: &str) -> String {
     let roles = match who {
         AddressedTo::District => DISTRICT_ROLES,
         AddressedTo::State => STATE_ROLES,
@@ -53,14 +58,14 @@ pub fn addressee(meta: &CaseMeta, who: AddressedTo, agency: &str) -> Option<Stri
             Some(role) if !role.is_empty() => format!("{}, {role}", c.name.trim()),
             _ => c.name.trim().to_owned(),
         });
-    best.or_else(|| match who {
-        AddressedTo::District => meta
-            .district
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(String::from),
-        AddressedTo::State => Some(agency.to_owned()),
+    best.unwrap_or_else(|| match who {
+        AddressedTo::District => match meta.district.as_deref().map(str::trim) {
+            Some(district) if !district.is_empty() => format!("{DISTRICT_TITLE}, {district}"),
+            _ => DISTRICT_TITLE.to_owned(),
+        },
+        // An addressee line starts with a name, not an article ("the State Department of
+        // Education" when the state is not known).
+        AddressedTo::State => agency.strip_prefix("the ").unwrap_or(agency).to_owned(),
     })
 }
 
@@ -88,16 +93,12 @@ mod tests {
     fn the_best_fitting_contact_is_chosen() {
         let example = parse_case_meta(crate::example::meta(), "case").unwrap();
         assert_eq!(
-            addressee(&example, AddressedTo::District, "the agency").as_deref(),
-            Some(
-                "Dr. Harland Vesey, director of special education, Tallowmere County School District"
-            )
+            addressee(&example, AddressedTo::District, "the agency"),
+            "Dr. Harland Vesey, director of special education, Tallowmere County School District"
         );
         assert_eq!(
-            addressee(&example, AddressedTo::State, "the agency").as_deref(),
-            Some(
-                "Gwendolyn Ashcombe, dispute resolution coordinator, MDE Office of Special Education"
-            )
+            addressee(&example, AddressedTo::State, "the agency"),
+            "Gwendolyn Ashcombe, dispute resolution coordinator, MDE Office of Special Education"
         );
         let m = meta(
             "[[contacts]]\nname = \"P\"\nrole = \"parent\"\n\
@@ -105,29 +106,38 @@ mod tests {
              [[contacts]]\nname = \"Cam Moe\"\nrole = \"Case Manager\"\n",
         );
         assert_eq!(
-            addressee(&m, AddressedTo::District, "x").as_deref(),
-            Some("Cam Moe, Case Manager"),
+            addressee(&m, AddressedTo::District, "x"),
+            "Cam Moe, Case Manager",
             "a case manager before a principal"
         );
         let m = meta("[[contacts]]\nname = \"Sam Roe\"\nrole = \"Special-Education Director\"\n");
         assert_eq!(
-            addressee(&m, AddressedTo::District, "x").as_deref(),
-            Some("Sam Roe, Special-Education Director")
+            addressee(&m, AddressedTo::District, "x"),
+            "Sam Roe, Special-Education Director"
         );
     }
 
     #[test]
-    fn without_a_fitting_contact_the_district_or_agency() {
+    fn without_a_fitting_contact_the_directors_title_or_the_agency() {
         let m = meta("[[contacts]]\nname = \"P\"\nrole = \"parent\"\n");
         assert_eq!(
-            addressee(&m, AddressedTo::District, "the agency").as_deref(),
-            Some("North District")
+            addressee(&m, AddressedTo::District, "the agency"),
+            "Director of Special Education, North District"
         );
         assert_eq!(
-            addressee(&m, AddressedTo::State, "the agency").as_deref(),
-            Some("the agency")
+            addressee(&m, AddressedTo::State, "Texas Education Agency"),
+            "Texas Education Agency"
         );
+        assert_eq!(
+            addressee(&m, AddressedTo::State, "the State Department of Education"),
+            "State Department of Education",
+            "a name, not an article, starts the line"
+        );
+        // No contacts and no district: still someone to write to.
         let none = parse_case_meta("child = \"A B\"\n", "case").unwrap();
-        assert_eq!(addressee(&none, AddressedTo::District, "x"), None);
+        assert_eq!(
+            addressee(&none, AddressedTo::District, "x"),
+            "Director of Special Education"
+        );
     }
 }

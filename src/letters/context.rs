@@ -35,9 +35,11 @@ pub struct LetterInput<'a> {
 
 impl LetterInput<'_> {
     /// Who the letter goes to: `--to`, else the case contact whose role fits the template's
-    /// recipient, else the district (or the state agency) by name.
-    pub fn addressee(&self, template: &Template) -> Option<String> {
-        self.to.clone().or_else(|| {
+    /// recipient, else the district's director of special education by title (or the state
+    /// agency by name).
+    pub fn addressee(&self, template: &Template) -> String {
+        let given = self.to.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        given.map(String::from).unwrap_or_else(|| {
             addressee(
                 self.meta,
                 template.spec.addressed_to,
@@ -96,6 +98,7 @@ impl LetterInput<'_> {
             });
         }
         let sender = &self.signing.sender;
+        let authority = template.spec.authority(self.meta.state.as_deref());
         Ok(json!({
             "date": self.date.to_string(),
             "to": self.addressee(template),
@@ -119,8 +122,8 @@ impl LetterInput<'_> {
             "letter": {
                 "name": template.name,
                 "title": template.spec.title,
-                "cite": template.spec.cite,
-                "confidence": template.spec.confidence,
+                "cite": authority.cite,
+                "confidence": authority.confidence,
             },
             "rules": self.rules.map(rules_data),
         }))

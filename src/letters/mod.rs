@@ -16,10 +16,11 @@ mod signer;
 mod timing;
 mod wording;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::record::parse::{did_you_mean, parse_with_shape};
 use crate::record::schema::Shape;
@@ -108,6 +109,10 @@ pub struct LetterSpec {
     /// How sure the rule is (`confirmed`, `secondary`, `unconfirmed`).
     #[serde(default = "confirmed")]
     pub confidence: String,
+    /// The rule the letter invokes in a state that has its own, by two-letter code
+    /// (`[states.MS]`): it replaces `cite` and `confidence` for a case in that state.
+    #[serde(default)]
+    pub states: BTreeMap<String, StateAuthority>,
     /// Kinds of record `--for` may name.
     #[serde(default)]
     pub for_kinds: Vec<Kind>,
@@ -126,6 +131,46 @@ pub struct LetterSpec {
 
 fn confirmed() -> String {
     "confirmed".into()
+}
+
+/// The rule a letter invokes in one state, from its template's `[states.XX]` table.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StateAuthority {
+    /// The state's rule, with its citation.
+    pub cite: String,
+    /// How sure the rule is (`confirmed`, `secondary`, `unconfirmed`).
+    #[serde(default = "confirmed")]
+    pub confidence: String,
+}
+
+/// The rule a letter invokes for one case, and how sure it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Authority<'a> {
+    pub cite: &'a str,
+    pub confidence: &'a str,
+}
+
+impl LetterSpec {
+    /// The rule the letter invokes for a case in `state`: the state's own when the template
+    /// names one, else its `cite` (which must then hold for any state).
+    pub fn authority(&self, state: Option<&str>) -> Authority<'_> {
+        let own = state.and_then(|code| {
+            self.states
+                .iter()
+                .find(|(c, _)| c.eq_ignore_ascii_case(code.trim()))
+        });
+        match own {
+            Some((_, s)) => Authority {
+                cite: &s.cite,
+                confidence: &s.confidence,
+            },
+            None => Authority {
+                cite: &self.cite,
+                confidence: &self.confidence,
+            },
+        }
+    }
 }
 
 /// A fact a letter needs.
@@ -169,6 +214,8 @@ pub enum LetterError {
     NoFrontMatter { origin: String },
     #[error(transparent)]
     Spec(#[from] RecordError),
+    #[error("{origin}: `[states.{state}]` does not name a state by its two-letter code")]
+    UnknownState { origin: String, state: String },
     #[error("{origin}:{line}: {message}")]
     Template {
         origin: String,
@@ -259,6 +306,16 @@ impl Template {
             "letter template front matter",
             spec_shape(),
         )?;
+        if let Some(state) = spec
+            .states
+            .keys()
+            .find(|code| code.len() != 2 || crate::record::state_name(code).is_none())
+        {
+            return Err(LetterError::UnknownState {
+                origin: origin.to_owned(),
+                state: state.clone(),
+            });
+        }
         let body_line = front.lines().count() + 3;
         Ok(Template {
             name: name.to_owned(),

@@ -39,9 +39,7 @@ pub fn record_text(
     if !from.is_empty() {
         doc.insert("from", value(one_line(&from)));
     }
-    if let Some(to) = input.addressee(template) {
-        doc.insert("to", value(one_line(&to)));
-    }
+    doc.insert("to", value(one_line(&input.addressee(template))));
     doc.insert(
         "method",
         value(fact(input, "method").unwrap_or_else(|| "letter".into())),

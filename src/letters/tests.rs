@@ -303,20 +303,119 @@ fn record_text_is_never_template_code() {
 
 #[test]
 fn every_letter_shows_the_rule_it_invokes() {
-    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
-    for template in templates(None).unwrap() {
-        let (facts, about) = inputs(&template.name);
-        let about = about.map(example_record);
-        let letter = template
-            .render(&dated(&template.name, input(&meta, about.as_ref(), &facts)))
-            .unwrap();
+    let example = parse_case_meta(crate::example::meta(), "case").unwrap();
+    let elsewhere = |state: &str| {
+        let text =
+            crate::example::meta().replace("state = \"MS\"", &format!("state = \"{state}\""));
+        parse_case_meta(&text, "case").unwrap()
+    };
+    for meta in [example, elsewhere("TX"), elsewhere("CA")] {
+        for template in templates(None).unwrap() {
+            let (facts, about) = inputs(&template.name);
+            let about = about.map(example_record);
+            let letter = template
+                .render(&dated(&template.name, input(&meta, about.as_ref(), &facts)))
+                .unwrap();
+            let cite = template.spec.authority(meta.state.as_deref()).cite;
+            assert!(
+                letter.contains(&format!("Authority: {cite}\n")),
+                "{} in {:?} does not cite `{cite}`:\n{letter}",
+                template.name,
+                meta.state,
+            );
+        }
+    }
+}
+
+#[test]
+fn a_facilitation_request_cites_only_the_law_of_the_cases_state() {
+    let t = template("facilitation-request", None).unwrap();
+    let facts = [("issue", "meetings end without agreement")];
+    let letter_in = |state: Option<&str>| {
+        let state = state.map_or(String::new(), |s| format!("state = \"{s}\"\n"));
+        let text = format!("child = \"A B\"\ndistrict = \"North District\"\n{state}");
+        let meta = parse_case_meta(&text, "case").unwrap();
+        t.render(&input(&meta, None, &facts)).unwrap()
+    };
+    let ms = letter_in(Some("MS"));
+    assert!(
+        ms.contains("Authority: Mississippi dispute-resolution procedures: IEP facilitation by the MDE Office of Special Education (State Board Policy 74.19)\n"),
+        "{ms}"
+    );
+    for state in [Some("TX"), Some("GA"), None] {
+        let letter = letter_in(state);
+        for foreign in ["Mississippi", "MDE", "74.19", "Miss."] {
+            assert!(
+                !letter.contains(foreign),
+                "{state:?} cites `{foreign}`:\n{letter}"
+            );
+        }
         assert!(
-            letter.contains(&template.spec.cite),
-            "{} does not cite `{}`:\n{letter}",
-            template.name,
-            template.spec.cite
+            letter.contains("Authority: the State's dispute-resolution procedures (IEP facilitation, where the State offers it)\n"),
+            "{state:?}:\n{letter}"
+        );
+        let flat = letter.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("does not offer IEP facilitation, please tell me so"),
+            "{state:?}:\n{letter}"
         );
     }
+    let tx = letter_in(Some("TX"));
+    assert!(
+        tx.contains("If the Texas Education Agency does not offer"),
+        "{tx}"
+    );
+    // How sure the rule is follows the state too: Mississippi's is from secondary sources,
+    // and elsewhere nothing is known.
+    assert_eq!(t.spec.authority(Some("MS")).confidence, "secondary");
+    assert_eq!(t.spec.authority(Some("ms")).confidence, "secondary");
+    assert_eq!(t.spec.authority(Some("TX")).confidence, "unconfirmed");
+    assert_eq!(t.spec.authority(None).confidence, "unconfirmed");
+}
+
+#[test]
+fn a_recording_notice_cites_only_the_law_of_the_cases_state() {
+    let t = template("recording-notice", None).unwrap();
+    let facts = [("meeting_date", "2026-12-10"), ("meeting_time", "09:00")];
+    let letter_in = |state: &str| {
+        let text = format!("child = \"A B\"\nstate = \"{state}\"\n");
+        let meta = parse_case_meta(&text, "case").unwrap();
+        t.render(&input(&meta, None, &facts)).unwrap()
+    };
+    let ms = letter_in("MS");
+    assert!(
+        ms.contains("Authority: Miss. Code Ann. § 37-23-31") && !ms.contains("Cal. Educ."),
+        "{ms}"
+    );
+    let ca = letter_in("CA");
+    assert!(
+        ca.contains("Authority: Cal. Educ. Code 56341.1(g)(1)\n") && !ca.contains("Miss."),
+        "{ca}"
+    );
+    let tx = letter_in("TX");
+    assert!(!tx.contains("Miss.") && !tx.contains("Cal. Educ."), "{tx}");
+    assert!(
+        tx.contains("Authority: notice to the IEP team in advance of the meeting\n"),
+        "{tx}"
+    );
+}
+
+#[test]
+fn a_template_names_states_by_their_codes() {
+    let text = "+++\ntitle = \"T\"\ndescription = \"d\"\nrecord = \"request\"\ntype = \"other\"\ncite = \"c\"\n[states.Mississippi]\ncite = \"m\"\n+++\nbody\n";
+    match Template::parse("mine", "templates/mine.md", text, false) {
+        Err(LetterError::UnknownState { origin, state }) => {
+            assert_eq!(
+                (origin.as_str(), state.as_str()),
+                ("templates/mine.md", "Mississippi")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let good = text.replace("Mississippi", "MS");
+    let t = Template::parse("mine", "templates/mine.md", &good, false).unwrap();
+    assert_eq!(t.spec.authority(Some("MS")).cite, "m");
+    assert_eq!(t.spec.authority(Some("TX")).cite, "c");
 }
 
 #[test]
@@ -353,7 +452,7 @@ fn without_to_a_letter_goes_to_the_fitting_contact() {
             record.common.to
         );
     }
-    // No contacts: the district by name; --to wins over both.
+    // No contacts: the district's director by title; --to wins over both.
     let plain = parse_case_meta(
         "child = \"Ezrabel Q\"\ndistrict = \"Tallowmere County School District\"\nstate = \"MS\"\n",
         "case",
@@ -362,11 +461,12 @@ fn without_to_a_letter_goes_to_the_fitting_contact() {
     let t = template("records-request", None).unwrap();
     let letter = t.render(&input(&plain, None, &[])).unwrap();
     assert!(
-        letter.contains("To: Tallowmere County School District"),
+        letter.contains("\nTo: Director of Special Education, Tallowmere County School District\n"),
         "{letter}"
     );
     let t = template("state-complaint", None).unwrap();
-    let (facts, _) = inputs("state-complaint");
+    let (mut facts, _) = inputs("state-complaint");
+    facts.push(("school", "Persimmon Hollow Elementary School"));
     let letter = t.render(&input(&plain, None, &facts)).unwrap();
     assert!(
         letter.contains("To: Mississippi Department of Education, Office of Special Education"),
@@ -379,6 +479,154 @@ fn without_to_a_letter_goes_to_the_fitting_contact() {
         .render(&given)
         .unwrap();
     assert!(letter.contains("To: Ms. Reyes"), "{letter}");
+}
+
+#[test]
+fn a_letter_to_a_case_with_no_contacts_has_an_addressee() {
+    // No contacts, no district, no state: every letter still says whom it is for.
+    let bare = parse_case_meta("child = \"A B\"\n", "case").unwrap();
+    for template in templates(None).unwrap() {
+        let (facts, _) = inputs(&template.name);
+        let facts: Vec<(&str, &str)> = facts
+            .into_iter()
+            .chain(match template.name.as_str() {
+                "recording-notice" => {
+                    vec![("meeting_date", "2026-12-10"), ("meeting_time", "09:00")]
+                }
+                "pwn-request" => vec![("action", "refused text-to-speech")],
+                "iee-request" => vec![("evaluation", "the district's evaluation")],
+                "compensatory-services-request" => vec![("service", "speech"), ("missed", "60")],
+                "draft-documents-request" => vec![("meeting_date", "2026-12-10")],
+                "state-complaint" => vec![
+                    ("contact", "advocate@example.org"),
+                    ("school", "Oak School"),
+                ],
+                "due-process-complaint" => vec![("school", "Oak School")],
+                _ => vec![],
+            })
+            .collect();
+        let letter_input = input(&bare, None, &facts);
+        let letter = template
+            .render(&letter_input)
+            .unwrap_or_else(|e| panic!("{}: {e}", template.name));
+        let expected = match template.spec.addressed_to {
+            AddressedTo::District => "\nTo: Director of Special Education\n",
+            AddressedTo::State => "\nTo: State Department of Education\n",
+        };
+        assert!(letter.contains(expected), "{}:\n{letter}", template.name);
+        let text = record_text(&template, &letter_input, &letter).unwrap();
+        assert!(
+            text.contains(&format!(
+                "to = \"{}\"",
+                expected.trim().trim_start_matches("To: ")
+            )),
+            "{}: {text}",
+            template.name
+        );
+    }
+}
+
+#[test]
+fn dates_given_as_facts_print_as_every_other_date_in_a_letter() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    for name in [
+        "facilitation-request",
+        "mediation-request",
+        "iep-meeting-request",
+    ] {
+        let t = template(name, None).unwrap();
+        let facts = [
+            ("issue", "missed speech minutes"),
+            ("reason", "speech minutes are missed"),
+            ("dates", "2026-12-01"),
+            ("dates", "2026-12-03"),
+        ];
+        let letter = t.render(&input(&meta, None, &facts)).unwrap();
+        let flat = letter.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("available on December 1, 2026 or December 3, 2026")
+                && !letter.contains("2026-12-0"),
+            "{name}:\n{letter}"
+        );
+    }
+}
+
+#[test]
+fn a_pwn_request_says_what_was_refused_once_however_the_refusal_words_it() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    let t = template("pwn-request", None).unwrap();
+    for (what, said) in [
+        (
+            "Refused: audiobook accommodation.",
+            "the district refused the audiobook accommodation.",
+        ),
+        ("refused audiobooks", "the district refused audiobooks."),
+        ("Denied extended time", "the district denied extended time."),
+        (
+            "audiobook accommodation",
+            "the district refused the audiobook accommodation.",
+        ),
+    ] {
+        let text = format!(
+            "kind = \"refusal\"\ndate = 2026-10-01\ntitle = \"Refusal\"\nwhat = \"{what}\"\nvia = \"email\"\n"
+        );
+        let refusal = StoredRecord {
+            id: RecordId::parse("xbywdh86kn").unwrap(),
+            record: parse_record(&text, "refusal").unwrap(),
+            text,
+        };
+        let letter = t.render(&input(&meta, Some(&refusal), &[])).unwrap();
+        assert!(
+            letter.contains(&format!("On October 1, 2026, {said}\n")),
+            "{what}:\n{letter}"
+        );
+        let given = t.render(&input(&meta, None, &[("action", what)])).unwrap();
+        assert!(
+            !given.contains("refused the refused") && !given.contains("decision on the refused"),
+            "{what}:\n{given}"
+        );
+    }
+}
+
+#[test]
+fn a_complaint_names_the_school_the_law_requires_and_reads_as_sentences() {
+    let meta = parse_case_meta(
+        "child = \"A B\"\ndistrict = \"North District\"\nstate = \"MS\"\n",
+        "case",
+    )
+    .unwrap();
+    for (name, element) in [
+        ("state-complaint", "School: "),
+        ("due-process-complaint", "**School (300.508(b)(3)):** "),
+    ] {
+        let t = template(name, None).unwrap();
+        let mut facts = vec![
+            ("issue", "speech minutes were not delivered"),
+            ("address", "12 Oak Street"),
+            ("resolution", "compensatory speech services"),
+            ("contact", "advocate@example.org"),
+        ];
+        // The case names no school: the letter asks for it rather than print a gap.
+        match t.render(&input(&meta, None, &facts)) {
+            Err(LetterError::MissingFacts { missing, .. }) => {
+                let names: Vec<&str> = missing.iter().map(|n| n.name.as_str()).collect();
+                assert_eq!(names, ["school"], "{name}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        facts.push(("school", "Oak Street School"));
+        let letter = t.render(&input(&meta, None, &facts)).unwrap();
+        assert!(
+            letter.contains(&format!("{element}Oak Street School, North District\n"))
+                && !letter.contains("not recorded"),
+            "{name}:\n{letter}"
+        );
+        assert!(
+            letter.contains("1. Speech minutes were not delivered.\n")
+                && letter.contains(" Compensatory speech services.\n"),
+            "{name}: each fact and the resolution as sentences:\n{letter}"
+        );
+    }
 }
 
 #[test]
@@ -402,7 +650,7 @@ fn a_blank_fact_is_a_missing_fact() {
     ];
     let letter = t.render(&input(&meta, None, &facts)).unwrap();
     assert!(
-        letter.contains("1. minutes were not delivered\n\n"),
+        letter.contains("1. Minutes were not delivered.\n\n"),
         "{letter}"
     );
     let text = record_text(&t, &input(&meta, None, &facts), &letter).unwrap();

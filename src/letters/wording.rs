@@ -29,20 +29,33 @@ const DECISION_VERBS: &[&str] = &[
 
 /// A value as part of a sentence: trimmed, without a closing period, and with a capital that
 /// only began the value lowered ("Text-to-speech access" → "text-to-speech access"); a
-/// capital that names something ("IEP", "Wilson Reading System") stays.
+/// capital that names something ("IEP", "Wilson Reading System") stays. A date is written as
+/// every date in a letter is ("2026-12-01" → "December 1, 2026").
 pub fn phrase(value: &str) -> String {
     let text = value.split_whitespace().collect::<Vec<_>>().join(" ");
     let text = text.trim_end_matches(['.', ';', ',', ':']).trim();
+    if text.len() == 10
+        && let Some(date) = super::context::long_date(text)
+    {
+        return date;
+    }
     let mut words = text.split(' ');
     let first = words.next().unwrap_or_default();
     let second = words.next().unwrap_or_default();
     let mut chars = first.chars();
+    // A capitalized word after it ("Wilson Reading") makes the first a name too; an acronym
+    // ("Facilitated IEP meeting") does not, unless the first names a state ("Texas ARD").
+    let capitalized = |word: &str| {
+        word.chars().next().is_some_and(char::is_uppercase) && word.chars().any(char::is_lowercase)
+    };
+    let acronym = second.chars().next().is_some_and(char::is_uppercase) && !capitalized(second);
     let sentence_case = !first.ends_with("'s")
         && !first.ends_with("’s")
         && chars.next().is_some_and(char::is_uppercase)
         && chars.clone().all(|c| !c.is_uppercase())
         && chars.any(char::is_lowercase)
-        && !second.chars().next().is_some_and(char::is_uppercase);
+        && !capitalized(second)
+        && !(acronym && crate::record::starts_state_name(first));
     if sentence_case {
         let mut chars = text.chars();
         let first = chars.next().expect("not empty");
@@ -69,16 +82,24 @@ pub fn object(value: &str) -> String {
 }
 
 /// An action the district took, as a clause: "the district refused extended time" when the
-/// value starts with what it did, else "the district made a decision on the reduction of
-/// minutes".
-pub fn decision(value: &str) -> String {
+/// value starts with what it did (also written as a label, "Refused: audiobooks"), else the
+/// district `did` it ("the district refused the audiobook accommodation"), or with no `did`,
+/// "the district made a decision on the reduction of minutes".
+pub fn decision(value: &str, did: Option<&str>) -> String {
     let text = phrase(value);
     let (first, rest) = text.split_once(' ').unwrap_or((text.as_str(), ""));
-    let verb = first.to_lowercase();
-    if DECISION_VERBS.contains(&verb.as_str()) && !rest.is_empty() {
-        format!("the district {verb} {rest}")
-    } else {
-        format!("the district made a decision on {}", object(&text))
+    let verb = first.trim_end_matches(':').to_lowercase();
+    if DECISION_VERBS.contains(&verb.as_str()) && !rest.trim().is_empty() {
+        // After a label's colon comes a bare name of the thing, which needs its article.
+        let rest = match first.ends_with(':') {
+            true => object(rest),
+            false => rest.to_owned(),
+        };
+        return format!("the district {verb} {rest}");
+    }
+    match did.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(did) => format!("the district {did} {}", object(&text)),
+        None => format!("the district made a decision on {}", object(&text)),
     }
 }
 
@@ -168,7 +189,10 @@ pub fn add_filters(env: &mut minijinja::Environment<'_>) {
     };
     env.add_filter("phrase", move |v: minijinja::Value| phrase(&text(&v)));
     env.add_filter("object", move |v: minijinja::Value| object(&text(&v)));
-    env.add_filter("decision", move |v: minijinja::Value| decision(&text(&v)));
+    env.add_filter(
+        "decision",
+        move |v: minijinja::Value, did: Option<String>| decision(&text(&v), did.as_deref()),
+    );
     env.add_filter("sentence", move |v: minijinja::Value| sentence(&text(&v)));
     env.add_filter("clock", move |v: minijinja::Value| clock(&text(&v)));
     env.add_filter("minutes", move |v: minijinja::Value| minutes(&text(&v)));
@@ -202,6 +226,13 @@ mod tests {
             "the Wilson Reading System tutoring"
         );
         assert_eq!(object("Ezrabel's reading goals"), "Ezrabel's reading goals");
+        assert_eq!(
+            object("Facilitated IEP meeting (MDE facilitator)"),
+            "the facilitated IEP meeting (MDE facilitator)"
+        );
+        assert_eq!(object("Annual IEP review"), "the annual IEP review");
+        assert_eq!(object("Texas ARD meeting"), "the Texas ARD meeting");
+        assert_eq!(object("IEP meeting"), "the IEP meeting");
         assert_eq!(object("30 minutes of OT"), "30 minutes of OT");
         assert_eq!(
             object("Mississippi Department of Education"),
@@ -212,13 +243,27 @@ mod tests {
             "speech-language therapy"
         );
         assert_eq!(
-            decision("Refused extended time on tests."),
+            decision("Refused extended time on tests.", None),
             "the district refused extended time on tests"
         );
         assert_eq!(
-            decision("Reduction of speech minutes"),
+            decision("Reduction of speech minutes", None),
             "the district made a decision on the reduction of speech minutes"
         );
+        assert_eq!(
+            decision("Refused: audiobook accommodation.", None),
+            "the district refused the audiobook accommodation"
+        );
+        assert_eq!(
+            decision("audiobook accommodation", Some("refused")),
+            "the district refused the audiobook accommodation"
+        );
+        assert_eq!(
+            decision("Denied extended time", Some("refused")),
+            "the district denied extended time",
+            "the value's own verb, never `refused the denied …`"
+        );
+
         assert_eq!(
             sentence("speech sessions have been missed since January"),
             "Speech sessions have been missed since January."
@@ -232,6 +277,13 @@ mod tests {
         assert_eq!(minutes("1"), "1 minute");
         assert_eq!(minutes("two hours"), "two hours");
         assert_eq!(grade("4"), "grade 4");
+        assert_eq!(phrase("2026-12-01"), "December 1, 2026");
+        assert_eq!(phrase(" 2026-12-03. "), "December 3, 2026");
+        assert_eq!(
+            phrase("2026-12-01 after school"),
+            "2026-12-01 after school",
+            "only a value that is a date"
+        );
         assert_eq!(grade("Kindergarten"), "kindergarten");
     }
 }

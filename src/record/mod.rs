@@ -265,7 +265,7 @@ impl Record {
 
 /// Converts a TOML value to JSON, writing dates and times as strings.
 /// "a" or "an" for `word` as it is read aloud: "an iep", "an evaluation", "a refusal".
-pub use states::state_name;
+pub use states::{starts_state_name, state_name};
 pub use stored::StoredRecord;
 
 pub fn article(word: &str) -> &'static str {

@@ -409,6 +409,57 @@ fn a_case_without_a_state_writes_letters_under_the_workspace_default_state() {
 }
 
 #[test]
+fn a_facilitation_request_outside_mississippi_cites_no_mississippi_law() {
+    let env = TestEnv::bare();
+    env.run(&["init", env.ws.to_str().unwrap(), "--name", "Test Advocate"]);
+    env.run(&[
+        "case",
+        "new",
+        "c1",
+        "--child",
+        "Zephyrine Okonkwo-Bramble",
+        "--state",
+        "TX",
+        "--district",
+        "Rio Verde ISD",
+    ]);
+    let (code, letter, stderr) = outcome(
+        &env,
+        &[
+            "letter",
+            "facilitation-request",
+            "--no-record",
+            "--set",
+            "issue=meetings end without agreement",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !letter.contains("Mississippi") && !letter.contains("74.19"),
+        "a Texas letter cites no Mississippi law: {letter}"
+    );
+    assert!(
+        letter.contains("Authority: the State's dispute-resolution procedures")
+            && letter.contains("To: Texas Education Agency"),
+        "{letter}"
+    );
+    assert!(
+        stderr.contains("this letter relies on a rule marked unconfirmed"),
+        "{stderr}"
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&env.run(&["--json", "letter", "--list"])).unwrap();
+    let facilitation = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "facilitation-request")
+        .unwrap();
+    assert_eq!(facilitation["states"]["MS"]["confidence"], "secondary");
+    assert_eq!(facilitation["confidence"], "unconfirmed");
+}
+
+#[test]
 fn without_to_a_letter_goes_to_the_fitting_contact() {
     let env = TestEnv::bare();
     let w = demo(&env);
@@ -448,6 +499,204 @@ fn without_to_a_letter_goes_to_the_fitting_contact() {
         letter.contains("To: Gwendolyn Ashcombe, dispute resolution coordinator"),
         "{letter}"
     );
+}
+
+#[test]
+fn a_letter_for_a_case_with_no_contacts_goes_to_the_director_by_title() {
+    let env = TestEnv::with_case();
+    let (code, letter, stderr) = outcome(&env, &["letter", "records-request"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        letter.contains("\n\nTo: Director of Special Education\n\nFrom: "),
+        "{letter}"
+    );
+    assert!(
+        stderr.contains("Addressed to Director of Special Education (pass --to to change it)"),
+        "{stderr}"
+    );
+    let id = stderr.trim().rsplit(' ').next().unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(&env.run(&["--json", "show", id])).unwrap();
+    assert_eq!(record["to"], "Director of Special Education");
+    env.run(&["case", "edit", "--set", "district=Larkspur Parish Schools"]);
+    let letter = env.run(&["letter", "records-request", "--no-record"]);
+    assert!(
+        letter.contains("\nTo: Director of Special Education, Larkspur Parish Schools\n"),
+        "{letter}"
+    );
+}
+
+/// The lines of text of every page of a PDF, top to bottom, each line's runs left to right.
+fn pdf_lines(pdf: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for page in crate::pdf_layout::page_layouts(pdf) {
+        let mut rows: std::collections::BTreeMap<i64, Vec<&crate::pdf_layout::Run>> =
+            Default::default();
+        for run in &page.runs {
+            // PDF y grows upwards: negated, rows sort top to bottom.
+            rows.entry(-(run.y0.round() as i64)).or_default().push(run);
+        }
+        for runs in rows.values_mut() {
+            runs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            out.push(
+                runs.iter()
+                    .map(|r| r.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn a_pdf_letter_never_breaks_a_line_inside_a_citation_or_a_time() {
+    let env = TestEnv::bare();
+    let w = demo(&env);
+    let mut broken = Vec::new();
+    for (name, extra) in [
+        ("records-request", vec!["--set", "meeting=2026-12-08"]),
+        (
+            "recording-notice",
+            vec![
+                "--set",
+                "meeting_date=2026-12-08",
+                "--set",
+                "meeting_time=09:00",
+                "--set",
+                "place=the school conference room",
+            ],
+        ),
+        (
+            "iep-meeting-request",
+            vec![
+                "--set",
+                "reason=speech-language sessions have been missed since January",
+            ],
+        ),
+    ] {
+        let pdf = env.root().join(format!("{name}.pdf"));
+        let mut args = vec![
+            "-w",
+            &w,
+            "letter",
+            name,
+            "--no-record",
+            "--out",
+            pdf.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        env.run(&args);
+        let lines = pdf_lines(&pdf);
+        for pair in lines.windows(2) {
+            let (end, next) = (pair[0].trim_end(), pair[1].trim_start());
+            let split_citation = end.ends_with(')') && next.starts_with('(')
+                || end.ends_with("CFR")
+                || end.ends_with('§')
+                || end
+                    .split_whitespace()
+                    .last()
+                    .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit() || c == '('))
+                    && next.starts_with("CFR")
+                || next.starts_with("a.m.")
+                || next.starts_with("p.m.");
+            if split_citation {
+                broken.push(format!("{name}: `{end}` / `{next}`"));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn a_long_addressee_wraps_under_the_name_in_a_pdf_letter() {
+    let env = TestEnv::with_case();
+    env.run(&[
+        "case",
+        "edit",
+        "--set",
+        "district=Greater Northwestern Consolidated Independent Unified School District of the Lakes",
+    ]);
+    let pdf = env.root().join("letter.pdf");
+    env.run(&[
+        "letter",
+        "records-request",
+        "--no-record",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    let page = &crate::pdf_layout::page_layouts(&pdf)[0];
+    let row_of = |needle: &str| {
+        page.runs
+            .iter()
+            .find(|r| r.text.contains(needle))
+            .unwrap_or_else(|| panic!("no `{needle}`: {:?}", page.runs))
+            .y0
+    };
+    let left = |y: f64| {
+        page.runs
+            .iter()
+            .filter(|r| (r.y0 - y).abs() < 1.0)
+            .map(|r| r.x0)
+            .fold(f64::INFINITY, f64::min)
+    };
+    let to = row_of("To:");
+    let from = row_of("From:");
+    // The addressee takes two lines: the second one is between them.
+    let second = page
+        .runs
+        .iter()
+        .map(|r| r.y0)
+        .filter(|y| *y < to - 1.0 && *y > from + 1.0)
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert!(second.is_finite(), "the addressee wraps: {:?}", page.runs);
+    assert!(
+        left(second) > left(to) + 10.0,
+        "the second line starts under the name ({:.1}), not under `To:` ({:.1})",
+        left(second),
+        left(to)
+    );
+}
+
+#[test]
+fn a_pdf_letter_never_leaves_a_heading_at_the_foot_of_a_page() {
+    let env = TestEnv::with_case();
+    let mut orphans = Vec::new();
+    // Each fact takes one line: as they grow, the heading after them comes to every line of
+    // the first page in turn, the last one included.
+    for count in 24..=40 {
+        let pdf = env.root().join(format!("complaint-{count}.pdf"));
+        let mut args = vec![
+            "letter".to_owned(),
+            "state-complaint".into(),
+            "--no-record".into(),
+            "--set".into(),
+            "address=12 Oak Street, Town, MS 39000".into(),
+            "--set".into(),
+            "contact=advocate@example.org".into(),
+            "--set".into(),
+            "resolution=compensatory services".into(),
+            "--out".into(),
+            pdf.to_str().unwrap().into(),
+        ];
+        for n in 1..=count {
+            args.extend(["--set".into(), format!("issue=session {n} was missed")]);
+        }
+        env.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let pages = crate::pdf_layout::page_layouts(&pdf);
+        let page_of = |needle: &str| {
+            pages
+                .iter()
+                .position(|p| p.runs.iter().any(|r| r.text.contains(needle)))
+                .unwrap_or_else(|| panic!("no `{needle}` with {count} facts"))
+        };
+        for (heading, first) in [("Facts", "Session 1 was"), ("The child", "Name:")] {
+            if page_of(heading) != page_of(first) {
+                orphans.push(format!("{count} facts: `{heading}` apart from `{first}`"));
+            }
+        }
+    }
+    assert!(orphans.is_empty(), "{}", orphans.join("\n"));
 }
 
 #[test]

@@ -8,9 +8,8 @@ use super::super::error::CliError;
 
 /// Says whom the letter went to when `--to` did not, and what the letter cannot claim.
 pub fn warn(ctx: &Ctx, template: &Template, input: &LetterInput<'_>) -> Result<(), CliError> {
-    if input.to.is_none()
-        && let Some(to) = input.addressee(template)
-    {
+    if input.to.as_deref().is_none_or(|to| to.trim().is_empty()) {
+        let to = input.addressee(template);
         ctx.ui
             .status(&format!("Addressed to {to} (pass --to to change it)"));
     }
@@ -41,10 +40,11 @@ pub fn warn(ctx: &Ctx, template: &Template, input: &LetterInput<'_>) -> Result<(
             "add `address = \"…\"` to the [advocate] table in iepcase.toml"
         });
     }
-    if template.spec.confidence != "confirmed" {
+    let authority = template.spec.authority(input.meta.state.as_deref());
+    if authority.confidence != "confirmed" {
         ctx.ui.warn(&format!(
             "this letter relies on a rule marked {}: check it before sending",
-            template.spec.confidence
+            authority.confidence
         ));
     }
     Ok(())
