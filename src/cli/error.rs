@@ -603,6 +603,26 @@ impl From<iepcase::ops::OpsError> for CliError {
             OpsError::Rule(inner) => inner.into(),
             OpsError::Import(inner) => inner.into(),
             OpsError::Letter(inner) => inner.into(),
+            OpsError::Signer(inner) => inner.into(),
+            OpsError::Sync(inner) => inner.into(),
+            OpsError::Crypto(inner) => inner.into(),
+            OpsError::Workspace(inner) => inner.into(),
+            OpsError::NoChild => CliError::usage("--child is empty"),
+            OpsError::Threads { .. } => CliError::user(e.to_string()),
+            OpsError::KindsDiffer { .. } => CliError::user(e.to_string()).hint(
+                "diff compares two records of one kind, or one record across its revisions",
+            ),
+            OpsError::OneVersion { ref id } => CliError::user(e.to_string()).hint(format!(
+                "compare it with another record (`iepcase diff {id} OTHER`) or see `iepcase log {id}`"
+            )),
+            OpsError::NoSlugInTemplate { .. } => CliError::usage(e.to_string()).hint(
+                "for example `iepcase remote add origin --all 'git@git.example.org:team/{slug}.git'`",
+            ),
+            OpsError::NoCases => CliError::user(e.to_string())
+                .hint("create one with `iepcase case new SLUG --child NAME`"),
+            OpsError::LabelNamesChild => CliError::user(e.to_string()).hint(
+                "labels are not encrypted: describe the person's role, such as \"co-advocate\"",
+            ),
             OpsError::InsideCases { .. } => CliError::user(e.to_string())
                 .hint("write the bundle somewhere else: `--out ~/bundles/NAME`"),
             OpsError::MissingAttachment { .. } => CliError::user(e.to_string()).hint(
@@ -638,6 +658,23 @@ impl From<iepcase::ops::OpsError> for CliError {
                     .hint("for example: --disclosed-to \"District counsel\"")
             }
         }
+    }
+}
+
+impl From<iepcase::letters::SignerError> for CliError {
+    fn from(e: iepcase::letters::SignerError) -> Self {
+        use iepcase::letters::SignerError;
+        let hint = match &e {
+            SignerError::NoAdvocate { .. } => {
+                "add your details to iepcase.toml: an [advocate] table with `name = \"…\"` \
+                 (and `organization`, `address`, `phone`, `email` for the letterhead)"
+            }
+            SignerError::NoParent { .. } => {
+                "name the parent in the case details: a [[contacts]] entry with `name = \"…\"` \
+                 and `role = \"parent\"` (`iepcase case edit`)"
+            }
+        };
+        CliError::user(e.to_string()).hint(hint)
     }
 }
 

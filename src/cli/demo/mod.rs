@@ -232,9 +232,8 @@ fn findings(
 ) -> String {
     use iepcase::check::Severity;
 
-    let (preparation, findings): (Vec<_>, Vec<_>) = findings
-        .into_iter()
-        .partition(|f| f.code.is_preparation());
+    let (preparation, findings): (Vec<_>, Vec<_>) =
+        findings.into_iter().partition(|f| f.code.is_preparation());
     let mut out = String::new();
     let count = |s| findings.iter().filter(|f| f.severity == s).count();
     out.push_str(&format!(
