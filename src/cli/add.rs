@@ -154,12 +154,9 @@ fn add_files(ctx: &Ctx, files: &[PathBuf], duplicate: bool) -> Result<(), CliErr
 
 /// The files' texts, and the files that could not be read; standard input (`-`) may be
 /// given once, and failing to read it stops everything.
-fn read_files(
-    ctx: &Ctx,
-    files: &[PathBuf],
-) -> Result<(Vec<BatchFile>, Vec<(String, CliError)>), CliError> {
+fn read_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(Vec<BatchFile>, Vec<Bad>), CliError> {
     let mut read: Vec<BatchFile> = Vec::new();
-    let mut bad: Vec<(String, CliError)> = Vec::new();
+    let mut bad: Vec<Bad> = Vec::new();
     let mut stdin_used = false;
     for file in files {
         if file.as_os_str() == "-" {
@@ -192,8 +189,11 @@ fn read_files(
     Ok((read, bad))
 }
 
+/// A file that is not a valid record, and why.
+type Bad = (String, CliError);
+
 /// The error for files that are not valid records, with what is wrong with each.
-fn invalid_files(bad: &[(String, CliError)]) -> CliError {
+fn invalid_files(bad: &[Bad]) -> CliError {
     let names: Vec<&str> = bad.iter().map(|(origin, _)| origin.as_str()).collect();
     let mut detail = String::new();
     for (_, e) in bad {

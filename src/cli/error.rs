@@ -476,9 +476,9 @@ impl From<iepcase::ops::OpsError> for CliError {
             OpsError::Import(inner) => inner.into(),
             OpsError::Letter(inner) => inner.into(),
             OpsError::Signer(inner) => inner.into(),
-            OpsError::Sync(inner) => inner.into(),
-            OpsError::Crypto(inner) => inner.into(),
-            OpsError::Workspace(inner) => inner.into(),
+            OpsError::Sync(inner) => (*inner).into(),
+            OpsError::Crypto(inner) => (*inner).into(),
+            OpsError::Workspace(inner) => (*inner).into(),
             OpsError::NoChild => CliError::usage("--child is empty"),
             OpsError::Threads { .. } => CliError::user(e.to_string()),
             OpsError::KindsDiffer { .. } => CliError::user(e.to_string()).hint(

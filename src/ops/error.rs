@@ -40,7 +40,7 @@ pub enum OpsError {
     #[error(transparent)]
     Detach(#[from] super::attachments::DetachError),
     #[error(transparent)]
-    Sync(#[from] crate::sync::SyncError),
+    Sync(Box<crate::sync::SyncError>),
     /// The threads that sync cases side by side could not start.
     #[error("cannot start sync threads: {source}")]
     Threads { source: rayon::ThreadPoolBuildError },
@@ -67,9 +67,9 @@ pub enum OpsError {
     #[error("the label looks like it contains the child's name")]
     LabelNamesChild,
     #[error(transparent)]
-    Crypto(#[from] crate::crypto::CryptoError),
+    Crypto(Box<crate::crypto::CryptoError>),
     #[error(transparent)]
-    Workspace(#[from] crate::workspace::WorkspaceError),
+    Workspace(Box<crate::workspace::WorkspaceError>),
     /// A case needs the child's name.
     #[error("the child's name is empty")]
     NoChild,
@@ -94,3 +94,20 @@ pub enum OpsError {
     #[error("a disclosure needs one line naming who received the bundle")]
     BadRecipient,
 }
+
+/// The errors of layers that are large, boxed so that every use case's result stays small.
+macro_rules! boxed_from {
+    ($($variant:ident($error:ty)),*) => {$(
+        impl From<$error> for OpsError {
+            fn from(e: $error) -> Self {
+                OpsError::$variant(Box::new(e))
+            }
+        }
+    )*};
+}
+
+boxed_from!(
+    Sync(crate::sync::SyncError),
+    Crypto(crate::crypto::CryptoError),
+    Workspace(crate::workspace::WorkspaceError)
+);

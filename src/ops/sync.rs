@@ -175,7 +175,7 @@ mod tests {
     fn totals_count_synced_and_failed_cases_and_add_up_their_commits() {
         let failed = Outcome {
             slug: "b".into(),
-            result: Err(OpsError::Sync(SyncError::NoRemote { case: "b".into() })),
+            result: Err(SyncError::NoRemote { case: "b".into() }.into()),
         };
         let totals = Totals::of(&[synced(3, 1, 0), failed, synced(2, 0, 2)]);
         assert_eq!(

@@ -76,7 +76,7 @@ fn options(
         include_privileged: args.include_privileged,
         skip_broken: args.skip_broken,
         initials: args.initials,
-        sections: args.sections.clone(),
+        sections: args.sections,
     })
 }
 
