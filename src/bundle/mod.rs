@@ -16,6 +16,7 @@
 //! commit and options give byte-identical files. This module never prints; the command line
 //! reports what it returns.
 
+mod advice;
 mod attach;
 pub mod disclosed;
 mod folder;

@@ -101,8 +101,62 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
 }
 
 fn add_files(ctx: &Ctx, files: &[PathBuf], duplicate: bool) -> Result<(), CliError> {
+    let (read, mut bad) = read_files(ctx, files)?;
+    // The case is opened (and locked, before its key is read) only when a file needs it
+    // for its links.
+    let mut locked: Option<(Case, CaseLock)> = None;
+    let prepared = prepare_batch(read, RecordId::generate, || {
+        locked = ctx.open_case_locked("add").ok();
+        let ids = locked.as_ref()?.0.record_ids().ok()?;
+        Some(ids.into_iter().map(|(id, _)| id).collect())
+    });
+    let mut batch = Vec::new();
+    for p in prepared {
+        match p.outcome {
+            Ok((_, record)) if !record.common.attachments.is_empty() => {
+                let e = CliError::user(format!(
+                    "{} lists [[attachments]]; attach files with `--attach` or `iepcase attach`",
+                    p.origin
+                ));
+                bad.push((p.origin, e));
+            }
+            Ok((text, record)) => batch.push(ops::records::Prepared {
+                id: p.id,
+                origin: p.origin,
+                text,
+                record,
+            }),
+            Err(e) => bad.push((p.origin, e.into())),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(invalid_files(&bad));
+    }
+    let (case, lock) = match locked {
+        Some(locked) => locked,
+        None => ctx.open_case_locked("add")?,
+    };
+    let added = ops::records::add_batch(&case, &lock, batch, duplicate, &ctx.commit_context()?)?;
+    for (origin, written) in &added {
+        warn_dangling(ctx, &written.dangling);
+        ctx.ui.status(&format!(
+            "Added {} {} from {origin}: {}",
+            written.record.kind(),
+            written.id,
+            written.record.title()
+        ));
+    }
+    for (_, written) in &added {
+        ctx.ui.line(written.id.as_str())?;
+    }
+    Ok(())
+}
+
+/// The files' texts, and the files that could not be read; standard input (`-`) may be
+/// given once, and failing to read it stops everything.
+fn read_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(Vec<BatchFile>, Vec<Bad>), CliError> {
     let mut read: Vec<BatchFile> = Vec::new();
-    let mut bad: Vec<(String, CliError)> = Vec::new();
+    let mut bad: Vec<Bad> = Vec::new();
     let mut stdin_used = false;
     for file in files {
         if file.as_os_str() == "-" {
@@ -132,78 +186,34 @@ fn add_files(ctx: &Ctx, files: &[PathBuf], duplicate: bool) -> Result<(), CliErr
             }
         }
     }
-    // The case is opened (and locked, before its key is read) only when a file needs it
-    // for its links.
-    let mut locked: Option<(Case, CaseLock)> = None;
-    let prepared = prepare_batch(read, RecordId::generate, || {
-        locked = ctx.open_case_locked("add").ok();
-        let ids = locked.as_ref()?.0.record_ids().ok()?;
-        Some(ids.into_iter().map(|(id, _)| id).collect())
-    });
-    let mut texts = Vec::new();
-    for p in prepared {
-        match p.outcome {
-            Ok((_, record)) if !record.common.attachments.is_empty() => {
-                let e = CliError::user(format!(
-                    "{} lists [[attachments]]; attach files with `--attach` or `iepcase attach`",
-                    p.origin
-                ));
-                bad.push((p.origin, e));
-            }
-            Ok((text, record)) => texts.push((p.id, p.origin, text, record)),
-            Err(e) => bad.push((p.origin, e.into())),
-        }
-    }
-    if !bad.is_empty() {
-        let names: Vec<&str> = bad.iter().map(|(origin, _)| origin.as_str()).collect();
-        let mut detail = String::new();
-        for (_, e) in &bad {
-            match &e.detail {
-                Some(d) => detail.push_str(d),
-                None => detail.push_str(&format!("{}\n", e.message)),
-            }
-        }
-        let noun = if bad.len() == 1 {
-            "file is"
-        } else {
-            "files are"
-        };
-        return Err(CliError::user(format!(
-            "{} {noun} not a valid record: {}",
-            bad.len(),
-            names.join(", ")
-        ))
-        .detail(detail)
-        .hint("nothing was added: fix the file and run the same command again"));
-    }
+    Ok((read, bad))
+}
 
-    let (case, lock) = match locked {
-        Some(locked) => locked,
-        None => ctx.open_case_locked("add")?,
+/// A file that is not a valid record, and why.
+type Bad = (String, CliError);
+
+/// The error for files that are not valid records, with what is wrong with each.
+fn invalid_files(bad: &[Bad]) -> CliError {
+    let names: Vec<&str> = bad.iter().map(|(origin, _)| origin.as_str()).collect();
+    let mut detail = String::new();
+    for (_, e) in bad {
+        match &e.detail {
+            Some(d) => detail.push_str(d),
+            None => detail.push_str(&format!("{}\n", e.message)),
+        }
+    }
+    let noun = if bad.len() == 1 {
+        "file is"
+    } else {
+        "files are"
     };
-    let batch = texts
-        .into_iter()
-        .map(|(id, origin, text, record)| ops::records::Prepared {
-            id,
-            origin,
-            text,
-            record,
-        })
-        .collect();
-    let added = ops::records::add_batch(&case, &lock, batch, duplicate, &ctx.commit_context()?)?;
-    for (origin, written) in &added {
-        warn_dangling(ctx, &written.dangling);
-        ctx.ui.status(&format!(
-            "Added {} {} from {origin}: {}",
-            written.record.kind(),
-            written.id,
-            written.record.title()
-        ));
-    }
-    for (_, written) in &added {
-        ctx.ui.line(written.id.as_str())?;
-    }
-    Ok(())
+    CliError::user(format!(
+        "{} {noun} not a valid record: {}",
+        bad.len(),
+        names.join(", ")
+    ))
+    .detail(detail)
+    .hint("nothing was added: fix the file and run the same command again")
 }
 
 /// The error for a record file over the size limit.

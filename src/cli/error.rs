@@ -166,97 +166,19 @@ impl From<StoreError> for CliError {
                 ref case,
                 ref public_keys,
             } => not_a_member(Some(case), public_keys),
-            StoreError::NotACase { .. } => CliError::user(e.to_string()).hint(
-                "cases live in the workspace's cases/ folder; see them with `iepcase case list`",
-            ),
-            StoreError::NewerFormat { .. } => {
-                CliError::user(e.to_string()).hint("upgrade iepcase to open this case")
+            _ => {
+                let mut err = CliError::user(e.to_string());
+                for cause in e.causes() {
+                    err = err.cause(cause);
+                }
+                if e.shows_sources() {
+                    err = err.causes_of(&e);
+                }
+                for hint in e.hints() {
+                    err = err.hint(hint);
+                }
+                err
             }
-            StoreError::BadFormat { ref case, .. } => CliError::user(e.to_string()).hint(format!(
-                "`iepcase -c {case} fsck` shows what is wrong; every earlier state of the case is \
-                 in its history (`git -C cases/{case} log`)"
-            )),
-            StoreError::KeyNotTrusted { ref case, commit } => CliError::user(e.to_string())
-                .cause(format!(
-                    "the key at commit {} neither is the key this copy pinned nor knows it",
-                    iepcase::git::short(&commit)
-                ))
-                .hint(
-                    "nothing was read with it: someone changed this copy's history outside iepcase",
-                )
-                .hint(format!(
-                    "tell the case's members; clone the case again from a member you trust \
-                     (`iepcase clone URL {case}-fresh`) and compare"
-                )),
-            StoreError::Unauthenticated {
-                ref case, commit, ..
-            } => CliError::user(e.to_string())
-                .cause(format!(
-                    "commit {} changed it outside iepcase (a moved, replayed or altered file)",
-                    iepcase::git::short(&commit)
-                ))
-                .hint(format!(
-                    "`iepcase -c {case} fsck` names every such file; `iepcase -c {case} fsck \
-                     --repair` puts back what the members wrote"
-                )),
-            StoreError::UntrustedHead { ref case, .. } => {
-                CliError::user(e.to_string()).hint(format!(
-                    "`iepcase -c {case} fsck` names them; `iepcase -c {case} fsck --repair` puts \
-                     back what the members wrote, then run your command again"
-                ))
-            }
-            StoreError::AttachmentTooLarge { .. } => CliError::user(e.to_string()).hint(
-                "if the file is meant to be this large (a recording), raise the limit for it: \
-                 `--max-size 4G`",
-            ),
-            StoreError::CorruptObject { ref case, .. } => {
-                CliError::user(e.to_string()).causes_of(&e).hint(format!(
-                    "`iepcase -c {case} fsck` lists every damaged file; take a fresh copy from a \
-                     remote with `iepcase clone` and compare"
-                ))
-            }
-            StoreError::KeyChanged { .. } => CliError::user(e.to_string())
-                .hint("another change reached the case at the same moment: run your command again"),
-            StoreError::Unreadable {
-                ref case,
-                ref source,
-                ..
-            }
-            | StoreError::FileUnreadable {
-                ref case,
-                ref source,
-                ..
-            } => {
-                // Advice to remove anything only when the file is proven damaged.
-                let damaged = matches!(source, CryptoError::Decrypt { reason, .. }
-                    if !reason.contains("none of your keys"));
-                let hint = if damaged {
-                    format!(
-                        "run `iepcase -c {case} fsck` to check the whole case; restore the file \
-                         from another copy with git (every change is in history), or remove the \
-                         record"
-                    )
-                } else {
-                    format!(
-                        "the file is intact but encrypted to a key this copy does not hold: run \
-                         `iepcase -c {case} sync` to take in the case's current key, then \
-                         `iepcase -c {case} fsck`"
-                    )
-                };
-                CliError::user(e.to_string()).causes_of(&e).hint(hint)
-            }
-            StoreError::Locked { .. } => CliError::user(e.to_string())
-                .hint("wait for it to finish and run your command again"),
-            StoreError::CaseExists { .. } => {
-                CliError::user(e.to_string()).hint("pick another slug, or see `iepcase case list`")
-            }
-            StoreError::NoSuchRevision { .. } | StoreError::NotAtRevision { .. } => {
-                CliError::user(e.to_string()).hint("see the revisions with `iepcase log`")
-            }
-            StoreError::AttachmentMismatch { .. } | StoreError::AttachmentMissing { .. } => {
-                CliError::user(e.to_string()).hint("run `iepcase fsck` to check the whole case")
-            }
-            _ => CliError::user(e.to_string()).causes_of(&e),
         }
     }
 }
@@ -289,57 +211,7 @@ impl From<iepcase::store::MembershipError> for CliError {
 impl From<iepcase::sync::SyncError> for CliError {
     fn from(e: iepcase::sync::SyncError) -> Self {
         use iepcase::sync::SyncError as S;
-        let hint: Option<String> = match &e {
-            S::Store(_) => None,
-            S::NoRemote { .. } => Some("add one with `iepcase remote add origin URL`".into()),
-            S::WhichRemote { .. } => Some("pass `--remote NAME`".into()),
-            S::UnknownRemote { .. } => Some("see the remotes with `iepcase remote list`".into()),
-            S::RemoteExists { .. } => Some("remove it first with `iepcase remote remove NAME`, or pick another name".into()),
-            S::BadRemoteName { .. } => Some("use letters, digits and dashes, such as `origin` or `backup`".into()),
-            S::BadRemoteUrl { .. } => Some("for example git@git.example.org:me/case-2026-01.git, https://git.example.org/me/case-2026-01.git or /media/backup/case-2026-01.git".into()),
-            S::Auth { url, offered, .. } => Some(auth_hint(url, offered)),
-            S::Denied { write: true, .. } => Some(
-                "your account may read this repository but not push to it: ask whoever runs the server for write access; your changes stay here until a sync can push them"
-                    .into(),
-            ),
-            S::Denied { .. } => Some(
-                "ask whoever runs the server for access to this repository (a member removed from a case is refused on purpose)"
-                    .into(),
-            ),
-            S::UnknownHost { key, .. } => Some(format!(
-                "compare {} with the fingerprint your host publishes (GitHub, GitLab, Gitea and Forgejo show theirs; for a server of your own, ask its admin); if they match, trust it with `iepcase remote trust {} --fingerprint {}`",
-                key.fingerprint(),
-                key.address(),
-                key.fingerprint()
-            )),
-            S::NotSsh { .. } => Some("an HTTPS server is trusted through its certificate: if it uses an authority of its own, tell git its CA file with `git config --global http.sslCAInfo FILE`".into()),
-            S::UntrustedCertificate { ca_file: None, .. } => Some(
-                "if the server uses a certificate authority of its own (a practice's own server), get the CA certificate from its admin and tell git where it is: `git config --global http.sslCAInfo /path/to/ca.pem` (iepcase reads it too); otherwise check the address"
-                    .into(),
-            ),
-            S::UntrustedCertificate { ca_file: Some(path), .. } => Some(format!(
-                "the authorities in {} (git's http.sslCAInfo) did not sign it either: check that this is the server's CA certificate and that the address is right",
-                path.display()
-            )),
-            S::CaFile { .. } => Some("set it to the CA certificate file with `git config --global http.sslCAInfo /path/to/ca.pem`, or remove it with `git config --global --unset http.sslCAInfo`".into()),
-            S::KeyPassphrase { .. } => Some("run the command again and type the key's passphrase (scripts can set IEPCASE_SSH_PASSPHRASE)".into()),
-            S::TrustWrite { .. } => None,
-            S::HostKeyChanged { .. } | S::FingerprintMismatch { .. } => None,
-            S::Network { .. } => Some("check your connection and the address (`iepcase remote list`), then sync again".into()),
-            S::NotFound { .. } => Some("check the address (`iepcase remote list`) and that the repository exists and you may see it".into()),
-            S::PushBehind { .. } => Some("someone pushed in between: run `iepcase sync` again".into()),
-            S::Rejected { .. } => Some(
-                "the server's own rules refused it (a hook, a protected branch, a quota): ask whoever runs it; your changes stay here until a sync can push them"
-                    .into(),
-            ),
-            S::EmptyRemote { .. } => Some("the case must be pushed there first, by a member, with `iepcase sync`".into()),
-            S::RemovedOnRemote { .. } => Some("ask a member to share it with you again (`iepcase share <your public key>`)".into()),
-            S::Unrelated { .. } => Some("the remote holds another case: check `iepcase remote list`".into()),
-            S::NewerFormat { .. } => Some("upgrade iepcase: a member already uses a newer version".into()),
-            S::PushRace { .. } => Some("run `iepcase sync` again in a moment; nothing was lost".into()),
-            S::Untrusted { .. } | S::Rewritten { .. } => None,
-            S::Git { .. } => None,
-        };
+        let hint = e.hint();
         if let S::Store(inner) = e {
             return inner.into();
         }
@@ -604,6 +476,26 @@ impl From<iepcase::ops::OpsError> for CliError {
             OpsError::Rule(inner) => inner.into(),
             OpsError::Import(inner) => inner.into(),
             OpsError::Letter(inner) => inner.into(),
+            OpsError::Signer(inner) => inner.into(),
+            OpsError::Sync(inner) => (*inner).into(),
+            OpsError::Crypto(inner) => (*inner).into(),
+            OpsError::Workspace(inner) => (*inner).into(),
+            OpsError::NoChild => CliError::usage("--child is empty"),
+            OpsError::Threads { .. } => CliError::user(e.to_string()),
+            OpsError::KindsDiffer { .. } => CliError::user(e.to_string()).hint(
+                "diff compares two records of one kind, or one record across its revisions",
+            ),
+            OpsError::OneVersion { ref id } => CliError::user(e.to_string()).hint(format!(
+                "compare it with another record (`iepcase diff {id} OTHER`) or see `iepcase log {id}`"
+            )),
+            OpsError::NoSlugInTemplate { .. } => CliError::usage(e.to_string()).hint(
+                "for example `iepcase remote add origin --all 'git@git.example.org:team/{slug}.git'`",
+            ),
+            OpsError::NoCases => CliError::user(e.to_string())
+                .hint("create one with `iepcase case new SLUG --child NAME`"),
+            OpsError::LabelNamesChild => CliError::user(e.to_string()).hint(
+                "labels are not encrypted: describe the person's role, such as \"co-advocate\"",
+            ),
             OpsError::InsideCases { .. } => CliError::user(e.to_string())
                 .hint("write the bundle somewhere else: `--out ~/bundles/NAME`"),
             OpsError::MissingAttachment { .. } => CliError::user(e.to_string()).hint(
@@ -642,6 +534,23 @@ impl From<iepcase::ops::OpsError> for CliError {
     }
 }
 
+impl From<iepcase::letters::SignerError> for CliError {
+    fn from(e: iepcase::letters::SignerError) -> Self {
+        use iepcase::letters::SignerError;
+        let hint = match &e {
+            SignerError::NoAdvocate { .. } => {
+                "add your details to iepcase.toml: an [advocate] table with `name = \"…\"` \
+                 (and `organization`, `address`, `phone`, `email` for the letterhead)"
+            }
+            SignerError::NoParent { .. } => {
+                "name the parent in the case details: a [[contacts]] entry with `name = \"…\"` \
+                 and `role = \"parent\"` (`iepcase case edit`)"
+            }
+        };
+        CliError::user(e.to_string()).hint(hint)
+    }
+}
+
 impl From<iepcase::typeset::TypesetError> for CliError {
     fn from(e: iepcase::typeset::TypesetError) -> Self {
         CliError::user(e.to_string())
@@ -655,84 +564,21 @@ impl From<BundleError> for CliError {
             BundleError::Store(inner) => return inner.into(),
             other => other,
         };
-        let err = CliError::user(e.to_string()).causes_of(&e);
-        match &e {
-            BundleError::BadPrefix { .. } => CliError::usage(e.to_string())
-                .hint("prefixes go into stamps and file names: `--exhibit-prefix P --bates EQ`"),
-            BundleError::EmptyRange { .. } => err.hint("swap the dates, or drop one of them"),
-            BundleError::BrokenRecord { .. } => err
-                .hint("run `iepcase fsck` to see what is wrong")
-                .hint("or pass --skip-broken to build the bundle without it"),
-            BundleError::FirstNotFound { .. } => err.hint("see the ids with `iepcase list`"),
-            BundleError::FirstExcluded {
-                why: iepcase::bundle::Exclusion::Privileged,
-                ..
-            } => err.hint("add --include-privileged if it is meant for the other side"),
-            BundleError::FirstExcluded { .. } => {
-                err.hint("pick another record for exhibit 1, or drop --first")
-            }
-            BundleError::NothingToBundle {
-                excluded: 0,
-                filtered_out: 0,
-                ..
-            } => err.hint("the case holds no records yet: add them with `iepcase add` first"),
-            BundleError::NothingToBundle {
-                filtered_out: 0, ..
-            } => err.hint(
-                "every record was left out for this purpose; `iepcase list` shows what the case \
-                 holds",
-            ),
-            BundleError::NothingToBundle { .. } => {
-                err.hint("widen --from/--to or --kind; `iepcase list` shows what the case holds")
-            }
-            BundleError::Attachment { id, name, .. } => err
-                .hint(format!(
-                    "replace the file: `iepcase extract {id}`, fix or convert `{name}`, \
-                     `iepcase attach {id} FILE`, then `iepcase detach {id} {}`",
-                    shell_word(name)
-                ))
-                .hint("or pass --skip-broken to put a placeholder page in its place"),
-            BundleError::OutNotEmpty { .. } => {
-                err.hint("write into a new or empty folder: `--out ~/bundles/NEW-NAME`")
-            }
-            BundleError::EarlierBundle { .. } => err
-                .hint(
-                    "its manifest hash may already have been disclosed: write into a new folder \
-                     (`--out ~/bundles/NEW-NAME`)",
-                )
-                .hint("or pass --force to replace the earlier bundle"),
-            BundleError::NotABundle { .. } | BundleError::BadManifest { .. } => {
-                err.hint("give the folder that holds the bundle's manifest.json")
-            }
-            BundleError::Typeset { .. } => err
-                .hint("this is likely a bug in iepcase: please report it with the command you ran"),
-            _ => err,
+        let mut err = match e {
+            BundleError::BadPrefix { .. } => CliError::usage(e.to_string()),
+            _ => CliError::user(e.to_string()).causes_of(&e),
+        };
+        for hint in e.hints() {
+            err = err.hint(hint);
         }
+        err
     }
 }
 
 impl From<iepcase::import::ImportError> for CliError {
     fn from(e: iepcase::import::ImportError) -> Self {
         use iepcase::import::ImportError as I;
-        let hint = match &e {
-            I::Store(_) | I::Edit(_) => None,
-            I::Io { .. } | I::NotAFile { .. } => {
-                Some("check the file name and that you may read it")
-            }
-            I::Unsupported { .. } => Some(
-                "import reads e-mails (.eml, mbox), PDFs and images; add records written in \
-                 TOML with `iepcase add --file FILE`, and attach other files with \
-                 `iepcase add KIND --attach FILE` or `iepcase attach ID FILE`",
-            ),
-            I::OutlookMsg { .. } => Some(
-                "save or forward the message as .eml (or export the folder as mbox) and import that",
-            ),
-            I::NoMessages { .. } => Some("check that it is the e-mail or mailbox you meant"),
-            I::TooLarge { .. } => Some(
-                "split the mailbox, or attach the file to a record with `iepcase attach ID FILE`",
-            ),
-            I::Set { .. } => Some("paths look like `type`, `extra.school_year` or `goals[2].text`"),
-        };
+        let hint = e.hint();
         let err = match e {
             I::Store(inner) => return inner.into(),
             I::Edit(inner) => return inner.into(),
@@ -750,24 +596,6 @@ impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
         CliError::user(e.to_string())
     }
-}
-
-/// What to do when a server refused every credential offered.
-fn auth_hint(url: &str, offered: &[iepcase::sync::Offered]) -> String {
-    use iepcase::sync::Offered as O;
-    if url.starts_with("https://") || url.starts_with("http://") {
-        if offered.contains(&O::StoredPassword) {
-            return "the password or token stored for this address was refused: store the new one in your git credential helper (`git credential reject` removes the old one; docs/sync.md shows how)".into();
-        }
-        return "store a token for this address in a git credential helper (`git config --global credential.helper store`, then `git credential approve`; docs/sync.md shows how)".into();
-    }
-    if offered
-        .iter()
-        .any(|o| matches!(o, O::KeyWithoutPassphrase(_)))
-    {
-        return "type the key's passphrase when asked (scripts can set IEPCASE_SSH_PASSPHRASE), or load the key into the agent with `ssh-add`".into();
-    }
-    "give the host your public key (the .pub file beside your key, such as ~/.ssh/id_ed25519.pub), or load the key it knows into the agent with `ssh-add`; a key kept elsewhere can be named with IEPCASE_SSH_KEY=FILE".into()
 }
 
 /// A changed or revoked SSH host key: exit 3, and no way around it in the same command.
@@ -852,17 +680,4 @@ pub fn render(error: &CliError) -> String {
         }
     }
     out
-}
-
-/// `word` as one shell word: as it is when it is safe, else in single quotes.
-pub fn shell_word(word: &str) -> String {
-    let safe = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-+,=@%/:".contains(c));
-    if safe {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
 }

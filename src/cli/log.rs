@@ -20,14 +20,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let id = match &args.id {
         None => None,
-        Some(prefix) => Some(match case.resolve(prefix) {
-            Ok(id) => id,
-            // A removed record is found in the history, by a unique prefix too.
-            Err(e) => match iepcase::record::RecordId::parse(prefix) {
-                Some(id) => id,
-                None => case.resolve_in_history(prefix)?.ok_or(e)?,
-            },
-        }),
+        Some(prefix) => Some(iepcase::ops::history::resolve(&case, prefix)?),
     };
     // Streamed newest first, so the first page shows at once even on years of history.
     let mut out = Output::new(ctx);

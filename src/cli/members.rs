@@ -3,6 +3,7 @@
 use clap::{Args, Subcommand};
 use iepcase::crypto::Recipient;
 use iepcase::json::MemberJson;
+use iepcase::ops;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -42,19 +43,9 @@ fn parse_recipient(text: &str) -> Result<Recipient, CliError> {
 
 pub fn share(ctx: &Ctx, args: ShareArgs) -> Result<(), CliError> {
     let recipient = parse_recipient(&args.recipient)?;
-    let case = ctx.open_case()?;
-    if let Some(label) = &args.label
-        && let Ok((_, meta)) = case.meta()
-        && iepcase::workspace::slug_looks_like_name(label, &meta.child)
-    {
-        return Err(
-            CliError::user("the label looks like it contains the child's name").hint(
-                "labels are not encrypted: describe the person's role, such as \"co-advocate\"",
-            ),
-        );
-    }
     let (case, lock) = ctx.open_case_locked("share")?;
-    case.share(&lock, recipient.clone(), args.label, &ctx.commit_context()?)?;
+    let context = ctx.commit_context()?;
+    ops::members::share(&case, &lock, recipient.clone(), args.label, &context)?;
     ctx.ui
         .status(&format!("Shared case `{}` with {recipient}", case.slug()));
     if recipient.is_linkable() {
@@ -101,7 +92,7 @@ pub fn rotate(ctx: &Ctx) -> Result<(), CliError> {
 
 /// A spinner while every file of the case is re-encrypted to a new key.
 fn reencrypting(ctx: &Ctx, case: &iepcase::store::Case) -> Result<super::ui::Progress, CliError> {
-    let files = case.record_ids()?.len() + case.attachment_blobs()?.len();
+    let files = ops::members::files_to_reencrypt(case)?;
     Ok(ctx.ui.spinner(&format!(
         "Re-encrypting {files} files of case `{}` to a new key",
         case.slug()
@@ -109,88 +100,70 @@ fn reencrypting(ctx: &Ctx, case: &iepcase::store::Case) -> Result<super::ui::Pro
 }
 
 pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
-    let case = ctx.open_case()?;
-    let members = case.recipients()?;
-    let pending = case.pending_recipients()?;
-    if let Some(RecipientsAction::Reject) = args.action {
-        let mine = ctx.identities()?.public_keys();
-        let (case, lock) = ctx.open_case_locked("recipients reject")?;
-        let removed = case.reject_pending(&lock, &mine, &ctx.commit_context()?)?;
-        if removed.is_empty() {
-            ctx.ui.status("Nothing to reject: every member is accepted");
-        }
-        for (key, _) in &removed {
-            ctx.ui
-                .status(&format!("Removed {key}; the case key was replaced"));
-        }
-        if !removed.is_empty() {
-            ctx.ui.hint("push the change with `iepcase sync`");
-        }
-        return Ok(());
+    match args.action {
+        Some(RecipientsAction::Reject) => reject(ctx),
+        Some(RecipientsAction::Accept) => accept(ctx),
+        None => list(ctx),
     }
-    if let Some(RecipientsAction::Accept) = args.action {
-        let (case, lock) = ctx.open_case_locked("recipients accept")?;
-        case.accept_recipients(&members)?;
-        drop(lock);
-        if pending.is_empty() {
-            ctx.ui
-                .status("Nothing to accept: every member is already accepted");
-        }
-        for (key, label) in &pending {
-            ctx.ui.status(&format!(
-                "Accepted {key}{}",
-                label
-                    .as_ref()
-                    .map(|l| format!(" ({l})"))
-                    .unwrap_or_default()
-            ));
-        }
-        return Ok(());
-    }
+}
+
+fn reject(ctx: &Ctx) -> Result<(), CliError> {
     let mine = ctx.identities()?.public_keys();
-    let notes = |key: &Recipient| {
-        let mut notes = Vec::new();
-        if mine.contains(&key.to_string()) {
-            notes.push("you");
-        }
-        if key.is_linkable() {
-            notes.push("linkable");
-        }
-        if pending.iter().any(|(p, _)| p == key) {
-            notes.push("pending: run `iepcase recipients accept`");
-        }
-        notes.join(", ")
-    };
+    let (case, lock) = ctx.open_case_locked("recipients reject")?;
+    let removed = case.reject_pending(&lock, &mine, &ctx.commit_context()?)?;
+    if removed.is_empty() {
+        ctx.ui.status("Nothing to reject: every member is accepted");
+        return Ok(());
+    }
+    for (key, _) in &removed {
+        ctx.ui
+            .status(&format!("Removed {key}; the case key was replaced"));
+    }
+    ctx.ui.hint("push the change with `iepcase sync`");
+    Ok(())
+}
+
+fn accept(ctx: &Ctx) -> Result<(), CliError> {
+    let (case, lock) = ctx.open_case_locked("recipients accept")?;
+    let accepted = ops::members::accept(&case, &lock)?;
+    drop(lock);
+    if accepted.is_empty() {
+        ctx.ui
+            .status("Nothing to accept: every member is already accepted");
+    }
+    for (key, label) in &accepted {
+        let label = label
+            .as_ref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        ctx.ui.status(&format!("Accepted {key}{label}"));
+    }
+    Ok(())
+}
+
+fn list(ctx: &Ctx) -> Result<(), CliError> {
+    let case = ctx.open_case()?;
+    let members = ops::members::members(&case, &ctx.identities()?.public_keys())?;
     if ctx.ui.json {
         let rows: Vec<MemberJson<'_>> = members
             .iter()
-            .map(|(key, label)| MemberJson {
-                key: key.to_string(),
-                key_type: key.key_type(),
-                label: label.as_deref(),
-                linkable: key.is_linkable(),
-                you: mine.contains(&key.to_string()),
-                pending: pending.iter().any(|(p, _)| p == key),
+            .map(|m| MemberJson {
+                key: m.key.to_string(),
+                key_type: m.key.key_type(),
+                label: m.label.as_deref(),
+                linkable: m.key.is_linkable(),
+                you: m.you,
+                pending: m.pending,
             })
             .collect();
         return ctx.ui.json(&rows);
     }
-    let rows: Vec<Vec<String>> = members
-        .iter()
-        .map(|(key, label)| {
-            vec![
-                key.to_string(),
-                key.key_type().into(),
-                label.clone().unwrap_or_default(),
-                notes(key),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = members.iter().map(member_row).collect();
     ctx.ui.out(
         &ctx.ui
             .fitted(&["KEY", "TYPE", "LABEL", "NOTES"], &[3, 2], &rows),
     )?;
-    if !pending.is_empty() {
+    if members.iter().any(|m| m.pending) {
         ctx.ui
             .warn("some members arrived from a remote and are not accepted yet");
         ctx.ui.hint(
@@ -199,4 +172,24 @@ pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+/// One member's row: key, type, label and what to note of it.
+fn member_row(m: &ops::members::Member) -> Vec<String> {
+    let notes = [
+        (m.you, "you"),
+        (m.key.is_linkable(), "linkable"),
+        (m.pending, "pending: run `iepcase recipients accept`"),
+    ];
+    let notes: Vec<&str> = notes
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| *n)
+        .collect();
+    vec![
+        m.key.to_string(),
+        m.key.key_type().into(),
+        m.label.clone().unwrap_or_default(),
+        notes.join(", "),
+    ]
 }

@@ -2,9 +2,8 @@
 
 use clap::Args;
 use iepcase::json::SyncRowJson;
-use iepcase::store::Case;
+use iepcase::ops;
 use iepcase::sync::SyncReport;
-use rayon::prelude::*;
 
 use super::context::Ctx;
 use super::error::{CliError, Exit};
@@ -34,7 +33,7 @@ pub struct CloneArgs {
     pub slug: Option<String>,
 }
 
-/// One case's outcome.
+/// One case's outcome, its error as the user sees it.
 struct Outcome {
     slug: String,
     result: Result<SyncReport, CliError>,
@@ -43,187 +42,140 @@ struct Outcome {
 pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     let slugs = ctx.case_slugs(args.all)?;
-    let identities = ctx.identities()?;
-    let context = ctx.commit_context()?;
-    let timeout = ctx.lock_timeout();
     let access = crate::cli::common::access::access()?;
-    let access = &access;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(usize::from(args.jobs.unwrap_or(DEFAULT_JOBS)).min(slugs.len().max(1)))
-        .build()
-        .map_err(|e| CliError::user(format!("cannot start sync threads: {e}")))?;
+    let context = ops::sync::Context {
+        identities: ctx.identities()?,
+        commit: &ctx.commit_context()?,
+        access: &access,
+    };
+    let options = ops::sync::Options {
+        remote: args.remote.as_deref(),
+        all: args.all,
+        jobs: usize::from(args.jobs.unwrap_or(DEFAULT_JOBS)),
+        lock_timeout: ctx.lock_timeout(),
+    };
     let progress = if args.all && slugs.len() > 1 {
         ctx.ui.progress("Syncing", slugs.len() as u64, false)
     } else {
         super::ui::Progress::hidden()
     };
-    let outcomes: Vec<Outcome> = pool.install(|| {
-        slugs
-            .par_iter()
-            .filter_map(|slug| {
-                let _done = StepWhenDone(&progress, slug);
-                let result = (|| -> Result<Option<SyncReport>, CliError> {
-                    let case = Case::open(&ws.case_dir(slug), slug, identities)?;
-                    let remote = match iepcase::sync::pick_remote(&case, args.remote.as_deref()) {
-                        Err(iepcase::sync::SyncError::NoRemote { .. }) if args.all => {
-                            return Ok(None);
-                        }
-                        other => other?,
-                    };
-                    drop(case);
-                    let (case, lock) = Case::open_locked(
-                        &ws.case_dir(slug),
-                        slug,
-                        identities,
-                        "sync",
-                        timeout,
-                        &mut |_| {},
-                        &context,
-                    )?;
-                    Ok(Some(iepcase::sync::sync(
-                        &case, &lock, &remote, identities, &context, access,
-                    )?))
-                })();
-                match result {
-                    Ok(None) => None,
-                    Ok(Some(report)) => Some(Outcome {
-                        slug: slug.clone(),
-                        result: Ok(report),
-                    }),
-                    Err(e) => Some(Outcome {
-                        slug: slug.clone(),
-                        result: Err(e),
-                    }),
-                }
-            })
-            .collect()
-    });
+    let outcomes =
+        ops::sync::sync_cases(ws, &slugs, &context, options, &|slug| progress.step(slug))?;
     progress.finish();
-    report(ctx, &outcomes, args.all)
+    let totals = ops::sync::Totals::of(&outcomes);
+    let outcomes: Vec<Outcome> = outcomes
+        .into_iter()
+        .map(|o| Outcome {
+            slug: o.slug,
+            result: o.result.map_err(CliError::from),
+        })
+        .collect();
+    show(ctx, &outcomes, &totals, args.all)?;
+    verdict(ctx, outcomes, &totals, args.all)
 }
 
-/// Counts a case as done on the progress display however its sync ended.
-struct StepWhenDone<'a>(&'a super::ui::Progress, &'a str);
-
-impl Drop for StepWhenDone<'_> {
-    fn drop(&mut self) {
-        self.0.step(self.1);
-    }
-}
-
-fn report(ctx: &Ctx, outcomes: &[Outcome], all: bool) -> Result<(), CliError> {
-    let conflicts: usize = outcomes
-        .iter()
-        .filter_map(|o| o.result.as_ref().ok())
-        .map(|r| r.merge.conflicts.len())
-        .sum();
-    let failures: Vec<&Outcome> = outcomes.iter().filter(|o| o.result.is_err()).collect();
+/// The table of cases synced (or its JSON rows), and what each sync has to tell.
+fn show(
+    ctx: &Ctx,
+    outcomes: &[Outcome],
+    totals: &ops::sync::Totals,
+    all: bool,
+) -> Result<(), CliError> {
     if ctx.ui.json {
         let rows: Vec<SyncRowJson<'_>> = outcomes.iter().map(json_row).collect();
-        ctx.ui.json(&rows)?;
+        return ctx.ui.json(&rows);
+    }
+    let rows: Vec<Vec<String>> = outcomes.iter().map(text_row).collect();
+    if rows.is_empty() {
+        ctx.ui.status("No case has a remote");
     } else {
-        let rows: Vec<Vec<String>> = outcomes.iter().map(text_row).collect();
-        if rows.is_empty() {
-            ctx.ui.status("No case has a remote");
-        } else {
-            ctx.ui.out(&ctx.ui.fitted(
-                &[
-                    "CASE",
-                    "REMOTE",
-                    "FETCHED",
-                    "MERGED",
-                    "PUSHED",
-                    "CONFLICTS",
-                    "ERROR",
-                ],
-                &[6, 1],
-                &rows,
-            ))?;
-        }
-        for outcome in outcomes {
-            if let Ok(report) = &outcome.result {
-                notes(ctx, &outcome.slug, report);
-            }
-        }
-        if all || outcomes.len() > 1 {
-            ctx.ui.status(&totals(outcomes, conflicts));
+        let header = [
+            "CASE",
+            "REMOTE",
+            "FETCHED",
+            "MERGED",
+            "PUSHED",
+            "CONFLICTS",
+            "ERROR",
+        ];
+        ctx.ui.out(&ctx.ui.fitted(&header, &[6, 1], &rows))?;
+    }
+    for outcome in outcomes {
+        if let Ok(report) = &outcome.result {
+            notes(ctx, &outcome.slug, report);
         }
     }
-    if let [only] = failures.as_slice()
-        && !all
-        && let Err(e) = &only.result
-    {
-        return Err(CliError {
-            exit: e.exit,
-            message: e.message.clone(),
-            causes: e.causes.clone(),
-            detail: None,
-            hints: e.hints.clone(),
-        });
+    if all || outcomes.len() > 1 {
+        ctx.ui.status(&totals_line(totals));
+    }
+    Ok(())
+}
+
+/// How the command ends: the one case's own error, the failures counted with their hints
+/// given once, or exit 3 for a rewound remote or conflicts to settle.
+fn verdict(
+    ctx: &Ctx,
+    outcomes: Vec<Outcome>,
+    totals: &ops::sync::Totals,
+    all: bool,
+) -> Result<(), CliError> {
+    let failures: Vec<(String, CliError)> = outcomes
+        .into_iter()
+        .filter_map(|o| o.result.err().map(|e| (o.slug, e)))
+        .collect();
+    if failures.len() == 1 && !all {
+        let (_, e) = failures.into_iter().next().expect("one failure");
+        return Err(CliError { detail: None, ..e });
     }
     if !failures.is_empty() {
-        // One line per distinct hint, with the cases it is for: a hundred cases on one
-        // unreachable server need the advice once.
-        let mut hints: Vec<(&str, Vec<&str>)> = Vec::new();
-        for f in &failures {
-            if let Err(e) = &f.result {
-                for hint in &e.hints {
-                    match hints.iter_mut().find(|(h, _)| h == hint) {
-                        Some((_, slugs)) => slugs.push(&f.slug),
-                        None => hints.push((hint, vec![&f.slug])),
-                    }
-                }
-            }
-        }
-        for (hint, slugs) in hints {
-            let which = match slugs.as_slice() {
-                [one] => (*one).to_owned(),
-                few if few.len() <= 3 => few.join(", "),
-                many => format!("{} cases", many.len()),
-            };
-            ctx.ui.hint(&format!("{which}: {hint}"));
-        }
-        let alarm = failures
-            .iter()
-            .any(|f| matches!(&f.result, Err(e) if e.exit == Exit::Found));
+        hint_once(ctx, &failures);
+        let alarm = failures.iter().any(|(_, e)| e.exit == Exit::Found);
         return Err(CliError {
             exit: if alarm { Exit::Found } else { Exit::User },
             ..CliError::user(format!(
                 "{} of {} cases did not sync",
                 failures.len(),
-                outcomes.len()
+                totals.cases
             ))
         });
     }
-    let rewound = outcomes
-        .iter()
-        .any(|o| matches!(&o.result, Ok(r) if r.rewound.is_some()));
-    if rewound {
+    if totals.rewound {
         return Err(CliError::found());
     }
-    if conflicts > 0 {
+    if totals.conflicts > 0 {
         ctx.ui.hint("see them with `iepcase list`, compare with `iepcase diff ID ID.conflict-1`, settle with `iepcase resolve ID --keep local|remote`");
-        return Err(CliError {
-            exit: Exit::Found,
-            ..CliError::found()
-        });
+        return Err(CliError::found());
     }
     Ok(())
 }
 
+/// One line per distinct hint, with the cases it is for: a hundred cases on one unreachable
+/// server need the advice once.
+fn hint_once(ctx: &Ctx, failures: &[(String, CliError)]) {
+    let mut hints: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (slug, e) in failures {
+        for hint in &e.hints {
+            match hints.iter_mut().find(|(h, _)| h == hint) {
+                Some((_, slugs)) => slugs.push(slug),
+                None => hints.push((hint, vec![slug])),
+            }
+        }
+    }
+    for (hint, slugs) in hints {
+        let which = match slugs.as_slice() {
+            [one] => (*one).to_owned(),
+            few if few.len() <= 3 => few.join(", "),
+            many => format!("{} cases", many.len()),
+        };
+        ctx.ui.hint(&format!("{which}: {hint}"));
+    }
+}
+
 /// `100 cases: 98 synced, 2 failed; 37 commits fetched, 12 pushed, 0 conflicts`.
-fn totals(outcomes: &[Outcome], conflicts: usize) -> String {
-    let synced: Vec<&SyncReport> = outcomes
-        .iter()
-        .filter_map(|o| o.result.as_ref().ok())
-        .collect();
-    let fetched: usize = synced.iter().map(|r| r.fetched).sum();
-    let pushed: usize = synced.iter().map(|r| r.pushed).sum();
+fn totals_line(t: &ops::sync::Totals) -> String {
     format!(
-        "{} cases: {} synced, {} failed; {fetched} commits fetched, {pushed} pushed, {conflicts} conflicts",
-        outcomes.len(),
-        synced.len(),
-        outcomes.len() - synced.len()
+        "{} cases: {} synced, {} failed; {} commits fetched, {} pushed, {} conflicts",
+        t.cases, t.synced, t.failed, t.fetched, t.pushed, t.conflicts
     )
 }
 

@@ -424,5 +424,31 @@ impl Fields {
     }
 }
 
+impl ImportError {
+    /// What to do about the error; `None` when another layer's error carries the advice.
+    pub fn hint(&self) -> Option<&'static str> {
+        use ImportError as I;
+        match self {
+            I::Store(_) | I::Edit(_) => None,
+            I::Io { .. } | I::NotAFile { .. } => {
+                Some("check the file name and that you may read it")
+            }
+            I::Unsupported { .. } => Some(
+                "import reads e-mails (.eml, mbox), PDFs and images; add records written in \
+                 TOML with `iepcase add --file FILE`, and attach other files with \
+                 `iepcase add KIND --attach FILE` or `iepcase attach ID FILE`",
+            ),
+            I::OutlookMsg { .. } => Some(
+                "save or forward the message as .eml (or export the folder as mbox) and import that",
+            ),
+            I::NoMessages { .. } => Some("check that it is the e-mail or mailbox you meant"),
+            I::TooLarge { .. } => Some(
+                "split the mailbox, or attach the file to a record with `iepcase attach ID FILE`",
+            ),
+            I::Set { .. } => Some("paths look like `type`, `extra.school_year` or `goals[2].text`"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

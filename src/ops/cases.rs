@@ -182,6 +182,21 @@ pub fn overview(
     Ok(overview)
 }
 
+/// Every case of `slugs` at a glance, opened in parallel with `identities` (see
+/// [`overview`]); a case that cannot be opened keeps its error and does not stop the others.
+pub fn overviews(
+    ws: &Workspace,
+    slugs: &[String],
+    identities: &Identities,
+    book: Option<&Rulebook>,
+    today: Date,
+    now: jiff::civil::DateTime,
+) -> Vec<(String, Result<Overview, super::OpsError>)> {
+    ws.for_each_case(slugs, identities, |case| {
+        Ok(overview(ws, case, book, today, now)?)
+    })
+}
+
 /// The deadline that needs attention first: the oldest overdue one, else the soonest open
 /// one; with the number of other overdue deadlines.
 fn next_deadline(deadlines: Vec<Deadline>) -> Option<(Deadline, usize)> {
@@ -199,6 +214,103 @@ fn next_deadline(deadlines: Vec<Deadline>) -> Option<(Deadline, usize)> {
         .filter(|d| d.status == Status::Open)
         .min_by_key(key)
         .map(|d| (d, 0))
+}
+
+/// A new case's details, as `case new` is given them.
+#[derive(Clone, Debug, Default)]
+pub struct NewCase {
+    pub slug: String,
+    pub child: String,
+    /// The two-letter state, checked; else the workspace's default.
+    pub state: Option<String>,
+    pub district: Option<String>,
+    pub school: Option<String>,
+    pub born: Option<Date>,
+    pub grade: Option<String>,
+    pub forum: Option<String>,
+    pub docket: Option<String>,
+}
+
+/// A case created.
+#[derive(Debug)]
+pub struct Created {
+    pub root: std::path::PathBuf,
+    /// The state it is in; without one, deadlines use the federal rules only.
+    pub state: Option<String>,
+}
+
+/// Creates case `new` opened on `today`, its members `me` (one of whose public keys is `me`)
+/// and the workspace's default recipients.
+pub fn create(
+    ws: &Workspace,
+    new: &NewCase,
+    me: &str,
+    today: Date,
+    context: &crate::git::CommitContext,
+) -> Result<Created, super::OpsError> {
+    crate::workspace::validate_slug(&new.slug)?;
+    if new.child.trim().is_empty() {
+        return Err(super::OpsError::NoChild);
+    }
+    let state = match &new.state {
+        Some(state) => Some(state.clone()),
+        None => ws.config.state.as_deref().map(str::to_ascii_uppercase),
+    };
+    let root = ws.case_dir(&new.slug);
+    if root.exists() {
+        return Err(StoreError::CaseExists {
+            slug: new.slug.clone(),
+        }
+        .into());
+    }
+    let meta = meta_text(new, state.as_deref(), today);
+    crate::record::parse_case_meta(&meta, "the new case's details")?;
+    let me: crate::crypto::Recipient = me.parse()?;
+    let my_label = ws
+        .config
+        .author
+        .name
+        .clone()
+        .map(|n| format!("{n} (created the case)"));
+    let mut members = vec![(me, my_label)];
+    for text in &ws.config.recipients {
+        let recipient: crate::crypto::Recipient = text.parse()?;
+        if !members.iter().any(|(r, _)| *r == recipient) {
+            members.push((recipient, Some("workspace default recipient".into())));
+        }
+    }
+    Case::create(&root, &new.slug, &meta, &members, context)?;
+    Ok(Created { root, state })
+}
+
+/// The new case's `meta.toml`.
+fn meta_text(new: &NewCase, state: Option<&str>, today: Date) -> String {
+    let mut doc = toml_edit::DocumentMut::new();
+    doc.insert("child", toml_edit::value(&new.child));
+    let date = |d: Date| {
+        toml_edit::value(
+            d.to_string()
+                .parse::<toml_edit::Datetime>()
+                .expect("dates print as TOML"),
+        )
+    };
+    if let Some(born) = new.born {
+        doc.insert("born", date(born));
+    }
+    for (key, value) in [
+        ("state", state),
+        ("district", new.district.as_deref()),
+        ("school", new.school.as_deref()),
+        ("grade", new.grade.as_deref()),
+        ("forum", new.forum.as_deref()),
+        ("docket", new.docket.as_deref()),
+    ] {
+        if let Some(value) = value {
+            doc.insert(key, toml_edit::value(value));
+        }
+    }
+    doc.insert("opened", date(today));
+    doc.to_string()
 }
 
 #[cfg(test)]
@@ -247,5 +359,44 @@ mod tests {
         let none = ws.rules_for(&stateless, &book);
         assert_eq!(none.set.name, "us");
         assert_eq!(none.state, None);
+    }
+
+    #[test]
+    fn a_new_case_takes_the_workspace_state_and_refuses_an_existing_slug() {
+        let dir = tempfile::tempdir().unwrap();
+        let me = crate::store::fixture::Member::new(dir.path(), "me");
+        let ws = Workspace {
+            root: dir.path().to_owned(),
+            config: crate::workspace::Config {
+                state: Some("tx".into()),
+                ..Default::default()
+            },
+        };
+        let new = NewCase {
+            slug: "case-1".into(),
+            child: "Ada".into(),
+            ..NewCase::default()
+        };
+        let today: Date = "2026-02-01".parse().unwrap();
+        let context = crate::store::fixture::context();
+        let created = create(&ws, &new, &me.public, today, &context).unwrap();
+        assert_eq!(created.state.as_deref(), Some("TX"));
+        let case = Case::open(&created.root, "case-1", &me.identities).unwrap();
+        let meta = case.meta().unwrap().1;
+        assert_eq!(meta.state.as_deref(), Some("TX"));
+        assert_eq!(meta.child, "Ada");
+        assert!(matches!(
+            create(&ws, &new, &me.public, today, &context),
+            Err(super::super::OpsError::Store(StoreError::CaseExists { .. }))
+        ));
+        let nameless = NewCase {
+            slug: "case-2".into(),
+            child: " ".into(),
+            ..NewCase::default()
+        };
+        assert!(matches!(
+            create(&ws, &nameless, &me.public, today, &context),
+            Err(super::super::OpsError::NoChild)
+        ));
     }
 }

@@ -26,6 +26,8 @@ pub enum OpsError {
     Import(#[from] crate::import::ImportError),
     #[error(transparent)]
     Letter(#[from] LetterError),
+    #[error(transparent)]
+    Signer(#[from] crate::letters::SignerError),
     /// Plaintext would be written into the workspace's `cases/` folder.
     #[error("{} is inside the workspace's cases folder, which holds only encrypted files", path.display())]
     InsideCases { path: PathBuf },
@@ -37,6 +39,40 @@ pub enum OpsError {
     Export(#[from] super::export::ExportError),
     #[error(transparent)]
     Detach(#[from] super::attachments::DetachError),
+    #[error(transparent)]
+    Sync(Box<crate::sync::SyncError>),
+    /// The threads that sync cases side by side could not start.
+    #[error("cannot start sync threads: {source}")]
+    Threads { source: rayon::ThreadPoolBuildError },
+    /// `diff` compares records of one kind.
+    #[error(
+        "cannot compare {} `{from}` record with {} `{to}` record",
+        crate::record::article(from.as_str()),
+        crate::record::article(to.as_str())
+    )]
+    KindsDiffer {
+        from: crate::record::Kind,
+        to: crate::record::Kind,
+    },
+    /// A record that was never changed has no earlier version.
+    #[error("record {id} has only one version")]
+    OneVersion { id: crate::record::RecordId },
+    /// A remote address for every case must say where each case's slug goes.
+    #[error("`{template}` has no {{slug}} for each case's name")]
+    NoSlugInTemplate { template: String },
+    /// The workspace has no case to work on.
+    #[error("the workspace has no cases yet")]
+    NoCases,
+    /// A member's label would show the child's name unencrypted.
+    #[error("the label looks like it contains the child's name")]
+    LabelNamesChild,
+    #[error(transparent)]
+    Crypto(Box<crate::crypto::CryptoError>),
+    #[error(transparent)]
+    Workspace(Box<crate::workspace::WorkspaceError>),
+    /// A case needs the child's name.
+    #[error("the child's name is empty")]
+    NoChild,
     /// A file to write exists and may not be replaced.
     #[error("{} already exists", path.display())]
     Exists { path: PathBuf },
@@ -58,3 +94,20 @@ pub enum OpsError {
     #[error("a disclosure needs one line naming who received the bundle")]
     BadRecipient,
 }
+
+/// The errors of layers that are large, boxed so that every use case's result stays small.
+macro_rules! boxed_from {
+    ($($variant:ident($error:ty)),*) => {$(
+        impl From<$error> for OpsError {
+            fn from(e: $error) -> Self {
+                OpsError::$variant(Box::new(e))
+            }
+        }
+    )*};
+}
+
+boxed_from!(
+    Sync(crate::sync::SyncError),
+    Crypto(crate::crypto::CryptoError),
+    Workspace(crate::workspace::WorkspaceError)
+);

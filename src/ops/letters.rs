@@ -132,3 +132,199 @@ pub fn record(
     tx.commit(&format!("add record {id}"), context)?;
     Ok(id)
 }
+
+/// What `letter TEMPLATE` was asked to write.
+pub struct Request<'a> {
+    pub template: &'a letters::Template,
+    pub date: Date,
+    /// The time now, when the letter is dated today: a notice counts its hours from it.
+    pub time: Option<crate::record::Time>,
+    /// Who the letter goes to; else the case's best-fitting contact.
+    pub to: Option<String>,
+    pub facts: BTreeMap<String, Vec<String>>,
+    /// An id prefix of the record the letter answers.
+    pub for_id: Option<&'a str>,
+    pub signer: Option<Signer>,
+    pub cc: Vec<String>,
+    /// The format the letter is written in.
+    pub format: Format,
+    /// Whether a PDF is also wanted.
+    pub pdf: bool,
+    /// Whether the letter is recorded in the case.
+    pub record: bool,
+}
+
+/// A letter drafted: its bytes, what is to be recorded, and what the user should be told.
+pub struct Drafted {
+    /// The letter in the format asked for.
+    pub main: Vec<u8>,
+    /// The letter as a PDF, when asked for.
+    pub pdf: Option<Vec<u8>>,
+    /// The record's text and the letter's forms to keep, unless it is not recorded.
+    pub record: Option<(String, Sent)>,
+    pub notes: Notes,
+}
+
+/// What `letter` tells beside the letter.
+#[derive(Debug, Default, PartialEq)]
+pub struct Notes {
+    /// Nobody is named to sign: the letter is not properly signed.
+    pub unsigned: bool,
+    /// Whom the letter went to, when the request did not say.
+    pub addressed_to: Option<String>,
+    /// A recording notice that gives less than the state's notice period.
+    pub short_notice: Option<letters::NoticeTiming>,
+    /// The letter asks for papers to be sent to the signer, whose address is not known:
+    /// the signer's name, and whether their details come from the case.
+    pub no_reply_address: Option<(String, bool)>,
+    /// The rule the letter relies on is not confirmed: its confidence.
+    pub unconfirmed: Option<String>,
+    /// A tracking number was given for a letter whose record has no tracking field: the
+    /// record's kind.
+    pub tracking_not_recorded: Option<crate::record::Kind>,
+}
+
+/// Drafts the letter `request` asks for from `case`: the case's details with the workspace's
+/// default state, its rules (needed for a recording notice, used when readable otherwise).
+pub fn draft(ws: &Workspace, case: &Case, request: Request<'_>) -> Result<Drafted, OpsError> {
+    let template = request.template;
+    let meta = ws.with_default_state(case.meta()?.1);
+    let about = match request.for_id {
+        Some(prefix) => Some(case.read_record(&case.resolve(prefix)?)?),
+        None => None,
+    };
+    let book = match template.is_recording_notice() {
+        true => Some(ws.rulebook()?),
+        false => ws.rulebook().ok(),
+    };
+    let signing = ws.signing(request.signer, &meta, request.cc)?;
+    let input = letters::LetterInput {
+        date: request.date,
+        time: request.time,
+        to: request.to,
+        facts: request.facts,
+        for_record: about.as_ref(),
+        meta: &meta,
+        signing,
+        rules: book.as_ref().map(|b| ws.rules_for(&meta, b).set),
+    };
+    let letter = template.letter(&input)?;
+    let main = letter.bytes(request.format)?;
+    let pdf = match (request.pdf, request.format) {
+        (false, _) => None,
+        (true, Format::Pdf) => Some(main.clone()),
+        (true, _) => Some(letter.bytes(Format::Pdf)?),
+    };
+    let notes = notes(template, &input, request.record)?;
+    let record = match request.record {
+        false => None,
+        true => {
+            let text = letters::record_text(template, &input, &letter.text())?;
+            // The Markdown, and each typeset form that was made.
+            let pdf = pdf
+                .clone()
+                .or_else(|| (request.format == Format::Pdf).then(|| main.clone()));
+            let docx = (request.format == Format::Docx).then(|| main.clone());
+            let sent = Sent {
+                name: template.name.clone(),
+                date: request.date,
+                markdown: letter.markdown,
+                typeset: pdf
+                    .map(|bytes| (Format::Pdf, bytes))
+                    .into_iter()
+                    .chain(docx.map(|bytes| (Format::Docx, bytes)))
+                    .collect(),
+            };
+            Some((text, sent))
+        }
+    };
+    Ok(Drafted {
+        main,
+        pdf,
+        record,
+        notes,
+    })
+}
+
+/// What to tell of a letter written from `input`.
+fn notes(
+    template: &letters::Template,
+    input: &letters::LetterInput<'_>,
+    recorded: bool,
+) -> Result<Notes, OpsError> {
+    let spec = &template.spec;
+    let no_address = input
+        .signing
+        .sender
+        .address
+        .as_deref()
+        .is_none_or(|a| a.trim().is_empty());
+    Ok(Notes {
+        unsigned: unsigned(&input.signing),
+        // A blank `--to` counts as not given.
+        addressed_to: input
+            .to
+            .as_deref()
+            .is_none_or(|to| to.trim().is_empty())
+            .then(|| input.addressee(template)),
+        short_notice: input.notice_timing(template)?.filter(|t| t.short()),
+        no_reply_address: (spec.reply_address && no_address)
+            .then(|| (input.signing.name().to_owned(), input.signing.from_case)),
+        unconfirmed: {
+            let authority = spec.authority(input.meta.state.as_deref());
+            (authority.confidence != "confirmed").then(|| authority.confidence.to_owned())
+        },
+        tracking_not_recorded: (recorded
+            && input.facts.contains_key("tracking")
+            && spec.record != crate::record::Kind::Request)
+            .then_some(spec.record),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::fixture::{self, Fixture};
+
+    fn request<'a>(template: &'a letters::Template, record: bool) -> Request<'a> {
+        Request {
+            template,
+            date: "2026-02-02".parse().unwrap(),
+            time: None,
+            to: None,
+            facts: BTreeMap::new(),
+            for_id: None,
+            signer: None,
+            cc: Vec::new(),
+            format: Format::Markdown,
+            pdf: false,
+            record,
+        }
+    }
+
+    #[test]
+    fn a_letter_without_a_known_sender_is_drafted_unsigned_and_says_whom_it_went_to() {
+        let fx = Fixture::new();
+        let (case, _lock) = fixture::open(&fx.root(), &fx.owner);
+        let ws = Workspace {
+            root: std::path::PathBuf::from("/nonexistent"),
+            config: Default::default(),
+        };
+        let template = letters::template("records-request", None).unwrap();
+        let drafted = draft(&ws, &case, request(&template, true)).unwrap();
+        assert!(drafted.notes.unsigned);
+        assert!(drafted.pdf.is_none());
+        let (text, sent) = drafted.record.expect("recorded");
+        assert!(text.contains("kind = \"request\""), "{text}");
+        assert_eq!(sent.markdown.as_bytes(), drafted.main.as_slice());
+        assert!(sent.typeset.is_empty());
+        // Not recorded: nothing to keep. Addressed as asked: nothing to say about it.
+        let mut asked = request(&template, false);
+        asked.to = Some("Records custodian".into());
+        let unrecorded = draft(&ws, &case, asked).unwrap();
+        assert!(unrecorded.record.is_none());
+        assert_eq!(unrecorded.notes.addressed_to, None);
+        let markdown = String::from_utf8(unrecorded.main).unwrap();
+        assert!(markdown.contains("Records custodian"), "{markdown}");
+    }
+}

@@ -8,10 +8,14 @@ pub mod cases;
 pub mod check;
 mod error;
 pub mod export;
+pub mod history;
 pub mod import;
 pub mod letters;
+pub mod members;
 pub mod output;
 pub mod records;
+pub mod remotes;
 pub mod search;
+pub mod sync;
 
 pub use error::OpsError;

@@ -42,6 +42,20 @@ pub fn inside_cases(ws: &Workspace, path: &Path, depth: usize) -> bool {
         .is_ok_and(|inside| inside.components().count() > depth)
 }
 
+/// `word` as one shell word, for a command the user is told to run: as it is when it is
+/// safe, else in single quotes.
+pub fn shell_word(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-+,=@%/:".contains(c));
+    if safe {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@
 //! member vouches for cannot be read or built upon. The working tree mirrors HEAD for people
 //! who want to decrypt files by hand.
 
+mod advice;
 pub mod blob;
 mod cache;
 mod contents;

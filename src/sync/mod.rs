@@ -5,6 +5,7 @@
 //! keys and commit metadata. Merges happen here, on decrypted records ([`merge`]).
 
 pub mod access;
+mod advice;
 pub mod fields;
 pub mod known_hosts;
 pub mod merge;

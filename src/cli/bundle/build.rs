@@ -11,28 +11,11 @@ use super::BuildArgs;
 pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
     crate::cli::common::args::check_range(args.from, args.to)?;
     let purpose = args.purpose.expect("clap requires --purpose");
-    let out = ctx.absolute(&args.out.expect("clap requires --out"));
+    let out = ctx.absolute(args.out.as_deref().expect("clap requires --out"));
     let ws = ctx.workspace()?;
     ops::bundle::check_out(ws, &out)?;
     let case = ctx.open_case()?;
-    let (_, meta) = case.meta()?;
-    let first = match &args.first {
-        Some(prefix) => Some(case.resolve(prefix)?),
-        None => None,
-    };
-    let options = Options {
-        purpose,
-        from: args.from,
-        to: args.to,
-        kinds: bundle::plan::dedup_kinds(&args.kinds),
-        exhibit_prefix: args.exhibit_prefix,
-        bates: ops::bundle::bates_prefix(&meta, args.bates, args.no_bates),
-        first,
-        include_privileged: args.include_privileged,
-        skip_broken: args.skip_broken,
-        initials: args.initials,
-        sections: args.sections,
-    };
+    let options = options(&case, &args, purpose)?;
     let disclosure = args
         .disclosed_to
         .as_deref()
@@ -71,6 +54,32 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
     )
 }
 
+/// The bundle's options from the flags and the case (its Bates prefix, its first exhibit).
+fn options(
+    case: &iepcase::store::Case,
+    args: &BuildArgs,
+    purpose: bundle::Purpose,
+) -> Result<Options, CliError> {
+    let (_, meta) = case.meta()?;
+    let first = match &args.first {
+        Some(prefix) => Some(case.resolve(prefix)?),
+        None => None,
+    };
+    Ok(Options {
+        purpose,
+        from: args.from,
+        to: args.to,
+        kinds: bundle::plan::dedup_kinds(&args.kinds),
+        exhibit_prefix: args.exhibit_prefix.clone(),
+        bates: ops::bundle::bates_prefix(&meta, args.bates.clone(), args.no_bates),
+        first,
+        include_privileged: args.include_privileged,
+        skip_broken: args.skip_broken,
+        initials: args.initials,
+        sections: args.sections,
+    })
+}
+
 /// What `bundle` tells the user once the bundle is written: the exhibits (or the manifest
 /// as JSON), the disclosure deadline and record, and that the bundle is not encrypted.
 fn report(
@@ -88,28 +97,7 @@ fn report(
             disclosure: recorded,
         })?;
     } else {
-        let rows: Vec<Vec<String>> = manifest
-            .exhibits
-            .iter()
-            .map(|e| {
-                let pages = if e.pages[0] == e.pages[1] {
-                    e.pages[0].to_string()
-                } else {
-                    format!("{}-{}", e.pages[0], e.pages[1])
-                };
-                vec![
-                    e.label.clone(),
-                    e.date.clone(),
-                    e.kind.clone(),
-                    pages,
-                    e.title.clone(),
-                ]
-            })
-            .collect();
-        ctx.ui.out(
-            &ctx.ui
-                .fitted(&["EXHIBIT", "DATE", "KIND", "PAGES", "TITLE"], &[4], &rows),
-        )?;
+        exhibits_table(ctx, manifest)?;
     }
     let exhibits = manifest.exhibits.len();
     ctx.ui.status(&format!(
@@ -141,6 +129,32 @@ fn report(
         out.display()
     ));
     Ok(())
+}
+
+/// The exhibits, a row each with their pages.
+fn exhibits_table(ctx: &Ctx, manifest: &bundle::Manifest) -> Result<(), CliError> {
+    let rows: Vec<Vec<String>> = manifest
+        .exhibits
+        .iter()
+        .map(|e| {
+            let pages = if e.pages[0] == e.pages[1] {
+                e.pages[0].to_string()
+            } else {
+                format!("{}-{}", e.pages[0], e.pages[1])
+            };
+            vec![
+                e.label.clone(),
+                e.date.clone(),
+                e.kind.clone(),
+                pages,
+                e.title.clone(),
+            ]
+        })
+        .collect();
+    ctx.ui.out(
+        &ctx.ui
+            .fitted(&["EXHIBIT", "DATE", "KIND", "PAGES", "TITLE"], &[4], &rows),
+    )
 }
 
 /// `bundle --json`: the manifest, and the disclosure recorded with `--disclosed-to` (which

@@ -32,52 +32,33 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
     };
     let today = crate::cli::common::cases::today(ctx, args.today);
     let now = ctx.now_or(args.today);
-    let read = |case: &iepcase::store::Case| -> Result<_, CliError> {
-        Ok(ops::cases::overview(ws, case, book.as_ref(), today, now)?)
-    };
     // Without the identity no case opens; each row says so, as each case would.
-    let overviews: Vec<(String, Result<Overview, CliError>)> = match ctx.identities() {
-        Ok(ids) => ws.for_each_case(&slugs, ids, read),
+    let overviews: Vec<Row> = match ctx.identities() {
+        Ok(ids) => ops::cases::overviews(ws, &slugs, ids, book.as_ref(), today, now)
+            .into_iter()
+            .map(|(slug, o)| (slug, o.map_err(|e| CliError::from(e).message)))
+            .collect(),
         Err(e) => slugs
             .iter()
-            .map(|slug| (slug.clone(), Err(CliError::user(e.message.clone()))))
+            .map(|slug| (slug.clone(), Err(e.message.clone())))
             .collect(),
     };
-    let mut rows = Vec::new();
-    let mut json_rows = Vec::new();
-    let mut failed = Vec::new();
-    for (slug, overview) in overviews {
+    for (slug, overview) in &overviews {
         match overview {
             Ok(o) => {
                 if let Some(state) = &o.fallback_state {
-                    crate::cli::common::cases::warn_fallback(ctx, &slug, state);
+                    crate::cli::common::cases::warn_fallback(ctx, slug, state);
                 }
-                rows.push(table_row(&slug, current.as_deref(), &o));
-                json_rows.push(Ok(Summary {
-                    state: o.meta.state.clone().unwrap_or_default(),
-                    status: o.meta.status.as_str(),
-                    records: o.records,
-                    meeting: o.next_meeting.as_ref().map(NextMeetingJson::of),
-                    next: o.next_deadline.map(|(d, _)| d),
-                    child: o.meta.child,
-                }));
             }
-            Err(e) => {
-                let why = if e.message.contains("not a member") {
-                    "(no access)"
-                } else {
-                    "(unreadable)"
-                };
-                ctx.ui.warn(&format!("case `{slug}`: {}", e.message));
-                let mut row = vec![mark(&slug, current.as_deref()), why.into()];
-                row.extend(["-", "-", "-", "-", "-"].map(String::from));
-                rows.push(row);
-                json_rows.push(Err(e.message));
-                failed.push(slug);
-            }
+            Err(message) => ctx.ui.warn(&format!("case `{slug}`: {message}")),
         }
     }
-    show(ctx, &slugs, current.as_deref(), rows, &json_rows)?;
+    show(ctx, &overviews, current.as_deref())?;
+    let failed: Vec<&str> = overviews
+        .iter()
+        .filter(|(_, o)| o.is_err())
+        .map(|(slug, _)| slug.as_str())
+        .collect();
     match failed.first() {
         None => Ok(()),
         Some(first) => Err(CliError::user(format!(
@@ -91,22 +72,29 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
     }
 }
 
+/// A case and its overview, or why it could not be opened.
+type Row = (String, Result<Overview, String>);
+
 /// The table of cases, or their rows as JSON.
-fn show(
-    ctx: &Ctx,
-    slugs: &[String],
-    current: Option<&str>,
-    rows: Vec<Vec<String>>,
-    json_rows: &[Result<Summary, String>],
-) -> Result<(), CliError> {
+fn show(ctx: &Ctx, overviews: &[Row], current: Option<&str>) -> Result<(), CliError> {
     if ctx.ui.json {
-        let rows: Vec<CaseRowJson<'_>> = slugs
+        let meetings: Vec<Option<NextMeetingJson>> = overviews
             .iter()
-            .zip(json_rows)
-            .map(|(slug, row)| row_json(slug, row, current == Some(slug.as_str())))
+            .map(|(_, o)| {
+                o.as_ref()
+                    .ok()?
+                    .next_meeting
+                    .as_ref()
+                    .map(NextMeetingJson::of)
+            })
+            .collect();
+        let rows: Vec<CaseRowJson<'_>> = overviews
+            .iter()
+            .zip(&meetings)
+            .map(|((slug, o), meeting)| row_json(slug, o, meeting.as_ref(), current))
             .collect();
         ctx.ui.json(&rows)?;
-    } else if rows.is_empty() {
+    } else if overviews.is_empty() {
         ctx.ui.status("No cases yet");
         ctx.ui
             .hint("create one with `iepcase case new SLUG --child NAME`");
@@ -121,12 +109,27 @@ fn show(
             "NEXT MEETING",
         ])
         .flexible(&[5, 6, 1]);
-        for row in rows {
-            table.row(row);
+        for (slug, overview) in overviews {
+            table.row(match overview {
+                Ok(o) => table_row(slug, current, o),
+                Err(message) => failed_row(slug, current, message),
+            });
         }
         ctx.ui.out(&ctx.ui.table(&table))?;
     }
     Ok(())
+}
+
+/// The row of a case that could not be opened.
+fn failed_row(slug: &str, current: Option<&str>, message: &str) -> Vec<String> {
+    let why = if message.contains("not a member") {
+        "(no access)"
+    } else {
+        "(unreadable)"
+    };
+    let mut row = vec![mark(slug, current), why.into()];
+    row.extend(["-", "-", "-", "-", "-"].map(String::from));
+    row
 }
 
 /// The CASE cell: the current case marked with `*` (the others indented to match) when there
@@ -178,28 +181,26 @@ fn next_text(d: &Deadline, more_overdue: usize) -> String {
     text
 }
 
-/// What `--json` shows of a case that opened.
-struct Summary {
-    child: String,
-    state: String,
-    status: &'static str,
-    records: usize,
-    next: Option<Deadline>,
-    meeting: Option<NextMeetingJson>,
-}
-
 /// One case as `--json` shows it: its summary, or why it cannot be opened.
-fn row_json<'a>(slug: &'a str, row: &'a Result<Summary, String>, current: bool) -> CaseRowJson<'a> {
-    match row {
-        Ok(s) => CaseRowJson::Open {
+fn row_json<'a>(
+    slug: &'a str,
+    overview: &'a Result<Overview, String>,
+    meeting: Option<&'a NextMeetingJson>,
+    current: Option<&str>,
+) -> CaseRowJson<'a> {
+    match overview {
+        Ok(o) => CaseRowJson::Open {
             slug,
-            child: &s.child,
-            state: &s.state,
-            status: s.status,
-            records: s.records,
-            next_deadline: s.next.as_ref().map(NextDeadlineJson::new),
-            next_meeting: s.meeting.as_ref(),
-            current,
+            child: &o.meta.child,
+            state: o.meta.state.as_deref().unwrap_or_default(),
+            status: o.meta.status.as_str(),
+            records: o.records,
+            next_deadline: o
+                .next_deadline
+                .as_ref()
+                .map(|(d, _)| NextDeadlineJson::new(d)),
+            next_meeting: meeting,
+            current: current == Some(slug),
         },
         Err(error) => CaseRowJson::Failed { slug, error },
     }

@@ -1,9 +1,8 @@
 //! `iepcase case new SLUG --child NAME`: create a case repository.
 
 use clap::Args;
-use iepcase::crypto::Recipient;
+use iepcase::ops::{self, cases::NewCase};
 use iepcase::record::Date;
-use iepcase::store::Case;
 use iepcase::workspace::{slug_looks_like_name, validate_slug};
 
 use crate::cli::context::Ctx;
@@ -43,10 +42,7 @@ pub struct CaseNewArgs {
 pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     validate_slug(&args.slug)?;
-    if args.child.trim().is_empty() {
-        return Err(CliError::usage("--child is empty"));
-    }
-    if slug_looks_like_name(&args.slug, &args.child) {
+    if !args.child.trim().is_empty() && slug_looks_like_name(&args.slug, &args.child) {
         ctx.ui.warn(&format!(
             "the slug `{}` looks like it contains the child's name; slugs are visible on remotes",
             args.slug
@@ -54,76 +50,34 @@ pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
         ctx.ui
             .hint("an opaque slug such as `case-2026-04` or initials keeps the child private");
     }
-    let state = match &args.state {
-        Some(text) => Some(crate::cli::common::args::state_code(text)?),
-        None => ws.config.state.as_deref().map(str::to_ascii_uppercase),
+    let new = NewCase {
+        state: args
+            .state
+            .as_deref()
+            .map(crate::cli::common::args::state_code)
+            .transpose()?,
+        slug: args.slug,
+        child: args.child,
+        district: args.district,
+        school: args.school,
+        born: args.born,
+        grade: args.grade,
+        forum: args.forum,
+        docket: args.docket,
     };
-    let root = ws.case_dir(&args.slug);
-    if root.exists() {
-        return Err(
-            CliError::user(format!("case `{}` already exists", args.slug))
-                .hint("pick another slug, or see `iepcase case list`"),
-        );
-    }
-    let ids = ctx.identities()?;
-    let meta = meta_text(&args, state.as_deref(), ctx.today());
-    iepcase::record::parse_case_meta(&meta, "the new case's details")?;
-
-    let me = ids.primary_public().parse::<Recipient>()?;
-    let my_label = ws
-        .config
-        .author
-        .name
-        .clone()
-        .map(|n| format!("{n} (created the case)"));
-    let mut members = vec![(me, my_label)];
-    for text in &ws.config.recipients {
-        let recipient: Recipient = text.parse()?;
-        if !members.iter().any(|(r, _)| *r == recipient) {
-            members.push((recipient, Some("workspace default recipient".into())));
-        }
-    }
-    Case::create(&root, &args.slug, &meta, &members, &ctx.commit_context()?)?;
+    let me = ctx.identities()?.primary_public();
+    let created = ops::cases::create(ws, &new, me, ctx.today(), &ctx.commit_context()?)?;
     ctx.ui.status(&format!(
         "Created case `{}` in {}",
-        args.slug,
-        root.display()
+        new.slug,
+        created.root.display()
     ));
-    if state.is_none() {
+    if created.state.is_none() {
         ctx.ui.warn("no state set: deadlines use federal rules only (set one with `case edit --set state=MS`)");
     }
     ctx.ui.hint(&format!(
         "add a record: `iepcase -c {} add request --title \"…\" --set type=evaluation`",
-        args.slug
+        new.slug
     ));
     Ok(())
-}
-
-fn meta_text(args: &CaseNewArgs, state: Option<&str>, today: Date) -> String {
-    let mut doc = toml_edit::DocumentMut::new();
-    doc.insert("child", toml_edit::value(&args.child));
-    let date = |d: Date| {
-        toml_edit::value(
-            d.to_string()
-                .parse::<toml_edit::Datetime>()
-                .expect("dates print as TOML"),
-        )
-    };
-    if let Some(born) = args.born {
-        doc.insert("born", date(born));
-    }
-    for (key, value) in [
-        ("state", state.map(String::from)),
-        ("district", args.district.clone()),
-        ("school", args.school.clone()),
-        ("grade", args.grade.clone()),
-        ("forum", args.forum.clone()),
-        ("docket", args.docket.clone()),
-    ] {
-        if let Some(value) = value {
-            doc.insert(key, toml_edit::value(value));
-        }
-    }
-    doc.insert("opened", date(today));
-    doc.to_string()
 }

@@ -82,7 +82,7 @@ pub fn warn_unbindable(ctx: &Ctx, id: Option<&str>, files: &[PathBuf]) -> Result
                 "{name} is {what}, which a bundle cannot show: it is attached all the same, \
                  but a bundle can only name it"
             ));
-            let word = super::super::error::shell_word(&name);
+            let word = iepcase::ops::output::shell_word(&name);
             ctx.ui.hint(&format!(
                 "convert it to PDF and attach that instead: `iepcase attach {id} FILE.pdf`, \
                  then `iepcase detach {id} {word}`"

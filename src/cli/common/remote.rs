@@ -27,23 +27,7 @@ pub fn stored_url(ctx: &Ctx, url: &str) -> Result<String, CliError> {
 
 /// A folder address made absolute, without `.` and `..` steps.
 pub fn absolute_folder(ctx: &Ctx, url: &str) -> std::path::PathBuf {
-    tidy(&ctx.absolute(std::path::Path::new(url)))
-}
-
-/// `path` without `.` and `..` steps, worked out on the text (the folder may not exist yet).
-fn tidy(path: &std::path::Path) -> std::path::PathBuf {
-    use std::path::Component;
-    let mut out = std::path::PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    iepcase::ops::remotes::absolute_folder(&ctx.cwd, url)
 }
 
 /// A URL with any password or token replaced by `***`.

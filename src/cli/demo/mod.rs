@@ -177,8 +177,6 @@ fn tries(w: &str, shown: &str) -> String {
 
 /// The clocks running on the story's today and what `check` finds, in short.
 fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliError> {
-    use iepcase::check::Severity;
-
     let today = iepcase::record::Date::from_str(STORY_TODAY)
         .map_err(|e| CliError::user(format!("the demo's date: {e}")))?;
     let ws = Workspace::open(root)?;
@@ -186,7 +184,14 @@ fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliE
     let facts = iepcase::ops::cases::CaseFacts::read(case, false)?;
     let rules = ws.rules_for(&facts.meta, &book).set;
     let evaluation = iepcase::ops::check::evaluate(&facts, rules, today);
-    let deadlines = evaluation.deadlines;
+    let mut out = clocks(&evaluation.deadlines, today, w);
+    out.push_str(&findings(evaluation.findings, today, w));
+    out.push('\n');
+    Ok(out)
+}
+
+/// The deadlines overdue or due soon, and how many others there are.
+fn clocks(deadlines: &[iepcase::rules::Deadline], today: iepcase::record::Date, w: &str) -> String {
     let mut out = format!(
         "The clocks running on the story's today, {today} ({w} deadlines --today {today}):\n"
     );
@@ -216,10 +221,20 @@ fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliE
             "  and {later} more: later, met, ended or waiting\n"
         ));
     }
-    let (preparation, findings): (Vec<_>, Vec<_>) = evaluation
-        .findings
-        .into_iter()
-        .partition(|f| f.code.is_preparation());
+    out
+}
+
+/// What `check` finds, counted by code, and what is still to do before the next meeting.
+fn findings(
+    findings: Vec<iepcase::check::Finding>,
+    today: iepcase::record::Date,
+    w: &str,
+) -> String {
+    use iepcase::check::Severity;
+
+    let (preparation, findings): (Vec<_>, Vec<_>) =
+        findings.into_iter().partition(|f| f.code.is_preparation());
+    let mut out = String::new();
     let count = |s| findings.iter().filter(|f| f.severity == s).count();
     out.push_str(&format!(
         "\nWhat the district failed to do ({w} check --today {today}): {} error(s), {} \
@@ -261,6 +276,5 @@ fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliE
             out.push_str(&format!("  {}\n", f.message));
         }
     }
-    out.push('\n');
-    Ok(out)
+    out
 }

@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
-use iepcase::letters::{self, LetterInput, Signer, SignerError, Signing};
+use iepcase::letters;
 use iepcase::ops;
-use iepcase::record::{CaseMeta, Date, Kind, Time};
-use iepcase::workspace::Workspace;
+use iepcase::record::{Date, Kind, Time};
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -78,76 +77,46 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     let (out, pdf_path, format) = targets(ctx, &args, name, date)?;
     let facts = given_facts(&args)?;
     let case = ctx.open_case()?;
-    let meta = ws.with_default_state(case.meta()?.1);
-    let about = match &args.for_id {
-        Some(prefix) => Some(case.read_record(&case.resolve(prefix)?)?),
-        None => None,
-    };
-    // A recording notice needs the notice period; other letters state the case's periods
-    // when the rule files can be read.
-    let book = match template.is_recording_notice() {
-        true => Some(crate::cli::common::cases::rulebook(ctx)?),
-        false => crate::cli::common::cases::rulebook(ctx).ok(),
-    };
-    let chosen = args
-        .signer
-        .as_deref()
-        .map(|s| s.parse().expect("clap checks it"));
-    let signing = signing(ctx, ws, chosen, &meta, args.cc.clone())?;
-    let rules = book.as_ref().map(|b| ws.rules_for(&meta, b).set);
-    let input = LetterInput {
+    let request = ops::letters::Request {
+        template: &template,
         date,
         time: time_of_writing(ctx, date),
         to: args.to.clone(),
         facts,
-        for_record: about.as_ref(),
-        meta: &meta,
-        signing,
-        rules,
+        for_id: args.for_id.as_deref(),
+        signer: args
+            .signer
+            .as_deref()
+            .map(|s| s.parse().expect("clap checks it")),
+        cc: args.cc.clone(),
+        format,
+        pdf: pdf_path.is_some(),
+        record: !args.no_record,
     };
-    let letter = template.letter(&input)?;
-    let main = letter.bytes(format)?;
-    let pdf = match (&pdf_path, format) {
-        (None, _) => None,
-        (Some(_), letters::Format::Pdf) => Some(main.clone()),
-        (Some(_), _) => Some(letter.bytes(letters::Format::Pdf)?),
-    };
-    let record_text = (!args.no_record)
-        .then(|| letters::record_text(&template, &input, &letter.text()))
-        .transpose()?;
-    write(ctx, out.as_deref(), format, &main)?;
-    if let (Some(path), Some(bytes)) = (&pdf_path, &pdf) {
+    let drafted = ops::letters::draft(ws, &case, request)?;
+    if drafted.notes.unsigned {
+        ctx.ui
+            .warn("your name is not set, so the letter is not properly signed");
+        ctx.ui.hint(
+            "add an [advocate] table to iepcase.toml with your name, e-mail, phone and address",
+        );
+    }
+    write(ctx, out.as_deref(), format, &drafted.main)?;
+    if let (Some(path), Some(bytes)) = (&pdf_path, &drafted.pdf) {
         crate::cli::common::files::write(path, bytes)?;
         ctx.ui.status(&format!(
             "Wrote the letter as a PDF to {} (not encrypted)",
             path.display()
         ));
     }
-    warnings::warn(ctx, &template, &input)?;
-    let Some(text) = record_text else {
-        ctx.ui.status("Not recorded (--no-record)");
-        return Ok(());
-    };
-    if input.facts.contains_key("tracking") && template.spec.record != Kind::Request {
-        ctx.ui.status(&format!(
-            "A {} record has no tracking field: the number is in the attached letter",
-            template.spec.record
-        ));
+    warnings::warn(ctx, &template, &drafted.notes);
+    match drafted.record {
+        None => {
+            ctx.ui.status("Not recorded (--no-record)");
+            Ok(())
+        }
+        Some((text, sent)) => record(ctx, case.slug(), &text, sent, template.spec.record),
     }
-    // The Markdown, and each typeset form that was made.
-    let pdf = pdf.or_else(|| (format == letters::Format::Pdf).then(|| main.clone()));
-    let docx = (format == letters::Format::Docx).then(|| main.clone());
-    let sent = ops::letters::Sent {
-        name: name.to_owned(),
-        date,
-        markdown: letter.markdown,
-        typeset: pdf
-            .map(|bytes| (letters::Format::Pdf, bytes))
-            .into_iter()
-            .chain(docx.map(|bytes| (letters::Format::Docx, bytes)))
-            .collect(),
-    };
-    record(ctx, case.slug(), &text, sent, template.spec.record)
 }
 
 /// Records the letter sent in case `slug`: a new `kind` record with the letter attached.
@@ -216,38 +185,6 @@ fn write(
         None if format.is_binary() => ctx.ui.out_bytes(bytes),
         None => ctx.ui.out(&String::from_utf8_lossy(bytes)),
     }
-}
-
-/// Who signs: `--signer`, else the case's parent, else the advocate; an error naming what to
-/// set when the chosen signer's details are missing.
-fn signing(
-    ctx: &Ctx,
-    ws: &Workspace,
-    chosen: Option<Signer>,
-    meta: &CaseMeta,
-    cc: Vec<String>,
-) -> Result<Signing, CliError> {
-    let signing = ws.signing(chosen, meta, cc).map_err(|e| {
-        let hint = match e {
-            SignerError::NoAdvocate { .. } => {
-                "add your details to iepcase.toml: an [advocate] table with `name = \"…\"` \
-                 (and `organization`, `address`, `phone`, `email` for the letterhead)"
-            }
-            SignerError::NoParent { .. } => {
-                "name the parent in the case details: a [[contacts]] entry with `name = \"…\"` \
-                 and `role = \"parent\"` (`iepcase case edit`)"
-            }
-        };
-        CliError::user(e.to_string()).hint(hint)
-    })?;
-    if ops::letters::unsigned(&signing) {
-        ctx.ui
-            .warn("your name is not set, so the letter is not properly signed");
-        ctx.ui.hint(
-            "add an [advocate] table to iepcase.toml with your name, e-mail, phone and address",
-        );
-    }
-    Ok(signing)
 }
 
 /// The time now, when the letter is dated today: a notice counts its hours from it.

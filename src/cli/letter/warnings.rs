@@ -1,53 +1,44 @@
 //! What `letter` tells on stderr beside the letter: whom it went to when `--to` did not say,
 //! a recording notice sent with less than the state's notice period, a rule not confirmed.
 
-use iepcase::letters::{LetterInput, NoticeTiming, Template};
+use iepcase::letters::{NoticeTiming, Template};
+use iepcase::ops::letters::Notes;
 
 use super::super::context::Ctx;
-use super::super::error::CliError;
 
 /// Says whom the letter went to when `--to` did not, and what the letter cannot claim.
-pub fn warn(ctx: &Ctx, template: &Template, input: &LetterInput<'_>) -> Result<(), CliError> {
-    if input.to.as_deref().is_none_or(|to| to.trim().is_empty()) {
-        let to = input.addressee(template);
+pub fn warn(ctx: &Ctx, template: &Template, notes: &Notes) {
+    if let Some(to) = &notes.addressed_to {
         ctx.ui
             .status(&format!("Addressed to {to} (pass --to to change it)"));
     }
-    if let Some(timing) = input.notice_timing(template)?
-        && timing.short()
-    {
-        warn_short_notice(ctx, &timing);
+    if let Some(timing) = &notes.short_notice {
+        warn_short_notice(ctx, timing);
     }
-    if template.spec.reply_address
-        && input
-            .signing
-            .sender
-            .address
-            .as_deref()
-            .is_none_or(|a| a.trim().is_empty())
-    {
+    if let Some((signer, from_case)) = &notes.no_reply_address {
         ctx.ui.warn(&format!(
-            "the {} letter asks for papers to be sent to {}, and no address is known",
+            "the {} letter asks for papers to be sent to {signer}, and no address is known",
             template.name,
-            input.signing.name()
         ));
         // The parent's address is the child's, from the case; everyone else's is the
         // workspace's [advocate] table.
-        ctx.ui.hint(if input.signing.from_case {
+        ctx.ui.hint(if *from_case {
             "add the family's address to the case details: `address = \"…\"` under [extra] \
              (`iepcase case edit`)"
         } else {
             "add `address = \"…\"` to the [advocate] table in iepcase.toml"
         });
     }
-    let authority = template.spec.authority(input.meta.state.as_deref());
-    if authority.confidence != "confirmed" {
+    if let Some(confidence) = &notes.unconfirmed {
         ctx.ui.warn(&format!(
-            "this letter relies on a rule marked {}: check it before sending",
-            authority.confidence
+            "this letter relies on a rule marked {confidence}: check it before sending"
         ));
     }
-    Ok(())
+    if let Some(kind) = notes.tracking_not_recorded {
+        ctx.ui.status(&format!(
+            "A {kind} record has no tracking field: the number is in the attached letter"
+        ));
+    }
 }
 
 fn warn_short_notice(ctx: &Ctx, timing: &NoticeTiming) {
