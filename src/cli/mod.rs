@@ -270,11 +270,7 @@ fn deadlines_for_timeline(
 ) -> Result<Vec<iepcase::timeline::DeadlineEntry>, CliError> {
     let book = common::cases::rulebook(ctx)?;
     let (_, meta) = case.meta()?;
-    let state = meta
-        .state
-        .as_deref()
-        .or(ctx.workspace()?.config.state.as_deref());
-    let set = book.select(state).set;
+    let set = ctx.workspace()?.rules_for(&meta, &book).set;
     Ok(
         iepcase::rules::deadlines_of(&case.linked(loaded), &meta, set, today)
             .into_iter()
