@@ -195,6 +195,17 @@ impl CaseKey {
             .map_err(|e| fail(describe(&e)))
     }
 
+    /// Whether `ciphertext` is an age file sealed to an other key than the current one (an
+    /// earlier case key): `false` for the current key, and for a file too damaged to tell
+    /// (cut short, garbled), which is a problem of its own.
+    pub fn sealed_to_other_key(&self, ciphertext: impl BufRead) -> bool {
+        matches!(
+            age::Decryptor::new_buffered(ciphertext)
+                .and_then(|d| d.decrypt(std::iter::once(&self.identity as &dyn age::Identity))),
+            Err(age::DecryptError::NoMatchingKeys)
+        )
+    }
+
     /// Whether this key's current identity (not an earlier one) opens the age file that
     /// `ciphertext` starts with: files at the head of a case must be encrypted to the
     /// current key. Only the header is read.

@@ -340,10 +340,11 @@ impl Case {
         record: Option<&str>,
         report: &mut FsckReport,
     ) {
-        let current = super::blob::with_blob_reader(&self.repo, oid, |ciphertext, _| {
-            self.key.opens_with_current(ciphertext)
+        let earlier = super::blob::with_blob_reader(&self.repo, oid, |ciphertext, _| {
+            self.key.sealed_to_other_key(ciphertext)
         });
-        if current.is_ok_and(|current| !current) {
+        // A file too damaged to tell is reported where it is read, not as an earlier key.
+        if earlier.is_ok_and(|earlier| earlier) {
             report.problem(
                 path,
                 record,

@@ -487,3 +487,22 @@ fn iepcase_now_takes_a_plain_date() {
         "{err}"
     );
 }
+
+#[test]
+fn fsck_calls_a_cut_short_case_file_damaged_not_sealed_to_an_earlier_key() {
+    let env = TestEnv::with_case();
+    let path = env.case_dir("c1").join("case.age");
+    let mut bytes = std::fs::read(&path).unwrap();
+    // Cut inside the age header, where the key stanzas are.
+    bytes.truncate(60);
+    commit_bytes_in(&env, "c1", &path, &bytes);
+    let out = env.cmd(&["fsck"]).output().unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_ne!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("case.age"), "{all}");
+    assert!(!all.contains("earlier case key"), "{all}");
+}
