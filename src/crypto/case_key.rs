@@ -351,6 +351,19 @@ mod tests {
     }
 
     #[test]
+    fn only_a_file_sealed_to_another_key_counts_as_an_earlier_key() {
+        let key = CaseKey::generate();
+        let other = CaseKey::generate();
+        let mine = key.encrypt(b"case details", "case").unwrap();
+        let theirs = other.encrypt(b"case details", "case").unwrap();
+        assert!(!key.sealed_to_other_key(&mine[..]));
+        assert!(key.sealed_to_other_key(&theirs[..]));
+        // Cut inside its header, a file cannot say whose it is: it is damaged, not old.
+        assert!(!key.sealed_to_other_key(&theirs[..40]));
+        assert!(!key.sealed_to_other_key(&b"garbage"[..]));
+    }
+
+    #[test]
     fn tampering_and_truncation_are_reported() {
         let key = CaseKey::generate();
         let mut secret = key.encrypt(&[7u8; 5000], "record x").unwrap();
