@@ -23,7 +23,7 @@ const SAME_THING: f64 = 0.5;
 /// root, subject and (complaints) matters. A pure function of the records, so it can be kept
 /// beside them ([`super::Inference::encode`]) and reused while they do not change.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Found {
+pub struct Inference {
     pub inferred: Vec<(RecordId, Inferred)>,
     pub unlinked: Vec<Unlinked>,
     pub roots: HashMap<RecordId, RecordId>,
@@ -68,7 +68,7 @@ struct State<'a> {
 }
 
 /// Finds the links `records` leave out.
-pub fn infer(records: &[StoredRecord]) -> Found {
+pub fn infer(records: &[StoredRecord]) -> Inference {
     let mut items: Vec<&StoredRecord> = records.iter().filter(|r| !r.id.is_conflict()).collect();
     // Date order; on one day, what is asked before what answers it, and then by title, so
     // the links do not depend on the random ids the records were given.
@@ -165,7 +165,7 @@ pub fn infer(records: &[StoredRecord]) -> Found {
             )
         })
         .collect();
-    Found {
+    Inference {
         inferred: state.inferred,
         unlinked: state.unlinked,
         roots,

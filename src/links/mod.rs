@@ -31,7 +31,7 @@ mod encode;
 mod infer;
 mod subject;
 
-pub use infer::Found as Inference;
+pub use infer::Inference;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! `remote add`: where a case's remote is kept, and one remote for every case at once.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::sync::{RemoteAdded, SyncError, UrlKind};
 use crate::workspace::Workspace;
@@ -10,17 +10,7 @@ use super::OpsError;
 /// A folder address made absolute against `cwd`, without `.` and `..` steps: sync runs from
 /// wherever the user stands. Worked out on the text, as the folder may not exist yet.
 pub fn absolute_folder(cwd: &Path, url: &str) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in cwd.join(url).components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    crate::record::refs::lexical(&cwd.join(url))
 }
 
 /// What adding a remote did to one case.

@@ -118,7 +118,7 @@ pub struct Batch {
 }
 
 /// `path` with `.` and `..` worked out without touching the disk.
-fn lexical(path: &Path) -> PathBuf {
+pub fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {

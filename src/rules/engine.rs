@@ -268,12 +268,6 @@ impl<'v> Views<'v> {
                     };
                     Positions::Shared(list, range)
                 }
-                Relation::After => {
-                    Positions::Slice(self.dated_from(&satisfier.matcher, trigger.date()))
-                }
-                Relation::Before | Relation::Ahead => {
-                    Positions::Slice(self.dated_until(&satisfier.matcher, trigger.date()))
-                }
                 _ => Positions::Slice(self.of_kind(&satisfier.matcher)),
             },
         };
@@ -292,21 +286,13 @@ impl<'v> Views<'v> {
     /// The views of `matcher`'s kind dated on or after `day`, in case order.
     fn dated_from(&self, matcher: &Matcher, day: Date) -> &[usize] {
         let of_kind = self.of_kind(matcher);
-        if !(self.dated && self.indexed) {
-            return of_kind;
-        }
-        let start = of_kind.partition_point(|&i| self.all[i].date() < day);
-        &of_kind[start..]
+        &of_kind[self.dated_range(of_kind, Some(day), None)]
     }
 
     /// The views of `matcher`'s kind dated on or before `day`, in case order.
     fn dated_until(&self, matcher: &Matcher, day: Date) -> &[usize] {
         let of_kind = self.of_kind(matcher);
-        if !(self.dated && self.indexed) {
-            return of_kind;
-        }
-        let end = of_kind.partition_point(|&i| self.all[i].date() <= day);
-        &of_kind[..end]
+        &of_kind[self.dated_range(of_kind, None, Some(day))]
     }
 
     /// The date of the last record `when` matches dated before `trigger`: the meeting before
