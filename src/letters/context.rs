@@ -121,7 +121,7 @@ impl LetterInput<'_> {
             "about": self.for_record.map(record_data),
             "letter": {
                 "name": template.name,
-                "title": template.spec.title,
+                "title": template.spec.title_for(&self.facts),
                 "cite": authority.cite,
                 "confidence": authority.confidence,
             },

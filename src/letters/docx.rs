@@ -8,7 +8,7 @@ use docx_rs::{
     Style, StyleType,
 };
 
-use super::layout::{Block, Part, Span};
+use super::layout::{Block, Part, Span, with_unbreakable_spaces};
 use crate::record::Date;
 
 /// Half-points, as Word counts font sizes.
@@ -80,7 +80,7 @@ fn styles(doc: Docx) -> Docx {
 
 fn runs(mut paragraph: Paragraph, spans: &[Span], bold_all: bool) -> Paragraph {
     for span in spans {
-        let mut run = Run::new().add_text(span.text.as_str());
+        let mut run = Run::new().add_text(with_unbreakable_spaces(&span.text));
         if span.bold || bold_all {
             run = run.bold();
         }

@@ -243,6 +243,63 @@ pub fn plain_text(blocks: &[Block], width: usize) -> String {
     out
 }
 
+/// The words of `text` as a line may be broken between them: a citation or a time is one
+/// word ("34 CFR 300.322(a)", "§ 37-23-31", "9:00 a.m."), as in the letter's PDF.
+pub fn unbreakable_words(text: &str) -> Vec<String> {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let digit_start = |t: &str| t.starts_with(|c: char| c.is_ascii_digit());
+    let number = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    let clock = |t: &str| {
+        let (h, m) = t.split_once(':').unwrap_or_default();
+        (1..=2).contains(&h.len()) && number(h) && m.len() == 2 && number(m)
+    };
+    let meridiem = |t: &str| t.starts_with("a.m.") || t.starts_with("p.m.");
+    let mut words = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = tokens[i];
+        let next = tokens.get(i + 1).copied().unwrap_or_default();
+        let after = tokens.get(i + 2).copied().unwrap_or_default();
+        let take = if number(t) && (next == "CFR" || next == "U.S.C.") && digit_start(after) {
+            3
+        } else if (t == "§" || t == "§§") && digit_start(next)
+            || clock(t) && meridiem(next)
+            || (next == "CFR" || next == "U.S.C.") && number(t)
+        {
+            2
+        } else {
+            1
+        };
+        let take = take.min(tokens.len() - i);
+        words.push(tokens[i..i + take].join(" "));
+        i += take;
+    }
+    words
+}
+
+/// `text` with the spaces inside a citation or a time made non-breaking, so that a word
+/// processor keeps each on one line.
+pub fn with_unbreakable_spaces(text: &str) -> String {
+    let words = unbreakable_words(text);
+    if words.iter().all(|w| !w.contains(' ')) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let leading = text.len() - text.trim_start().len();
+    out.push_str(&text[..leading]);
+    out.push_str(
+        &words
+            .iter()
+            .map(|w| w.replace(' ', "\u{a0}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    if text.ends_with(char::is_whitespace) && !text.trim().is_empty() {
+        out.push(' ');
+    }
+    out
+}
+
 /// Appends `text` wrapped at `width`, the first line after `marker`, the others indented to
 /// line up with it.
 fn wrap_into(out: &mut String, text: &str, width: usize, marker: &str) {
@@ -250,7 +307,8 @@ fn wrap_into(out: &mut String, text: &str, width: usize, marker: &str) {
     let indent = " ".repeat(marker.width());
     let mut line = marker.to_owned();
     let mut empty = true;
-    for word in text.split_whitespace() {
+    for word in unbreakable_words(text) {
+        let word = word.as_str();
         if !empty && line.width() + 1 + word.width() > width {
             out.push_str(line.trim_end());
             out.push('\n');
@@ -316,5 +374,48 @@ mod tests {
             "a hanging indent: {text}"
         );
         assert!(text.ends_with("Pat\nAdvocate\n"), "{text}");
+    }
+
+    #[test]
+    fn a_citation_or_a_time_is_never_broken_across_lines() {
+        assert_eq!(
+            unbreakable_words(
+                "under 34 CFR 300.322(a), at 9:00 a.m., § 37-23-31 and 20 U.S.C. 1415."
+            ),
+            [
+                "under",
+                "34 CFR 300.322(a),",
+                "at",
+                "9:00 a.m.,",
+                "§ 37-23-31",
+                "and",
+                "20 U.S.C. 1415."
+            ]
+        );
+        assert_eq!(unbreakable_words("34 CFR"), ["34 CFR"]);
+        assert_eq!(unbreakable_words("room 9:00"), ["room", "9:00"]);
+        assert_eq!(
+            with_unbreakable_spaces(" as 34 CFR 300.503(b) requires "),
+            " as 34\u{a0}CFR\u{a0}300.503(b) requires "
+        );
+        assert_eq!(with_unbreakable_spaces("plain words "), "plain words ");
+        // Wherever the width falls, each stays whole on one line.
+        let text = "The meeting on December 8, 2026 at 9:00 a.m. must follow 34 CFR 300.322(a) and § 37-23-31 of the state code.";
+        for width in 20..=72 {
+            let blocks = vec![Block {
+                kind: Part::Paragraph,
+                lines: vec![vec![Span {
+                    text: text.into(),
+                    bold: false,
+                }]],
+            }];
+            let plain = plain_text(&blocks, width);
+            for whole in ["9:00 a.m.", "34 CFR 300.322(a)", "§ 37-23-31"] {
+                assert!(
+                    plain.lines().any(|l| l.contains(whole)),
+                    "width {width}: {whole:?} broken:\n{plain}"
+                );
+            }
+        }
     }
 }

@@ -97,6 +97,10 @@ const BUILT_IN: &[(&str, &str)] = &[
 pub struct LetterSpec {
     /// The letter's subject; also the title of the record it becomes.
     pub title: String,
+    /// Other subjects, chosen by a fact's value: `[titles.type] reevaluation = "Request for
+    /// a reevaluation"` titles the letter so when `--set type=reevaluation` is given.
+    #[serde(default)]
+    pub titles: BTreeMap<String, BTreeMap<String, String>>,
     /// One line for `letter --list`.
     pub description: String,
     /// The kind of record the letter becomes: `request`, `notice` or `complaint`.
@@ -152,6 +156,23 @@ pub struct Authority<'a> {
 }
 
 impl LetterSpec {
+    /// The letter's subject for the facts given: the first `[titles.FACT]` entry whose
+    /// value a fact has (compared without case or surrounding spaces), else `title`.
+    pub fn title_for(&self, facts: &BTreeMap<String, Vec<String>>) -> &str {
+        self.titles
+            .iter()
+            .find_map(|(name, by_value)| {
+                let given = facts.get(name)?;
+                given.iter().find_map(|value| {
+                    by_value
+                        .iter()
+                        .find(|(v, _)| v.trim().eq_ignore_ascii_case(value.trim()))
+                        .map(|(_, title)| title.as_str())
+                })
+            })
+            .unwrap_or(&self.title)
+    }
+
     /// The rule the letter invokes for a case in `state`: the state's own when the template
     /// names one, else its `cite` (which must then hold for any state).
     pub fn authority(&self, state: Option<&str>) -> Authority<'_> {
@@ -337,7 +358,7 @@ impl Template {
         Ok(Letter {
             markdown: self.render(input)?,
             frame: Frame::of(input),
-            title: self.spec.title.clone(),
+            title: self.spec.title_for(&input.facts).to_owned(),
             author: input.signing.name().to_owned(),
             date: input.date,
         })
@@ -489,7 +510,7 @@ fn tidy(text: &str) -> String {
         } else {
             blank = 0;
         }
-        out.push_str(line.trim_end());
+        out.push_str(&wording::single_periods(line.trim_end()));
         out.push('\n');
     }
     out.trim_start_matches('\n').to_owned()

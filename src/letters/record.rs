@@ -25,11 +25,12 @@ pub fn record_text(
                 .expect("dates print as TOML"),
         ),
     );
+    let title = spec.title_for(&input.facts);
     let title = match input.for_record {
         Some(answered) if spec.record == Kind::Request => {
-            format!("{} (re: {})", spec.title, answered.record.title())
+            format!("{title} (re: {})", answered.record.title())
         }
-        _ => spec.title.clone(),
+        _ => title.to_owned(),
     };
     doc.insert("title", value(one_line(&title)));
     let from = match &input.signing.parent {

@@ -768,3 +768,45 @@ fn a_records_request_for_an_earlier_one_follows_it_up() {
     );
     assert!(!flat.contains("general right"), "{letter}");
 }
+
+#[test]
+fn a_reevaluation_request_is_titled_and_recorded_as_one() {
+    let meta = parse_case_meta(crate::example::meta(), "case").unwrap();
+    let t = template("evaluation-request", None).unwrap();
+    for (facts, title) in [
+        (&[][..], "Request for an evaluation"),
+        (
+            &[("type", "reevaluation")][..],
+            "Request for a reevaluation",
+        ),
+    ] {
+        let input = input(&meta, None, facts);
+        let letter = t.letter(&input).unwrap();
+        assert!(
+            letter.markdown.contains(&format!("Re: {title}: ")),
+            "{facts:?}:\n{}",
+            letter.markdown
+        );
+        assert_eq!(letter.title, title);
+        let text = record_text(&t, &input, &letter.markdown).unwrap();
+        assert!(text.contains(&format!("title = \"{title}\"")), "{text}");
+    }
+}
+
+#[test]
+fn a_title_is_chosen_by_the_facts_value_whatever_its_case() {
+    let t = template("evaluation-request", None).unwrap();
+    let facts = |v: &str| BTreeMap::from([("type".to_owned(), vec![v.to_owned()])]);
+    assert_eq!(
+        t.spec.title_for(&facts(" Reevaluation ")),
+        "Request for a reevaluation"
+    );
+    assert_eq!(
+        t.spec.title_for(&facts("evaluation")),
+        "Request for an evaluation"
+    );
+    assert_eq!(
+        t.spec.title_for(&BTreeMap::new()),
+        "Request for an evaluation"
+    );
+}

@@ -33,7 +33,15 @@ const DECISION_VERBS: &[&str] = &[
 /// every date in a letter is ("2026-12-01" → "December 1, 2026").
 pub fn phrase(value: &str) -> String {
     let text = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = text.trim_end_matches(['.', ';', ',', ':']).trim();
+    let trimmed = text.trim_end_matches(['.', ';', ',', ':']).trim();
+    // The period of an abbreviation ("3:00 p.m.", "Smith Jr.") is part of the value; a
+    // template's own period after it is dropped by `tidy`.
+    let text = match text.get(..trimmed.len() + 1) {
+        Some(with_period) if with_period.ends_with('.') && ends_with_abbreviation(with_period) => {
+            with_period
+        }
+        _ => trimmed,
+    };
     if text.len() == 10
         && let Some(date) = super::context::long_date(text)
     {
@@ -63,6 +71,55 @@ pub fn phrase(value: &str) -> String {
     } else {
         text.to_owned()
     }
+}
+
+/// Short words whose period is an abbreviation's, not a sentence's.
+const ABBREVIATIONS: &[&str] = &[
+    "etc.", "inc.", "co.", "corp.", "ltd.", "jr.", "sr.", "dr.", "mr.", "mrs.", "ms.", "st.",
+    "no.", "vs.", "approx.", "dept.",
+];
+
+/// Whether `text` ends with an abbreviation and its period: a word with a period inside it
+/// ("a.m.", "p.m.", "e.g.", "U.S.") or one of [`ABBREVIATIONS`].
+pub fn ends_with_abbreviation(text: &str) -> bool {
+    let Some(body) = text.strip_suffix('.') else {
+        return false;
+    };
+    let word = body
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“')
+        .next()
+        .unwrap_or_default();
+    if word.is_empty() || word.ends_with('.') {
+        return false;
+    }
+    let letters_and_periods = word.chars().all(|c| c.is_alphabetic() || c == '.');
+    if letters_and_periods && word.contains('.') {
+        // Single letters between periods: "a.m", "e.g", "U.S".
+        return word.split('.').all(|part| part.chars().count() == 1);
+    }
+    let word = format!("{}.", word.to_lowercase());
+    ABBREVIATIONS.contains(&word.as_str())
+}
+
+/// A line with the doubled period of an abbreviation at a sentence's end made single
+/// ("at 3:00 p.m.." → "at 3:00 p.m."); an ellipsis stays.
+pub fn single_periods(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains("..") {
+        return line.into();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        out.push(c);
+        let doubled = c == '.'
+            && matches!(chars.peek(), Some((_, '.')))
+            && !line[at + 1..].starts_with("..")
+            && !out[..out.len() - 1].ends_with('.');
+        if doubled && ends_with_abbreviation(&out) {
+            chars.next();
+        }
+    }
+    out.into()
 }
 
 /// A value as the object of a verb: [`phrase`], with "the" before a bare noun phrase ("the
@@ -285,5 +342,33 @@ mod tests {
             "only a value that is a date"
         );
         assert_eq!(grade("Kindergarten"), "kindergarten");
+    }
+
+    #[test]
+    fn an_abbreviations_period_is_kept() {
+        assert_eq!(
+            phrase("after school at 3:00 p.m."),
+            "after school at 3:00 p.m."
+        );
+        assert_eq!(phrase("Tutoring, books, etc.;"), "tutoring, books, etc.");
+        assert_eq!(phrase("Wilson Reading System."), "Wilson Reading System");
+        assert_eq!(
+            phrase("the U.S. Department of Education."),
+            "the U.S. Department of Education"
+        );
+        assert_eq!(
+            sentence("the meeting ends at 4 p.m."),
+            "The meeting ends at 4 p.m."
+        );
+        assert_eq!(
+            single_periods("We met at 3:00 p.m.."),
+            "We met at 3:00 p.m."
+        );
+        assert_eq!(single_periods("at 3:00 p.m.. Then"), "at 3:00 p.m. Then");
+        assert_eq!(single_periods("books, etc.."), "books, etc.");
+        assert_eq!(single_periods("wait... and"), "wait... and");
+        assert_eq!(single_periods("a sentence.. typo"), "a sentence.. typo");
+        assert!(!ends_with_abbreviation("the notes."));
+        assert!(!ends_with_abbreviation("Section 4.2."));
     }
 }

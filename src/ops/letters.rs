@@ -62,10 +62,12 @@ pub fn facts(assignments: &[String]) -> Result<BTreeMap<String, Vec<String>>, Op
     let mut facts: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for assignment in assignments {
         let (key, value) = edit::split_assignment(assignment)?;
-        facts
-            .entry(key.to_owned())
-            .or_default()
-            .push(value.to_owned());
+        // `type` names the record's type, one of a fixed list written in lower case.
+        let value = match key {
+            "type" => value.trim().to_lowercase(),
+            _ => value.to_owned(),
+        };
+        facts.entry(key.to_owned()).or_default().push(value);
     }
     Ok(facts)
 }
@@ -300,6 +302,32 @@ mod tests {
             pdf: false,
             record,
         }
+    }
+
+    #[test]
+    fn a_type_given_in_any_case_is_the_records_type_and_reads_as_one_in_the_letter() {
+        let fx = Fixture::new();
+        let (case, _lock) = fixture::open(&fx.root(), &fx.owner);
+        let ws = Workspace {
+            root: std::path::PathBuf::from("/nonexistent"),
+            config: Default::default(),
+        };
+        let template = letters::template("evaluation-request", None).unwrap();
+        let mut asked = request(&template, true);
+        asked.facts = facts(&["type= Reevaluation ".to_owned()]).unwrap();
+        let drafted = draft(&ws, &case, asked).unwrap();
+        let (text, sent) = drafted.record.expect("recorded");
+        assert!(text.contains("type = \"reevaluation\""), "{text}");
+        assert!(
+            text.contains("title = \"Request for a reevaluation\""),
+            "{text}"
+        );
+        assert!(
+            sent.markdown
+                .contains("I am writing to request a reevaluation"),
+            "{}",
+            sent.markdown
+        );
     }
 
     #[test]
