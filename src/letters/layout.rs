@@ -254,10 +254,13 @@ pub fn unbreakable_words(text: &str) -> Vec<String> {
         (1..=2).contains(&h.len()) && number(h) && m.len() == 2 && number(m)
     };
     let meridiem = |t: &str| t.starts_with("a.m.") || t.starts_with("p.m.");
+    // An opening bracket or quotation mark before a citation does not change it.
+    let opened = |t: &str| t.trim_start_matches(['(', '[', '"', '“']).to_owned();
     let mut words = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
-        let t = tokens[i];
+        let t = opened(tokens[i]);
+        let t = t.as_str();
         let next = tokens.get(i + 1).copied().unwrap_or_default();
         let after = tokens.get(i + 2).copied().unwrap_or_default();
         let take = if number(t) && (next == "CFR" || next == "U.S.C.") && digit_start(after) {
@@ -380,7 +383,8 @@ mod tests {
     fn a_citation_or_a_time_is_never_broken_across_lines() {
         assert_eq!(
             unbreakable_words(
-                "under 34 CFR 300.322(a), at 9:00 a.m., § 37-23-31 and 20 U.S.C. 1415."
+                "under 34 CFR 300.322(a), at 9:00 a.m., § 37-23-31 and 20 U.S.C. 1415. \
+                 (34 CFR 300.304(c)(4)) (§ 1)"
             ),
             [
                 "under",
@@ -389,7 +393,9 @@ mod tests {
                 "9:00 a.m.,",
                 "§ 37-23-31",
                 "and",
-                "20 U.S.C. 1415."
+                "20 U.S.C. 1415.",
+                "(34 CFR 300.304(c)(4))",
+                "(§ 1)"
             ]
         );
         assert_eq!(unbreakable_words("34 CFR"), ["34 CFR"]);
