@@ -2,6 +2,7 @@
 //! makes and then renders. Nothing here prints, prompts or reads the environment; what a
 //! command must tell the user comes back in the result.
 
+mod advice;
 pub mod attachments;
 pub mod bundle;
 pub mod cases;
@@ -18,4 +19,5 @@ pub mod remotes;
 pub mod search;
 pub mod sync;
 
+pub use advice::letter_hints;
 pub use error::OpsError;

@@ -14,6 +14,8 @@ use crate::record::RecordError;
 use crate::record::parse::{did_you_mean, parse_with_shape};
 use crate::record::schema::Shape;
 
+mod advice;
+
 /// The workspace config file name.
 pub const CONFIG_FILE: &str = "iepcase.toml";
 /// The folder holding one git repository per case.
