@@ -14,6 +14,7 @@ pub mod import;
 pub mod letters;
 pub mod members;
 pub mod output;
+pub mod prep;
 pub mod records;
 pub mod remotes;
 pub mod search;
