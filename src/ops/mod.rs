@@ -19,6 +19,7 @@ pub mod records;
 pub mod remotes;
 pub mod search;
 pub mod sync;
+pub mod timeline;
 
 pub use advice::letter_hints;
 pub use error::OpsError;
