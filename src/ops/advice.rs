@@ -64,6 +64,9 @@ impl OpsError {
             }
             O::NoSuchRecord(_) => one("give the full id of a removed record"),
             O::Exists { .. } => one("pass --force to overwrite, or --out to pick another folder"),
+            O::NotADemo { .. } => {
+                one("pass an empty or new folder: `iepcase demo /tmp/iepcase-demo`")
+            }
             _ => Vec::new(),
         }
     }
