@@ -126,29 +126,7 @@ pub fn letter_hints(e: &LetterError) -> Vec<String> {
             .map(|s| format!("did you mean `{s}`?"))
             .chain(["see the templates with `iepcase letter --list`".to_owned()])
             .collect(),
-        L::MissingFacts { missing, .. } => {
-            let flags: Vec<String> = missing
-                .iter()
-                .map(|n| {
-                    format!(
-                        "--set {}=\"{}\"",
-                        n.name,
-                        n.example.as_deref().unwrap_or("…")
-                    )
-                })
-                .collect();
-            let mut hints = vec![format!("pass {}", flags.join(" "))];
-            if missing
-                .iter()
-                .flat_map(|n| &n.from)
-                .any(|f| f.starts_with("about."))
-            {
-                hints.push(
-                    "or name the record it answers with --for ID, to take them from it".into(),
-                );
-            }
-            hints
-        }
+        L::MissingFacts { missing, .. } => missing_facts(missing),
         L::WrongFor { .. } => vec!["name the record the letter answers with --for ID".into()],
         L::UnknownState { .. } => {
             vec!["write the state's code in capitals, such as [states.MS] or [states.TX]".into()]
@@ -178,6 +156,30 @@ pub fn letter_hints(e: &LetterError) -> Vec<String> {
         ],
         _ => Vec::new(),
     }
+}
+
+/// The flags that give a letter the facts it is missing, and, when some could come from the
+/// record it answers, how to name that record.
+fn missing_facts(missing: &[crate::letters::Need]) -> Vec<String> {
+    let flags: Vec<String> = missing
+        .iter()
+        .map(|n| {
+            format!(
+                "--set {}=\"{}\"",
+                n.name,
+                n.example.as_deref().unwrap_or("…")
+            )
+        })
+        .collect();
+    let mut hints = vec![format!("pass {}", flags.join(" "))];
+    if missing
+        .iter()
+        .flat_map(|n| &n.from)
+        .any(|f| f.starts_with("about."))
+    {
+        hints.push("or name the record it answers with --for ID, to take them from it".into());
+    }
+    hints
 }
 
 /// "a, b, c".
