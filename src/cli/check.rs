@@ -2,16 +2,15 @@
 //! exits 3 when any finding is a warning or an error.
 
 use clap::Args;
-use std::collections::HashMap;
 
 use iepcase::check::{Finding, Severity};
 use iepcase::json::FindingJson;
-use iepcase::ops;
+use iepcase::ops::{self, check::CaseFindings};
 use iepcase::record::Date;
 
 use super::context::Ctx;
 use super::error::CliError;
-use crate::cli::common::cases::{cases, rulebook, today};
+use crate::cli::common::cases::{cases, rulebook, today, warn_fallback};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -27,42 +26,22 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
     let book = rulebook(ctx)?;
     let today = today(ctx, args.today);
     let (cases, failure) = cases(ctx, args.all)?;
-    let mut results: Vec<(String, Vec<Finding>)> = Vec::new();
-    // For text output: the facts each suggested letter will ask for, by case and next step.
-    let mut needs: HashMap<(String, String), String> = HashMap::new();
-    let mut letter_needs = ops::check::LetterNeeds::new(ctx.workspace()?);
-    for case in &cases {
-        let rules = crate::cli::common::cases::rules(ctx, case, &book);
-        let findings = ops::check::evaluate(case, rules, today).findings;
-        if !ctx.ui.json {
-            let by_id: HashMap<&str, &iepcase::record::StoredRecord> =
-                case.records.iter().map(|r| (r.id.as_str(), r)).collect();
-            for step in findings.iter().filter_map(|f| f.next_step.as_deref()) {
-                let key = (case.slug.clone(), step.to_owned());
-                if needs.contains_key(&key) {
-                    continue;
-                }
-                if let Some(missing) = letter_needs.of(case, &by_id, rules, step, today) {
-                    let flags: Vec<String> = missing
-                        .iter()
-                        .map(|name| format!("--set {name}=…"))
-                        .collect();
-                    needs.insert(key, flags.join(" "));
-                }
-            }
+    let results = ops::check::check(ctx.workspace()?, &cases, &book, today, !ctx.ui.json);
+    for case in &results {
+        if let Some(state) = &case.fallback_state {
+            warn_fallback(ctx, &case.slug, state);
         }
-        results.push((case.slug.clone(), findings));
     }
     let all = || {
         results
             .iter()
-            .flat_map(|(c, f)| f.iter().map(move |f| (c, f)))
+            .flat_map(|c| c.findings.iter().map(move |f| (&c.slug, f)))
     };
     if ctx.ui.json {
         let rows: Vec<FindingJson<'_>> = all().map(|(c, f)| FindingJson::new(c, f)).collect();
         ctx.ui.json(&rows)?;
     } else {
-        show_text(ctx, &results, &needs, args.all, today)?;
+        show_text(ctx, &results, args.all, today)?;
     }
     if let Some(e) = failure {
         return Err(e);
@@ -76,29 +55,33 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<(), CliError> {
 /// The findings as text, each with the facts its suggested letter still needs, and a count.
 fn show_text(
     ctx: &Ctx,
-    results: &[(String, Vec<Finding>)],
-    needs: &HashMap<(String, String), String>,
+    results: &[CaseFindings],
     all_cases: bool,
     today: Date,
 ) -> Result<(), CliError> {
     let mut out = String::new();
-    for (case, findings) in results {
-        if all_cases && !findings.is_empty() {
-            out.push_str(&format!("Case {case}\n\n"));
+    for case in results {
+        if all_cases && !case.findings.is_empty() {
+            out.push_str(&format!("Case {}\n\n", case.slug));
         }
-        for finding in findings {
+        for finding in &case.findings {
             let need = finding
                 .next_step
                 .as_ref()
-                .and_then(|step| needs.get(&(case.clone(), step.clone())));
-            out.push_str(&render(ctx, finding, need.map(String::as_str)));
+                .and_then(|step| case.needs.get(step));
+            let flags = need.map(|names| {
+                let flags: Vec<String> =
+                    names.iter().map(|name| format!("--set {name}=…")).collect();
+                flags.join(" ")
+            });
+            out.push_str(&render(ctx, finding, flags.as_deref()));
         }
     }
     ctx.ui.out(&out)?;
     let count = |s| {
         results
             .iter()
-            .flat_map(|(_, f)| f)
+            .flat_map(|c| &c.findings)
             .filter(|f| f.severity == s)
             .count()
     };
@@ -112,7 +95,7 @@ fn show_text(
     } else {
         results
             .first()
-            .map_or(String::new(), |(c, _)| format!("case `{c}`"))
+            .map_or(String::new(), |c| format!("case `{}`", c.slug))
     };
     if errors + warnings + notes == 0 {
         ctx.ui

@@ -230,22 +230,7 @@ impl Ctx {
 
     /// Author and time for commits.
     pub fn commit_context(&self) -> Result<CommitContext, CliError> {
-        let ws = self.workspace()?;
-        Ok(CommitContext {
-            name: ws
-                .config
-                .author
-                .name
-                .clone()
-                .unwrap_or_else(|| "iepcase user".into()),
-            email: ws
-                .config
-                .author
-                .email
-                .clone()
-                .unwrap_or_else(|| "iepcase@localhost".into()),
-            time: self.now.as_second(),
-        })
+        Ok(self.workspace()?.commit_context(self.now.as_second()))
     }
 
     /// `path` made absolute against the current folder.

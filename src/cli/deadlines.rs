@@ -5,13 +5,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 use iepcase::json::DeadlineJson;
+use iepcase::ops;
 use iepcase::record::Date;
-use iepcase::rules::Deadline;
 use iepcase::rules::ics::{CaseDeadlines, render};
 
 use super::context::Ctx;
 use super::error::CliError;
-use crate::cli::common::cases::{cases, rulebook, today};
+use crate::cli::common::cases::{cases, rulebook, today, warn_fallback};
 
 #[derive(Debug, Args)]
 pub struct DeadlinesArgs {
@@ -31,20 +31,19 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
     let book = rulebook(ctx)?;
     let today = today(ctx, args.today);
     let (cases, failure) = cases(ctx, args.all)?;
-    let mut links = Vec::new();
-    let computed: Vec<(String, Vec<Deadline>)> = cases
-        .iter()
-        .map(|c| {
-            let (linked, deadlines) =
-                crate::cli::common::cases::linked_deadlines(ctx, c, &book, today);
-            links.push(linked);
-            (c.slug.clone(), deadlines)
-        })
-        .collect();
+    let computed = ops::check::deadlines(ctx.workspace()?, &cases, &book, today);
+    for case in &computed {
+        if let Some(state) = &case.fallback_state {
+            warn_fallback(ctx, &case.slug, state);
+        }
+    }
     if let Some(path) = &args.ics {
         let calendars: Vec<CaseDeadlines<'_>> = computed
             .iter()
-            .map(|(case, deadlines)| CaseDeadlines { case, deadlines })
+            .map(|c| CaseDeadlines {
+                case: &c.slug,
+                deadlines: &c.deadlines,
+            })
             .collect();
         let text = render(&calendars, today);
         if path.as_os_str() == "-" {
@@ -65,10 +64,10 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
     if ctx.ui.json {
         let rows: Vec<DeadlineJson<'_>> = computed
             .iter()
-            .zip(&links)
-            .flat_map(|((case, list), linked)| {
-                list.iter()
-                    .map(move |d| DeadlineJson::new(case, d, inferred(linked, d)))
+            .flat_map(|c| {
+                c.deadlines
+                    .iter()
+                    .map(move |d| DeadlineJson::new(&c.slug, d, c.inferred(d)))
             })
             .collect();
         ctx.ui.json(&rows)?;
@@ -82,17 +81,4 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
         );
     }
     failure.map_or(Ok(()), Err)
-}
-
-/// The link fields iepcase inferred on a deadline's trigger and on the record that met it,
-/// which the deadline rests on.
-fn inferred(linked: &iepcase::links::Linked, d: &Deadline) -> Vec<&'static str> {
-    let mut fields: Vec<&'static str> = std::iter::once(&d.trigger)
-        .chain(d.met.as_ref().map(|m| &m.by))
-        .flat_map(|id| linked.inferred(id))
-        .map(|l| l.field.as_str())
-        .collect();
-    fields.sort_unstable();
-    fields.dedup();
-    fields
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use iepcase::ops::{self, keys::WorkspaceIdentity};
 use iepcase::workspace::{Author, Config, Workspace};
 
 use super::context::Ctx;
@@ -44,18 +45,21 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), CliError> {
         .status(&format!("Created workspace in {}", ws.root.display()));
 
     let identity = iepcase::workspace::resolve_identity_path(Some(&ws), &ctx.key_env);
-    let public = if identity.exists() {
-        let ids = iepcase::crypto::Identities::load(&identity, &super::context::TerminalPrompt)?;
-        ctx.ui
-            .status(&format!("Using your identity {}", identity.display()));
-        ids.primary_public().to_owned()
-    } else {
-        let public = crate::cli::common::identity::write_identity(ctx, &identity, false)?;
-        ctx.ui
-            .status(&format!("Created your identity {}", identity.display()));
-        ctx.ui
-            .warn("back this file up somewhere safe: without it you cannot open your cases");
-        public
+    let prompt = super::context::TerminalPrompt;
+    let created = ctx.now.to_string();
+    let public = match ops::keys::identity_for_workspace(&identity, &prompt, &created)? {
+        WorkspaceIdentity::Existing(public) => {
+            ctx.ui
+                .status(&format!("Using your identity {}", identity.display()));
+            public
+        }
+        WorkspaceIdentity::Created(public) => {
+            ctx.ui
+                .status(&format!("Created your identity {}", identity.display()));
+            ctx.ui
+                .warn("back this file up somewhere safe: without it you cannot open your cases");
+            public
+        }
     };
     ctx.ui.line(&public)?;
     ctx.ui

@@ -36,7 +36,12 @@ pub fn run(ctx: &Ctx, command: KeysCommand) -> Result<(), CliError> {
                 return Err(CliError::user(format!("{} already exists", path.display()))
                     .hint("an identity is never overwritten; pass `--out FILE` to write a new one elsewhere"));
             }
-            let public = crate::cli::common::identity::write_identity(ctx, &path, args.passphrase)?;
+            let passphrase = args
+                .passphrase
+                .then(crate::cli::common::identity::ask_new_passphrase)
+                .transpose()?;
+            let public =
+                iepcase::ops::keys::write_identity(&path, &ctx.now.to_string(), passphrase)?;
             ctx.ui
                 .status(&format!("Created identity {}", path.display()));
             ctx.ui

@@ -138,7 +138,11 @@ fn entry_json(
             .map(|touched| LogRecordJson {
                 id: touched.0.as_str(),
                 change: touched.1.as_str(),
-                changes: patch.then(|| patch_changes(case, touched)),
+                changes: patch.then(|| {
+                    iepcase::ops::history::patch(case, touched)
+                        .changes
+                        .unwrap_or_default()
+                }),
             })
             .collect(),
     };
@@ -172,18 +176,13 @@ fn entry_text(
 /// The field-level changes one commit made to one record, indented.
 fn patch(ctx: &Ctx, case: &iepcase::store::Case, touched: &iepcase::store::Touched) -> String {
     let (id, change, ..) = touched;
-    let (old, new) = case.versions(touched);
-    let title = new
-        .as_ref()
-        .or(old.as_ref())
-        .map(|(_, r)| r.title().to_owned())
-        .unwrap_or_default();
-    let mut out = format!("    {} {id}: {title}\n", change.as_str());
-    if let (Some((a, ra)), Some((b, rb))) = (&old, &new) {
+    let patch = iepcase::ops::history::patch(case, touched);
+    let mut out = format!("    {} {id}: {}\n", change.as_str(), patch.title);
+    if let Some(changes) = patch.changes {
         let diff = iepcase::diff::RecordDiff {
             from: String::new(),
             to: String::new(),
-            changes: iepcase::diff::diff_records((a, ra), (b, rb)),
+            changes,
         };
         let text = if ctx.ui.colored() {
             crate::cli::common::render::paint(ctx, &diff)
@@ -195,17 +194,6 @@ fn patch(ctx: &Ctx, case: &iepcase::store::Case, touched: &iepcase::store::Touch
         }
     }
     out
-}
-
-/// The changes of one record in one commit, for `log -p --json` (none when added or removed).
-fn patch_changes(
-    case: &iepcase::store::Case,
-    touched: &iepcase::store::Touched,
-) -> Vec<iepcase::diff::Change> {
-    match case.versions(touched) {
-        (Some((a, ra)), Some((b, rb))) => iepcase::diff::diff_records((&a, &ra), (&b, &rb)),
-        _ => Vec::new(),
-    }
 }
 
 /// A commit time in RFC 3339, for JSON: `2026-11-28T15:04:00Z`.

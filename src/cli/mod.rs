@@ -261,30 +261,6 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     }
 }
 
-/// The deadlines to interleave in a case's timeline.
-fn deadlines_for_timeline(
-    ctx: &Ctx,
-    case: &iepcase::store::Case,
-    loaded: &iepcase::store::LoadedRecords,
-    today: iepcase::record::Date,
-) -> Result<Vec<iepcase::timeline::DeadlineEntry>, CliError> {
-    let book = common::cases::rulebook(ctx)?;
-    let (_, meta) = case.meta()?;
-    let set = ctx.workspace()?.rules_for(&meta, &book).set;
-    Ok(
-        iepcase::rules::deadlines_of(&case.linked(loaded), &meta, set, today)
-            .into_iter()
-            .map(|d| iepcase::timeline::DeadlineEntry {
-                due: d.due,
-                rule: d.rule,
-                label: d.label,
-                trigger: d.trigger.to_string(),
-                status: d.status.as_str().to_owned(),
-            })
-            .collect(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;

@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use anstyle::{AnsiColor, Style};
 use clap::{Args, ValueEnum};
 use iepcase::json::ChecklistJson;
+use iepcase::ops::{self, prep::CaseChecklists, prep::Meetings};
 use iepcase::prep::{self, Checklist, ItemStatus, PrepError};
 use iepcase::record::Date;
-use iepcase::rules::ics::{CaseDeadlines, render};
 
 use super::context::Ctx;
 use super::error::CliError;
-use crate::cli::common::cases::{cases, rulebook};
+use crate::cli::common::cases::{cases, rulebook, warn_fallback};
 
 #[derive(Debug, Args)]
 pub struct PrepArgs {
@@ -49,9 +49,6 @@ pub enum Format {
     Md,
 }
 
-/// Checklists by case: (case slug, child's name, checklists).
-type Lists = Vec<(String, String, Vec<Checklist>)>;
-
 pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
     let book = rulebook(ctx)?;
     let now = ctx.now_or(args.today);
@@ -66,102 +63,57 @@ pub fn run(ctx: &Ctx, args: PrepArgs) -> Result<(), CliError> {
         }
     }
     let (cases, failure) = cases(ctx, args.all)?;
-    let mut lists: Lists = Vec::new();
-    for case in &cases {
-        let input = prep::Case {
-            records: &case.records,
-            inference: Some(&case.inference),
-            meta: &case.meta,
-            rules: crate::cli::common::cases::rules(ctx, case, &book),
-            now,
-        };
-        let found = match args.all {
-            true => prep::prepare_within(&input, i64::from(args.days)),
-            false => vec![
-                prep::prepare(&input, args.meeting.as_deref())
-                    .map_err(|e| prep_error(e, &case.slug, today))?,
-            ],
-        };
-        if !found.is_empty() {
-            lists.push((case.slug.clone(), case.meta.child.clone(), found));
+    let meetings = match args.all {
+        true => Meetings::Within(args.days),
+        false => Meetings::One(args.meeting.as_deref()),
+    };
+    let lists = ops::prep::prepare(ws, &cases, &book, meetings, now);
+    for case in &lists {
+        if let Some(state) = &case.fallback_state {
+            warn_fallback(ctx, &case.slug, state);
+        }
+        if let Err(e) = &case.checklists {
+            return Err(prep_error(e, &case.slug, today));
         }
     }
     if let Some(path) = &args.ics {
+        let ics = ops::prep::calendar(&lists, today);
         if path.as_os_str() == "-" {
-            ctx.ui.out(&calendar(&lists, today))?;
+            ctx.ui.out(&ics)?;
             return failure.map_or(Ok(()), Err);
         }
-        write_calendar(ctx, path, &lists, today)?;
+        write(
+            ctx,
+            path,
+            ics.as_bytes(),
+            "case slugs, preparation steps and dates, no child names",
+        )?;
     }
     if let Some(path) = &args.pdf {
-        write_pdf(ctx, path, &lists, today)?;
+        let pdf = ops::prep::pdf(ws, &lists, today)
+            .map_err(|e| CliError::user(format!("cannot typeset the checklist: {e}")))?;
+        write(ctx, path, &pdf, "it names the child and the meeting")?;
     }
     show(ctx, &args, &lists)?;
     failure.map_or(Ok(()), Err)
 }
 
-/// The preparation dates of every checklist as an iCalendar file.
-fn calendar(lists: &Lists, today: Date) -> String {
-    let calendars: Vec<CaseDeadlines<'_>> = lists
-        .iter()
-        .flat_map(|(slug, _, lists)| {
-            lists.iter().map(move |l| CaseDeadlines {
-                case: slug,
-                deadlines: &l.clocks,
-            })
-        })
-        .collect();
-    render(&calendars, today)
-}
-
-/// `--ics FILE`.
-fn write_calendar(ctx: &Ctx, path: &Path, lists: &Lists, today: Date) -> Result<(), CliError> {
+/// `--ics FILE` or `--pdf FILE`, saying what its plaintext holds.
+fn write(ctx: &Ctx, path: &Path, bytes: &[u8], holds: &str) -> Result<(), CliError> {
     let path = ctx.absolute(path);
-    crate::cli::common::files::write(&path, calendar(lists, today).as_bytes())?;
-    ctx.ui.status(&format!(
-        "Wrote {} (plaintext: case slugs, preparation steps and dates, no child names)",
-        path.display()
-    ));
-    Ok(())
-}
-
-/// `--pdf FILE`: the checklists, set like a letter.
-fn write_pdf(ctx: &Ctx, path: &Path, lists: &Lists, today: Date) -> Result<(), CliError> {
-    let markdown = lists
-        .iter()
-        .flat_map(|(_, child, lists)| {
-            lists
-                .iter()
-                .map(move |l| prep::to_markdown(child, l, false))
-        })
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    let author = ctx
-        .workspace()?
-        .config
-        .advocate
-        .as_ref()
-        .and_then(|a| a.name.clone())
-        .unwrap_or_default();
-    let pdf = prep::to_pdf(&markdown, &author, today)
-        .map_err(|e| CliError::user(format!("cannot typeset the checklist: {e}")))?;
-    let path = ctx.absolute(path);
-    crate::cli::common::files::write(&path, &pdf)?;
-    ctx.ui.status(&format!(
-        "Wrote {} (plaintext: it names the child and the meeting)",
-        path.display()
-    ));
+    crate::cli::common::files::write(&path, bytes)?;
+    ctx.ui
+        .status(&format!("Wrote {} (plaintext: {holds})", path.display()));
     Ok(())
 }
 
 /// The checklists on standard output, as JSON, Markdown or text.
-fn show(ctx: &Ctx, args: &PrepArgs, lists: &Lists) -> Result<(), CliError> {
+fn show(ctx: &Ctx, args: &PrepArgs, lists: &[CaseChecklists]) -> Result<(), CliError> {
     if ctx.ui.json {
-        let rows: Vec<ChecklistJson<'_>> = lists
-            .iter()
-            .flat_map(|(slug, _, lists)| {
+        let rows: Vec<ChecklistJson<'_>> = ops::prep::ready(lists)
+            .flat_map(|(case, lists)| {
                 lists.iter().map(move |checklist| ChecklistJson {
-                    case: slug,
+                    case: &case.slug,
                     checklist,
                 })
             })
@@ -169,7 +121,10 @@ fn show(ctx: &Ctx, args: &PrepArgs, lists: &Lists) -> Result<(), CliError> {
         ctx.ui.json(&rows)?;
     } else {
         let mut out = String::new();
-        for (slug, child, lists) in lists {
+        let mut none = true;
+        for (case, lists) in ops::prep::ready(lists) {
+            none = false;
+            let (slug, child) = (&case.slug, &case.child);
             for list in lists {
                 if args.all {
                     out.push_str(&format!("Case {slug}\n\n"));
@@ -181,7 +136,7 @@ fn show(ctx: &Ctx, args: &PrepArgs, lists: &Lists) -> Result<(), CliError> {
                 out.push('\n');
             }
         }
-        if args.all && lists.is_empty() {
+        if args.all && none {
             ctx.ui.status(&format!(
                 "No meeting in the next {} days in any open case",
                 args.days
@@ -198,7 +153,7 @@ fn show(ctx: &Ctx, args: &PrepArgs, lists: &Lists) -> Result<(), CliError> {
     Ok(())
 }
 
-fn prep_error(error: PrepError, slug: &str, today: Date) -> CliError {
+fn prep_error(error: &PrepError, slug: &str, today: Date) -> CliError {
     let message = format!("case `{slug}`: {error}");
     match error {
         PrepError::NoneUpcoming => CliError::user(message).hint(format!(

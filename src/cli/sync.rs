@@ -264,7 +264,7 @@ pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     let slug = match args.slug {
         Some(slug) => slug,
-        None => slug_from_url(&args.url).ok_or_else(|| {
+        None => iepcase::sync::slug_from_url(&args.url).ok_or_else(|| {
             CliError::usage(format!("cannot guess a slug from `{}`", args.url))
                 .hint("give one: `iepcase clone URL SLUG`")
         })?,
@@ -303,31 +303,4 @@ pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
         "work on it with `iepcase -c {slug} list`; `iepcase -c {slug} sync` exchanges changes"
     ));
     Ok(())
-}
-
-/// `case-2026-01` from `git@host:me/case-2026-01.git` or `/srv/case-2026-01/`.
-fn slug_from_url(url: &str) -> Option<String> {
-    let last = url.trim_end_matches('/').rsplit(['/', ':']).next()?;
-    let slug = last.trim_end_matches(".git").to_ascii_lowercase();
-    iepcase::workspace::validate_slug(&slug).ok().map(|_| slug)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn slugs_from_urls() {
-        assert_eq!(
-            super::slug_from_url("git@host:me/case-2026-01.git").as_deref(),
-            Some("case-2026-01")
-        );
-        assert_eq!(
-            super::slug_from_url("/srv/git/eq-2025.git/").as_deref(),
-            Some("eq-2025")
-        );
-        assert_eq!(
-            super::slug_from_url("https://host/a/B.git").as_deref(),
-            Some("b")
-        );
-        assert_eq!(super::slug_from_url("https://host/My Case"), None);
-    }
 }

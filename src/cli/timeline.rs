@@ -50,30 +50,30 @@ fn parse_timeline_kind(text: &str) -> Result<String, String> {
 pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
     crate::cli::common::args::check_range(args.from, args.to)?;
     let case = ctx.open_case()?;
-    let loaded = case.records()?;
-    for broken in &loaded.broken {
-        ctx.ui.warn(&format!(
-            "record {} cannot be read and is left out",
-            broken.id
-        ));
-    }
-    let today = args.today.unwrap_or_else(|| ctx.today());
-    let deadlines = super::deadlines_for_timeline(ctx, &case, &loaded, today)?;
+    let book = crate::cli::common::cases::rulebook(ctx)?;
     let filter = Filter {
         from: args.from,
         to: args.to,
         kinds: args.kind,
     };
-    let entries = timeline::build(&loaded.records, &deadlines, &filter);
+    let today = args.today.unwrap_or_else(|| ctx.today());
+    let now = ctx.now_or(args.today);
+    let found =
+        iepcase::ops::timeline::timeline(ctx.workspace()?, &case, &book, &filter, today, now)?;
+    for id in &found.unreadable {
+        ctx.ui
+            .warn(&format!("record {id} cannot be read and is left out"));
+    }
+    let entries = &found.entries;
     let format = if ctx.ui.json {
         TimelineFormat::Json
     } else {
         args.format
     };
     let shown = match format {
-        TimelineFormat::Json => ctx.ui.json(&entries),
-        TimelineFormat::Csv => ctx.ui.out(&timeline::to_csv(&entries)),
-        TimelineFormat::Md => ctx.ui.out(&timeline::to_markdown(&entries)),
+        TimelineFormat::Json => ctx.ui.json(entries),
+        TimelineFormat::Csv => ctx.ui.out(&timeline::to_csv(entries)),
+        TimelineFormat::Md => ctx.ui.out(&timeline::to_markdown(entries)),
         TimelineFormat::Text if entries.is_empty() => {
             ctx.ui.status("Nothing in that range");
             Ok(())
@@ -81,17 +81,17 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
         TimelineFormat::Text => ctx.ui.out(&ctx.ui.fitted(
             &["DATE", "KIND", "TITLE", "ID"],
             &[2, 1, 0],
-            &timeline::rows(&entries),
+            &timeline::rows(entries),
         )),
     };
     if format == TimelineFormat::Text
-        && let Some(m) = iepcase::prep::next_meeting(&loaded.records, ctx.now_or(args.today))
+        && let Some(m) = &found.next_meeting
     {
-        crate::cli::common::render::next_meeting_status(ctx, &iepcase::store::RecordSummary::of(m));
+        crate::cli::common::render::next_meeting_status(ctx, m);
     }
     shown?;
-    if !loaded.broken.is_empty() {
-        let ids: Vec<String> = loaded.broken.iter().map(|b| b.id.to_string()).collect();
+    if !found.unreadable.is_empty() {
+        let ids: Vec<String> = found.unreadable.iter().map(ToString::to_string).collect();
         return Err(crate::cli::common::records::unreadable_error(
             case.slug(),
             &ids,

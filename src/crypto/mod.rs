@@ -20,6 +20,7 @@
 use std::io;
 use std::path::PathBuf;
 
+pub(crate) mod advice;
 mod age_file;
 mod case_key;
 mod hash;

@@ -7,7 +7,7 @@ use crate::check::{Finding, Input, check_linked};
 use crate::letters::{self, LetterError, LetterInput, Template};
 use crate::links::Linked;
 use crate::record::{Date, StoredRecord};
-use crate::rules::{Deadline, RuleSet};
+use crate::rules::{Deadline, RuleSet, Rulebook};
 use crate::workspace::Workspace;
 
 use super::cases::CaseFacts;
@@ -38,6 +38,106 @@ pub fn evaluate(case: &CaseFacts, rules: &RuleSet, today: Date) -> Evaluation {
         deadlines,
         findings,
     }
+}
+
+/// One case's deadlines on a day, with the links they rest on.
+pub struct Computed {
+    pub slug: String,
+    pub deadlines: Vec<Deadline>,
+    /// The case's records with their links, stated and inferred.
+    pub linked: Linked,
+    /// The state whose rules the case lacks (the federal rules stood in).
+    pub fallback_state: Option<String>,
+}
+
+impl Computed {
+    /// The link fields iepcase inferred on a deadline's trigger and on the record that met
+    /// it, which the deadline rests on; sorted, each once.
+    pub fn inferred(&self, d: &Deadline) -> Vec<&'static str> {
+        let mut fields: Vec<&'static str> = std::iter::once(&d.trigger)
+            .chain(d.met.as_ref().map(|m| &m.by))
+            .flat_map(|id| self.linked.inferred(id))
+            .map(|l| l.field.as_str())
+            .collect();
+        fields.sort_unstable();
+        fields.dedup();
+        fields
+    }
+}
+
+/// The deadlines of each case of `cases` on `today`, under the rules `book` holds for it.
+pub fn deadlines(
+    ws: &Workspace,
+    cases: &[CaseFacts],
+    book: &Rulebook,
+    today: Date,
+) -> Vec<Computed> {
+    cases
+        .iter()
+        .map(|case| {
+            let rules = ws.rules_for(&case.meta, book);
+            let (linked, deadlines) = super::cases::linked_deadlines(case, rules.set, today);
+            Computed {
+                slug: case.slug.clone(),
+                deadlines,
+                linked,
+                fallback_state: fallback(&rules),
+            }
+        })
+        .collect()
+}
+
+/// One case's findings on a day.
+pub struct CaseFindings {
+    pub slug: String,
+    pub findings: Vec<Finding>,
+    /// For each next step that is a letter (`iepcase letter NAME [--for ID]`), the facts
+    /// (`--set` names) it needs and the case does not hold.
+    pub needs: HashMap<String, Vec<String>>,
+    /// The state whose rules the case lacks (the federal rules stood in).
+    pub fallback_state: Option<String>,
+}
+
+/// The findings of each case of `cases` on `today`, under the rules `book` holds for it;
+/// with `needs`, also what the letters they suggest still need.
+pub fn check(
+    ws: &Workspace,
+    cases: &[CaseFacts],
+    book: &Rulebook,
+    today: Date,
+    needs: bool,
+) -> Vec<CaseFindings> {
+    let mut letter_needs = LetterNeeds::new(ws);
+    cases
+        .iter()
+        .map(|case| {
+            let rules = ws.rules_for(&case.meta, book);
+            let findings = evaluate(case, rules.set, today).findings;
+            let mut wanted = HashMap::new();
+            if needs {
+                let by_id: HashMap<&str, &StoredRecord> =
+                    case.records.iter().map(|r| (r.id.as_str(), r)).collect();
+                for step in findings.iter().filter_map(|f| f.next_step.as_deref()) {
+                    if let Some(missing) = letter_needs.of(case, &by_id, rules.set, step, today) {
+                        wanted.insert(step.to_owned(), missing);
+                    }
+                }
+            }
+            CaseFindings {
+                slug: case.slug.clone(),
+                findings,
+                needs: wanted,
+                fallback_state: fallback(&rules),
+            }
+        })
+        .collect()
+}
+
+/// The state named when the federal rules stand in for its own.
+pub(super) fn fallback(rules: &super::cases::CaseRules<'_, '_>) -> Option<String> {
+    rules
+        .fallback
+        .then(|| rules.state.unwrap_or_default().to_owned())
 }
 
 /// What the letters that findings suggest as next steps will ask for, found without
@@ -124,5 +224,84 @@ impl<'a> LetterNeeds<'a> {
             }
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::RecordId;
+    use crate::store::fixture::{self, Fixture};
+
+    fn today() -> Date {
+        "2026-11-28".parse().unwrap()
+    }
+
+    fn workspace() -> Workspace {
+        Workspace {
+            root: std::path::PathBuf::from("/nonexistent"),
+            config: Default::default(),
+        }
+    }
+
+    /// A case whose refusal, by phone, leaves its link to the request to be inferred.
+    fn refused(fx: &Fixture) -> (CaseFacts, RecordId) {
+        let (case, lock) = fixture::open(&fx.root(), &fx.owner);
+        let request = "kind = \"request\"\ndate = 2026-10-01\n\
+                       title = \"Request for a beagle-friendly reading plan\"\n\
+                       type = \"accommodation\"\n";
+        let refusal = "kind = \"refusal\"\ndate = 2026-10-05\n\
+                       title = \"Refusal of the beagle-friendly reading plan, by phone\"\n\
+                       via = \"verbal\"\nwhat = \"A beagle-friendly reading plan\"\n";
+        let refusal_id = RecordId::generate();
+        fixture::put(
+            &case,
+            &lock,
+            &[(&RecordId::generate(), request), (&refusal_id, refusal)],
+        );
+        (CaseFacts::read(&case, false).unwrap(), refusal_id)
+    }
+
+    #[test]
+    fn a_deadline_resting_on_an_inferred_link_names_the_field() {
+        let fx = Fixture::new();
+        let (case, refusal) = refused(&fx);
+        let book = Rulebook::builtin().unwrap();
+        let computed = deadlines(&workspace(), std::slice::from_ref(&case), &book, today());
+        assert_eq!(computed.len(), 1);
+        assert_eq!(computed[0].fallback_state, None);
+        let notice = computed[0]
+            .deadlines
+            .iter()
+            .find(|d| d.rule == "prior-written-notice")
+            .expect("a refusal calls for prior written notice");
+        assert_eq!(notice.trigger, refusal);
+        assert_eq!(computed[0].inferred(notice), ["refuses"]);
+    }
+
+    #[test]
+    fn findings_carry_letter_needs_only_when_asked_and_name_a_missing_state() {
+        let fx = Fixture::new();
+        let (mut case, _) = refused(&fx);
+        let book = Rulebook::builtin().unwrap();
+        let ws = workspace();
+        let plain = check(&ws, std::slice::from_ref(&case), &book, today(), false);
+        assert!(!plain[0].findings.is_empty());
+        assert!(plain[0].needs.is_empty());
+        let asked = check(&ws, std::slice::from_ref(&case), &book, today(), true);
+        let steps: Vec<&str> = asked[0]
+            .findings
+            .iter()
+            .filter_map(|f| f.next_step.as_deref())
+            .collect();
+        assert!(
+            asked[0]
+                .needs
+                .keys()
+                .all(|step| steps.contains(&step.as_str()))
+        );
+        case.meta.state = Some("WY".into());
+        let wyoming = check(&ws, std::slice::from_ref(&case), &book, today(), false);
+        assert_eq!(wyoming[0].fallback_state.as_deref(), Some("WY"));
     }
 }

@@ -87,6 +87,18 @@ pub enum OpsError {
     /// A record says exactly what another already says.
     #[error("{} says exactly what {} says ({} of {}, \"{}\")", .0.origin, .0.same_as, .0.kind, .0.date, .0.title)]
     Duplicate(Box<super::records::Duplicate>),
+    /// A file or folder could not be read or written (the error names it).
+    #[error(transparent)]
+    File(std::io::Error),
+    /// A new identity file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    WriteIdentity {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// `demo` replaces only a folder an earlier demo made.
+    #[error("{} exists and is not an earlier demo", path.display())]
+    NotADemo { path: PathBuf },
     /// A certified-mail number that is blank.
     #[error("the tracking number is blank")]
     BlankTracking,

@@ -1,9 +1,9 @@
 //! `log` and `diff`: records as they were. A record removed since is found in the history,
 //! by its full id or a unique prefix.
 
-use crate::diff::{RecordDiff, diff_records};
+use crate::diff::{Change, RecordDiff, diff_records};
 use crate::record::RecordId;
-use crate::store::{Case, StoreError, StoredRecord};
+use crate::store::{Case, StoreError, StoredRecord, Touched};
 
 use super::OpsError;
 
@@ -109,6 +109,31 @@ fn label((rev, stored): &Side) -> String {
     }
 }
 
+/// What one commit did to one record, as `log -p` shows it.
+#[derive(Debug)]
+pub struct Patch {
+    /// The record's title after the commit (before it, for a removal); empty when neither
+    /// version can be read.
+    pub title: String,
+    /// The field-level changes of an edit; `None` when the record was added or removed.
+    pub changes: Option<Vec<Change>>,
+}
+
+/// What the commit that touched `touched` did to it.
+pub fn patch(case: &Case, touched: &Touched) -> Patch {
+    let (old, new) = case.versions(touched);
+    let title = new
+        .as_ref()
+        .or(old.as_ref())
+        .map(|(_, r)| r.title().to_owned())
+        .unwrap_or_default();
+    let changes = match (&old, &new) {
+        (Some((a, ra)), Some((b, rb))) => Some(diff_records((a, ra), (b, rb))),
+        _ => None,
+    };
+    Patch { title, changes }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +162,31 @@ mod tests {
         tx.remove_record(&id);
         tx.commit("remove", &fixture::context()).unwrap();
         assert_eq!(resolve(&case, &id.as_str()[..6]).unwrap(), id);
+    }
+
+    #[test]
+    fn a_patch_has_changes_only_for_an_edit() {
+        let fx = Fixture::new();
+        let (case, lock) = fixture::open(&fx.root(), &fx.owner);
+        let id = RecordId::generate();
+        fixture::put(&case, &lock, &[(&id, &fixture::note("Call", "first"))]);
+        fixture::put(
+            &case,
+            &lock,
+            &[(&id, &fixture::note("Call back", "second"))],
+        );
+        let mut patches = Vec::new();
+        case.walk_history(Some(&id), None, &mut |entry| {
+            patches.extend(entry.records.iter().map(|t| patch(&case, t)));
+            true
+        })
+        .unwrap();
+        // Newest first: the edit, then the addition.
+        assert_eq!(patches.len(), 2);
+        assert_eq!(patches[0].title, "Call back");
+        assert!(!patches[0].changes.as_ref().unwrap().is_empty());
+        assert_eq!(patches[1].title, "Call");
+        assert!(patches[1].changes.is_none());
     }
 
     #[test]

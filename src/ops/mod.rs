@@ -2,20 +2,26 @@
 //! makes and then renders. Nothing here prints, prompts or reads the environment; what a
 //! command must tell the user comes back in the result.
 
+mod advice;
 pub mod attachments;
 pub mod bundle;
 pub mod cases;
 pub mod check;
+pub mod demo;
 mod error;
 pub mod export;
 pub mod history;
 pub mod import;
+pub mod keys;
 pub mod letters;
 pub mod members;
 pub mod output;
+pub mod prep;
 pub mod records;
 pub mod remotes;
 pub mod search;
 pub mod sync;
+pub mod timeline;
 
+pub use advice::letter_hints;
 pub use error::OpsError;

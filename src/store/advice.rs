@@ -2,6 +2,7 @@
 //! what to do, with the exact command.
 
 use super::StoreError;
+use super::members::MembershipError;
 use crate::crypto::CryptoError;
 
 impl StoreError {
@@ -16,6 +17,9 @@ impl StoreError {
                 "commit {} changed it outside iepcase (a moved, replayed or altered file)",
                 crate::git::short(commit)
             )],
+            StoreError::NotAMember { public_keys, .. } => {
+                crate::crypto::advice::your_keys(public_keys)
+            }
             _ => Vec::new(),
         }
     }
@@ -81,7 +85,37 @@ impl StoreError {
             StoreError::AttachmentMismatch { .. } | StoreError::AttachmentMissing { .. } => {
                 one("run `iepcase fsck` to check the whole case")
             }
+            StoreError::NotAMember { .. } => crate::crypto::advice::not_a_member(),
             _ => Vec::new(),
+        }
+    }
+}
+
+impl MembershipError {
+    /// Facts that explain the refusal beyond its message: the members not accepted yet.
+    pub fn causes(&self) -> Vec<String> {
+        match self {
+            MembershipError::Pending { keys, .. } => keys
+                .iter()
+                .map(|key| format!("not accepted yet: {key}"))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// What to do instead, with the command that shows the members.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            MembershipError::AlreadyMember { .. } => "see the members with `iepcase recipients`",
+            MembershipError::NotAMember { .. } => {
+                "see the members, with their keys as written, with `iepcase recipients`"
+            }
+            MembershipError::LockOut { .. } => {
+                "share the case with another key of yours first, or remove someone else"
+            }
+            MembershipError::Pending { .. } => {
+                "check them with `iepcase recipients`, then `iepcase recipients accept` or `iepcase recipients reject`"
+            }
         }
     }
 }
@@ -102,5 +136,35 @@ fn unreadable(case: &str, source: &CryptoError) -> String {
              `iepcase -c {case} sync` to take in the case's current key, then \
              `iepcase -c {case} fsck`"
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_you_are_not_a_member_of_names_your_keys_and_hides_nothing_underneath() {
+        let e = StoreError::NotAMember {
+            case: "eq-2025".into(),
+            public_keys: vec!["age1mine".into()],
+        };
+        assert_eq!(e.causes(), ["your public key: age1mine"]);
+        assert_eq!(e.hints().len(), 2);
+        assert!(!e.shows_sources());
+    }
+
+    #[test]
+    fn members_not_accepted_yet_are_each_named() {
+        let e = MembershipError::Pending {
+            case: "eq-2025".into(),
+            keys: vec!["age1new".into()],
+        };
+        assert_eq!(e.causes(), ["not accepted yet: age1new"]);
+        assert!(e.hint().contains("iepcase recipients accept"));
+        let locked = MembershipError::LockOut {
+            case: "eq-2025".into(),
+        };
+        assert!(locked.causes().is_empty());
     }
 }

@@ -225,6 +225,15 @@ pub enum UrlKind {
     Path,
 }
 
+/// The slug a clone of `url` takes when none is given: the repository's name, lowercase
+/// (`case-2026-01` from `git@host:me/case-2026-01.git` or `/srv/case-2026-01/`); `None`
+/// when that name cannot be a slug.
+pub fn slug_from_url(url: &str) -> Option<String> {
+    let last = url.trim_end_matches('/').rsplit(['/', ':']).next()?;
+    let slug = last.trim_end_matches(".git").to_ascii_lowercase();
+    crate::workspace::validate_slug(&slug).ok().map(|_| slug)
+}
+
 /// Sorts a remote URL, refusing ones that cannot work: an unknown scheme, a missing host,
 /// spaces or control characters.
 pub fn check_remote_url(url: &str) -> Result<UrlKind, SyncError> {
@@ -643,7 +652,21 @@ fn clone_into(
 
 #[cfg(test)]
 mod url_tests {
-    use super::{UrlKind, check_remote_url};
+    use super::{UrlKind, check_remote_url, slug_from_url};
+
+    #[test]
+    fn slugs_from_urls() {
+        assert_eq!(
+            slug_from_url("git@host:me/case-2026-01.git").as_deref(),
+            Some("case-2026-01")
+        );
+        assert_eq!(
+            slug_from_url("/srv/git/eq-2025.git/").as_deref(),
+            Some("eq-2025")
+        );
+        assert_eq!(slug_from_url("https://host/a/B.git").as_deref(), Some("b"));
+        assert_eq!(slug_from_url("https://host/My Case"), None);
+    }
 
     #[test]
     fn usable_addresses_are_sorted() {

@@ -3,24 +3,12 @@
 //! by the library, with what could not be read told once, the same way everywhere.
 
 use iepcase::record::Date;
-use iepcase::rules::{Deadline, RuleSet, Rulebook};
+use iepcase::rules::Rulebook;
 
 pub use iepcase::ops::cases::CaseFacts;
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
-
-/// The rule set for a case, warning when its state has none of its own.
-pub fn rules<'b>(ctx: &Ctx, case: &CaseFacts, book: &'b Rulebook) -> &'b RuleSet {
-    let Ok(ws) = ctx.workspace() else {
-        return book.select(case.meta.state.as_deref()).set;
-    };
-    let chosen = ws.rules_for(&case.meta, book);
-    if chosen.fallback {
-        warn_fallback(ctx, &case.slug, chosen.state.unwrap_or_default());
-    }
-    chosen.set
-}
 
 /// Warns that case `slug`'s state has no rules of its own.
 pub fn warn_fallback(ctx: &Ctx, slug: &str, state: &str) {
@@ -29,16 +17,6 @@ pub fn warn_fallback(ctx: &Ctx, slug: &str, state: &str) {
     ));
     ctx.ui
         .hint("add them as rules/<state>.toml in the workspace (see docs/deadlines.md)");
-}
-
-/// The case's links and its deadlines on `today` computed from them.
-pub fn linked_deadlines(
-    ctx: &Ctx,
-    case: &CaseFacts,
-    book: &Rulebook,
-    today: Date,
-) -> (iepcase::links::Linked, Vec<Deadline>) {
-    iepcase::ops::cases::linked_deadlines(case, rules(ctx, case, book), today)
 }
 
 /// The built-in rules with the workspace's `rules/*.toml` on top.

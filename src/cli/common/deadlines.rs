@@ -3,6 +3,7 @@
 //! warning).
 
 use anstyle::{AnsiColor, Style};
+use iepcase::ops::check::Computed;
 use iepcase::record::Date;
 use iepcase::rules::{Deadline, Status};
 
@@ -45,11 +46,11 @@ fn group_style(index: usize) -> Option<Style> {
 
 /// Every case's deadlines, grouped; `all` adds a CASE column. Tables fit `ui`'s width and
 /// are coloured when its stdout is.
-pub fn render(ui: &Ui, computed: &[(String, Vec<Deadline>)], all: bool, today: Date) -> String {
+pub fn render(ui: &Ui, computed: &[Computed], all: bool, today: Date) -> String {
     let all_deadlines = || {
         computed
             .iter()
-            .flat_map(|(c, l)| l.iter().map(move |d| (c, d)))
+            .flat_map(|c| c.deadlines.iter().map(move |d| (&c.slug, d)))
     };
     let mut out = format!("Deadlines as of {today}\n");
     let mut approximate = false;
@@ -65,27 +66,8 @@ pub fn render(ui: &Ui, computed: &[(String, Vec<Deadline>)], all: bool, today: D
         for (case, d) in all_deadlines().filter(|(_, d)| group(d) == index) {
             count += 1;
             approximate |= d.approximate;
-            let mut due = d.due.to_string();
-            if let Some(t) = d.due_time {
-                due.push_str(&format!(" {t}"));
-            }
-            if d.approximate {
-                due.push('~');
-            }
-            let first = [due, when(d, today), d.trigger.to_string()];
-            let case_cell: Vec<String> = all.then(|| case.clone()).into_iter().collect();
-            let mut styles: Vec<Option<Style>> = case_cell.iter().map(|_| None).collect();
-            styles.extend([None, style, None, None, None, None]);
-            let mut row = case_cell.clone();
-            row.extend(first.iter().cloned());
-            row.extend([d.confidence.to_string(), d.cite.clone(), d.label.clone()]);
-            wide.styled_row(row, styles.clone());
-            // On a narrow terminal the citation goes under the deadline's name.
-            let mut row = case_cell;
-            row.extend(first);
-            row.push(format!("{}\n{} ({})", d.label, d.cite, d.confidence));
-            styles.truncate(styles.len() - 2);
-            narrow.styled_row(row, styles);
+            let case_cell = all.then_some(case.as_str());
+            add_row([&mut wide, &mut narrow], case_cell, d, style, today);
         }
         if count == 0 {
             continue;
@@ -106,6 +88,37 @@ pub fn render(ui: &Ui, computed: &[(String, Vec<Deadline>)], all: bool, today: D
         out.push_str("\n~ counted without the case's school calendar (business days, summer skipped): approximate\n");
     }
     out
+}
+
+/// A deadline's row in the `wide` table and in the `narrow` one, where the citation goes
+/// under the deadline's name; the WHEN cell in the group's colour.
+fn add_row(
+    [wide, narrow]: [&mut Table; 2],
+    case: Option<&str>,
+    d: &Deadline,
+    style: Option<Style>,
+    today: Date,
+) {
+    let mut due = d.due.to_string();
+    if let Some(t) = d.due_time {
+        due.push_str(&format!(" {t}"));
+    }
+    if d.approximate {
+        due.push('~');
+    }
+    let first = [due, when(d, today), d.trigger.to_string()];
+    let case_cell: Vec<String> = case.map(str::to_owned).into_iter().collect();
+    let mut styles: Vec<Option<Style>> = case_cell.iter().map(|_| None).collect();
+    styles.extend([None, style, None, None, None, None]);
+    let mut row = case_cell.clone();
+    row.extend(first.iter().cloned());
+    row.extend([d.confidence.to_string(), d.cite.clone(), d.label.clone()]);
+    wide.styled_row(row, styles.clone());
+    let mut row = case_cell;
+    row.extend(first);
+    row.push(format!("{}\n{} ({})", d.label, d.cite, d.confidence));
+    styles.truncate(styles.len() - 2);
+    narrow.styled_row(row, styles);
 }
 
 /// The index in [`GROUPS`] of a deadline: 0 overdue, 1 due soon, then later, met, obligations.

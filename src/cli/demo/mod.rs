@@ -1,26 +1,16 @@
 //! `iepcase demo [DIR]`: a throwaway workspace with its own identity and the example case,
 //! and a due-process evidence bundle of it.
 
-mod setup;
-
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use clap::Args;
 use iepcase::bundle::{Options, Purpose};
+use iepcase::ops::demo::{self, SLUG as DEMO_SLUG, STORY_TODAY, Tour};
 use iepcase::record::RecordId;
-use iepcase::store::Case;
 use iepcase::workspace::Workspace;
 
 use super::context::Ctx;
 use super::error::CliError;
-
-/// The demo case's slug: initials and a year, never a name.
-pub const DEMO_SLUG: &str = "eq-2025";
-/// The amended IEP the example dispute is about: exhibit 1 of the demo bundle.
-const DISPUTED_IEP: &str = "0sahk8ww6n";
-/// "Today" in the example case's story (examples/README.md).
-const STORY_TODAY: &str = "2026-11-28";
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -30,13 +20,13 @@ pub struct DemoArgs {
 
 pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
     let root = ctx.absolute(args.dir.as_deref().unwrap_or(Path::new("iepcase-demo")));
-    setup::prepare_folder(&root)?;
-    let case = setup::build(ctx, &root)?;
+    demo::prepare_folder(&root)?;
+    let case = demo::create(&root, ctx.now)?;
     let shown = display_path(ctx, &root);
     let bundle_dir = root.join("bundle");
     let mut options = Options::new(Purpose::DueProcess);
     options.bates = case.meta()?.1.bates_prefix;
-    options.first = RecordId::parse(DISPUTED_IEP);
+    options.first = RecordId::parse(demo::DISPUTED_IEP);
     let ws = Workspace::open(&root)?;
     let request = iepcase::ops::bundle::Request {
         options: &options,
@@ -66,8 +56,11 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
             .warn("IEPCASE_IDENTITY is set: unset it to open the demo with its own identity");
     }
     let w = format!("iepcase -w {shown}");
-    let mut out = highlights(&case, &w)?;
-    out.push_str(&clocks_and_findings(&case, &root, &w)?);
+    let tour = demo::tour(&root, &case)?;
+    let mut out = highlights(&tour, &w);
+    out.push_str(&clocks(&tour.evaluation.deadlines, tour.today, &w));
+    out.push_str(&findings(&tour.evaluation.findings, tour.today, &w));
+    out.push('\n');
     out.push_str(&tries(&w, &shown));
     ctx.ui.out(&out)?;
     Ok(())
@@ -82,37 +75,26 @@ fn display_path(ctx: &Ctx, root: &Path) -> String {
 }
 
 /// A first look at the case: what the amended IEP changed, and the latest events.
-fn highlights(case: &Case, w: &str) -> Result<String, CliError> {
-    let mut out = String::new();
-    let (old, new) = (RecordId::parse("x760srq3ep"), RecordId::parse("0sahk8ww6n"));
-    if let (Some(old), Some(new)) = (old, new) {
-        let (a, b) = (case.read_record(&old)?, case.read_record(&new)?);
-        let changes = iepcase::diff::diff_records((&a.text, &a.record), (&b.text, &b.record));
-        let diff = iepcase::diff::RecordDiff {
-            from: String::new(),
-            to: String::new(),
-            changes,
-        };
-        out.push_str(&format!(
-            "What the amended IEP changed ({w} diff x760 0sah):\n"
-        ));
-        for line in iepcase::diff::render::to_text(&diff)
-            .lines()
-            .skip(2)
-            .filter(|l| l.starts_with("services") || l.contains("accommodations"))
-        {
-            out.push_str(&format!("  {line}\n"));
-        }
+fn highlights(tour: &Tour, w: &str) -> String {
+    let diff = iepcase::diff::RecordDiff {
+        from: String::new(),
+        to: String::new(),
+        changes: tour.amended.clone(),
+    };
+    let mut out = format!("What the amended IEP changed ({w} diff x760 0sah):\n");
+    for line in iepcase::diff::render::to_text(&diff)
+        .lines()
+        .skip(2)
+        .filter(|l| l.starts_with("services") || l.contains("accommodations"))
+    {
+        out.push_str(&format!("  {line}\n"));
     }
-    let loaded = case.records()?;
-    let entries = iepcase::timeline::build(&loaded.records, &[], &Default::default());
     out.push_str(&format!("\nThe latest events ({w} timeline):\n"));
-    let latest = &entries[entries.len().saturating_sub(6)..];
-    for row in iepcase::timeline::rows(latest) {
+    for row in iepcase::timeline::rows(&tour.latest) {
         out.push_str(&format!("  {:<17} {:<22} {}\n", row[0], row[1], row[2]));
     }
     out.push('\n');
-    Ok(out)
+    out
 }
 
 /// The commands to try next, each with what it shows.
@@ -175,21 +157,6 @@ fn tries(w: &str, shown: &str) -> String {
     out
 }
 
-/// The clocks running on the story's today and what `check` finds, in short.
-fn clocks_and_findings(case: &Case, root: &Path, w: &str) -> Result<String, CliError> {
-    let today = iepcase::record::Date::from_str(STORY_TODAY)
-        .map_err(|e| CliError::user(format!("the demo's date: {e}")))?;
-    let ws = Workspace::open(root)?;
-    let book = ws.rulebook()?;
-    let facts = iepcase::ops::cases::CaseFacts::read(case, false)?;
-    let rules = ws.rules_for(&facts.meta, &book).set;
-    let evaluation = iepcase::ops::check::evaluate(&facts, rules, today);
-    let mut out = clocks(&evaluation.deadlines, today, w);
-    out.push_str(&findings(evaluation.findings, today, w));
-    out.push('\n');
-    Ok(out)
-}
-
 /// The deadlines overdue or due soon, and how many others there are.
 fn clocks(deadlines: &[iepcase::rules::Deadline], today: iepcase::record::Date, w: &str) -> String {
     let mut out = format!(
@@ -225,15 +192,11 @@ fn clocks(deadlines: &[iepcase::rules::Deadline], today: iepcase::record::Date, 
 }
 
 /// What `check` finds, counted by code, and what is still to do before the next meeting.
-fn findings(
-    findings: Vec<iepcase::check::Finding>,
-    today: iepcase::record::Date,
-    w: &str,
-) -> String {
+fn findings(findings: &[iepcase::check::Finding], today: iepcase::record::Date, w: &str) -> String {
     use iepcase::check::Severity;
 
     let (preparation, findings): (Vec<_>, Vec<_>) =
-        findings.into_iter().partition(|f| f.code.is_preparation());
+        findings.iter().partition(|f| f.code.is_preparation());
     let mut out = String::new();
     let count = |s| findings.iter().filter(|f| f.severity == s).count();
     out.push_str(&format!(

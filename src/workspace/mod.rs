@@ -14,6 +14,8 @@ use crate::record::RecordError;
 use crate::record::parse::{did_you_mean, parse_with_shape};
 use crate::record::schema::Shape;
 
+mod advice;
+
 /// The workspace config file name.
 pub const CONFIG_FILE: &str = "iepcase.toml";
 /// The folder holding one git repository per case.
@@ -161,6 +163,20 @@ fn config_shape() -> &'static Shape {
 }
 
 impl Workspace {
+    /// Who commits, and when: the workspace's `[author]`, with a stand-in for what it does
+    /// not set (commits need a name and an e-mail), at `time` (seconds since the epoch).
+    pub fn commit_context(&self, time: i64) -> crate::git::CommitContext {
+        let author = &self.config.author;
+        crate::git::CommitContext {
+            name: author.name.clone().unwrap_or_else(|| "iepcase user".into()),
+            email: author
+                .email
+                .clone()
+                .unwrap_or_else(|| "iepcase@localhost".into()),
+            time,
+        }
+    }
+
     /// Opens the workspace at `explicit` (from `-w` or `$IEPCASE_WORKSPACE`), else searches
     /// upward from `cwd` for `iepcase.toml`.
     pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Workspace, WorkspaceError> {
@@ -548,6 +564,24 @@ pub fn render_config(config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commits_are_signed_by_the_author_or_a_stand_in() {
+        let mut ws = Workspace {
+            root: PathBuf::from("/nonexistent"),
+            config: Config::default(),
+        };
+        let unset = ws.commit_context(1_790_000_000);
+        assert_eq!(
+            (unset.name.as_str(), unset.email.as_str()),
+            ("iepcase user", "iepcase@localhost")
+        );
+        ws.config.author.name = Some("Pat Advocate".into());
+        let named = ws.commit_context(1_790_000_000);
+        assert_eq!(named.name, "Pat Advocate");
+        assert_eq!(named.email, "iepcase@localhost");
+        assert_eq!(named.time, 1_790_000_000);
+    }
 
     #[test]
     fn slugs_are_checked() {

@@ -1,0 +1,190 @@
+//! `demo`: a throwaway workspace with an identity of its own and the example case, and what
+//! a first look at that case shows.
+
+use std::path::Path;
+
+use crate::crypto::{Identities, NoPrompt, Recipient};
+use crate::diff::Change;
+use crate::git::CommitContext;
+use crate::record::{Date, RecordId};
+use crate::store::Case;
+use crate::timeline::Entry;
+use crate::workspace::{Advocate, Author, Config, Workspace};
+
+use super::OpsError;
+use super::check::Evaluation;
+
+/// The demo case's slug: initials and a year, never a name.
+pub const SLUG: &str = "eq-2025";
+/// The annual IEP and its amendment, which the example dispute is about; the amendment is
+/// exhibit 1 of the demo bundle.
+pub const ANNUAL_IEP: &str = "x760srq3ep";
+pub const DISPUTED_IEP: &str = "0sahk8ww6n";
+/// "Today" in the example case's story (examples/README.md).
+pub const STORY_TODAY: &str = "2026-11-28";
+/// The identity file of the demo, inside its folder.
+pub const IDENTITY: &str = "demo-identity.txt";
+
+/// The file that marks a folder as a demo iepcase may replace.
+const MARKER: &str = ".iepcase-demo";
+
+/// Makes `root` ready for a demo: created, or an earlier demo cleared; a folder with anything
+/// else in it is refused.
+pub fn prepare_folder(root: &Path) -> Result<(), OpsError> {
+    if root.exists() {
+        let empty = fs_err::read_dir(root)
+            .map_err(OpsError::File)?
+            .next()
+            .is_none();
+        if root.join(MARKER).exists() {
+            fs_err::remove_dir_all(root).map_err(OpsError::File)?;
+        } else if !empty {
+            return Err(OpsError::NotADemo {
+                path: root.to_owned(),
+            });
+        }
+    }
+    fs_err::create_dir_all(root).map_err(OpsError::File)?;
+    fs_err::write(
+        root.join(MARKER),
+        "This folder was made by `iepcase demo` and is replaced by the next one.\n",
+    )
+    .map_err(OpsError::File)
+}
+
+/// The demo workspace's settings: Mississippi, and a fictional advocate who signs.
+fn config() -> Config {
+    Config {
+        state: Some("MS".into()),
+        identity: Some(IDENTITY.into()),
+        author: Author {
+            name: Some("Delphine Akerwood".into()),
+            email: Some("advocate@example.org".into()),
+        },
+        advocate: Some(Advocate {
+            name: Some("Delphine Akerwood".into()),
+            role: Some("Parent advocate".into()),
+            organization: Some("Gulf Coast Family Advocacy (fictional)".into()),
+            email: Some("advocate@example.org".into()),
+            phone: Some("(601) 555-0142".into()),
+            address: Some("P.O. Box 1200, Jackson, MS 39201".into()),
+        }),
+        ..Config::default()
+    }
+}
+
+/// Creates the demo workspace in `root` (made ready by [`prepare_folder`]) with its identity
+/// and the example case, opened on the day of its first record and filled at `now`; returns
+/// the case, open.
+pub fn create(root: &Path, now: jiff::Timestamp) -> Result<Case, OpsError> {
+    let ws = Workspace::create(root, &config())?;
+    let identity_path = root.join(IDENTITY);
+    let public = super::keys::write_identity(&identity_path, &now.to_string(), None)?;
+    let identities = Identities::load(&identity_path, &NoPrompt)?;
+    let author = ws.commit_context(now.as_second());
+    let members = vec![(
+        public.parse::<Recipient>()?,
+        Some("Demo advocate".to_owned()),
+    )];
+    let case_dir = ws.case_dir(SLUG);
+    let first = crate::example::records().first().map(|r| r.text);
+    let opened = first
+        .and_then(|t| crate::record::parse_record(t, "x").ok())
+        .map_or(author.time, |r| r.common.date.utc_seconds_at(16));
+    let created = CommitContext {
+        time: opened,
+        ..author.clone()
+    };
+    Case::create(&case_dir, SLUG, crate::example::meta(), &members, &created)?;
+    let (case, lock) = Case::open_locked(
+        &case_dir,
+        SLUG,
+        &identities,
+        "demo",
+        std::time::Duration::ZERO,
+        &mut |_| {},
+        &created,
+    )?;
+    crate::example::import(&case, &lock, &author)?;
+    drop(lock);
+    Ok(case)
+}
+
+/// What a first look at the demo case shows.
+pub struct Tour {
+    /// What the amended IEP changed from the annual one.
+    pub amended: Vec<Change>,
+    /// The last events of the timeline, oldest first.
+    pub latest: Vec<Entry>,
+    /// The story's today, and the case's deadlines and findings on it.
+    pub today: Date,
+    pub evaluation: Evaluation,
+}
+
+/// How many events [`Tour::latest`] holds.
+const LATEST: usize = 6;
+
+/// The first look at the demo case of the workspace in `root`.
+pub fn tour(root: &Path, case: &Case) -> Result<Tour, OpsError> {
+    let ids = |id| RecordId::parse(id).expect("the example's ids are valid");
+    let (a, b) = (
+        case.read_record(&ids(ANNUAL_IEP))?,
+        case.read_record(&ids(DISPUTED_IEP))?,
+    );
+    let amended = crate::diff::diff_records((&a.text, &a.record), (&b.text, &b.record));
+    let loaded = case.records()?;
+    let mut latest = crate::timeline::build(&loaded.records, &[], &Default::default());
+    latest.drain(..latest.len().saturating_sub(LATEST));
+    let today: Date = STORY_TODAY.parse().expect("the story's today is a date");
+    let ws = Workspace::open(root)?;
+    let book = ws.rulebook()?;
+    let facts = super::cases::CaseFacts::read(case, false)?;
+    let rules = ws.rules_for(&facts.meta, &book).set;
+    Ok(Tour {
+        amended,
+        latest,
+        today,
+        evaluation: super::check::evaluate(&facts, rules, today),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_demo_replaces_only_an_earlier_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("demo");
+        prepare_folder(&root).unwrap();
+        std::fs::write(root.join("left-over"), "x").unwrap();
+        prepare_folder(&root).unwrap();
+        assert!(!root.join("left-over").exists());
+        let mine = dir.path().join("mine");
+        std::fs::create_dir(&mine).unwrap();
+        prepare_folder(&mine).unwrap();
+        let other = dir.path().join("other");
+        std::fs::create_dir(&other).unwrap();
+        std::fs::write(other.join("thesis.txt"), "mine").unwrap();
+        assert!(matches!(
+            prepare_folder(&other),
+            Err(OpsError::NotADemo { .. })
+        ));
+        assert!(other.join("thesis.txt").exists());
+    }
+
+    #[test]
+    fn the_demo_case_tells_the_story_up_to_its_today() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("demo");
+        prepare_folder(&root).unwrap();
+        let now: jiff::Timestamp = "2026-11-28T12:00:00Z".parse().unwrap();
+        let case = create(&root, now).unwrap();
+        assert_eq!(case.slug(), SLUG);
+        let tour = tour(&root, &case).unwrap();
+        assert!(!tour.amended.is_empty());
+        assert_eq!(tour.latest.len(), LATEST);
+        assert!(tour.latest.windows(2).all(|w| w[0].date <= w[1].date));
+        assert!(!tour.evaluation.findings.is_empty());
+    }
+}

@@ -1,0 +1,98 @@
+//! `keys new` and `init`: writing a new identity file, and the identity a new workspace uses.
+
+use std::path::Path;
+
+use age::secrecy::{ExposeSecret, SecretString};
+
+use crate::crypto::{Identities, PassphrasePrompt};
+
+use super::OpsError;
+
+/// Writes a new identity to `path` and returns its public key: protected by `passphrase`
+/// when given, the file private to its owner (mode 0600, a new folder 0700), written whole.
+/// `created` is an RFC 3339 time for the file's comment line.
+pub fn write_identity(
+    path: &Path,
+    created: &str,
+    passphrase: Option<SecretString>,
+) -> Result<String, OpsError> {
+    let identity = crate::crypto::generate_identity(created);
+    let content = match passphrase {
+        Some(secret) => crate::crypto::protect_with_passphrase(&identity.file, secret)?,
+        None => identity.file.expose_secret().as_bytes().to_vec(),
+    };
+    if let Some(dir) = path.parent().filter(|dir| !dir.exists()) {
+        fs_err::create_dir_all(dir).map_err(OpsError::File)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+    crate::atomic::write(path, &content, Some(0o600)).map_err(|source| {
+        OpsError::WriteIdentity {
+            path: path.to_owned(),
+            source,
+        }
+    })?;
+    Ok(identity.public)
+}
+
+/// The identity a new workspace uses, by its public key.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WorkspaceIdentity {
+    /// The identity file at the path was there already.
+    Existing(String),
+    /// A new identity was written there, unprotected.
+    Created(String),
+}
+
+/// The identity at `path` (unlocked with `prompt` to show its public key), else a new one
+/// written there.
+pub fn identity_for_workspace(
+    path: &Path,
+    prompt: &dyn PassphrasePrompt,
+    created: &str,
+) -> Result<WorkspaceIdentity, OpsError> {
+    if path.exists() {
+        let ids = Identities::load(path, prompt)?;
+        return Ok(WorkspaceIdentity::Existing(ids.primary_public().to_owned()));
+    }
+    write_identity(path, created, None).map(WorkspaceIdentity::Created)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::NoPrompt;
+
+    #[test]
+    fn a_new_identity_is_private_and_opens_to_its_public_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys").join("identity.txt");
+        let public = write_identity(&path, "2026-01-01T00:00:00Z", None).unwrap();
+        let ids = Identities::load(&path, &NoPrompt).unwrap();
+        assert_eq!(ids.primary_public(), public);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
+        }
+    }
+
+    #[test]
+    fn a_workspace_keeps_an_identity_it_finds_and_makes_one_it_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("identity.txt");
+        let made = identity_for_workspace(&path, &NoPrompt, "2026-01-01T00:00:00Z").unwrap();
+        let WorkspaceIdentity::Created(public) = made else {
+            panic!("no identity was there: {made:?}");
+        };
+        assert_eq!(
+            identity_for_workspace(&path, &NoPrompt, "2026-02-01T00:00:00Z").unwrap(),
+            WorkspaceIdentity::Existing(public)
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! `prep`: the checklists for the days before a meeting, of one case or of every open case
+//! with a meeting soon, and the calendar and printable copy made of them.
+
+use crate::prep::{self, Checklist, PrepError};
+use crate::record::Date;
+use crate::rules::Rulebook;
+use crate::rules::ics::CaseDeadlines;
+use crate::workspace::Workspace;
+
+use super::cases::CaseFacts;
+
+/// Which meetings to prepare for.
+#[derive(Clone, Copy, Debug)]
+pub enum Meetings<'a> {
+    /// The meeting a unique prefix of its id names, else the case's next upcoming one.
+    One(Option<&'a str>),
+    /// Every meeting within so many days.
+    Within(u32),
+}
+
+/// One case's checklists.
+#[derive(Debug)]
+pub struct CaseChecklists {
+    pub slug: String,
+    /// The child's name, for the printable copy.
+    pub child: String,
+    /// The checklists, soonest meeting first; or why the one meeting asked for has none.
+    pub checklists: Result<Vec<Checklist>, PrepError>,
+    /// The state whose rules the case lacks (the federal rules stood in).
+    pub fallback_state: Option<String>,
+}
+
+/// The checklists of each case of `cases` as of `now`, under the rules `book` holds for it.
+pub fn prepare(
+    ws: &Workspace,
+    cases: &[CaseFacts],
+    book: &Rulebook,
+    meetings: Meetings<'_>,
+    now: jiff::civil::DateTime,
+) -> Vec<CaseChecklists> {
+    cases
+        .iter()
+        .map(|case| {
+            let rules = ws.rules_for(&case.meta, book);
+            let input = prep::Case {
+                records: &case.records,
+                inference: Some(&case.inference),
+                meta: &case.meta,
+                rules: rules.set,
+                now,
+            };
+            let checklists = match meetings {
+                Meetings::Within(days) => Ok(prep::prepare_within(&input, i64::from(days))),
+                Meetings::One(meeting) => prep::prepare(&input, meeting).map(|one| vec![one]),
+            };
+            CaseChecklists {
+                slug: case.slug.clone(),
+                child: case.meta.child.clone(),
+                checklists,
+                fallback_state: super::check::fallback(&rules),
+            }
+        })
+        .collect()
+}
+
+/// The preparation dates of every checklist as an iCalendar file, with reminders; it names
+/// case slugs, never children.
+pub fn calendar(lists: &[CaseChecklists], today: Date) -> String {
+    let calendars: Vec<CaseDeadlines<'_>> = ready(lists)
+        .flat_map(|(case, list)| {
+            list.iter().map(move |l| CaseDeadlines {
+                case: &case.slug,
+                deadlines: &l.clocks,
+            })
+        })
+        .collect();
+    crate::rules::ics::render(&calendars, today)
+}
+
+/// Every checklist as one printable PDF, set like a letter from the workspace's advocate.
+pub fn pdf(
+    ws: &Workspace,
+    lists: &[CaseChecklists],
+    today: Date,
+) -> Result<Vec<u8>, crate::typeset::TypesetError> {
+    let markdown = ready(lists)
+        .flat_map(|(case, list)| {
+            list.iter()
+                .map(move |l| prep::to_markdown(&case.child, l, false))
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let author = ws
+        .config
+        .advocate
+        .as_ref()
+        .and_then(|a| a.name.clone())
+        .unwrap_or_default();
+    prep::to_pdf(&markdown, &author, today)
+}
+
+/// The cases that have checklists, with them.
+pub fn ready(lists: &[CaseChecklists]) -> impl Iterator<Item = (&CaseChecklists, &[Checklist])> {
+    lists.iter().filter_map(|case| match &case.checklists {
+        Ok(found) if !found.is_empty() => Some((case, found.as_slice())),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::RecordId;
+    use crate::store::fixture::{self, Fixture};
+
+    fn now() -> jiff::civil::DateTime {
+        jiff::civil::date(2026, 10, 1).at(9, 0, 0, 0)
+    }
+
+    fn workspace() -> Workspace {
+        Workspace {
+            root: std::path::PathBuf::from("/nonexistent"),
+            config: Default::default(),
+        }
+    }
+
+    /// A case in Mississippi with a meeting on `date`, read as `prep` reads it.
+    fn case_with_meeting(fx: &Fixture, date: &str) -> CaseFacts {
+        let (case, lock) = fixture::open(&fx.root(), &fx.owner);
+        let meeting =
+            format!("kind = \"meeting\"\ndate = {date}\ntitle = \"IEP meeting\"\ntype = \"iep\"\n");
+        fixture::put(&case, &lock, &[(&RecordId::generate(), &meeting)]);
+        CaseFacts::read(&case, false).unwrap()
+    }
+
+    #[test]
+    fn one_meeting_is_prepared_or_refused_and_a_window_may_find_none() {
+        let fx = Fixture::new();
+        let case = case_with_meeting(&fx, "2026-10-20");
+        let book = Rulebook::builtin().unwrap();
+        let ws = workspace();
+        let cases = std::slice::from_ref(&case);
+
+        let next = prepare(&ws, cases, &book, Meetings::One(None), now());
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0].child, "Test Child");
+        assert_eq!(next[0].fallback_state, None);
+        assert_eq!(next[0].checklists.as_ref().unwrap().len(), 1);
+
+        let unknown = prepare(&ws, cases, &book, Meetings::One(Some("zzzz")), now());
+        assert!(matches!(unknown[0].checklists, Err(PrepError::NoSuch(_))));
+        assert_eq!(ready(&unknown).count(), 0);
+
+        let soon = prepare(&ws, cases, &book, Meetings::Within(7), now());
+        assert!(soon[0].checklists.as_ref().unwrap().is_empty());
+        assert_eq!(ready(&soon).count(), 0);
+        let within = prepare(&ws, cases, &book, Meetings::Within(30), now());
+        assert_eq!(ready(&within).count(), 1);
+    }
+
+    #[test]
+    fn a_state_without_rules_is_named_and_the_calendar_names_only_slugs() {
+        let fx = Fixture::new();
+        let mut case = case_with_meeting(&fx, "2026-10-20");
+        case.meta.state = Some("WY".into());
+        let book = Rulebook::builtin().unwrap();
+        let lists = prepare(
+            &workspace(),
+            std::slice::from_ref(&case),
+            &book,
+            Meetings::One(None),
+            now(),
+        );
+        assert_eq!(lists[0].fallback_state.as_deref(), Some("WY"));
+        let ics = calendar(&lists, Date(now().date()));
+        assert!(ics.contains(fixture::SLUG));
+        assert!(!ics.contains("Test Child"));
+    }
+}
