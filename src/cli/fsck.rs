@@ -2,7 +2,7 @@
 
 use clap::Args;
 use iepcase::json::FsckJson;
-use iepcase::store::Problem;
+use iepcase::store::{Case, Problem, StoreError};
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -22,13 +22,10 @@ pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
     let mut total_problems = 0;
     let mut json_out = Vec::new();
     for slug in &slugs {
-        let opened = if args.repair {
+        if args.repair {
             repair(ctx, slug)?;
-            ctx.open_case_slug(slug)
-        } else {
-            ctx.open_case_slug(slug)
-        };
-        let (problems, notes, counts) = match opened {
+        }
+        let (problems, notes, counts) = match open(ctx, slug) {
             Ok(case) => {
                 let report = case.fsck()?;
                 (
@@ -37,12 +34,12 @@ pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
                     Some((report.records, report.attachments)),
                 )
             }
-            // A member who cannot open the case key cannot check anything else.
-            Err(e) if e.message.contains("not a member") && !args.all => return Err(e),
-            Err(e) if e.message.contains("not the one this copy trusts") => {
-                (vec![key_problem(&e)], Vec::new(), None)
-            }
-            Err(e) => (vec![key_problem(&e)], Vec::new(), None),
+            // A key that is not a member cannot check anything else.
+            Err(Unopened {
+                error,
+                not_member: true,
+            }) if !args.all => return Err(error),
+            Err(Unopened { error, .. }) => (vec![key_problem(&error)], Vec::new(), None),
         };
         total_problems += problems.len();
         if ctx.ui.json {
@@ -98,6 +95,27 @@ fn show_text(
 }
 
 /// A case that could not be opened, as a problem with its key.
+/// Why a case did not open, telling a key that is not one of its members apart.
+struct Unopened {
+    error: CliError,
+    not_member: bool,
+}
+
+/// Opens case `slug`; without a workspace or an identity, as when its key does not open,
+/// the case is reported with that problem.
+fn open(ctx: &Ctx, slug: &str) -> Result<Case, Unopened> {
+    let other = |error| Unopened {
+        error,
+        not_member: false,
+    };
+    let ws = ctx.workspace().map_err(other)?;
+    let ids = ctx.identities().map_err(other)?;
+    Case::open(&ws.case_dir(slug), slug, ids).map_err(|e| Unopened {
+        not_member: matches!(e, StoreError::NotAMember { .. }),
+        error: e.into(),
+    })
+}
+
 fn key_problem(e: &CliError) -> Problem {
     Problem {
         path: ".iepcase/case-key.age".to_owned(),

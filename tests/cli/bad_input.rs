@@ -172,6 +172,51 @@ fn wrong_identity_says_so_and_shows_the_public_key() {
 }
 
 #[test]
+fn a_case_whose_key_is_not_yours_is_no_access_in_the_list_and_stops_fsck() {
+    let mut env = TestEnv::with_case();
+    env.add_note("private");
+    let other = env.root().join("other.txt");
+    env.extra_env
+        .push(("IEPCASE_IDENTITY".into(), other.display().to_string()));
+    env.run(&["keys", "new"]);
+    env.run(&["case", "new", "theirs", "--child", "Someone Else"]);
+    env.extra_env.pop();
+    // A case of this key whose repository is damaged is unreadable, not "no access".
+    env.run(&["case", "new", "broken", "--child", "Someone Else"]);
+    std::fs::write(env.case_dir("broken").join(".git/HEAD"), "garbage\n").unwrap();
+
+    let out = env.cmd(&["case", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", crate::describe(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    let row = |slug: &str| {
+        table
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(slug))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(row("theirs").contains("(no access)"), "{table}");
+    assert!(row("broken").contains("(unreadable)"), "{table}");
+    assert!(!row("c1").contains('('), "{table}");
+
+    // fsck of the one case stops at the key (exit 1); fsck --all reports it as a problem of
+    // the case, like the damaged one, and goes on (exit 3).
+    let err = env.fail(&["-c", "theirs", "fsck"], 1);
+    assert!(
+        err.contains("your key is not a member of case `theirs`"),
+        "{err}"
+    );
+    let out = env.cmd(&["fsck", "--all"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", crate::describe(&out));
+    let all = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        all.contains("theirs") && all.contains("broken"),
+        "{}",
+        crate::describe(&out)
+    );
+}
+
+#[test]
 fn search_all_reports_a_case_it_could_not_open_and_exits_1() {
     let mut env = TestEnv::with_case();
     env.add_note("Bus was late");

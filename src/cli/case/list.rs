@@ -36,11 +36,17 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
     let overviews: Vec<Row> = match ctx.identities() {
         Ok(ids) => ops::cases::overviews(ws, &slugs, ids, book.as_ref(), today, now)
             .into_iter()
-            .map(|(slug, o)| (slug, o.map_err(|e| CliError::from(e).message)))
+            .map(|(slug, o)| (slug, o.map_err(Failure::of)))
             .collect(),
         Err(e) => slugs
             .iter()
-            .map(|slug| (slug.clone(), Err(e.message.clone())))
+            .map(|slug| {
+                let failure = Failure {
+                    message: e.message.clone(),
+                    no_access: false,
+                };
+                (slug.clone(), Err(failure))
+            })
             .collect(),
     };
     for (slug, overview) in &overviews {
@@ -50,7 +56,7 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
                     crate::cli::common::cases::warn_fallback(ctx, slug, state);
                 }
             }
-            Err(message) => ctx.ui.warn(&format!("case `{slug}`: {message}")),
+            Err(failure) => ctx.ui.warn(&format!("case `{slug}`: {}", failure.message)),
         }
     }
     show(ctx, &overviews, current.as_deref())?;
@@ -72,8 +78,28 @@ pub fn run(ctx: &Ctx, args: CaseListArgs) -> Result<(), CliError> {
     }
 }
 
+/// Why a case could not be opened.
+struct Failure {
+    message: String,
+    /// The identity opens other cases, but its key is not a member of this one.
+    no_access: bool,
+}
+
+impl Failure {
+    fn of(e: ops::OpsError) -> Failure {
+        let no_access = matches!(
+            e,
+            ops::OpsError::Store(iepcase::store::StoreError::NotAMember { .. })
+        );
+        Failure {
+            message: CliError::from(e).message,
+            no_access,
+        }
+    }
+}
+
 /// A case and its overview, or why it could not be opened.
-type Row = (String, Result<Overview, String>);
+type Row = (String, Result<Overview, Failure>);
 
 /// The table of cases, or their rows as JSON.
 fn show(ctx: &Ctx, overviews: &[Row], current: Option<&str>) -> Result<(), CliError> {
@@ -112,7 +138,7 @@ fn show(ctx: &Ctx, overviews: &[Row], current: Option<&str>) -> Result<(), CliEr
         for (slug, overview) in overviews {
             table.row(match overview {
                 Ok(o) => table_row(slug, current, o),
-                Err(message) => failed_row(slug, current, message),
+                Err(failure) => failed_row(slug, current, failure),
             });
         }
         ctx.ui.out(&ctx.ui.table(&table))?;
@@ -121,8 +147,8 @@ fn show(ctx: &Ctx, overviews: &[Row], current: Option<&str>) -> Result<(), CliEr
 }
 
 /// The row of a case that could not be opened.
-fn failed_row(slug: &str, current: Option<&str>, message: &str) -> Vec<String> {
-    let why = if message.contains("not a member") {
+fn failed_row(slug: &str, current: Option<&str>, failure: &Failure) -> Vec<String> {
+    let why = if failure.no_access {
         "(no access)"
     } else {
         "(unreadable)"
@@ -184,7 +210,7 @@ fn next_text(d: &Deadline, more_overdue: usize) -> String {
 /// One case as `--json` shows it: its summary, or why it cannot be opened.
 fn row_json<'a>(
     slug: &'a str,
-    overview: &'a Result<Overview, String>,
+    overview: &'a Result<Overview, Failure>,
     meeting: Option<&'a NextMeetingJson>,
     current: Option<&str>,
 ) -> CaseRowJson<'a> {
@@ -202,6 +228,9 @@ fn row_json<'a>(
             next_meeting: meeting,
             current: current == Some(slug),
         },
-        Err(error) => CaseRowJson::Failed { slug, error },
+        Err(failure) => CaseRowJson::Failed {
+            slug,
+            error: &failure.message,
+        },
     }
 }
