@@ -281,8 +281,12 @@ pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
     let case = iepcase::sync::clone_case(&url, &ws.case_dir(&slug), &slug, identities, &access)
         .map_err(
         |e| {
+            let not_member = matches!(
+                e,
+                iepcase::sync::SyncError::Store(iepcase::store::StoreError::NotAMember { .. })
+            );
             let mut err = CliError::from(e);
-            if err.message.starts_with("your key is not a member") {
+            if not_member {
                 // Nothing was cloned, so there is nothing to sync yet: the clone is what to redo.
                 err.hints = vec![
                     format!(
