@@ -246,7 +246,49 @@ pub fn plain_text(blocks: &[Block], width: usize) -> String {
 /// The words of `text` as a line may be broken between them: a citation or a time is one
 /// word ("34 CFR 300.322(a)", "§ 37-23-31", "9:00 a.m."), as in the letter's PDF.
 pub fn unbreakable_words(text: &str) -> Vec<String> {
-    let tokens: Vec<&str> = text.split_whitespace().collect();
+    unbreakable_spans(text)
+        .into_iter()
+        .map(|span| text[span].split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// `text` with the spaces inside a citation or a time made non-breaking, so that a word
+/// processor keeps each on one line; every other character stays as it was.
+pub fn with_unbreakable_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for span in unbreakable_spans(text) {
+        out.push_str(&text[copied..span.start]);
+        let mut in_space = false;
+        for c in text[span.clone()].chars() {
+            match (c.is_whitespace(), in_space) {
+                (true, false) => out.push('\u{a0}'),
+                (true, true) => {}
+                (false, _) => out.push(c),
+            }
+            in_space = c.is_whitespace();
+        }
+        copied = span.end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Where each unbreakable word of `text` lies ([`unbreakable_words`]).
+fn unbreakable_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut tokens: Vec<(usize, &str)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                tokens.push((s, &text[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    let word = |i: usize| tokens.get(i).map_or("", |&(_, t)| t);
     let digit_start = |t: &str| t.starts_with(|c: char| c.is_ascii_digit());
     let number = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
     let clock = |t: &str| {
@@ -254,53 +296,25 @@ pub fn unbreakable_words(text: &str) -> Vec<String> {
         (1..=2).contains(&h.len()) && number(h) && m.len() == 2 && number(m)
     };
     let meridiem = |t: &str| t.starts_with("a.m.") || t.starts_with("p.m.");
-    // An opening bracket or quotation mark before a citation does not change it.
-    let opened = |t: &str| t.trim_start_matches(['(', '[', '"', '“']).to_owned();
-    let mut words = Vec::with_capacity(tokens.len());
+    let mut spans = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
-        let t = opened(tokens[i]);
-        let t = t.as_str();
-        let next = tokens.get(i + 1).copied().unwrap_or_default();
-        let after = tokens.get(i + 2).copied().unwrap_or_default();
-        let take = if number(t) && (next == "CFR" || next == "U.S.C.") && digit_start(after) {
-            3
-        } else if (t == "§" || t == "§§") && digit_start(next)
-            || clock(t) && meridiem(next)
-            || (next == "CFR" || next == "U.S.C.") && number(t)
-        {
+        // An opening bracket or quotation mark before a citation does not change it.
+        let t = word(i).trim_start_matches(['(', '[', '"', '“']);
+        let (next, after) = (word(i + 1), word(i + 2));
+        let take = if number(t) && (next == "CFR" || next == "U.S.C.") {
+            if digit_start(after) { 3 } else { 2 }
+        } else if (t == "§" || t == "§§") && digit_start(next) || clock(t) && meridiem(next) {
             2
         } else {
             1
         };
-        let take = take.min(tokens.len() - i);
-        words.push(tokens[i..i + take].join(" "));
-        i += take;
+        let last = (i + take).min(tokens.len()) - 1;
+        let (end_start, end_word) = tokens[last];
+        spans.push(tokens[i].0..end_start + end_word.len());
+        i = last + 1;
     }
-    words
-}
-
-/// `text` with the spaces inside a citation or a time made non-breaking, so that a word
-/// processor keeps each on one line.
-pub fn with_unbreakable_spaces(text: &str) -> String {
-    let words = unbreakable_words(text);
-    if words.iter().all(|w| !w.contains(' ')) {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let leading = text.len() - text.trim_start().len();
-    out.push_str(&text[..leading]);
-    out.push_str(
-        &words
-            .iter()
-            .map(|w| w.replace(' ', "\u{a0}"))
-            .collect::<Vec<_>>()
-            .join(" "),
-    );
-    if text.ends_with(char::is_whitespace) && !text.trim().is_empty() {
-        out.push(' ');
-    }
-    out
+    spans
 }
 
 /// Appends `text` wrapped at `width`, the first line after `marker`, the others indented to
@@ -405,6 +419,11 @@ mod tests {
             " as 34\u{a0}CFR\u{a0}300.503(b) requires "
         );
         assert_eq!(with_unbreakable_spaces("plain words "), "plain words ");
+        assert_eq!(
+            with_unbreakable_spaces("two  spaces\tand 34  CFR 1"),
+            "two  spaces\tand 34\u{a0}CFR\u{a0}1",
+            "only the spaces inside a citation change"
+        );
         // Wherever the width falls, each stays whole on one line.
         let text = "The meeting on December 8, 2026 at 9:00 a.m. must follow 34 CFR 300.322(a) and § 37-23-31 of the state code.";
         for width in 20..=72 {
