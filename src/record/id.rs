@@ -11,9 +11,19 @@ pub const ID_LEN: usize = 10;
 /// The shortest prefix commands accept.
 pub const MIN_PREFIX: usize = 4;
 
+/// The longest id: a conflict copy of any `u32` number.
+const MAX_LEN: usize = ID_LEN + ".conflict-".len() + 10;
+
 /// The id of a record: `k3f9a2bq7x`, or `k3f9a2bq7x.conflict-1` for a sync conflict copy.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub struct RecordId(String);
+///
+/// Held inline rather than on the heap: a case of ten thousand records refers to ids hundreds
+/// of thousands of times (links, findings, deadlines), and copying one costs no allocation.
+/// The bytes after the id are zero, so the derived order is the order of the text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RecordId {
+    bytes: [u8; MAX_LEN],
+    len: u8,
+}
 
 /// Why a string cannot name a record.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -35,10 +45,21 @@ impl RecordId {
     /// A fresh random id.
     pub fn generate() -> RecordId {
         let mut rng = rand::rngs::OsRng;
-        let id = (0..ID_LEN)
+        let id: String = (0..ID_LEN)
             .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
             .collect();
-        RecordId(id)
+        RecordId::new(&id)
+    }
+
+    /// `s` as an id; callers have checked its form, and it fits by construction.
+    fn new(s: &str) -> RecordId {
+        let mut bytes = [0; MAX_LEN];
+        let len = s.len().min(MAX_LEN);
+        bytes[..len].copy_from_slice(&s.as_bytes()[..len]);
+        RecordId {
+            bytes,
+            len: len as u8,
+        }
     }
 
     /// Whether `c` is one of the characters ids are made of.
@@ -55,7 +76,7 @@ impl RecordId {
     /// Parses a full id, plain or conflict copy.
     pub fn parse(s: &str) -> Option<RecordId> {
         if s.len() == ID_LEN {
-            return Self::is_valid(s).then(|| RecordId(s.to_owned()));
+            return Self::is_valid(s).then(|| RecordId::new(s));
         }
         let (base, suffix) = match s.split_once(".conflict-") {
             Some((base, n)) => (base, Some(n)),
@@ -63,27 +84,29 @@ impl RecordId {
         };
         let suffix_ok = suffix
             .is_none_or(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()));
-        (Self::is_valid(base) && suffix_ok).then(|| RecordId(s.to_owned()))
+        (Self::is_valid(base) && suffix_ok).then(|| RecordId::new(s))
     }
 
     /// The conflict copy number `n` of this record.
     pub fn conflict(&self, n: u32) -> RecordId {
-        RecordId(format!("{}.conflict-{n}", self.base()))
+        RecordId::new(&format!("{}.conflict-{n}", self.base()))
     }
 
     /// The id as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Every constructor copies whole ASCII text in.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
     }
 
     /// The plain id this one is a conflict copy of (itself when it is not one).
     pub fn base(&self) -> &str {
-        self.0.split_once('.').map_or(&self.0, |(base, _)| base)
+        let id = self.as_str();
+        id.split_once('.').map_or(id, |(base, _)| base)
     }
 
     /// Whether this is a sync conflict copy.
     pub fn is_conflict(&self) -> bool {
-        self.0.contains(".conflict-")
+        self.as_str().contains(".conflict-")
     }
 
     /// Finds the one id among `ids` that `prefix` names.
@@ -101,7 +124,7 @@ impl RecordId {
             let copy = format!("{base}.conflict-{n}");
             return ids
                 .into_iter()
-                .find(|id| id.0 == copy)
+                .find(|id| id.as_str() == copy)
                 .cloned()
                 .ok_or(IdError::NotFound(copy));
         }
@@ -114,11 +137,11 @@ impl RecordId {
         }
         let mut matches: Vec<&RecordId> = Vec::new();
         for id in ids {
-            if id.0 == prefix {
+            if id.as_str() == prefix {
                 return Ok(id.clone());
             }
             // A prefix names plain records; conflict copies are named in full.
-            if !id.is_conflict() && id.0.starts_with(&prefix) {
+            if !id.is_conflict() && id.as_str().starts_with(&prefix) {
                 matches.push(id);
             }
         }
@@ -126,7 +149,7 @@ impl RecordId {
             [] => Err(IdError::NotFound(prefix)),
             [one] => Ok((*one).clone()),
             many => {
-                let mut matches: Vec<String> = many.iter().map(|id| id.0.clone()).collect();
+                let mut matches: Vec<String> = many.iter().map(|id| id.to_string()).collect();
                 matches.sort();
                 Err(IdError::Ambiguous { prefix, matches })
             }
@@ -136,7 +159,26 @@ impl RecordId {
 
 impl fmt::Display for RecordId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RecordId").field(&self.as_str()).finish()
+    }
+}
+
+impl std::hash::Hash for RecordId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // The text alone: equal ids have equal text, and the padding need not be hashed.
+        self.as_str().hash(state);
+    }
+}
+
+impl serde::Serialize for RecordId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_newtype_struct("RecordId", self.as_str())
     }
 }
 
@@ -146,6 +188,26 @@ mod tests {
 
     fn ids(list: &[&str]) -> Vec<RecordId> {
         list.iter().map(|s| RecordId::parse(s).unwrap()).collect()
+    }
+
+    #[test]
+    fn ids_sort_compare_and_print_as_their_text() {
+        let mut list = ids(&[
+            "m0m0m0m0m0.conflict-10",
+            "k3f9a2bq7x",
+            "m0m0m0m0m0",
+            "m0m0m0m0m0.conflict-2",
+        ]);
+        list.sort();
+        let texts: Vec<&str> = list.iter().map(RecordId::as_str).collect();
+        let mut sorted = texts.clone();
+        sorted.sort_unstable();
+        assert_eq!(texts, sorted);
+        let longest = RecordId::parse("k3f9a2bq7x").unwrap().conflict(u32::MAX);
+        assert_eq!(longest.as_str(), "k3f9a2bq7x.conflict-4294967295");
+        assert_eq!(longest.base(), "k3f9a2bq7x");
+        assert_eq!(format!("{:?}", list[1]), "RecordId(\"m0m0m0m0m0\")");
+        assert_eq!(serde_json::to_string(&list[0]).unwrap(), "\"k3f9a2bq7x\"");
     }
 
     #[test]
