@@ -84,8 +84,39 @@ impl LetterInput<'_> {
         delivery_line(first("method"), first("tracking"))
     }
 
-    /// Everything but the facts.
-    fn base(&self, template: &Template) -> Result<Value, LetterError> {
+    /// The facts `template` needs that neither `--set` nor the case holds, found without
+    /// writing the letter. `shared` is [`Self::shared_data`] of an input that differs from
+    /// this one at most in `for_record`: a caller asking about many records of one case
+    /// builds it once.
+    pub fn missing_facts(
+        &self,
+        template: &Template,
+        shared: &Value,
+    ) -> Result<Vec<super::Need>, LetterError> {
+        self.check_for(template)?;
+        let about = self.for_record.map(record_data);
+        let found = |path: &str| match path.split_once('.') {
+            Some(("about", rest)) => about.as_ref().and_then(|a| lookup(a, rest)),
+            _ if path == "about" => about.as_ref(),
+            _ => lookup(shared, path),
+        };
+        match self.facts_from(template, found) {
+            Ok(_) => Ok(Vec::new()),
+            Err(LetterError::MissingFacts { missing, .. }) => Ok(missing),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The data of every letter of `template` for this case, whatever record it answers:
+    /// everything but the facts and `about`.
+    pub fn shared_data(&self, template: &Template) -> Value {
+        let mut data = self.data_without_facts(template);
+        data["about"] = Value::Null;
+        data
+    }
+
+    /// An error when the letter answers a record of a kind `template` is not written for.
+    fn check_for(&self, template: &Template) -> Result<(), LetterError> {
         if let (Some(record), false) = (self.for_record, template.spec.for_kinds.is_empty())
             && !template.spec.for_kinds.contains(&record.record.kind())
         {
@@ -97,9 +128,19 @@ impl LetterInput<'_> {
                 found: record.record.kind().to_string(),
             });
         }
+        Ok(())
+    }
+
+    /// Everything but the facts.
+    fn base(&self, template: &Template) -> Result<Value, LetterError> {
+        self.check_for(template)?;
+        Ok(self.data_without_facts(template))
+    }
+
+    fn data_without_facts(&self, template: &Template) -> Value {
         let sender = &self.signing.sender;
         let authority = template.spec.authority(self.meta.state.as_deref());
-        Ok(json!({
+        json!({
             "date": self.date.to_string(),
             "to": self.addressee(template),
             "case": case_data(self.meta),
@@ -126,7 +167,7 @@ impl LetterInput<'_> {
                 "confidence": authority.confidence,
             },
             "rules": self.rules.map(rules_data),
-        }))
+        })
     }
 
     /// The `--set` facts that are not blank, and every fact the template needs, found in
@@ -135,6 +176,15 @@ impl LetterInput<'_> {
         &self,
         template: &Template,
         data: &Value,
+    ) -> Result<serde_json::Map<String, Value>, LetterError> {
+        self.facts_from(template, |path| lookup(data, path))
+    }
+
+    /// [`Self::facts`], looking the needed ones up with `found`.
+    fn facts_from<'v>(
+        &self,
+        template: &Template,
+        found: impl Fn(&str) -> Option<&'v Value>,
     ) -> Result<serde_json::Map<String, Value>, LetterError> {
         let mut facts = serde_json::Map::new();
         for (name, values) in &self.facts {
@@ -154,7 +204,7 @@ impl LetterInput<'_> {
             let found = need
                 .from
                 .iter()
-                .find_map(|path| lookup(data, path).filter(|v| !blank(v)).cloned());
+                .find_map(|path| found(path).filter(|v| !blank(v)).cloned());
             match found {
                 Some(value) => {
                     facts.insert(need.name.clone(), value);
@@ -404,5 +454,67 @@ mod agency_tests {
         );
         assert_eq!(agency(Some("GA")), "Georgia Department of Education");
         assert_eq!(agency(None), "the State Department of Education");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::letters::{BUILT_IN, signing, template};
+    use crate::record::parse_case_meta;
+    use crate::workspace::Advocate;
+
+    fn names(result: Result<Value, LetterError>) -> Vec<String> {
+        match result {
+            Err(LetterError::MissingFacts { missing, .. }) => {
+                missing.into_iter().map(|n| n.name).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// `check` asks what each suggested letter still needs with data shared by every record
+    /// of a case: the answer must be the one writing that very letter would give.
+    #[test]
+    fn missing_facts_from_shared_data_are_those_the_letter_itself_misses() {
+        let meta = parse_case_meta(crate::example::meta(), "case.toml").unwrap();
+        let records = crate::example::stored_records();
+        let mut sparse = meta.clone();
+        sparse.school = None;
+        sparse.contacts.clear();
+        sparse.extra = None;
+        let advocate = Advocate {
+            name: Some("Pat Advocate".into()),
+            ..Advocate::default()
+        };
+        let mut compared = 0;
+        for meta in [&meta, &sparse] {
+            for (name, _) in BUILT_IN {
+                let template = template(name, None).unwrap();
+                let input = |for_record| LetterInput {
+                    date: "2026-11-28".parse().unwrap(),
+                    time: None,
+                    to: None,
+                    facts: Default::default(),
+                    for_record,
+                    meta,
+                    signing: signing(None, None, advocate.clone(), meta, Vec::new()).unwrap(),
+                    rules: None,
+                };
+                // Shared data made while answering about another record.
+                let shared = input(records.last()).shared_data(&template);
+                for record in std::iter::once(None).chain(records.iter().map(Some)) {
+                    let one = input(record);
+                    let expected = names(one.data(&template));
+                    let found = match one.missing_facts(&template, &shared) {
+                        Ok(missing) => missing.into_iter().map(|n| n.name).collect(),
+                        Err(_) => Vec::new(),
+                    };
+                    assert_eq!(found, expected, "{name} for {:?}", record.map(|r| &r.id));
+                    compared += usize::from(!expected.is_empty());
+                }
+            }
+        }
+        assert!(compared > 0, "some letter misses a fact in the sparse case");
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::check::{Finding, Input, check_linked};
-use crate::letters::{self, LetterError, LetterInput, Template};
+use crate::letters::{self, LetterInput, Template};
 use crate::links::Linked;
 use crate::record::{Date, StoredRecord};
 use crate::rules::{Deadline, RuleSet, Rulebook};
@@ -147,6 +147,8 @@ pub(super) fn fallback(rules: &super::cases::CaseRules<'_, '_>) -> Option<String
 pub struct LetterNeeds<'a> {
     ws: &'a Workspace,
     templates: HashMap<String, Option<Template>>,
+    /// The letter data of each case and template that does not depend on the record.
+    shared: HashMap<(String, String), serde_json::Value>,
     answers: HashMap<(String, String), Option<Vec<String>>>,
 }
 
@@ -155,6 +157,7 @@ impl<'a> LetterNeeds<'a> {
         LetterNeeds {
             ws,
             templates: HashMap::new(),
+            shared: HashMap::new(),
             answers: HashMap::new(),
         }
     }
@@ -217,13 +220,14 @@ impl<'a> LetterNeeds<'a> {
             .ok()?,
             rules: Some(rules),
         };
-        // The facts are gathered before anything is rendered: a missing one is found cheaply.
-        match input.data(template) {
-            Err(LetterError::MissingFacts { missing, .. }) => {
-                Some(missing.iter().map(|need| need.name.clone()).collect())
-            }
-            _ => None,
-        }
+        // The facts are gathered before anything is rendered: a missing one is found cheaply,
+        // and what does not depend on the record is gathered once per case and letter.
+        let shared = self
+            .shared
+            .entry((case.slug.clone(), name.to_owned()))
+            .or_insert_with(|| input.shared_data(template));
+        let missing = input.missing_facts(template, shared).ok()?;
+        (!missing.is_empty()).then(|| missing.iter().map(|need| need.name.clone()).collect())
     }
 }
 
