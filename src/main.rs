@@ -6,6 +6,12 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
+/// A case of ten thousand records is hundreds of thousands of small strings, read, copied and
+/// dropped on every command: mimalloc does that with fewer page faults than the system's
+/// allocator (measured in docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!(
