@@ -35,8 +35,7 @@ impl CaseFacts {
                 inference: Default::default(),
             });
         }
-        let loaded = case.records()?;
-        let inference = case.inference(&loaded).into();
+        let (loaded, inference) = case.records_and_links()?;
         Ok(CaseFacts {
             slug: case.slug().to_owned(),
             meta,

@@ -30,20 +30,20 @@ pub fn timeline(
     today: Date,
     now: jiff::civil::DateTime,
 ) -> Result<Timeline, OpsError> {
-    let loaded = case.records()?;
+    let (loaded, links) = case.records_and_links()?;
     let (_, meta) = case.meta()?;
     let set = ws.rules_for(&meta, book).set;
-    let deadlines: Vec<DeadlineEntry> =
-        crate::rules::deadlines_of(&case.linked(&loaded), &meta, set, today)
-            .into_iter()
-            .map(|d| DeadlineEntry {
-                due: d.due,
-                rule: d.rule,
-                label: d.label,
-                trigger: d.trigger.to_string(),
-                status: d.status.as_str().to_owned(),
-            })
-            .collect();
+    let linked = crate::links::link_with(&loaded.records, links);
+    let deadlines: Vec<DeadlineEntry> = crate::rules::deadlines_of(&linked, &meta, set, today)
+        .into_iter()
+        .map(|d| DeadlineEntry {
+            due: d.due,
+            rule: d.rule,
+            label: d.label,
+            trigger: d.trigger.to_string(),
+            status: d.status.as_str().to_owned(),
+        })
+        .collect();
     Ok(Timeline {
         entries: crate::timeline::build(&loaded.records, &deadlines, filter),
         unreadable: loaded.broken.into_iter().map(|b| b.id).collect(),

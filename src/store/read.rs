@@ -51,6 +51,18 @@ fn fingerprint(ids: &[(RecordId, Oid)]) -> [u8; 32] {
     hasher.finalize().into()
 }
 
+/// The links kept in the cache of the case at `root` for records of fingerprint
+/// `fingerprint`, if any.
+fn kept_inference(
+    root: &Path,
+    key: &crate::crypto::CaseKey,
+    fingerprint: &[u8; 32],
+) -> Option<crate::links::Inference> {
+    super::cache::load_derived(root, key, LINKS_CACHE, fingerprint)
+        .and_then(|data| String::from_utf8(data).ok())
+        .and_then(|text| crate::links::Inference::decode(&text))
+}
+
 impl Case {
     fn head(&self) -> Result<Tree<'_>, StoreError> {
         crate::git::head_tree(&self.repo)
@@ -236,6 +248,32 @@ impl Case {
     /// Every record at HEAD, chronological; unreadable ones are reported, not fatal.
     pub fn records(&self) -> Result<LoadedRecords, StoreError> {
         let ids = self.record_ids()?;
+        self.records_of(ids)
+    }
+
+    /// Every record at HEAD as [`Case::records`] reads them, and the links found between them
+    /// ([`Case::inference`]). The kept links are read back while the records are parsed, one
+    /// beside the other: a command that needs both waits for the longer of the two only.
+    pub fn records_and_links(
+        &self,
+    ) -> Result<(LoadedRecords, std::sync::Arc<crate::links::Inference>), StoreError> {
+        let ids = self.record_ids()?;
+        let print = fingerprint(&ids);
+        let (root, key) = (&self.root, &self.key);
+        let (loaded, kept) = std::thread::scope(|scope| {
+            let kept = scope.spawn(|| kept_inference(root, key, &print));
+            (self.records_of(ids), kept.join().ok().flatten())
+        });
+        let loaded = loaded?;
+        let found = match kept {
+            Some(found) => found,
+            None => self.inference(&loaded),
+        };
+        Ok((loaded, std::sync::Arc::new(found)))
+    }
+
+    /// The records `ids` (every record at HEAD, with their blob ids), read and parsed.
+    fn records_of(&self, ids: Vec<(RecordId, Oid)>) -> Result<LoadedRecords, StoreError> {
         let texts = self.record_texts(&ids, true)?;
         let mut loaded = LoadedRecords {
             fingerprint: Some(fingerprint(&ids)),
@@ -278,10 +316,7 @@ impl Case {
         let Some(fingerprint) = &loaded.fingerprint else {
             return crate::links::infer(&loaded.records);
         };
-        let cached = super::cache::load_derived(&self.root, &self.key, LINKS_CACHE, fingerprint)
-            .and_then(|data| String::from_utf8(data).ok())
-            .and_then(|text| crate::links::Inference::decode(&text));
-        if let Some(found) = cached {
+        if let Some(found) = kept_inference(&self.root, &self.key, fingerprint) {
             return found;
         }
         let found = crate::links::infer(&loaded.records);
