@@ -217,8 +217,9 @@ impl<'a> Matter<'a> {
         if record.record.date() < self.since {
             return false;
         }
-        let references = record.record.references();
-        if references.iter().any(|r| {
+        let mut references = record.record.each_reference().peekable();
+        let names_none = references.peek().is_none();
+        if references.any(|r| {
             self.members.contains(r.0.as_str())
                 || facts
                     .get(&r.0)
@@ -233,7 +234,7 @@ impl<'a> Matter<'a> {
         {
             return true;
         }
-        record.record.common.related.is_empty() && references.is_empty() && step.case_wide()
+        names_none && step.case_wide()
     }
 }
 
@@ -267,10 +268,14 @@ pub(super) struct Taken {
 
 impl Taken {
     pub(super) fn of(facts: &Facts<'_>, matter: &Matter<'_>, ladder: &[Step]) -> Taken {
+        // Steps dated before the matter began count only when they are the matter's own
+        // record: in a case of years, most steps are skipped by their date alone.
+        let start = facts.steps_from(matter.since);
         let mut taken: Vec<usize> = facts
             .steps
             .iter()
             .enumerate()
+            .filter(|(i, (_, r))| *i >= start || &r.id == matter.on)
             .filter(|(_, (step, _))| ladder.contains(step) || step.general())
             .filter(|(_, (step, r))| matter.covers(facts, r, *step))
             .map(|(i, _)| i)

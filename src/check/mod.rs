@@ -211,6 +211,8 @@ struct Facts<'a> {
     /// The records that take a step up the ladder, in case order, and how a finding lists
     /// each ("a request for mediation (2026-03-02)").
     steps: Vec<(ladder::Step, &'a StoredRecord)>,
+    /// Whether `steps` are in date order (as a case reads them).
+    steps_by_date: bool,
     step_words: Vec<String>,
     /// Records iepcase could not link ([`Linked::unlinked`]) by the record, by each candidate
     /// and by each candidate's root request.
@@ -274,6 +276,7 @@ impl<'a> Facts<'a> {
                 .iter()
                 .map(|(s, r)| format!("{} ({})", s.words(), r.record.date()))
                 .collect(),
+            steps_by_date: steps.is_sorted_by_key(|(_, r)| r.record.date()),
             steps,
             unlinked_of,
             unlinked_by_candidate,
@@ -297,6 +300,16 @@ impl<'a> Facts<'a> {
 
     fn get(&self, id: &str) -> Option<&'a StoredRecord> {
         self.by_id.get(id).copied()
+    }
+
+    /// The position in `steps` of the first step dated on or after `since`; 0 when the steps
+    /// are not in date order (then none is skipped).
+    fn steps_from(&self, since: Date) -> usize {
+        if self.steps_by_date {
+            self.steps.partition_point(|(_, r)| r.record.date() < since)
+        } else {
+            0
+        }
     }
 
     /// The request `id` is ultimately about ([`crate::links::Linked::root`]).

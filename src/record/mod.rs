@@ -217,7 +217,11 @@ impl Record {
 
     /// Every id this record refers to: `related` and the kind's own links.
     pub fn references(&self) -> Vec<&RecordRef> {
-        let mut refs: Vec<&RecordRef> = self.common.related.iter().collect();
+        self.each_reference().collect()
+    }
+
+    /// [`Record::references`], one by one, for a caller that looks at many records.
+    pub fn each_reference(&self) -> impl Iterator<Item = &RecordRef> {
         let own = match &self.body {
             Body::Refusal(r) => r.refuses.as_ref(),
             Body::Response(r) => r.responds_to.as_ref(),
@@ -226,8 +230,7 @@ impl Record {
             Body::Decision(d) => d.responds_to.as_ref(),
             _ => None,
         };
-        refs.extend(own);
-        refs
+        self.common.related.iter().chain(own)
     }
 
     /// A hash of what the record says: every field in canonical order, attachments by name,
