@@ -124,6 +124,11 @@ impl Ctx {
 
     /// The user's identities, unlocked once per process.
     pub fn identities(&self) -> Result<&Identities, CliError> {
+        Ok(self.try_identities()?)
+    }
+
+    /// The same, or the library's reason they did not unlock (for a use case to report).
+    pub fn try_identities(&self) -> Result<&Identities, iepcase::crypto::CryptoError> {
         if let Some(ids) = self.identities.get() {
             return Ok(ids);
         }
@@ -206,21 +211,30 @@ impl Ctx {
         let ws = self.workspace()?;
         let identities = self.identities()?;
         let context = self.commit_context()?;
-        let ui = &self.ui;
-        self.changed.borrow_mut().push(ws.case_dir(slug));
+        self.will_change(slug)?;
         Ok(Case::open_locked(
             &ws.case_dir(slug),
             slug,
             identities,
             command,
             self.lock_timeout(),
-            &mut |holder| {
-                ui.status(&format!(
-                    "Waiting for case `{slug}`: {holder} is working on it…"
-                ));
-            },
+            &mut |holder| self.waiting(slug, holder),
             &context,
         )?)
+    }
+
+    /// Says that the command waits for case `slug`, which `holder` is working on.
+    pub fn waiting(&self, slug: &str, holder: &str) {
+        self.ui.status(&format!(
+            "Waiting for case `{slug}`: {holder} is working on it…"
+        ));
+    }
+
+    /// Notes that this command changes case `slug`, for packing afterwards.
+    pub fn will_change(&self, slug: &str) -> Result<(), CliError> {
+        let dir = self.workspace()?.case_dir(slug);
+        self.changed.borrow_mut().push(dir);
+        Ok(())
     }
 
     /// The cases this command opened to change.

@@ -10,6 +10,9 @@ pub mod check;
 pub mod demo;
 mod error;
 pub mod export;
+#[cfg(test)]
+mod fixture;
+pub mod fsck;
 pub mod history;
 pub mod import;
 pub mod keys;
