@@ -2,6 +2,7 @@
 //! makes and then renders. Nothing here prints, prompts or reads the environment; what a
 //! command must tell the user comes back in the result.
 
+pub mod add;
 mod advice;
 pub mod attachments;
 pub mod bundle;
