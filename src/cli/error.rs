@@ -248,6 +248,12 @@ impl From<iepcase::ops::OpsError> for CliError {
             OpsError::Rule(inner) => return inner.into(),
             OpsError::Import(inner) => return inner.into(),
             OpsError::Batch(inner) => return inner.into(),
+            OpsError::InvalidDraft(inner) => {
+                let hints = inner.hints();
+                let mut err = CliError::from(inner.source);
+                err.hints.extend(hints);
+                return err;
+            }
             OpsError::Letter(inner) => return inner.into(),
             OpsError::Signer(inner) => return inner.into(),
             OpsError::Sync(inner) => return (*inner).into(),

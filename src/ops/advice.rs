@@ -56,6 +56,7 @@ impl OpsError {
             }
             O::Resolve(e) => e.hints(),
             O::Batch(e) => e.hints(),
+            O::InvalidDraft(e) => e.hints(),
             O::Detach(e) => vec![e.hint()],
             O::Export(ExportError::NotEmpty { .. }) => {
                 one("export into a new folder; nothing is ever overwritten")

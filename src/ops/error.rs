@@ -27,6 +27,8 @@ pub enum OpsError {
     #[error(transparent)]
     Batch(#[from] super::add::BatchError),
     #[error(transparent)]
+    InvalidDraft(Box<super::import::InvalidDraft>),
+    #[error(transparent)]
     Letter(#[from] LetterError),
     #[error(transparent)]
     Signer(#[from] crate::letters::SignerError),
