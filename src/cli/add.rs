@@ -1,13 +1,10 @@
 //! `iepcase add`: add records from flags or from TOML files, all in one commit.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use iepcase::ops::{self, OpsError};
-use iepcase::record::parse::read_limited;
-use iepcase::record::refs::{BatchFile, prepare_batch};
-use iepcase::record::{Date, Kind, RecordId, parse_record};
-use iepcase::store::{Case, CaseLock};
+use iepcase::record::{Date, Kind, parse_record};
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -101,42 +98,21 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<(), CliError> {
 }
 
 fn add_files(ctx: &Ctx, files: &[PathBuf], duplicate: bool) -> Result<(), CliError> {
-    let (read, mut bad) = read_files(ctx, files)?;
-    // The case is opened (and locked, before its key is read) only when a file needs it
-    // for its links.
-    let mut locked: Option<(Case, CaseLock)> = None;
-    let prepared = prepare_batch(read, RecordId::generate, || {
-        locked = ctx.open_case_locked("add").ok();
-        let ids = locked.as_ref()?.0.record_ids().ok()?;
-        Some(ids.into_iter().map(|(id, _)| id).collect())
-    });
-    let mut batch = Vec::new();
-    for p in prepared {
-        match p.outcome {
-            Ok((_, record)) if !record.common.attachments.is_empty() => {
-                let e = CliError::user(format!(
-                    "{} lists [[attachments]]; attach files with `--attach` or `iepcase attach`",
-                    p.origin
-                ));
-                bad.push((p.origin, e));
-            }
-            Ok((text, record)) => batch.push(ops::records::Prepared {
-                id: p.id,
-                origin: p.origin,
-                text,
-                record,
-            }),
-            Err(e) => bad.push((p.origin, e.into())),
-        }
-    }
-    if !bad.is_empty() {
-        return Err(invalid_files(&bad));
-    }
-    let (case, lock) = match locked {
-        Some(locked) => locked,
-        None => ctx.open_case_locked("add")?,
+    let batch = ops::add::Batch {
+        files,
+        cwd: &ctx.cwd,
+        allow_duplicate: duplicate,
     };
-    let added = ops::records::add_batch(&case, &lock, batch, duplicate, &ctx.commit_context()?)?;
+    let open = || -> Result<_, CliError> {
+        let (case, lock) = ctx.open_case_locked("add")?;
+        let context = ctx.commit_context()?;
+        Ok(ops::add::Target {
+            case,
+            lock,
+            context,
+        })
+    };
+    let added = ops::add::add_files(batch, &mut std::io::stdin(), open)?;
     for (origin, written) in &added {
         warn_dangling(ctx, &written.dangling);
         ctx.ui.status(&format!(
@@ -150,77 +126,4 @@ fn add_files(ctx: &Ctx, files: &[PathBuf], duplicate: bool) -> Result<(), CliErr
         ctx.ui.line(written.id.as_str())?;
     }
     Ok(())
-}
-
-/// The files' texts, and the files that could not be read; standard input (`-`) may be
-/// given once, and failing to read it stops everything.
-fn read_files(ctx: &Ctx, files: &[PathBuf]) -> Result<(Vec<BatchFile>, Vec<Bad>), CliError> {
-    let mut read: Vec<BatchFile> = Vec::new();
-    let mut bad: Vec<Bad> = Vec::new();
-    let mut stdin_used = false;
-    for file in files {
-        if file.as_os_str() == "-" {
-            if stdin_used {
-                return Err(CliError::usage(
-                    "standard input (`-`) can be given only once",
-                ));
-            }
-            stdin_used = true;
-            // `file:` names in standard input are relative to the current folder.
-            let path = ctx.absolute(Path::new("<stdin>"));
-            let origin = "<stdin>".to_owned();
-            match read_limited(std::io::stdin().lock()) {
-                Ok(Ok(text)) => read.push(BatchFile { origin, path, text }),
-                Ok(Err(_)) => return Err(too_large("standard input")),
-                Err(e) => {
-                    return Err(CliError::user(format!("cannot read standard input: {e}")));
-                }
-            }
-        } else {
-            let path = ctx.absolute(file);
-            let origin = file.display().to_string();
-            match fs_err::File::open(&path).and_then(read_limited) {
-                Ok(Ok(text)) => read.push(BatchFile { origin, path, text }),
-                Ok(Err(_)) => bad.push((origin.clone(), too_large(&origin))),
-                Err(e) => bad.push((origin, CliError::user(e.to_string()))),
-            }
-        }
-    }
-    Ok((read, bad))
-}
-
-/// A file that is not a valid record, and why.
-type Bad = (String, CliError);
-
-/// The error for files that are not valid records, with what is wrong with each.
-fn invalid_files(bad: &[Bad]) -> CliError {
-    let names: Vec<&str> = bad.iter().map(|(origin, _)| origin.as_str()).collect();
-    let mut detail = String::new();
-    for (_, e) in bad {
-        match &e.detail {
-            Some(d) => detail.push_str(d),
-            None => detail.push_str(&format!("{}\n", e.message)),
-        }
-    }
-    let noun = if bad.len() == 1 {
-        "file is"
-    } else {
-        "files are"
-    };
-    CliError::user(format!(
-        "{} {noun} not a valid record: {}",
-        bad.len(),
-        names.join(", ")
-    ))
-    .detail(detail)
-    .hint("nothing was added: fix the file and run the same command again")
-}
-
-/// The error for a record file over the size limit.
-fn too_large(origin: &str) -> CliError {
-    CliError::user(format!(
-        "{origin} is larger than a record may be ({} KiB)",
-        iepcase::record::parse::MAX_RECORD_BYTES / 1024
-    ))
-    .hint("a record is a short TOML text; attach long documents with `--attach FILE`")
 }

@@ -24,6 +24,8 @@ pub struct Ctx {
     pub key_env: KeyEnv,
     /// The current time (from `IEPCASE_NOW` when set).
     pub now: jiff::Timestamp,
+    /// The date and time of day `IEPCASE_NOW` fixes, where the user is (see [`Clock`]).
+    fixed_local: Option<jiff::civil::DateTime>,
     /// Today's date, from `IEPCASE_NOW` or (when first asked) the system time zone.
     today: OnceCell<Date>,
     workspace: OnceCell<Workspace>,
@@ -54,17 +56,21 @@ impl Ctx {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
         };
-        let (now, fixed_today) = clock()?;
+        let clock = match std::env::var("IEPCASE_NOW") {
+            Ok(text) if !text.is_empty() => Clock::parse(&text)?,
+            _ => Clock::system(),
+        };
         let today = OnceCell::new();
-        if let Some(date) = fixed_today {
-            let _ = today.set(date);
+        if let Some(local) = clock.local {
+            let _ = today.set(Date(local.date()));
         }
         Ok(Ctx {
             ui,
             global,
             cwd,
             key_env,
-            now,
+            now: clock.now,
+            fixed_local: clock.local,
             today,
             workspace: OnceCell::new(),
             identities: OnceCell::new(),
@@ -81,21 +87,10 @@ impl Ctx {
     }
 
     /// The time of day where the user is, for what is still ahead today (an upcoming meeting):
-    /// from `IEPCASE_NOW` (a plain date is the start of that day), else the system clock in the
-    /// system time zone.
+    /// from `IEPCASE_NOW` (see [`Clock`]), else the system clock in the system time zone.
     pub fn local_now(&self) -> jiff::civil::DateTime {
-        match std::env::var("IEPCASE_NOW") {
-            Ok(text) if !text.trim().is_empty() => {
-                let text = text.trim();
-                if let Ok(date) = text.parse::<Date>() {
-                    return date.0.at(0, 0, 0, 0);
-                }
-                jiff::fmt::temporal::Pieces::parse(text)
-                    .map(|p| p.date().to_datetime(p.time().unwrap_or_default()))
-                    .unwrap_or_else(|_| self.today().0.at(0, 0, 0, 0))
-            }
-            _ => jiff::ZonedDateTime::now().datetime(),
-        }
+        self.fixed_local
+            .unwrap_or_else(|| jiff::ZonedDateTime::now().datetime())
     }
 
     /// The moment to look ahead from: the start of `today` when given (`--today`), else
@@ -124,6 +119,11 @@ impl Ctx {
 
     /// The user's identities, unlocked once per process.
     pub fn identities(&self) -> Result<&Identities, CliError> {
+        Ok(self.try_identities()?)
+    }
+
+    /// The same, or the library's reason they did not unlock (for a use case to report).
+    pub fn try_identities(&self) -> Result<&Identities, iepcase::crypto::CryptoError> {
         if let Some(ids) = self.identities.get() {
             return Ok(ids);
         }
@@ -206,21 +206,30 @@ impl Ctx {
         let ws = self.workspace()?;
         let identities = self.identities()?;
         let context = self.commit_context()?;
-        let ui = &self.ui;
-        self.changed.borrow_mut().push(ws.case_dir(slug));
+        self.will_change(slug)?;
         Ok(Case::open_locked(
             &ws.case_dir(slug),
             slug,
             identities,
             command,
             self.lock_timeout(),
-            &mut |holder| {
-                ui.status(&format!(
-                    "Waiting for case `{slug}`: {holder} is working on it…"
-                ));
-            },
+            &mut |holder| self.waiting(slug, holder),
             &context,
         )?)
+    }
+
+    /// Says that the command waits for case `slug`, which `holder` is working on.
+    pub fn waiting(&self, slug: &str, holder: &str) {
+        self.ui.status(&format!(
+            "Waiting for case `{slug}`: {holder} is working on it…"
+        ));
+    }
+
+    /// Notes that this command changes case `slug`, for packing afterwards.
+    pub fn will_change(&self, slug: &str) -> Result<(), CliError> {
+        let dir = self.workspace()?.case_dir(slug);
+        self.changed.borrow_mut().push(dir);
+        Ok(())
     }
 
     /// The cases this command opened to change.
@@ -243,35 +252,58 @@ impl Ctx {
     }
 }
 
-/// The clock: `IEPCASE_NOW` fixes it, and today's date with it. An RFC 3339 time is that
-/// moment; a plain date (`2026-11-28`) is noon UTC of that day, which is the same date in
-/// every US time zone.
-fn clock() -> Result<(jiff::Timestamp, Option<Date>), CliError> {
-    match std::env::var("IEPCASE_NOW") {
-        Ok(text) if !text.is_empty() => parse_now(&text).map(|(now, today)| (now, Some(today))),
-        _ => Ok((jiff::Timestamp::now(), None)),
-    }
+/// The clock of one command. `IEPCASE_NOW` fixes it, read once, with one meaning: the
+/// moment the command runs at, where the user is.
+/// - An RFC 3339 time (`2026-11-28T09:00:00-06:00`) is that moment; the date and time of day
+///   are as written, in its offset.
+/// - A plain date (`2026-11-28`) is that day with no time of day known: all of it is still
+///   ahead (the time of day is its start), and commits are stamped noon UTC, which is the
+///   same date in every US time zone.
+#[derive(Debug, PartialEq)]
+struct Clock {
+    /// The instant: commit times.
+    now: jiff::Timestamp,
+    /// The date and time of day where the user is; `None` when the system time zone says
+    /// (read only when asked: it costs about a millisecond).
+    local: Option<jiff::civil::DateTime>,
 }
 
-/// Reads `IEPCASE_NOW`: an RFC 3339 time or a plain date.
-fn parse_now(text: &str) -> Result<(jiff::Timestamp, Date), CliError> {
-    let bad = || {
-        CliError::user(format!(
-            "IEPCASE_NOW=`{text}` is neither an RFC 3339 time nor a date"
-        ))
-        .hint("write it like 2026-11-28T09:00:00-06:00 or 2026-11-28, or unset it")
-    };
-    if let Ok(date) = text.trim().parse::<Date>() {
-        let noon = date
-            .0
-            .at(12, 0, 0, 0)
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .map_err(|_| bad())?;
-        return Ok((noon.timestamp(), date));
+impl Clock {
+    /// The system clock.
+    fn system() -> Clock {
+        Clock {
+            now: jiff::Timestamp::now(),
+            local: None,
+        }
     }
-    let now: jiff::Timestamp = text.parse().map_err(|_| bad())?;
-    let pieces = jiff::fmt::temporal::Pieces::parse(text).map_err(|_| bad())?;
-    Ok((now, Date(pieces.date())))
+
+    /// Reads `IEPCASE_NOW`: an RFC 3339 time or a plain date.
+    fn parse(text: &str) -> Result<Clock, CliError> {
+        let bad = || {
+            CliError::user(format!(
+                "IEPCASE_NOW=`{text}` is neither an RFC 3339 time nor a date"
+            ))
+            .hint("write it like 2026-11-28T09:00:00-06:00 or 2026-11-28, or unset it")
+        };
+        if let Ok(date) = text.trim().parse::<Date>() {
+            let noon = date
+                .0
+                .at(12, 0, 0, 0)
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .map_err(|_| bad())?;
+            return Ok(Clock {
+                now: noon.timestamp(),
+                local: Some(date.0.at(0, 0, 0, 0)),
+            });
+        }
+        let now: jiff::Timestamp = text.parse().map_err(|_| bad())?;
+        let pieces = jiff::fmt::temporal::Pieces::parse(text).map_err(|_| bad())?;
+        let local = pieces.date().to_datetime(pieces.time().unwrap_or_default());
+        Ok(Clock {
+            now,
+            local: Some(local),
+        })
+    }
 }
 
 /// Asks for passphrases: `IEPCASE_PASSPHRASE` for scripts, else the terminal.
@@ -286,5 +318,41 @@ impl PassphrasePrompt for TerminalPrompt {
         rpassword::prompt_password(prompt)
             .ok()
             .map(SecretString::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> jiff::civil::DateTime {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_plain_date_is_that_whole_day_and_commits_at_noon_utc() {
+        let clock = Clock::parse("2026-11-28").unwrap();
+        assert_eq!(clock.now, "2026-11-28T12:00:00Z".parse().unwrap());
+        assert_eq!(clock.local, Some(at("2026-11-28T00:00")));
+    }
+
+    #[test]
+    fn a_time_keeps_the_date_and_time_of_day_as_written() {
+        // Late evening in Chicago is already the next day in UTC: today is still the 28th.
+        let clock = Clock::parse("2026-11-28T23:30:00-06:00").unwrap();
+        assert_eq!(clock.now, "2026-11-29T05:30:00Z".parse().unwrap());
+        assert_eq!(clock.local, Some(at("2026-11-28T23:30")));
+    }
+
+    #[test]
+    fn anything_else_is_refused_with_how_to_write_it() {
+        for text in ["tomorrow", "  ", "2026-11-28T09:00:00", "2026-02-30"] {
+            let e = Clock::parse(text).unwrap_err();
+            assert!(
+                e.message.contains("neither an RFC 3339 time nor a date"),
+                "{text}"
+            );
+            assert_eq!(e.hints.len(), 1);
+        }
     }
 }

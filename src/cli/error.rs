@@ -247,6 +247,13 @@ impl From<iepcase::ops::OpsError> for CliError {
             OpsError::Bundle(inner) => return inner.into(),
             OpsError::Rule(inner) => return inner.into(),
             OpsError::Import(inner) => return inner.into(),
+            OpsError::Batch(inner) => return inner.into(),
+            OpsError::InvalidDraft(inner) => {
+                let hints = inner.hints();
+                let mut err = CliError::from(inner.source);
+                err.hints.extend(hints);
+                return err;
+            }
             OpsError::Letter(inner) => return inner.into(),
             OpsError::Signer(inner) => return inner.into(),
             OpsError::Sync(inner) => return (*inner).into(),
@@ -329,6 +336,29 @@ impl From<iepcase::import::ImportError> for CliError {
             None => err,
         };
         err.hint("nothing was added")
+    }
+}
+
+impl From<iepcase::ops::add::BatchError> for CliError {
+    fn from(e: iepcase::ops::add::BatchError) -> Self {
+        use iepcase::ops::add::{BadFile, BatchError};
+        let mut err = match &e {
+            BatchError::StdinTwice => CliError::usage(e.to_string()),
+            BatchError::Invalid(bad) => {
+                // What is wrong with each file: a record's diagnostics, else the one line.
+                let detail: String = bad
+                    .iter()
+                    .map(|file| match file {
+                        BadFile::Invalid { source, .. } => source.render(),
+                        other => format!("{other}\n"),
+                    })
+                    .collect();
+                CliError::user(e.to_string()).detail(detail)
+            }
+            _ => CliError::user(e.to_string()),
+        };
+        err.hints.extend(e.hints());
+        err
     }
 }
 

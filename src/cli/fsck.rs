@@ -2,7 +2,8 @@
 
 use clap::Args;
 use iepcase::json::FsckJson;
-use iepcase::store::{Case, Problem, StoreError};
+use iepcase::ops::fsck::{self, CaseFsck, Repair, Step};
+use iepcase::store::RepairReport;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -19,71 +20,66 @@ pub struct FsckArgs {
 
 pub fn run(ctx: &Ctx, args: FsckArgs) -> Result<(), CliError> {
     let slugs = ctx.case_slugs(args.all)?;
-    let mut total_problems = 0;
-    let mut json_out = Vec::new();
-    for slug in &slugs {
-        if args.repair {
-            repair(ctx, slug)?;
+    let commit = ctx.commit_context()?;
+    let waiting = |slug: &str, holder: &str| ctx.waiting(slug, holder);
+    let repair = args.repair.then(|| Repair {
+        commit: &commit,
+        lock_timeout: ctx.lock_timeout(),
+        on_wait: &waiting,
+    });
+    if args.repair {
+        for slug in &slugs {
+            ctx.will_change(slug)?;
         }
-        let (problems, notes, counts) = match open(ctx, slug) {
-            Ok(case) => {
-                let report = case.fsck()?;
-                (
-                    report.problems,
-                    report.notes,
-                    Some((report.records, report.attachments)),
-                )
+    }
+    let options = fsck::Options {
+        all: args.all,
+        repair,
+    };
+    let mut checked = Vec::new();
+    for step in fsck::fsck(ctx.workspace()?, &slugs, || ctx.try_identities(), options) {
+        match step? {
+            Step::Repaired { slug, report } => show_repair(ctx, &slug, &report),
+            Step::Checked(case) if ctx.ui.json => checked.push(case),
+            Step::Checked(case) => {
+                show_text(ctx, &case)?;
+                checked.push(case);
             }
-            // A key that is not a member cannot check anything else.
-            Err(Unopened {
-                error,
-                not_member: true,
-            }) if !args.all => return Err(error),
-            Err(Unopened { error, .. }) => (vec![key_problem(&error)], Vec::new(), None),
-        };
-        total_problems += problems.len();
-        if ctx.ui.json {
-            json_out.push((slug, problems, notes, counts));
-            continue;
         }
-        show_text(ctx, slug, &problems, &notes, counts)?;
     }
     if ctx.ui.json {
-        let rows: Vec<FsckJson<'_>> = json_out
-            .iter()
-            .map(|(slug, problems, notes, counts)| FsckJson {
-                case: slug,
-                ok: problems.is_empty(),
-                records: counts.map(|c| c.0),
-                attachments: counts.map(|c| c.1),
-                problems,
-                notes,
-            })
-            .collect();
+        let rows: Vec<FsckJson<'_>> = checked.iter().map(json_row).collect();
         ctx.ui.json(&rows)?;
     }
-    if total_problems > 0 {
+    if checked.iter().any(|c| !c.problems.is_empty()) {
         return Err(CliError::found());
     }
     Ok(())
 }
 
+fn json_row(case: &CaseFsck) -> FsckJson<'_> {
+    FsckJson {
+        case: &case.slug,
+        ok: case.problems.is_empty(),
+        records: case.checked.map(|c| c.0),
+        attachments: case.checked.map(|c| c.1),
+        problems: &case.problems,
+        notes: &case.notes,
+    }
+}
+
 /// One case's problems and notes, and what was checked.
-fn show_text(
-    ctx: &Ctx,
-    slug: &str,
-    problems: &[iepcase::store::Problem],
-    notes: &[String],
-    counts: Option<(usize, usize)>,
-) -> Result<(), CliError> {
+fn show_text(ctx: &Ctx, case: &CaseFsck) -> Result<(), CliError> {
+    let slug = &case.slug;
+    let problems = &case.problems;
     for problem in problems {
         ctx.ui
             .line(&format!("{slug}: {}: {}", problem.path, problem.message))?;
     }
-    for note in notes {
+    for note in &case.notes {
         ctx.ui.status(&format!("note: {slug}: {note}"));
     }
-    match counts {
+    match case.checked {
         Some((records, attachments)) => ctx.ui.status(&format!(
             "Checked case `{slug}`: {records} records, {attachments} attachments, {} problem{}",
             problems.len(),
@@ -94,41 +90,8 @@ fn show_text(
     Ok(())
 }
 
-/// A case that could not be opened, as a problem with its key.
-/// Why a case did not open, telling a key that is not one of its members apart.
-struct Unopened {
-    error: CliError,
-    not_member: bool,
-}
-
-/// Opens case `slug`; without a workspace or an identity, as when its key does not open,
-/// the case is reported with that problem.
-fn open(ctx: &Ctx, slug: &str) -> Result<Case, Unopened> {
-    let other = |error| Unopened {
-        error,
-        not_member: false,
-    };
-    let ws = ctx.workspace().map_err(other)?;
-    let ids = ctx.identities().map_err(other)?;
-    Case::open(&ws.case_dir(slug), slug, ids).map_err(|e| Unopened {
-        not_member: matches!(e, StoreError::NotAMember { .. }),
-        error: e.into(),
-    })
-}
-
-fn key_problem(e: &CliError) -> Problem {
-    Problem {
-        path: ".iepcase/case-key.age".to_owned(),
-        record: None,
-        message: e.message.clone(),
-    }
-}
-
-/// `--repair`: puts back what the members wrote, re-encrypts what an earlier key opens, and
-/// restores the files beside `.git`.
-fn repair(ctx: &Ctx, slug: &str) -> Result<(), CliError> {
-    let (case, lock) = ctx.open_slug_locked(slug, "fsck --repair")?;
-    let report = case.repair(&lock, &ctx.commit_context()?)?;
+/// What `--repair` did to case `slug`.
+fn show_repair(ctx: &Ctx, slug: &str, report: &RepairReport) {
     for path in &report.restored {
         ctx.ui.status(&format!(
             "{slug}: put back {path} as the members last wrote it"
@@ -145,5 +108,4 @@ fn repair(ctx: &Ctx, slug: &str) -> Result<(), CliError> {
     if report.commit.is_some() {
         ctx.ui.hint("push the repair with `iepcase sync`");
     }
-    Ok(())
 }

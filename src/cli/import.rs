@@ -58,18 +58,33 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
         ctx.ui.status("Nothing to import");
         return Ok(());
     }
-    if args.kind != Kind::Communication && plan.drafts.iter().all(|d| d.kind == Kind::Communication)
-    {
+    if ops::import::kind_unused(&plan, args.kind) {
         ctx.ui
             .warn("--kind applies to PDFs and images; e-mails become communication records");
     }
-    let drafts = review(ctx, plan.drafts, args.edit)?;
+    let drafts = if args.edit {
+        edit_drafts(ctx, plan.drafts)?
+    } else {
+        ops::import::check(&plan.drafts)?;
+        plan.drafts
+    };
     if drafts.is_empty() {
         ctx.ui.status("Nothing added");
         return Ok(());
     }
     let saved = ops::import::save(&case, &lock, &drafts, &ctx.commit_context()?)?;
-    for (written, draft) in saved.iter().zip(&drafts) {
+    report_saved(ctx, &saved, &drafts, args.edit)
+}
+
+/// Tells what was added from which file, with what was guessed unless the user saw it in
+/// the editor; prints the new ids.
+fn report_saved(
+    ctx: &Ctx,
+    saved: &[ops::records::Written],
+    drafts: &[Draft],
+    edited: bool,
+) -> Result<(), CliError> {
+    for (written, draft) in saved.iter().zip(drafts) {
         warn_dangling(ctx, &written.dangling);
         ctx.ui.status(&format!(
             "Added {} {} from {}: {}",
@@ -78,19 +93,19 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
             draft.origin,
             written.record.title()
         ));
-        if !args.edit {
+        if !edited {
             for guess in &draft.guesses {
                 ctx.ui.status(&format!("  guessed: {guess}"));
             }
         }
     }
-    if !args.edit && drafts.iter().any(|d| !d.guesses.is_empty()) {
+    if !edited && drafts.iter().any(|d| !d.guesses.is_empty()) {
         ctx.ui.hint(
             "check the guesses with `iepcase show ID`; change them with `iepcase edit ID`, or \
              import with --edit to see each record first",
         );
     }
-    for written in &saved {
+    for written in saved {
         ctx.ui.line(written.id.as_str())?;
     }
     Ok(())
@@ -118,41 +133,23 @@ fn report_plan(ctx: &Ctx, plan: &iepcase::import::Plan) {
     }
 }
 
-/// The drafts to add: each opened in the editor with `edit` (an emptied one is left out),
-/// else each checked as it is.
-fn review(ctx: &Ctx, found: Vec<Draft>, edit: bool) -> Result<Vec<Draft>, CliError> {
+/// The drafts to add, each opened in the editor; an emptied one is left out.
+fn edit_drafts(ctx: &Ctx, found: Vec<Draft>) -> Result<Vec<Draft>, CliError> {
     let mut drafts = Vec::new();
     for mut draft in found {
-        if edit {
-            match edit_draft(&draft)? {
-                Some(text) => draft.text = text,
-                None => {
-                    ctx.ui.status(&format!(
-                        "Left out {} (emptied in the editor)",
-                        draft.origin
-                    ));
-                    continue;
-                }
+        match edit_draft(&draft)? {
+            Some(text) => draft.text = text,
+            None => {
+                ctx.ui.status(&format!(
+                    "Left out {} (emptied in the editor)",
+                    draft.origin
+                ));
+                continue;
             }
-        } else {
-            check_draft(&draft)?;
         }
         drafts.push(draft);
     }
     Ok(drafts)
-}
-
-/// Refuses a draft that is not a valid record, saying what to pass.
-fn check_draft(draft: &Draft) -> Result<(), CliError> {
-    let kind = draft.kind;
-    draft.validate().map(|_| ()).map_err(|e| {
-        CliError::from(e)
-            .hint(format!(
-                "give the fields a {kind} needs with --set FIELD=VALUE (`iepcase new {kind}` \
-                 lists them), or add --edit to fill them in"
-            ))
-            .hint("nothing was added")
-    })
 }
 
 /// Opens a draft in the editor until it is valid; `None` when the user emptied it.

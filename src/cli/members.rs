@@ -59,11 +59,23 @@ pub fn share(ctx: &Ctx, args: ShareArgs) -> Result<(), CliError> {
 
 pub fn unshare(ctx: &Ctx, args: UnshareArgs) -> Result<(), CliError> {
     let recipient = parse_recipient(&args.recipient)?;
-    let mine = ctx.identities()?.public_keys();
+    let identities = ctx.identities()?;
     let (case, lock) = ctx.open_case_locked("unshare")?;
-    let spinner = reencrypting(ctx, &case)?;
-    case.unshare(&lock, &recipient, &mine, &ctx.commit_context()?)?;
-    spinner.finish();
+    let mut spinner = None;
+    let context = ctx.commit_context()?;
+    ops::members::unshare(
+        &case,
+        &lock,
+        &recipient,
+        identities,
+        &context,
+        &mut |files| {
+            spinner = Some(reencrypting(ctx, case.slug(), files));
+        },
+    )?;
+    if let Some(spinner) = spinner {
+        spinner.finish();
+    }
     ctx.ui.status(&format!(
         "Removed {recipient} from case `{}`: the case key was replaced and every file re-encrypted",
         case.slug()
@@ -77,11 +89,16 @@ pub fn unshare(ctx: &Ctx, args: UnshareArgs) -> Result<(), CliError> {
 }
 
 pub fn rotate(ctx: &Ctx) -> Result<(), CliError> {
-    let mine = ctx.identities()?.public_keys();
+    let identities = ctx.identities()?;
     let (case, lock) = ctx.open_case_locked("rotate")?;
-    let spinner = reencrypting(ctx, &case)?;
-    case.rotate(&lock, &mine, &ctx.commit_context()?)?;
-    spinner.finish();
+    let mut spinner = None;
+    let context = ctx.commit_context()?;
+    ops::members::rotate(&case, &lock, identities, &context, &mut |files| {
+        spinner = Some(reencrypting(ctx, case.slug(), files));
+    })?;
+    if let Some(spinner) = spinner {
+        spinner.finish();
+    }
     ctx.ui.status(&format!(
         "Replaced the key of case `{}` and re-encrypted every file",
         case.slug()
@@ -90,13 +107,11 @@ pub fn rotate(ctx: &Ctx) -> Result<(), CliError> {
     Ok(())
 }
 
-/// A spinner while every file of the case is re-encrypted to a new key.
-fn reencrypting(ctx: &Ctx, case: &iepcase::store::Case) -> Result<super::ui::Progress, CliError> {
-    let files = ops::members::files_to_reencrypt(case)?;
-    Ok(ctx.ui.spinner(&format!(
-        "Re-encrypting {files} files of case `{}` to a new key",
-        case.slug()
-    )))
+/// A spinner while the `files` of case `slug` are re-encrypted to a new key.
+fn reencrypting(ctx: &Ctx, slug: &str, files: usize) -> super::ui::Progress {
+    ctx.ui.spinner(&format!(
+        "Re-encrypting {files} files of case `{slug}` to a new key"
+    ))
 }
 
 pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
@@ -108,9 +123,9 @@ pub fn recipients(ctx: &Ctx, args: RecipientsArgs) -> Result<(), CliError> {
 }
 
 fn reject(ctx: &Ctx) -> Result<(), CliError> {
-    let mine = ctx.identities()?.public_keys();
+    let identities = ctx.identities()?;
     let (case, lock) = ctx.open_case_locked("recipients reject")?;
-    let removed = case.reject_pending(&lock, &mine, &ctx.commit_context()?)?;
+    let removed = ops::members::reject(&case, &lock, identities, &ctx.commit_context()?)?;
     if removed.is_empty() {
         ctx.ui.status("Nothing to reject: every member is accepted");
         return Ok(());

@@ -153,23 +153,9 @@ fn show(ctx: &Ctx, args: &PrepArgs, lists: &[CaseChecklists]) -> Result<(), CliE
     Ok(())
 }
 
+/// Why case `slug` has no checklist, with what to do.
 fn prep_error(error: &PrepError, slug: &str, today: Date) -> CliError {
-    let message = format!("case `{slug}`: {error}");
-    match error {
-        PrepError::NoneUpcoming => CliError::user(message).hint(format!(
-            "add the meeting when it is scheduled: `iepcase add meeting --date {} --time 09:00 \
-             --title \"Annual IEP meeting\" --set type=iep`",
-            today.0.tomorrow().map_or(today, Date)
-        )),
-        PrepError::NoSuch(_) => {
-            CliError::user(message).hint("list the meetings with `iepcase list --kind meeting`")
-        }
-        PrepError::Ambiguous { .. } => CliError::user(message).hint("give more of the id"),
-        PrepError::NotAMeeting { .. } => CliError::user(message)
-            .hint("give a meeting's id: `iepcase list --kind meeting` lists them"),
-        PrepError::Passed { .. } => CliError::user(message)
-            .hint("prep is for meetings still ahead; `iepcase prep` takes the next one"),
-    }
+    CliError::user(format!("case `{slug}`: {error}")).hint(ops::prep::hint(error, today))
 }
 
 /// The checklist as text: the meeting, then each item with a mark, its detail, evidence and

@@ -55,6 +55,8 @@ impl OpsError {
                     .collect()
             }
             O::Resolve(e) => e.hints(),
+            O::Batch(e) => e.hints(),
+            O::InvalidDraft(e) => e.hints(),
             O::Detach(e) => vec![e.hint()],
             O::Export(ExportError::NotEmpty { .. }) => {
                 one("export into a new folder; nothing is ever overwritten")

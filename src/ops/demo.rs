@@ -110,6 +110,15 @@ pub fn create(root: &Path, now: jiff::Timestamp) -> Result<Case, OpsError> {
     Ok(case)
 }
 
+/// The demo's evidence bundle: for due process, from the disputed IEP on, Bates-numbered
+/// with the case's prefix.
+pub fn bundle_options(case: &Case) -> Result<crate::bundle::Options, OpsError> {
+    let mut options = crate::bundle::Options::new(crate::bundle::Purpose::DueProcess);
+    options.bates = case.meta()?.1.bates_prefix;
+    options.first = RecordId::parse(DISPUTED_IEP);
+    Ok(options)
+}
+
 /// What a first look at the demo case shows.
 pub struct Tour {
     /// What the amended IEP changed from the annual one.
@@ -171,6 +180,20 @@ mod tests {
             Err(OpsError::NotADemo { .. })
         ));
         assert!(other.join("thesis.txt").exists());
+    }
+
+    #[test]
+    fn the_demo_bundle_starts_at_the_disputed_iep_with_the_cases_bates_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("demo");
+        prepare_folder(&root).unwrap();
+        let case = create(&root, "2026-11-28T12:00:00Z".parse().unwrap()).unwrap();
+        let options = bundle_options(&case).unwrap();
+        assert_eq!(
+            options.first.as_ref().map(RecordId::as_str),
+            Some(DISPUTED_IEP)
+        );
+        assert_eq!(options.bates.as_deref(), Some("EQ"));
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub enum OpsError {
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
     #[error(transparent)]
+    Batch(#[from] super::add::BatchError),
+    #[error(transparent)]
+    InvalidDraft(Box<super::import::InvalidDraft>),
+    #[error(transparent)]
     Letter(#[from] LetterError),
     #[error(transparent)]
     Signer(#[from] crate::letters::SignerError),

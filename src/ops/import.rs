@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::git::CommitContext;
 use crate::import::{self, Draft, Known, Plan};
+use crate::record::{Kind, RecordError};
 use crate::store::{Case, CaseLock};
 use crate::workspace::Workspace;
 
@@ -38,6 +39,50 @@ pub fn plan(
     Ok(import::plan(files, options, &known, progress)?)
 }
 
+/// Whether `kind` (`--kind`) went unused: it names what PDFs and images become, and every
+/// draft is an e-mail.
+pub fn kind_unused(plan: &Plan, kind: Kind) -> bool {
+    kind != Kind::Communication
+        && !plan.drafts.is_empty()
+        && plan.drafts.iter().all(|d| d.kind == Kind::Communication)
+}
+
+/// A draft that is not a valid record as read (a field the file did not give).
+#[derive(Debug, thiserror::Error)]
+#[error("{source}")]
+pub struct InvalidDraft {
+    pub kind: Kind,
+    pub source: RecordError,
+}
+
+impl InvalidDraft {
+    /// What to pass to make the draft a record.
+    pub fn hints(&self) -> Vec<String> {
+        let kind = self.kind;
+        vec![
+            format!(
+                "give the fields a {kind} needs with --set FIELD=VALUE (`iepcase new {kind}` \
+                 lists them), or add --edit to fill them in"
+            ),
+            "nothing was added".into(),
+        ]
+    }
+}
+
+/// Refuses the first of `drafts` that is not a valid record, before anything is added.
+pub fn check(drafts: &[Draft]) -> Result<(), OpsError> {
+    for draft in drafts {
+        if let Err(source) = draft.validate() {
+            let kind = draft.kind;
+            return Err(OpsError::InvalidDraft(Box::new(InvalidDraft {
+                kind,
+                source,
+            })));
+        }
+    }
+    Ok(())
+}
+
 /// Adds `drafts` as records, with their files attached, in one commit.
 pub fn save(
     case: &Case,
@@ -63,4 +108,79 @@ pub fn save(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::Options;
+    use crate::ops::fixture::Workspace as Fixture;
+    use crate::store::fixture::context;
+
+    const MESSAGE: &str = "Message-ID: <m1@example.org>\r\nFrom: Principal <p@school.example>\r\n\
+        To: me@example.org\r\nDate: Tue, 3 Mar 2026 10:00:00 -0600\r\n\
+        Subject: Meeting on Friday\r\n\r\nWe will meet on Friday.\r\n";
+
+    fn options(kind: Kind) -> Options {
+        Options {
+            kind,
+            date: None,
+            title: None,
+            sets: Vec::new(),
+            my_addresses: vec!["me@example.org".into()],
+            today: "2026-03-10".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_message_imported_twice_is_skipped_the_second_time() {
+        let fx = Fixture::new(&["c1"]);
+        let file = fx.root().join("m.eml");
+        std::fs::write(&file, MESSAGE).unwrap();
+        let (case, lock) = fx.open("c1");
+        let options = options(Kind::Communication);
+        let first = plan(&case, std::slice::from_ref(&file), &options, &mut |_, _| {}).unwrap();
+        assert_eq!(first.drafts.len(), 1);
+        check(&first.drafts).unwrap();
+        let saved = save(&case, &lock, &first.drafts, &context()).unwrap();
+        assert_eq!(saved[0].record.title(), "Meeting on Friday");
+        let again = plan(&case, &[file], &options, &mut |_, _| {}).unwrap();
+        assert!(again.drafts.is_empty());
+        assert!(again.skipped[0].same_message_id);
+    }
+
+    #[test]
+    fn a_kind_for_pdfs_is_unused_when_only_messages_are_imported() {
+        let fx = Fixture::new(&["c1"]);
+        let file = fx.root().join("m.eml");
+        std::fs::write(&file, MESSAGE).unwrap();
+        let (case, _lock) = fx.open("c1");
+        let options = options(Kind::Evaluation);
+        let plan = plan(&case, &[file], &options, &mut |_, _| {}).unwrap();
+        assert!(kind_unused(&plan, Kind::Evaluation));
+        assert!(!kind_unused(&plan, Kind::Communication));
+        assert!(!kind_unused(&Plan::default(), Kind::Evaluation));
+    }
+
+    #[test]
+    fn a_draft_missing_a_field_its_kind_needs_is_refused_with_what_to_pass() {
+        let fx = Fixture::new(&["c1"]);
+        let file = fx.root().join("m.eml");
+        std::fs::write(&file, MESSAGE).unwrap();
+        let (case, _lock) = fx.open("c1");
+        let mut drafts = plan(
+            &case,
+            &[file],
+            &options(Kind::Communication),
+            &mut |_, _| {},
+        )
+        .unwrap()
+        .drafts;
+        drafts[0].text = drafts[0].text.replace("title =", "untitled =");
+        let Err(OpsError::InvalidDraft(refused)) = check(&drafts) else {
+            panic!("a draft without a title was taken")
+        };
+        assert_eq!(refused.kind, Kind::Communication);
+        assert!(refused.hints()[0].contains("`iepcase new communication`"));
+    }
 }

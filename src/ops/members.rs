@@ -1,7 +1,8 @@
-//! `share`, `recipients`: who can read a case. Removing someone and replacing the case key
-//! are the store's own calls ([`Case::unshare`], [`Case::rotate`]).
+//! `share`, `unshare`, `rotate` and `recipients [accept|reject]`: who can read a case.
+//! Removing someone and replacing the case key re-encrypt every file to a new key
+//! ([`Case::unshare`], [`Case::rotate`]); the caller is told how many before it starts.
 
-use crate::crypto::Recipient;
+use crate::crypto::{Identities, Recipient};
 use crate::git::CommitContext;
 use crate::store::{Case, CaseLock, Members};
 
@@ -61,8 +62,51 @@ pub fn members(case: &Case, mine: &[String]) -> Result<Vec<Member>, OpsError> {
         .collect())
 }
 
+/// Removes `recipient` from the case and re-encrypts every file to a new case key, calling
+/// `reencrypting` with the number of files first. `identities` are the user's: a change that
+/// would leave them out is refused.
+pub fn unshare(
+    case: &Case,
+    lock: &CaseLock,
+    recipient: &Recipient,
+    identities: &Identities,
+    context: &CommitContext,
+    reencrypting: &mut dyn FnMut(usize),
+) -> Result<(), OpsError> {
+    let mine = identities.public_keys();
+    reencrypting(files_to_reencrypt(case)?);
+    case.unshare(lock, recipient, &mine, context)?;
+    Ok(())
+}
+
+/// Replaces the case key and re-encrypts every file to it, members unchanged; calls
+/// `reencrypting` with the number of files first.
+pub fn rotate(
+    case: &Case,
+    lock: &CaseLock,
+    identities: &Identities,
+    context: &CommitContext,
+    reencrypting: &mut dyn FnMut(usize),
+) -> Result<(), OpsError> {
+    let mine = identities.public_keys();
+    reencrypting(files_to_reencrypt(case)?);
+    case.rotate(lock, &mine, context)?;
+    Ok(())
+}
+
+/// Removes every member that arrived from a remote and was not accepted, under a new case
+/// key; returns them (none: nothing changed).
+pub fn reject(
+    case: &Case,
+    lock: &CaseLock,
+    identities: &Identities,
+    context: &CommitContext,
+) -> Result<Members, OpsError> {
+    Ok(case.reject_pending(lock, &identities.public_keys(), context)?)
+}
+
 /// How many files re-encrypting the case to a new key writes.
-pub fn files_to_reencrypt(case: &Case) -> Result<usize, OpsError> {
+fn files_to_reencrypt(case: &Case) -> Result<usize, OpsError> {
     Ok(case.record_ids()?.len() + case.attachment_blobs()?.len())
 }
 
@@ -92,6 +136,79 @@ mod tests {
                 .iter()
                 .any(|m| m.you && m.key == fx.owner.recipient())
         );
+    }
+
+    /// The ciphertext of record `id` at HEAD.
+    fn blob(case: &Case, id: &crate::record::RecordId) -> Vec<u8> {
+        let ids = case.record_ids().unwrap();
+        let (_, oid) = ids.iter().find(|(known, _)| known == id).unwrap();
+        case.repo().find_blob(*oid).unwrap().content().to_vec()
+    }
+
+    #[test]
+    fn after_rotate_the_old_key_opens_no_file_old_or_new() {
+        let fx = Fixture::new();
+        let (case, lock) = fixture::open(&fx.root(), &fx.owner);
+        let first = crate::record::RecordId::generate();
+        fixture::put(&case, &lock, &[(&first, &fixture::note("Call", "Yes."))]);
+        let old = case.key().clone();
+        assert!(old.decrypt(&blob(&case, &first), "record").is_ok());
+        let mut told = None;
+        let (id, context) = (&fx.owner.identities, fixture::context());
+        rotate(&case, &lock, id, &context, &mut |n| told = Some(n)).unwrap();
+        assert_eq!(told, Some(1));
+        drop((case, lock));
+        let (case, lock) = fixture::open(&fx.root(), &fx.owner);
+        let second = crate::record::RecordId::generate();
+        fixture::put(&case, &lock, &[(&second, &fixture::note("Visit", "No."))]);
+        for id in [&first, &second] {
+            assert!(old.decrypt(&blob(&case, id), "record").is_err());
+            assert!(case.key().decrypt(&blob(&case, id), "record").is_ok());
+        }
+        assert!(!case.key().same_as(&old));
+    }
+
+    #[test]
+    fn an_unshared_member_can_no_longer_open_the_case() {
+        let fx = Fixture::new();
+        let other = fx.member("other");
+        let (case, lock) = fixture::open(&fx.root(), &fx.owner);
+        let context = fixture::context();
+        share(&case, &lock, other.recipient(), None, &context).unwrap();
+        drop(lock);
+        assert!(fixture::try_open(&fx.root(), &other).is_ok());
+        let (case, lock) = fixture::open(&fx.root(), &fx.owner);
+        let ids = &fx.owner.identities;
+        unshare(&case, &lock, &other.recipient(), ids, &context, &mut |_| {}).unwrap();
+        drop(lock);
+        assert!(matches!(
+            fixture::try_open(&fx.root(), &other),
+            Err(crate::store::StoreError::NotAMember { .. })
+        ));
+        assert!(fixture::try_open(&fx.root(), &fx.owner).is_ok());
+    }
+
+    #[test]
+    fn unsharing_yourself_is_refused_before_any_file_is_rewritten() {
+        let fx = Fixture::new();
+        let (case, lock) = fixture::open(&fx.root(), &fx.owner);
+        let before = fixture::commits(&case);
+        let ids = &fx.owner.identities;
+        let me = fx.owner.recipient();
+        let refused = unshare(&case, &lock, &me, ids, &fixture::context(), &mut |_| {});
+        assert!(refused.is_err());
+        assert_eq!(fixture::commits(&case), before);
+    }
+
+    #[test]
+    fn rejecting_with_every_member_accepted_removes_no_one() {
+        let fx = Fixture::new();
+        let (case, lock) = fixture::open(&fx.root(), &fx.owner);
+        let before = fixture::commits(&case);
+        let removed = reject(&case, &lock, &fx.owner.identities, &fixture::context()).unwrap();
+        assert!(removed.is_empty());
+        assert_eq!(fixture::commits(&case), before);
+        assert_eq!(case.recipients().unwrap().len(), 1);
     }
 
     #[test]

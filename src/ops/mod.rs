@@ -2,6 +2,7 @@
 //! makes and then renders. Nothing here prints, prompts or reads the environment; what a
 //! command must tell the user comes back in the result.
 
+pub mod add;
 mod advice;
 pub mod attachments;
 pub mod bundle;
@@ -10,6 +11,9 @@ pub mod check;
 pub mod demo;
 mod error;
 pub mod export;
+#[cfg(test)]
+mod fixture;
+pub mod fsck;
 pub mod history;
 pub mod import;
 pub mod keys;

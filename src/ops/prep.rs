@@ -107,6 +107,26 @@ pub fn ready(lists: &[CaseChecklists]) -> impl Iterator<Item = (&CaseChecklists,
     })
 }
 
+/// What to do when a case has no checklist, with the exact command; a meeting to add when
+/// none is ahead is dated the day after `today`.
+pub fn hint(error: &PrepError, today: Date) -> String {
+    match error {
+        PrepError::NoneUpcoming => format!(
+            "add the meeting when it is scheduled: `iepcase add meeting --date {} --time 09:00 \
+             --title \"Annual IEP meeting\" --set type=iep`",
+            today.0.tomorrow().map_or(today, Date)
+        ),
+        PrepError::NoSuch(_) => "list the meetings with `iepcase list --kind meeting`".into(),
+        PrepError::Ambiguous { .. } => "give more of the id".into(),
+        PrepError::NotAMeeting { .. } => {
+            "give a meeting's id: `iepcase list --kind meeting` lists them".into()
+        }
+        PrepError::Passed { .. } => {
+            "prep is for meetings still ahead; `iepcase prep` takes the next one".into()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +151,21 @@ mod tests {
             format!("kind = \"meeting\"\ndate = {date}\ntitle = \"IEP meeting\"\ntype = \"iep\"\n");
         fixture::put(&case, &lock, &[(&RecordId::generate(), &meeting)]);
         CaseFacts::read(&case, false).unwrap()
+    }
+
+    #[test]
+    fn with_no_meeting_ahead_the_hint_adds_one_dated_tomorrow() {
+        let today: Date = "2026-12-31".parse().unwrap();
+        let hint = hint(&PrepError::NoneUpcoming, today);
+        assert!(
+            hint.contains("`iepcase add meeting --date 2027-01-01 --time 09:00"),
+            "{hint}"
+        );
+        let passed = PrepError::Passed {
+            id: "k3f9a2bq7x".into(),
+            date: today,
+        };
+        assert!(super::hint(&passed, today).contains("`iepcase prep`"));
     }
 
     #[test]

@@ -4,9 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use iepcase::bundle::{Options, Purpose};
 use iepcase::ops::demo::{self, SLUG as DEMO_SLUG, STORY_TODAY, Tour};
-use iepcase::record::RecordId;
 use iepcase::workspace::Workspace;
 
 use super::context::Ctx;
@@ -24,9 +22,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
     let case = demo::create(&root, ctx.now)?;
     let shown = display_path(ctx, &root);
     let bundle_dir = root.join("bundle");
-    let mut options = Options::new(Purpose::DueProcess);
-    options.bates = case.meta()?.1.bates_prefix;
-    options.first = RecordId::parse(demo::DISPUTED_IEP);
+    let options = demo::bundle_options(&case)?;
     let ws = Workspace::open(&root)?;
     let request = iepcase::ops::bundle::Request {
         options: &options,
