@@ -248,7 +248,8 @@ impl Case {
     /// Every record at HEAD, chronological; unreadable ones are reported, not fatal.
     pub fn records(&self) -> Result<LoadedRecords, StoreError> {
         let ids = self.record_ids()?;
-        self.records_of(ids)
+        let print = fingerprint(&ids);
+        self.records_of(ids, print)
     }
 
     /// Every record at HEAD as [`Case::records`] reads them, and the links found between them
@@ -262,21 +263,27 @@ impl Case {
         let (root, key) = (&self.root, &self.key);
         let (loaded, kept) = std::thread::scope(|scope| {
             let kept = scope.spawn(|| kept_inference(root, key, &print));
-            (self.records_of(ids), kept.join().ok().flatten())
+            (self.records_of(ids, print), kept.join().ok().flatten())
         });
         let loaded = loaded?;
+        // Not kept (or kept for other records): inferred and kept, without reading it again.
         let found = match kept {
             Some(found) => found,
-            None => self.inference(&loaded),
+            None => self.infer_and_keep(&loaded.records, &print),
         };
         Ok((loaded, std::sync::Arc::new(found)))
     }
 
-    /// The records `ids` (every record at HEAD, with their blob ids), read and parsed.
-    fn records_of(&self, ids: Vec<(RecordId, Oid)>) -> Result<LoadedRecords, StoreError> {
+    /// The records `ids` (every record at HEAD, with their blob ids, of fingerprint `print`),
+    /// read and parsed.
+    fn records_of(
+        &self,
+        ids: Vec<(RecordId, Oid)>,
+        print: [u8; 32],
+    ) -> Result<LoadedRecords, StoreError> {
         let texts = self.record_texts(&ids, true)?;
         let mut loaded = LoadedRecords {
-            fingerprint: Some(fingerprint(&ids)),
+            fingerprint: Some(print),
             ..LoadedRecords::default()
         };
         let parsed: Vec<Result<StoredRecord, Broken>> = ids
@@ -316,10 +323,19 @@ impl Case {
         let Some(fingerprint) = &loaded.fingerprint else {
             return crate::links::infer(&loaded.records);
         };
-        if let Some(found) = kept_inference(&self.root, &self.key, fingerprint) {
-            return found;
+        match kept_inference(&self.root, &self.key, fingerprint) {
+            Some(found) => found,
+            None => self.infer_and_keep(&loaded.records, fingerprint),
         }
-        let found = crate::links::infer(&loaded.records);
+    }
+
+    /// What link inference finds in `records`, kept in the case's cache under `fingerprint`.
+    fn infer_and_keep(
+        &self,
+        records: &[StoredRecord],
+        fingerprint: &[u8; 32],
+    ) -> crate::links::Inference {
+        let found = crate::links::infer(records);
         super::cache::save_derived(
             &self.root,
             &self.key,
@@ -613,5 +629,33 @@ mod tests {
         // A damaged file is only a miss.
         std::fs::write(&file, b"garbage").unwrap();
         assert!(refused(&case.inference(&loaded), &refusal).is_some());
+    }
+
+    #[test]
+    fn records_and_links_read_the_kept_links_or_infer_and_keep_them() {
+        let f = Fixture::new();
+        let (case, lock) = open(&f.root(), &f.owner);
+        let (request, refusal) = (RecordId::generate(), RecordId::generate());
+        put(&case, &lock, &[(&request, REQUEST), (&refusal, REFUSAL)]);
+
+        // Nothing kept: inferred, and kept under the records' fingerprint.
+        let (loaded, found) = case.records_and_links().unwrap();
+        assert_eq!(loaded.records.len(), 2);
+        assert_eq!(refused(&found, &refusal), Some(request.clone()));
+        let print = loaded.fingerprint.unwrap();
+        let kept = super::super::cache::load_derived(&f.root(), &case.key, LINKS_CACHE, &print);
+        assert_eq!(kept.as_deref(), Some(found.encode().as_bytes()));
+
+        // Kept: read back, not inferred (a planted answer wins).
+        let planted = Inference::default();
+        super::super::cache::save_derived(
+            &f.root(),
+            &case.key,
+            LINKS_CACHE,
+            &print,
+            planted.encode().as_bytes(),
+        );
+        let (_, found) = case.records_and_links().unwrap();
+        assert_eq!(*found, planted);
     }
 }
