@@ -155,7 +155,7 @@ impl Case {
     }
 }
 
-fn records_tree_of(tree: Option<&git2::Tree<'_>>) -> Oid {
+pub(super) fn records_tree_of(tree: Option<&git2::Tree<'_>>) -> Oid {
     // A case with no records yet has no tree: all zeros stands for it.
     tree.and_then(|t| t.get_name(RECORDS_DIR).map(|e| e.id()))
         .unwrap_or(Oid::ZERO_SHA1)

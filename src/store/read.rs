@@ -64,7 +64,7 @@ fn kept_inference(
 }
 
 impl Case {
-    fn head(&self) -> Result<Tree<'_>, StoreError> {
+    pub(super) fn head(&self) -> Result<Tree<'_>, StoreError> {
         crate::git::head_tree(&self.repo)
             .map_err(StoreError::git("read the case"))?
             .ok_or_else(|| StoreError::NotACase {

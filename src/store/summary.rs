@@ -134,14 +134,119 @@ impl RecordSummary {
     }
 }
 
+/// The name of the kept listing in the case's cache folder.
+const LISTING_CACHE: &str = "listing";
+
+/// The fingerprint of the listing of `records`, the id of a `records/` tree: the tree names
+/// every record's blob, and the code that makes a summary from a record is part of it too.
+fn listing_print(records: git2::Oid) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(env!("IEPCASE_LINKS_CODE").as_bytes());
+    hasher.update(include_str!("summary.rs").as_bytes());
+    hasher.update(records.as_bytes());
+    hasher.finalize().into()
+}
+
+/// The summaries of a whole listing, in order, as length-prefixed fields.
+fn encode_listing(records: &[RecordSummary]) -> Vec<u8> {
+    fn text(out: &mut Vec<u8>, text: &str) {
+        out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
+    }
+    fn optional(out: &mut Vec<u8>, value: Option<&str>) {
+        match value {
+            Some(value) => {
+                out.push(1);
+                text(out, value);
+            }
+            None => out.push(0),
+        }
+    }
+    let mut out = Vec::with_capacity(records.len() * 160);
+    for r in records {
+        text(&mut out, r.id.as_str());
+        text(&mut out, r.kind.as_str());
+        optional(&mut out, r.type_name.as_deref());
+        optional(&mut out, r.list_type.as_deref());
+        text(&mut out, &r.date.to_string());
+        optional(&mut out, r.time.map(crate::timeline::time_text).as_deref());
+        text(&mut out, &r.title);
+        out.push(u8::from(r.privileged));
+        optional(&mut out, r.confidential.as_deref());
+        text(&mut out, &r.content);
+    }
+    out
+}
+
+/// The listing [`encode_listing`] wrote; `None` for anything else.
+fn decode_listing(mut data: &[u8]) -> Option<Vec<RecordSummary>> {
+    fn text<'a>(data: &mut &'a [u8]) -> Option<&'a str> {
+        let len = u32::from_le_bytes(data.get(..4)?.try_into().ok()?) as usize;
+        let text = std::str::from_utf8(data.get(4..4 + len)?).ok()?;
+        *data = &data[4 + len..];
+        Some(text)
+    }
+    fn byte(data: &mut &[u8]) -> Option<u8> {
+        let (&first, rest) = data.split_first()?;
+        *data = rest;
+        Some(first)
+    }
+    fn optional<'a>(data: &mut &'a [u8]) -> Option<Option<&'a str>> {
+        match byte(data)? {
+            0 => Some(None),
+            1 => Some(Some(text(data)?)),
+            _ => None,
+        }
+    }
+    let mut records = Vec::new();
+    while !data.is_empty() {
+        records.push(RecordSummary {
+            id: RecordId::parse(text(&mut data)?)?,
+            kind: text(&mut data)?.parse().ok()?,
+            type_name: optional(&mut data)?.map(str::to_owned),
+            list_type: optional(&mut data)?.map(str::to_owned),
+            date: text(&mut data)?.parse().ok()?,
+            time: match optional(&mut data)? {
+                Some(time) => Some(time.parse().ok()?),
+                None => None,
+            },
+            title: text(&mut data)?.to_owned(),
+            privileged: match byte(&mut data)? {
+                0 => false,
+                1 => true,
+                _ => return None,
+            },
+            confidential: optional(&mut data)?.map(str::to_owned),
+            content: text(&mut data)?.to_owned(),
+        });
+    }
+    Some(records)
+}
+
 impl Case {
     /// What `list` shows of every record at HEAD, chronological; unreadable records are
-    /// reported, not fatal. Only records changed since the last listing are decrypted.
+    /// reported, not fatal. Only records changed since the last listing are decrypted, and
+    /// when no record has changed the whole listing is read back as it was kept.
     pub fn summaries(&self) -> Result<LoadedSummaries, StoreError> {
-        let ids = self.record_ids()?;
-        let mut cache = PlainCache::load(&self.root, &self.key, CacheKind::Summaries);
         // Untrusted files must be refused one by one, which the full read does.
         let trust_all = self.untrusted_files().is_empty();
+        let head = self.head()?;
+        let tree = super::contents::records_tree_of(Some(&head));
+        let print = listing_print(tree);
+        let kept = (trust_all && tree != git2::Oid::ZERO_SHA1)
+            .then(|| super::cache::load_derived(&self.root, &self.key, LISTING_CACHE, &print))
+            .flatten()
+            .and_then(|data| decode_listing(&data));
+        if let Some(records) = kept {
+            self.keep_content_index(&records);
+            return Ok(LoadedSummaries {
+                records,
+                broken: Vec::new(),
+            });
+        }
+        let ids = self.record_ids_in(&head)?;
+        let mut cache = PlainCache::load(&self.root, &self.key, CacheKind::Summaries);
         let mut loaded = LoadedSummaries::default();
         let mut misses = Vec::new();
         for (id, oid) in &ids {
@@ -196,6 +301,78 @@ impl Case {
             .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         loaded.broken.sort_by(|a, b| a.id.cmp(&b.id));
         self.keep_content_index(&loaded.records);
+        // A listing with broken records is worked out again, so each run reports them.
+        if trust_all && loaded.broken.is_empty() && tree != git2::Oid::ZERO_SHA1 {
+            let data = encode_listing(&loaded.records);
+            super::cache::save_derived(&self.root, &self.key, LISTING_CACHE, &print, &data);
+        }
         Ok(loaded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::fixture::{Fixture, note, open, put};
+
+    fn summary(id: &str) -> RecordSummary {
+        RecordSummary {
+            id: RecordId::parse(id).unwrap(),
+            kind: Kind::Meeting,
+            type_name: Some("iep".into()),
+            list_type: Some("iep".into()),
+            date: "2026-03-04".parse().unwrap(),
+            time: Some("14:30".parse().unwrap()),
+            title: "Annual IEP meeting — « room 2 »".into(),
+            privileged: true,
+            confidential: Some("mediation".into()),
+            content: "c0ffee".into(),
+        }
+    }
+
+    #[test]
+    fn a_kept_listing_reads_back_as_written_and_garbage_reads_as_nothing() {
+        let mut plain = summary("k3f9a2bq7x.conflict-2");
+        plain.type_name = None;
+        plain.list_type = None;
+        plain.time = None;
+        plain.privileged = false;
+        plain.confidential = None;
+        let records = vec![summary("k3f9a2bq7x"), plain];
+        let data = encode_listing(&records);
+        assert_eq!(decode_listing(&data).unwrap(), records);
+        assert_eq!(decode_listing(&[]).unwrap(), Vec::new());
+        assert!(decode_listing(&data[..data.len() - 1]).is_none());
+        let mut bad_flag = encode_listing(&records[..1]);
+        let at = 4 + 10 + 4 + "meeting".len();
+        bad_flag[at] = 7;
+        assert!(decode_listing(&bad_flag).is_none());
+    }
+
+    #[test]
+    fn the_kept_listing_follows_every_change_to_the_records() {
+        let fixture = Fixture::new();
+        let (case, lock) = open(&fixture.root(), &fixture.owner);
+        let first = RecordId::parse("k3f9a2bq7x").unwrap();
+        let second = RecordId::parse("m4g8b3cr6y").unwrap();
+        put(&case, &lock, &[(&first, &note("First", "one"))]);
+        let titles = |case: &Case| -> Vec<String> {
+            let loaded = case.summaries().unwrap();
+            assert!(loaded.broken.is_empty());
+            loaded.records.into_iter().map(|r| r.title).collect()
+        };
+        assert_eq!(titles(&case), ["First"]);
+        let kept = PlainCache::dir(&fixture.root()).join(format!("{LISTING_CACHE}.age"));
+        assert!(kept.exists(), "the listing is kept");
+        // Read back from the kept listing, then after each change.
+        assert_eq!(titles(&case), ["First"]);
+        put(&case, &lock, &[(&first, &note("First, renamed", "one"))]);
+        assert_eq!(titles(&case), ["First, renamed"]);
+        put(&case, &lock, &[(&second, &note("Second", "two"))]);
+        assert_eq!(titles(&case), ["First, renamed", "Second"]);
+        assert_eq!(titles(&case), ["First, renamed", "Second"]);
+        // A kept listing that cannot be opened is worked out again.
+        std::fs::write(&kept, b"not sealed").unwrap();
+        assert_eq!(titles(&case), ["First, renamed", "Second"]);
     }
 }

@@ -2,6 +2,9 @@
 //! narrow, the columns marked as flexible give up width and wrap their text onto more lines,
 //! while ids, dates and other fixed columns are never cut.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
 use anstyle::Style;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -22,6 +25,8 @@ const GAP: usize = 2;
 pub struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// The display width of the widest line of each cell of `rows`.
+    cell_widths: Vec<Vec<usize>>,
     styles: Vec<Vec<Option<Style>>>,
     /// Columns that may be narrowed (their text wraps), the one to narrow first first.
     flexible: Vec<usize>,
@@ -34,6 +39,7 @@ impl Table {
         Table {
             header: header.iter().map(|h| (*h).to_owned()).collect(),
             rows: Vec::new(),
+            cell_widths: Vec::new(),
             styles: Vec::new(),
             flexible: Vec::new(),
             indent: 0,
@@ -62,15 +68,15 @@ impl Table {
     /// Adds a row whose cells have their own styles. A new line in a cell starts a new line
     /// within it.
     pub fn styled_row(&mut self, cells: Vec<String>, styles: Vec<Option<Style>>) {
-        let cells = cells
-            .iter()
-            .map(|cell| {
-                cell.split('\n')
-                    .map(|line| printable(line).replace('\t', " "))
-                    .collect::<Vec<_>>()
-                    .join("\n")
+        let cells: Vec<String> = cells
+            .into_iter()
+            .map(|cell| match printable(&cell) {
+                Cow::Borrowed(_) if !cell.contains('\t') => cell,
+                shown => shown.replace('\t', " "),
             })
             .collect();
+        self.cell_widths
+            .push(cells.iter().map(|cell| widest_line(cell)).collect());
         self.rows.push(cells);
         self.styles.push(styles);
     }
@@ -78,10 +84,9 @@ impl Table {
     /// The width each column needs to show every cell on one line.
     fn natural_widths(&self) -> Vec<usize> {
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
-        for row in &self.rows {
-            for (i, cell) in row.iter().enumerate().take(widths.len()) {
-                let widest = cell.split('\n').map(str::width).max().unwrap_or(0);
-                widths[i] = widths[i].max(widest);
+        for row in &self.cell_widths {
+            for (width, &cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell);
             }
         }
         widths
@@ -103,11 +108,60 @@ impl Table {
         let mut out = String::new();
         let header: Vec<&str> = self.header.iter().map(String::as_str).collect();
         self.push_lines(&mut out, &header, &[], &widths, false);
-        for (row, styles) in self.rows.iter().zip(&self.styles) {
-            let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-            self.push_lines(&mut out, &cells, styles, &widths, color);
+        for ((row, cell_widths), styles) in
+            self.rows.iter().zip(&self.cell_widths).zip(&self.styles)
+        {
+            if !self.push_line(&mut out, row, cell_widths, styles, &widths, color) {
+                let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+                self.push_lines(&mut out, &cells, styles, &widths, color);
+            }
         }
         out
+    }
+
+    /// Writes a row that takes one line as it stands (no cell holds a new line or must
+    /// wrap) straight into `out`, as [`Table::push_lines`] would lay it out; `false`, with
+    /// nothing written, for any other row.
+    fn push_line(
+        &self,
+        out: &mut String,
+        cells: &[String],
+        cell_widths: &[usize],
+        styles: &[Option<Style>],
+        widths: &[usize],
+        color: bool,
+    ) -> bool {
+        let column = |i: usize| widths.get(i).copied().unwrap_or(0);
+        let one_line = cells
+            .iter()
+            .zip(cell_widths)
+            .enumerate()
+            .all(|(i, (cell, &width))| {
+                !cell.contains('\n') && (width <= column(i) || !self.flexible.contains(&i))
+            });
+        if !one_line {
+            return false;
+        }
+        let start = out.len();
+        out.extend(std::iter::repeat_n(' ', self.indent));
+        for (i, (cell, &width)) in cells.iter().zip(cell_widths).enumerate() {
+            match styles.get(i).copied().flatten() {
+                Some(style) if color && !cell.is_empty() => {
+                    let _ = write!(out, "{style}{cell}{style:#}");
+                }
+                _ => out.push_str(cell),
+            }
+            if i + 1 < cells.len() {
+                out.extend(std::iter::repeat_n(
+                    ' ',
+                    column(i).saturating_sub(width) + GAP,
+                ));
+            }
+        }
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
+        out.push('\n');
+        true
     }
 
     /// How narrow flexible column `column` may get: its longest word (up to `cap`), so
@@ -198,6 +252,11 @@ impl Table {
             out.push('\n');
         }
     }
+}
+
+/// The display width of the widest line of `text`.
+fn widest_line(text: &str) -> usize {
+    text.split('\n').map(str::width).max().unwrap_or(0)
 }
 
 /// `text` in lines of at most `width` display columns, broken at spaces where it can be.
@@ -315,6 +374,54 @@ mod tests {
             table.render(None, false),
             "ID          DEADLINE\nk3f9a2bq7x  Annual review\n            34 CFR 300.324\n"
         );
+    }
+
+    #[test]
+    fn a_row_on_one_line_is_laid_out_as_the_general_layout_would() {
+        let mut table = Table::new(&["ID", "KIND", "TITLE", "NOTE"])
+            .flexible(&[2])
+            .indent(2);
+        let bold = Some(Style::new().bold());
+        table.styled_row(
+            vec![
+                "k3f9a2bq7x".into(),
+                "meeting".into(),
+                "日本語 IEP".into(),
+                String::new(),
+            ],
+            vec![bold, None, bold, bold],
+        );
+        table.row(vec![
+            "a-fixed-cell-wider-than-its-column".into(),
+            "x\ty".into(),
+        ]);
+        table.row(vec![
+            "k3f9a2bq7x".into(),
+            "note".into(),
+            "Title   ".into(),
+            "end  ".into(),
+        ]);
+        let widths = vec![10, 7, 12, 4];
+        for color in [false, true] {
+            for ((row, cell_widths), styles) in
+                table.rows.iter().zip(&table.cell_widths).zip(&table.styles)
+            {
+                let mut fast = String::new();
+                assert!(table.push_line(&mut fast, row, cell_widths, styles, &widths, color));
+                let mut general = String::new();
+                let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+                table.push_lines(&mut general, &cells, styles, &widths, color);
+                assert_eq!(fast, general);
+            }
+        }
+        let mut wraps = String::new();
+        let long = vec![
+            "k3f9a2bq7x".into(),
+            "note".into(),
+            "a title too long".into(),
+        ];
+        assert!(!table.push_line(&mut wraps, &long, &[10, 4, 16], &[], &widths, false));
+        assert!(wraps.is_empty());
     }
 
     #[test]
