@@ -26,6 +26,9 @@ const CONTEXT: usize = 40;
 
 /// Searches one record's TOML text for `query`; `None` when nothing matches.
 pub fn search_record(case: &str, id: &str, text: &str, query: &str) -> Option<Hit> {
+    if !could_match(text, query) {
+        return None;
+    }
     let table: toml::Table = toml::from_str(text).ok()?;
     let mut found: Vec<(String, String, (usize, usize))> = Vec::new();
     walk(&toml::Value::Table(table.clone()), "", query, &mut found);
@@ -47,6 +50,25 @@ pub fn search_record(case: &str, id: &str, text: &str, query: &str) -> Option<Hi
         matched,
         fields_matched: found.len(),
     })
+}
+
+/// Whether any field of the record whose TOML text is `text` may hold `query`, told without
+/// parsing: `false` only when that is certain, so a search that matches nothing in most
+/// records parses almost none of them.
+///
+/// Without a backslash in the text, every string value is written out whole, within one
+/// line, so a query of one line it holds is in the text as well. Numbers, dates and booleans
+/// may read differently from how they are written (`1_000` is 1000, a date's space is a
+/// `T`), but they are made only of digits, signs, `.:_`, spaces and the letters of `true`,
+/// `false`, `inf`, `nan`, `e`, `T` and `Z`: a query with any other character cannot be in one.
+fn could_match(text: &str, query: &str) -> bool {
+    const IN_OTHER_VALUES: &str = "0123456789+-.:_ aefilnrstuz";
+    let certain = !text.contains('\\')
+        && !query.chars().any(char::is_control)
+        && query
+            .chars()
+            .any(|c| !IN_OTHER_VALUES.contains(c.to_ascii_lowercase()));
+    !certain || find_ignoring_case(text, query).is_some()
 }
 
 fn walk(
@@ -146,6 +168,28 @@ mod tests {
     const RECORD: &str = "kind = \"iep\"\ndate = 2026-01-10\ntitle = \"Annual IEP\"\n\
         present_levels = \"\"\"\nShe reads 58 words per minute and loves stories about the ocean, whales and boats.\"\"\"\n\
         [[goals]]\nkey = \"R1\"\ntext = \"Read WHALE facts aloud\"\n";
+
+    #[test]
+    fn a_record_is_skipped_unparsed_only_when_it_cannot_match() {
+        // Escapes, numbers and dates read differently from how they are written.
+        let escaped = "kind = \"note\"\ndate = 2026-01-10\ntitle = \"Caf\\u00e9 \\\"menu\\\"\"\n";
+        let hit = search_record("c1", "abcd000000", escaped, "CAFÉ \"MENU\"").unwrap();
+        assert_eq!(hit.field, "title");
+        let numbers = "kind = \"note\"\ndate = 2026-01-10\ntitle = \"t\"\n\
+            [extra]\nminutes = 1_500\nrate = 1e3\nwhen = 2026-01-10 09:30:00\n";
+        for query in ["1500", "1000.0", "10T09:30", "t09"] {
+            assert!(
+                search_record("c1", "abcd000000", numbers, query).is_some(),
+                "{query}"
+            );
+        }
+        // A query no value can hold is answered without parsing; a malformed record that
+        // holds it still reads as no match, as before.
+        assert!(!could_match(RECORD, "dolphin"));
+        assert!(could_match(RECORD, "DOLPHIN WHALE") == RECORD.contains("dolphin whale"));
+        assert!(could_match(RECORD, "Whale"));
+        assert!(search_record("c1", "abcd000000", "title = \"whale", "whale").is_none());
+    }
 
     #[test]
     fn finds_any_field_ignoring_case_with_a_snippet() {

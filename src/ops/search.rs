@@ -1,5 +1,7 @@
 //! `search`: a word in every field of a case's records.
 
+use rayon::prelude::*;
+
 use crate::search::{Hit, search_record};
 use crate::store::{Case, StoreError};
 
@@ -15,12 +17,20 @@ pub struct Found {
 /// Searches every record of `case` for `query` (case does not matter).
 pub fn search(case: &Case, query: &str) -> Result<Found, StoreError> {
     let mut found = Found::default();
-    for (id, text) in case.texts()? {
-        match text {
-            Ok(text) => found
-                .hits
-                .extend(search_record(case.slug(), id.as_str(), &text, query)),
-            Err(_) => found.unreadable.push(id.to_string()),
+    // Records that may match are parsed on every core; the order is kept.
+    let slug = case.slug();
+    let searched: Vec<Result<Option<Hit>, String>> = case
+        .texts()?
+        .into_par_iter()
+        .map(|(id, text)| match text {
+            Ok(text) => Ok(search_record(slug, id.as_str(), &text, query)),
+            Err(_) => Err(id.to_string()),
+        })
+        .collect();
+    for result in searched {
+        match result {
+            Ok(hit) => found.hits.extend(hit),
+            Err(id) => found.unreadable.push(id),
         }
     }
     found

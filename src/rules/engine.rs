@@ -289,12 +289,6 @@ impl<'v> Views<'v> {
         &of_kind[self.dated_range(of_kind, Some(day), None)]
     }
 
-    /// The views of `matcher`'s kind dated on or before `day`, in case order.
-    fn dated_until(&self, matcher: &Matcher, day: Date) -> &[usize] {
-        let of_kind = self.of_kind(matcher);
-        &of_kind[self.dated_range(of_kind, None, Some(day))]
-    }
-
     /// The date of the last record `when` matches dated before `trigger`: the meeting before
     /// this one.
     fn previous(&self, trigger: &View<'_>, when: &Matcher) -> Option<Date> {
@@ -401,11 +395,12 @@ fn deadlines_with(
         if rule.role == Role::Lookback {
             continue;
         }
+        let mut totals = RunningTotals::default();
         for (t, trigger) in views.matching(&rule.when) {
             if (rule.prep && trigger.date() < today)
                 || ruled_out(rule, trigger, &views)
                 || about_excluded(rule, trigger, &views)
-                || !total_reached(rule, trigger, &views, &calendar)
+                || !totals.reached(rule, trigger, &views, &calendar)
             {
                 continue;
             }
@@ -493,36 +488,69 @@ fn held(
     Some((Date(moved), start.1))
 }
 
-/// `running_total`: whether the trigger's field, with that of the earlier records of its
-/// kind in the same school year, reaches the minimum.
-fn total_reached(
-    rule: &Rule,
-    trigger: &View<'_>,
-    views: &Views<'_>,
-    calendar: &Calendar<'_>,
-) -> bool {
-    let Some(total) = &rule.exceptions.running_total else {
-        return true;
-    };
-    let year = calendar
-        .school_year(trigger.date())
-        .map(|(start, _, _)| start);
-    fn key<'a>(v: &'a View<'_>) -> (Date, bool, Option<Time>, &'a str) {
-        (v.date(), v.time().is_none(), v.time(), v.id.as_str())
+/// A record's place in case order: date, then time (untimed last), then id.
+type OrderKey<'a> = (Date, bool, Option<Time>, &'a str);
+
+fn order_key<'a>(v: &'a View<'_>) -> OrderKey<'a> {
+    (v.date(), v.time().is_none(), v.time(), v.id.as_str())
+}
+
+/// For one `running_total` rule: the records of each kind, by school year, in case order,
+/// each with the total of the rule's field over it and the records before it that year.
+/// Built the first time a trigger of the kind asks, so a year of removals is summed once,
+/// not once per removal.
+#[derive(Default)]
+struct RunningTotals<'v> {
+    by_kind: HashMap<Kind, HashMap<Option<Date>, Vec<(OrderKey<'v>, i64)>>>,
+}
+
+impl<'v> RunningTotals<'v> {
+    /// `running_total`: whether the trigger's field, with that of the earlier records of its
+    /// kind in the same school year, reaches the minimum.
+    fn reached(
+        &mut self,
+        rule: &Rule,
+        trigger: &View<'_>,
+        views: &Views<'v>,
+        calendar: &Calendar<'_>,
+    ) -> bool {
+        let Some(total) = &rule.exceptions.running_total else {
+            return true;
+        };
+        let year_of = |date: Date| calendar.school_year(date).map(|(start, _, _)| start);
+        let kind = trigger.record.kind();
+        let years = self.by_kind.entry(kind).or_insert_with(|| {
+            let of_kind = Matcher {
+                kind: Some(kind),
+                fields: Vec::new(),
+            };
+            let mut years: HashMap<Option<Date>, Vec<(OrderKey<'v>, i64)>> = HashMap::new();
+            for &i in views.of_kind(&of_kind) {
+                let v = &views.all[i];
+                years
+                    .entry(year_of(v.date()))
+                    .or_default()
+                    .push((order_key(v), number(v, &total.field).unwrap_or(0)));
+            }
+            for records in years.values_mut() {
+                records.sort_by(|a, b| a.0.cmp(&b.0));
+                let mut sum = 0i64;
+                for (_, n) in records.iter_mut() {
+                    sum = sum.saturating_add(*n);
+                    *n = sum;
+                }
+            }
+            years
+        });
+        let key = order_key(trigger);
+        let sum = years.get(&year_of(trigger.date())).map_or(0, |records| {
+            match records.partition_point(|(k, _)| *k <= key) {
+                0 => 0,
+                n => records[n - 1].1,
+            }
+        });
+        sum >= total.min
     }
-    let same_kind = Matcher {
-        kind: Some(trigger.record.kind()),
-        fields: Vec::new(),
-    };
-    let sum: i64 = views
-        .dated_until(&same_kind, trigger.date())
-        .iter()
-        .map(|&i| &views.all[i])
-        .filter(|v| key(v) <= key(trigger))
-        .filter(|v| calendar.school_year(v.date()).map(|(start, _, _)| start) == year)
-        .map(|v| number(v, &total.field).unwrap_or(0))
-        .sum();
-    sum >= total.min
 }
 
 /// The first number in `field` of `view`.

@@ -544,6 +544,44 @@ fn manifestation_determination_10_school_days() {
 }
 
 #[test]
+fn a_series_of_removals_counts_only_this_school_years_removals_up_to_each_one() {
+    let removal = |id: &str, date: &str, days: u32| {
+        rec(
+            id,
+            &format!(
+                "kind = \"discipline\"\ndate = {date}\nremoval = \"iss\"\nschool_days = {days}"
+            ),
+        )
+    };
+    let records = [
+        // Last school year: 8 days, which must not count towards this year's total.
+        removal("k000000001", "2026-03-02", 8),
+        removal("k000000002", "2026-09-08", 4),
+        removal("k000000003", "2026-09-22", 4),
+        // 4 + 4 + 3 = 11: the series passes 10 school days here…
+        removal("k000000004", "2026-10-06", 3),
+        // …and again with a second removal the same day (12).
+        removal("k000000005", "2026-10-06", 1),
+    ];
+    let r = run("MS", &records);
+    let triggers: Vec<&str> = r
+        .all("manifestation-determination-pattern")
+        .iter()
+        .map(|d| d.trigger.as_str())
+        .collect();
+    assert_eq!(triggers, ["k000000004", "k000000005"]);
+    // Listed in another order, the records add up the same.
+    let mut reversed = records.to_vec();
+    reversed.reverse();
+    let again: Vec<String> = run("MS", &reversed)
+        .all("manifestation-determination-pattern")
+        .iter()
+        .map(|d| d.trigger.to_string())
+        .collect();
+    assert_eq!(again, ["k000000004", "k000000005"]);
+}
+
+#[test]
 fn private_placement_notice_10_business_days_counting_holidays() {
     // Removal Monday July 13, 2026: back July 10, 9, 8, 7, 6, 3 (a holiday, counted), 2, 1,
     // June 30, June 29 (10).
