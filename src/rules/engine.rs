@@ -8,9 +8,10 @@
 //! apply), stops early at an `or_before` event, and is met by the earliest record that
 //! `satisfied_by` accepts.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 
 use jiff::civil;
 
@@ -46,7 +47,7 @@ struct Views<'v> {
     /// time it is asked for ([`Views::matched`]): a pattern does not depend on the trigger,
     /// so a relation by date (`after`, `before`) is then a search in this list, not a test
     /// of every record of the kind for every trigger.
-    matched: RefCell<Vec<(Matcher, Rc<[usize]>)>>,
+    matched: Mutex<Vec<(Matcher, Arc<[usize]>)>>,
 }
 
 /// A view with its position.
@@ -56,7 +57,7 @@ type Found<'v> = (usize, &'v View<'v>);
 /// gathered for one trigger.
 enum Positions<'a> {
     Slice(&'a [usize]),
-    Shared(Rc<[usize]>, std::ops::Range<usize>),
+    Shared(Arc<[usize]>, std::ops::Range<usize>),
     Owned(Vec<usize>),
 }
 
@@ -120,24 +121,33 @@ impl<'v> Views<'v> {
             by_reference,
             by_root,
             by_matter,
-            matched: RefCell::new(Vec::new()),
+            matched: Mutex::new(Vec::new()),
         }
     }
 
     /// The positions (in case order) of the views `matcher` matches.
-    fn matched(&self, matcher: &Matcher) -> Rc<[usize]> {
-        if let Some((_, list)) = self.matched.borrow().iter().find(|(m, _)| m == matcher) {
-            return Rc::clone(list);
+    fn matched(&self, matcher: &Matcher) -> Arc<[usize]> {
+        let known = |known: &[(Matcher, Arc<[usize]>)]| {
+            known
+                .iter()
+                .find(|(m, _)| m == matcher)
+                .map(|(_, list)| Arc::clone(list))
+        };
+        if let Some(list) = known(&self.matched.lock().unwrap_or_else(|e| e.into_inner())) {
+            return list;
         }
-        let list: Rc<[usize]> = self
+        let list: Arc<[usize]> = self
             .of_kind(matcher)
             .iter()
             .copied()
             .filter(|&i| matcher.matches(&self.all[i]))
             .collect();
-        self.matched
-            .borrow_mut()
-            .push((matcher.clone(), Rc::clone(&list)));
+        let mut matched = self.matched.lock().unwrap_or_else(|e| e.into_inner());
+        // Another rule may have worked the same pattern out meanwhile: keep one copy.
+        if let Some(list) = known(&matched) {
+            return list;
+        }
+        matched.push((matcher.clone(), Arc::clone(&list)));
         list
     }
 
@@ -386,42 +396,98 @@ fn deadlines_with(
         .filter(|r| !r.id.is_conflict())
         .map(|r| View::new(&r.id, &r.record).with_links(linked.root(&r.id), linked.matters(&r.id)))
         .collect();
-    let calendar = Calendar::new(&rules.holidays, rules.summer, meta.calendar.as_ref());
+    let new_calendar = || Calendar::new(&rules.holidays, rules.summer, meta.calendar.as_ref());
     let mut views = Views::new(&views);
     views.indexed = indexed;
-    let mut due_dates: HashMap<(&str, usize), (Date, Option<Time>)> = HashMap::new();
-    let mut out = Vec::new();
-    for rule in &rules.rules {
-        if rule.role == Role::Lookback {
-            continue;
-        }
-        let mut totals = RunningTotals::default();
-        for (t, trigger) in views.matching(&rule.when) {
-            if (rule.prep && trigger.date() < today)
-                || ruled_out(rule, trigger, &views)
-                || about_excluded(rule, trigger, &views)
-                || !totals.reached(rule, trigger, &views, &calendar)
-            {
-                continue;
+    // A rule that starts from another's due dates waits for that rule; the rest are worked
+    // out side by side. The deadlines come out in the order of the rules either way.
+    let levels = levels(&rules.rules);
+    let mut due_dates: DueDates<'_> = HashMap::new();
+    let mut found: Vec<Vec<(usize, Deadline)>> = vec![Vec::new(); rules.rules.len()];
+    for level in 0..=levels.iter().copied().max().unwrap_or(0) {
+        let done: Vec<(usize, Vec<(usize, Deadline)>)> = rules
+            .rules
+            .par_iter()
+            .enumerate()
+            .filter(|(i, rule)| levels[*i] == level && rule.role != Role::Lookback)
+            // Each thread keeps a calendar of its own (it caches holidays as it goes).
+            .map_init(new_calendar, |calendar, (i, rule)| {
+                (i, rule_deadlines(rule, &views, calendar, &due_dates, today))
+            })
+            .collect();
+        for (i, deadlines) in done {
+            let id = rules.rules[i].id.as_str();
+            for (t, deadline) in &deadlines {
+                due_dates.insert((id, *t), (deadline.due, deadline.due_time));
             }
-            let start = match &rule.start {
-                Start::Fields(fields) => fields.iter().find_map(|f| trigger.date_field(f)),
-                Start::AfterRule(other) => due_dates.get(&(other.as_str(), t)).copied(),
-            };
-            let Some(start) = start.map(|s| earlier_start(rule, trigger, &views, s)) else {
-                continue;
-            };
-            let Some(start) = held(rule, trigger, &views, start) else {
-                continue;
-            };
-            let Some(deadline) = compute(rule, t, start, &views, &calendar, today) else {
-                continue;
-            };
-            due_dates.insert((rule.id.as_str(), t), (deadline.due, deadline.due_time));
-            out.push(deadline);
+            found[i] = deadlines;
         }
     }
+    let mut out: Vec<Deadline> = found.into_iter().flatten().map(|(_, d)| d).collect();
     out.sort_by(|a, b| (a.due, &a.rule, &a.trigger).cmp(&(b.due, &b.rule, &b.trigger)));
+    out
+}
+
+/// The due date (and time) of each deadline found so far, by rule id and trigger position.
+type DueDates<'r> = HashMap<(&'r str, usize), (Date, Option<Time>)>;
+
+/// When each rule may be worked out: a rule that starts from the due dates of a rule before
+/// it in the list comes one step after that rule; every other rule at step 0. (A rule names
+/// only rules before it; one naming a later rule finds no due dates, as in a single pass.)
+/// With two rules of one id, each rule takes a step of its own, in order.
+fn levels(rules: &[Rule]) -> Vec<usize> {
+    let ids: std::collections::HashSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    if ids.len() != rules.len() {
+        return (0..rules.len()).collect();
+    }
+    let mut levels: Vec<usize> = Vec::with_capacity(rules.len());
+    for (i, rule) in rules.iter().enumerate() {
+        let level = match &rule.start {
+            Start::AfterRule(other) => rules[..i]
+                .iter()
+                .position(|r| r.id == *other)
+                .map_or(0, |j| levels[j] + 1),
+            Start::Fields(_) => 0,
+        };
+        levels.push(level);
+    }
+    levels
+}
+
+/// The deadlines of one rule, each with the position of its trigger; `due_dates` holds those
+/// of the rules it may start from.
+fn rule_deadlines(
+    rule: &Rule,
+    views: &Views<'_>,
+    calendar: &Calendar<'_>,
+    due_dates: &DueDates<'_>,
+    today: Date,
+) -> Vec<(usize, Deadline)> {
+    let mut out = Vec::new();
+    let mut totals = RunningTotals::default();
+    for (t, trigger) in views.matching(&rule.when) {
+        if (rule.prep && trigger.date() < today)
+            || ruled_out(rule, trigger, views)
+            || about_excluded(rule, trigger, views)
+            || !totals.reached(rule, trigger, views, calendar)
+        {
+            continue;
+        }
+        let start = match &rule.start {
+            Start::Fields(fields) => fields.iter().find_map(|f| trigger.date_field(f)),
+            Start::AfterRule(other) => due_dates.get(&(other.as_str(), t)).copied(),
+        };
+        let Some(start) = start.map(|s| earlier_start(rule, trigger, views, s)) else {
+            continue;
+        };
+        let Some(start) = held(rule, trigger, views, start) else {
+            continue;
+        };
+        let Some(deadline) = compute(rule, t, start, views, calendar, today) else {
+            continue;
+        };
+        out.push((t, deadline));
+    }
     out
 }
 
@@ -501,8 +567,11 @@ fn order_key<'a>(v: &'a View<'_>) -> OrderKey<'a> {
 /// not once per removal.
 #[derive(Default)]
 struct RunningTotals<'v> {
-    by_kind: HashMap<Kind, HashMap<Option<Date>, Vec<(OrderKey<'v>, i64)>>>,
+    by_kind: HashMap<Kind, TotalsByYear<'v>>,
 }
+
+/// Records in case order with their running totals, by the first day of their school year.
+type TotalsByYear<'v> = HashMap<Option<Date>, Vec<(OrderKey<'v>, i64)>>;
 
 impl<'v> RunningTotals<'v> {
     /// `running_total`: whether the trigger's field, with that of the earlier records of its
@@ -524,7 +593,7 @@ impl<'v> RunningTotals<'v> {
                 kind: Some(kind),
                 fields: Vec::new(),
             };
-            let mut years: HashMap<Option<Date>, Vec<(OrderKey<'v>, i64)>> = HashMap::new();
+            let mut years = TotalsByYear::new();
             for &i in views.of_kind(&of_kind) {
                 let v = &views.all[i];
                 years

@@ -4,7 +4,7 @@
 //! Field values are read from the record itself (common fields, the kind's fields, and
 //! `extra.<name>`), so a rule can match any field a record has.
 
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 use super::calendar::Window;
 use super::{Confidence, DayOne, DayType};
@@ -221,7 +221,7 @@ pub struct View<'r> {
     root: Option<&'r RecordId>,
     /// For a complaint: the requests it is about ([`crate::links::Linked::matters`]).
     matters: &'r [RecordId],
-    table: OnceCell<toml::Table>,
+    table: OnceLock<toml::Table>,
 }
 
 impl<'r> View<'r> {
@@ -231,7 +231,7 @@ impl<'r> View<'r> {
             record,
             root: None,
             matters: &[],
-            table: OnceCell::new(),
+            table: OnceLock::new(),
         }
     }
 

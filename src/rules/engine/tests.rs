@@ -1299,3 +1299,32 @@ fn indexed_relations_find_what_a_scan_of_every_record_finds() {
         );
     }
 }
+
+#[test]
+fn a_rule_that_starts_from_another_is_worked_out_after_it_and_the_rest_side_by_side() {
+    let book = Rulebook::builtin().unwrap();
+    for state in [None, Some("MS"), Some("TX")] {
+        let rules = &book.select(state).set.rules;
+        let levels = levels(rules);
+        let mut dependent = 0;
+        for (i, rule) in rules.iter().enumerate() {
+            match &rule.start {
+                Start::AfterRule(other) => {
+                    let j = rules.iter().position(|r| r.id == *other).unwrap();
+                    assert!(j < i, "{} comes after {other}", rule.id);
+                    assert!(levels[i] > levels[j], "{} waits for {other}", rule.id);
+                    dependent += 1;
+                }
+                Start::Fields(_) => assert_eq!(levels[i], 0, "{}", rule.id),
+            }
+        }
+        assert!(
+            dependent > 0,
+            "the built-in rules start some rules from others"
+        );
+    }
+    // Two rules of one id: nothing is worked out beside anything else.
+    let rules = &book.select(None).set.rules;
+    let twice = vec![rules[0].clone(), rules[1].clone(), rules[0].clone()];
+    assert_eq!(levels(&twice), [0, 1, 2]);
+}
