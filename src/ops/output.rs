@@ -107,8 +107,8 @@ pub fn shell_word(word: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_path_into_a_case_is_recognised_through_dot_dot_and_links() {
+    /// A workspace with a case folder `cases/alex` and a folder `out` beside it.
+    fn workspace() -> (tempfile::TempDir, Workspace) {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace {
             root: dir.path().to_owned(),
@@ -116,6 +116,12 @@ mod tests {
         };
         std::fs::create_dir_all(dir.path().join("cases/alex")).unwrap();
         std::fs::create_dir_all(dir.path().join("out")).unwrap();
+        (dir, ws)
+    }
+
+    #[test]
+    fn a_path_into_a_case_is_recognised_through_dot_dot_and_links() {
+        let (dir, ws) = workspace();
         let sneaky = dir.path().join("out/../cases/alex/letter.md");
         assert!(inside_cases(&ws, &sneaky, 1));
         #[cfg(unix)]
@@ -130,13 +136,7 @@ mod tests {
 
     #[test]
     fn a_target_must_be_a_new_file_in_an_existing_folder_outside_the_cases() {
-        let dir = tempfile::tempdir().unwrap();
-        let ws = Workspace {
-            root: dir.path().to_owned(),
-            config: Default::default(),
-        };
-        std::fs::create_dir_all(dir.path().join("cases/alex")).unwrap();
-        std::fs::create_dir_all(dir.path().join("out")).unwrap();
+        let (dir, ws) = workspace();
         std::fs::write(dir.path().join("out/old.md"), "x").unwrap();
         let check = |path: &str, force| check_target(&ws, &dir.path().join(path), force);
         assert!(check("out/new.md", false).is_ok());
