@@ -246,6 +246,38 @@ pub struct KeysJson {
     pub public_keys: Vec<String>,
 }
 
+/// A record as `show --json` prints it: its fields after `id`, then each link inferred for
+/// it under the field it fills, and `inferred` naming those fields.
+pub fn record(
+    stored: &crate::store::StoredRecord,
+    inferred: &[(LinkField, RecordId, String)],
+) -> serde_json::Value {
+    let value: toml::Value =
+        toml::from_str(&stored.text).unwrap_or(toml::Value::Table(Default::default()));
+    let mut json = crate::record::to_json(&value);
+    if let Some(obj) = json.as_object_mut() {
+        obj.shift_insert(0, "id".into(), stored.id.as_str().into());
+        if !inferred.is_empty() {
+            for (field, target, _) in inferred {
+                obj.insert(field.as_str().into(), target.as_str().into());
+            }
+            let fields: Vec<&str> = inferred.iter().map(|(f, _, _)| f.as_str()).collect();
+            obj.insert("inferred".into(), fields.into());
+        }
+    }
+    json
+}
+
+/// `bundle --json`: the manifest, and the disclosure recorded with `--disclosed-to` (which
+/// is not part of `manifest.json`).
+#[derive(Debug, Serialize)]
+pub struct BundleJson<'a> {
+    #[serde(flatten)]
+    pub manifest: &'a crate::bundle::Manifest,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<&'a crate::ops::bundle::Recorded>,
+}
+
 /// One commit of `log --json`.
 #[derive(Debug, Serialize)]
 pub struct LogEntryJson<'a> {
@@ -255,6 +287,32 @@ pub struct LogEntryJson<'a> {
     pub author: &'a str,
     pub message: &'a str,
     pub records: Vec<LogRecordJson<'a>>,
+}
+
+impl<'a> LogEntryJson<'a> {
+    /// The commit of `entry`, each record with the changes `changes` gives for it (`log -p`).
+    pub fn new(
+        entry: &'a crate::store::HistoryEntry,
+        changes: impl Fn(&crate::store::Touched) -> Option<Vec<crate::diff::Change>>,
+    ) -> LogEntryJson<'a> {
+        let time = entry.commit.time;
+        LogEntryJson {
+            commit: entry.commit.id.to_string(),
+            date: jiff::Timestamp::from_second(time)
+                .map_or_else(|_| time.to_string(), |t| t.to_string()),
+            author: &entry.commit.author,
+            message: &entry.commit.message,
+            records: entry
+                .records
+                .iter()
+                .map(|touched| LogRecordJson {
+                    id: touched.0.as_str(),
+                    change: touched.1.as_str(),
+                    changes: changes(touched),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One record a commit touched; `changes` (in the `diff` shape) only with `log -p`.
@@ -466,4 +524,61 @@ pub struct DisclosureJson<'a> {
     pub record: &'a str,
     pub date: &'a str,
     pub with: Option<&'a str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_shows_its_id_first_and_the_links_inferred_for_it() {
+        let found = crate::example::records()
+            .into_iter()
+            .find(|r| r.text.contains("kind = \"refusal\""))
+            .expect("the example has a refusal");
+        let stored = crate::store::StoredRecord {
+            id: found.id.clone(),
+            text: found.text.to_owned(),
+            record: crate::record::parse_record(found.text, found.id.as_str()).unwrap(),
+        };
+        let plain = record(&stored, &[]);
+        let keys: Vec<&String> = plain.as_object().unwrap().keys().collect();
+        assert_eq!(keys[..2], ["id", "kind"]);
+        assert_eq!(plain["id"], found.id.as_str());
+        assert!(plain.get("inferred").is_none());
+        let target = RecordId::parse("k3f9a2bq7x").unwrap();
+        let linked = record(&stored, &[(LinkField::Refuses, target, "why".into())]);
+        assert_eq!(linked["refuses"], "k3f9a2bq7x");
+        assert_eq!(linked["inferred"], serde_json::json!(["refuses"]));
+    }
+
+    #[test]
+    fn a_log_entry_has_its_commit_time_in_rfc_3339_and_changes_only_when_asked() {
+        let id = RecordId::parse("k3f9a2bq7x").unwrap();
+        let entry = crate::store::HistoryEntry {
+            commit: crate::git::CommitInfo {
+                id: git2::Oid::ZERO_SHA1,
+                time: 1_795_100_640,
+                author: "Ada".into(),
+                email: "ada@example.org".into(),
+                message: "add a note".into(),
+                parents: Vec::new(),
+            },
+            records: vec![(id, crate::store::RecordChange::Added, None, None)],
+        };
+        let plain = LogEntryJson::new(&entry, |_| None);
+        assert_eq!(plain.date, "2026-11-19T15:04:00Z");
+        assert_eq!(plain.commit, "0".repeat(40));
+        let text = serde_json::to_string(&plain).unwrap();
+        assert!(
+            text.ends_with(r#""records":[{"id":"k3f9a2bq7x","change":"added"}]}"#),
+            "{text}"
+        );
+        let patched = LogEntryJson::new(&entry, |_| Some(Vec::new()));
+        let text = serde_json::to_string(&patched).unwrap();
+        assert!(
+            text.ends_with(r#""change":"added","changes":[]}]}"#),
+            "{text}"
+        );
+    }
 }

@@ -7,6 +7,7 @@
 //! | module | owns |
 //! |---|---|
 //! | [`workspace`] | `iepcase.toml`, the `cases/` folder, discovery, case selection, identity path |
+//! | [`clock`] | the moment a command runs at, and the date and time of day where the user is |
 //! | [`check`] | procedural checks: findings with codes, severities, citations and next steps |
 //! | [`crypto`] | identities, recipients, the case key (`.iepcase/case-key.age`), age encryption |
 //! | [`store`] | one case: `records/k/3/<id>.age`, `attachments/7/c/<mac>.age`, `case.age`, `.iepcase/manifest`, transactions, trust, lock, cache, fsck |
@@ -31,6 +32,7 @@
 pub mod atomic;
 pub mod bundle;
 pub mod check;
+pub mod clock;
 pub mod crypto;
 pub mod diff;
 pub mod example;

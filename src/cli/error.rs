@@ -272,7 +272,9 @@ impl From<iepcase::ops::OpsError> for CliError {
                 )
                 .hint("for example: --disclosed-to \"District counsel\"");
             }
-            OpsError::NoSlugInTemplate { .. } => CliError::usage(e.to_string()),
+            OpsError::NoSlugInTemplate { .. } | OpsError::NoSlugInUrl { .. } => {
+                CliError::usage(e.to_string())
+            }
             _ => CliError::user(e.to_string()),
         };
         err.causes.extend(e.causes());

@@ -1,7 +1,7 @@
 //! `iepcase log [ID]`: the history of the case or of one record.
 
 use clap::Args;
-use iepcase::json::{LogEntryJson, LogRecordJson};
+use iepcase::json::LogEntryJson;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -127,25 +127,13 @@ fn entry_json(
     entry: &iepcase::store::HistoryEntry,
     patch: bool,
 ) -> String {
-    let value = LogEntryJson {
-        commit: entry.commit.id.to_string(),
-        date: rfc3339(entry.commit.time),
-        author: &entry.commit.author,
-        message: &entry.commit.message,
-        records: entry
-            .records
-            .iter()
-            .map(|touched| LogRecordJson {
-                id: touched.0.as_str(),
-                change: touched.1.as_str(),
-                changes: patch.then(|| {
-                    iepcase::ops::history::patch(case, touched)
-                        .changes
-                        .unwrap_or_default()
-                }),
-            })
-            .collect(),
-    };
+    let value = LogEntryJson::new(entry, |touched| {
+        patch.then(|| {
+            iepcase::ops::history::patch(case, touched)
+                .changes
+                .unwrap_or_default()
+        })
+    });
     serde_json::to_string_pretty(&value).expect("log entries serialize")
 }
 
@@ -196,15 +184,8 @@ fn patch(ctx: &Ctx, case: &iepcase::store::Case, touched: &iepcase::store::Touch
     out
 }
 
-/// A commit time in RFC 3339, for JSON: `2026-11-28T15:04:00Z`.
-pub fn rfc3339(seconds: i64) -> String {
-    jiff::Timestamp::from_second(seconds)
-        .map(|t| t.to_string())
-        .unwrap_or_else(|_| seconds.to_string())
-}
-
 /// A commit time as `2026-11-28 15:04 UTC`.
-pub fn timestamp(seconds: i64) -> String {
+fn timestamp(seconds: i64) -> String {
     jiff::Timestamp::from_second(seconds)
         .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_else(|_| seconds.to_string())

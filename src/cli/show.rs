@@ -7,7 +7,6 @@ use iepcase::record::RecordId;
 
 use super::context::Ctx;
 use super::error::CliError;
-use crate::cli::common::records::record_json;
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -25,16 +24,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<(), CliError> {
     let (stored, links, unlinked) = (&shown.stored, &shown.inferred, &shown.unlinked);
     conflict_notice(ctx, &stored.id, &shown.conflict_copies);
     if ctx.ui.json {
-        let mut json = record_json(stored);
-        if let Some(obj) = json.as_object_mut()
-            && !links.is_empty()
-        {
-            for (field, target, _) in links {
-                obj.insert(field.as_str().into(), target.as_str().into());
-            }
-            let fields: Vec<&str> = links.iter().map(|(f, _, _)| f.as_str()).collect();
-            obj.insert("inferred".into(), fields.into());
-        }
+        let json = iepcase::json::record(stored, links);
         return ctx.ui.json(&json);
     }
     if stored.id.is_conflict() {

@@ -262,14 +262,7 @@ fn notes(ctx: &Ctx, slug: &str, report: &SyncReport) {
 
 pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
-    let slug = match args.slug {
-        Some(slug) => slug,
-        None => iepcase::sync::slug_from_url(&args.url).ok_or_else(|| {
-            CliError::usage(format!("cannot guess a slug from `{}`", args.url))
-                .hint("give one: `iepcase clone URL SLUG`")
-        })?,
-    };
-    iepcase::workspace::validate_slug(&slug)?;
+    let slug = ops::sync::clone_slug(&args.url, args.slug)?;
     let url = match iepcase::sync::check_remote_url(&args.url)? {
         iepcase::sync::UrlKind::Path if !std::path::Path::new(&args.url).is_absolute() => {
             crate::cli::common::remote::stored_url(ctx, &args.url)?
@@ -278,13 +271,9 @@ pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
     };
     let identities = ctx.identities()?;
     let access = crate::cli::common::access::access()?;
-    let case = iepcase::sync::clone_case(&url, &ws.case_dir(&slug), &slug, identities, &access)
-        .map_err(
-        |e| {
-            let not_member = matches!(
-                e,
-                iepcase::sync::SyncError::Store(iepcase::store::StoreError::NotAMember { .. })
-            );
+    let (case, records) =
+        ops::sync::clone(ws, &url, &slug, identities, &access).map_err(|e| {
+            let not_member = e.is_not_a_member();
             let mut err = CliError::from(e);
             if not_member {
                 // Nothing was cloned, so there is nothing to sync yet: the clone is what to redo.
@@ -296,9 +285,7 @@ pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
                 ];
             }
             err
-        },
-    )?;
-    let records = case.record_ids()?.len();
+        })?;
     ctx.ui.status(&format!(
         "Cloned case `{slug}` ({records} records) into {}",
         case.root().display()

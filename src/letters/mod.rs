@@ -435,6 +435,22 @@ impl Format {
         }
     }
 
+    /// The format to write: `given`, else the one `out`'s extension names, else Markdown. A
+    /// format the extension contradicts comes back as `Err((given, named))`.
+    pub fn choose(
+        given: Option<Format>,
+        out: Option<&std::path::Path>,
+    ) -> Result<Format, (Format, Format)> {
+        let named = out
+            .and_then(|p| p.extension())
+            .and_then(|e| Format::from_name(&e.to_string_lossy().to_lowercase()));
+        match (given, named) {
+            (Some(given), Some(named)) if given != named => Err((given, named)),
+            (Some(format), _) | (None, Some(format)) => Ok(format),
+            (None, None) => Ok(Format::Markdown),
+        }
+    }
+
     /// Whether it is not text (not for a terminal).
     pub fn is_binary(self) -> bool {
         matches!(self, Format::Docx | Format::Pdf)

@@ -810,3 +810,23 @@ fn a_title_is_chosen_by_the_facts_value_whatever_its_case() {
         "Request for an evaluation"
     );
 }
+
+#[test]
+fn the_format_is_the_one_given_else_the_file_extension_else_markdown() {
+    let out = |name: &'static str| Some(std::path::Path::new(name));
+    assert_eq!(Format::choose(None, None), Ok(Format::Markdown));
+    assert_eq!(
+        Format::choose(None, out("/x/letter.DOCX")),
+        Ok(Format::Docx)
+    );
+    assert_eq!(Format::choose(None, out("/x/letter")), Ok(Format::Markdown));
+    assert_eq!(Format::choose(Some(Format::Pdf), None), Ok(Format::Pdf));
+    assert_eq!(
+        Format::choose(Some(Format::Text), out("/x/letter.rtf")),
+        Ok(Format::Text)
+    );
+    assert_eq!(
+        Format::choose(Some(Format::Pdf), out("/x/letter.md")),
+        Err((Format::Pdf, Format::Markdown))
+    );
+}

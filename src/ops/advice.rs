@@ -33,6 +33,7 @@ impl OpsError {
             O::NoSlugInTemplate { .. } => one(
                 "for example `iepcase remote add origin --all 'git@git.example.org:team/{slug}.git'`",
             ),
+            O::NoSlugInUrl { .. } => one("give one: `iepcase clone URL SLUG`"),
             O::NoCases => one("create one with `iepcase case new SLUG --child NAME`"),
             O::LabelNamesChild => {
                 one("labels are not encrypted: describe the person's role, such as \"co-advocate\"")

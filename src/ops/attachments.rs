@@ -56,6 +56,22 @@ pub fn attach(
     Ok(Attached { id, added, already })
 }
 
+/// What the file at `path` is when a bundle cannot show it (told by its content, see
+/// [`crate::bundle::unbindable`]): it can be attached all the same, but a bundle can only
+/// name it. `name` is the file's name.
+pub fn unbindable(path: &Path, name: &str) -> Result<Option<String>, OpsError> {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(4096);
+    fs_err::File::open(path)
+        .and_then(|file| file.take(4096).read_to_end(&mut head))
+        .map_err(OpsError::File)?;
+    // A TIFF scan is told convertible by decoding it whole.
+    if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+        head = fs_err::read(path).map_err(OpsError::File)?;
+    }
+    Ok(crate::bundle::unbindable(name, &head))
+}
+
 /// Why an attachment could not be told from what was given.
 #[derive(Debug, thiserror::Error)]
 pub enum DetachError {
@@ -222,6 +238,26 @@ pub(crate) fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_a_bundle_cannot_show_is_told_by_its_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        let pdf = write("scan.docx", b"%PDF-1.7\n");
+        assert_eq!(unbindable(&pdf, "scan.docx").unwrap(), None);
+        let docx = write("iep.pdf", b"PK\x03\x04rest");
+        let what = unbindable(&docx, "iep.pdf").unwrap().expect("unbindable");
+        assert!(what.contains("Word .docx"), "{what}");
+        let missing = dir.path().join("missing.pdf");
+        assert!(matches!(
+            unbindable(&missing, "missing.pdf"),
+            Err(OpsError::File(_))
+        ));
+    }
 
     #[test]
     fn attachment_names_cannot_escape() {

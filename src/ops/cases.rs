@@ -124,6 +124,19 @@ impl Workspace {
     }
 }
 
+/// Every open case of `slugs`, read in parallel with `identities` (closed cases are left
+/// out); a case that cannot be opened keeps its error and does not stop the others.
+pub fn read_open(
+    ws: &Workspace,
+    slugs: &[String],
+    identities: &Identities,
+) -> Vec<(String, Result<CaseFacts, super::OpsError>)> {
+    let read = ws.for_each_case(slugs, identities, |case| Ok(CaseFacts::read(case, true)?));
+    read.into_iter()
+        .filter(|(_, facts)| !matches!(facts, Ok(f) if f.meta.status == CaseStatus::Closed))
+        .collect()
+}
+
 /// The deadlines of a case on `today` under `rules`, from its links.
 pub fn linked_deadlines(
     facts: &CaseFacts,
@@ -358,6 +371,43 @@ mod tests {
         let none = ws.rules_for(&stateless, &book);
         assert_eq!(none.set.name, "us");
         assert_eq!(none.state, None);
+    }
+
+    #[test]
+    fn an_overview_tells_a_case_the_key_is_not_a_member_of_from_other_failures() {
+        let fx = super::super::fixture::Workspace::new(&["a", "b"]);
+        let stranger = fx.member("stranger");
+        let today: Date = "2026-02-01".parse().unwrap();
+        let now = today.0.at(0, 0, 0, 0);
+        let mut slugs = fx.slugs.clone();
+        slugs.push("missing".into());
+        let rows = overviews(&fx.ws, &slugs, &stranger.identities, None, today, now);
+        let names: Vec<&str> = rows.iter().map(|(slug, _)| slug.as_str()).collect();
+        assert_eq!(names, ["a", "b", "missing"]);
+        for (_, row) in &rows[..2] {
+            assert!(row.as_ref().unwrap_err().is_not_a_member(), "{row:?}");
+        }
+        assert!(!rows[2].1.as_ref().unwrap_err().is_not_a_member());
+        let mine = overviews(&fx.ws, &fx.slugs, &fx.owner.identities, None, today, now);
+        assert!(mine.iter().all(|(_, row)| row.is_ok()), "{mine:?}");
+    }
+
+    #[test]
+    fn reading_every_open_case_leaves_out_the_closed_and_keeps_the_failures() {
+        let fx = super::super::fixture::Workspace::new(&["a"]);
+        let closed = format!("{}status = \"closed\"\n", crate::store::fixture::META);
+        let members = [(fx.owner.recipient(), None)];
+        let context = crate::store::fixture::context();
+        Case::create(&fx.ws.case_dir("b"), "b", &closed, &members, &context).unwrap();
+        fx.add_note("a", "A note");
+        let slugs: Vec<String> = ["a", "b", "gone"].map(String::from).to_vec();
+        let read = read_open(&fx.ws, &slugs, &fx.owner.identities);
+        let names: Vec<&str> = read.iter().map(|(slug, _)| slug.as_str()).collect();
+        assert_eq!(names, ["a", "gone"]);
+        let a = read[0].1.as_ref().unwrap();
+        assert_eq!(a.records.len(), 1);
+        assert!(a.unreadable.is_empty());
+        assert!(read[1].1.is_err());
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub enum OpsError {
     /// A remote address for every case must say where each case's slug goes.
     #[error("`{template}` has no {{slug}} for each case's name")]
     NoSlugInTemplate { template: String },
+    /// A clone was given no slug, and the address's last part cannot be one.
+    #[error("cannot guess a slug from `{url}`")]
+    NoSlugInUrl { url: String },
     /// The workspace has no case to work on.
     #[error("the workspace has no cases yet")]
     NoCases,
@@ -109,6 +112,22 @@ pub enum OpsError {
     /// `--disclosed-to` must name someone, on one line.
     #[error("a disclosure needs one line naming who received the bundle")]
     BadRecipient,
+}
+
+impl OpsError {
+    /// Whether a case could not be opened because the identity's key is not one of its
+    /// members (the same identity may open other cases).
+    pub fn is_not_a_member(&self) -> bool {
+        let store = match self {
+            OpsError::Store(e) => e,
+            OpsError::Sync(e) => match e.as_ref() {
+                crate::sync::SyncError::Store(e) => e,
+                _ => return false,
+            },
+            _ => return false,
+        };
+        matches!(store, StoreError::NotAMember { .. })
+    }
 }
 
 /// The errors of layers that are large, boxed so that every use case's result stays small.

@@ -57,8 +57,13 @@ pub fn unsigned(signing: &Signing) -> bool {
         .is_none_or(|n| n.trim().is_empty() || n == PLACEHOLDER)
 }
 
-/// `--set NAME=VALUE` facts; a name given several times is a list.
-pub fn facts(assignments: &[String]) -> Result<BTreeMap<String, Vec<String>>, OpsError> {
+/// The facts a letter is given: `--set NAME=VALUE` assignments (a name given several times
+/// is a list), and a certified-mail number, recorded on the request: the letter is sent by
+/// certified mail unless a `method` fact says otherwise.
+pub fn facts(
+    assignments: &[String],
+    tracking: Option<&str>,
+) -> Result<BTreeMap<String, Vec<String>>, OpsError> {
     let mut facts: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for assignment in assignments {
         let (key, value) = edit::split_assignment(assignment)?;
@@ -69,15 +74,9 @@ pub fn facts(assignments: &[String]) -> Result<BTreeMap<String, Vec<String>>, Op
         };
         facts.entry(key.to_owned()).or_default().push(value);
     }
-    Ok(facts)
-}
-
-/// A certified-mail number, recorded on the request: the letter is sent by certified mail
-/// unless a `method` fact says otherwise.
-pub fn add_tracking(
-    facts: &mut BTreeMap<String, Vec<String>>,
-    number: &str,
-) -> Result<(), OpsError> {
+    let Some(number) = tracking else {
+        return Ok(facts);
+    };
     if number.trim().is_empty() {
         return Err(OpsError::BlankTracking);
     }
@@ -88,7 +87,7 @@ pub fn add_tracking(
     if method.is_none() {
         facts.insert("method".into(), vec!["certified-mail".into()]);
     }
-    Ok(())
+    Ok(facts)
 }
 
 /// A letter as it is kept in the case: its Markdown, and each typeset form that was made.
@@ -314,7 +313,7 @@ mod tests {
         };
         let template = letters::template("evaluation-request", None).unwrap();
         let mut asked = request(&template, true);
-        asked.facts = facts(&["type= Reevaluation ".to_owned()]).unwrap();
+        asked.facts = facts(&["type= Reevaluation ".to_owned()], None).unwrap();
         let drafted = draft(&ws, &case, asked).unwrap();
         let (text, sent) = drafted.record.expect("recorded");
         assert!(text.contains("type = \"reevaluation\""), "{text}");
@@ -328,6 +327,26 @@ mod tests {
             "{}",
             sent.markdown
         );
+    }
+
+    #[test]
+    fn a_tracking_number_means_certified_mail_unless_a_method_is_given() {
+        let given = |set: &[&str], tracking| {
+            let set: Vec<String> = set.iter().map(|s| (*s).to_owned()).collect();
+            facts(&set, tracking)
+        };
+        let mailed = given(&["issue=speech", "issue=OT"], Some(" 7019 0700 ")).unwrap();
+        assert_eq!(mailed["issue"], ["speech", "OT"]);
+        assert_eq!(mailed["tracking"], ["7019 0700"]);
+        assert_eq!(mailed["method"], ["certified-mail"]);
+        let handed = given(&["method=hand-delivered"], Some("1")).unwrap();
+        assert_eq!(handed["method"], ["hand-delivered"]);
+        assert!(!given(&[], None).unwrap().contains_key("method"));
+        assert!(matches!(
+            given(&[], Some("  ")),
+            Err(OpsError::BlankTracking)
+        ));
+        assert!(given(&["no equals sign"], None).is_err());
     }
 
     #[test]

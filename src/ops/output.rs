@@ -42,6 +42,53 @@ pub fn inside_cases(ws: &Workspace, path: &Path, depth: usize) -> bool {
         .is_ok_and(|inside| inside.components().count() > depth)
 }
 
+/// Why a file the user named cannot take what a command writes there.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// Plaintext would land in a case folder.
+    #[error("{} is inside the case folder, which holds only encrypted files", path.display())]
+    InsideCases { path: PathBuf },
+    #[error("{} is a folder, not a file", path.display())]
+    Folder { path: PathBuf },
+    #[error("cannot write {}: {} is a file, not a folder", path.display(), parent.display())]
+    ParentIsFile { path: PathBuf, parent: PathBuf },
+    #[error("cannot write {}: the folder {} does not exist", path.display(), parent.display())]
+    NoFolder { path: PathBuf, parent: PathBuf },
+    /// The file exists and may not be replaced.
+    #[error("{} already exists", path.display())]
+    Exists { path: PathBuf },
+}
+
+/// Checks that `path` (absolute) can take a new file: a file name, in an existing folder,
+/// outside every case folder, and new unless `force`. Checked before any work is done, so a
+/// bad path is told in the user's own words (never a temporary file's name).
+pub fn check_target(ws: &Workspace, path: &Path, force: bool) -> Result<(), TargetError> {
+    let path_buf = || path.to_owned();
+    if inside_cases(ws, path, 1) {
+        return Err(TargetError::InsideCases { path: path_buf() });
+    }
+    if path.is_dir() {
+        return Err(TargetError::Folder { path: path_buf() });
+    }
+    let parent = path.parent().unwrap_or(Path::new("/")).to_owned();
+    if parent.exists() && !parent.is_dir() {
+        return Err(TargetError::ParentIsFile {
+            path: path_buf(),
+            parent,
+        });
+    }
+    if !parent.is_dir() {
+        return Err(TargetError::NoFolder {
+            path: path_buf(),
+            parent,
+        });
+    }
+    if path.exists() && !force {
+        return Err(TargetError::Exists { path: path_buf() });
+    }
+    Ok(())
+}
+
 /// `word` as one shell word, for a command the user is told to run: as it is when it is
 /// safe, else in single quotes.
 pub fn shell_word(word: &str) -> String {
@@ -60,8 +107,8 @@ pub fn shell_word(word: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_path_into_a_case_is_recognised_through_dot_dot_and_links() {
+    /// A workspace with a case folder `cases/alex` and a folder `out` beside it.
+    fn workspace() -> (tempfile::TempDir, Workspace) {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace {
             root: dir.path().to_owned(),
@@ -69,6 +116,12 @@ mod tests {
         };
         std::fs::create_dir_all(dir.path().join("cases/alex")).unwrap();
         std::fs::create_dir_all(dir.path().join("out")).unwrap();
+        (dir, ws)
+    }
+
+    #[test]
+    fn a_path_into_a_case_is_recognised_through_dot_dot_and_links() {
+        let (dir, ws) = workspace();
         let sneaky = dir.path().join("out/../cases/alex/letter.md");
         assert!(inside_cases(&ws, &sneaky, 1));
         #[cfg(unix)]
@@ -79,5 +132,34 @@ mod tests {
         }
         assert!(!inside_cases(&ws, &dir.path().join("out/letter.md"), 0));
         assert!(!inside_cases(&ws, &dir.path().join("cases/bundle"), 1));
+    }
+
+    #[test]
+    fn a_target_must_be_a_new_file_in_an_existing_folder_outside_the_cases() {
+        let (dir, ws) = workspace();
+        std::fs::write(dir.path().join("out/old.md"), "x").unwrap();
+        let check = |path: &str, force| check_target(&ws, &dir.path().join(path), force);
+        assert!(check("out/new.md", false).is_ok());
+        assert!(check("out/old.md", true).is_ok());
+        assert!(matches!(
+            check("cases/alex/letter.md", true),
+            Err(TargetError::InsideCases { .. })
+        ));
+        assert!(matches!(
+            check("out", true),
+            Err(TargetError::Folder { .. })
+        ));
+        assert!(matches!(
+            check("out/old.md/x.md", true),
+            Err(TargetError::ParentIsFile { parent, .. }) if parent.ends_with("out/old.md")
+        ));
+        assert!(matches!(
+            check("nowhere/x.md", true),
+            Err(TargetError::NoFolder { parent, .. }) if parent.ends_with("nowhere")
+        ));
+        assert!(matches!(
+            check("out/old.md", false),
+            Err(TargetError::Exists { .. })
+        ));
     }
 }

@@ -109,6 +109,32 @@ fn sync_case(
     Ok(Some(report))
 }
 
+/// The slug a clone of `url` takes here: `given`, else the repository's name (the address's
+/// last part without `.git`); checked either way.
+pub fn clone_slug(url: &str, given: Option<String>) -> Result<String, OpsError> {
+    let slug = match given {
+        Some(slug) => slug,
+        None => crate::sync::slug_from_url(url).ok_or_else(|| OpsError::NoSlugInUrl {
+            url: url.to_owned(),
+        })?,
+    };
+    crate::workspace::validate_slug(&slug)?;
+    Ok(slug)
+}
+
+/// Clones the case at `url` into the workspace as `slug`; with how many records it holds.
+pub fn clone(
+    ws: &Workspace,
+    url: &str,
+    slug: &str,
+    identities: &Identities,
+    access: &Access<'_>,
+) -> Result<(Case, usize), OpsError> {
+    let case = crate::sync::clone_case(url, &ws.case_dir(slug), slug, identities, access)?;
+    let records = case.record_ids()?.len();
+    Ok((case, records))
+}
+
 /// What several cases' syncs came to.
 #[derive(Debug, Default, PartialEq)]
 pub struct Totals {
@@ -190,6 +216,26 @@ mod tests {
                 rewound: false,
             }
         );
+    }
+
+    #[test]
+    fn a_clone_takes_the_slug_given_else_the_repository_name() {
+        let guess = |url: &str| clone_slug(url, None);
+        assert_eq!(guess("git@host:me/Case-One.git").unwrap(), "case-one");
+        assert_eq!(guess("https://host/team/maya/").unwrap(), "maya");
+        assert_eq!(guess("/srv/git/maya.git").unwrap(), "maya");
+        assert_eq!(
+            clone_slug("git@host:me/x.git", Some("mine".into())).unwrap(),
+            "mine"
+        );
+        assert!(matches!(
+            guess("https://host/team/.git"),
+            Err(OpsError::NoSlugInUrl { url }) if url == "https://host/team/.git"
+        ));
+        assert!(matches!(
+            clone_slug("git@host:me/x.git", Some("Not A Slug".into())),
+            Err(OpsError::Workspace(_))
+        ));
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn report(
     recorded: Option<&ops::bundle::Recorded>,
 ) -> Result<(), CliError> {
     if ctx.ui.json {
-        ctx.ui.json(&BundleJson {
+        ctx.ui.json(&iepcase::json::BundleJson {
             manifest,
             disclosure: recorded,
         })?;
@@ -155,14 +155,4 @@ fn exhibits_table(ctx: &Ctx, manifest: &bundle::Manifest) -> Result<(), CliError
         &ctx.ui
             .fitted(&["EXHIBIT", "DATE", "KIND", "PAGES", "TITLE"], &[4], &rows),
     )
-}
-
-/// `bundle --json`: the manifest, and the disclosure recorded with `--disclosed-to` (which
-/// is not part of `manifest.json`).
-#[derive(serde::Serialize)]
-struct BundleJson<'a> {
-    #[serde(flatten)]
-    manifest: &'a iepcase::bundle::Manifest,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    disclosure: Option<&'a ops::bundle::Recorded>,
 }

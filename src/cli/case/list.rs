@@ -87,10 +87,7 @@ struct Failure {
 
 impl Failure {
     fn of(e: ops::OpsError) -> Failure {
-        let no_access = matches!(
-            e,
-            ops::OpsError::Store(iepcase::store::StoreError::NotAMember { .. })
-        );
+        let no_access = e.is_not_a_member();
         Failure {
             message: CliError::from(e).message,
             no_access,

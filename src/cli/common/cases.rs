@@ -48,19 +48,14 @@ pub fn cases(ctx: &Ctx, all: bool) -> Result<(Vec<CaseFacts>, Option<CliError>),
         return Ok((vec![facts], failure));
     }
     let ws = ctx.workspace()?;
-    let slugs = ws.case_slugs()?;
-    let read = ws.for_each_case(&slugs, ctx.identities()?, |case| {
-        CaseFacts::read(case, true).map_err(CliError::from)
-    });
+    let read = iepcase::ops::cases::read_open(ws, &ws.case_slugs()?, ctx.identities()?);
     let mut tally = Tally::default();
-    let mut cases = Vec::new();
-    for (slug, outcome) in read {
-        if let Some(facts) = tally.take(ctx, slug, outcome, "skipped")
-            && facts.meta.status != iepcase::record::CaseStatus::Closed
-        {
-            cases.push(facts);
-        }
-    }
+    let cases = read
+        .into_iter()
+        .filter_map(|(slug, outcome)| {
+            tally.take(ctx, slug, outcome.map_err(CliError::from), "skipped")
+        })
+        .collect();
     Ok((cases, tally.error()))
 }
 

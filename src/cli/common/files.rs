@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use iepcase::letters::Format;
+use iepcase::ops::output::{TargetError, check_target};
 use iepcase::record::Date;
 use iepcase::workspace::Workspace;
 
@@ -21,13 +22,10 @@ pub fn format(
     template: &str,
     date: Date,
 ) -> Result<Format, CliError> {
-    let from_ext = out
-        .and_then(|p| p.extension())
-        .and_then(|e| Format::from_name(&e.to_string_lossy().to_lowercase()));
-    let format = match (given.and_then(Format::from_name), from_ext) {
-        (Some(format), Some(ext)) if format != ext => {
+    let format =
+        Format::choose(given.and_then(Format::from_name), out).map_err(|(format, ext)| {
             let path = out.expect("an extension comes from --out");
-            return Err(CliError::user(format!(
+            CliError::user(format!(
                 "--format {} writes {}, but --out {} names a .{} file",
                 format.name(),
                 format.describe(),
@@ -37,11 +35,8 @@ pub fn format(
             .hint(format!(
                 "name the file {}, or leave out --format",
                 path.with_extension(format.name()).display()
-            )));
-        }
-        (Some(format), _) | (None, Some(format)) => format,
-        (None, None) => Format::Markdown,
-    };
+            ))
+        })?;
     if out.is_none() && format.is_binary() && ctx.ui.stdout_is_terminal() {
         return Err(CliError::user(format!(
             "{} cannot be shown in a terminal",
@@ -62,9 +57,8 @@ fn capitalized(text: &str) -> String {
     })
 }
 
-/// Checks that `path` (absolute, given with `flag`) can take the letter: a file name, in an
-/// existing folder, outside every case folder, and new unless `force`. `example` is a file name
-/// for hints.
+/// Checks that `path` (absolute, given with `flag`) can take the letter (see
+/// [`check_target`]), with what to do instead. `example` is a file name for hints.
 pub fn check(
     ws: &Workspace,
     flag: &str,
@@ -72,48 +66,27 @@ pub fn check(
     force: bool,
     example: &str,
 ) -> Result<(), CliError> {
-    if iepcase::ops::output::inside_cases(ws, path, 1) {
-        return Err(CliError::user(format!(
-            "{} is inside the case folder, which holds only encrypted files",
-            path.display()
-        ))
-        .hint(format!(
-            "write the letter somewhere else: `{flag} ~/letters/{example}`"
-        )));
-    }
-    if path.is_dir() {
-        return Err(
-            CliError::user(format!("{} is a folder, not a file", path.display())).hint(format!(
-                "give a file name in it: `{}`",
-                path.join(example).display()
-            )),
-        );
-    }
-    let parent = path.parent().unwrap_or(Path::new("/"));
-    if parent.exists() && !parent.is_dir() {
-        return Err(CliError::user(format!(
-            "cannot write {}: {} is a file, not a folder",
-            path.display(),
-            parent.display()
-        ))
-        .hint("pick an existing folder, and a file name in it"));
-    }
-    if !parent.is_dir() {
-        return Err(CliError::user(format!(
-            "cannot write {}: the folder {} does not exist",
-            path.display(),
-            parent.display()
-        ))
-        .hint(format!(
-            "pick an existing folder, or create this one first: `mkdir -p {}`",
-            parent.display()
-        )));
-    }
-    if path.exists() && !force {
-        return Err(CliError::user(format!("{} already exists", path.display()))
-            .hint("pass --force to overwrite it, or write somewhere else"));
-    }
-    Ok(())
+    check_target(ws, path, force).map_err(|e| {
+        let hint = match &e {
+            TargetError::InsideCases { .. } => {
+                format!("write the letter somewhere else: `{flag} ~/letters/{example}`")
+            }
+            TargetError::Folder { path } => {
+                format!("give a file name in it: `{}`", path.join(example).display())
+            }
+            TargetError::ParentIsFile { .. } => {
+                "pick an existing folder, and a file name in it".to_owned()
+            }
+            TargetError::NoFolder { parent, .. } => format!(
+                "pick an existing folder, or create this one first: `mkdir -p {}`",
+                parent.display()
+            ),
+            TargetError::Exists { .. } => {
+                "pass --force to overwrite it, or write somewhere else".to_owned()
+            }
+        };
+        CliError::user(e.to_string()).hint(hint)
+    })
 }
 
 /// Writes `data` to `path` atomically (mode 0600), naming `path` if it fails.

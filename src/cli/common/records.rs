@@ -1,10 +1,9 @@
-//! Helpers the record commands share: reading a kind argument, JSON for records, and
-//! warnings about references to records that do not exist.
+//! What the record commands share: reading a kind argument, and warnings about references to
+//! records that do not exist, unreadable records and files a bundle cannot show.
 
 use std::path::PathBuf;
 
-use iepcase::record::{Kind, parse::did_you_mean, to_json};
-use iepcase::store::StoredRecord;
+use iepcase::record::{Kind, parse::did_you_mean};
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
@@ -36,17 +35,6 @@ pub fn warn_dangling(ctx: &Ctx, dangling: &[String]) {
     }
 }
 
-/// A record as JSON: its fields plus `id` (SPEC section 5, `show`).
-pub fn record_json(stored: &StoredRecord) -> serde_json::Value {
-    let value: toml::Value =
-        toml::from_str(&stored.text).unwrap_or(toml::Value::Table(Default::default()));
-    let mut json = to_json(&value);
-    if let Some(obj) = json.as_object_mut() {
-        obj.shift_insert(0, "id".into(), stored.id.as_str().into());
-    }
-    json
-}
-
 /// The error a reading command ends with when some records could not be read: it has shown
 /// what it could, but must not exit 0 as if the case were whole.
 pub fn unreadable_error(slug: &str, ids: &[String]) -> CliError {
@@ -62,21 +50,12 @@ pub fn unreadable_error(slug: &str, ids: &[String]) -> CliError {
 /// Warns about each file a bundle cannot show (told by its content): it is attached all the
 /// same, and the warning says what to do.
 pub fn warn_unbindable(ctx: &Ctx, id: Option<&str>, files: &[PathBuf]) -> Result<(), CliError> {
-    use std::io::Read as _;
     for file in files {
-        let mut head = Vec::with_capacity(4096);
-        fs_err::File::open(ctx.absolute(file))?
-            .take(4096)
-            .read_to_end(&mut head)?;
-        // A TIFF scan is told convertible by decoding it whole.
-        if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
-            head = fs_err::read(ctx.absolute(file))?;
-        }
         let name = file.file_name().map_or_else(
             || file.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        if let Some(what) = iepcase::bundle::unbindable(&name, &head) {
+        if let Some(what) = iepcase::ops::attachments::unbindable(&ctx.absolute(file), &name)? {
             let id = id.unwrap_or("ID");
             ctx.ui.warn(&format!(
                 "{name} is {what}, which a bundle cannot show: it is attached all the same, \

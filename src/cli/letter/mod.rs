@@ -3,7 +3,6 @@
 mod list;
 mod warnings;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -75,7 +74,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
     let template = letters::template(name, Some(&ws.root))?;
     let date = args.date.unwrap_or_else(|| ctx.today());
     let (out, pdf_path, format) = targets(ctx, &args, name, date)?;
-    let facts = given_facts(&args)?;
+    let facts = ops::letters::facts(&args.set, args.tracking.as_deref())?;
     let case = ctx.open_case()?;
     let request = ops::letters::Request {
         template: &template,
@@ -133,15 +132,6 @@ fn record(
         "Recorded the letter, attached to a new {kind} record: {id}"
     ));
     Ok(())
-}
-
-/// The facts given with `--set`, and the certified-mail number of `--tracking`.
-fn given_facts(args: &LetterArgs) -> Result<BTreeMap<String, Vec<String>>, CliError> {
-    let mut facts = ops::letters::facts(&args.set)?;
-    if let Some(number) = args.tracking.as_deref() {
-        ops::letters::add_tracking(&mut facts, number)?;
-    }
-    Ok(facts)
 }
 
 /// Where the letter goes: `--out` (absolute), `--pdf` (absolute) and the format, each checked
