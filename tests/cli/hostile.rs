@@ -703,6 +703,9 @@ fn a_commit_planted_in_the_local_copy_is_named_and_can_be_repaired() {
     let env = TestEnv::with_case();
     let victim = env.add_note("genuine");
     let other = env.add_note("another");
+    // Listed once, so the listing of these records is kept; the planted commit must not
+    // be listed from it.
+    assert!(env.run(&["list"]).contains("another"));
     let case = env.case_dir("c1");
     // Someone with the folder (not the key) moves one record's file over another's.
     let moved = std::fs::read(crate::record_file(&case, &victim)).unwrap();
