@@ -38,8 +38,8 @@ fn main() {
     fingerprint_inference();
 }
 
-/// Sets `IEPCASE_LINKS_CODE` to a hash of the sources link inference depends on (the record
-/// model and `src/links`).
+/// Sets `IEPCASE_LINKS_CODE` to a hash of the sources link inference and kept records depend
+/// on (the record model, `src/links` and the locked crate versions).
 fn fingerprint_inference() {
     use std::hash::{Hash, Hasher};
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -60,6 +60,11 @@ fn fingerprint_inference() {
             .expect("read a source file")
             .hash(&mut hasher);
     }
+    // The versions of the crates that parse records (the TOML parser above all): records kept
+    // parsed are read back only by a build that would parse them the same way.
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock");
+    println!("cargo:rerun-if-changed={}", lock.display());
+    std::fs::read(&lock).unwrap_or_default().hash(&mut hasher);
     println!(
         "cargo:rustc-env=IEPCASE_LINKS_CODE={:016x}",
         hasher.finish()

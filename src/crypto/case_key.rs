@@ -300,6 +300,26 @@ impl CaseKey {
         cipher.decrypt(&nonce.into(), ciphertext).ok()
     }
 
+    /// Opens in place what [`seal_local`](Self::seal_local) sealed, without copying it: the
+    /// plaintext is `sealed[range]` afterwards. `None` as for [`open_local`](Self::open_local).
+    pub fn open_local_in_place(&self, sealed: &mut [u8]) -> Option<std::ops::Range<usize>> {
+        use chacha20poly1305::aead::{AeadInPlace, KeyInit};
+        const TAG: usize = 16;
+        let header = LOCAL_MAGIC.len() + 24;
+        if !sealed.starts_with(LOCAL_MAGIC) || sealed.len() < header + TAG {
+            return None;
+        }
+        let nonce: [u8; 24] = sealed[LOCAL_MAGIC.len()..header].try_into().ok()?;
+        let end = sealed.len() - TAG;
+        let (body, tag) = sealed[header..].split_at_mut(end - header);
+        let tag = chacha20poly1305::Tag::clone_from_slice(tag);
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new(&self.derive(LOCAL_LABEL).into());
+        cipher
+            .decrypt_in_place_detached(&nonce.into(), b"", body, &tag)
+            .ok()?;
+        Some(header..end)
+    }
+
     /// The keyed name of an attachment's plaintext, so equal files dedupe without showing it.
     pub fn attachment_mac(&self) -> AttachmentMac {
         AttachmentMac::new(&self.mac_key)
@@ -328,6 +348,30 @@ mod tests {
         let path = dir.path().join("id.txt");
         std::fs::write(&path, text).unwrap();
         Identities::load(&path, &NoPrompt).unwrap()
+    }
+
+    #[test]
+    fn a_sealed_file_opens_in_place_as_it_opens_by_copy_and_not_at_all_when_changed() {
+        let key = CaseKey::generate();
+        let plain = b"kept text about the child".repeat(100);
+        let sealed = key.seal_local(&plain);
+        let mut buffer = sealed.clone();
+        let range = key.open_local_in_place(&mut buffer).expect("opens");
+        assert_eq!(&buffer[range], &plain[..]);
+        assert_eq!(key.open_local(&sealed).as_deref(), Some(&plain[..]));
+
+        for at in [0, 20, sealed.len() / 2, sealed.len() - 1] {
+            let mut changed = sealed.clone();
+            changed[at] ^= 1;
+            assert_eq!(
+                key.open_local_in_place(&mut changed),
+                None,
+                "byte {at} changed"
+            );
+        }
+        assert_eq!(key.open_local_in_place(&mut sealed[..30].to_vec()), None);
+        let other = CaseKey::generate();
+        assert_eq!(other.open_local_in_place(&mut sealed.clone()), None);
     }
 
     #[test]

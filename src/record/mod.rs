@@ -61,6 +61,17 @@ macro_rules! kinds {
                 }
             }
 
+            /// Serializes the kind-specific fields, as [`Body::deserialize`] reads them back.
+            pub(crate) fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                use serde::Serialize as _;
+                match self {
+                    $(Body::$variant(body) => body.serialize(serializer)),+
+                }
+            }
+
             /// Serializes the kind-specific fields into a TOML table.
             pub(crate) fn to_table(&self) -> Result<toml::Table, toml::ser::Error> {
                 match self {

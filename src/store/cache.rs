@@ -150,12 +150,31 @@ pub fn load_derived(
     key: &CaseKey,
     name: &str,
     fingerprint: &[u8; 32],
-) -> Option<Vec<u8>> {
-    let sealed = std::fs::read(PlainCache::dir(root).join(format!("{name}.age"))).ok()?;
-    let plain = key.open_local(&sealed)?;
-    let rest = plain.strip_prefix(DERIVED_MAGIC)?;
-    let (stored, data) = rest.split_at_checked(fingerprint.len())?;
-    (stored == fingerprint).then(|| data.to_vec())
+) -> Option<Derived> {
+    let mut bytes = std::fs::read(PlainCache::dir(root).join(format!("{name}.age"))).ok()?;
+    // Opened where it was read: a kept file may be tens of megabytes.
+    let plain = key.open_local_in_place(&mut bytes)?;
+    let rest = bytes[plain.clone()].strip_prefix(DERIVED_MAGIC)?;
+    let stored = rest.get(..fingerprint.len())?;
+    let start = plain.start + DERIVED_MAGIC.len() + fingerprint.len();
+    (stored == fingerprint).then_some(Derived {
+        bytes,
+        data: start..plain.end,
+    })
+}
+
+/// What [`load_derived`] read back: the kept data, in the buffer it was opened in.
+pub struct Derived {
+    bytes: Vec<u8>,
+    data: std::ops::Range<usize>,
+}
+
+impl std::ops::Deref for Derived {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.bytes[self.data.clone()]
+    }
 }
 
 /// Keeps `data` for [`load_derived`]; failure only costs speed next time.

@@ -28,6 +28,7 @@ mod fsck;
 #[cfg(test)]
 mod fuzz;
 mod history;
+mod kept;
 pub mod layout;
 mod lock;
 pub mod manifest;

@@ -59,8 +59,7 @@ fn kept_inference(
     fingerprint: &[u8; 32],
 ) -> Option<crate::links::Inference> {
     super::cache::load_derived(root, key, LINKS_CACHE, fingerprint)
-        .and_then(|data| String::from_utf8(data).ok())
-        .and_then(|text| crate::links::Inference::decode(&text))
+        .and_then(|data| crate::links::Inference::decode(std::str::from_utf8(&data).ok()?))
 }
 
 impl Case {
@@ -275,17 +274,27 @@ impl Case {
     }
 
     /// The records `ids` (every record at HEAD, with their blob ids, of fingerprint `print`),
-    /// read and parsed.
+    /// read and parsed: kept parsed in the cache ([`super::kept`]) when every one of them
+    /// could be read and none came from an untrusted change, and read back from there until
+    /// a record changes.
     fn records_of(
         &self,
         ids: Vec<(RecordId, Oid)>,
         print: [u8; 32],
     ) -> Result<LoadedRecords, StoreError> {
-        let texts = self.record_texts(&ids, true)?;
         let mut loaded = LoadedRecords {
             fingerprint: Some(print),
             ..LoadedRecords::default()
         };
+        let trusted = self.untrusted_files().is_empty();
+        if trusted
+            && let Some(records) = super::kept::load(&self.root, &self.key, &print)
+            && records.len() == ids.len()
+        {
+            loaded.records = records;
+            return Ok(loaded);
+        }
+        let texts = self.record_texts(&ids, true)?;
         let parsed: Vec<Result<StoredRecord, Broken>> = ids
             .into_par_iter()
             .zip(texts.into_par_iter())
@@ -313,6 +322,9 @@ impl Case {
             .records
             .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         loaded.broken.sort_by(|a, b| a.id.cmp(&b.id));
+        if trusted && loaded.broken.is_empty() {
+            super::kept::save(&self.root, &self.key, &print, &loaded.records);
+        }
         Ok(loaded)
     }
 
@@ -586,6 +598,66 @@ mod tests {
             .iter()
             .find(|(id, l)| id == refusal && l.field == LinkField::Refuses)
             .map(|(_, l)| l.target.clone())
+    }
+
+    #[test]
+    fn records_are_kept_parsed_and_read_back_until_a_record_changes() {
+        let f = Fixture::new();
+        let (case, lock) = open(&f.root(), &f.owner);
+        let (request, refusal) = (RecordId::generate(), RecordId::generate());
+        put(&case, &lock, &[(&request, REQUEST), (&refusal, REFUSAL)]);
+
+        let first = case.records().unwrap();
+        let file = PlainCache::dir(&f.root()).join("records.age");
+        let sealed = std::fs::read(&file).expect("the records are kept");
+        assert!(
+            !sealed.windows(6).any(|w| w == b"kind =" || w == b"\"kind"),
+            "kept sealed"
+        );
+        let again = case.records().unwrap();
+        let view = |l: &LoadedRecords| -> Vec<(RecordId, String, crate::record::Record)> {
+            l.records
+                .iter()
+                .map(|r| (r.id.clone(), r.text.clone(), r.record.clone()))
+                .collect()
+        };
+        assert_eq!(view(&again), view(&first), "read back as parsed, in order");
+
+        // What is kept is what is used: the kept file is read, not the records.
+        let print = first.fingerprint.unwrap();
+        super::super::kept::save(&f.root(), &case.key, &print, &first.records[..1]);
+        assert_eq!(
+            case.records().unwrap().records.len(),
+            2,
+            "kept records that are not every record are not used"
+        );
+        let mut planted = first.records.clone();
+        planted[0].text.push_str("# planted\n");
+        super::super::kept::save(&f.root(), &case.key, &print, &planted);
+        assert!(
+            case.records().unwrap().records[0]
+                .text
+                .ends_with("# planted\n")
+        );
+
+        // A changed record changes the fingerprint: the records are read again.
+        put(&case, &lock, &[(&request, REFUSAL)]);
+        let changed = case.records().unwrap();
+        assert_ne!(changed.fingerprint, Some(print));
+        assert!(
+            changed
+                .records
+                .iter()
+                .all(|r| !r.text.contains("# planted"))
+        );
+        assert_eq!(
+            changed.records.iter().filter(|r| r.text == REFUSAL).count(),
+            2
+        );
+
+        // A damaged file is only a miss.
+        std::fs::write(&file, b"garbage").unwrap();
+        assert_eq!(view(&case.records().unwrap()), view(&changed));
     }
 
     #[test]
