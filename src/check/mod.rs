@@ -156,23 +156,39 @@ pub fn check(input: &Input<'_>) -> Vec<Finding> {
 /// [`check`] with the records' links already resolved ([`crate::links::link`] of
 /// `input.records`), as when the deadlines were computed from them too.
 pub fn check_linked(input: &Input<'_>, linked: &Linked) -> Vec<Finding> {
+    use rayon::prelude::*;
+    type Check = fn(&Facts<'_>, &mut Vec<Finding>);
+    const CHECKS: &[Check] = &[
+        procedure::refusals_without_pwn,
+        procedure::pwn_elements,
+        procedure::recording_notices,
+        procedure::repeated_refusals,
+        clocks::requests,
+        clocks::overdue,
+        clocks::orders,
+        clocks::services,
+        clocks::reviews,
+        clocks::unstated_ieps,
+        clocks::complaint_issues,
+        clocks::disclosure,
+        clocks::resolution_missed,
+        meetings::upcoming,
+        unlinked::unlinked,
+    ];
     let facts = Facts::new(input, linked);
-    let mut findings = Vec::new();
-    procedure::refusals_without_pwn(&facts, &mut findings);
-    procedure::pwn_elements(&facts, &mut findings);
-    procedure::recording_notices(&facts, &mut findings);
-    procedure::repeated_refusals(&facts, &mut findings);
-    clocks::requests(&facts, &mut findings);
-    clocks::overdue(&facts, &mut findings);
-    clocks::orders(&facts, &mut findings);
-    clocks::services(&facts, &mut findings);
-    clocks::reviews(&facts, &mut findings);
-    clocks::unstated_ieps(&facts, &mut findings);
-    clocks::complaint_issues(&facts, &mut findings);
-    clocks::disclosure(&facts, &mut findings);
-    clocks::resolution_missed(&facts, &mut findings);
-    meetings::upcoming(&facts, &mut findings);
-    unlinked::unlinked(&facts, &mut findings);
+    // The checks only read the facts: they run side by side, and their findings are put
+    // together in the order above, as if they had run one after another.
+    let mut findings: Vec<Finding> = CHECKS
+        .par_iter()
+        .map(|check| {
+            let mut found = Vec::new();
+            check(&facts, &mut found);
+            found
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
     for f in &mut findings {
         if let Some(id) = &f.record {
             f.inferred = linked.inferred(id).iter().map(|l| l.field).collect();

@@ -44,56 +44,79 @@ impl Inference {
         out
     }
 
-    /// Reads [`Inference::encode`]'s text; `None` for anything else.
+    /// Reads [`Inference::encode`]'s text; `None` for anything else. Lines are read side by
+    /// side (a complaint's matters may list thousands of ids), then put together in order.
     pub fn decode(text: &str) -> Option<Inference> {
+        use rayon::prelude::*;
+        let lines: Vec<&str> = text.lines().collect();
+        let lines: Vec<Line> = lines.into_par_iter().map(line).collect::<Option<_>>()?;
         let mut found = Inference::default();
-        for line in text.lines() {
-            let mut words = line.split(' ');
-            let tag = words.next()?;
-            let id = RecordId::parse(words.next()?)?;
-            match tag {
-                "i" => {
-                    let field: LinkField = words.next()?.parse().ok()?;
-                    let target = RecordId::parse(words.next()?)?;
-                    found.inferred.push((id, Inferred { field, target }));
+        for line in lines {
+            match line {
+                Line::Inferred(id, inferred) => found.inferred.push((id, inferred)),
+                Line::Unlinked(unlinked) => found.unlinked.push(unlinked),
+                Line::Root(id, root) => {
+                    found.roots.insert(id, root);
                 }
-                "u" => {
-                    let field: LinkField = words.next()?.parse().ok()?;
-                    let ambiguous = match words.next()? {
-                        "0" => false,
-                        "1" => true,
-                        _ => return None,
-                    };
-                    let candidates = ids(&mut words)?;
-                    found.unlinked.push(Unlinked {
-                        record: id,
-                        field,
-                        candidates,
-                        ambiguous,
-                    });
-                    continue;
+                Line::About(id, about) => {
+                    found.about.insert(id, about);
                 }
-                "r" => {
-                    found.roots.insert(id, RecordId::parse(words.next()?)?);
+                Line::Matters(id, matters) => {
+                    found.matters.insert(id, matters);
                 }
-                "a" => {
-                    found.about.insert(id, RecordId::parse(words.next()?)?);
-                }
-                "m" => {
-                    found.matters.insert(id, ids(&mut words)?);
-                    continue;
-                }
-                _ => return None,
-            }
-            if words.next().is_some() {
-                return None;
             }
         }
         Some(found)
     }
 }
 
-/// The rest of a line as record ids.
-fn ids<'a>(words: &mut impl Iterator<Item = &'a str>) -> Option<Vec<RecordId>> {
-    words.map(RecordId::parse).collect()
+/// One line of [`Inference::encode`]'s text, read.
+enum Line {
+    Inferred(RecordId, Inferred),
+    Unlinked(Unlinked),
+    Root(RecordId, RecordId),
+    About(RecordId, RecordId),
+    Matters(RecordId, Vec<RecordId>),
+}
+
+fn line(line: &str) -> Option<Line> {
+    let mut words = line.split(' ');
+    let tag = words.next()?;
+    let id = RecordId::parse(words.next()?)?;
+    let read = match tag {
+        "i" => {
+            let field: LinkField = words.next()?.parse().ok()?;
+            let target = RecordId::parse(words.next()?)?;
+            Line::Inferred(id, Inferred { field, target })
+        }
+        "u" => {
+            let field: LinkField = words.next()?.parse().ok()?;
+            let ambiguous = match words.next()? {
+                "0" => false,
+                "1" => true,
+                _ => return None,
+            };
+            let candidates = ids(line, &mut words)?;
+            return Some(Line::Unlinked(Unlinked {
+                record: id,
+                field,
+                candidates,
+                ambiguous,
+            }));
+        }
+        "r" => Line::Root(id, RecordId::parse(words.next()?)?),
+        "a" => Line::About(id, RecordId::parse(words.next()?)?),
+        "m" => return Some(Line::Matters(id, ids(line, &mut words)?)),
+        _ => return None,
+    };
+    words.next().is_none().then_some(read)
+}
+
+/// The rest of `line` (its `words` left) as record ids.
+fn ids<'a>(line: &str, words: &mut impl Iterator<Item = &'a str>) -> Option<Vec<RecordId>> {
+    let mut ids = Vec::with_capacity(line.bytes().filter(|&b| b == b' ').count());
+    for word in words {
+        ids.push(RecordId::parse(word)?);
+    }
+    Some(ids)
 }

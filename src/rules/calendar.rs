@@ -11,8 +11,8 @@
 //!
 //! Everything here is pure: no clock, no files.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use jiff::civil::{self, Weekday};
 
@@ -136,7 +136,9 @@ pub struct Calendar<'a> {
     state_holidays: &'a [HolidaySpec],
     school: Option<&'a SchoolCalendar>,
     summer: Option<YearlyWindow>,
-    holidays: RefCell<HashMap<i16, Vec<(civil::Date, String)>>>,
+    /// The holidays of each year asked about, worked out once (shared by checks that run
+    /// side by side).
+    holidays: Mutex<HashMap<i16, Vec<(civil::Date, String)>>>,
 }
 
 impl<'a> Calendar<'a> {
@@ -150,14 +152,17 @@ impl<'a> Calendar<'a> {
             state_holidays,
             school,
             summer,
-            holidays: RefCell::new(HashMap::new()),
+            holidays: Mutex::new(HashMap::new()),
         }
     }
 
     /// The name of the federal or state holiday observed on `date`, if any.
     pub fn holiday(&self, date: Date) -> Option<String> {
         let year = date.0.year();
-        let mut cache = self.holidays.borrow_mut();
+        let mut cache = self
+            .holidays
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let days = cache.entry(year).or_insert_with(|| {
             let mut days: Vec<(civil::Date, String)> = federal_holidays(year)
                 .into_iter()

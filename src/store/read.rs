@@ -260,9 +260,13 @@ impl Case {
         let ids = self.record_ids()?;
         let print = fingerprint(&ids);
         let (root, key) = (&self.root, &self.key);
-        let (loaded, kept) = std::thread::scope(|scope| {
-            let kept = scope.spawn(|| kept_inference(root, key, &print));
-            (self.records_of(ids, print), kept.join().ok().flatten())
+        // On the thread pool, never on a thread of its own: reading links may use the pool,
+        // and a pool thread waiting on a thread that waits on the pool would wait forever
+        // (several cases are read side by side).
+        let mut kept = None;
+        let loaded = rayon::in_place_scope(|scope| {
+            scope.spawn(|_| kept = kept_inference(root, key, &print));
+            self.records_of(ids, print)
         });
         let loaded = loaded?;
         // Not kept (or kept for other records): inferred and kept, without reading it again.
@@ -598,6 +602,39 @@ mod tests {
             .iter()
             .find(|(id, l)| id == refusal && l.field == LinkField::Refuses)
             .map(|(_, l)| l.target.clone())
+    }
+
+    #[test]
+    fn cases_read_side_by_side_with_their_links_kept_all_finish() {
+        // Every pool thread reading a case at once, links kept: none may wait on another
+        // thread that waits on the pool (this once waited forever).
+        let f = Fixture::new();
+        {
+            let (case, lock) = open(&f.root(), &f.owner);
+            let (request, refusal) = (RecordId::generate(), RecordId::generate());
+            put(&case, &lock, &[(&request, REQUEST), (&refusal, REFUSAL)]);
+            case.records_and_links().unwrap();
+        }
+        let root = f.root();
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let key_file = root.with_file_name("owner.key");
+            let identities =
+                crate::crypto::Identities::load(&key_file, &crate::crypto::NoPrompt).unwrap();
+            // The program's own pool, every thread of it busy reading.
+            let read: Vec<usize> = (0..rayon::current_num_threads() * 4)
+                .into_par_iter()
+                .map(|_| {
+                    let case = Case::open(&root, super::super::fixture::SLUG, &identities).unwrap();
+                    case.records_and_links().unwrap().0.records.len()
+                })
+                .collect();
+            let _ = done.send(read);
+        });
+        let read = finished
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("reading cases side by side finishes");
+        assert_eq!(read, vec![2; rayon::current_num_threads() * 4]);
     }
 
     #[test]
