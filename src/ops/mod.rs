@@ -9,6 +9,7 @@ pub mod bundle;
 pub mod cases;
 pub mod check;
 pub mod demo;
+pub mod diagnosis;
 mod error;
 pub mod export;
 #[cfg(test)]
