@@ -20,6 +20,7 @@ pub mod import;
 pub mod keys;
 pub mod letters;
 pub mod members;
+mod notice;
 pub mod output;
 pub mod prep;
 pub mod records;
@@ -30,3 +31,4 @@ pub mod timeline;
 
 pub use advice::letter_hints;
 pub use error::OpsError;
+pub use notice::Notice;
