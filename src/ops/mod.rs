@@ -28,6 +28,7 @@ pub mod remotes;
 pub mod search;
 pub mod sync;
 pub mod timeline;
+pub mod urgency;
 
 pub use advice::letter_hints;
 pub use error::OpsError;
