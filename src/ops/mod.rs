@@ -27,6 +27,7 @@ pub mod records;
 pub mod remotes;
 pub mod search;
 pub mod sync;
+pub mod tally;
 pub mod timeline;
 pub mod urgency;
 

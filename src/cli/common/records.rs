@@ -35,18 +35,6 @@ pub fn warn_dangling(ctx: &Ctx, dangling: &[String]) {
     }
 }
 
-/// The error a reading command ends with when some records could not be read: it has shown
-/// what it could, but must not exit 0 as if the case were whole.
-pub fn unreadable_error(slug: &str, ids: &[String]) -> CliError {
-    let count = ids.len();
-    CliError::user(format!(
-        "{count} record{} of case `{slug}` could not be read (first: {})",
-        if count == 1 { "" } else { "s" },
-        ids.first().map_or("?", String::as_str),
-    ))
-    .hint(format!("run `iepcase -c {slug} fsck` to check every file"))
-}
-
 /// Warns about each file a bundle cannot show (told by its content): it is attached all the
 /// same, and the warning says what to do.
 pub fn warn_unbindable(ctx: &Ctx, id: Option<&str>, files: &[PathBuf]) -> Result<(), CliError> {
