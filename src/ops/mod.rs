@@ -6,6 +6,7 @@ pub mod add;
 mod advice;
 pub mod attachments;
 pub mod bundle;
+pub mod case_list;
 pub mod cases;
 pub mod check;
 pub mod demo;
