@@ -28,10 +28,8 @@ pub fn parse_kind(text: &str) -> Result<Kind, String> {
 
 /// Warns about references to records that are not in the case.
 pub fn warn_dangling(ctx: &Ctx, dangling: &[String]) {
-    for reference in dangling {
-        ctx.ui.warn(&format!(
-            "this record refers to {reference}, which is not in the case"
-        ));
+    for notice in iepcase::ops::records::dangling_notices(dangling) {
+        ctx.ui.notice(&notice);
     }
 }
 
