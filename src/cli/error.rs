@@ -64,12 +64,6 @@ impl CliError {
         self.hints.push(hint.into());
         self
     }
-
-    /// Adds a cause line.
-    pub fn cause(mut self, cause: impl Into<String>) -> CliError {
-        self.causes.push(cause.into());
-        self
-    }
 }
 
 impl From<Diagnosis> for CliError {
@@ -117,6 +111,7 @@ diagnosed!(
     iepcase::bundle::BundleError,
     iepcase::import::ImportError,
     iepcase::ops::add::BatchError,
+    iepcase::ops::output::WriteError,
     std::io::Error,
 );
 

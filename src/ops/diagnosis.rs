@@ -342,6 +342,14 @@ impl From<BatchError> for Diagnosis {
     }
 }
 
+impl From<super::output::WriteError> for Diagnosis {
+    fn from(e: super::output::WriteError) -> Self {
+        let mut d = Diagnosis::fixable(e.to_string());
+        d.causes.push(e.reason);
+        d.hint("pick a folder you can write to, and a file name in it")
+    }
+}
+
 impl From<std::io::Error> for Diagnosis {
     fn from(e: std::io::Error) -> Self {
         Diagnosis::fixable(e.to_string())

@@ -282,10 +282,89 @@ fn notes(
     })
 }
 
+/// The letter's format: `given` (`--format`), else the `out` file's extension, else
+/// Markdown. A format the extension contradicts is refused, and so is a binary format for a
+/// terminal (`to_terminal`, with no `out`), each with the file name to use instead.
+pub fn choose_format(
+    given: Option<&str>,
+    out: Option<&std::path::Path>,
+    to_terminal: bool,
+    template: &str,
+    date: Date,
+) -> Result<Format, super::diagnosis::Diagnosis> {
+    use super::diagnosis::Diagnosis;
+    let format =
+        Format::choose(given.and_then(Format::from_name), out).map_err(|(format, ext)| {
+            let path = out.expect("an extension comes from --out");
+            let mut d = Diagnosis::fixable(format!(
+                "--format {} writes {}, but --out {} names a .{} file",
+                format.name(),
+                format.describe(),
+                path.display(),
+                ext.name()
+            ));
+            d.hints.push(format!(
+                "name the file {}, or leave out --format",
+                path.with_extension(format.name()).display()
+            ));
+            d
+        })?;
+    if out.is_none() && format.is_binary() && to_terminal {
+        let mut d = Diagnosis::fixable(format!(
+            "{} cannot be shown in a terminal",
+            capitalized(format.describe())
+        ));
+        d.hints.push(format!(
+            "write it to a file: `--out {template}-{date}.{}`",
+            format.name()
+        ));
+        return Err(d);
+    }
+    Ok(format)
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::fixture::{self, Fixture};
+
+    #[test]
+    fn a_format_the_file_name_contradicts_or_a_terminal_cannot_show_is_refused() {
+        let date: Date = "2026-02-02".parse().unwrap();
+        let out = std::path::Path::new("letter.docx");
+        let choose =
+            |given, out, terminal| choose_format(given, out, terminal, "pwn-request", date);
+        assert_eq!(choose(None, Some(out), true).unwrap(), Format::Docx);
+        assert_eq!(choose(None, None, true).unwrap(), Format::Markdown);
+        let clash = choose(Some("pdf"), Some(out), false).unwrap_err();
+        assert!(
+            clash.message.starts_with("--format pdf writes"),
+            "{clash:?}"
+        );
+        assert!(clash.message.ends_with("names a .docx file"), "{clash:?}");
+        assert_eq!(
+            clash.hints,
+            ["name the file letter.pdf, or leave out --format"]
+        );
+        let terminal = choose(Some("pdf"), None, true).unwrap_err();
+        assert!(terminal.message.ends_with(" cannot be shown in a terminal"));
+        assert!(
+            terminal.message.starts_with(char::is_uppercase),
+            "{terminal:?}"
+        );
+        assert_eq!(
+            terminal.hints,
+            ["write it to a file: `--out pwn-request-2026-02-02.pdf`"]
+        );
+        assert_eq!(choose(Some("pdf"), None, false).unwrap(), Format::Pdf);
+    }
 
     fn request<'a>(template: &'a letters::Template, record: bool) -> Request<'a> {
         Request {
