@@ -53,9 +53,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
     });
     progress.finish();
     let plan = plan?;
-    for notice in ops::import::plan_notices(&plan) {
-        ctx.ui.notice(&notice);
-    }
+    ctx.ui.notices(&ops::import::plan_notices(&plan));
     if plan.drafts.is_empty() {
         ctx.ui.status("Nothing to import");
         return Ok(());
@@ -75,9 +73,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let saved = ops::import::save(&case, &lock, &drafts, &ctx.commit_context()?)?;
-    for notice in ops::import::saved_notices(&saved, &drafts, args.edit) {
-        ctx.ui.notice(&notice);
-    }
+    ctx.ui
+        .notices(&ops::import::saved_notices(&saved, &drafts, args.edit));
     for written in saved {
         ctx.ui.line(written.id.as_str())?;
     }

@@ -104,9 +104,7 @@ fn show(
     }
     for outcome in outcomes {
         if let Ok(report) = &outcome.result {
-            for notice in ops::sync::notices(&outcome.slug, report) {
-                ctx.ui.notice(&notice);
-            }
+            ctx.ui.notices(&ops::sync::notices(&outcome.slug, report));
         }
     }
     if all || outcomes.len() > 1 {

@@ -14,9 +14,7 @@ use super::super::error::CliError;
 
 /// Warns that case `slug`'s state has no rules of its own.
 pub fn warn_fallback(ctx: &Ctx, slug: &str, state: &str) {
-    for notice in tally::fallback(slug, state) {
-        ctx.ui.notice(&notice);
-    }
+    ctx.ui.notices(&tally::fallback(slug, state));
 }
 
 /// The built-in rules with the workspace's `rules/*.toml` on top.

@@ -28,9 +28,7 @@ pub fn parse_kind(text: &str) -> Result<Kind, String> {
 
 /// Warns about references to records that are not in the case.
 pub fn warn_dangling(ctx: &Ctx, dangling: &[String]) {
-    for notice in iepcase::ops::records::dangling_notices(dangling) {
-        ctx.ui.notice(&notice);
-    }
+    iepcase::ops::records::dangling_notices(dangling).for_each(|n| ctx.ui.notice(&n));
 }
 
 /// Warns about each file a bundle cannot show (told by its content): it is attached all the

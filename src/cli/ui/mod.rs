@@ -249,6 +249,13 @@ impl Ui {
         }
     }
 
+    /// A use case's notices on stderr, in order.
+    pub fn notices(&self, notices: &[iepcase::ops::Notice]) {
+        for notice in notices {
+            self.notice(notice);
+        }
+    }
+
     /// Prints an error on stderr.
     pub fn error(&self, error: &CliError) {
         let text = super::error::render(error);
