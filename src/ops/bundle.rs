@@ -9,7 +9,7 @@ use crate::record::{CaseMeta, Date, RecordId, parse_record};
 use crate::store::{Case, CaseLock};
 use crate::workspace::Workspace;
 
-use super::OpsError;
+use super::{Notice, OpsError};
 
 /// The Bates prefix a bundle is stamped with: none with `--no-bates`, else `--bates`, else
 /// the case's `bates_prefix`; without the dash or underscore a stamp adds itself.
@@ -109,4 +109,110 @@ pub fn record_disclosure(
         date,
         manifest_sha256: disclosed::manifest_sha256(manifest),
     })
+}
+
+/// A bundle written, as its user is told of it.
+#[derive(Clone, Copy, Debug)]
+pub struct Written<'a> {
+    pub slug: &'a str,
+    pub purpose: bundle::Purpose,
+    pub out: &'a Path,
+    pub exhibits: usize,
+    pub pages: usize,
+    /// The last day to disclose it, for a due-process bundle with a hearing on record.
+    pub disclosure: Option<&'a bundle::Disclosure>,
+    pub recorded: Option<&'a Recorded>,
+}
+
+impl Written<'_> {
+    /// What to tell once the bundle is written: what it holds and where, the disclosure
+    /// deadline and record, and that it is not encrypted.
+    pub fn notices(&self) -> Vec<Notice> {
+        let exhibits = self.exhibits;
+        let mut notices = vec![Notice::Status(format!(
+            "Wrote the {} bundle of case `{}`: {exhibits} {}, {} pages, to {}",
+            self.purpose.as_str(),
+            self.slug,
+            if exhibits == 1 { "exhibit" } else { "exhibits" },
+            self.pages,
+            self.out.display()
+        ))];
+        if let Some(d) = self.disclosure {
+            notices.push(Notice::Status(format!(
+                "Disclose it by {} (five business days before the hearing on {}, 34 CFR 300.512(b))",
+                d.due, d.hearing
+            )));
+        }
+        if let Some(recorded) = self.recorded {
+            notices.push(Notice::Status(format!(
+                "Recorded the disclosure to {} on {} as communication {} (manifest.json SHA-256 {})",
+                recorded.with, recorded.date, recorded.id, recorded.manifest_sha256
+            )));
+        }
+        notices.push(Notice::Warning(
+            "the bundle is NOT encrypted: share it only with the people it is for, and delete \
+             copies you no longer need"
+                .into(),
+        ));
+        notices.push(Notice::Hint(format!(
+            "check it later with `iepcase bundle verify {}`",
+            self.out.display()
+        )));
+        notices
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_bundle_says_what_it_holds_and_that_it_is_not_encrypted() {
+        let written = Written {
+            slug: "eq-2025",
+            purpose: bundle::Purpose::DueProcess,
+            out: Path::new("out"),
+            exhibits: 1,
+            pages: 4,
+            disclosure: None,
+            recorded: None,
+        };
+        let told = written.notices();
+        assert_eq!(told.len(), 3);
+        assert!(
+            matches!(&told[0], Notice::Status(s) if s.contains(": 1 exhibit, 4 pages, to out")),
+            "{told:?}"
+        );
+        assert!(matches!(&told[1], Notice::Warning(w) if w.contains("NOT encrypted")));
+        assert_eq!(
+            told[2],
+            Notice::Hint("check it later with `iepcase bundle verify out`".into())
+        );
+
+        let date = |d: &str| d.parse::<Date>().unwrap();
+        let due = bundle::Disclosure {
+            hearing: date("2026-12-14"),
+            record: RecordId::parse("x760srq3ep").unwrap(),
+            due: date("2026-12-07"),
+        };
+        let recorded = Recorded {
+            id: RecordId::parse("0sahk8ww6n").unwrap(),
+            with: "District counsel".into(),
+            date: date("2026-12-01"),
+            manifest_sha256: "ab12".into(),
+        };
+        let told = Written {
+            exhibits: 3,
+            disclosure: Some(&due),
+            recorded: Some(&recorded),
+            ..written
+        }
+        .notices();
+        assert_eq!(told.len(), 5);
+        assert!(matches!(&told[0], Notice::Status(s) if s.contains(": 3 exhibits,")));
+        assert!(
+            matches!(&told[1], Notice::Status(s) if s.starts_with("Disclose it by 2026-12-07"))
+        );
+        assert!(matches!(&told[2], Notice::Status(s) if s.contains("communication 0sahk8ww6n")));
+    }
 }
