@@ -162,9 +162,129 @@ impl Written<'_> {
     }
 }
 
+/// What a bundle built has to tell besides its exhibits: the records left out and why, the
+/// upcoming meetings listed on the cover, and each notice of the build.
+pub fn left_out_notices(built: &Bundle, purpose: bundle::Purpose) -> Vec<Notice> {
+    let mut notices = exclusions(&built.excluded, purpose);
+    if built.filtered_out > 0 {
+        notices.push(Notice::Status(format!(
+            "Left out {} records outside --from/--to/--kind",
+            built.filtered_out
+        )));
+    }
+    for (id, date, title) in &built.upcoming {
+        notices.push(Notice::Status(format!(
+            "Listed on the cover, not bound: upcoming meeting {id} ({date}, {title}); pin it \
+             with `--first {id}` to bind it"
+        )));
+    }
+    notices.extend(built.notices.iter().map(build_notice));
+    notices
+}
+
+/// One line per reason records were left out, naming them.
+fn exclusions(excluded: &[bundle::plan::Excluded], purpose: bundle::Purpose) -> Vec<Notice> {
+    use bundle::plan::Exclusion;
+    let reasons = [
+        Exclusion::Privileged,
+        Exclusion::MediationConfidential,
+        Exclusion::Conflict,
+        Exclusion::Broken,
+    ];
+    let mut notices = Vec::new();
+    for why in reasons {
+        let ids: Vec<&str> = (excluded.iter())
+            .filter(|e| e.why == why)
+            .map(|e| e.id.as_str())
+            .collect();
+        if !ids.is_empty() {
+            let records = if ids.len() == 1 { "record" } else { "records" };
+            notices.push(Notice::Status(format!(
+                "Left out {} {records} ({}): {}",
+                ids.len(),
+                ids.join(", "),
+                why.reason(purpose)
+            )));
+        }
+    }
+    notices
+}
+
+/// What one notice of the build tells: an attachment not printed as it is, or a choice
+/// iepcase made.
+fn build_notice(notice: &bundle::Notice) -> Notice {
+    use bundle::Notice as B;
+    match notice {
+        B::Skipped { id, name, problem } => Notice::Warning(format!(
+            "attachment `{name}` of record {id} is a placeholder page: {problem}"
+        )),
+        B::Copied { id, name, file } => Notice::Warning(format!(
+            "attachment `{name}` of record {id} cannot be printed: copied as {file} with a \
+             placeholder page (convert it to PDF to show its pages)"
+        )),
+        B::FirstOutsideFilters { id } => Notice::Status(format!(
+            "Exhibit 1 is record {id}, as asked, though it is outside --from/--to/--kind"
+        )),
+        B::InitialsDerived { initials } => Notice::Status(format!(
+            "The case has no `initials`, so the child is printed as {initials}, from the \
+             name (set others with `iepcase case edit --set initials=…`)"
+        )),
+        B::MayNameChild { id, name } => Notice::Warning(format!(
+            "attachment `{name}` of record {id} is bound as it is: iepcase does not rewrite \
+             attached files, so it may still carry the child's name"
+        )),
+        B::NamesChild { id, name } => Notice::Warning(format!(
+            "attachment `{name}` of record {id} names the child in its text, so it is left \
+             out (a placeholder page says so): redact a copy, attach it and detach the \
+             original to include it"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_left_out_are_named_once_per_reason() {
+        use bundle::plan::{Excluded, Exclusion};
+        let left = |id: &str, why| Excluded {
+            id: RecordId::parse(id).unwrap(),
+            why,
+        };
+        let excluded = [
+            left("x760srq3ep", Exclusion::Conflict),
+            left("0sahk8ww6n", Exclusion::Privileged),
+            left("ttnaq2b4kd", Exclusion::Privileged),
+        ];
+        let told = exclusions(&excluded, bundle::Purpose::DueProcess);
+        assert_eq!(told.len(), 2);
+        assert!(
+            matches!(&told[0], Notice::Status(s)
+                if s.starts_with("Left out 2 records (0sahk8ww6n, ttnaq2b4kd): privileged")),
+            "{told:?}"
+        );
+        assert!(
+            matches!(&told[1], Notice::Status(s) if s.starts_with("Left out 1 record (x760srq3ep)"))
+        );
+        assert!(exclusions(&[], bundle::Purpose::DueProcess).is_empty());
+    }
+
+    #[test]
+    fn an_attachment_that_may_name_the_child_is_a_warning_and_derived_initials_a_status() {
+        let id = RecordId::parse("x760srq3ep").unwrap();
+        let may = build_notice(&bundle::Notice::MayNameChild {
+            id: id.clone(),
+            name: "scan.jpg".into(),
+        });
+        assert!(
+            matches!(may, Notice::Warning(w) if w.starts_with("attachment `scan.jpg` of record x760srq3ep"))
+        );
+        let initials = build_notice(&bundle::Notice::InitialsDerived {
+            initials: "E.Q.".into(),
+        });
+        assert!(matches!(initials, Notice::Status(s) if s.contains("printed as E.Q.")));
+    }
 
     #[test]
     fn a_written_bundle_says_what_it_holds_and_that_it_is_not_encrypted() {

@@ -27,7 +27,8 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         replace: args.force,
     };
     let (built, manifest) = crate::cli::common::bundle::make(ctx, ws, &case, &request)?;
-    super::report::left_out(ctx, &built, purpose);
+    ctx.ui
+        .notices(&ops::bundle::left_out_notices(&built, purpose));
     let recorded = match disclosure {
         Some(with) => {
             let (case, lock) = ctx.open_slug_locked(case.slug(), "bundle")?;
