@@ -31,6 +31,7 @@ pub mod sync;
 pub mod tally;
 pub mod timeline;
 pub mod urgency;
+pub mod verify;
 
 pub use advice::letter_hints;
 pub use error::OpsError;
