@@ -98,6 +98,18 @@ pub struct CaseFindings {
     pub fallback_state: Option<String>,
 }
 
+/// Every case's deadlines as an iCalendar file (all-day events, met ones cancelled); it
+/// names case slugs, never children.
+pub fn calendar(computed: &[Computed], today: Date) -> String {
+    let calendars: Vec<crate::rules::ics::CaseDeadlines<'_>> = (computed.iter())
+        .map(|c| crate::rules::ics::CaseDeadlines {
+            case: &c.slug,
+            deadlines: &c.deadlines,
+        })
+        .collect();
+    crate::rules::ics::render(&calendars, today)
+}
+
 impl CaseFindings {
     /// The `--set` flags the letter `finding` suggests still needs (`--set name=…`), when
     /// it suggests one that needs any.
@@ -385,6 +397,12 @@ mod tests {
             .expect("a refusal calls for prior written notice");
         assert_eq!(notice.trigger, refusal);
         assert_eq!(computed[0].inferred(notice), ["refuses"]);
+
+        // The calendar of the deadlines names the case by its slug, not the child.
+        let ics = calendar(&computed, today());
+        assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+        assert!(ics.contains(&computed[0].slug), "{ics}");
+        assert!(!ics.contains(&case.meta.child), "{ics}");
     }
 
     #[test]
