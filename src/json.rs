@@ -233,6 +233,36 @@ pub enum CaseRowJson<'a> {
     },
 }
 
+impl<'a> CaseRowJson<'a> {
+    /// One case as `case list --json` shows it: its summary, or why it cannot be opened.
+    pub fn of(
+        slug: &'a str,
+        overview: &'a Result<crate::ops::cases::Overview, crate::ops::case_list::Unopened>,
+        meeting: Option<&'a NextMeetingJson>,
+        current: Option<&str>,
+    ) -> CaseRowJson<'a> {
+        match overview {
+            Ok(o) => CaseRowJson::Open {
+                slug,
+                child: &o.meta.child,
+                state: o.meta.state.as_deref().unwrap_or_default(),
+                status: o.meta.status.as_str(),
+                records: o.records,
+                next_deadline: o
+                    .next_deadline
+                    .as_ref()
+                    .map(|(d, _)| NextDeadlineJson::new(d)),
+                next_meeting: meeting,
+                current: current == Some(slug),
+            },
+            Err(unopened) => CaseRowJson::Failed {
+                slug,
+                error: &unopened.message,
+            },
+        }
+    }
+}
+
 /// `case use --json` without a slug: the current case, or `null`.
 #[derive(Debug, Serialize)]
 pub struct CurrentCaseJson<'a> {

@@ -65,46 +65,13 @@ fn show_text(
             out.push_str(&format!("Case {}\n\n", case.slug));
         }
         for finding in &case.findings {
-            let need = finding
-                .next_step
-                .as_ref()
-                .and_then(|step| case.needs.get(step));
-            let flags = need.map(|names| {
-                let flags: Vec<String> =
-                    names.iter().map(|name| format!("--set {name}=…")).collect();
-                flags.join(" ")
-            });
+            let flags = case.needs_flags(finding);
             out.push_str(&render(ctx, finding, flags.as_deref()));
         }
     }
     ctx.ui.out(&out)?;
-    let count = |s| {
-        results
-            .iter()
-            .flat_map(|c| &c.findings)
-            .filter(|f| f.severity == s)
-            .count()
-    };
-    let (errors, warnings, notes) = (
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-    );
-    let scope = if all_cases {
-        format!("{} case(s)", results.len())
-    } else {
-        results
-            .first()
-            .map_or(String::new(), |c| format!("case `{}`", c.slug))
-    };
-    if errors + warnings + notes == 0 {
-        ctx.ui
-            .status(&format!("No findings for {scope} as of {today}"));
-    } else {
-        ctx.ui.status(&format!(
-            "{errors} error(s), {warnings} warning(s), {notes} note(s) for {scope} as of {today}"
-        ));
-    }
+    ctx.ui
+        .status(&ops::check::summary(results, all_cases, today));
     ctx.ui.status(
         "Not legal advice: each finding names its citation and how sure the rule is; check \
          it against the law.",

@@ -133,29 +133,10 @@ impl Ctx {
         }
         let path = self.identity_path();
         let ids = Identities::load(&path, &TerminalPrompt)?;
-        self.warn_if_readable_by_others(&path);
+        // An identity file others on this computer can read gives away every case it opens.
+        self.ui
+            .notices(&iepcase::ops::keys::exposure_notices(&path));
         Ok(self.identities.get_or_init(|| ids))
-    }
-
-    /// An identity file others on this computer can read gives away every case it opens.
-    fn warn_if_readable_by_others(&self, path: &std::path::Path) {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            if let Ok(meta) = std::fs::metadata(path)
-                && meta.permissions().mode() & 0o077 != 0
-            {
-                self.ui.warn(&format!(
-                    "identity file {} can be read by other users of this computer (mode {:o})",
-                    path.display(),
-                    meta.permissions().mode() & 0o777
-                ));
-                self.ui
-                    .hint(&format!("make it private: `chmod 600 {}`", path.display()));
-            }
-        }
-        #[cfg(not(unix))]
-        let _ = path;
     }
 
     /// The slug of the selected case.

@@ -7,7 +7,6 @@ use clap::Args;
 use iepcase::json::DeadlineJson;
 use iepcase::ops;
 use iepcase::record::Date;
-use iepcase::rules::ics::{CaseDeadlines, render};
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -38,14 +37,7 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
         }
     }
     if let Some(path) = &args.ics {
-        let calendars: Vec<CaseDeadlines<'_>> = computed
-            .iter()
-            .map(|c| CaseDeadlines {
-                case: &c.slug,
-                deadlines: &c.deadlines,
-            })
-            .collect();
-        let text = render(&calendars, today);
+        let text = ops::check::calendar(&computed, today);
         if path.as_os_str() == "-" {
             ctx.ui.out(&text)?;
             return failure.map_or(Ok(()), Err);

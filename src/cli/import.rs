@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use iepcase::import::{Draft, Earlier, Options};
+use iepcase::import::{Draft, Options};
 use iepcase::record::{Date, Kind, parse_record};
 
 use super::context::Ctx;
 use super::editor;
 use super::error::CliError;
-use crate::cli::common::records::{parse_kind, warn_dangling};
+use crate::cli::common::records::parse_kind;
 use iepcase::ops;
 
 #[derive(Debug, Args)]
@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
     });
     progress.finish();
     let plan = plan?;
-    report_plan(ctx, &plan);
+    ctx.ui.notices(&ops::import::plan_notices(&plan));
     if plan.drafts.is_empty() {
         ctx.ui.status("Nothing to import");
         return Ok(());
@@ -73,64 +73,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let saved = ops::import::save(&case, &lock, &drafts, &ctx.commit_context()?)?;
-    report_saved(ctx, &saved, &drafts, args.edit)
-}
-
-/// Tells what was added from which file, with what was guessed unless the user saw it in
-/// the editor; prints the new ids.
-fn report_saved(
-    ctx: &Ctx,
-    saved: &[ops::records::Written],
-    drafts: &[Draft],
-    edited: bool,
-) -> Result<(), CliError> {
-    for (written, draft) in saved.iter().zip(drafts) {
-        warn_dangling(ctx, &written.dangling);
-        ctx.ui.status(&format!(
-            "Added {} {} from {}: {}",
-            written.record.kind(),
-            written.id,
-            draft.origin,
-            written.record.title()
-        ));
-        if !edited {
-            for guess in &draft.guesses {
-                ctx.ui.status(&format!("  guessed: {guess}"));
-            }
-        }
-    }
-    if !edited && drafts.iter().any(|d| !d.guesses.is_empty()) {
-        ctx.ui.hint(
-            "check the guesses with `iepcase show ID`; change them with `iepcase edit ID`, or \
-             import with --edit to see each record first",
-        );
-    }
+    ctx.ui
+        .notices(&ops::import::saved_notices(&saved, &drafts, args.edit));
     for written in saved {
         ctx.ui.line(written.id.as_str())?;
     }
     Ok(())
-}
-
-/// Tells the warnings of reading the files, and each file left out as already imported.
-fn report_plan(ctx: &Ctx, plan: &iepcase::import::Plan) {
-    for warning in &plan.warnings {
-        ctx.ui.warn(warning);
-    }
-    for skipped in &plan.skipped {
-        let by = if skipped.same_message_id {
-            "same Message-ID"
-        } else {
-            "same content"
-        };
-        let earlier = match &skipped.earlier {
-            Earlier::Record(id) => format!("record {id}"),
-            Earlier::ThisImport(origin) => origin.clone(),
-        };
-        ctx.ui.status(&format!(
-            "Skipped {}: already in {earlier} ({by})",
-            skipped.origin
-        ));
-    }
 }
 
 /// The drafts to add, each opened in the editor; an emptied one is left out.

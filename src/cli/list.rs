@@ -63,10 +63,10 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<(), CliError> {
             ));
         }
         let ids: Vec<String> = loaded.broken.iter().map(|b| b.id.to_string()).collect();
-        return Err(crate::cli::common::records::unreadable_error(
+        return Err(CliError::from(iepcase::ops::tally::unreadable(
             case.slug(),
             &ids,
-        ));
+        )));
     }
     let conflicts = loaded.records.iter().filter(|r| r.id.is_conflict()).count();
     if conflicts > 0 {

@@ -47,13 +47,7 @@ pub fn share(ctx: &Ctx, args: ShareArgs) -> Result<(), CliError> {
     let context = ctx.commit_context()?;
     ops::members::share(&case, &lock, recipient.clone(), args.label, &context)?;
     ctx.ui
-        .status(&format!("Shared case `{}` with {recipient}", case.slug()));
-    if recipient.is_linkable() {
-        ctx.ui
-            .warn("an SSH key is linkable: anyone who has this public key can tell it is a member");
-    }
-    ctx.ui
-        .hint("push it with `iepcase sync`; they can then `iepcase clone URL`");
+        .notices(&ops::members::shared_notices(case.slug(), &recipient));
     Ok(())
 }
 
@@ -76,15 +70,8 @@ pub fn unshare(ctx: &Ctx, args: UnshareArgs) -> Result<(), CliError> {
     if let Some(spinner) = spinner {
         spinner.finish();
     }
-    ctx.ui.status(&format!(
-        "Removed {recipient} from case `{}`: the case key was replaced and every file re-encrypted",
-        case.slug()
-    ));
-    ctx.ui.warn(
-        "everything in the case up to now stays readable to them: git history keeps the old \
-         files, and they may have copies",
-    );
-    ctx.ui.hint("push the change with `iepcase sync`");
+    ctx.ui
+        .notices(&ops::members::unshared_notices(case.slug(), &recipient));
     Ok(())
 }
 
@@ -99,11 +86,7 @@ pub fn rotate(ctx: &Ctx) -> Result<(), CliError> {
     if let Some(spinner) = spinner {
         spinner.finish();
     }
-    ctx.ui.status(&format!(
-        "Replaced the key of case `{}` and re-encrypted every file",
-        case.slug()
-    ));
-    ctx.ui.hint("push the change with `iepcase sync`");
+    ctx.ui.notices(&ops::members::rotated_notices(case.slug()));
     Ok(())
 }
 
@@ -126,15 +109,7 @@ fn reject(ctx: &Ctx) -> Result<(), CliError> {
     let identities = ctx.identities()?;
     let (case, lock) = ctx.open_case_locked("recipients reject")?;
     let removed = ops::members::reject(&case, &lock, identities, &ctx.commit_context()?)?;
-    if removed.is_empty() {
-        ctx.ui.status("Nothing to reject: every member is accepted");
-        return Ok(());
-    }
-    for (key, _) in &removed {
-        ctx.ui
-            .status(&format!("Removed {key}; the case key was replaced"));
-    }
-    ctx.ui.hint("push the change with `iepcase sync`");
+    ctx.ui.notices(&ops::members::rejected_notices(&removed));
     Ok(())
 }
 
@@ -142,17 +117,7 @@ fn accept(ctx: &Ctx) -> Result<(), CliError> {
     let (case, lock) = ctx.open_case_locked("recipients accept")?;
     let accepted = ops::members::accept(&case, &lock)?;
     drop(lock);
-    if accepted.is_empty() {
-        ctx.ui
-            .status("Nothing to accept: every member is already accepted");
-    }
-    for (key, label) in &accepted {
-        let label = label
-            .as_ref()
-            .map(|l| format!(" ({l})"))
-            .unwrap_or_default();
-        ctx.ui.status(&format!("Accepted {key}{label}"));
-    }
+    ctx.ui.notices(&ops::members::accepted_notices(&accepted));
     Ok(())
 }
 
@@ -178,33 +143,16 @@ fn list(ctx: &Ctx) -> Result<(), CliError> {
         &ctx.ui
             .fitted(&["KEY", "TYPE", "LABEL", "NOTES"], &[3, 2], &rows),
     )?;
-    if members.iter().any(|m| m.pending) {
-        ctx.ui
-            .warn("some members arrived from a remote and are not accepted yet");
-        ctx.ui.hint(
-            "check them with whoever shared the case, then run `iepcase recipients accept` \
-             (or `iepcase recipients reject` to remove them)",
-        );
-    }
+    ctx.ui.notices(&ops::members::pending_notices(&members));
     Ok(())
 }
 
 /// One member's row: key, type, label and what to note of it.
 fn member_row(m: &ops::members::Member) -> Vec<String> {
-    let notes = [
-        (m.you, "you"),
-        (m.key.is_linkable(), "linkable"),
-        (m.pending, "pending: run `iepcase recipients accept`"),
-    ];
-    let notes: Vec<&str> = notes
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, n)| *n)
-        .collect();
     vec![
         m.key.to_string(),
         m.key.key_type().into(),
         m.label.clone().unwrap_or_default(),
-        notes.join(", "),
+        m.notes().join(", "),
     ]
 }

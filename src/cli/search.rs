@@ -3,6 +3,8 @@
 
 use clap::Args;
 use iepcase::ops;
+use iepcase::ops::diagnosis::Diagnosis;
+use iepcase::ops::tally::{self, Tally};
 use iepcase::search::Hit;
 
 use super::context::Ctx;
@@ -24,13 +26,13 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     let slugs = ctx.case_slugs(args.all)?;
     let results = ws.for_each_case(&slugs, ctx.identities()?, |case| {
-        ops::search::search(case, &args.query).map_err(CliError::from)
+        ops::search::search(case, &args.query).map_err(Diagnosis::from)
     });
     let mut hits = Vec::new();
     // What could not be searched: the search still shows what it found, then exits 1 so a
     // script never takes a partial answer for a whole one.
     let mut failure = None;
-    let mut tally = crate::cli::common::cases::Tally::default();
+    let mut tally = Tally::default();
     for (slug, result) in results {
         match result {
             Ok(found) => {
@@ -41,26 +43,20 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<(), CliError> {
                     ));
                 }
                 if !found.unreadable.is_empty() && failure.is_none() {
-                    failure = Some(crate::cli::common::records::unreadable_error(
-                        &slug,
-                        &found.unreadable,
-                    ));
+                    failure = Some(tally::unreadable(&slug, &found.unreadable));
                 }
             }
-            Err(e) if args.all => tally.fail(ctx, slug, &e, "was not searched"),
-            Err(e) => return Err(e),
+            Err(e) if args.all => ctx.ui.warn(&tally.fail(slug, &e, "was not searched")),
+            Err(e) => return Err(e.into()),
         }
     }
     if !tally.failed.is_empty() {
-        failure = Some(crate::cli::common::cases::cases_failed(
-            &tally.failed,
-            "could not be searched",
-        ));
+        failure = Some(tally::cases_failed(&tally.failed, "could not be searched"));
     }
     let shown = show(ctx, &args, &hits);
     shown?;
     match failure {
-        Some(e) => Err(e),
+        Some(e) => Err(e.into()),
         None => Ok(()),
     }
 }

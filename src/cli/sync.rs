@@ -3,10 +3,12 @@
 use clap::Args;
 use iepcase::json::SyncRowJson;
 use iepcase::ops;
+use iepcase::ops::diagnosis::Diagnosis;
+use iepcase::ops::sync::Ending;
 use iepcase::sync::SyncReport;
 
 use super::context::Ctx;
-use super::error::{CliError, Exit};
+use super::error::CliError;
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
@@ -33,10 +35,10 @@ pub struct CloneArgs {
     pub slug: Option<String>,
 }
 
-/// One case's outcome, its error as the user sees it.
+/// One case's outcome, its error as the user is told it.
 struct Outcome {
     slug: String,
-    result: Result<SyncReport, CliError>,
+    result: Result<SyncReport, Diagnosis>,
 }
 
 pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
@@ -67,7 +69,7 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
         .into_iter()
         .map(|o| Outcome {
             slug: o.slug,
-            result: o.result.map_err(CliError::from),
+            result: o.result.map_err(Diagnosis::from),
         })
         .collect();
     show(ctx, &outcomes, &totals, args.all)?;
@@ -102,11 +104,11 @@ fn show(
     }
     for outcome in outcomes {
         if let Ok(report) = &outcome.result {
-            notes(ctx, &outcome.slug, report);
+            ctx.ui.notices(&ops::sync::notices(&outcome.slug, report));
         }
     }
     if all || outcomes.len() > 1 {
-        ctx.ui.status(&totals_line(totals));
+        ctx.ui.status(&totals.to_string());
     }
     Ok(())
 }
@@ -119,64 +121,25 @@ fn verdict(
     totals: &ops::sync::Totals,
     all: bool,
 ) -> Result<(), CliError> {
-    let failures: Vec<(String, CliError)> = outcomes
+    let failures: Vec<(String, Diagnosis)> = outcomes
         .into_iter()
         .filter_map(|o| o.result.err().map(|e| (o.slug, e)))
         .collect();
-    if failures.len() == 1 && !all {
-        let (_, e) = failures.into_iter().next().expect("one failure");
-        return Err(CliError { detail: None, ..e });
-    }
-    if !failures.is_empty() {
-        hint_once(ctx, &failures);
-        let alarm = failures.iter().any(|(_, e)| e.exit == Exit::Found);
-        return Err(CliError {
-            exit: if alarm { Exit::Found } else { Exit::User },
-            ..CliError::user(format!(
-                "{} of {} cases did not sync",
-                failures.len(),
-                totals.cases
-            ))
-        });
-    }
-    if totals.rewound {
-        return Err(CliError::found());
-    }
-    if totals.conflicts > 0 {
-        ctx.ui.hint("see them with `iepcase list`, compare with `iepcase diff ID ID.conflict-1`, settle with `iepcase resolve ID --keep local|remote`");
-        return Err(CliError::found());
-    }
-    Ok(())
-}
-
-/// One line per distinct hint, with the cases it is for: a hundred cases on one unreachable
-/// server need the advice once.
-fn hint_once(ctx: &Ctx, failures: &[(String, CliError)]) {
-    let mut hints: Vec<(&str, Vec<&str>)> = Vec::new();
-    for (slug, e) in failures {
-        for hint in &e.hints {
-            match hints.iter_mut().find(|(h, _)| h == hint) {
-                Some((_, slugs)) => slugs.push(slug),
-                None => hints.push((hint, vec![slug])),
+    match ops::sync::ending(failures, totals, all) {
+        Ending::Clean => Ok(()),
+        Ending::Found { hint } => {
+            if let Some(hint) = hint {
+                ctx.ui.hint(hint);
             }
+            Err(CliError::found())
+        }
+        Ending::Failed { hints, diagnosis } => {
+            for hint in &hints {
+                ctx.ui.hint(hint);
+            }
+            Err(diagnosis.into())
         }
     }
-    for (hint, slugs) in hints {
-        let which = match slugs.as_slice() {
-            [one] => (*one).to_owned(),
-            few if few.len() <= 3 => few.join(", "),
-            many => format!("{} cases", many.len()),
-        };
-        ctx.ui.hint(&format!("{which}: {hint}"));
-    }
-}
-
-/// `100 cases: 98 synced, 2 failed; 37 commits fetched, 12 pushed, 0 conflicts`.
-fn totals_line(t: &ops::sync::Totals) -> String {
-    format!(
-        "{} cases: {} synced, {} failed; {} commits fetched, {} pushed, {} conflicts",
-        t.cases, t.synced, t.failed, t.fetched, t.pushed, t.conflicts
-    )
 }
 
 fn text_row(outcome: &Outcome) -> Vec<String> {
@@ -212,54 +175,6 @@ fn json_row(outcome: &Outcome) -> SyncRowJson<'_> {
     }
 }
 
-fn notes(ctx: &Ctx, slug: &str, report: &SyncReport) {
-    if let Some((now, before)) = &report.rewound {
-        ctx.ui.warn(&format!(
-            "{slug}: the remote had been moved back to an earlier state of the case (commit {}, \
-             before commit {} it held when this copy last synced); this sync put it forward again",
-            &now.to_string()[..10],
-            &before.to_string()[..10]
-        ));
-        ctx.ui.hint(&format!(
-            "someone with write access to the remote rewound it: tell the case's members and check \
-             who can push to `{slug}`'s remote"
-        ));
-    }
-    for id in &report.merge.kept {
-        ctx.ui.status(&format!(
-            "{slug}: kept {id}: it was removed on one side and edited on the other"
-        ));
-    }
-    for (id, copy, fields) in &report.merge.conflicts {
-        ctx.ui.warn(&format!(
-            "{slug}: {id} changed on both sides ({}); the remote's version is {copy}",
-            fields.join(", ")
-        ));
-    }
-    if !report.merge.meta_conflict.is_empty() {
-        ctx.ui.warn(&format!(
-            "{slug}: the case details changed on both sides ({}); yours were kept, the remote's are in `iepcase log`",
-            report.merge.meta_conflict.join(", ")
-        ));
-    }
-    if report.merge.membership_conflict {
-        ctx.ui.warn(&format!("{slug}: the members changed on both sides; yours were kept: check `iepcase recipients` and share again if needed"));
-    }
-    for key in &report.merge.members_added {
-        ctx.ui
-            .warn(&format!("{slug}: the remote added a member: {key}"));
-    }
-    if !report.merge.members_added.is_empty() {
-        ctx.ui.hint(&format!(
-            "check with whoever shared `{slug}`, then run `iepcase -c {slug} recipients accept`"
-        ));
-    }
-    for key in &report.merge.members_removed {
-        ctx.ui
-            .status(&format!("{slug}: the remote removed a member: {key}"));
-    }
-}
-
 pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     let slug = ops::sync::clone_slug(&args.url, args.slug)?;
@@ -271,21 +186,8 @@ pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
     };
     let identities = ctx.identities()?;
     let access = crate::cli::common::access::access()?;
-    let (case, records) =
-        ops::sync::clone(ws, &url, &slug, identities, &access).map_err(|e| {
-            let not_member = e.is_not_a_member();
-            let mut err = CliError::from(e);
-            if not_member {
-                // Nothing was cloned, so there is nothing to sync yet: the clone is what to redo.
-                err.hints = vec![
-                    format!(
-                        "send your public key to a member; once they run `iepcase -c {slug} share <your public key>` and `iepcase -c {slug} sync`, run this clone again"
-                    ),
-                    "if you have another identity file, point IEPCASE_IDENTITY at it".into(),
-                ];
-            }
-            err
-        })?;
+    let (case, records) = ops::sync::clone(ws, &url, &slug, identities, &access)
+        .map_err(|e| CliError::from(ops::sync::clone_failure(e, &slug)))?;
     ctx.ui.status(&format!(
         "Cloned case `{slug}` ({records} records) into {}",
         case.root().display()

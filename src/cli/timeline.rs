@@ -92,10 +92,10 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
     shown?;
     if !found.unreadable.is_empty() {
         let ids: Vec<String> = found.unreadable.iter().map(ToString::to_string).collect();
-        return Err(crate::cli::common::records::unreadable_error(
+        return Err(CliError::from(iepcase::ops::tally::unreadable(
             case.slug(),
             &ids,
-        ));
+        )));
     }
     Ok(())
 }

@@ -98,6 +98,59 @@ pub struct CaseFindings {
     pub fallback_state: Option<String>,
 }
 
+/// Every case's deadlines as an iCalendar file (all-day events, met ones cancelled); it
+/// names case slugs, never children.
+pub fn calendar(computed: &[Computed], today: Date) -> String {
+    let calendars: Vec<crate::rules::ics::CaseDeadlines<'_>> = (computed.iter())
+        .map(|c| crate::rules::ics::CaseDeadlines {
+            case: &c.slug,
+            deadlines: &c.deadlines,
+        })
+        .collect();
+    crate::rules::ics::render(&calendars, today)
+}
+
+impl CaseFindings {
+    /// The `--set` flags the letter `finding` suggests still needs (`--set name=…`), when
+    /// it suggests one that needs any.
+    pub fn needs_flags(&self, finding: &Finding) -> Option<String> {
+        let names = self.needs.get(finding.next_step.as_ref()?)?;
+        let flags: Vec<String> = names.iter().map(|name| format!("--set {name}=…")).collect();
+        Some(flags.join(" "))
+    }
+}
+
+/// The line that sums up `results` on `today`: the findings counted by severity, for the
+/// one case or for `all_cases`.
+pub fn summary(results: &[CaseFindings], all_cases: bool, today: Date) -> String {
+    use crate::check::Severity;
+    let count = |s| {
+        (results.iter())
+            .flat_map(|c| &c.findings)
+            .filter(|f| f.severity == s)
+            .count()
+    };
+    let (errors, warnings, notes) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    let scope = if all_cases {
+        format!("{} case(s)", results.len())
+    } else {
+        results
+            .first()
+            .map_or(String::new(), |c| format!("case `{}`", c.slug))
+    };
+    if errors + warnings + notes == 0 {
+        format!("No findings for {scope} as of {today}")
+    } else {
+        format!(
+            "{errors} error(s), {warnings} warning(s), {notes} note(s) for {scope} as of {today}"
+        )
+    }
+}
+
 /// The findings of each case of `cases` on `today`, under the rules `book` holds for it;
 /// with `needs`, also what the letters they suggest still need.
 pub fn check(
@@ -241,6 +294,69 @@ mod tests {
         "2026-11-28".parse().unwrap()
     }
 
+    fn finding(severity: crate::check::Severity, next_step: Option<&str>) -> Finding {
+        Finding {
+            code: crate::check::Code::RequestUnanswered,
+            severity,
+            record: None,
+            message: "the district did not answer".into(),
+            cite: None,
+            confidence: None,
+            next_step: next_step.map(str::to_owned),
+            inferred: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_findings_by_severity_for_one_case_or_all() {
+        use crate::check::Severity;
+        let case = |slug: &str, findings| CaseFindings {
+            slug: slug.into(),
+            findings,
+            needs: HashMap::new(),
+            fallback_state: None,
+        };
+        let results = [
+            case(
+                "eq",
+                vec![
+                    finding(Severity::Error, None),
+                    finding(Severity::Info, None),
+                ],
+            ),
+            case("mq", vec![finding(Severity::Warning, None)]),
+        ];
+        assert_eq!(
+            summary(&results, true, today()),
+            "1 error(s), 1 warning(s), 1 note(s) for 2 case(s) as of 2026-11-28"
+        );
+        assert_eq!(
+            summary(&[case("eq", Vec::new())], false, today()),
+            "No findings for case `eq` as of 2026-11-28"
+        );
+    }
+
+    #[test]
+    fn a_suggested_letter_lists_the_facts_it_still_needs_as_flags() {
+        use crate::check::Severity;
+        let step = "iepcase letter pwn-request --for x760";
+        let results = CaseFindings {
+            slug: "eq".into(),
+            findings: Vec::new(),
+            needs: HashMap::from([(step.to_owned(), vec!["request".into(), "asked".into()])]),
+            fallback_state: None,
+        };
+        assert_eq!(
+            results.needs_flags(&finding(Severity::Warning, Some(step))),
+            Some("--set request=… --set asked=…".into())
+        );
+        assert_eq!(results.needs_flags(&finding(Severity::Warning, None)), None);
+        assert_eq!(
+            results.needs_flags(&finding(Severity::Warning, Some("iepcase prep"))),
+            None
+        );
+    }
+
     fn workspace() -> Workspace {
         Workspace {
             root: std::path::PathBuf::from("/nonexistent"),
@@ -281,6 +397,12 @@ mod tests {
             .expect("a refusal calls for prior written notice");
         assert_eq!(notice.trigger, refusal);
         assert_eq!(computed[0].inferred(notice), ["refuses"]);
+
+        // The calendar of the deadlines names the case by its slug, not the child.
+        let ics = calendar(&computed, today());
+        assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+        assert!(ics.contains(&computed[0].slug), "{ics}");
+        assert!(!ics.contains(&case.meta.child), "{ics}");
     }
 
     #[test]

@@ -3,16 +3,19 @@
 
 use std::path::Path;
 
+use crate::check::{Code, Severity};
 use crate::crypto::{Identities, NoPrompt, Recipient};
 use crate::diff::Change;
 use crate::git::CommitContext;
 use crate::record::{Date, RecordId};
+use crate::rules::Deadline;
 use crate::store::Case;
 use crate::timeline::Entry;
 use crate::workspace::{Advocate, Author, Config, Workspace};
 
 use super::OpsError;
 use super::check::Evaluation;
+use super::urgency::Urgency;
 
 /// The demo case's slug: initials and a year, never a name.
 pub const SLUG: &str = "eq-2025";
@@ -157,6 +160,120 @@ pub fn tour(root: &Path, case: &Case) -> Result<Tour, OpsError> {
     })
 }
 
+/// What `check` finds on the story's today, counted for the tour.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FindingCounts<'a> {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Each code found, with its severity and how often, the most severe first.
+    pub codes: Vec<(Severity, Code, usize)>,
+    /// What is still to do before the next meeting, one line each.
+    pub preparation: Vec<&'a str>,
+}
+
+impl Tour {
+    /// What the amended IEP changed that the tour shows: its services and accommodations,
+    /// as `diff` words them.
+    pub fn amended_lines(&self) -> Vec<String> {
+        let diff = crate::diff::RecordDiff {
+            from: String::new(),
+            to: String::new(),
+            changes: self.amended.clone(),
+        };
+        crate::diff::render::to_text(&diff)
+            .lines()
+            .skip(2)
+            .filter(|l| l.starts_with("services") || l.contains("accommodations"))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The deadlines overdue or due soon on the story's today, earliest first; the others
+    /// are counted, not shown.
+    pub fn soon(&self) -> Vec<&Deadline> {
+        let mut soon: Vec<&Deadline> = (self.evaluation.deadlines.iter())
+            .filter(|d| Urgency::of(d) <= Urgency::DueSoon)
+            .collect();
+        soon.sort_by_key(|d| (d.due, d.due_time));
+        soon
+    }
+
+    /// The findings counted by severity and by code, apart from what is still to do before
+    /// the next meeting.
+    pub fn finding_counts(&self) -> FindingCounts<'_> {
+        let (preparation, findings): (Vec<_>, Vec<_>) =
+            (self.evaluation.findings.iter()).partition(|f| f.code.is_preparation());
+        let count = |s| findings.iter().filter(|f| f.severity == s).count();
+        let mut codes: Vec<(Severity, Code, usize)> = Vec::new();
+        for f in &findings {
+            match codes.iter_mut().find(|(_, c, _)| *c == f.code) {
+                Some(entry) => entry.2 += 1,
+                None => codes.push((f.severity, f.code, 1)),
+            }
+        }
+        codes.sort_by_key(|c| std::cmp::Reverse(c.0));
+        FindingCounts {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Info),
+            codes,
+            preparation: preparation.iter().map(|f| f.message.as_str()).collect(),
+        }
+    }
+}
+
+/// The commands to try next in the demo, each with what it shows; `w` starts each command
+/// (`iepcase -w FOLDER`) and `shown` is the folder as the user can type it.
+pub fn tries(w: &str, shown: &str) -> Vec<(String, &'static str)> {
+    vec![
+        (format!("{w} list"), "every record, in date order"),
+        (
+            format!("{w} show x760"),
+            "the annual IEP, as its TOML record",
+        ),
+        (format!("{w} list --kind refusal"), "the three refusals"),
+        (
+            format!("{w} diff x760 0sah"),
+            "what the amended IEP changed",
+        ),
+        (
+            format!("{w} timeline --today {STORY_TODAY}"),
+            "the whole story, deadlines included",
+        ),
+        (
+            format!("{w} deadlines --today {STORY_TODAY}"),
+            "the clocks running on the story's today",
+        ),
+        (
+            format!("{w} check --today {STORY_TODAY}"),
+            "what the district failed to do, and next steps",
+        ),
+        (
+            format!("{w} prep --today {STORY_TODAY}"),
+            "the checklist for the December 8 IEP meeting",
+        ),
+        (
+            format!("{w} letter pwn-request --for ttna --no-record"),
+            "draft a letter",
+        ),
+        (
+            format!("{w} search beagle"),
+            "full-text search in decrypted records",
+        ),
+        (format!("{w} log"), "the case's history"),
+        (format!("{w} fsck"), "check that every file decrypts"),
+        (
+            format!("ls {shown}/cases/{SLUG}/records"),
+            "what a remote would see: random ids, ciphertext",
+        ),
+        (
+            format!("{w} bundle verify {shown}/bundle"),
+            "check the evidence bundle against its manifest",
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +326,45 @@ mod tests {
         assert_eq!(tour.latest.len(), LATEST);
         assert!(tour.latest.windows(2).all(|w| w[0].date <= w[1].date));
         assert!(!tour.evaluation.findings.is_empty());
+
+        // The first look: services and accommodations the amendment changed, the clocks
+        // that press, and the findings counted.
+        let lines = tour.amended_lines();
+        assert!(!lines.is_empty());
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.starts_with("services") || l.contains("accommodations")),
+            "{lines:?}"
+        );
+        let soon = tour.soon();
+        assert!(!soon.is_empty());
+        assert!(soon.iter().all(|d| Urgency::of(d) <= Urgency::DueSoon));
+        assert!(
+            soon.windows(2)
+                .all(|w| (w[0].due, w[0].due_time) <= (w[1].due, w[1].due_time))
+        );
+        assert!(soon.len() < tour.evaluation.deadlines.len());
+        let counts = tour.finding_counts();
+        let counted: usize = counts.codes.iter().map(|c| c.2).sum();
+        assert_eq!(counts.errors + counts.warnings + counts.notes, counted);
+        assert_eq!(
+            counted + counts.preparation.len(),
+            tour.evaluation.findings.len()
+        );
+        assert!(counts.codes.windows(2).all(|w| w[0].0 >= w[1].0));
+        assert!(counts.codes.iter().all(|c| !c.1.is_preparation()));
+    }
+
+    #[test]
+    fn every_try_starts_with_the_workspace_or_lists_its_files() {
+        let tries = tries("iepcase -w demo", "demo");
+        assert_eq!(tries.len(), 14);
+        assert!(
+            tries
+                .iter()
+                .all(|(command, _)| command.starts_with("iepcase -w demo ")
+                    || command == "ls demo/cases/eq-2025/records")
+        );
     }
 }

@@ -4,13 +4,13 @@
 use std::path::PathBuf;
 
 use crate::git::CommitContext;
-use crate::import::{self, Draft, Known, Plan};
+use crate::import::{self, Draft, Earlier, Known, Plan};
 use crate::record::{Kind, RecordError};
 use crate::store::{Case, CaseLock};
 use crate::workspace::Workspace;
 
-use super::OpsError;
 use super::records::Written;
+use super::{Notice, OpsError};
 
 impl Workspace {
     /// The user's own e-mail addresses (the commit author's and the advocate's): messages
@@ -110,6 +110,59 @@ pub fn save(
         .collect())
 }
 
+/// What reading the files has to tell: its warnings, and each file left out as already
+/// imported.
+pub fn plan_notices(plan: &Plan) -> Vec<Notice> {
+    let mut notices: Vec<Notice> = (plan.warnings.iter())
+        .map(|w| Notice::Warning(w.clone()))
+        .collect();
+    for skipped in &plan.skipped {
+        let by = if skipped.same_message_id {
+            "same Message-ID"
+        } else {
+            "same content"
+        };
+        let earlier = match &skipped.earlier {
+            Earlier::Record(id) => format!("record {id}"),
+            Earlier::ThisImport(origin) => origin.clone(),
+        };
+        notices.push(Notice::Status(format!(
+            "Skipped {}: already in {earlier} ({by})",
+            skipped.origin
+        )));
+    }
+    notices
+}
+
+/// What adding `saved` from `drafts` has to tell: what was added from which file, with what
+/// was guessed unless the user saw each record in the editor (`edited`).
+pub fn saved_notices(saved: &[Written], drafts: &[Draft], edited: bool) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    for (written, draft) in saved.iter().zip(drafts) {
+        notices.extend(super::records::dangling_notices(&written.dangling));
+        notices.push(Notice::Status(format!(
+            "Added {} {} from {}: {}",
+            written.record.kind(),
+            written.id,
+            draft.origin,
+            written.record.title()
+        )));
+        if !edited {
+            for guess in &draft.guesses {
+                notices.push(Notice::Status(format!("  guessed: {guess}")));
+            }
+        }
+    }
+    if !edited && drafts.iter().any(|d| !d.guesses.is_empty()) {
+        notices.push(Notice::Hint(
+            "check the guesses with `iepcase show ID`; change them with `iepcase edit ID`, or \
+             import with --edit to see each record first"
+                .into(),
+        ));
+    }
+    notices
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +200,43 @@ mod tests {
         let again = plan(&case, &[file], &options, &mut |_, _| {}).unwrap();
         assert!(again.drafts.is_empty());
         assert!(again.skipped[0].same_message_id);
+        assert_eq!(
+            plan_notices(&again),
+            [Notice::Status(format!(
+                "Skipped m.eml: already in record {} (same Message-ID)",
+                saved[0].id
+            ))]
+        );
+    }
+
+    #[test]
+    fn what_was_added_is_told_with_its_guesses_unless_the_user_saw_them() {
+        let fx = Fixture::new(&["c1"]);
+        let file = fx.root().join("m.eml");
+        std::fs::write(&file, MESSAGE).unwrap();
+        let (case, lock) = fx.open("c1");
+        let mut drafts = plan(
+            &case,
+            &[file],
+            &options(Kind::Communication),
+            &mut |_, _| {},
+        )
+        .unwrap()
+        .drafts;
+        drafts[0].guesses = vec!["the direction: received".into()];
+        let saved = save(&case, &lock, &drafts, &context()).unwrap();
+        let added = Notice::Status(format!(
+            "Added communication {} from m.eml: Meeting on Friday",
+            saved[0].id
+        ));
+        let told = saved_notices(&saved, &drafts, false);
+        assert_eq!(told[0], added);
+        assert_eq!(
+            told[1],
+            Notice::Status("  guessed: the direction: received".into())
+        );
+        assert!(matches!(&told[2], Notice::Hint(h) if h.contains("--edit")));
+        assert_eq!(saved_notices(&saved, &drafts, true), [added]);
     }
 
     #[test]

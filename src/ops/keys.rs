@@ -61,6 +61,31 @@ pub fn identity_for_workspace(
     write_identity(path, created, None).map(WorkspaceIdentity::Created)
 }
 
+/// What to tell when the identity file at `path` can be read by other users of this
+/// computer: it gives away every case it opens. Nothing when it is private, or cannot be
+/// read at all (loading it says why).
+pub fn exposure_notices(path: &Path) -> Vec<super::Notice> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            return vec![
+                super::Notice::Warning(format!(
+                    "identity file {} can be read by other users of this computer (mode {:o})",
+                    path.display(),
+                    meta.permissions().mode() & 0o777
+                )),
+                super::Notice::Hint(format!("make it private: `chmod 600 {}`", path.display())),
+            ];
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Vec::new()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +105,27 @@ mod tests {
             assert_eq!(mode(&path), 0o600);
             assert_eq!(mode(path.parent().unwrap()), 0o700);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_identity_others_can_read_is_warned_about_with_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("identity.txt");
+        write_identity(&path, "2026-01-01T00:00:00Z", None).unwrap();
+        assert!(exposure_notices(&path).is_empty());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let told = exposure_notices(&path);
+        assert!(
+            matches!(&told[0], super::super::Notice::Warning(w) if w.ends_with("(mode 644)")),
+            "{told:?}"
+        );
+        assert_eq!(
+            told[1],
+            super::super::Notice::Hint(format!("make it private: `chmod 600 {}`", path.display()))
+        );
+        assert!(exposure_notices(&dir.path().join("missing")).is_empty());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::record::{CaseMeta, Date, RecordId, edit, parse_record};
 use crate::store::{Case, CaseLock};
 use crate::workspace::{Advocate, Workspace};
 
-use super::OpsError;
+use super::{Notice, OpsError};
 
 /// The name a letter is signed with when no name is known at all.
 pub const PLACEHOLDER: &str = "iepcase user";
@@ -185,6 +185,86 @@ pub struct Notes {
     pub tracking_not_recorded: Option<crate::record::Kind>,
 }
 
+impl Notes {
+    /// What to tell before the letter is written: that nobody signs it.
+    pub fn signing_notices(&self) -> Vec<Notice> {
+        if !self.unsigned {
+            return Vec::new();
+        }
+        vec![
+            Notice::Warning("your name is not set, so the letter is not properly signed".into()),
+            Notice::Hint(
+                "add an [advocate] table to iepcase.toml with your name, e-mail, phone and address"
+                    .into(),
+            ),
+        ]
+    }
+
+    /// What to tell once the letter from template `template` is written: whom it went to
+    /// when the request did not say, and what the letter cannot claim.
+    pub fn notices(&self, template: &str) -> Vec<Notice> {
+        let mut notices = Vec::new();
+        if let Some(to) = &self.addressed_to {
+            notices.push(Notice::Status(format!(
+                "Addressed to {to} (pass --to to change it)"
+            )));
+        }
+        if let Some(timing) = &self.short_notice {
+            notices.extend(short_notice(timing));
+        }
+        if let Some((signer, from_case)) = &self.no_reply_address {
+            notices.push(Notice::Warning(format!(
+                "the {template} letter asks for papers to be sent to {signer}, and no address is known",
+            )));
+            // The parent's address is the child's, from the case; everyone else's is the
+            // workspace's [advocate] table.
+            notices.push(Notice::Hint(
+                if *from_case {
+                    "add the family's address to the case details: `address = \"…\"` under [extra] \
+                     (`iepcase case edit`)"
+                } else {
+                    "add `address = \"…\"` to the [advocate] table in iepcase.toml"
+                }
+                .into(),
+            ));
+        }
+        if let Some(confidence) = &self.unconfirmed {
+            notices.push(Notice::Warning(format!(
+                "this letter relies on a rule marked {confidence}: check it before sending"
+            )));
+        }
+        if let Some(kind) = self.tracking_not_recorded {
+            notices.push(Notice::Status(format!(
+                "A {kind} record has no tracking field: the number is in the attached letter"
+            )));
+        }
+        notices
+    }
+}
+
+/// A recording notice that gives less than the state's notice period: why the letter does
+/// not claim it, and by when to send it instead.
+fn short_notice(timing: &letters::NoticeTiming) -> Vec<Notice> {
+    let Some((hours, state)) = &timing.required else {
+        return Vec::new();
+    };
+    let at = timing
+        .meeting_time
+        .map_or(String::new(), |t| format!(" at {t}"));
+    let mut notices = vec![Notice::Warning(format!(
+        "the meeting on {}{at} is less than {hours} hours after this notice (dated {}); \
+         {state} expects {hours} hours' notice, so the letter does not claim it",
+        timing.meeting_date, timing.letter
+    ))];
+    if let Some((date, time)) = timing.send_by() {
+        notices.push(Notice::Hint(format!(
+            "send it by {date} at {time} to give {hours} hours' notice, or ask the team to \
+             accept shorter notice"
+        )));
+    }
+    notices
+}
+
 /// Drafts the letter `request` asks for from `case`: the case's details with the workspace's
 /// default state, its rules (needed for a recording notice, used when readable otherwise).
 pub fn draft(ws: &Workspace, case: &Case, request: Request<'_>) -> Result<Drafted, OpsError> {
@@ -282,10 +362,135 @@ fn notes(
     })
 }
 
+/// The letter's format: `given` (`--format`), else the `out` file's extension, else
+/// Markdown. A format the extension contradicts is refused, and so is a binary format for a
+/// terminal (`to_terminal`, with no `out`), each with the file name to use instead.
+pub fn choose_format(
+    given: Option<&str>,
+    out: Option<&std::path::Path>,
+    to_terminal: bool,
+    template: &str,
+    date: Date,
+) -> Result<Format, super::diagnosis::Diagnosis> {
+    use super::diagnosis::Diagnosis;
+    let format =
+        Format::choose(given.and_then(Format::from_name), out).map_err(|(format, ext)| {
+            let path = out.expect("an extension comes from --out");
+            let mut d = Diagnosis::fixable(format!(
+                "--format {} writes {}, but --out {} names a .{} file",
+                format.name(),
+                format.describe(),
+                path.display(),
+                ext.name()
+            ));
+            d.hints.push(format!(
+                "name the file {}, or leave out --format",
+                path.with_extension(format.name()).display()
+            ));
+            d
+        })?;
+    if out.is_none() && format.is_binary() && to_terminal {
+        let mut d = Diagnosis::fixable(format!(
+            "{} cannot be shown in a terminal",
+            capitalized(format.describe())
+        ));
+        d.hints.push(format!(
+            "write it to a file: `--out {template}-{date}.{}`",
+            format.name()
+        ));
+        return Err(d);
+    }
+    Ok(format)
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_letter_without_a_signer_or_a_reply_address_says_what_to_add() {
+        assert!(Notes::default().signing_notices().is_empty());
+        assert!(Notes::default().notices("pwn-request").is_empty());
+        let notes = Notes {
+            unsigned: true,
+            addressed_to: Some("Ms. Rivera".into()),
+            no_reply_address: Some(("Dana Q.".into(), true)),
+            unconfirmed: Some("unverified".into()),
+            ..Notes::default()
+        };
+        assert_eq!(notes.signing_notices().len(), 2);
+        let told = notes.notices("pwn-request");
+        assert_eq!(
+            told[0],
+            Notice::Status("Addressed to Ms. Rivera (pass --to to change it)".into())
+        );
+        assert_eq!(
+            told[1],
+            Notice::Warning(
+                "the pwn-request letter asks for papers to be sent to Dana Q., and no address is known"
+                    .into()
+            )
+        );
+        assert!(matches!(&told[2], Notice::Hint(h) if h.contains("[extra]")));
+        assert!(matches!(&told[3], Notice::Warning(w) if w.contains("unverified")));
+        assert_eq!(told.len(), 4);
+    }
+
+    #[test]
+    fn short_notice_says_when_to_send_it_only_when_the_rules_ask_for_a_period() {
+        let date = |d: &str| d.parse::<Date>().unwrap();
+        let mut timing = letters::NoticeTiming {
+            letter: date("2026-12-07"),
+            meeting_date: date("2026-12-08"),
+            meeting_time: None,
+            hours_left: 20,
+            required: None,
+        };
+        assert!(short_notice(&timing).is_empty());
+        timing.required = Some((72, "Mississippi".into()));
+        let told = short_notice(&timing);
+        assert!(matches!(&told[0], Notice::Warning(w)
+            if w.contains("less than 72 hours") && w.contains("Mississippi expects")));
+    }
     use crate::store::fixture::{self, Fixture};
+
+    #[test]
+    fn a_format_the_file_name_contradicts_or_a_terminal_cannot_show_is_refused() {
+        let date: Date = "2026-02-02".parse().unwrap();
+        let out = std::path::Path::new("letter.docx");
+        let choose =
+            |given, out, terminal| choose_format(given, out, terminal, "pwn-request", date);
+        assert_eq!(choose(None, Some(out), true).unwrap(), Format::Docx);
+        assert_eq!(choose(None, None, true).unwrap(), Format::Markdown);
+        let clash = choose(Some("pdf"), Some(out), false).unwrap_err();
+        assert!(
+            clash.message.starts_with("--format pdf writes"),
+            "{clash:?}"
+        );
+        assert!(clash.message.ends_with("names a .docx file"), "{clash:?}");
+        assert_eq!(
+            clash.hints,
+            ["name the file letter.pdf, or leave out --format"]
+        );
+        let terminal = choose(Some("pdf"), None, true).unwrap_err();
+        assert!(terminal.message.ends_with(" cannot be shown in a terminal"));
+        assert!(
+            terminal.message.starts_with(char::is_uppercase),
+            "{terminal:?}"
+        );
+        assert_eq!(
+            terminal.hints,
+            ["write it to a file: `--out pwn-request-2026-02-02.pdf`"]
+        );
+        assert_eq!(choose(Some("pdf"), None, false).unwrap(), Format::Pdf);
+    }
 
     fn request<'a>(template: &'a letters::Template, record: bool) -> Request<'a> {
         Request {

@@ -6,7 +6,7 @@ use crate::crypto::{Identities, Recipient};
 use crate::git::CommitContext;
 use crate::store::{Case, CaseLock, Members};
 
-use super::OpsError;
+use super::{Notice, OpsError};
 
 /// Shares the case with `recipient`, under `label` in the recipients file. Labels are not
 /// encrypted: one that looks like the child's name is refused.
@@ -110,10 +110,170 @@ fn files_to_reencrypt(case: &Case) -> Result<usize, OpsError> {
     Ok(case.record_ids()?.len() + case.attachment_blobs()?.len())
 }
 
+impl Member {
+    /// What to note of the member in a listing: the user's own key, a linkable key, one to
+    /// accept.
+    pub fn notes(&self) -> Vec<&'static str> {
+        [
+            (self.you, "you"),
+            (self.key.is_linkable(), "linkable"),
+            (self.pending, "pending: run `iepcase recipients accept`"),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, note)| note)
+        .collect()
+    }
+}
+
+/// What sharing case `slug` with `recipient` has to tell.
+pub fn shared_notices(slug: &str, recipient: &Recipient) -> Vec<Notice> {
+    let mut notices = vec![Notice::Status(format!(
+        "Shared case `{slug}` with {recipient}"
+    ))];
+    if recipient.is_linkable() {
+        notices.push(Notice::Warning(
+            "an SSH key is linkable: anyone who has this public key can tell it is a member".into(),
+        ));
+    }
+    notices.push(Notice::Hint(
+        "push it with `iepcase sync`; they can then `iepcase clone URL`".into(),
+    ));
+    notices
+}
+
+/// What removing `recipient` from case `slug` has to tell: what they can still read.
+pub fn unshared_notices(slug: &str, recipient: &Recipient) -> Vec<Notice> {
+    vec![
+        Notice::Status(format!(
+            "Removed {recipient} from case `{slug}`: the case key was replaced and every file re-encrypted"
+        )),
+        Notice::Warning(
+            "everything in the case up to now stays readable to them: git history keeps the old \
+             files, and they may have copies"
+                .into(),
+        ),
+        Notice::Hint("push the change with `iepcase sync`".into()),
+    ]
+}
+
+/// What replacing case `slug`'s key has to tell.
+pub fn rotated_notices(slug: &str) -> Vec<Notice> {
+    vec![
+        Notice::Status(format!(
+            "Replaced the key of case `{slug}` and re-encrypted every file"
+        )),
+        Notice::Hint("push the change with `iepcase sync`".into()),
+    ]
+}
+
+/// What rejecting the members in `removed` has to tell.
+pub fn rejected_notices(removed: &Members) -> Vec<Notice> {
+    if removed.is_empty() {
+        return vec![Notice::Status(
+            "Nothing to reject: every member is accepted".into(),
+        )];
+    }
+    let mut notices: Vec<Notice> = (removed.iter())
+        .map(|(key, _)| Notice::Status(format!("Removed {key}; the case key was replaced")))
+        .collect();
+    notices.push(Notice::Hint("push the change with `iepcase sync`".into()));
+    notices
+}
+
+/// What accepting the members in `accepted` has to tell.
+pub fn accepted_notices(accepted: &Members) -> Vec<Notice> {
+    if accepted.is_empty() {
+        return vec![Notice::Status(
+            "Nothing to accept: every member is already accepted".into(),
+        )];
+    }
+    (accepted.iter())
+        .map(|(key, label)| {
+            let label = label
+                .as_ref()
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default();
+            Notice::Status(format!("Accepted {key}{label}"))
+        })
+        .collect()
+}
+
+/// What a listing of `members` has to tell after the table: members still to accept.
+pub fn pending_notices(members: &[Member]) -> Vec<Notice> {
+    if !members.iter().any(|m| m.pending) {
+        return Vec::new();
+    }
+    vec![
+        Notice::Warning("some members arrived from a remote and are not accepted yet".into()),
+        Notice::Hint(
+            "check them with whoever shared the case, then run `iepcase recipients accept` \
+             (or `iepcase recipients reject` to remove them)"
+                .into(),
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::fixture::{self, Fixture};
+
+    #[test]
+    fn a_member_is_noted_as_you_linkable_or_pending() {
+        let fx = Fixture::new();
+        let age = Member {
+            key: fx.owner.recipient(),
+            label: None,
+            you: true,
+            pending: false,
+        };
+        assert_eq!(age.notes(), ["you"]);
+        let ssh: Recipient =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsKLqeplhpW+uObz5dvMgjz1OxfM/XXUB+VHtZ6isGN"
+                .parse()
+                .unwrap();
+        let theirs = Member {
+            key: ssh.clone(),
+            label: Some("co-advocate".into()),
+            you: false,
+            pending: true,
+        };
+        assert_eq!(
+            theirs.notes(),
+            ["linkable", "pending: run `iepcase recipients accept`"]
+        );
+        assert!(pending_notices(&[age]).is_empty());
+        assert_eq!(pending_notices(&[theirs]).len(), 2);
+        // Sharing with an SSH key warns that it is linkable; an age key does not.
+        assert_eq!(shared_notices("eq", &ssh).len(), 3);
+        assert_eq!(shared_notices("eq", &fx.owner.recipient()).len(), 2);
+    }
+
+    #[test]
+    fn accepting_or_rejecting_nobody_says_so() {
+        let fx = Fixture::new();
+        assert_eq!(
+            accepted_notices(&Vec::new()),
+            [Notice::Status(
+                "Nothing to accept: every member is already accepted".into()
+            )]
+        );
+        let key = fx.owner.recipient();
+        let one = vec![(key.clone(), Some("co-advocate".to_owned()))];
+        assert_eq!(
+            accepted_notices(&one),
+            [Notice::Status(format!("Accepted {key} (co-advocate)"))]
+        );
+        assert_eq!(rejected_notices(&Vec::new()).len(), 1);
+        assert_eq!(
+            rejected_notices(&one),
+            [
+                Notice::Status(format!("Removed {key}; the case key was replaced")),
+                Notice::Hint("push the change with `iepcase sync`".into()),
+            ]
+        );
+    }
 
     #[test]
     fn a_label_naming_the_child_is_refused_and_nothing_is_shared() {

@@ -59,6 +59,57 @@ pub enum TargetError {
     Exists { path: PathBuf },
 }
 
+impl TargetError {
+    /// What to do instead, for a file given with `flag`; `example` is a file name to show.
+    pub fn hint(&self, flag: &str, example: &str) -> String {
+        match self {
+            TargetError::InsideCases { .. } => {
+                format!("write the letter somewhere else: `{flag} ~/letters/{example}`")
+            }
+            TargetError::Folder { path } => {
+                format!("give a file name in it: `{}`", path.join(example).display())
+            }
+            TargetError::ParentIsFile { .. } => {
+                "pick an existing folder, and a file name in it".to_owned()
+            }
+            TargetError::NoFolder { parent, .. } => format!(
+                "pick an existing folder, or create this one first: `mkdir -p {}`",
+                parent.display()
+            ),
+            TargetError::Exists { .. } => {
+                "pass --force to overwrite it, or write somewhere else".to_owned()
+            }
+        }
+    }
+}
+
+/// A file the user asked for could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}", path.display())]
+pub struct WriteError {
+    pub path: PathBuf,
+    /// Why, in the user's words: never the name of the temporary file beside `path`.
+    pub reason: String,
+}
+
+/// Writes `data` to `path` atomically, readable only by the user (mode 0600).
+pub fn write_private(path: &Path, data: &[u8]) -> Result<(), WriteError> {
+    crate::atomic::write(path, data, Some(0o600)).map_err(|e| {
+        // The error may name the temporary file beside `path`; the OS reason alone is clearer.
+        let reason = match path.parent() {
+            Some(dir) if !dir.is_dir() => format!("the folder {} does not exist", dir.display()),
+            _ => e.raw_os_error().map_or_else(
+                || e.kind().to_string(),
+                |code| std::io::Error::from_raw_os_error(code).to_string(),
+            ),
+        };
+        WriteError {
+            path: path.to_owned(),
+            reason,
+        }
+    })
+}
+
 /// Checks that `path` (absolute) can take a new file: a file name, in an existing folder,
 /// outside every case folder, and new unless `force`. Checked before any work is done, so a
 /// bad path is told in the user's own words (never a temporary file's name).
@@ -106,6 +157,64 @@ pub fn shell_word(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_in_a_missing_folder_is_refused_in_the_users_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nowhere/letter.pdf");
+        let e = write_private(&path, b"%PDF").unwrap_err();
+        assert_eq!(e.path, path);
+        assert_eq!(
+            e.reason,
+            format!(
+                "the folder {} does not exist",
+                dir.path().join("nowhere").display()
+            )
+        );
+        let here = dir.path().join("letter.pdf");
+        write_private(&here, b"%PDF").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&here).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn each_refused_target_says_what_to_do_instead() {
+        let (dir, ws) = workspace();
+        let hint = |path: &Path, force| {
+            check_target(&ws, path, force)
+                .unwrap_err()
+                .hint("--out", "letter.pdf")
+        };
+        assert_eq!(
+            hint(&dir.path().join("cases/alex/x.pdf"), true),
+            "write the letter somewhere else: `--out ~/letters/letter.pdf`"
+        );
+        let out = dir.path().join("out");
+        assert_eq!(
+            hint(&out, true),
+            format!(
+                "give a file name in it: `{}`",
+                out.join("letter.pdf").display()
+            )
+        );
+        let missing = dir.path().join("missing");
+        assert_eq!(
+            hint(&missing.join("x.pdf"), true),
+            format!(
+                "pick an existing folder, or create this one first: `mkdir -p {}`",
+                missing.display()
+            )
+        );
+        std::fs::write(out.join("x.pdf"), "").unwrap();
+        assert_eq!(
+            hint(&out.join("x.pdf"), false),
+            "pass --force to overwrite it, or write somewhere else"
+        );
+    }
 
     /// A workspace with a case folder `cases/alex` and a folder `out` beside it.
     fn workspace() -> (tempfile::TempDir, Workspace) {

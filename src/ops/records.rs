@@ -46,6 +46,15 @@ pub fn full_links(
     Ok(resolved?)
 }
 
+/// A warning for each record in `dangling` that a record refers to but the case lacks.
+pub fn dangling_notices(dangling: &[String]) -> impl Iterator<Item = super::Notice> + '_ {
+    dangling.iter().map(|reference| {
+        super::Notice::Warning(format!(
+            "this record refers to {reference}, which is not in the case"
+        ))
+    })
+}
+
 /// The records `record` refers to that are not in the case.
 pub fn dangling(case: &Case, record: &Record) -> Vec<String> {
     if record.references().is_empty() {

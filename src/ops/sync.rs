@@ -11,7 +11,8 @@ use crate::store::Case;
 use crate::sync::{Access, SyncError, SyncReport};
 use crate::workspace::Workspace;
 
-use super::OpsError;
+use super::diagnosis::{Class, Diagnosis};
+use super::{Notice, OpsError};
 
 /// How `sync` runs.
 #[derive(Clone, Copy, Debug)]
@@ -135,6 +136,22 @@ pub fn clone(
     Ok((case, records))
 }
 
+/// Why cloning case `slug` failed: a clone the identity is not a member of has nothing to
+/// sync yet, so the advice is to be shared the case and clone again.
+pub fn clone_failure(e: OpsError, slug: &str) -> Diagnosis {
+    let not_member = e.is_not_a_member();
+    let mut diagnosis = Diagnosis::from(e);
+    if not_member {
+        diagnosis.hints = vec![
+            format!(
+                "send your public key to a member; once they run `iepcase -c {slug} share <your public key>` and `iepcase -c {slug} sync`, run this clone again"
+            ),
+            "if you have another identity file, point IEPCASE_IDENTITY at it".into(),
+        ];
+    }
+    diagnosis
+}
+
 /// What several cases' syncs came to.
 #[derive(Debug, Default, PartialEq)]
 pub struct Totals {
@@ -171,6 +188,154 @@ impl Totals {
         }
         totals
     }
+}
+
+impl std::fmt::Display for Totals {
+    /// `100 cases: 98 synced, 2 failed; 37 commits fetched, 12 pushed, 0 conflicts`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} cases: {} synced, {} failed; {} commits fetched, {} pushed, {} conflicts",
+            self.cases, self.synced, self.failed, self.fetched, self.pushed, self.conflicts
+        )
+    }
+}
+
+/// What case `slug`'s sync has to tell beyond its row: a rewound remote, records kept or
+/// changed on both sides, case details and members that changed.
+pub fn notices(slug: &str, report: &SyncReport) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    if let Some((now, before)) = &report.rewound {
+        notices.push(Notice::Warning(format!(
+            "{slug}: the remote had been moved back to an earlier state of the case (commit {}, \
+             before commit {} it held when this copy last synced); this sync put it forward again",
+            &now.to_string()[..10],
+            &before.to_string()[..10]
+        )));
+        notices.push(Notice::Hint(format!(
+            "someone with write access to the remote rewound it: tell the case's members and check \
+             who can push to `{slug}`'s remote"
+        )));
+    }
+    for id in &report.merge.kept {
+        notices.push(Notice::Status(format!(
+            "{slug}: kept {id}: it was removed on one side and edited on the other"
+        )));
+    }
+    for (id, copy, fields) in &report.merge.conflicts {
+        notices.push(Notice::Warning(format!(
+            "{slug}: {id} changed on both sides ({}); the remote's version is {copy}",
+            fields.join(", ")
+        )));
+    }
+    if !report.merge.meta_conflict.is_empty() {
+        notices.push(Notice::Warning(format!(
+            "{slug}: the case details changed on both sides ({}); yours were kept, the remote's are in `iepcase log`",
+            report.merge.meta_conflict.join(", ")
+        )));
+    }
+    if report.merge.membership_conflict {
+        notices.push(Notice::Warning(format!("{slug}: the members changed on both sides; yours were kept: check `iepcase recipients` and share again if needed")));
+    }
+    for key in &report.merge.members_added {
+        notices.push(Notice::Warning(format!(
+            "{slug}: the remote added a member: {key}"
+        )));
+    }
+    if !report.merge.members_added.is_empty() {
+        notices.push(Notice::Hint(format!(
+            "check with whoever shared `{slug}`, then run `iepcase -c {slug} recipients accept`"
+        )));
+    }
+    for key in &report.merge.members_removed {
+        notices.push(Notice::Status(format!(
+            "{slug}: the remote removed a member: {key}"
+        )));
+    }
+    notices
+}
+
+/// How a sync ends, once every case's table row and notices are shown.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Every case synced, with nothing to settle.
+    Clean,
+    /// Something to look at: a rewound remote, or records changed on both sides (then with
+    /// the hint to settle them).
+    Found { hint: Option<&'static str> },
+    /// The cases failed: each distinct hint once with the cases it is for, then the failure
+    /// (the one case's own, or the count of several).
+    Failed {
+        hints: Vec<String>,
+        diagnosis: Diagnosis,
+    },
+}
+
+/// How the sync of `outcomes` (with `totals`) ends: the one case's own error, the failures
+/// counted with their hints given once, or something found.
+pub fn ending(failures: Vec<(String, Diagnosis)>, totals: &Totals, all: bool) -> Ending {
+    if failures.len() == 1 && !all {
+        let (_, diagnosis) = failures.into_iter().next().expect("one failure");
+        let diagnosis = Diagnosis {
+            detail: None,
+            ..diagnosis
+        };
+        return Ending::Failed {
+            hints: Vec::new(),
+            diagnosis,
+        };
+    }
+    if !failures.is_empty() {
+        let alarm = failures.iter().any(|(_, d)| d.class == Class::Alarm);
+        let mut diagnosis = Diagnosis::fixable(format!(
+            "{} of {} cases did not sync",
+            failures.len(),
+            totals.cases
+        ));
+        if alarm {
+            diagnosis.class = Class::Alarm;
+        }
+        return Ending::Failed {
+            hints: shared_hints(&failures),
+            diagnosis,
+        };
+    }
+    if totals.rewound {
+        return Ending::Found { hint: None };
+    }
+    if totals.conflicts > 0 {
+        return Ending::Found {
+            hint: Some(
+                "see them with `iepcase list`, compare with `iepcase diff ID ID.conflict-1`, settle with `iepcase resolve ID --keep local|remote`",
+            ),
+        };
+    }
+    Ending::Clean
+}
+
+/// One line per distinct hint, with the cases it is for: a hundred cases on one unreachable
+/// server need the advice once.
+fn shared_hints(failures: &[(String, Diagnosis)]) -> Vec<String> {
+    let mut hints: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (slug, d) in failures {
+        for hint in &d.hints {
+            match hints.iter_mut().find(|(h, _)| h == hint) {
+                Some((_, slugs)) => slugs.push(slug),
+                None => hints.push((hint, vec![slug])),
+            }
+        }
+    }
+    hints
+        .into_iter()
+        .map(|(hint, slugs)| {
+            let which = match slugs.as_slice() {
+                [one] => (*one).to_owned(),
+                few if few.len() <= 3 => few.join(", "),
+                many => format!("{} cases", many.len()),
+            };
+            format!("{which}: {hint}")
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -241,5 +406,123 @@ mod tests {
     #[test]
     fn no_outcome_is_nothing_synced() {
         assert_eq!(Totals::of(&[]), Totals::default());
+    }
+
+    fn failure(hints: &[&str]) -> Diagnosis {
+        let mut d = Diagnosis::fixable("cannot reach the remote");
+        d.hints = hints.iter().map(|h| h.to_string()).collect();
+        d.detail = Some("detail".into());
+        d
+    }
+
+    #[test]
+    fn a_clone_the_identity_cannot_open_says_to_be_shared_the_case_first() {
+        let not_member = OpsError::Store(crate::store::StoreError::NotAMember {
+            case: "eq".into(),
+            public_keys: Vec::new(),
+        });
+        let d = clone_failure(not_member, "eq");
+        assert_eq!(d.hints.len(), 2);
+        assert!(
+            d.hints[0].contains("`iepcase -c eq share <your public key>`"),
+            "{d:?}"
+        );
+        let other = clone_failure(OpsError::NoCases, "eq");
+        assert_eq!(
+            other.hints,
+            ["create one with `iepcase case new SLUG --child NAME`"]
+        );
+    }
+
+    #[test]
+    fn the_totals_read_as_one_line() {
+        let totals = Totals::of(&[synced(3, 1, 0), synced(2, 0, 2)]);
+        assert_eq!(
+            totals.to_string(),
+            "2 cases: 2 synced, 0 failed; 5 commits fetched, 1 pushed, 2 conflicts"
+        );
+    }
+
+    #[test]
+    fn a_hint_many_cases_share_is_given_once_with_the_cases_it_is_for() {
+        let failures: Vec<(String, Diagnosis)> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|slug| (slug.to_string(), failure(&["check the network"])))
+            .chain([("e".to_string(), failure(&["check the network", "log in"]))])
+            .collect();
+        assert_eq!(
+            shared_hints(&failures),
+            ["5 cases: check the network", "e: log in"]
+        );
+        assert_eq!(
+            shared_hints(&failures[3..]),
+            ["d, e: check the network", "e: log in"]
+        );
+    }
+
+    #[test]
+    fn one_case_ends_with_its_own_error_and_several_with_their_count() {
+        let totals = Totals {
+            cases: 2,
+            failed: 1,
+            ..Totals::default()
+        };
+        let one = vec![("a".to_string(), failure(&["log in"]))];
+        let Ending::Failed { hints, diagnosis } = ending(one.clone(), &totals, false) else {
+            panic!("a failure");
+        };
+        assert!(hints.is_empty());
+        assert_eq!(diagnosis.hints, ["log in"]);
+        assert_eq!(diagnosis.detail, None);
+
+        let mut alarm = failure(&[]);
+        alarm.class = Class::Alarm;
+        let both = [one, vec![("b".to_string(), alarm)]].concat();
+        let Ending::Failed { hints, diagnosis } = ending(both, &totals, true) else {
+            panic!("a failure");
+        };
+        assert_eq!(hints, ["a: log in"]);
+        assert_eq!(diagnosis.message, "2 of 2 cases did not sync");
+        assert_eq!(diagnosis.class, Class::Alarm);
+    }
+
+    #[test]
+    fn conflicts_and_a_rewound_remote_are_found_and_a_clean_sync_is_not() {
+        let mut totals = Totals::of(&[synced(1, 1, 0)]);
+        assert_eq!(ending(Vec::new(), &totals, false), Ending::Clean);
+        totals.conflicts = 1;
+        assert!(matches!(
+            ending(Vec::new(), &totals, false),
+            Ending::Found { hint: Some(h) } if h.contains("iepcase resolve")
+        ));
+        totals.rewound = true;
+        assert_eq!(
+            ending(Vec::new(), &totals, false),
+            Ending::Found { hint: None }
+        );
+    }
+
+    #[test]
+    fn notices_tell_of_conflicts_and_members_who_came_and_went() {
+        let Outcome { result, .. } = synced(0, 0, 1);
+        let mut report = result.unwrap();
+        report.merge.members_added.push("age1new".into());
+        report.merge.members_removed.push("age1old".into());
+        assert_eq!(
+            notices("eq", &report),
+            [
+                Notice::Warning(
+                    "eq: r0 changed on both sides (title); the remote's version is r0.conflict-1"
+                        .into()
+                ),
+                Notice::Warning("eq: the remote added a member: age1new".into()),
+                Notice::Hint(
+                    "check with whoever shared `eq`, then run `iepcase -c eq recipients accept`"
+                        .into()
+                ),
+                Notice::Status("eq: the remote removed a member: age1old".into()),
+            ]
+        );
+        assert!(notices("eq", &SyncReport::default()).is_empty());
     }
 }

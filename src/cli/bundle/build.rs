@@ -27,7 +27,8 @@ pub fn run(ctx: &Ctx, args: BuildArgs) -> Result<(), CliError> {
         replace: args.force,
     };
     let (built, manifest) = crate::cli::common::bundle::make(ctx, ws, &case, &request)?;
-    super::report::left_out(ctx, &built, purpose);
+    ctx.ui
+        .notices(&ops::bundle::left_out_notices(&built, purpose));
     let recorded = match disclosure {
         Some(with) => {
             let (case, lock) = ctx.open_slug_locked(case.slug(), "bundle")?;
@@ -99,35 +100,16 @@ fn report(
     } else {
         exhibits_table(ctx, manifest)?;
     }
-    let exhibits = manifest.exhibits.len();
-    ctx.ui.status(&format!(
-        "Wrote the {} bundle of case `{}`: {exhibits} {}, {} pages, to {}",
-        purpose.as_str(),
+    let written = ops::bundle::Written {
         slug,
-        if exhibits == 1 { "exhibit" } else { "exhibits" },
-        manifest.pages,
-        out.display()
-    ));
-    if let Some(d) = &built.disclosure {
-        ctx.ui.status(&format!(
-            "Disclose it by {} (five business days before the hearing on {}, 34 CFR 300.512(b))",
-            d.due, d.hearing
-        ));
-    }
-    if let Some(recorded) = recorded {
-        ctx.ui.status(&format!(
-            "Recorded the disclosure to {} on {} as communication {} (manifest.json SHA-256 {})",
-            recorded.with, recorded.date, recorded.id, recorded.manifest_sha256
-        ));
-    }
-    ctx.ui.warn(
-        "the bundle is NOT encrypted: share it only with the people it is for, and delete \
-         copies you no longer need",
-    );
-    ctx.ui.hint(&format!(
-        "check it later with `iepcase bundle verify {}`",
-        out.display()
-    ));
+        purpose,
+        out,
+        exhibits: manifest.exhibits.len(),
+        pages: manifest.pages,
+        disclosure: built.disclosure.as_ref(),
+        recorded,
+    };
+    ctx.ui.notices(&written.notices());
     Ok(())
 }
 

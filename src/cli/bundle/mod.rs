@@ -2,7 +2,6 @@
 //! against its manifest (`bundle verify DIR`).
 
 mod build;
-mod report;
 mod verify;
 
 use std::path::PathBuf;

@@ -4,18 +4,11 @@
 
 use std::path::Path;
 
-use iepcase::bundle::disclosed;
 use iepcase::json::{DisclosureJson, VerifyJson};
+use iepcase::ops::verify::{self, Found};
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
-
-/// A recorded disclosure of the bundle, as `verify` reports it.
-struct Found {
-    record: String,
-    date: String,
-    with: Option<String>,
-}
 
 /// The disclosures of the bundle with manifest hash `hash` in case `slug`: `None` when no
 /// case can be read here (no workspace, no such case, no key), which is not an error for
@@ -30,20 +23,7 @@ fn disclosures(ctx: &Ctx, slug: &str, hash: &str) -> Option<Vec<Found>> {
         return None;
     }
     let case = ctx.open_case_slug(&slug).ok()?;
-    let loaded = case.records().ok()?;
-    Some(
-        disclosed::find(&loaded.records, hash)
-            .into_iter()
-            .map(|r| Found {
-                record: r.id.to_string(),
-                date: r.record.date().to_string(),
-                with: match &r.record.body {
-                    iepcase::record::Body::Communication(c) => c.with.clone(),
-                    _ => None,
-                },
-            })
-            .collect(),
-    )
+    verify::disclosures(&case, hash).ok()
 }
 
 pub fn run(ctx: &Ctx, dir: &Path) -> Result<(), CliError> {
@@ -76,52 +56,12 @@ pub fn run(ctx: &Ctx, dir: &Path) -> Result<(), CliError> {
         }
         ctx.ui.out(&out)?;
     }
-    report_disclosures(ctx, &report.case, found.as_deref());
-    let checked = report.intact.len() + report.changed.len() + report.missing.len();
+    ctx.ui
+        .notices(&verify::disclosure_notices(&report.case, found.as_deref()));
+    ctx.ui.notices(&verify::verdict_notices(&report));
     if report.is_intact() {
-        ctx.ui.status(&format!(
-            "Bundle intact: {checked} files match the manifest (case `{}`, commit {})",
-            report.case,
-            short(&report.source_commit)
-        ));
         Ok(())
     } else {
-        ctx.ui.warn(&format!(
-            "the bundle does not match its manifest: {} changed, {} missing, {} extra",
-            report.changed.len(),
-            report.missing.len(),
-            report.extra.len()
-        ));
-        ctx.ui.hint(&format!(
-            "rebuild it from commit {} with the options in manifest.json, or find the \
-             original copy",
-            short(&report.source_commit)
-        ));
         Err(CliError::found())
     }
-}
-
-fn report_disclosures(ctx: &Ctx, slug: &str, found: Option<&[Found]>) {
-    match found {
-        None => {}
-        Some([]) => ctx.ui.status(&format!(
-            "No disclosure of this bundle is recorded in case `{slug}` (its manifest.json \
-             SHA-256 is in no communication record)"
-        )),
-        Some(found) => {
-            for f in found {
-                ctx.ui.status(&format!(
-                    "Disclosed on {} to {}: recorded in communication {} (the manifest.json \
-                     SHA-256 matches)",
-                    f.date,
-                    f.with.as_deref().unwrap_or("(no one named)"),
-                    f.record
-                ));
-            }
-        }
-    }
-}
-
-fn short(commit: &str) -> &str {
-    &commit[..commit.len().min(12)]
 }

@@ -4,22 +4,11 @@
 
 use anstyle::{AnsiColor, Style};
 use iepcase::ops::check::Computed;
+use iepcase::ops::urgency::{Urgency, when};
 use iepcase::record::Date;
-use iepcase::rules::{Deadline, Status};
+use iepcase::rules::Deadline;
 
 use crate::cli::ui::{Table, Ui};
-
-/// How soon "due soon" is.
-const SOON_DAYS: i64 = 14;
-
-/// The text output's groups, most urgent first.
-const GROUPS: [&str; 5] = [
-    "Overdue",
-    "Due within 14 days",
-    "Later",
-    "Met or ended",
-    "Obligations with no fixed deadline (DUE is when iepcase starts reminding)",
-];
 
 /// The column names; the `wide` table has the confidence and citation in columns of
 /// their own.
@@ -36,10 +25,10 @@ fn header(all: bool, wide: bool) -> Vec<&'static str> {
 }
 
 /// The colour of a group: overdue as `check` shows an error, due soon as a warning.
-fn group_style(index: usize) -> Option<Style> {
-    match index {
-        0 => Some(AnsiColor::Red.on_default().bold()),
-        1 => Some(AnsiColor::Yellow.on_default().bold()),
+fn group_style(urgency: Urgency) -> Option<Style> {
+    match urgency {
+        Urgency::Overdue => Some(AnsiColor::Red.on_default().bold()),
+        Urgency::DueSoon => Some(AnsiColor::Yellow.on_default().bold()),
         _ => None,
     }
 }
@@ -54,8 +43,8 @@ pub fn render(ui: &Ui, computed: &[Computed], all: bool, today: Date) -> String 
     };
     let mut out = format!("Deadlines as of {today}\n");
     let mut approximate = false;
-    for (index, title) in GROUPS.iter().enumerate() {
-        let style = group_style(index);
+    for urgency in Urgency::ALL {
+        let style = group_style(urgency);
         let mut wide = Table::new(&header(all, true))
             .flexible(&[5 + usize::from(all), 4 + usize::from(all)])
             .indent(2);
@@ -63,7 +52,7 @@ pub fn render(ui: &Ui, computed: &[Computed], all: bool, today: Date) -> String 
             .flexible(&[3 + usize::from(all), 1 + usize::from(all), usize::from(all)])
             .indent(2);
         let mut count = 0;
-        for (case, d) in all_deadlines().filter(|(_, d)| group(d) == index) {
+        for (case, d) in all_deadlines().filter(|(_, d)| Urgency::of(d) == urgency) {
             count += 1;
             approximate |= d.approximate;
             let case_cell = all.then_some(case.as_str());
@@ -72,7 +61,7 @@ pub fn render(ui: &Ui, computed: &[Computed], all: bool, today: Date) -> String 
         if count == 0 {
             continue;
         }
-        let heading = format!("{title} ({count})");
+        let heading = format!("{} ({count})", urgency.title());
         let heading = match style {
             Some(style) => ui.paint(style, &heading),
             None => heading,
@@ -119,32 +108,4 @@ fn add_row(
     row.push(format!("{}\n{} ({})", d.label, d.cite, d.confidence));
     styles.truncate(styles.len() - 2);
     narrow.styled_row(row, styles);
-}
-
-/// The index in [`GROUPS`] of a deadline: 0 overdue, 1 due soon, then later, met, obligations.
-pub fn group(d: &Deadline) -> usize {
-    match d.status {
-        Status::Overdue => 0,
-        Status::Open if d.days_left.is_some_and(|n| n <= SOON_DAYS) => 1,
-        Status::Open => 2,
-        Status::Met | Status::Ended => 3,
-        Status::Obligation => 4,
-    }
-}
-
-/// When a deadline falls, as seen from `today`: `in 6d`, `3d ago`, `met 2026-03-17`.
-pub fn when(d: &Deadline, today: Date) -> String {
-    let n = d.days_left.unwrap_or(0);
-    match (&d.status, &d.met) {
-        (Status::Met, Some(m)) if m.late => format!("met late {}", m.on),
-        (Status::Met, Some(m)) => format!("met {}", m.on),
-        (Status::Ended, _) => "ended".into(),
-        (Status::Obligation, _) => {
-            let waited = iepcase::rules::calendar::days_between(d.start, today);
-            format!("waiting {waited}d")
-        }
-        _ if n < 0 => format!("{}d ago", -n),
-        _ if n == 0 => "today".into(),
-        _ => format!("in {n}d"),
-    }
 }

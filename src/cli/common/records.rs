@@ -28,23 +28,7 @@ pub fn parse_kind(text: &str) -> Result<Kind, String> {
 
 /// Warns about references to records that are not in the case.
 pub fn warn_dangling(ctx: &Ctx, dangling: &[String]) {
-    for reference in dangling {
-        ctx.ui.warn(&format!(
-            "this record refers to {reference}, which is not in the case"
-        ));
-    }
-}
-
-/// The error a reading command ends with when some records could not be read: it has shown
-/// what it could, but must not exit 0 as if the case were whole.
-pub fn unreadable_error(slug: &str, ids: &[String]) -> CliError {
-    let count = ids.len();
-    CliError::user(format!(
-        "{count} record{} of case `{slug}` could not be read (first: {})",
-        if count == 1 { "" } else { "s" },
-        ids.first().map_or("?", String::as_str),
-    ))
-    .hint(format!("run `iepcase -c {slug} fsck` to check every file"))
+    iepcase::ops::records::dangling_notices(dangling).for_each(|n| ctx.ui.notice(&n));
 }
 
 /// Warns about each file a bundle cannot show (told by its content): it is attached all the

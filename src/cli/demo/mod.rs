@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use iepcase::ops::demo::{self, SLUG as DEMO_SLUG, STORY_TODAY, Tour};
+use iepcase::ops::demo::{self, SLUG as DEMO_SLUG, Tour};
 use iepcase::workspace::Workspace;
 
 use super::context::Ctx;
@@ -54,8 +54,8 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
     let w = format!("iepcase -w {shown}");
     let tour = demo::tour(&root, &case)?;
     let mut out = highlights(&tour, &w);
-    out.push_str(&clocks(&tour.evaluation.deadlines, tour.today, &w));
-    out.push_str(&findings(&tour.evaluation.findings, tour.today, &w));
+    out.push_str(&clocks(&tour, &w));
+    out.push_str(&findings(&tour, &w));
     out.push('\n');
     out.push_str(&tries(&w, &shown));
     ctx.ui.out(&out)?;
@@ -72,17 +72,8 @@ fn display_path(ctx: &Ctx, root: &Path) -> String {
 
 /// A first look at the case: what the amended IEP changed, and the latest events.
 fn highlights(tour: &Tour, w: &str) -> String {
-    let diff = iepcase::diff::RecordDiff {
-        from: String::new(),
-        to: String::new(),
-        changes: tour.amended.clone(),
-    };
     let mut out = format!("What the amended IEP changed ({w} diff x760 0sah):\n");
-    for line in iepcase::diff::render::to_text(&diff)
-        .lines()
-        .skip(2)
-        .filter(|l| l.starts_with("services") || l.contains("accommodations"))
-    {
+    for line in tour.amended_lines() {
         out.push_str(&format!("  {line}\n"));
     }
     out.push_str(&format!("\nThe latest events ({w} timeline):\n"));
@@ -95,54 +86,8 @@ fn highlights(tour: &Tour, w: &str) -> String {
 
 /// The commands to try next, each with what it shows.
 fn tries(w: &str, shown: &str) -> String {
-    let tries = [
-        (format!("{w} list"), "every record, in date order"),
-        (
-            format!("{w} show x760"),
-            "the annual IEP, as its TOML record",
-        ),
-        (format!("{w} list --kind refusal"), "the three refusals"),
-        (
-            format!("{w} diff x760 0sah"),
-            "what the amended IEP changed",
-        ),
-        (
-            format!("{w} timeline --today {STORY_TODAY}"),
-            "the whole story, deadlines included",
-        ),
-        (
-            format!("{w} deadlines --today {STORY_TODAY}"),
-            "the clocks running on the story's today",
-        ),
-        (
-            format!("{w} check --today {STORY_TODAY}"),
-            "what the district failed to do, and next steps",
-        ),
-        (
-            format!("{w} prep --today {STORY_TODAY}"),
-            "the checklist for the December 8 IEP meeting",
-        ),
-        (
-            format!("{w} letter pwn-request --for ttna --no-record"),
-            "draft a letter",
-        ),
-        (
-            format!("{w} search beagle"),
-            "full-text search in decrypted records",
-        ),
-        (format!("{w} log"), "the case's history"),
-        (format!("{w} fsck"), "check that every file decrypts"),
-        (
-            format!("ls {shown}/cases/{DEMO_SLUG}/records"),
-            "what a remote would see: random ids, ciphertext",
-        ),
-        (
-            format!("{w} bundle verify {shown}/bundle"),
-            "check the evidence bundle against its manifest",
-        ),
-    ];
     let mut out = String::from("Try:\n");
-    for (command, what) in &tries {
+    for (command, what) in demo::tries(w, shown) {
         out.push_str(&format!("  {command:<58} # {what}\n"));
     }
     out.push_str("\nFrom the source tree, run them as `cargo run --release -- -w ");
@@ -154,22 +99,18 @@ fn tries(w: &str, shown: &str) -> String {
 }
 
 /// The deadlines overdue or due soon, and how many others there are.
-fn clocks(deadlines: &[iepcase::rules::Deadline], today: iepcase::record::Date, w: &str) -> String {
+fn clocks(tour: &Tour, w: &str) -> String {
+    let today = tour.today;
     let mut out = format!(
         "The clocks running on the story's today, {today} ({w} deadlines --today {today}):\n"
     );
-    // Overdue and due soon: the first two groups of `deadlines`.
-    let mut soon: Vec<_> = deadlines
-        .iter()
-        .filter(|d| crate::cli::common::deadlines::group(d) <= 1)
-        .collect();
-    soon.sort_by_key(|d| (d.due, d.due_time));
+    let soon = tour.soon();
     let rows: Vec<Vec<String>> = soon
         .iter()
         .map(|d| {
             vec![
                 d.due.to_string(),
-                crate::cli::common::deadlines::when(d, today),
+                iepcase::ops::urgency::when(d, today),
                 d.label.clone(),
                 d.cite.clone(),
             ]
@@ -178,7 +119,7 @@ fn clocks(deadlines: &[iepcase::rules::Deadline], today: iepcase::record::Date, 
     for line in super::ui::table(&["DUE", "WHEN", "DEADLINE", "CITATION"], &rows).lines() {
         out.push_str(&format!("  {line}\n"));
     }
-    let later = deadlines.len() - soon.len();
+    let later = tour.evaluation.deadlines.len() - soon.len();
     if later > 0 {
         out.push_str(&format!(
             "  and {later} more: later, met, ended or waiting\n"
@@ -188,29 +129,16 @@ fn clocks(deadlines: &[iepcase::rules::Deadline], today: iepcase::record::Date, 
 }
 
 /// What `check` finds, counted by code, and what is still to do before the next meeting.
-fn findings(findings: &[iepcase::check::Finding], today: iepcase::record::Date, w: &str) -> String {
-    use iepcase::check::Severity;
-
-    let (preparation, findings): (Vec<_>, Vec<_>) =
-        findings.iter().partition(|f| f.code.is_preparation());
-    let mut out = String::new();
-    let count = |s| findings.iter().filter(|f| f.severity == s).count();
-    out.push_str(&format!(
+fn findings(tour: &Tour, w: &str) -> String {
+    let today = tour.today;
+    let counts = tour.finding_counts();
+    let mut out = format!(
         "\nWhat the district failed to do ({w} check --today {today}): {} error(s), {} \
          warning(s), {} note(s)\n",
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info)
-    ));
-    let mut codes: Vec<(Severity, iepcase::check::Code, usize)> = Vec::new();
-    for f in &findings {
-        match codes.iter_mut().find(|(_, c, _)| *c == f.code) {
-            Some(entry) => entry.2 += 1,
-            None => codes.push((f.severity, f.code, 1)),
-        }
-    }
-    codes.sort_by_key(|c| std::cmp::Reverse(c.0));
-    let rows: Vec<Vec<String>> = codes
+        counts.errors, counts.warnings, counts.notes
+    );
+    let rows: Vec<Vec<String>> = counts
+        .codes
         .iter()
         .map(|(severity, code, n)| {
             vec![
@@ -227,12 +155,12 @@ fn findings(findings: &[iepcase::check::Finding], today: iepcase::record::Date, 
     {
         out.push_str(&format!("  {line}\n"));
     }
-    if !preparation.is_empty() {
+    if !counts.preparation.is_empty() {
         out.push_str(&format!(
             "\nStill to do before the next meeting ({w} prep --today {today}):\n"
         ));
-        for f in &preparation {
-            out.push_str(&format!("  {}\n", f.message));
+        for message in &counts.preparation {
+            out.push_str(&format!("  {message}\n"));
         }
     }
     out

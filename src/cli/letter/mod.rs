@@ -1,7 +1,6 @@
 //! `iepcase letter TEMPLATE`: draft a letter from the case and record it; `letter --list`.
 
 mod list;
-mod warnings;
 
 use std::path::PathBuf;
 
@@ -93,13 +92,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
         record: !args.no_record,
     };
     let drafted = ops::letters::draft(ws, &case, request)?;
-    if drafted.notes.unsigned {
-        ctx.ui
-            .warn("your name is not set, so the letter is not properly signed");
-        ctx.ui.hint(
-            "add an [advocate] table to iepcase.toml with your name, e-mail, phone and address",
-        );
-    }
+    ctx.ui.notices(&drafted.notes.signing_notices());
     write(ctx, out.as_deref(), format, &drafted.main)?;
     if let (Some(path), Some(bytes)) = (&pdf_path, &drafted.pdf) {
         crate::cli::common::files::write(path, bytes)?;
@@ -108,7 +101,7 @@ pub fn run(ctx: &Ctx, args: LetterArgs) -> Result<(), CliError> {
             path.display()
         ));
     }
-    warnings::warn(ctx, &template, &drafted.notes);
+    ctx.ui.notices(&drafted.notes.notices(&template.name));
     match drafted.record {
         None => {
             ctx.ui.status("Not recorded (--no-record)");

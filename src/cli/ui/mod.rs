@@ -239,6 +239,23 @@ impl Ui {
         self.err(&format!("{label}: {}\n", printable(text)));
     }
 
+    /// A use case's notice on stderr, as a status, warning or hint.
+    pub fn notice(&self, notice: &iepcase::ops::Notice) {
+        use iepcase::ops::Notice;
+        match notice {
+            Notice::Status(text) => self.status(text),
+            Notice::Warning(text) => self.warn(text),
+            Notice::Hint(text) => self.hint(text),
+        }
+    }
+
+    /// A use case's notices on stderr, in order.
+    pub fn notices(&self, notices: &[iepcase::ops::Notice]) {
+        for notice in notices {
+            self.notice(notice);
+        }
+    }
+
     /// Prints an error on stderr.
     pub fn error(&self, error: &CliError) {
         let text = super::error::render(error);
