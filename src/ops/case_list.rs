@@ -201,23 +201,13 @@ mod tests {
 
     #[test]
     fn an_overdue_deadline_says_how_many_more_are_overdue() {
-        use crate::record::RecordId;
-        use crate::rules::{Confidence, DayType};
         let mut d = Deadline {
             rule: "pwn".into(),
             label: "Prior written notice".into(),
             cite: "34 CFR 300.503".into(),
-            confidence: Confidence::Confirmed,
-            trigger: RecordId::parse("x760srq3ep").unwrap(),
             start: Date::new(2026, 10, 1).unwrap(),
             due: Date::new(2026, 11, 1).unwrap(),
-            due_time: None,
-            day_type: DayType::Calendar,
-            status: Status::Overdue,
-            days_left: Some(-27),
-            approximate: false,
-            met: None,
-            before: None,
+            ..Deadline::sample(Status::Overdue, Some(-27))
         };
         assert_eq!(
             next_deadline(&d, 2),

@@ -75,25 +75,10 @@ pub fn when(d: &Deadline, today: Date) -> String {
 mod tests {
     use super::*;
     use crate::record::RecordId;
-    use crate::rules::{Confidence, DayType, Met};
+    use crate::rules::Met;
 
     fn deadline(status: Status, days_left: Option<i64>) -> Deadline {
-        Deadline {
-            rule: "annual-review".into(),
-            label: "Annual IEP review".into(),
-            cite: "34 CFR 300.324(b)(1)(i)".into(),
-            confidence: Confidence::Confirmed,
-            trigger: RecordId::parse("x760srq3ep").unwrap(),
-            start: Date::new(2025, 12, 9).unwrap(),
-            due: Date::new(2026, 12, 8).unwrap(),
-            due_time: None,
-            day_type: DayType::Calendar,
-            status,
-            days_left,
-            approximate: false,
-            met: None,
-            before: None,
-        }
+        Deadline::sample(status, days_left)
     }
 
     #[test]

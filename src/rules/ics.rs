@@ -148,25 +148,11 @@ fn push(out: &mut String, line: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::RecordId;
-    use crate::rules::{Confidence, DayType};
 
     fn deadline(status: Status) -> Deadline {
         Deadline {
-            rule: "annual-review".into(),
             label: "Annual IEP review; with, commas".into(),
-            cite: "34 CFR 300.324(b)(1)(i)".into(),
-            confidence: Confidence::Confirmed,
-            trigger: RecordId::parse("x760srq3ep").unwrap(),
-            start: Date::new(2025, 12, 9).unwrap(),
-            due: Date::new(2026, 12, 8).unwrap(),
-            due_time: None,
-            day_type: DayType::Calendar,
-            status,
-            days_left: Some(10),
-            approximate: false,
-            met: None,
-            before: None,
+            ..Deadline::sample(status, Some(10))
         }
     }
 

@@ -140,6 +140,29 @@ pub struct Deadline {
     pub before: Option<RecordId>,
 }
 
+#[cfg(test)]
+impl Deadline {
+    /// An open annual review of a sample record, due 2026-12-08, for tests to adjust.
+    pub(crate) fn sample(status: Status, days_left: Option<i64>) -> Deadline {
+        Deadline {
+            rule: "annual-review".into(),
+            label: "Annual IEP review".into(),
+            cite: "34 CFR 300.324(b)(1)(i)".into(),
+            confidence: Confidence::Confirmed,
+            trigger: RecordId::parse("x760srq3ep").expect("a valid id"),
+            start: Date::new(2025, 12, 9).expect("a valid date"),
+            due: Date::new(2026, 12, 8).expect("a valid date"),
+            due_time: None,
+            day_type: DayType::Calendar,
+            status,
+            days_left,
+            approximate: false,
+            met: None,
+            before: None,
+        }
+    }
+}
+
 /// A problem with the rule files.
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
