@@ -51,6 +51,7 @@ pub mod search;
 pub mod store;
 pub mod sync;
 pub mod synth;
+pub mod text;
 pub mod timeline;
 pub mod typeset;
 pub mod workspace;

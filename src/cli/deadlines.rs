@@ -64,9 +64,9 @@ pub fn run(ctx: &Ctx, args: DeadlinesArgs) -> Result<(), CliError> {
             .collect();
         ctx.ui.json(&rows)?;
     } else {
-        ctx.ui.out(&crate::cli::common::deadlines::render(
-            &ctx.ui, &computed, args.all, today,
-        ))?;
+        let text =
+            ops::urgency::render(&computed, args.all, today, ctx.ui.width(), ctx.ui.painter());
+        ctx.ui.out(&text)?;
         ctx.ui.status(
             "Not legal advice: each deadline names its rule, citation and confidence (confirmed, \
              secondary or unconfirmed); check it against the law.",

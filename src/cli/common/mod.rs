@@ -5,7 +5,6 @@ pub mod access;
 pub mod args;
 pub mod bundle;
 pub mod cases;
-pub mod deadlines;
 pub mod files;
 pub mod identity;
 pub mod records;

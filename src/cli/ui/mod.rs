@@ -4,16 +4,16 @@
 
 mod pager;
 mod progress;
-mod table;
 
 use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
 
-use anstyle::{AnsiColor, Style};
+use anstyle::Style;
+use iepcase::text::{Paint, Tone};
 
 use super::error::{CliError, Exit};
+pub use iepcase::text::{Table, printable, table};
 pub use progress::Progress;
-pub use table::Table;
 
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -102,6 +102,11 @@ impl Ui {
         self.color_out
     }
 
+    /// How text for stdout is painted.
+    pub fn painter(&self) -> Paint {
+        Paint::new(self.color_out)
+    }
+
     /// The width tables and wrapped text fit in, if any.
     pub fn width(&self) -> Option<usize> {
         self.width
@@ -158,7 +163,7 @@ impl Ui {
 
     /// Renders `table` to fit the terminal, with colour on stdout when allowed.
     pub fn table(&self, table: &Table) -> String {
-        table.render(self.width, self.color_out)
+        table.render(self.width, self.painter())
     }
 
     /// Lays out `rows` under `header` to fit the terminal, the `flexible` columns wrapping.
@@ -209,12 +214,8 @@ impl Ui {
         }
     }
 
-    fn paint_err(&self, style: Style, text: &str) -> String {
-        if self.color_err {
-            format!("{style}{text}{style:#}")
-        } else {
-            text.to_owned()
-        }
+    fn paint_err(&self, tone: Tone, text: &str) -> String {
+        Paint::new(self.color_err).paint(tone, text)
     }
 
     fn err(&self, text: &str) {
@@ -229,13 +230,13 @@ impl Ui {
 
     /// A warning on stderr.
     pub fn warn(&self, text: &str) {
-        let label = self.paint_err(AnsiColor::Yellow.on_default().bold(), "warning");
+        let label = self.paint_err(Tone::Alert, "warning");
         self.err(&format!("{label}: {}\n", printable(text)));
     }
 
     /// A hint on stderr, usually the next command to run.
     pub fn hint(&self, text: &str) {
-        let label = self.paint_err(AnsiColor::Cyan.on_default().bold(), "hint");
+        let label = self.paint_err(Tone::Notice, "hint");
         self.err(&format!("{label}: {}\n", printable(text)));
     }
 
@@ -261,52 +262,16 @@ impl Ui {
         let text = super::error::render(error);
         if self.color_err {
             let styled = text
-                .replacen(
-                    "error:",
-                    &self.paint_err(AnsiColor::Red.on_default().bold(), "error:"),
-                    1,
-                )
+                .replacen("error:", &self.paint_err(Tone::Alarm, "error:"), 1)
                 .replace(
                     "\nhint:",
-                    &format!(
-                        "\n{}",
-                        self.paint_err(AnsiColor::Cyan.on_default().bold(), "hint:")
-                    ),
+                    &format!("\n{}", self.paint_err(Tone::Notice, "hint:")),
                 );
             self.err(&styled);
         } else {
             self.err(&text);
         }
     }
-}
-
-/// Text safe to print on a terminal: control characters (which could move the cursor or
-/// change colours) are shown as `\u{1b}`-style escapes; new lines and tabs are kept.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// Lays out rows in aligned columns, whatever the width; the last column is not padded.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut table = Table::new(header);
-    for row in rows {
-        table.row(row.clone());
-    }
-    table.render(None, false)
 }
 
 /// Style for headers and ids.

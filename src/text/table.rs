@@ -5,10 +5,9 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use anstyle::Style;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::printable;
+use super::{Paint, Tone, printable};
 
 /// The narrowest a flexible column is made.
 const MIN_FLEX: usize = 12;
@@ -27,7 +26,7 @@ pub struct Table {
     rows: Vec<Vec<String>>,
     /// The display width of the widest line of each cell of `rows`.
     cell_widths: Vec<Vec<usize>>,
-    styles: Vec<Vec<Option<Style>>>,
+    styles: Vec<Vec<Option<Tone>>>,
     /// Columns that may be narrowed (their text wraps), the one to narrow first first.
     flexible: Vec<usize>,
     indent: usize,
@@ -67,7 +66,7 @@ impl Table {
 
     /// Adds a row whose cells have their own styles. A new line in a cell starts a new line
     /// within it.
-    pub fn styled_row(&mut self, cells: Vec<String>, styles: Vec<Option<Style>>) {
+    pub fn styled_row(&mut self, cells: Vec<String>, styles: Vec<Option<Tone>>) {
         let cells: Vec<String> = cells
             .into_iter()
             .map(|cell| match printable(&cell) {
@@ -98,9 +97,9 @@ impl Table {
         self.indent + widths.iter().sum::<usize>() + GAP * widths.len().saturating_sub(1)
     }
 
-    /// Lays the table out in `width` columns (no limit when `None`); styles are applied
-    /// when `color`.
-    pub fn render(&self, width: Option<usize>, color: bool) -> String {
+    /// Lays the table out in `width` columns (no limit when `None`), painted by `paint`.
+    pub fn render(&self, width: Option<usize>, paint: Paint) -> String {
+        let color = paint.colored();
         let mut widths = self.natural_widths();
         if let Some(limit) = width {
             self.fit(&mut widths, limit.saturating_sub(self.indent));
@@ -127,7 +126,7 @@ impl Table {
         out: &mut String,
         cells: &[String],
         cell_widths: &[usize],
-        styles: &[Option<Style>],
+        styles: &[Option<Tone>],
         widths: &[usize],
         color: bool,
     ) -> bool {
@@ -146,7 +145,8 @@ impl Table {
         out.extend(std::iter::repeat_n(' ', self.indent));
         for (i, (cell, &width)) in cells.iter().zip(cell_widths).enumerate() {
             match styles.get(i).copied().flatten() {
-                Some(style) if color && !cell.is_empty() => {
+                Some(tone) if color && !cell.is_empty() => {
+                    let style = tone.style();
                     let _ = write!(out, "{style}{cell}{style:#}");
                 }
                 _ => out.push_str(cell),
@@ -211,7 +211,7 @@ impl Table {
         &self,
         out: &mut String,
         cells: &[&str],
-        styles: &[Option<Style>],
+        styles: &[Option<Tone>],
         widths: &[usize],
         color: bool,
     ) {
@@ -239,7 +239,7 @@ impl Table {
                 let text = lines.get(line_no).map_or("", String::as_str);
                 let last = i + 1 == laid.len();
                 let styled = match styles.get(i).copied().flatten() {
-                    Some(style) if color && !text.is_empty() => format!("{style}{text}{style:#}"),
+                    Some(tone) if color && !text.is_empty() => Paint::new(true).paint(tone, text),
                     _ => text.to_owned(),
                 };
                 line.push_str(&styled);
@@ -325,14 +325,14 @@ mod tests {
 
     #[test]
     fn without_a_limit_nothing_is_cut() {
-        let text = sample().render(None, false);
+        let text = sample().render(None, Paint::plain());
         assert!(text.contains("at public expense\n"), "{text}");
         assert_eq!(text.lines().count(), 2);
     }
 
     #[test]
     fn a_narrow_terminal_wraps_the_title_and_keeps_the_id() {
-        let text = sample().render(Some(50), false);
+        let text = sample().render(Some(50), Paint::plain());
         for line in text.lines() {
             assert!(line.width() <= 50, "{line:?} is wider than 50");
         }
@@ -355,7 +355,7 @@ mod tests {
         ]);
         assert_eq!(table.natural_width(), 60);
         assert_eq!(
-            table.render(Some(46), false),
+            table.render(Some(46), Paint::plain()),
             "ID          KIND              TITLE\n\
              k3f9a2bq7x  request/          Short title here\n\
              \x20           accommodation\n\
@@ -371,7 +371,7 @@ mod tests {
             "Annual review\n34 CFR 300.324".into(),
         ]);
         assert_eq!(
-            table.render(None, false),
+            table.render(None, Paint::plain()),
             "ID          DEADLINE\nk3f9a2bq7x  Annual review\n            34 CFR 300.324\n"
         );
     }
@@ -381,7 +381,7 @@ mod tests {
         let mut table = Table::new(&["ID", "KIND", "TITLE", "NOTE"])
             .flexible(&[2])
             .indent(2);
-        let bold = Some(Style::new().bold());
+        let bold = Some(Tone::Strong);
         table.styled_row(
             vec![
                 "k3f9a2bq7x".into(),
