@@ -432,7 +432,7 @@ struct Ctx<'a> {
     since: Option<Date>,
     today: Date,
     /// The records by id: lookups stay constant-time in a case of thousands of records.
-    by_id: std::collections::HashMap<&'a str, &'a StoredRecord>,
+    by_id: foldhash::HashMap<&'a str, &'a StoredRecord>,
 }
 
 impl<'a> Ctx<'a> {

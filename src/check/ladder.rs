@@ -12,7 +12,7 @@
 //! already on file, so a state complaint on file is never followed by a request for prior
 //! written notice; with every rung taken, what helps is the hearing's evidence (the bundle).
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use super::Facts;
 use crate::record::StoredRecord;
@@ -170,7 +170,7 @@ impl<'a> Matter<'a> {
     /// The matter of `record`: its root request and everything about it.
     pub(super) fn of(facts: &Facts<'a>, record: &'a StoredRecord, since: Date) -> Matter<'a> {
         let root = facts.root(&record.id);
-        let mut members: HashSet<&'a str> = HashSet::from([record.id.as_str()]);
+        let mut members: HashSet<&'a str> = [record.id.as_str()].into_iter().collect();
         let mut roots = HashSet::new();
         if let Some(root) = root {
             roots.insert(root);

@@ -19,7 +19,7 @@ mod unlinked;
 
 pub use procedure::{missing_element_numbers, missing_elements};
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::links::Linked;
 use crate::record::StoredRecord;

@@ -2,7 +2,9 @@
 //! answers" means what it says, and every choice is made by fixed rules (scores, then the
 //! latest record, then the id) so the same case always gives the same links.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use rayon::prelude::*;
 

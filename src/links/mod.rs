@@ -33,7 +33,7 @@ mod subject;
 
 pub use infer::Inference;
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use rayon::prelude::*;

@@ -6,7 +6,9 @@
 //! name the kind of record ("request", "refusal", "prior written notice") or the people
 //! ("district", "parent") say nothing about the subject, so they never link two records.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::LazyLock;
 
 use crate::record::{Body, Record};

@@ -1,7 +1,7 @@
 //! `check` and `deadlines`: a case's links inferred once, its deadlines and its findings; and
 //! for each suggested letter, the facts the case does not hold.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::check::{Finding, Input, check_linked};
 use crate::letters::{self, LetterInput, Template};
@@ -343,7 +343,9 @@ mod tests {
         let results = CaseFindings {
             slug: "eq".into(),
             findings: Vec::new(),
-            needs: HashMap::from([(step.to_owned(), vec!["request".into(), "asked".into()])]),
+            needs: [(step.to_owned(), vec!["request".into(), "asked".into()])]
+                .into_iter()
+                .collect(),
             fallback_state: None,
         };
         assert_eq!(

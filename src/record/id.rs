@@ -11,6 +11,18 @@ pub const ID_LEN: usize = 10;
 /// The shortest prefix commands accept.
 pub const MIN_PREFIX: usize = 4;
 
+/// Which bytes are characters of the alphabet, by value: ids are checked wherever they are
+/// read, hundreds of thousands of times in a large case.
+const ID_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// The longest id: a conflict copy of any `u32` number.
 const MAX_LEN: usize = ID_LEN + ".conflict-".len() + 10;
 
@@ -64,8 +76,7 @@ impl RecordId {
 
     /// Whether `c` is one of the characters ids are made of.
     pub fn is_id_char(c: u8) -> bool {
-        // ALPHABET spelled as ranges: no i, l, o or u.
-        matches!(c, b'0'..=b'9' | b'a'..=b'h' | b'j' | b'k' | b'm' | b'n' | b'p'..=b't' | b'v'..=b'z')
+        ID_CHARS[usize::from(c)]
     }
 
     /// Whether `s` is a plain record id (10 alphabet characters).
@@ -106,7 +117,8 @@ impl RecordId {
 
     /// Whether this is a sync conflict copy.
     pub fn is_conflict(&self) -> bool {
-        self.as_str().contains(".conflict-")
+        // Only a conflict copy is longer than a plain id (every constructor checks the form).
+        usize::from(self.len) > ID_LEN
     }
 
     /// Finds the one id among `ids` that `prefix` names.
@@ -171,8 +183,10 @@ impl fmt::Debug for RecordId {
 
 impl std::hash::Hash for RecordId {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        // The text alone: equal ids have equal text, and the padding need not be hashed.
-        self.as_str().hash(state);
+        // The text alone, ended as a `str` is: equal ids have equal text, and the padding
+        // need not be hashed.
+        state.write(&self.bytes[..usize::from(self.len)]);
+        state.write_u8(0xff);
     }
 }
 
@@ -236,6 +250,23 @@ mod tests {
         );
         assert!(RecordId::parse("k3f9a2bq7").is_none());
         assert!(RecordId::parse("../etc/pwd").is_none());
+    }
+
+    #[test]
+    fn conflict_copies_are_told_apart_and_equal_ids_hash_alike() {
+        use std::hash::BuildHasher;
+        let plain = RecordId::parse("k3f9a2bq7x").unwrap();
+        let copy = RecordId::parse("k3f9a2bq7x.conflict-2").unwrap();
+        assert!(!plain.is_conflict());
+        assert!(copy.is_conflict());
+        assert!(!RecordId::generate().is_conflict());
+        assert!(plain.conflict(7).is_conflict());
+        let state = std::hash::RandomState::new();
+        assert_eq!(
+            state.hash_one(&plain),
+            state.hash_one(RecordId::parse("k3f9a2bq7x").unwrap())
+        );
+        assert_ne!(state.hash_one(&plain), state.hash_one(&copy));
     }
 
     #[test]

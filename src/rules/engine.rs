@@ -8,7 +8,7 @@
 //! apply), stops early at an `or_before` event, and is met by the earliest record that
 //! `satisfied_by` accepts.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
