@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, args: CaseRenameArgs) -> Result<(), CliError> {
         ctx.ui.warn(&format!(
             "remote `{name}` ({}) keeps its address: if the repository there is named `{old}`, \
              that name stays visible on the server until you rename it there",
-            crate::cli::common::remote::hide_secret(url)
+            iepcase::ops::remotes::hide_secret(url)
         ));
     }
     if !remotes.is_empty() {
