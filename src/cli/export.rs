@@ -19,14 +19,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let out = ctx.absolute(&args.out);
     let exported = ops::export::export(&case, &out)?;
-    ctx.ui.status(&format!(
-        "Exported case `{}`: {} records and {} attachments to {}",
-        case.slug(),
-        exported.records,
-        exported.attachments,
-        out.display()
-    ));
     ctx.ui
-        .warn("the export is NOT encrypted: keep it on an encrypted disk and delete it when done");
+        .notices(&ops::export::exported_notices(case.slug(), &exported, &out));
     Ok(())
 }

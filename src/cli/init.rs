@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use iepcase::ops::{self, keys::WorkspaceIdentity};
+use iepcase::ops;
 use iepcase::workspace::{Author, Config, Workspace};
 
 use super::context::Ctx;
@@ -47,25 +47,9 @@ pub fn run(ctx: &Ctx, args: InitArgs) -> Result<(), CliError> {
     let identity = iepcase::workspace::resolve_identity_path(Some(&ws), &ctx.key_env);
     let prompt = super::context::TerminalPrompt;
     let created = ctx.now.to_string();
-    let public = match ops::keys::identity_for_workspace(&identity, &prompt, &created)? {
-        WorkspaceIdentity::Existing(public) => {
-            ctx.ui
-                .status(&format!("Using your identity {}", identity.display()));
-            public
-        }
-        WorkspaceIdentity::Created(public) => {
-            ctx.ui
-                .status(&format!("Created your identity {}", identity.display()));
-            ctx.ui
-                .warn("back this file up somewhere safe: without it you cannot open your cases");
-            public
-        }
-    };
-    ctx.ui.line(&public)?;
-    ctx.ui
-        .hint("that is your public key; share it with people who will share cases with you");
-    ctx.ui.hint(
-        "next: `iepcase case new SLUG --child NAME` (pick a slug that is not the child's name)",
-    );
+    let chosen = ops::keys::identity_for_workspace(&identity, &prompt, &created)?;
+    ctx.ui.notices(&chosen.notices(&identity));
+    ctx.ui.line(chosen.public())?;
+    ctx.ui.notices(&ops::keys::workspace_hints());
     Ok(())
 }

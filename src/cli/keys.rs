@@ -42,10 +42,7 @@ pub fn run(ctx: &Ctx, command: KeysCommand) -> Result<(), CliError> {
                 .transpose()?;
             let public =
                 iepcase::ops::keys::write_identity(&path, &ctx.now.to_string(), passphrase)?;
-            ctx.ui
-                .status(&format!("Created identity {}", path.display()));
-            ctx.ui
-                .warn("back this file up somewhere safe: without it you cannot open your cases");
+            ctx.ui.notices(&iepcase::ops::keys::written_notices(&path));
             ctx.ui.line(&public)
         }
         KeysCommand::Show => {

@@ -2,7 +2,6 @@
 
 use clap::{Args, Subcommand};
 use iepcase::crypto::Recipient;
-use iepcase::json::MemberJson;
 use iepcase::ops;
 
 use super::context::Ctx;
@@ -125,34 +124,11 @@ fn list(ctx: &Ctx) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let members = ops::members::members(&case, &ctx.identities()?.public_keys())?;
     if ctx.ui.json {
-        let rows: Vec<MemberJson<'_>> = members
-            .iter()
-            .map(|m| MemberJson {
-                key: m.key.to_string(),
-                key_type: m.key.key_type(),
-                label: m.label.as_deref(),
-                linkable: m.key.is_linkable(),
-                you: m.you,
-                pending: m.pending,
-            })
-            .collect();
-        return ctx.ui.json(&rows);
+        return ctx.ui.json(&ops::members::json_rows(&members));
     }
-    let rows: Vec<Vec<String>> = members.iter().map(member_row).collect();
-    ctx.ui.out(
-        &ctx.ui
-            .fitted(&["KEY", "TYPE", "LABEL", "NOTES"], &[3, 2], &rows),
-    )?;
+    let width = ctx.ui.width();
+    ctx.ui
+        .out(&ops::members::render(&members, width, ctx.ui.painter()))?;
     ctx.ui.notices(&ops::members::pending_notices(&members));
     Ok(())
-}
-
-/// One member's row: key, type, label and what to note of it.
-fn member_row(m: &ops::members::Member) -> Vec<String> {
-    vec![
-        m.key.to_string(),
-        m.key.key_type().into(),
-        m.label.clone().unwrap_or_default(),
-        m.notes().join(", "),
-    ]
 }

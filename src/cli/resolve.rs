@@ -21,12 +21,6 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<(), CliError> {
     let keep = ops::records::Keep::parse(&args.keep);
     let resolved =
         ops::records::resolve_conflict(&case, &lock, &args.id, &keep, &ctx.commit_context()?)?;
-    let kept = resolved.kept.map_or("the local version".to_owned(), |w| {
-        format!("the version from {w}")
-    });
-    ctx.ui.status(&format!(
-        "Resolved {}: kept {kept}; the other versions stay in history",
-        resolved.base
-    ));
+    ctx.ui.notices(&resolved.notices());
     Ok(())
 }

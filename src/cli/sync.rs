@@ -1,11 +1,8 @@
 //! `iepcase sync [--all]` and `iepcase clone URL [SLUG]`.
 
 use clap::Args;
-use iepcase::json::SyncRowJson;
 use iepcase::ops;
-use iepcase::ops::diagnosis::Diagnosis;
 use iepcase::ops::sync::Ending;
-use iepcase::sync::SyncReport;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -35,12 +32,6 @@ pub struct CloneArgs {
     pub slug: Option<String>,
 }
 
-/// One case's outcome, its error as the user is told it.
-struct Outcome {
-    slug: String,
-    result: Result<SyncReport, Diagnosis>,
-}
-
 pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     let slugs = ctx.case_slugs(args.all)?;
@@ -64,136 +55,35 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<(), CliError> {
     let outcomes =
         ops::sync::sync_cases(ws, &slugs, &context, options, &|slug| progress.step(slug))?;
     progress.finish();
-    let totals = ops::sync::Totals::of(&outcomes);
-    let outcomes: Vec<Outcome> = outcomes
-        .into_iter()
-        .map(|o| Outcome {
-            slug: o.slug,
-            result: o.result.map_err(Diagnosis::from),
-        })
-        .collect();
-    show(ctx, &outcomes, &totals, args.all)?;
-    verdict(ctx, outcomes, &totals, args.all)
-}
-
-/// The table of cases synced (or its JSON rows), and what each sync has to tell.
-fn show(
-    ctx: &Ctx,
-    outcomes: &[Outcome],
-    totals: &ops::sync::Totals,
-    all: bool,
-) -> Result<(), CliError> {
+    let synced = ops::sync::Synced::of(outcomes, args.all);
     if ctx.ui.json {
-        let rows: Vec<SyncRowJson<'_>> = outcomes.iter().map(json_row).collect();
-        return ctx.ui.json(&rows);
-    }
-    let rows: Vec<Vec<String>> = outcomes.iter().map(text_row).collect();
-    if rows.is_empty() {
-        ctx.ui.status("No case has a remote");
+        ctx.ui.json(&synced.json_rows())?;
     } else {
-        let header = [
-            "CASE",
-            "REMOTE",
-            "FETCHED",
-            "MERGED",
-            "PUSHED",
-            "CONFLICTS",
-            "ERROR",
-        ];
-        ctx.ui.out(&ctx.ui.fitted(&header, &[6, 1], &rows))?;
-    }
-    for outcome in outcomes {
-        if let Ok(report) = &outcome.result {
-            ctx.ui.notices(&ops::sync::notices(&outcome.slug, report));
+        let table = synced.render(ctx.ui.width(), ctx.ui.painter());
+        if !table.is_empty() {
+            ctx.ui.out(&table)?;
         }
+        ctx.ui.notices(&synced.notices());
     }
-    if all || outcomes.len() > 1 {
-        ctx.ui.status(&totals.to_string());
-    }
-    Ok(())
-}
-
-/// How the command ends: the one case's own error, the failures counted with their hints
-/// given once, or exit 3 for a rewound remote or conflicts to settle.
-fn verdict(
-    ctx: &Ctx,
-    outcomes: Vec<Outcome>,
-    totals: &ops::sync::Totals,
-    all: bool,
-) -> Result<(), CliError> {
-    let failures: Vec<(String, Diagnosis)> = outcomes
-        .into_iter()
-        .filter_map(|o| o.result.err().map(|e| (o.slug, e)))
-        .collect();
-    match ops::sync::ending(failures, totals, all) {
+    let ending = synced.ending();
+    ctx.ui.notices(&ending.notices());
+    match ending {
         Ending::Clean => Ok(()),
-        Ending::Found { hint } => {
-            if let Some(hint) = hint {
-                ctx.ui.hint(hint);
-            }
-            Err(CliError::found())
-        }
-        Ending::Failed { hints, diagnosis } => {
-            for hint in &hints {
-                ctx.ui.hint(hint);
-            }
-            Err(diagnosis.into())
-        }
-    }
-}
-
-fn text_row(outcome: &Outcome) -> Vec<String> {
-    match &outcome.result {
-        Ok(r) => vec![
-            outcome.slug.clone(),
-            r.remote.clone(),
-            r.fetched.to_string(),
-            r.merge.updated.to_string(),
-            r.pushed.to_string(),
-            r.merge.conflicts.len().to_string(),
-            String::new(),
-        ],
-        Err(e) => vec![
-            outcome.slug.clone(),
-            "-".into(),
-            "-".into(),
-            "-".into(),
-            "-".into(),
-            "-".into(),
-            e.message.clone(),
-        ],
-    }
-}
-
-fn json_row(outcome: &Outcome) -> SyncRowJson<'_> {
-    match &outcome.result {
-        Ok(r) => SyncRowJson::synced(&outcome.slug, r),
-        Err(e) => SyncRowJson::Failed {
-            case: &outcome.slug,
-            error: &e.message,
-        },
+        Ending::Found { .. } => Err(CliError::found()),
+        Ending::Failed { diagnosis, .. } => Err(diagnosis.into()),
     }
 }
 
 pub fn clone(ctx: &Ctx, args: CloneArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     let slug = ops::sync::clone_slug(&args.url, args.slug)?;
-    let url = match iepcase::sync::check_remote_url(&args.url)? {
-        iepcase::sync::UrlKind::Path if !std::path::Path::new(&args.url).is_absolute() => {
-            crate::cli::common::remote::stored_url(ctx, &args.url)?
-        }
-        _ => args.url.clone(),
-    };
+    let (url, notices) = ops::remotes::clone_url(&ctx.cwd, &args.url)?;
+    ctx.ui.notices(&notices);
     let identities = ctx.identities()?;
     let access = crate::cli::common::access::access()?;
     let (case, records) = ops::sync::clone(ws, &url, &slug, identities, &access)
         .map_err(|e| CliError::from(ops::sync::clone_failure(e, &slug)))?;
-    ctx.ui.status(&format!(
-        "Cloned case `{slug}` ({records} records) into {}",
-        case.root().display()
-    ));
-    ctx.ui.hint(&format!(
-        "work on it with `iepcase -c {slug} list`; `iepcase -c {slug} sync` exchanges changes"
-    ));
+    ctx.ui
+        .notices(&ops::sync::cloned_notices(&slug, records, case.root()));
     Ok(())
 }

@@ -2,13 +2,15 @@
 //! next deadline and meeting), why a case could not be opened, and the failure to end with.
 
 use crate::crypto::Identities;
+use crate::json::{CaseRowJson, NextMeetingJson};
 use crate::record::Date;
 use crate::rules::{Deadline, Rulebook, Status};
+use crate::text::{Paint, Table};
 use crate::workspace::Workspace;
 
-use super::OpsError;
 use super::cases::Overview;
 use super::diagnosis::Diagnosis;
+use super::{Notice, OpsError};
 
 /// Why a case could not be opened.
 #[derive(Debug, PartialEq, Eq)]
@@ -126,6 +128,82 @@ fn next_deadline(d: &Deadline, more_overdue: usize) -> String {
     text
 }
 
+/// What to warn of before the table: each case whose state has no rules of its own, and
+/// each case that could not be opened.
+pub fn warnings(rows: &[Row]) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    for (slug, overview) in rows {
+        match overview {
+            Ok(o) => {
+                if let Some(state) = &o.fallback_state {
+                    notices.extend(super::tally::fallback(slug, state));
+                }
+            }
+            Err(unopened) => {
+                notices.push(Notice::Warning(format!(
+                    "case `{slug}`: {}",
+                    unopened.message
+                )));
+            }
+        }
+    }
+    notices
+}
+
+/// The table of cases fitting `width`, the `current` one marked; with no case, nothing.
+pub fn render(rows: &[Row], current: Option<&str>, width: Option<usize>, paint: Paint) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut table = Table::new(&[
+        "CASE",
+        "CHILD",
+        "STATE",
+        "STATUS",
+        "RECORDS",
+        "NEXT DEADLINE",
+        "NEXT MEETING",
+    ])
+    .flexible(&[5, 6, 1]);
+    for (slug, overview) in rows {
+        table.row(cells(slug, current, overview));
+    }
+    table.render(width, paint)
+}
+
+/// What to tell when the workspace has no case yet.
+pub fn no_case_notices() -> Vec<Notice> {
+    vec![
+        Notice::Status("No cases yet".into()),
+        Notice::Hint("create one with `iepcase case new SLUG --child NAME`".into()),
+    ]
+}
+
+/// Each case's next meeting, for [`json_rows`] to point at.
+pub fn next_meetings(rows: &[Row]) -> Vec<Option<NextMeetingJson>> {
+    rows.iter()
+        .map(|(_, o)| {
+            o.as_ref()
+                .ok()?
+                .next_meeting
+                .as_ref()
+                .map(NextMeetingJson::of)
+        })
+        .collect()
+}
+
+/// The rows of `case list --json`, with the `meetings` of [`next_meetings`].
+pub fn json_rows<'a>(
+    rows: &'a [Row],
+    meetings: &'a [Option<NextMeetingJson>],
+    current: Option<&'a str>,
+) -> Vec<CaseRowJson<'a>> {
+    rows.iter()
+        .zip(meetings)
+        .map(|((slug, o), meeting)| CaseRowJson::of(slug, o, meeting.as_ref(), current))
+        .collect()
+}
+
 /// The failure to end with when some cases could not be opened (after the table shows them).
 pub fn failure(rows: &[Row]) -> Option<Diagnosis> {
     let failed: Vec<&str> = rows
@@ -219,5 +297,28 @@ mod tests {
         );
         d.status = Status::Open;
         assert_eq!(next_deadline(&d, 0), "2026-11-01  Prior written notice");
+    }
+
+    #[test]
+    fn the_table_marks_the_current_case_and_tells_why_a_case_did_not_open() {
+        let rows = vec![
+            ("eq".to_owned(), unopened(true)),
+            ("mq".to_owned(), unopened(false)),
+        ];
+        let text = render(&rows, Some("mq"), None, Paint::plain());
+        assert_eq!(
+            text,
+            "CASE  CHILD         STATE  STATUS  RECORDS  NEXT DEADLINE  NEXT MEETING\n\
+             \x20 eq  (no access)   -      -       -        -              -\n\
+             * mq  (unreadable)  -      -       -        -              -\n"
+        );
+        assert_eq!(render(&rows, Some("mq"), None, Paint::new(true)), text);
+        assert_eq!(render(&[], None, Some(80), Paint::plain()), "");
+        assert_eq!(
+            warnings(&rows)[0],
+            Notice::Warning("case `eq`: cannot open".into())
+        );
+        assert_eq!(json_rows(&rows, &next_meetings(&rows), None).len(), 2);
+        assert_eq!(no_case_notices()[0], Notice::Status("No cases yet".into()));
     }
 }

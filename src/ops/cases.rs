@@ -9,6 +9,9 @@ use crate::rules::{Deadline, RuleError, RuleSet, Rulebook};
 use crate::store::{Case, StoreError, StoredRecord};
 use crate::workspace::Workspace;
 
+use super::Notice;
+use super::diagnosis::Diagnosis;
+
 /// One case, read: its metadata and readable records.
 #[derive(Debug)]
 pub struct CaseFacts {
@@ -325,6 +328,83 @@ fn meta_text(new: &NewCase, state: Option<&str>, today: Date) -> String {
     doc.to_string()
 }
 
+/// What to warn of before case `slug` of `child` is created: a slug that looks like the
+/// child's name, since slugs are visible on remotes.
+pub fn slug_notices(slug: &str, child: &str) -> Vec<Notice> {
+    if child.trim().is_empty() || !crate::workspace::slug_looks_like_name(slug, child) {
+        return Vec::new();
+    }
+    vec![
+        Notice::Warning(format!(
+            "the slug `{slug}` looks like it contains the child's name; slugs are visible on remotes"
+        )),
+        Notice::Hint(
+            "an opaque slug such as `case-2026-04` or initials keeps the child private".into(),
+        ),
+    ]
+}
+
+/// What to tell once case `slug` is `created`: where it is, a missing state, the next step.
+pub fn created_notices(slug: &str, created: &Created) -> Vec<Notice> {
+    let mut notices = vec![Notice::Status(format!(
+        "Created case `{slug}` in {}",
+        created.root.display()
+    ))];
+    if created.state.is_none() {
+        notices.push(Notice::Warning("no state set: deadlines use federal rules only (set one with `case edit --set state=MS`)".into()));
+    }
+    notices.push(Notice::Hint(format!(
+        "add a record: `iepcase -c {slug} add request --title \"…\" --set type=evaluation`"
+    )));
+    notices
+}
+
+/// What to tell once case `old` of `child` is renamed `new`: a slug that looks like the
+/// child's name, and that each of its `remotes` (name and address) keeps its address.
+pub fn renamed_notices(
+    old: &str,
+    new: &str,
+    child: &str,
+    remotes: &[(String, String)],
+) -> Vec<Notice> {
+    let mut notices = vec![Notice::Status(format!("Renamed case `{old}` to `{new}`"))];
+    if crate::workspace::slug_looks_like_name(new, child) {
+        notices.push(Notice::Warning(format!(
+            "`{new}` looks like it contains the child's name; slugs are visible on remotes"
+        )));
+    }
+    for (name, url) in remotes {
+        notices.push(Notice::Warning(format!(
+            "remote `{name}` ({}) keeps its address: if the repository there is named `{old}`, \
+             that name stays visible on the server until you rename it there",
+            super::remotes::hide_secret(url)
+        )));
+    }
+    if !remotes.is_empty() {
+        notices.push(Notice::Hint(format!(
+            "after renaming it on the server: `iepcase -c {new} remote remove NAME` and \
+             `iepcase -c {new} remote add NAME NEW-URL`"
+        )));
+    }
+    notices.push(Notice::Status(
+        "Copies of the case cloned before keep the old name as their folder name; they still \
+         sync, and their owners can rename them the same way. The history holds no slug."
+            .into(),
+    ));
+    notices
+}
+
+/// Case `slug`'s details `text` (its `case.toml`) as `case show --json` gives them, with the
+/// slug added.
+pub fn details_json(text: &str, slug: &str) -> Result<serde_json::Value, Diagnosis> {
+    let value: toml::Value = toml::from_str(text).map_err(|e| Diagnosis::fixable(e.to_string()))?;
+    let mut json = crate::record::to_json(&value);
+    if let Some(obj) = json.as_object_mut() {
+        obj.insert("slug".into(), slug.into());
+    }
+    Ok(json)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,5 +527,45 @@ mod tests {
             create(&ws, &nameless, &me.public, today, &context),
             Err(super::super::OpsError::NoChild)
         ));
+    }
+
+    #[test]
+    fn a_new_case_says_where_it_is_and_what_is_missing() {
+        let created = Created {
+            root: std::path::PathBuf::from("/w/cases/eq"),
+            state: None,
+        };
+        let notices = created_notices("eq", &created);
+        assert_eq!(
+            notices[0],
+            Notice::Status("Created case `eq` in /w/cases/eq".into())
+        );
+        assert!(matches!(&notices[1], Notice::Warning(w) if w.starts_with("no state set")));
+        assert_eq!(notices.len(), 3);
+        assert!(slug_notices("eq-2025", "").is_empty());
+    }
+
+    #[test]
+    fn a_renamed_case_tells_what_its_remotes_keep() {
+        let remotes = vec![("origin".to_string(), "https://u:p@h/eq.git".to_string())];
+        let notices = renamed_notices("eq", "mk", "Maya", &remotes);
+        assert_eq!(
+            notices[0],
+            Notice::Status("Renamed case `eq` to `mk`".into())
+        );
+        assert!(
+            matches!(&notices[1], Notice::Warning(w) if w.starts_with("remote `origin` (https://u:***@h/eq.git) keeps")),
+            "{notices:?}"
+        );
+        assert!(matches!(&notices[2], Notice::Hint(_)));
+        assert_eq!(renamed_notices("eq", "mk", "Maya", &[]).len(), 2);
+    }
+
+    #[test]
+    fn the_details_as_json_carry_the_slug() {
+        let json = details_json("child = \"Maya\"\n", "eq").unwrap();
+        assert_eq!(json["slug"], "eq");
+        assert_eq!(json["child"], "Maya");
+        assert!(details_json("child = ", "eq").is_err());
     }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::record::RecordId;
 use crate::store::Case;
 
-use super::OpsError;
+use super::{Notice, OpsError};
 
 /// What an export wrote.
 #[derive(Debug)]
@@ -23,6 +23,23 @@ pub enum ExportError {
     NotEmpty { path: std::path::PathBuf },
     #[error("record {id} cannot be read, so the export would be incomplete")]
     Unreadable { id: RecordId },
+}
+
+/// What to tell once case `slug` is `exported` into `out`: what was written, and that it is
+/// not encrypted.
+pub fn exported_notices(slug: &str, exported: &Exported, out: &Path) -> Vec<Notice> {
+    vec![
+        Notice::Status(format!(
+            "Exported case `{slug}`: {} records and {} attachments to {}",
+            exported.records,
+            exported.attachments,
+            out.display()
+        )),
+        Notice::Warning(
+            "the export is NOT encrypted: keep it on an encrypted disk and delete it when done"
+                .into(),
+        ),
+    ]
 }
 
 /// Exports `case` into folder `out`, which must be new or empty: nothing is ever overwritten,
@@ -88,4 +105,23 @@ pub fn export(case: &Case, out: &Path) -> Result<Exported, OpsError> {
         records: loaded.records.len(),
         attachments,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_says_what_it_wrote_and_that_it_is_not_encrypted() {
+        let exported = Exported {
+            records: 3,
+            attachments: 1,
+        };
+        let notices = exported_notices("eq", &exported, Path::new("/tmp/out"));
+        assert_eq!(
+            notices[0],
+            Notice::Status("Exported case `eq`: 3 records and 1 attachments to /tmp/out".into())
+        );
+        assert!(matches!(&notices[1], Notice::Warning(w) if w.contains("NOT encrypted")));
+    }
 }

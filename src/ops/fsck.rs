@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use crate::crypto::{CryptoError, Identities};
 use crate::git::CommitContext;
+use crate::json::FsckJson;
 use crate::store::{Case, FsckReport, Problem, RepairReport, StoreError};
 use crate::workspace::Workspace;
 
-use super::OpsError;
+use super::{Notice, OpsError};
 
 /// The file a case that does not open is reported under.
 const KEY_FILE: &str = ".iepcase/case-key.age";
@@ -40,6 +41,61 @@ pub struct CaseFsck {
     pub problems: Vec<Problem>,
     /// Things worth knowing that are not wrong.
     pub notes: Vec<String>,
+}
+
+impl CaseFsck {
+    /// The lines for stdout: each problem, with its case and file.
+    pub fn lines(&self) -> Vec<String> {
+        (self.problems.iter())
+            .map(|p| format!("{}: {}: {}", self.slug, p.path, p.message))
+            .collect()
+    }
+
+    /// What to tell beside the problems: each note, then what was checked.
+    pub fn notices(&self) -> Vec<Notice> {
+        let slug = &self.slug;
+        let mut notices: Vec<Notice> = (self.notes.iter())
+            .map(|note| Notice::Status(format!("note: {slug}: {note}")))
+            .collect();
+        let n = self.problems.len();
+        notices.push(Notice::Status(match self.checked {
+            Some((records, attachments)) => format!(
+                "Checked case `{slug}`: {records} records, {attachments} attachments, {n} problem{}",
+                if n == 1 { "" } else { "s" }
+            ),
+            None => format!("Could not check case `{slug}`"),
+        }));
+        notices
+    }
+
+    /// The case's row of `fsck --json`.
+    pub fn json(&self) -> FsckJson<'_> {
+        FsckJson {
+            case: &self.slug,
+            ok: self.problems.is_empty(),
+            records: self.checked.map(|c| c.0),
+            attachments: self.checked.map(|c| c.1),
+            problems: &self.problems,
+            notes: &self.notes,
+        }
+    }
+}
+
+/// What `--repair` did to case `slug`: each file put back or re-encrypted, and the hint to
+/// push a repair that was committed.
+pub fn repaired_notices(slug: &str, report: &RepairReport) -> Vec<Notice> {
+    let restored = (report.restored.iter())
+        .map(|path| format!("{slug}: put back {path} as the members last wrote it"));
+    let reencrypted = (report.reencrypted.iter())
+        .map(|path| format!("{slug}: re-encrypted {path} to the current case key"));
+    let mut notices: Vec<Notice> = restored.chain(reencrypted).map(Notice::Status).collect();
+    notices.push(Notice::Status(format!(
+        "Restored the files of case `{slug}` from its last commit"
+    )));
+    if report.commit.is_some() {
+        notices.push(Notice::Hint("push the repair with `iepcase sync`".into()));
+    }
+    notices
 }
 
 /// One step of `fsck`, in the order the cases are taken.
@@ -327,5 +383,57 @@ mod tests {
         };
         let repaired = steps(&fx, Err(missing()), options);
         assert!(matches!(repaired.as_slice(), [Err(OpsError::Crypto(_))]));
+    }
+
+    #[test]
+    fn a_case_tells_its_problems_on_stdout_and_what_was_checked_beside() {
+        let case = CaseFsck {
+            slug: "eq".into(),
+            checked: Some((3, 1)),
+            problems: vec![Problem {
+                path: "records/a.age".into(),
+                record: None,
+                message: "does not decrypt".into(),
+            }],
+            notes: vec!["an old key".into()],
+        };
+        assert_eq!(case.lines(), ["eq: records/a.age: does not decrypt"]);
+        assert_eq!(
+            case.notices(),
+            [
+                Notice::Status("note: eq: an old key".into()),
+                Notice::Status("Checked case `eq`: 3 records, 1 attachments, 1 problem".into()),
+            ]
+        );
+        assert!(!case.json().ok);
+        let unopened = CaseFsck {
+            checked: None,
+            problems: Vec::new(),
+            notes: Vec::new(),
+            ..case
+        };
+        assert!(unopened.lines().is_empty());
+        assert_eq!(
+            unopened.notices(),
+            [Notice::Status("Could not check case `eq`".into())]
+        );
+    }
+
+    #[test]
+    fn a_repair_names_each_file_and_says_to_push_it() {
+        let report = RepairReport {
+            restored: vec!["a.age".into()],
+            reencrypted: vec!["b.age".into()],
+            commit: Some(git2::Oid::ZERO_SHA1),
+        };
+        assert_eq!(
+            repaired_notices("eq", &report),
+            [
+                Notice::Status("eq: put back a.age as the members last wrote it".into()),
+                Notice::Status("eq: re-encrypted b.age to the current case key".into()),
+                Notice::Status("Restored the files of case `eq` from its last commit".into()),
+                Notice::Hint("push the repair with `iepcase sync`".into()),
+            ]
+        );
     }
 }

@@ -6,7 +6,7 @@ use age::secrecy::{ExposeSecret, SecretString};
 
 use crate::crypto::{Identities, PassphrasePrompt};
 
-use super::OpsError;
+use super::{Notice, OpsError};
 
 /// Writes a new identity to `path` and returns its public key: protected by `passphrase`
 /// when given, the file private to its owner (mode 0600, a new folder 0700), written whole.
@@ -47,6 +47,54 @@ pub enum WorkspaceIdentity {
     Created(String),
 }
 
+impl WorkspaceIdentity {
+    /// Its public key.
+    pub fn public(&self) -> &str {
+        match self {
+            WorkspaceIdentity::Existing(public) | WorkspaceIdentity::Created(public) => public,
+        }
+    }
+
+    /// What to tell of the identity at `path`: used as it was, or created (and to be backed
+    /// up).
+    pub fn notices(&self, path: &Path) -> Vec<Notice> {
+        match self {
+            WorkspaceIdentity::Existing(_) => vec![Notice::Status(format!(
+                "Using your identity {}",
+                path.display()
+            ))],
+            WorkspaceIdentity::Created(_) => vec![
+                Notice::Status(format!("Created your identity {}", path.display())),
+                Notice::Warning(BACK_UP.into()),
+            ],
+        }
+    }
+}
+
+/// The warning given with every new identity file.
+const BACK_UP: &str = "back this file up somewhere safe: without it you cannot open your cases";
+
+/// What to tell once `keys new` wrote an identity to `path`.
+pub fn written_notices(path: &Path) -> Vec<Notice> {
+    vec![
+        Notice::Status(format!("Created identity {}", path.display())),
+        Notice::Warning(BACK_UP.into()),
+    ]
+}
+
+/// What to tell after a new workspace's public key: what it is for, and the next step.
+pub fn workspace_hints() -> Vec<Notice> {
+    vec![
+        Notice::Hint(
+            "that is your public key; share it with people who will share cases with you".into(),
+        ),
+        Notice::Hint(
+            "next: `iepcase case new SLUG --child NAME` (pick a slug that is not the child's name)"
+                .into(),
+        ),
+    ]
+}
+
 /// The identity at `path` (unlocked with `prompt` to show its public key), else a new one
 /// written there.
 pub fn identity_for_workspace(
@@ -64,7 +112,7 @@ pub fn identity_for_workspace(
 /// What to tell when the identity file at `path` can be read by other users of this
 /// computer: it gives away every case it opens. Nothing when it is private, or cannot be
 /// read at all (loading it says why).
-pub fn exposure_notices(path: &Path) -> Vec<super::Notice> {
+pub fn exposure_notices(path: &Path) -> Vec<Notice> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -140,5 +188,32 @@ mod tests {
             identity_for_workspace(&path, &NoPrompt, "2026-02-01T00:00:00Z").unwrap(),
             WorkspaceIdentity::Existing(public)
         );
+    }
+
+    #[test]
+    fn a_created_identity_is_to_be_backed_up_and_an_existing_one_is_just_used() {
+        let path = Path::new("/home/me/.config/iepcase/identity.txt");
+        let created = WorkspaceIdentity::Created("age1new".into());
+        assert_eq!(created.public(), "age1new");
+        assert_eq!(
+            created.notices(path),
+            [
+                Notice::Status(
+                    "Created your identity /home/me/.config/iepcase/identity.txt".into()
+                ),
+                Notice::Warning(
+                    "back this file up somewhere safe: without it you cannot open your cases"
+                        .into()
+                ),
+            ]
+        );
+        assert_eq!(
+            WorkspaceIdentity::Existing("age1old".into()).notices(path),
+            [Notice::Status(
+                "Using your identity /home/me/.config/iepcase/identity.txt".into()
+            )]
+        );
+        assert_eq!(written_notices(path)[1], created.notices(path)[1]);
+        assert_eq!(workspace_hints().len(), 2);
     }
 }

@@ -4,7 +4,9 @@
 
 use crate::crypto::{Identities, Recipient};
 use crate::git::CommitContext;
+use crate::json::MemberJson;
 use crate::store::{Case, CaseLock, Members};
+use crate::text::{Paint, Table};
 
 use super::{Notice, OpsError};
 
@@ -199,6 +201,35 @@ pub fn accepted_notices(accepted: &Members) -> Vec<Notice> {
         .collect()
 }
 
+/// The table of `members` fitting `width`: key, type, label and what to note of each.
+pub fn render(members: &[Member], width: Option<usize>, paint: Paint) -> String {
+    let mut table = Table::new(&["KEY", "TYPE", "LABEL", "NOTES"]).flexible(&[3, 2]);
+    for m in members {
+        table.row(vec![
+            m.key.to_string(),
+            m.key.key_type().into(),
+            m.label.clone().unwrap_or_default(),
+            m.notes().join(", "),
+        ]);
+    }
+    table.render(width, paint)
+}
+
+/// The rows of `recipients --json`.
+pub fn json_rows(members: &[Member]) -> Vec<MemberJson<'_>> {
+    members
+        .iter()
+        .map(|m| MemberJson {
+            key: m.key.to_string(),
+            key_type: m.key.key_type(),
+            label: m.label.as_deref(),
+            linkable: m.key.is_linkable(),
+            you: m.you,
+            pending: m.pending,
+        })
+        .collect()
+}
+
 /// What a listing of `members` has to tell after the table: members still to accept.
 pub fn pending_notices(members: &[Member]) -> Vec<Notice> {
     if !members.iter().any(|m| m.pending) {
@@ -379,5 +410,24 @@ mod tests {
         let again = accept(&case, &lock).unwrap();
         assert!(again.is_empty(), "{first:?} accepted twice");
         assert!(members(&case, &[]).unwrap().iter().all(|m| !m.pending));
+    }
+
+    #[test]
+    fn the_listing_shows_each_key_with_its_label_and_notes() {
+        let fx = Fixture::new();
+        let key = fx.owner.recipient();
+        let me = Member {
+            key: key.clone(),
+            label: Some("me".into()),
+            you: true,
+            pending: false,
+        };
+        let text = render(std::slice::from_ref(&me), None, Paint::plain());
+        let pad = " ".repeat(key.to_string().len() - 3);
+        assert_eq!(
+            text,
+            format!("KEY{pad}  TYPE  LABEL  NOTES\n{key}  age   me     you\n")
+        );
+        assert_eq!(render(&[me], None, Paint::new(true)), text);
     }
 }

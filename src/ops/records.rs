@@ -357,6 +357,22 @@ pub struct Resolved {
     pub kept: Option<RecordId>,
 }
 
+impl Resolved {
+    /// What to tell of the conflict settled: the version kept.
+    pub fn notices(&self) -> Vec<super::Notice> {
+        let kept = self
+            .kept
+            .as_ref()
+            .map_or("the local version".to_owned(), |w| {
+                format!("the version from {w}")
+            });
+        vec![super::Notice::Status(format!(
+            "Resolved {}: kept {kept}; the other versions stay in history",
+            self.base
+        ))]
+    }
+}
+
 /// Why a conflict could not be resolved as asked.
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
@@ -504,4 +520,33 @@ fn inferred_links(
         .collect();
     let unlinked = linked.unlinked.iter().find(|u| &u.record == id).cloned();
     Ok((links, unlinked))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resolved_conflict_names_the_version_kept() {
+        let base = RecordId::parse("k3f9a2bq7x").unwrap();
+        let local = Resolved {
+            base: base.clone(),
+            kept: None,
+        };
+        assert_eq!(
+            local.notices(),
+            [super::super::Notice::Status(
+                "Resolved k3f9a2bq7x: kept the local version; the other versions stay in history"
+                    .into()
+            )]
+        );
+        let copy = RecordId::parse("k3f9a2bq7x.conflict-2").unwrap();
+        let remote = Resolved {
+            base,
+            kept: Some(copy),
+        };
+        assert!(
+            matches!(&remote.notices()[0], super::super::Notice::Status(s) if s.contains("kept the version from k3f9a2bq7x.conflict-2"))
+        );
+    }
 }

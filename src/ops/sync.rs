@@ -1,14 +1,17 @@
 //! `sync`: exchange one case, or every case that has a remote, with its remote, a few at a
 //! time; one case that fails does not stop the others.
 
+use std::path::Path;
 use std::time::Duration;
 
 use rayon::prelude::*;
 
 use crate::crypto::Identities;
 use crate::git::CommitContext;
+use crate::json::SyncRowJson;
 use crate::store::Case;
 use crate::sync::{Access, SyncError, SyncReport};
+use crate::text::{Paint, Table};
 use crate::workspace::Workspace;
 
 use super::diagnosis::{Class, Diagnosis};
@@ -338,6 +341,134 @@ fn shared_hints(failures: &[(String, Diagnosis)]) -> Vec<String> {
         .collect()
 }
 
+/// Every case's sync as the user is told it: each case's report, or its failure in words.
+#[derive(Debug)]
+pub struct Synced {
+    /// Each case synced (the ones `--all` passed over left out), in the order asked for.
+    pub cases: Vec<(String, Result<SyncReport, Diagnosis>)>,
+    /// What the syncs came to.
+    pub totals: Totals,
+    /// Every case of the workspace was asked for.
+    pub all: bool,
+}
+
+impl Synced {
+    /// The syncs of `outcomes`, each failure put in the words the user is told.
+    pub fn of(outcomes: Vec<Outcome>, all: bool) -> Synced {
+        let totals = Totals::of(&outcomes);
+        let cases = outcomes
+            .into_iter()
+            .map(|o| (o.slug, o.result.map_err(Diagnosis::from)))
+            .collect();
+        Synced { cases, totals, all }
+    }
+
+    /// The rows of `sync --json`: what each sync did, or why it did not.
+    pub fn json_rows(&self) -> Vec<SyncRowJson<'_>> {
+        self.cases
+            .iter()
+            .map(|(slug, result)| match result {
+                Ok(r) => SyncRowJson::synced(slug, r),
+                Err(e) => SyncRowJson::Failed {
+                    case: slug,
+                    error: &e.message,
+                },
+            })
+            .collect()
+    }
+
+    /// The table of cases synced, fitting `width`: what each fetched, merged and pushed, or
+    /// its error; empty when no case was synced.
+    pub fn render(&self, width: Option<usize>, paint: Paint) -> String {
+        if self.cases.is_empty() {
+            return String::new();
+        }
+        let mut table = Table::new(&[
+            "CASE",
+            "REMOTE",
+            "FETCHED",
+            "MERGED",
+            "PUSHED",
+            "CONFLICTS",
+            "ERROR",
+        ])
+        .flexible(&[6, 1]);
+        for (slug, result) in &self.cases {
+            table.row(match result {
+                Ok(r) => vec![
+                    slug.clone(),
+                    r.remote.clone(),
+                    r.fetched.to_string(),
+                    r.merge.updated.to_string(),
+                    r.pushed.to_string(),
+                    r.merge.conflicts.len().to_string(),
+                    String::new(),
+                ],
+                Err(e) => {
+                    let mut row = vec![slug.clone()];
+                    row.extend(["-"; 5].map(String::from));
+                    row.push(e.message.clone());
+                    row
+                }
+            });
+        }
+        table.render(width, paint)
+    }
+
+    /// What to tell beside the table: that no case has a remote, each case's own
+    /// [`notices`], and the totals when several cases were asked for.
+    pub fn notices(&self) -> Vec<Notice> {
+        let mut told = Vec::new();
+        if self.cases.is_empty() {
+            told.push(Notice::Status("No case has a remote".into()));
+        }
+        for (slug, result) in &self.cases {
+            if let Ok(report) = result {
+                told.extend(notices(slug, report));
+            }
+        }
+        if self.all || self.cases.len() > 1 {
+            told.push(Notice::Status(self.totals.to_string()));
+        }
+        told
+    }
+
+    /// How the command ends (see [`ending`]).
+    pub fn ending(self) -> Ending {
+        let failures = self
+            .cases
+            .into_iter()
+            .filter_map(|(slug, result)| result.err().map(|e| (slug, e)))
+            .collect();
+        ending(failures, &self.totals, self.all)
+    }
+}
+
+impl Ending {
+    /// The hints to give before the command ends: the one to settle conflicts, or each
+    /// failure's hint once with the cases it is for.
+    pub fn notices(&self) -> Vec<Notice> {
+        match self {
+            Ending::Clean => Vec::new(),
+            Ending::Found { hint } => hint.iter().map(|h| Notice::Hint((*h).into())).collect(),
+            Ending::Failed { hints, .. } => hints.iter().cloned().map(Notice::Hint).collect(),
+        }
+    }
+}
+
+/// What to tell once case `slug` is cloned into `root` with its `records`.
+pub fn cloned_notices(slug: &str, records: usize, root: &Path) -> Vec<Notice> {
+    vec![
+        Notice::Status(format!(
+            "Cloned case `{slug}` ({records} records) into {}",
+            root.display()
+        )),
+        Notice::Hint(format!(
+            "work on it with `iepcase -c {slug} list`; `iepcase -c {slug} sync` exchanges changes"
+        )),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,5 +655,70 @@ mod tests {
             ]
         );
         assert!(notices("eq", &SyncReport::default()).is_empty());
+    }
+
+    fn failed(slug: &str, message: &str) -> Outcome {
+        let mut outcome = synced(0, 0, 0);
+        outcome.slug = slug.into();
+        outcome.result = Err(OpsError::NoSlugInUrl {
+            url: message.into(),
+        });
+        outcome
+    }
+
+    #[test]
+    fn the_table_shows_what_each_case_exchanged_or_its_error() {
+        let mut one = synced(3, 1, 2);
+        one.slug = "eq".into();
+        let done = Synced::of(vec![one, failed("mk", "x")], true);
+        let error = Diagnosis::from(OpsError::NoSlugInUrl { url: "x".into() }).message;
+        let plain = done.render(None, Paint::plain());
+        assert_eq!(
+            plain,
+            format!(
+                "CASE  REMOTE  FETCHED  MERGED  PUSHED  CONFLICTS  ERROR\n\
+                 eq    origin  3        0       1       2\n\
+                 mk    -       -        -       -       -          {error}\n"
+            )
+        );
+        let colored = done.render(None, Paint::new(true));
+        assert_eq!(colored, plain, "the table has no colours");
+        assert_eq!(
+            done.notices().last(),
+            Some(&Notice::Status(
+                "2 cases: 1 synced, 1 failed; 3 commits fetched, 1 pushed, 2 conflicts".into()
+            ))
+        );
+        assert!(matches!(done.ending(), Ending::Failed { .. }));
+    }
+
+    #[test]
+    fn no_case_with_a_remote_is_said_and_shows_no_table() {
+        let none = Synced::of(Vec::new(), true);
+        assert_eq!(none.render(Some(80), Paint::new(true)), "");
+        assert_eq!(
+            none.notices(),
+            [
+                Notice::Status("No case has a remote".into()),
+                Notice::Status(
+                    "0 cases: 0 synced, 0 failed; 0 commits fetched, 0 pushed, 0 conflicts".into()
+                ),
+            ]
+        );
+        assert!(none.json_rows().is_empty());
+        assert_eq!(none.ending(), Ending::Clean);
+    }
+
+    #[test]
+    fn the_ending_hints_are_notices() {
+        let found = Ending::Found {
+            hint: Some("settle"),
+        };
+        assert_eq!(found.notices(), [Notice::Hint("settle".into())]);
+        assert!(Ending::Clean.notices().is_empty());
+        assert_eq!(
+            cloned_notices("eq", 4, Path::new("/w/cases/eq"))[0],
+            Notice::Status("Cloned case `eq` (4 records) into /w/cases/eq".into())
+        );
     }
 }

@@ -6,8 +6,8 @@ mod rename;
 mod use_case;
 
 use clap::{Args, Subcommand};
+use iepcase::record::CaseStatus;
 use iepcase::record::schema::case_shape;
-use iepcase::record::{CaseStatus, to_json};
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -56,12 +56,7 @@ fn show(ctx: &Ctx) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let (text, _) = case.meta()?;
     if ctx.ui.json {
-        let value: toml::Value =
-            toml::from_str(&text).map_err(|e| CliError::user(e.to_string()))?;
-        let mut json = to_json(&value);
-        if let Some(obj) = json.as_object_mut() {
-            obj.insert("slug".into(), case.slug().into());
-        }
+        let json = iepcase::ops::cases::details_json(&text, case.slug())?;
         return ctx.ui.json(&json);
     }
     ctx.ui.out(&text)

@@ -3,7 +3,7 @@
 use clap::Args;
 use iepcase::ops::{self, cases::NewCase};
 use iepcase::record::Date;
-use iepcase::workspace::{slug_looks_like_name, validate_slug};
+use iepcase::workspace::validate_slug;
 
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
@@ -42,14 +42,8 @@ pub struct CaseNewArgs {
 pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     validate_slug(&args.slug)?;
-    if !args.child.trim().is_empty() && slug_looks_like_name(&args.slug, &args.child) {
-        ctx.ui.warn(&format!(
-            "the slug `{}` looks like it contains the child's name; slugs are visible on remotes",
-            args.slug
-        ));
-        ctx.ui
-            .hint("an opaque slug such as `case-2026-04` or initials keeps the child private");
-    }
+    ctx.ui
+        .notices(&ops::cases::slug_notices(&args.slug, &args.child));
     let new = NewCase {
         state: args
             .state
@@ -67,17 +61,7 @@ pub fn run(ctx: &Ctx, args: CaseNewArgs) -> Result<(), CliError> {
     };
     let me = ctx.identities()?.primary_public();
     let created = ops::cases::create(ws, &new, me, ctx.today(), &ctx.commit_context()?)?;
-    ctx.ui.status(&format!(
-        "Created case `{}` in {}",
-        new.slug,
-        created.root.display()
-    ));
-    if created.state.is_none() {
-        ctx.ui.warn("no state set: deadlines use federal rules only (set one with `case edit --set state=MS`)");
-    }
-    ctx.ui.hint(&format!(
-        "add a record: `iepcase -c {} add request --title \"…\" --set type=evaluation`",
-        new.slug
-    ));
+    ctx.ui
+        .notices(&ops::cases::created_notices(&new.slug, &created));
     Ok(())
 }

@@ -29,31 +29,7 @@ pub fn run(ctx: &Ctx, args: CaseRenameArgs) -> Result<(), CliError> {
     let remotes = case.remotes()?;
     ws.rename_case(&old, &args.new, &lock)?;
     drop(lock);
-    ctx.ui
-        .status(&format!("Renamed case `{old}` to `{}`", args.new));
-    if iepcase::workspace::slug_looks_like_name(&args.new, &meta.child) {
-        ctx.ui.warn(&format!(
-            "`{}` looks like it contains the child's name; slugs are visible on remotes",
-            args.new
-        ));
-    }
-    for (name, url) in &remotes {
-        ctx.ui.warn(&format!(
-            "remote `{name}` ({}) keeps its address: if the repository there is named `{old}`, \
-             that name stays visible on the server until you rename it there",
-            crate::cli::common::remote::hide_secret(url)
-        ));
-    }
-    if !remotes.is_empty() {
-        ctx.ui.hint(&format!(
-            "after renaming it on the server: `iepcase -c {new} remote remove NAME` and \
-             `iepcase -c {new} remote add NAME NEW-URL`",
-            new = args.new
-        ));
-    }
-    ctx.ui.status(
-        "Copies of the case cloned before keep the old name as their folder name; they still \
-         sync, and their owners can rename them the same way. The history holds no slug.",
-    );
+    let notices = iepcase::ops::cases::renamed_notices(&old, &args.new, &meta.child, &remotes);
+    ctx.ui.notices(&notices);
     Ok(())
 }

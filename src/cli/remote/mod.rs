@@ -4,7 +4,7 @@ mod all;
 mod trust;
 
 use clap::Subcommand;
-use iepcase::json::RemoteJson;
+use iepcase::ops::remotes;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -61,25 +61,17 @@ fn list(ctx: &Ctx) -> Result<(), CliError> {
     let case = ctx.open_case()?;
     let remotes = case.remotes()?;
     if ctx.ui.json {
-        let rows: Vec<RemoteJson<'_>> = remotes
-            .iter()
-            .map(|(name, url)| RemoteJson {
-                name,
-                url: crate::cli::common::remote::hide_secret(url),
-            })
-            .collect();
-        return ctx.ui.json(&rows);
+        return ctx.ui.json(&remotes::list_json(&remotes));
     }
     if remotes.is_empty() {
-        ctx.ui.status("No remotes");
-        ctx.ui.hint("add one with `iepcase remote add origin URL`");
+        ctx.ui.notices(&remotes::no_remote_notices());
         return Ok(());
     }
-    let rows: Vec<Vec<String>> = remotes
-        .iter()
-        .map(|(n, u)| vec![n.clone(), crate::cli::common::remote::hide_secret(u)])
-        .collect();
-    ctx.ui.out(&ctx.ui.fitted(&["NAME", "URL"], &[1], &rows))
+    ctx.ui.out(&remotes::render_list(
+        &remotes,
+        ctx.ui.width(),
+        ctx.ui.painter(),
+    ))
 }
 
 fn remove(ctx: &Ctx, name: &str) -> Result<(), CliError> {

@@ -2,6 +2,8 @@
 //! and trust it once its fingerprint is the one the host publishes.
 
 use clap::Args;
+use iepcase::ops::remotes;
+use iepcase::sync::transport;
 
 use crate::cli::context::Ctx;
 use crate::cli::error::CliError;
@@ -17,82 +19,19 @@ pub struct TrustArgs {
 }
 
 pub fn run(ctx: &Ctx, args: TrustArgs) -> Result<(), CliError> {
-    let url = if args.remote.contains("://") || args.remote.contains('@') {
-        args.remote.clone()
-    } else if args.remote.contains(['.', ':']) {
-        // A host, with its port: only its key is looked at, so no user or path is needed.
-        format!("ssh://{}/", args.remote)
-    } else {
-        let case = ctx.open_case()?;
-        case.remote_url(&args.remote)?
+    let url = match remotes::trust_address(&args.remote) {
+        Some(url) => url,
+        None => ctx.open_case()?.remote_url(&args.remote)?,
     };
     let access = crate::cli::common::access::access()?;
     let Some(fingerprint) = args.fingerprint else {
-        return show_key(ctx, url, &access);
+        let (key, verdict) = transport::host_key(&url, &access)?;
+        let (line, notices, ending) = remotes::host_key_report(url, key, verdict);
+        ctx.ui.out(&line)?;
+        ctx.ui.notices(&notices);
+        return ending.map_err(CliError::from);
     };
-    let (key, trusted) = iepcase::sync::transport::trust_host(&url, &fingerprint, &access)?;
-    match trusted {
-        iepcase::sync::transport::Trusted::Added(file) => ctx.ui.status(&format!(
-            "Trusted the {} key of {} ({}) in {}",
-            key.key_type(),
-            key.host_entry(),
-            key.fingerprint(),
-            file.display()
-        )),
-        iepcase::sync::transport::Trusted::AlreadyKnown => ctx.ui.status(&format!(
-            "The {} key of {} ({}) was already trusted",
-            key.key_type(),
-            key.host_entry(),
-            key.fingerprint()
-        )),
-    }
+    let (key, trusted) = transport::trust_host(&url, &fingerprint, &access)?;
+    ctx.ui.notices(&remotes::trusted_notices(&key, &trusted));
     Ok(())
-}
-
-/// Without `--fingerprint`: the host's key, and whether it is trusted yet.
-fn show_key(ctx: &Ctx, url: String, access: &iepcase::sync::Access<'_>) -> Result<(), CliError> {
-    let (key, verdict) = iepcase::sync::transport::host_key(&url, access)?;
-    ctx.ui.out(&format!(
-        "{} {} {}\n",
-        key.host_entry(),
-        key.key_type(),
-        key.fingerprint()
-    ))?;
-    match verdict {
-        iepcase::sync::known_hosts::Verdict::Known => {
-            ctx.ui.status("This key is already trusted");
-            Ok(())
-        }
-        iepcase::sync::known_hosts::Verdict::Unknown => {
-            ctx.ui.hint(&format!(
-                "compare it with the fingerprint your host publishes; if they match, run `iepcase remote trust {} --fingerprint {}`",
-                key.address(),
-                key.fingerprint()
-            ));
-            Err(CliError::user(format!(
-                "not trusted yet: the host key of {} was not compared",
-                key.host_entry()
-            )))
-        }
-        iepcase::sync::known_hosts::Verdict::Changed { file, line } => {
-            Err(iepcase::sync::SyncError::HostKeyChanged {
-                url,
-                key,
-                file,
-                line,
-                revoked: false,
-            }
-            .into())
-        }
-        iepcase::sync::known_hosts::Verdict::Revoked { file, line } => {
-            Err(iepcase::sync::SyncError::HostKeyChanged {
-                url,
-                key,
-                file,
-                line,
-                revoked: true,
-            }
-            .into())
-        }
-    }
 }
