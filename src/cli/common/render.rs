@@ -1,7 +1,5 @@
-//! Wording and painting several commands share.
+//! Wording several commands share.
 
-use iepcase::diff::RecordDiff;
-use iepcase::diff::render::{self, Style};
 use iepcase::store::RecordSummary;
 
 use super::super::context::Ctx;
@@ -30,26 +28,4 @@ pub fn next_meeting_status(ctx: &Ctx, m: &RecordSummary) {
         "Next meeting: {when}, {} ({}); prepare with `iepcase prep`",
         m.title, m.id
     ));
-}
-
-pub fn paint(ctx: &Ctx, diff: &RecordDiff) -> String {
-    use anstyle::AnsiColor;
-    let mut out = String::new();
-    for line in render::lines(diff) {
-        for (style, text) in line {
-            let text = super::super::ui::printable(&text).into_owned();
-            let painted = match style {
-                Style::Plain => text,
-                Style::Heading => ctx.ui.paint(anstyle::Style::new().bold(), &text),
-                Style::Label => ctx.ui.paint(AnsiColor::Cyan.on_default(), &text),
-                Style::Added => ctx.ui.paint(AnsiColor::Green.on_default(), &text),
-                Style::Removed => ctx
-                    .ui
-                    .paint(AnsiColor::Red.on_default().strikethrough(), &text),
-            };
-            out.push_str(&painted);
-        }
-        out.push('\n');
-    }
-    out
 }
