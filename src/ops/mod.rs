@@ -20,6 +20,7 @@ pub mod history;
 pub mod import;
 pub mod keys;
 pub mod letters;
+pub mod list;
 pub mod members;
 mod notice;
 pub mod output;
