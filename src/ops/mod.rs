@@ -28,6 +28,7 @@ pub mod prep;
 pub mod records;
 pub mod remotes;
 pub mod search;
+mod show;
 pub mod sync;
 pub mod tally;
 pub mod timeline;
