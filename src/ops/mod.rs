@@ -27,6 +27,7 @@ pub mod output;
 pub mod prep;
 pub mod records;
 pub mod remotes;
+pub mod remove;
 pub mod search;
 mod show;
 pub mod sync;
