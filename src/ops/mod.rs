@@ -21,6 +21,7 @@ pub mod import;
 pub mod keys;
 pub mod letters;
 pub mod list;
+pub mod log;
 pub mod members;
 mod notice;
 pub mod output;
