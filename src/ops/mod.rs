@@ -36,6 +36,7 @@ pub mod tally;
 pub mod timeline;
 pub mod urgency;
 pub mod verify;
+mod written;
 
 pub use advice::letter_hints;
 pub use error::OpsError;
