@@ -114,13 +114,7 @@ fn add_files(ctx: &Ctx, files: &[PathBuf], duplicate: bool) -> Result<(), CliErr
     };
     let added = ops::add::add_files(batch, &mut std::io::stdin(), open)?;
     for (origin, written) in &added {
-        warn_dangling(ctx, &written.dangling);
-        ctx.ui.status(&format!(
-            "Added {} {} from {origin}: {}",
-            written.record.kind(),
-            written.id,
-            written.record.title()
-        ));
+        ctx.ui.notices(&written.notices("Added", Some(origin)));
     }
     for (_, written) in &added {
         ctx.ui.line(written.id.as_str())?;

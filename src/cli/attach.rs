@@ -56,21 +56,11 @@ pub fn run_attach(ctx: &Ctx, args: AttachArgs) -> Result<(), CliError> {
     let context = ctx.commit_context()?;
     let attached =
         ops::attachments::attach(&case, &lock, &args.id, &files, args.max_size, &context)?;
-    for name in &attached.already {
-        ctx.ui.status(&format!("{name} is already attached"));
+    ctx.ui.notices(&attached.notices());
+    if !attached.added.is_empty() {
+        let id = Some(attached.id.as_str());
+        crate::cli::common::records::warn_unbindable(ctx, id, &args.files)?;
     }
-    if attached.added.is_empty() {
-        return Ok(());
-    }
-    let id = &attached.id;
-    for a in &attached.added {
-        ctx.ui.status(&format!(
-            "Attached {} ({} bytes) to {id}",
-            a.name,
-            a.size.unwrap_or(0)
-        ));
-    }
-    crate::cli::common::records::warn_unbindable(ctx, Some(id.as_str()), &args.files)?;
     Ok(())
 }
 
@@ -78,9 +68,8 @@ pub fn run_detach(ctx: &Ctx, args: DetachArgs) -> Result<(), CliError> {
     let (case, lock) = ctx.open_case_locked("detach")?;
     let context = ctx.commit_context()?;
     let (id, name) = ops::attachments::detach(&case, &lock, &args.id, &args.attachment, &context)?;
-    ctx.ui.status(&format!(
-        "Detached {name} from {id} (the case's history keeps it: `iepcase show {id} --rev HEAD~1`)"
-    ));
+    ctx.ui
+        .notice(&ops::attachments::detached_notice(&id, &name));
     Ok(())
 }
 

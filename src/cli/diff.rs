@@ -47,9 +47,6 @@ pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<(), CliError> {
     }
     match args.format {
         DiffFormat::Md => ctx.ui.out(&render::to_markdown(&diff)),
-        DiffFormat::Text if ctx.ui.colored() => {
-            ctx.ui.out(&crate::cli::common::render::paint(ctx, &diff))
-        }
-        DiffFormat::Text => ctx.ui.out(&super::ui::printable(&render::to_text(&diff))),
+        DiffFormat::Text => ctx.ui.out(&render::for_terminal(&diff, ctx.ui.painter())),
     }
 }

@@ -8,7 +8,6 @@ use iepcase::store::Case;
 use super::context::Ctx;
 use super::editor;
 use super::error::CliError;
-use crate::cli::common::records::warn_dangling;
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
@@ -43,12 +42,7 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<(), CliError> {
         ctx.ui.status("Nothing changed");
         return Ok(());
     };
-    warn_dangling(ctx, &saved.dangling);
-    ctx.ui.status(&format!(
-        "Updated {} {id}: {}",
-        saved.record.kind(),
-        saved.record.title()
-    ));
+    ctx.ui.notices(&saved.notices("Updated", None));
     Ok(())
 }
 

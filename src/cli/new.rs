@@ -9,7 +9,7 @@ use iepcase::record::{Kind, parse_record};
 use super::context::Ctx;
 use super::editor;
 use super::error::CliError;
-use crate::cli::common::records::{parse_kind, warn_dangling};
+use crate::cli::common::records::parse_kind;
 
 #[derive(Debug, Args)]
 #[command(after_help = crate::cli::common::records::KINDS_HELP)]
@@ -55,9 +55,6 @@ pub fn run(ctx: &Ctx, args: NewArgs) -> Result<(), CliError> {
         allow_duplicate: true,
     };
     let added = ops::records::add(&case, &lock, new, &ctx.commit_context()?)?;
-    let (id, record) = (&added.id, &added.record);
-    warn_dangling(ctx, &added.dangling);
-    ctx.ui
-        .status(&format!("Added {} {id}: {}", record.kind(), record.title()));
-    ctx.ui.line(id.as_str())
+    ctx.ui.notices(&added.notices("Added", None));
+    ctx.ui.line(added.id.as_str())
 }

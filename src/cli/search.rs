@@ -65,42 +65,10 @@ fn show(ctx: &Ctx, args: &SearchArgs, hits: &[Hit]) -> Result<(), CliError> {
     if ctx.ui.json {
         return ctx.ui.json(&hits);
     }
-    if hits.is_empty() {
+    if !hits.is_empty() {
         ctx.ui
-            .status(&format!("No record mentions `{}`", args.query));
-        return Ok(());
+            .out(&ops::search::render(hits, args.all, ctx.ui.painter()))?;
     }
-    let mut out = String::new();
-    for hit in hits {
-        let case = if args.all {
-            format!("{}  ", hit.case)
-        } else {
-            String::new()
-        };
-        let kind = ctx.ui.paint(anstyle::Style::new().dimmed(), &hit.kind);
-        out.push_str(&format!(
-            "{case}{}  {}  {kind}  {}\n",
-            hit.id,
-            hit.date,
-            super::ui::printable(&hit.title)
-        ));
-        let (a, b) = hit.matched;
-        let matched = ctx.ui.paint(
-            anstyle::Style::new().bold().underline(),
-            &super::ui::printable(&hit.snippet[a..b]),
-        );
-        out.push_str(&format!(
-            "    {}: {}{matched}{}\n",
-            hit.field,
-            super::ui::printable(&hit.snippet[..a]),
-            super::ui::printable(&hit.snippet[b..])
-        ));
-    }
-    ctx.ui.out(&out)?;
-    ctx.ui.status(&format!(
-        "{} record{} found",
-        hits.len(),
-        if hits.len() == 1 { "" } else { "s" }
-    ));
+    ctx.ui.notice(&ops::search::found_notice(hits, &args.query));
     Ok(())
 }

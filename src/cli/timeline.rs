@@ -60,10 +60,7 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
     let now = ctx.now_or(args.today);
     let found =
         iepcase::ops::timeline::timeline(ctx.workspace()?, &case, &book, &filter, today, now)?;
-    for id in &found.unreadable {
-        ctx.ui
-            .warn(&format!("record {id} cannot be read and is left out"));
-    }
+    ctx.ui.notices(&found.warnings());
     let entries = &found.entries;
     let format = if ctx.ui.json {
         TimelineFormat::Json
@@ -74,28 +71,15 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<(), CliError> {
         TimelineFormat::Json => ctx.ui.json(entries),
         TimelineFormat::Csv => ctx.ui.out(&timeline::to_csv(entries)),
         TimelineFormat::Md => ctx.ui.out(&timeline::to_markdown(entries)),
-        TimelineFormat::Text if entries.is_empty() => {
-            ctx.ui.status("Nothing in that range");
-            Ok(())
-        }
-        TimelineFormat::Text => ctx.ui.out(&ctx.ui.fitted(
-            &["DATE", "KIND", "TITLE", "ID"],
-            &[2, 1, 0],
-            &timeline::rows(entries),
-        )),
+        TimelineFormat::Text if entries.is_empty() => Ok(()),
+        TimelineFormat::Text => ctx.ui.out(&found.text(ctx.ui.width(), ctx.ui.painter())),
     };
-    if format == TimelineFormat::Text
-        && let Some(m) = &found.next_meeting
-    {
-        crate::cli::common::render::next_meeting_status(ctx, m);
+    if format == TimelineFormat::Text {
+        ctx.ui.notices(&found.text_notices());
     }
     shown?;
-    if !found.unreadable.is_empty() {
-        let ids: Vec<String> = found.unreadable.iter().map(ToString::to_string).collect();
-        return Err(CliError::from(iepcase::ops::tally::unreadable(
-            case.slug(),
-            &ids,
-        )));
+    match found.failure(case.slug()) {
+        Some(failure) => Err(failure.into()),
+        None => Ok(()),
     }
-    Ok(())
 }

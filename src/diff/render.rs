@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::generic::FIELDS;
 use super::{Change, Op, RecordDiff, Segment, SegmentKind};
+use crate::text::{Paint, Tone, printable};
 
 /// How a piece of a line should look; the terminal maps these to colours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +14,19 @@ pub enum Style {
     Label,
     Added,
     Removed,
+}
+
+impl Style {
+    /// The tone a piece is painted in; a removal is struck through as well (see [`painted`]).
+    pub fn tone(self) -> Option<Tone> {
+        match self {
+            Style::Plain => None,
+            Style::Heading => Some(Tone::Strong),
+            Style::Label => Some(Tone::Label),
+            Style::Added => Some(Tone::Good),
+            Style::Removed => Some(Tone::Bad),
+        }
+    }
 }
 
 /// One line of output as styled pieces.
@@ -110,6 +124,37 @@ pub fn to_text(diff: &RecordDiff) -> String {
                 (Style::Removed, true) => out.push_str(&format!("[-{text}-]")),
                 _ => out.push_str(&text),
             }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The diff for a terminal: coloured pieces when `paint` colours (removals red and struck
+/// through), else the plain text of [`to_text`]; control characters are escaped either way.
+pub fn for_terminal(diff: &RecordDiff, paint: Paint) -> String {
+    if paint.colored() {
+        painted(diff, paint)
+    } else {
+        printable(&to_text(diff)).into_owned()
+    }
+}
+
+/// The diff's lines with each piece painted in its style's tone, control characters escaped.
+pub fn painted(diff: &RecordDiff, paint: Paint) -> String {
+    let mut out = String::new();
+    for line in lines(diff) {
+        for (style, text) in line {
+            let text = printable(&text).into_owned();
+            let painted = match style.tone() {
+                None => text,
+                Some(_) if style == Style::Removed && paint.colored() => {
+                    let struck = Tone::Bad.style().strikethrough();
+                    format!("{struck}{text}{struck:#}")
+                }
+                Some(tone) => paint.paint(tone, &text),
+            };
+            out.push_str(&painted);
         }
         out.push('\n');
     }

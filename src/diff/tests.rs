@@ -337,3 +337,20 @@ fn a_goal_with_no_key_area_or_text_still_has_a_name() {
     assert!(text.contains("goals: a goal with no text"), "{text}");
     assert!(!text.contains("goals: :"), "{text}");
 }
+
+#[test]
+fn a_terminal_diff_is_plain_text_or_painted_pieces() {
+    use crate::text::Paint;
+    let a = "kind = \"note\"\ndate = 2026-01-01\ntitle = \"Call\"\n";
+    let b = "kind = \"note\"\ndate = 2026-01-02\ntitle = \"Call\"\n";
+    let diff = diff_texts(a, b);
+    assert_eq!(
+        render::for_terminal(&diff, Paint::plain()),
+        "--- a\n+++ b\ndate: 2026-01-01 → 2026-01-02\n"
+    );
+    assert_eq!(
+        render::for_terminal(&diff, Paint::new(true)),
+        "\u{1b}[1m--- a\u{1b}[0m\n\u{1b}[1m+++ b\u{1b}[0m\n\u{1b}[36mdate: \u{1b}[0m\
+         \u{1b}[9m\u{1b}[31m2026-01-01\u{1b}[0m → \u{1b}[32m2026-01-02\u{1b}[0m\n"
+    );
+}

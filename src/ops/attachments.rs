@@ -8,7 +8,7 @@ use crate::git::CommitContext;
 use crate::record::{Attachment, RecordId, edit};
 use crate::store::{Case, CaseLock};
 
-use super::OpsError;
+use super::{Notice, OpsError};
 
 /// Files attached to a record.
 #[derive(Debug)]
@@ -18,6 +18,57 @@ pub struct Attached {
     pub added: Vec<Attachment>,
     /// The names of files the record already had (same name and content): left as they are.
     pub already: Vec<String>,
+}
+
+impl Attached {
+    /// What attaching did: each file the record already had, then each file attached.
+    pub fn notices(&self) -> Vec<Notice> {
+        let already = self
+            .already
+            .iter()
+            .map(|name| format!("{name} is already attached"));
+        let added = self.added.iter().map(|a| {
+            let size = a.size.unwrap_or(0);
+            format!("Attached {} ({size} bytes) to {}", a.name, self.id)
+        });
+        already.chain(added).map(Notice::Status).collect()
+    }
+}
+
+/// That the file `name` was detached from record `id`, and where it still is.
+pub fn detached_notice(id: &RecordId, name: &str) -> Notice {
+    Notice::Status(format!(
+        "Detached {name} from {id} (the case's history keeps it: `iepcase show {id} --rev HEAD~1`)"
+    ))
+}
+
+/// When the file at `path` (absolute) is one a bundle cannot show (see [`unbindable`]),
+/// a warning that it is attached all the same and a hint to attach a PDF instead to record
+/// `id` (`ID` when it has none yet). `given` is the path as the user gave it.
+pub fn unbindable_notices(
+    id: Option<&str>,
+    path: &Path,
+    given: &Path,
+) -> Result<Vec<Notice>, OpsError> {
+    let name = given.file_name().map_or_else(
+        || given.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let Some(what) = unbindable(path, &name)? else {
+        return Ok(Vec::new());
+    };
+    let id = id.unwrap_or("ID");
+    let word = super::output::shell_word(&name);
+    Ok(vec![
+        Notice::Warning(format!(
+            "{name} is {what}, which a bundle cannot show: it is attached all the same, but a \
+             bundle can only name it"
+        )),
+        Notice::Hint(format!(
+            "convert it to PDF and attach that instead: `iepcase attach {id} FILE.pdf`, then \
+             `iepcase detach {id} {word}`"
+        )),
+    ])
 }
 
 /// Attaches `files` (absolute paths) to the record `prefix` names, taking files up to
@@ -252,6 +303,24 @@ mod tests {
         let docx = write("iep.pdf", b"PK\x03\x04rest");
         let what = unbindable(&docx, "iep.pdf").unwrap().expect("unbindable");
         assert!(what.contains("Word .docx"), "{what}");
+        let notices =
+            unbindable_notices(Some("k3f9a2bq7x"), &docx, Path::new("my iep.pdf")).unwrap();
+        assert_eq!(notices.len(), 2);
+        assert!(
+            matches!(&notices[0], Notice::Warning(w) if w.starts_with("my iep.pdf is ")
+                && w.ends_with(", which a bundle cannot show: it is attached all the same, but \
+                                a bundle can only name it")),
+            "{notices:?}"
+        );
+        assert_eq!(
+            notices[1],
+            Notice::Hint(
+                "convert it to PDF and attach that instead: `iepcase attach k3f9a2bq7x \
+                 FILE.pdf`, then `iepcase detach k3f9a2bq7x 'my iep.pdf'`"
+                    .into()
+            )
+        );
+        assert!(unbindable_notices(None, &pdf, &pdf).unwrap().is_empty());
         let missing = dir.path().join("missing.pdf");
         assert!(matches!(
             unbindable(&missing, "missing.pdf"),
@@ -306,5 +375,37 @@ mod tests {
             which(&id, &[], "1"),
             Err(DetachError::NoAttachments { .. })
         ));
+    }
+
+    #[test]
+    fn attaching_and_detaching_say_what_they_did() {
+        let id = RecordId::parse("k3f9a2bq7x").unwrap();
+        let file = |name: &str| Attachment {
+            name: name.into(),
+            media_type: None,
+            size: Some(12),
+            sha256: String::new(),
+            blob: None,
+        };
+        let attached = Attached {
+            id: id.clone(),
+            added: vec![file("b.pdf")],
+            already: vec!["a.pdf".into()],
+        };
+        assert_eq!(
+            attached.notices(),
+            vec![
+                Notice::Status("a.pdf is already attached".into()),
+                Notice::Status("Attached b.pdf (12 bytes) to k3f9a2bq7x".into()),
+            ]
+        );
+        assert_eq!(
+            detached_notice(&id, "b.pdf"),
+            Notice::Status(
+                "Detached b.pdf from k3f9a2bq7x (the case's history keeps it: `iepcase show \
+                 k3f9a2bq7x --rev HEAD~1`)"
+                    .into()
+            )
+        );
     }
 }

@@ -1,9 +1,11 @@
 //! `log` and `diff`: records as they were. A record removed since is found in the history,
 //! by its full id or a unique prefix.
 
-use crate::diff::{Change, RecordDiff, diff_records};
+use crate::diff::{Change, RecordDiff, diff_records, render};
+use crate::json::LogEntryJson;
 use crate::record::RecordId;
-use crate::store::{Case, StoreError, StoredRecord, Touched};
+use crate::store::{Case, HistoryEntry, StoreError, StoredRecord, Touched};
+use crate::text::{Paint, Tone, printable};
 
 use super::OpsError;
 
@@ -134,6 +136,65 @@ pub fn patch(case: &Case, touched: &Touched) -> Patch {
     Patch { title, changes }
 }
 
+/// One commit of `log` as pretty JSON, each record's changes in it when `patch`.
+pub fn entry_json(case: &Case, entry: &HistoryEntry, patch: bool) -> String {
+    let value = LogEntryJson::new(entry, |touched| {
+        patch.then(|| self::patch(case, touched).changes.unwrap_or_default())
+    });
+    // A log entry holds strings and lists of them only, so it always serializes.
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+/// One commit of `log` as a line (short id, time, author, message), with what it did to
+/// each record under it when `patch`.
+pub fn entry_text(case: &Case, entry: &HistoryEntry, patch: bool, paint: Paint) -> String {
+    let commit = entry.commit.id.to_string();
+    let short = commit.get(..10).unwrap_or(&commit);
+    let mut out = format!(
+        "{}  {}  {}  {}\n",
+        paint.paint(Tone::Dim, short),
+        timestamp(entry.commit.time),
+        printable(&entry.commit.author),
+        printable(&entry.commit.message)
+    );
+    if patch {
+        for touched in &entry.records {
+            out.push_str(&patch_text(self::patch(case, touched), touched, paint));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// What one commit did to one record, indented under the commit's line: the change and the
+/// title, then an edit's changes field by field.
+fn patch_text(patch: Patch, (id, change, ..): &Touched, paint: Paint) -> String {
+    let mut out = format!("    {} {id}: {}\n", change.as_str(), patch.title);
+    if let Some(changes) = patch.changes {
+        let diff = RecordDiff {
+            from: String::new(),
+            to: String::new(),
+            changes,
+        };
+        let text = if paint.colored() {
+            render::painted(&diff, paint)
+        } else {
+            render::to_text(&diff)
+        };
+        for line in text.lines().skip(2) {
+            out.push_str(&format!("        {line}\n"));
+        }
+    }
+    out
+}
+
+/// A commit time as `2026-11-28 15:04 UTC`.
+fn timestamp(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|_| seconds.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +275,39 @@ mod tests {
             refused.to_string(),
             "cannot compare a `note` record with a `request` record"
         );
+    }
+
+    #[test]
+    fn a_log_line_shows_the_commit_and_with_patch_what_it_changed() {
+        let fx = Fixture::new();
+        let (case, lock) = fixture::open(&fx.root(), &fx.owner);
+        let id = RecordId::generate();
+        fixture::put(&case, &lock, &[(&id, &fixture::note("Call", "first"))]);
+        fixture::put(&case, &lock, &[(&id, &fixture::note("Call", "second"))]);
+        let mut entries = Vec::new();
+        case.walk_history(Some(&id), None, &mut |entry| {
+            entries.push(entry);
+            true
+        })
+        .unwrap();
+        let short = entries[0].commit.id.to_string()[..10].to_owned();
+        let line = format!("{short}  2026-09-21 14:13 UTC  Test Advocate  add records\n");
+        assert_eq!(entry_text(&case, &entries[0], false, Paint::plain()), line);
+        assert_eq!(
+            entry_text(&case, &entries[0], true, Paint::plain()),
+            format!("{line}    changed {id}: Call\n        body: first → second\n\n")
+        );
+        assert_eq!(
+            entry_text(&case, &entries[1], true, Paint::plain()),
+            format!(
+                "{}  2026-09-21 14:13 UTC  Test Advocate  add records\n    added {id}: Call\n\n",
+                &entries[1].commit.id.to_string()[..10]
+            )
+        );
+        let painted = entry_text(&case, &entries[0], true, Paint::new(true));
+        assert!(painted.starts_with(&format!("\u{1b}[2m{short}\u{1b}[0m  ")));
+        assert!(painted.contains("\u{1b}[32msecond\u{1b}[0m"), "{painted}");
+        let json = entry_json(&case, &entries[0], true);
+        assert!(json.contains("\"body\""), "{json}");
     }
 }

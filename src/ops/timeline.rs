@@ -4,10 +4,12 @@
 use crate::record::{Date, RecordId};
 use crate::rules::Rulebook;
 use crate::store::{Case, RecordSummary};
+use crate::text::{Paint, Table};
 use crate::timeline::{DeadlineEntry, Entry, Filter};
 use crate::workspace::Workspace;
 
-use super::OpsError;
+use super::diagnosis::Diagnosis;
+use super::{Notice, OpsError};
 
 /// A case's timeline.
 #[derive(Debug)]
@@ -51,6 +53,44 @@ pub fn timeline(
     })
 }
 
+impl Timeline {
+    /// The entries as a table fitting `width`: date, kind, title (with a deadline's
+    /// status) and id.
+    pub fn text(&self, width: Option<usize>, paint: Paint) -> String {
+        let mut table = Table::new(&["DATE", "KIND", "TITLE", "ID"]).flexible(&[2, 1, 0]);
+        for row in crate::timeline::rows(&self.entries) {
+            table.row(row);
+        }
+        table.render(width, paint)
+    }
+
+    /// A warning for each record left out because it cannot be read.
+    pub fn warnings(&self) -> Vec<Notice> {
+        let warn =
+            |id: &RecordId| Notice::Warning(format!("record {id} cannot be read and is left out"));
+        self.unreadable.iter().map(warn).collect()
+    }
+
+    /// What the text table is told with: that nothing is in range, and the next meeting.
+    pub fn text_notices(&self) -> Vec<Notice> {
+        let mut notices = Vec::new();
+        if self.entries.is_empty() {
+            notices.push(Notice::Status("Nothing in that range".into()));
+        }
+        notices.extend(self.next_meeting.as_ref().map(super::list::next_meeting));
+        notices
+    }
+
+    /// The error to end with when records of case `slug` could not be read.
+    pub fn failure(&self, slug: &str) -> Option<Diagnosis> {
+        if self.unreadable.is_empty() {
+            return None;
+        }
+        let ids: Vec<String> = self.unreadable.iter().map(ToString::to_string).collect();
+        Some(super::tally::unreadable(slug, &ids))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +127,29 @@ mod tests {
         };
         let shown = timeline(&ws, &case, &book, &only_deadlines, today, now).unwrap();
         assert!(shown.entries.iter().all(|e| e.kind == "deadline"));
-        assert_eq!(shown.next_meeting.map(|m| m.id), Some(meeting_id));
+        assert_eq!(
+            shown.next_meeting.as_ref().map(|m| m.id.clone()),
+            Some(meeting_id.clone())
+        );
+        assert!(shown.warnings().is_empty());
+        assert!(shown.failure("case").is_none());
+        assert_eq!(
+            shown.text_notices(),
+            vec![Notice::Status(format!(
+                "Next meeting: 2026-10-20, IEP meeting ({meeting_id}); prepare with `iepcase prep`"
+            ))]
+        );
+        let text = shown.text(None, Paint::plain());
+        assert!(text.starts_with("DATE        KIND"), "{text}");
+        assert_eq!(text.lines().count(), shown.entries.len() + 1);
+        let later = Filter {
+            from: Some("2030-01-01".parse().unwrap()),
+            ..Filter::default()
+        };
+        let none = timeline(&ws, &case, &book, &later, today, now).unwrap();
+        assert_eq!(
+            none.text_notices()[0],
+            Notice::Status("Nothing in that range".into())
+        );
     }
 }

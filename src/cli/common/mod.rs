@@ -9,4 +9,3 @@ pub mod files;
 pub mod identity;
 pub mod records;
 pub mod remote;
-pub mod render;

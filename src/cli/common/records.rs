@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use iepcase::ops::attachments::unbindable_notices;
 use iepcase::record::{Kind, parse::did_you_mean};
 
 use super::super::context::Ctx;
@@ -35,22 +36,8 @@ pub fn warn_dangling(ctx: &Ctx, dangling: &[String]) {
 /// same, and the warning says what to do.
 pub fn warn_unbindable(ctx: &Ctx, id: Option<&str>, files: &[PathBuf]) -> Result<(), CliError> {
     for file in files {
-        let name = file.file_name().map_or_else(
-            || file.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        if let Some(what) = iepcase::ops::attachments::unbindable(&ctx.absolute(file), &name)? {
-            let id = id.unwrap_or("ID");
-            ctx.ui.warn(&format!(
-                "{name} is {what}, which a bundle cannot show: it is attached all the same, \
-                 but a bundle can only name it"
-            ));
-            let word = iepcase::ops::output::shell_word(&name);
-            ctx.ui.hint(&format!(
-                "convert it to PDF and attach that instead: `iepcase attach {id} FILE.pdf`, \
-                 then `iepcase detach {id} {word}`"
-            ));
-        }
+        let notices = unbindable_notices(id, &ctx.absolute(file), file)?;
+        ctx.ui.notices(&notices);
     }
     Ok(())
 }
