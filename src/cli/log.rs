@@ -3,7 +3,6 @@
 use clap::Args;
 use iepcase::ops::history;
 use iepcase::ops::log::Chunks;
-use iepcase::text::Paint;
 
 use super::context::Ctx;
 use super::error::CliError;
@@ -31,7 +30,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<(), CliError> {
         let text = if ctx.ui.json {
             history::entry_json(&case, &entry, args.patch)
         } else {
-            history::entry_text(&case, &entry, args.patch, Paint::new(ctx.ui.colored()))
+            history::entry_text(&case, &entry, args.patch, ctx.ui.painter())
         };
         let Some(chunk) = chunks.push(&text) else {
             return true;

@@ -8,4 +8,3 @@ pub mod cases;
 pub mod files;
 pub mod identity;
 pub mod records;
-pub mod remote;

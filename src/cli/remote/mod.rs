@@ -49,7 +49,8 @@ pub fn run(ctx: &Ctx, command: RemoteCommand) -> Result<(), CliError> {
 
 fn add(ctx: &Ctx, name: &str, url: &str) -> Result<(), CliError> {
     let case = ctx.open_case()?;
-    let url = crate::cli::common::remote::stored_url(ctx, url)?;
+    let (url, notices) = iepcase::ops::remotes::stored_url(&ctx.cwd, url)?;
+    ctx.ui.notices(&notices);
     case.add_remote(name, &url)?;
     ctx.ui
         .status(&format!("Added remote `{name}` to case `{}`", case.slug()));

@@ -97,11 +97,6 @@ impl Ui {
         }
     }
 
-    /// Whether stdout gets colour.
-    pub fn colored(&self) -> bool {
-        self.color_out
-    }
-
     /// How text for stdout is painted.
     pub fn painter(&self) -> Paint {
         Paint::new(self.color_out)
