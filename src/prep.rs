@@ -31,6 +31,9 @@ use crate::record::{
 };
 use crate::rules::{Confidence, Deadline, RuleSet, Status};
 
+mod text;
+pub use text::to_text;
+
 /// How many asks of one sort the checklist lists before it says how many more there are.
 const MAX_ASKS: usize = 8;
 

@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use iepcase::check::{Finding, Severity};
+use iepcase::check::Severity;
 use iepcase::json::FindingJson;
 use iepcase::ops::{self, check::CaseFindings};
 use iepcase::record::Date;
@@ -59,16 +59,7 @@ fn show_text(
     all_cases: bool,
     today: Date,
 ) -> Result<(), CliError> {
-    let mut out = String::new();
-    for case in results {
-        if all_cases && !case.findings.is_empty() {
-            out.push_str(&format!("Case {}\n\n", case.slug));
-        }
-        for finding in &case.findings {
-            let flags = case.needs_flags(finding);
-            out.push_str(&render(ctx, finding, flags.as_deref()));
-        }
-    }
+    let out = ops::findings::render(results, all_cases, ctx.ui.width(), ctx.ui.painter());
     ctx.ui.out(&out)?;
     ctx.ui
         .status(&ops::check::summary(results, all_cases, today));
@@ -77,59 +68,4 @@ fn show_text(
          it against the law.",
     );
     Ok(())
-}
-
-/// A finding as a short block: severity, code and record, the message wrapped, then the
-/// citation and the next step.
-fn render(ctx: &Ctx, f: &Finding, needs: Option<&str>) -> String {
-    use anstyle::AnsiColor;
-    let style = match f.severity {
-        Severity::Error => AnsiColor::Red.on_default().bold(),
-        Severity::Warning => AnsiColor::Yellow.on_default().bold(),
-        Severity::Info => AnsiColor::Cyan.on_default().bold(),
-    };
-    let label = ctx.ui.paint(style, &format!("{:<7}", f.severity.as_str()));
-    let record = f
-        .record
-        .as_ref()
-        .map_or(String::new(), |r| format!("  {r}"));
-    let mut out = format!("{label} {}{record}\n", f.code);
-    let width = ctx
-        .ui
-        .width()
-        .map_or(92, |w| w.saturating_sub(2).clamp(40, 92));
-    for line in wrap(&f.message, width) {
-        out.push_str(&format!("  {line}\n"));
-    }
-    if let Some(cite) = &f.cite {
-        let confidence = f.confidence.map_or(String::new(), |c| format!(" ({c})"));
-        out.push_str(&format!("  cite: {cite}{confidence}\n"));
-    }
-    if let Some(next) = &f.next_step {
-        out.push_str(&format!("  next: {next}\n"));
-    }
-    if let Some(needs) = needs {
-        out.push_str(&format!(
-            "        needs {needs} (run it to see what each is)\n"
-        ));
-    }
-    out.push('\n');
-    out
-}
-
-/// Splits `text` into lines of at most `width` characters, at spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = vec![String::new()];
-    for word in text.split_whitespace() {
-        let line = lines.last_mut().expect("starts with one line");
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(word.to_owned());
-        } else {
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-    }
-    lines
 }

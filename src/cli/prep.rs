@@ -3,11 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anstyle::{AnsiColor, Style};
 use clap::{Args, ValueEnum};
 use iepcase::json::ChecklistJson;
 use iepcase::ops::{self, prep::CaseChecklists, prep::Meetings};
-use iepcase::prep::{self, Checklist, ItemStatus, PrepError};
+use iepcase::prep::PrepError;
 use iepcase::record::Date;
 
 use super::context::Ctx;
@@ -120,32 +119,19 @@ fn show(ctx: &Ctx, args: &PrepArgs, lists: &[CaseChecklists]) -> Result<(), CliE
             .collect();
         ctx.ui.json(&rows)?;
     } else {
-        let mut out = String::new();
-        let mut none = true;
-        for (case, lists) in ops::prep::ready(lists) {
-            none = false;
-            let (slug, child) = (&case.slug, &case.child);
-            for list in lists {
-                if args.all {
-                    out.push_str(&format!("Case {slug}\n\n"));
-                }
-                match args.format {
-                    Format::Md => out.push_str(&prep::to_markdown(child, list, true)),
-                    Format::Text => out.push_str(&text(ctx, list)),
-                }
-                out.push('\n');
-            }
-        }
-        if args.all && none {
+        if args.all && ops::prep::ready(lists).next().is_none() {
             ctx.ui.status(&format!(
                 "No meeting in the next {} days in any open case",
                 args.days
             ));
         }
-        ctx.ui.out(out.trim_end_matches('\n'))?;
-        if !out.is_empty() {
-            ctx.ui.out("\n")?;
-        }
+        let markdown = args.format == Format::Md;
+        ctx.ui.out(&ops::prep::render(
+            lists,
+            args.all,
+            markdown,
+            ctx.ui.painter(),
+        ))?;
         ctx.ui.status(
             "Not legal advice: periods marked as iepcase's default are suggestions, not the law.",
         );
@@ -156,80 +142,4 @@ fn show(ctx: &Ctx, args: &PrepArgs, lists: &[CaseChecklists]) -> Result<(), CliE
 /// Why case `slug` has no checklist, with what to do.
 fn prep_error(error: &PrepError, slug: &str, today: Date) -> CliError {
     CliError::user(format!("case `{slug}`: {error}")).hint(ops::prep::hint(error, today))
-}
-
-/// The checklist as text: the meeting, then each item with a mark, its detail, evidence and
-/// next step.
-fn text(ctx: &Ctx, list: &Checklist) -> String {
-    let m = &list.meeting;
-    let when = prep::in_days(m.days_left);
-    let mut out = format!(
-        "{} on {}{} ({when}){}\n{}  {}\n\n",
-        ctx.ui.paint(
-            Style::new().bold(),
-            &format!("Before the {}", prep::meeting_words(&m.meeting_type))
-        ),
-        m.date,
-        m.time.map_or(String::new(), |t| format!(" at {t}")),
-        if m.recorded { ", to be recorded" } else { "" },
-        m.title,
-        ctx.ui.paint(super::ui::dim(), &m.id),
-    );
-    for (n, item) in list.items.iter().enumerate() {
-        let (mark, color) = match item.status {
-            ItemStatus::Done => ("✓", AnsiColor::Green),
-            ItemStatus::Todo => ("☐", AnsiColor::Yellow),
-            ItemStatus::Late => ("!", AnsiColor::Red),
-            ItemStatus::NotNeeded => ("–", AnsiColor::BrightBlack),
-        };
-        let style = Style::new().fg_color(Some(color.into()));
-        out.push_str(&format!(
-            "{} {}. {} ({})\n",
-            ctx.ui.paint(style, mark),
-            n + 1,
-            item.title,
-            ctx.ui.paint(style, prep::status_words(item.status)),
-        ));
-        out.push_str(&indent(&item.detail));
-        for ask in &item.asks {
-            out.push_str(&indent(&format!("- {}", ask.text)));
-        }
-        if !item.evidence.is_empty() {
-            out.push_str(&indent(&format!("Evidence: {}", item.evidence.join(", "))));
-        }
-        if let Some(step) = &item.next_step {
-            out.push_str(&indent(&format!("→ {step}")));
-        }
-        if let (Some(cite), Some(c)) = (&item.cite, item.confidence) {
-            out.push_str(&indent(&ctx.ui.paint(
-                super::ui::dim(),
-                &format!("{cite} ({})", prep::confidence_words(c)),
-            )));
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// `text` indented under an item, each line wrapped at 96 columns.
-fn indent(text: &str) -> String {
-    let mut out = String::new();
-    let mut line = String::from("     ");
-    for word in text.split_whitespace() {
-        if !line.trim().is_empty() && line.chars().count() + 1 + word.chars().count() > 96 {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            line = String::from("     ");
-            if text.starts_with("- ") {
-                line.push_str("  ");
-            }
-        }
-        if !line.trim().is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    out.push_str(line.trim_end());
-    out.push('\n');
-    out
 }

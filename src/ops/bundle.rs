@@ -9,6 +9,8 @@ use crate::record::{CaseMeta, Date, RecordId, parse_record};
 use crate::store::{Case, CaseLock};
 use crate::workspace::Workspace;
 
+use crate::text::{Paint, Table};
+
 use super::{Notice, OpsError};
 
 /// The Bates prefix a bundle is stamped with: none with `--no-bates`, else `--bates`, else
@@ -160,6 +162,26 @@ impl Written<'_> {
         )));
         notices
     }
+}
+
+/// The exhibits of a bundle as a table, a row each with its label, date, kind, pages
+/// (one page, or the first and last) and title; titles wrap to fit `width` when there is
+/// one.
+pub fn exhibits_text(
+    exhibits: &[bundle::ManifestExhibit],
+    width: Option<usize>,
+    paint: Paint,
+) -> String {
+    let mut table = Table::new(&["EXHIBIT", "DATE", "KIND", "PAGES", "TITLE"]).flexible(&[4]);
+    for e in exhibits {
+        let pages = match e.pages[0] == e.pages[1] {
+            true => e.pages[0].to_string(),
+            false => format!("{}-{}", e.pages[0], e.pages[1]),
+        };
+        let row = [&e.label, &e.date, &e.kind, &pages, &e.title];
+        table.row(row.into_iter().cloned().collect());
+    }
+    table.render(width, paint)
 }
 
 /// What a bundle built has to tell besides its exhibits: the records left out and why, the
@@ -334,5 +356,37 @@ mod tests {
             matches!(&told[1], Notice::Status(s) if s.starts_with("Disclose it by 2026-12-07"))
         );
         assert!(matches!(&told[2], Notice::Status(s) if s.contains("communication 0sahk8ww6n")));
+    }
+
+    #[test]
+    fn each_exhibit_is_a_row_with_its_pages() {
+        let exhibit = |label: &str, pages: [usize; 2], title: &str| bundle::ManifestExhibit {
+            number: 1,
+            label: label.into(),
+            record: "x760srq3ep".into(),
+            date: "2026-05-04".into(),
+            kind: "iep".into(),
+            record_type: None,
+            title: title.into(),
+            pages,
+            bates: None,
+            file: format!("exhibits/{label}.pdf"),
+            sha256: String::new(),
+            attachments: Vec::new(),
+            withheld: Vec::new(),
+        };
+        let exhibits = [
+            exhibit("P-1", [3, 3], "Annual IEP"),
+            exhibit("P-2", [4, 7], "Amended IEP"),
+        ];
+        assert_eq!(
+            exhibits_text(&exhibits, None, Paint::plain()),
+            "EXHIBIT  DATE        KIND  PAGES  TITLE
+\
+             P-1      2026-05-04  iep   3      Annual IEP
+\
+             P-2      2026-05-04  iep   4-7    Amended IEP
+"
+        );
     }
 }

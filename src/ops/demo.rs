@@ -13,9 +13,9 @@ use crate::store::Case;
 use crate::timeline::Entry;
 use crate::workspace::{Advocate, Author, Config, Workspace};
 
-use super::OpsError;
 use super::check::Evaluation;
 use super::urgency::Urgency;
+use super::{Notice, OpsError};
 
 /// The demo case's slug: initials and a year, never a name.
 pub const SLUG: &str = "eq-2025";
@@ -223,6 +223,76 @@ impl Tour {
     }
 }
 
+/// What `demo` tells on stderr once the workspace is built in `root`: what it holds, its
+/// bundle of `exhibits` exhibits and `pages` pages in `bundle_dir`, and, when an identity
+/// is set from outside (`identity_set`), that it must be unset to open the demo.
+pub fn built_notices(
+    root: &Path,
+    bundle_dir: &Path,
+    exhibits: usize,
+    pages: usize,
+    identity_set: bool,
+) -> Vec<Notice> {
+    let count = crate::example::records().len();
+    let mut told = vec![
+        Notice::Status(format!(
+            "Built a demo workspace in {} with case `{SLUG}` ({count} records)",
+            root.display()
+        )),
+        Notice::Status(
+            "It tells a fictional Mississippi dispute, from an annual IEP to a due-process \
+             complaint."
+                .into(),
+        ),
+        Notice::Status(
+            "Everything in it is encrypted to the demo's own identity, demo-identity.txt.".into(),
+        ),
+        Notice::Status(format!(
+            "It holds a due-process evidence bundle of the case ({exhibits} exhibits, {pages} \
+             pages, not encrypted) in {}\n",
+            bundle_dir.display()
+        )),
+    ];
+    if identity_set {
+        told.push(Notice::Warning(
+            "IEPCASE_IDENTITY is set: unset it to open the demo with its own identity".into(),
+        ));
+    }
+    told
+}
+
+impl Tour {
+    /// A first look at the case as text: what the amended IEP changed, and the latest
+    /// events; `w` starts each command (`iepcase -w FOLDER`).
+    pub fn highlights(&self, w: &str) -> String {
+        let mut out = format!("What the amended IEP changed ({w} diff x760 0sah):\n");
+        for line in self.amended_lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+        out.push_str(&format!("\nThe latest events ({w} timeline):\n"));
+        for row in crate::timeline::rows(&self.latest) {
+            out.push_str(&format!("  {:<17} {:<22} {}\n", row[0], row[1], row[2]));
+        }
+        out.push('\n');
+        out
+    }
+}
+
+/// The commands to try next as text, each with what it shows, then where the bundle is;
+/// `w` starts each command and `shown` is the folder as the user can type it.
+pub fn tries_text(w: &str, shown: &str) -> String {
+    let mut out = String::from("Try:\n");
+    for (command, what) in tries(w, shown) {
+        out.push_str(&format!("  {command:<58} # {what}\n"));
+    }
+    out.push_str("\nFrom the source tree, run them as `cargo run --release -- -w ");
+    out.push_str(&format!("{shown} list` and so on.\n"));
+    out.push_str(&format!(
+        "\nThe evidence bundle: {shown}/bundle/bundle.pdf, indexed in {shown}/bundle/index.html\n"
+    ));
+    out
+}
+
 /// The commands to try next in the demo, each with what it shows; `w` starts each command
 /// (`iepcase -w FOLDER`) and `shown` is the folder as the user can type it.
 pub fn tries(w: &str, shown: &str) -> Vec<(String, &'static str)> {
@@ -354,6 +424,46 @@ mod tests {
         );
         assert!(counts.codes.windows(2).all(|w| w[0].0 >= w[1].0));
         assert!(counts.codes.iter().all(|c| !c.1.is_preparation()));
+
+        // The tour's text begins with the amendment and ends with the commands to try.
+        let text = tour.highlights("iepcase -w demo");
+        assert!(
+            text.starts_with(&format!(
+                "What the amended IEP changed (iepcase -w demo diff x760 0sah):\n  {}\n",
+                lines[0]
+            )),
+            "{text}"
+        );
+        assert!(text.contains("\n\nThe latest events (iepcase -w demo timeline):\n  20"));
+        assert!(text.ends_with("\n\n"));
+    }
+
+    #[test]
+    fn the_commands_to_try_are_aligned_and_the_bundle_named() {
+        let text = tries_text("iepcase -w demo", "demo");
+        assert!(text.starts_with("Try:\n  iepcase -w demo list  "), "{text}");
+        let first = text.lines().nth(1).unwrap();
+        assert_eq!(first.find(" # "), Some(60), "{first}");
+        assert!(text.ends_with(
+            "\n\nThe evidence bundle: demo/bundle/bundle.pdf, indexed in demo/bundle/index.html\n"
+        ));
+    }
+
+    #[test]
+    fn the_built_demo_is_described_and_an_outside_identity_warned_about() {
+        let root = Path::new("demo");
+        let told = built_notices(root, &root.join("bundle"), 34, 48, false);
+        assert_eq!(told.len(), 4);
+        assert_eq!(
+            told[3],
+            Notice::Status(
+                "It holds a due-process evidence bundle of the case (34 exhibits, 48 pages, not \
+                 encrypted) in demo/bundle\n"
+                    .into()
+            )
+        );
+        let told = built_notices(root, &root.join("bundle"), 34, 48, true);
+        assert!(matches!(&told[4], Notice::Warning(w) if w.starts_with("IEPCASE_IDENTITY is set")));
     }
 
     #[test]

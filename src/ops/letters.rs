@@ -8,6 +8,8 @@ use crate::record::{CaseMeta, Date, RecordId, edit, parse_record};
 use crate::store::{Case, CaseLock};
 use crate::workspace::{Advocate, Workspace};
 
+use crate::text::{Paint, Table};
+
 use super::{Notice, OpsError};
 
 /// The name a letter is signed with when no name is known at all.
@@ -403,6 +405,25 @@ pub fn choose_format(
     Ok(format)
 }
 
+/// The text of `letter --list`: a table of the templates, each with what it writes and
+/// where it comes from (built in, or the workspace file), or why it does not parse. The
+/// descriptions wrap to fit `width` when there is one.
+pub fn catalog_text(all: &[letters::Listing], width: Option<usize>, paint: Paint) -> String {
+    let mut table = Table::new(&["TEMPLATE", "WRITES", "FROM"]).flexible(&[1, 2]);
+    for listing in all {
+        let source = match listing.builtin {
+            true => "built in".to_owned(),
+            false => listing.origin.clone(),
+        };
+        let writes = match &listing.template {
+            Ok(t) => t.spec.description.clone(),
+            Err(e) => format!("(does not parse: {e})"),
+        };
+        table.row(vec![listing.name.clone(), writes, source]);
+    }
+    table.render(width, paint)
+}
+
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
@@ -578,5 +599,22 @@ mod tests {
         assert_eq!(unrecorded.notes.addressed_to, None);
         let markdown = String::from_utf8(unrecorded.main).unwrap();
         assert!(markdown.contains("Records custodian"), "{markdown}");
+    }
+
+    #[test]
+    fn the_catalogue_is_a_table_of_what_each_template_writes() {
+        let all = letters::catalog(None).unwrap();
+        let text = catalog_text(&all, None, Paint::plain());
+        let mut lines = text.lines();
+        let header = lines.next().unwrap();
+        assert!(
+            header.starts_with("TEMPLATE") && header.ends_with("FROM"),
+            "{header}"
+        );
+        let row = lines.find(|l| l.starts_with("iee-request ")).unwrap();
+        assert!(row.ends_with(" built in"), "{row}");
+        assert_eq!(text.lines().count(), all.len() + 1);
+        let narrow = catalog_text(&all, Some(60), Paint::plain());
+        assert!(narrow.lines().all(|l| l.chars().count() <= 60), "{narrow}");
     }
 }

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod diagnosis;
 mod error;
 pub mod export;
+pub mod findings;
 #[cfg(test)]
 mod fixture;
 pub mod fsck;

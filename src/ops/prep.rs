@@ -5,6 +5,7 @@ use crate::prep::{self, Checklist, PrepError};
 use crate::record::Date;
 use crate::rules::Rulebook;
 use crate::rules::ics::CaseDeadlines;
+use crate::text::Paint;
 use crate::workspace::Workspace;
 
 use super::cases::CaseFacts;
@@ -105,6 +106,29 @@ pub fn ready(lists: &[CaseChecklists]) -> impl Iterator<Item = (&CaseChecklists,
         Ok(found) if !found.is_empty() => Some((case, found.as_slice())),
         _ => None,
     })
+}
+
+/// The text of `prep`: each checklist as text, or as Markdown when `markdown`, with a
+/// `Case SLUG` line before each when `all` cases are shown; empty when there is none.
+pub fn render(lists: &[CaseChecklists], all: bool, markdown: bool, paint: Paint) -> String {
+    let mut out = String::new();
+    for (case, lists) in ready(lists) {
+        for list in lists {
+            if all {
+                out.push_str(&format!("Case {}\n\n", case.slug));
+            }
+            match markdown {
+                true => out.push_str(&prep::to_markdown(&case.child, list, true)),
+                false => out.push_str(&prep::to_text(list, paint)),
+            }
+            out.push('\n');
+        }
+    }
+    let mut out = out.trim_end_matches('\n').to_owned();
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
 }
 
 /// What to do when a case has no checklist, with the exact command; a meeting to add when
@@ -210,5 +234,35 @@ mod tests {
         let ics = calendar(&lists, Date(now().date()));
         assert!(ics.contains(fixture::SLUG));
         assert!(!ics.contains("Test Child"));
+    }
+
+    #[test]
+    fn the_text_names_each_case_when_all_are_shown_and_is_empty_without_checklists() {
+        let fx = Fixture::new();
+        let case = case_with_meeting(&fx, "2026-10-20");
+        let book = Rulebook::builtin().unwrap();
+        let cases = std::slice::from_ref(&case);
+        let lists = prepare(&workspace(), cases, &book, Meetings::Within(30), now());
+
+        let text = render(&lists, true, false, Paint::plain());
+        let case_line = format!(
+            "Case {}\n\nBefore the IEP meeting on 2026-10-20 (in 19 days)\n",
+            fixture::SLUG
+        );
+        assert!(text.starts_with(&case_line), "{text}");
+        assert!(text.ends_with('\n') && !text.ends_with("\n\n"), "{text}");
+        let markdown = render(&lists, false, true, Paint::plain());
+        assert!(
+            markdown.starts_with("# Before the meeting: IEP meeting\n"),
+            "{markdown}"
+        );
+        let colored = render(&lists, false, false, Paint::new(true));
+        assert!(
+            colored.starts_with("\u{1b}[1mBefore the IEP meeting\u{1b}[0m"),
+            "{colored}"
+        );
+
+        let none = prepare(&workspace(), cases, &book, Meetings::Within(7), now());
+        assert_eq!(render(&none, true, false, Paint::plain()), "");
     }
 }

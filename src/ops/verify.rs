@@ -55,6 +55,22 @@ pub fn disclosure_notices(slug: &str, found: Option<&[Found]>) -> Vec<Notice> {
     }
 }
 
+/// The files of a bundle that do not match its manifest, a line each: `changed`, `missing`
+/// or `extra`, then the file's path in the bundle folder.
+pub fn mismatch_lines(report: &VerifyReport) -> String {
+    let mut out = String::new();
+    for (what, paths) in [
+        ("changed", &report.changed),
+        ("missing", &report.missing),
+        ("extra", &report.extra),
+    ] {
+        for path in paths {
+            out.push_str(&format!("{what:<8} {path}\n"));
+        }
+    }
+    out
+}
+
 /// What the check of a bundle tells: that it is intact, or what does not match and how to
 /// get a good copy.
 pub fn verdict_notices(report: &VerifyReport) -> Vec<Notice> {
@@ -144,6 +160,21 @@ mod tests {
                  ttnaq2b4kd (the manifest.json SHA-256 matches)"
                     .into()
             )]
+        );
+    }
+
+    #[test]
+    fn each_file_that_does_not_match_is_a_line() {
+        assert_eq!(mismatch_lines(&report()), "");
+        let broken = VerifyReport {
+            changed: vec!["bundle.pdf".into()],
+            missing: vec!["exhibits/P-001.pdf".into()],
+            extra: vec!["notes.txt".into()],
+            ..report()
+        };
+        assert_eq!(
+            mismatch_lines(&broken),
+            "changed  bundle.pdf\nmissing  exhibits/P-001.pdf\nextra    notes.txt\n"
         );
     }
 }

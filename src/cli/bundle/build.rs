@@ -98,7 +98,8 @@ fn report(
             disclosure: recorded,
         })?;
     } else {
-        exhibits_table(ctx, manifest)?;
+        let text = ops::bundle::exhibits_text(&manifest.exhibits, ctx.ui.width(), ctx.ui.painter());
+        ctx.ui.out(&text)?;
     }
     let written = ops::bundle::Written {
         slug,
@@ -111,30 +112,4 @@ fn report(
     };
     ctx.ui.notices(&written.notices());
     Ok(())
-}
-
-/// The exhibits, a row each with their pages.
-fn exhibits_table(ctx: &Ctx, manifest: &bundle::Manifest) -> Result<(), CliError> {
-    let rows: Vec<Vec<String>> = manifest
-        .exhibits
-        .iter()
-        .map(|e| {
-            let pages = if e.pages[0] == e.pages[1] {
-                e.pages[0].to_string()
-            } else {
-                format!("{}-{}", e.pages[0], e.pages[1])
-            };
-            vec![
-                e.label.clone(),
-                e.date.clone(),
-                e.kind.clone(),
-                pages,
-                e.title.clone(),
-            ]
-        })
-        .collect();
-    ctx.ui.out(
-        &ctx.ui
-            .fitted(&["EXHIBIT", "DATE", "KIND", "PAGES", "TITLE"], &[4], &rows),
-    )
 }

@@ -44,17 +44,7 @@ pub fn run(ctx: &Ctx, dir: &Path) -> Result<(), CliError> {
         });
         ctx.ui.json(&VerifyJson::new(&report, &hash, disclosures))?;
     } else {
-        let mut out = String::new();
-        for (what, paths) in [
-            ("changed", &report.changed),
-            ("missing", &report.missing),
-            ("extra", &report.extra),
-        ] {
-            for path in paths {
-                out.push_str(&format!("{what:<8} {path}\n"));
-            }
-        }
-        ctx.ui.out(&out)?;
+        ctx.ui.out(&verify::mismatch_lines(&report))?;
     }
     ctx.ui
         .notices(&verify::disclosure_notices(&report.case, found.as_deref()));

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use iepcase::ops::demo::{self, SLUG as DEMO_SLUG, Tour};
+use iepcase::ops::demo::{self, Tour};
 use iepcase::workspace::Workspace;
 
 use super::context::Ctx;
@@ -30,34 +30,17 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), CliError> {
         replace: false,
     };
     let (_, manifest) = crate::cli::common::bundle::make(ctx, &ws, &case, &request)?;
-    let count = iepcase::example::records().len();
-    ctx.ui.status(&format!(
-        "Built a demo workspace in {} with case `{DEMO_SLUG}` ({count} records)",
-        root.display()
-    ));
-    ctx.ui.status(
-        "It tells a fictional Mississippi dispute, from an annual IEP to a due-process complaint.",
-    );
-    ctx.ui
-        .status("Everything in it is encrypted to the demo's own identity, demo-identity.txt.");
-    ctx.ui.status(&format!(
-        "It holds a due-process evidence bundle of the case ({} exhibits, {} pages, not \
-         encrypted) in {}\n",
-        manifest.exhibits.len(),
-        manifest.pages,
-        bundle_dir.display()
-    ));
-    if ctx.key_env.identity.is_some() {
-        ctx.ui
-            .warn("IEPCASE_IDENTITY is set: unset it to open the demo with its own identity");
-    }
-    let w = format!("iepcase -w {shown}");
+    let identity_set = ctx.key_env.identity.is_some();
+    let (exhibits, pages) = (manifest.exhibits.len(), manifest.pages);
+    let told = demo::built_notices(&root, &bundle_dir, exhibits, pages, identity_set);
+    ctx.ui.notices(&told);
     let tour = demo::tour(&root, &case)?;
-    let mut out = highlights(&tour, &w);
+    let w = format!("iepcase -w {shown}");
+    let mut out = tour.highlights(&w);
     out.push_str(&clocks(&tour, &w));
     out.push_str(&findings(&tour, &w));
     out.push('\n');
-    out.push_str(&tries(&w, &shown));
+    out.push_str(&demo::tries_text(&w, &shown));
     ctx.ui.out(&out)?;
     Ok(())
 }
@@ -68,34 +51,6 @@ fn display_path(ctx: &Ctx, root: &Path) -> String {
         Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
         _ => root.display().to_string(),
     }
-}
-
-/// A first look at the case: what the amended IEP changed, and the latest events.
-fn highlights(tour: &Tour, w: &str) -> String {
-    let mut out = format!("What the amended IEP changed ({w} diff x760 0sah):\n");
-    for line in tour.amended_lines() {
-        out.push_str(&format!("  {line}\n"));
-    }
-    out.push_str(&format!("\nThe latest events ({w} timeline):\n"));
-    for row in iepcase::timeline::rows(&tour.latest) {
-        out.push_str(&format!("  {:<17} {:<22} {}\n", row[0], row[1], row[2]));
-    }
-    out.push('\n');
-    out
-}
-
-/// The commands to try next, each with what it shows.
-fn tries(w: &str, shown: &str) -> String {
-    let mut out = String::from("Try:\n");
-    for (command, what) in demo::tries(w, shown) {
-        out.push_str(&format!("  {command:<58} # {what}\n"));
-    }
-    out.push_str("\nFrom the source tree, run them as `cargo run --release -- -w ");
-    out.push_str(&format!("{shown} list` and so on.\n"));
-    out.push_str(&format!(
-        "\nThe evidence bundle: {shown}/bundle/bundle.pdf, indexed in {shown}/bundle/index.html\n"
-    ));
-    out
 }
 
 /// The deadlines overdue or due soon, and how many others there are.

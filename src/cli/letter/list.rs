@@ -5,6 +5,7 @@ use std::path::Path;
 
 use iepcase::json::TemplateJson;
 use iepcase::letters;
+use iepcase::ops;
 
 use super::super::context::Ctx;
 use super::super::error::CliError;
@@ -15,25 +16,8 @@ pub fn list(ctx: &Ctx, root: &Path) -> Result<(), CliError> {
         let rows: Vec<TemplateJson<'_>> = all.iter().map(TemplateJson::new).collect();
         return ctx.ui.json(&rows);
     }
-    let rows: Vec<Vec<String>> = all
-        .iter()
-        .map(|l| {
-            let source = if l.builtin {
-                "built in".to_owned()
-            } else {
-                l.origin.clone()
-            };
-            let writes = match &l.template {
-                Ok(t) => t.spec.description.clone(),
-                Err(e) => format!("(does not parse: {e})"),
-            };
-            vec![l.name.clone(), writes, source]
-        })
-        .collect();
-    ctx.ui.out(
-        &ctx.ui
-            .fitted(&["TEMPLATE", "WRITES", "FROM"], &[1, 2], &rows),
-    )?;
+    let text = ops::letters::catalog_text(&all, ctx.ui.width(), ctx.ui.painter());
+    ctx.ui.out(&text)?;
     if all.iter().any(|l| l.template.is_err()) {
         ctx.ui
             .warn("some templates do not parse; `iepcase letter NAME` shows where");
