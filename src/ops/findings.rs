@@ -77,7 +77,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
 
     use super::*;
     use crate::check::Code;
@@ -94,10 +93,12 @@ mod tests {
             next_step: Some("iepcase letter pwn-request".into()),
             inferred: Vec::new(),
         };
-        let needs = HashMap::from([(
+        let needs = [(
             "iepcase letter pwn-request".to_owned(),
             vec!["action".to_owned()],
-        )]);
+        )]
+        .into_iter()
+        .collect();
         vec![
             CaseFindings {
                 slug: "eq".into(),
@@ -108,7 +109,7 @@ mod tests {
             CaseFindings {
                 slug: "mq".into(),
                 findings: Vec::new(),
-                needs: HashMap::new(),
+                needs: Default::default(),
                 fallback_state: None,
             },
         ]
