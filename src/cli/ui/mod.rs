@@ -8,11 +8,10 @@ mod progress;
 use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
 
-use anstyle::Style;
 use iepcase::text::{Paint, Tone};
 
 use super::error::{CliError, Exit};
-pub use iepcase::text::{Table, printable, table};
+pub use iepcase::text::{printable, table};
 pub use progress::Progress;
 
 /// When to colour output.
@@ -156,20 +155,6 @@ impl Ui {
         }
     }
 
-    /// Renders `table` to fit the terminal, with colour on stdout when allowed.
-    pub fn table(&self, table: &Table) -> String {
-        table.render(self.width, self.painter())
-    }
-
-    /// Lays out `rows` under `header` to fit the terminal, the `flexible` columns wrapping.
-    pub fn fitted(&self, header: &[&str], flexible: &[usize], rows: &[Vec<String>]) -> String {
-        let mut table = Table::new(header).flexible(flexible);
-        for row in rows {
-            table.row(row.clone());
-        }
-        self.table(&table)
-    }
-
     /// A progress bar on stderr (when it is a terminal and the output is not JSON).
     pub fn progress(&self, message: &str, total: u64, bytes: bool) -> Progress {
         if self.progress_allowed {
@@ -198,15 +183,6 @@ impl Ui {
         // Views and reports hold strings, numbers and string-keyed maps only.
         let text = serde_json::to_string_pretty(value).expect("JSON documents serialize");
         self.line(&text)
-    }
-
-    /// Styles `text` for stdout.
-    pub fn paint(&self, style: Style, text: &str) -> String {
-        if self.color_out {
-            format!("{style}{text}{style:#}")
-        } else {
-            text.to_owned()
-        }
     }
 
     fn paint_err(&self, tone: Tone, text: &str) -> String {
@@ -267,9 +243,4 @@ impl Ui {
             self.err(&text);
         }
     }
-}
-
-/// Style for headers and ids.
-pub fn dim() -> Style {
-    Style::new().dimmed()
 }
