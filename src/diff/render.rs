@@ -17,14 +17,14 @@ pub enum Style {
 }
 
 impl Style {
-    /// The tone a piece is painted in; a removal is struck through as well (see [`painted`]).
+    /// The tone a piece is painted in.
     pub fn tone(self) -> Option<Tone> {
         match self {
             Style::Plain => None,
             Style::Heading => Some(Tone::Strong),
             Style::Label => Some(Tone::Label),
             Style::Added => Some(Tone::Good),
-            Style::Removed => Some(Tone::Bad),
+            Style::Removed => Some(Tone::Removed),
         }
     }
 }
@@ -141,20 +141,15 @@ pub fn for_terminal(diff: &RecordDiff, paint: Paint) -> String {
 }
 
 /// The diff's lines with each piece painted in its style's tone, control characters escaped.
-pub fn painted(diff: &RecordDiff, paint: Paint) -> String {
+fn painted(diff: &RecordDiff, paint: Paint) -> String {
     let mut out = String::new();
     for line in lines(diff) {
         for (style, text) in line {
             let text = printable(&text).into_owned();
-            let painted = match style.tone() {
-                None => text,
-                Some(_) if style == Style::Removed && paint.colored() => {
-                    let struck = Tone::Bad.style().strikethrough();
-                    format!("{struck}{text}{struck:#}")
-                }
-                Some(tone) => paint.paint(tone, &text),
-            };
-            out.push_str(&painted);
+            match style.tone() {
+                None => out.push_str(&text),
+                Some(tone) => out.push_str(&paint.paint(tone, &text)),
+            }
         }
         out.push('\n');
     }

@@ -176,12 +176,7 @@ fn patch_text(patch: Patch, (id, change, ..): &Touched, paint: Paint) -> String 
             to: String::new(),
             changes,
         };
-        let text = if paint.colored() {
-            render::painted(&diff, paint)
-        } else {
-            render::to_text(&diff)
-        };
-        for line in text.lines().skip(2) {
+        for line in render::for_terminal(&diff, paint).lines().skip(2) {
             out.push_str(&format!("        {line}\n"));
         }
     }
@@ -307,7 +302,35 @@ mod tests {
         let painted = entry_text(&case, &entries[0], true, Paint::new(true));
         assert!(painted.starts_with(&format!("\u{1b}[2m{short}\u{1b}[0m  ")));
         assert!(painted.contains("\u{1b}[32msecond\u{1b}[0m"), "{painted}");
+        assert!(
+            painted.contains("\u{1b}[9m\u{1b}[31mfirst\u{1b}[0m"),
+            "a removal is red and struck through: {painted}"
+        );
         let json = entry_json(&case, &entries[0], true);
         assert!(json.contains("\"body\""), "{json}");
+    }
+
+    #[test]
+    fn a_patch_escapes_control_characters_with_colour_or_without() {
+        let fx = Fixture::new();
+        let (case, lock) = fixture::open(&fx.root(), &fx.owner);
+        let id = RecordId::generate();
+        fixture::put(&case, &lock, &[(&id, &fixture::note("Call", "first"))]);
+        fixture::put(
+            &case,
+            &lock,
+            &[(&id, &fixture::note("Call", "\\u001b[2Jcleared"))],
+        );
+        let mut entries = Vec::new();
+        case.walk_history(Some(&id), None, &mut |entry| {
+            entries.push(entry);
+            true
+        })
+        .unwrap();
+        for paint in [Paint::plain(), Paint::new(true)] {
+            let text = entry_text(&case, &entries[0], true, paint);
+            assert!(!text.contains("\u{1b}[2J"), "{text:?}");
+            assert!(text.contains("\\u{1b}[2Jcleared"), "{text:?}");
+        }
     }
 }

@@ -23,8 +23,10 @@ pub enum Tone {
     Good,
     /// To do soon, a warning: yellow.
     Caution,
-    /// Late, removed, an error: red.
+    /// Late, an error: red.
     Bad,
+    /// Text taken out: red and struck through.
+    Removed,
     /// Not needed: grey.
     Quiet,
     /// A field's label: cyan.
@@ -47,6 +49,7 @@ impl Tone {
             Tone::Good => AnsiColor::Green.on_default(),
             Tone::Caution => AnsiColor::Yellow.on_default(),
             Tone::Bad => AnsiColor::Red.on_default(),
+            Tone::Removed => AnsiColor::Red.on_default().strikethrough(),
             Tone::Quiet => AnsiColor::BrightBlack.on_default(),
             Tone::Label => AnsiColor::Cyan.on_default(),
             Tone::Alarm => AnsiColor::Red.on_default().bold(),
