@@ -307,3 +307,27 @@ fn anything_but_encoded_inference_is_refused() {
         assert_eq!(Inference::decode(text), None, "{text:?}");
     }
 }
+
+#[test]
+fn links_set_in_place_are_the_links_set_on_a_copy() {
+    let records = example_without_links();
+    let found = std::sync::Arc::new(infer(&records));
+    let copied = link_with(&records, std::sync::Arc::clone(&found));
+    let in_place = link_into(records.clone(), found);
+    assert!(
+        copied
+            .records
+            .iter()
+            .zip(&records)
+            .any(|(l, r)| l.record != r.record),
+        "the example without links gets some links filled in"
+    );
+    assert_eq!(in_place.records.len(), copied.records.len());
+    for (a, b) in in_place.records.iter().zip(&copied.records) {
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.record, b.record, "{}", a.id);
+        assert_eq!(a.text, b.text, "the text as written is kept");
+        assert_eq!(in_place.inferred(&a.id), copied.inferred(&b.id));
+    }
+    assert_eq!(in_place.unlinked, copied.unlinked);
+}

@@ -17,12 +17,11 @@ use super::diagnosis::Diagnosis;
 pub struct CaseFacts {
     pub slug: String,
     pub meta: CaseMeta,
-    /// The readable records, in chronological order.
-    pub records: Vec<StoredRecord>,
-    /// Records that cannot be read; they are left out of `records`.
+    /// The readable records, in chronological order, with the links people left out filled
+    /// in ([`Case::inference`]).
+    pub linked: crate::links::Linked,
+    /// Records that cannot be read; they are left out of `linked`.
     pub unreadable: Vec<RecordId>,
-    /// The links found between the records ([`Case::inference`]).
-    pub inference: std::sync::Arc<crate::links::Inference>,
 }
 
 impl CaseFacts {
@@ -33,26 +32,22 @@ impl CaseFacts {
             return Ok(CaseFacts {
                 slug: case.slug().to_owned(),
                 meta,
-                records: Vec::new(),
+                linked: crate::links::link_into(Vec::new(), crate::links::Inference::default()),
                 unreadable: Vec::new(),
-                inference: Default::default(),
             });
         }
         let (loaded, inference) = case.records_and_links()?;
         Ok(CaseFacts {
             slug: case.slug().to_owned(),
             meta,
-            records: loaded.records,
+            linked: crate::links::link_into(loaded.records, inference),
             unreadable: loaded.broken.into_iter().map(|b| b.id).collect(),
-            inference,
         })
     }
-}
 
-impl CaseFacts {
-    /// The records with their links.
-    pub fn linked(&self) -> crate::links::Linked {
-        crate::links::link_with(&self.records, std::sync::Arc::clone(&self.inference))
+    /// The readable records, in chronological order, links filled in.
+    pub fn records(&self) -> &[StoredRecord] {
+        &self.linked.records
     }
 }
 
@@ -141,14 +136,8 @@ pub fn read_open(
 }
 
 /// The deadlines of a case on `today` under `rules`, from its links.
-pub fn linked_deadlines(
-    facts: &CaseFacts,
-    rules: &RuleSet,
-    today: Date,
-) -> (crate::links::Linked, Vec<Deadline>) {
-    let linked = facts.linked();
-    let deadlines = crate::rules::deadlines_of(&linked, &facts.meta, rules, today);
-    (linked, deadlines)
+pub fn linked_deadlines(facts: &CaseFacts, rules: &RuleSet, today: Date) -> Vec<Deadline> {
+    crate::rules::deadlines_of(&facts.linked, &facts.meta, rules, today)
 }
 
 /// A case at a glance, as `case list` shows it.
@@ -485,7 +474,7 @@ mod tests {
         let names: Vec<&str> = read.iter().map(|(slug, _)| slug.as_str()).collect();
         assert_eq!(names, ["a", "gone"]);
         let a = read[0].1.as_ref().unwrap();
-        assert_eq!(a.records.len(), 1);
+        assert_eq!(a.records().len(), 1);
         assert!(a.unreadable.is_empty());
         assert!(read[1].1.is_err());
     }

@@ -14,8 +14,6 @@ use super::cases::CaseFacts;
 
 /// A case evaluated on a day.
 pub struct Evaluation {
-    /// The case's records with their links, stated and inferred.
-    pub linked: Linked,
     pub deadlines: Vec<Deadline>,
     pub findings: Vec<Finding>,
 }
@@ -23,34 +21,33 @@ pub struct Evaluation {
 /// Evaluates `case` under `rules` on `today`: links are inferred once, for the deadlines and
 /// the findings alike.
 pub fn evaluate(case: &CaseFacts, rules: &RuleSet, today: Date) -> Evaluation {
-    let linked = case.linked();
-    let deadlines = crate::rules::deadlines_of(&linked, &case.meta, rules, today);
+    let linked = &case.linked;
+    let deadlines = crate::rules::deadlines_of(linked, &case.meta, rules, today);
     let input = Input {
-        records: &case.records,
+        records: &linked.records,
         meta: &case.meta,
         rules,
         deadlines: &deadlines,
         today,
     };
-    let findings = check_linked(&input, &linked);
+    let findings = check_linked(&input, linked);
     Evaluation {
-        linked,
         deadlines,
         findings,
     }
 }
 
 /// One case's deadlines on a day, with the links they rest on.
-pub struct Computed {
+pub struct Computed<'a> {
     pub slug: String,
     pub deadlines: Vec<Deadline>,
     /// The case's records with their links, stated and inferred.
-    pub linked: Linked,
+    pub linked: &'a Linked,
     /// The state whose rules the case lacks (the federal rules stood in).
     pub fallback_state: Option<String>,
 }
 
-impl Computed {
+impl Computed<'_> {
     /// The link fields iepcase inferred on a deadline's trigger and on the record that met
     /// it, which the deadline rests on; sorted, each once.
     pub fn inferred(&self, d: &Deadline) -> Vec<&'static str> {
@@ -66,21 +63,21 @@ impl Computed {
 }
 
 /// The deadlines of each case of `cases` on `today`, under the rules `book` holds for it.
-pub fn deadlines(
+pub fn deadlines<'a>(
     ws: &Workspace,
-    cases: &[CaseFacts],
+    cases: &'a [CaseFacts],
     book: &Rulebook,
     today: Date,
-) -> Vec<Computed> {
+) -> Vec<Computed<'a>> {
     cases
         .iter()
         .map(|case| {
             let rules = ws.rules_for(&case.meta, book);
-            let (linked, deadlines) = super::cases::linked_deadlines(case, rules.set, today);
+            let deadlines = super::cases::linked_deadlines(case, rules.set, today);
             Computed {
                 slug: case.slug.clone(),
                 deadlines,
-                linked,
+                linked: &case.linked,
                 fallback_state: fallback(&rules),
             }
         })
@@ -100,7 +97,7 @@ pub struct CaseFindings {
 
 /// Every case's deadlines as an iCalendar file (all-day events, met ones cancelled); it
 /// names case slugs, never children.
-pub fn calendar(computed: &[Computed], today: Date) -> String {
+pub fn calendar(computed: &[Computed<'_>], today: Date) -> String {
     let calendars: Vec<crate::rules::ics::CaseDeadlines<'_>> = (computed.iter())
         .map(|c| crate::rules::ics::CaseDeadlines {
             case: &c.slug,
@@ -169,7 +166,7 @@ pub fn check(
             let mut wanted = HashMap::new();
             if needs {
                 let by_id: HashMap<&str, &StoredRecord> =
-                    case.records.iter().map(|r| (r.id.as_str(), r)).collect();
+                    case.records().iter().map(|r| (r.id.as_str(), r)).collect();
                 for step in findings.iter().filter_map(|f| f.next_step.as_deref()) {
                     if let Some(missing) = letter_needs.of(case, &by_id, rules.set, step, today) {
                         wanted.insert(step.to_owned(), missing);

@@ -44,8 +44,8 @@ pub fn prepare(
         .map(|case| {
             let rules = ws.rules_for(&case.meta, book);
             let input = prep::Case {
-                records: &case.records,
-                inference: Some(&case.inference),
+                records: case.records(),
+                inference: Some(case.linked.inference()),
                 meta: &case.meta,
                 rules: rules.set,
                 now,

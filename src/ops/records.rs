@@ -502,7 +502,8 @@ fn inferred_links(
     id: &RecordId,
 ) -> Result<(Vec<InferredLink>, Option<crate::links::Unlinked>), OpsError> {
     let loaded = case.records()?;
-    let linked = case.linked(&loaded);
+    let found = case.inference(&loaded);
+    let linked = crate::links::link_into(loaded.records, found);
     let links = linked
         .inferred(id)
         .iter()

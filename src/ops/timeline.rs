@@ -35,7 +35,8 @@ pub fn timeline(
     let (loaded, links) = case.records_and_links()?;
     let (_, meta) = case.meta()?;
     let set = ws.rules_for(&meta, book).set;
-    let linked = crate::links::link_with(&loaded.records, links);
+    let unreadable = loaded.broken.into_iter().map(|b| b.id).collect();
+    let linked = crate::links::link_into(loaded.records, links);
     let deadlines: Vec<DeadlineEntry> = crate::rules::deadlines_of(&linked, &meta, set, today)
         .into_iter()
         .map(|d| DeadlineEntry {
@@ -47,9 +48,9 @@ pub fn timeline(
         })
         .collect();
     Ok(Timeline {
-        entries: crate::timeline::build(&loaded.records, &deadlines, filter),
-        unreadable: loaded.broken.into_iter().map(|b| b.id).collect(),
-        next_meeting: crate::prep::next_meeting(&loaded.records, now).map(RecordSummary::of),
+        entries: crate::timeline::build(&linked.records, &deadlines, filter),
+        unreadable,
+        next_meeting: crate::prep::next_meeting(&linked.records, now).map(RecordSummary::of),
     })
 }
 
