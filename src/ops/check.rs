@@ -167,8 +167,14 @@ pub fn check(
             if needs {
                 let by_id: HashMap<&str, &StoredRecord> =
                     case.records().iter().map(|r| (r.id.as_str(), r)).collect();
-                for step in findings.iter().filter_map(|f| f.next_step.as_deref()) {
-                    if let Some(missing) = letter_needs.of(case, &by_id, rules.set, step, today) {
+                let mut seen = foldhash::HashSet::default();
+                let steps: Vec<&str> = (findings.iter())
+                    .filter_map(|f| f.next_step.as_deref())
+                    .filter(|step| seen.insert(*step))
+                    .collect();
+                let answers = letter_needs.of(case, &by_id, rules.set, &steps, today);
+                for (step, missing) in steps.into_iter().zip(answers) {
+                    if let Some(missing) = missing {
                         wanted.insert(step.to_owned(), missing);
                     }
                 }
@@ -191,15 +197,14 @@ pub(super) fn fallback(rules: &super::cases::CaseRules<'_, '_>) -> Option<String
 }
 
 /// What the letters that findings suggest as next steps will ask for, found without
-/// rendering them; templates are read once per name, and each step of a case is worked out
-/// once however many findings suggest it (hundreds of missed service sessions suggest one
-/// letter).
+/// rendering them; templates are read, and what a case's letter says whatever record it
+/// answers is gathered, once per letter (hundreds of missed service sessions suggest one
+/// letter each).
 pub struct LetterNeeds<'a> {
     ws: &'a Workspace,
     templates: HashMap<String, Option<Template>>,
     /// The letter data of each case and template that does not depend on the record.
     shared: HashMap<(String, String), serde_json::Value>,
-    answers: HashMap<(String, String), Option<Vec<String>>>,
 }
 
 impl<'a> LetterNeeds<'a> {
@@ -208,77 +213,110 @@ impl<'a> LetterNeeds<'a> {
             ws,
             templates: HashMap::new(),
             shared: HashMap::new(),
-            answers: HashMap::new(),
         }
     }
 
-    /// The facts (`--set` names) that the letter of next step `step` (`iepcase letter NAME
-    /// [--for ID]`) needs and the case does not hold; `None` when the step is no letter or
-    /// needs nothing more. `by_id` finds the record `--for` names.
+    /// For each of `steps` (`iepcase letter NAME [--for ID]`), the facts (`--set` names)
+    /// its letter needs and the case does not hold; `None` for a step that is no letter or
+    /// needs nothing more. `by_id` finds the record `--for` names. The steps are worked out
+    /// side by side, in the order given.
     pub fn of(
         &mut self,
         case: &CaseFacts,
         by_id: &HashMap<&str, &StoredRecord>,
         rules: &RuleSet,
-        step: &str,
+        steps: &[&str],
         today: Date,
-    ) -> Option<Vec<String>> {
-        let key = (case.slug.clone(), step.to_owned());
-        if let Some(known) = self.answers.get(&key) {
-            return known.clone();
+    ) -> Vec<Option<Vec<String>>> {
+        use rayon::prelude::*;
+        for step in steps {
+            if let Some((name, _)) = letter_step(step) {
+                self.prepare(case, rules, name, today);
+            }
         }
-        let answer = self.work_out(case, by_id, rules, step, today);
-        self.answers.insert(key, answer.clone());
-        answer
+        let this = &*self;
+        steps
+            .par_iter()
+            .map(|step| this.work_out(case, by_id, rules, step, today))
+            .collect()
+    }
+
+    /// Reads template `name` and gathers what its letter says in `case` whatever record it
+    /// answers, unless done before.
+    fn prepare(&mut self, case: &CaseFacts, rules: &RuleSet, name: &str, today: Date) {
+        let root = &self.ws.root;
+        let template = self
+            .templates
+            .entry(name.to_owned())
+            .or_insert_with(|| letters::template(name, Some(root)).ok());
+        let key = (case.slug.clone(), name.to_owned());
+        let Some(template) = template.as_ref() else {
+            return;
+        };
+        if self.shared.contains_key(&key) {
+            return;
+        }
+        if let Some(input) = letter_input(self.ws, case, rules, None, today) {
+            self.shared.insert(key, input.shared_data(template));
+        }
     }
 
     fn work_out(
-        &mut self,
+        &self,
         case: &CaseFacts,
         by_id: &HashMap<&str, &StoredRecord>,
         rules: &RuleSet,
         step: &str,
         today: Date,
     ) -> Option<Vec<String>> {
-        let mut words = step.strip_prefix("iepcase letter ")?.split_whitespace();
-        let name = words.next()?;
-        let for_id = match (words.next(), words.next()) {
-            (Some("--for"), Some(id)) => Some(id),
-            _ => None,
-        };
-        let root = &self.ws.root;
-        let template = self
-            .templates
-            .entry(name.to_owned())
-            .or_insert_with(|| letters::template(name, Some(root)).ok())
-            .as_ref()?;
-        let input = LetterInput {
-            date: today,
-            time: None,
-            to: None,
-            facts: Default::default(),
-            for_record: for_id.and_then(|id| by_id.get(id).copied()),
-            meta: &case.meta,
-            // Signed as `letter` would sign it by default.
-            signing: letters::signing(
-                None,
-                self.ws.config.advocate.as_ref(),
-                self.ws.advocate(),
-                &case.meta,
-                Vec::new(),
-            )
-            .ok()?,
-            rules: Some(rules),
-        };
-        // The facts are gathered before anything is rendered: a missing one is found cheaply,
-        // and what does not depend on the record is gathered once per case and letter.
-        let shared = self
-            .shared
-            .entry((case.slug.clone(), name.to_owned()))
-            .or_insert_with(|| input.shared_data(template));
+        let (name, for_id) = letter_step(step)?;
+        let template = self.templates.get(name)?.as_ref()?;
+        let shared = self.shared.get(&(case.slug.clone(), name.to_owned()))?;
+        let for_record = for_id.and_then(|id| by_id.get(id).copied());
+        let input = letter_input(self.ws, case, rules, for_record, today)?;
+        // The facts are gathered before anything is rendered: a missing one is found cheaply.
         let missing = input.missing_facts(template, shared).ok()?;
         (!missing.is_empty()).then(|| missing.iter().map(|need| need.name.clone()).collect())
     }
+}
+
+/// The letter's name and the record `--for` names, when `step` is a letter.
+fn letter_step(step: &str) -> Option<(&str, Option<&str>)> {
+    let mut words = step.strip_prefix("iepcase letter ")?.split_whitespace();
+    let name = words.next()?;
+    let for_id = match (words.next(), words.next()) {
+        (Some("--for"), Some(id)) => Some(id),
+        _ => None,
+    };
+    Some((name, for_id))
+}
+
+/// What a letter of `case` is written from, signed as `letter` would sign it by default.
+fn letter_input<'b>(
+    ws: &Workspace,
+    case: &'b CaseFacts,
+    rules: &'b RuleSet,
+    for_record: Option<&'b StoredRecord>,
+    today: Date,
+) -> Option<LetterInput<'b>> {
+    let signing = letters::signing(
+        None,
+        ws.config.advocate.as_ref(),
+        ws.advocate(),
+        &case.meta,
+        Vec::new(),
+    )
+    .ok()?;
+    Some(LetterInput {
+        date: today,
+        time: None,
+        to: None,
+        facts: Default::default(),
+        for_record,
+        meta: &case.meta,
+        signing,
+        rules: Some(rules),
+    })
 }
 
 #[cfg(test)]
