@@ -81,9 +81,11 @@ impl Listing {
     /// The table of records, fitting `width`.
     pub fn text(&self, width: Option<usize>, paint: Paint) -> String {
         let mut table = Table::new(&["ID", "DATE", "KIND", "TYPE", "TITLE"]).flexible(&[4, 1, 3]);
-        for (r, &upcoming) in self.records.iter().zip(&self.upcoming) {
-            table.row(row(r, upcoming));
-        }
+        table.rows(
+            (self.records.iter().zip(&self.upcoming))
+                .map(|(r, &upcoming)| row(r, upcoming))
+                .collect(),
+        );
         table.render(width, paint)
     }
 

@@ -59,9 +59,7 @@ impl Timeline {
     /// status) and id.
     pub fn text(&self, width: Option<usize>, paint: Paint) -> String {
         let mut table = Table::new(&["DATE", "KIND", "TITLE", "ID"]).flexible(&[2, 1, 0]);
-        for row in crate::timeline::rows(&self.entries) {
-            table.row(row);
-        }
+        table.rows(crate::timeline::rows(&self.entries));
         table.render(width, paint)
     }
 

@@ -67,17 +67,22 @@ impl Table {
     /// Adds a row whose cells have their own styles. A new line in a cell starts a new line
     /// within it.
     pub fn styled_row(&mut self, cells: Vec<String>, styles: Vec<Option<Tone>>) {
-        let cells: Vec<String> = cells
-            .into_iter()
-            .map(|cell| match printable(&cell) {
-                Cow::Borrowed(_) if !cell.contains('\t') => cell,
-                shown => shown.replace('\t', " "),
-            })
-            .collect();
-        self.cell_widths
-            .push(cells.iter().map(|cell| widest_line(cell)).collect());
+        let (cells, widths) = measured(cells);
+        self.cell_widths.push(widths);
         self.rows.push(cells);
         self.styles.push(styles);
+    }
+
+    /// Adds rows, as [`Table::row`] adds one; their cells are measured on every core (a
+    /// timeline of ten thousand records).
+    pub fn rows(&mut self, rows: Vec<Vec<String>>) {
+        use rayon::prelude::*;
+        let rows: Vec<(Vec<String>, Vec<usize>)> = rows.into_par_iter().map(measured).collect();
+        for (cells, widths) in rows {
+            self.styles.push(vec![None; cells.len()]);
+            self.cell_widths.push(widths);
+            self.rows.push(cells);
+        }
     }
 
     /// The width each column needs to show every cell on one line.
@@ -255,6 +260,20 @@ impl Table {
 }
 
 /// The display width of the widest line of `text`.
+/// A row's cells as shown (control characters escaped, tabs as spaces), with the display
+/// width of each one's widest line.
+fn measured(cells: Vec<String>) -> (Vec<String>, Vec<usize>) {
+    let cells: Vec<String> = cells
+        .into_iter()
+        .map(|cell| match printable(&cell) {
+            Cow::Borrowed(_) if !cell.contains('\t') => cell,
+            shown => shown.replace('\t', " "),
+        })
+        .collect();
+    let widths = cells.iter().map(|cell| widest_line(cell)).collect();
+    (cells, widths)
+}
+
 fn widest_line(text: &str) -> usize {
     text.split('\n').map(str::width).max().unwrap_or(0)
 }
@@ -321,6 +340,34 @@ mod tests {
             "Request for an independent educational evaluation at public expense".into(),
         ]);
         table
+    }
+
+    #[test]
+    fn rows_added_at_once_lay_out_as_rows_added_one_by_one() {
+        let rows: Vec<Vec<String>> = (0..300)
+            .map(|n| {
+                vec![
+                    format!("2026-01-{:02}", n % 28 + 1),
+                    "request".to_owned(),
+                    format!(
+                        "Title {n}\twith a tab and a bell \u{7} and more words {}",
+                        "x".repeat(n % 40)
+                    ),
+                    format!("id{n:05}"),
+                ]
+            })
+            .collect();
+        let mut one_by_one = Table::new(&["DATE", "KIND", "TITLE", "ID"]).flexible(&[2]);
+        for row in rows.clone() {
+            one_by_one.row(row);
+        }
+        let mut at_once = Table::new(&["DATE", "KIND", "TITLE", "ID"]).flexible(&[2]);
+        at_once.rows(rows);
+        for width in [None, Some(60), Some(200)] {
+            let shown = at_once.render(width, Paint::plain());
+            assert_eq!(shown, one_by_one.render(width, Paint::plain()));
+            assert!(shown.contains("\\u{7}") && !shown.contains('\t'), "{shown}");
+        }
     }
 
     #[test]
