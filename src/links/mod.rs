@@ -92,25 +92,8 @@ pub fn infer(records: &[StoredRecord]) -> Inference {
 
 /// [`link`], with what inference found for these very records already at hand.
 pub fn link_with(records: &[StoredRecord], found: impl Into<Arc<Inference>>) -> Linked {
-    let found = found.into();
-    let inferred = by_record(&found);
     // Copying ten thousand records is worth the second core.
-    let records = records
-        .par_iter()
-        .map(|stored| {
-            let mut copy = stored.clone();
-            if let Some(links) = inferred.get(&stored.id) {
-                set_links(&mut copy.record, links);
-            }
-            copy
-        })
-        .collect();
-    Linked {
-        records,
-        unlinked: found.unlinked.clone(),
-        inferred,
-        found,
-    }
+    link_into(records.par_iter().cloned().collect(), found)
 }
 
 /// [`link_with`] for records the caller has no further use for as written: their links are

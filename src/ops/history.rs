@@ -194,6 +194,26 @@ fn timestamp(seconds: i64) -> String {
 mod tests {
     use super::*;
     use crate::store::fixture::{self, Fixture};
+    use crate::store::{CaseLock, HistoryEntry};
+
+    /// A note written as `first`, then edited to `second`, and its history, newest first.
+    fn edited(
+        case: &Case,
+        lock: &CaseLock,
+        first: &str,
+        second: &str,
+    ) -> (RecordId, Vec<HistoryEntry>) {
+        let id = RecordId::generate();
+        fixture::put(case, lock, &[(&id, first)]);
+        fixture::put(case, lock, &[(&id, second)]);
+        let mut entries = Vec::new();
+        case.walk_history(Some(&id), None, &mut |entry| {
+            entries.push(entry);
+            true
+        })
+        .unwrap();
+        (id, entries)
+    }
 
     #[test]
     fn a_record_compares_with_its_previous_version_and_a_removed_one_is_still_found() {
@@ -224,19 +244,15 @@ mod tests {
     fn a_patch_has_changes_only_for_an_edit() {
         let fx = Fixture::new();
         let (case, lock) = fixture::open(&fx.root(), &fx.owner);
-        let id = RecordId::generate();
-        fixture::put(&case, &lock, &[(&id, &fixture::note("Call", "first"))]);
-        fixture::put(
+        let (_, entries) = edited(
             &case,
             &lock,
-            &[(&id, &fixture::note("Call back", "second"))],
+            &fixture::note("Call", "first"),
+            &fixture::note("Call back", "second"),
         );
-        let mut patches = Vec::new();
-        case.walk_history(Some(&id), None, &mut |entry| {
-            patches.extend(entry.records.iter().map(|t| patch(&case, t)));
-            true
-        })
-        .unwrap();
+        let patches: Vec<Patch> = (entries.iter())
+            .flat_map(|entry| entry.records.iter().map(|t| patch(&case, t)))
+            .collect();
         // Newest first: the edit, then the addition.
         assert_eq!(patches.len(), 2);
         assert_eq!(patches[0].title, "Call back");
@@ -276,15 +292,12 @@ mod tests {
     fn a_log_line_shows_the_commit_and_with_patch_what_it_changed() {
         let fx = Fixture::new();
         let (case, lock) = fixture::open(&fx.root(), &fx.owner);
-        let id = RecordId::generate();
-        fixture::put(&case, &lock, &[(&id, &fixture::note("Call", "first"))]);
-        fixture::put(&case, &lock, &[(&id, &fixture::note("Call", "second"))]);
-        let mut entries = Vec::new();
-        case.walk_history(Some(&id), None, &mut |entry| {
-            entries.push(entry);
-            true
-        })
-        .unwrap();
+        let (id, entries) = edited(
+            &case,
+            &lock,
+            &fixture::note("Call", "first"),
+            &fixture::note("Call", "second"),
+        );
         let short = entries[0].commit.id.to_string()[..10].to_owned();
         let line = format!("{short}  2026-09-21 14:13 UTC  Test Advocate  add records\n");
         assert_eq!(entry_text(&case, &entries[0], false, Paint::plain()), line);
@@ -314,19 +327,12 @@ mod tests {
     fn a_patch_escapes_control_characters_with_colour_or_without() {
         let fx = Fixture::new();
         let (case, lock) = fixture::open(&fx.root(), &fx.owner);
-        let id = RecordId::generate();
-        fixture::put(&case, &lock, &[(&id, &fixture::note("Call", "first"))]);
-        fixture::put(
+        let (_, entries) = edited(
             &case,
             &lock,
-            &[(&id, &fixture::note("Call", "\\u001b[2Jcleared"))],
+            &fixture::note("Call", "first"),
+            &fixture::note("Call", "\\u001b[2Jcleared"),
         );
-        let mut entries = Vec::new();
-        case.walk_history(Some(&id), None, &mut |entry| {
-            entries.push(entry);
-            true
-        })
-        .unwrap();
         for paint in [Paint::plain(), Paint::new(true)] {
             let text = entry_text(&case, &entries[0], true, paint);
             assert!(!text.contains("\u{1b}[2J"), "{text:?}");
