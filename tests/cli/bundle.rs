@@ -631,8 +631,11 @@ fn no_text_overlaps_or_leaves_its_column_at_any_length() {
     );
     let request = env.write(
         "request.toml",
-        "kind = \"request\"\ndate = 2026-01-08\ntitle = \"Written request for text-to-speech\"\n\
-         type = \"accommodation\"\nbody = \"Please provide text-to-speech.\"\n",
+        &format!(
+            "kind = \"request\"\ndate = 2026-01-08\n\
+             title = \"Written request for text-to-speech to {long_token}{long_token}\"\n\
+             type = \"accommodation\"\nbody = \"Please provide text-to-speech.\"\n"
+        ),
     );
     let call = env.write(
         "call.toml",
@@ -655,7 +658,17 @@ fn no_text_overlaps_or_leaves_its_column_at_any_length() {
     );
     env.run(&["attach", &iep_id, attachment.to_str().unwrap()]);
     let out = env.root().join("long");
-    bundle_case(&env, &out, &["--bates", "TALLOWMERECOUNTY"]);
+    // The longest prefixes there are: an exhibit label as wide as its columns allow.
+    bundle_case(
+        &env,
+        &out,
+        &[
+            "--bates",
+            "TALLOWMERECOUNTY",
+            "--exhibit-prefix",
+            "TALLOWME",
+        ],
+    );
     let pdf = out.join("bundle.pdf");
     let text = squash(&page_texts(&pdf).join("\n"));
     // Long values are broken across lines, never cut.
@@ -664,6 +677,8 @@ fn no_text_overlaps_or_leaves_its_column_at_any_length() {
         "reading-fluency",
         "(Accommodation)",
         "Communication",
+        &format!("{long_token}{long_token}"),
+        "TALLOWME-2",
     ] {
         assert!(text.contains(whole), "{whole} is in the PDF");
     }
@@ -677,6 +692,14 @@ fn no_text_overlaps_or_leaves_its_column_at_any_length() {
         .to_owned();
     assert!(text.contains(&sha), "the whole SHA-256 {sha} is printed");
     assert_clean_layout(&pdf);
+    // A word that fits its column is set whole: in the index, the request's type is one
+    // piece of text on a line of its own, not `(` and `Accommodation)` on two.
+    let index = &crate::pdf_layout::page_layouts(&pdf)[1];
+    assert!(
+        index.runs.iter().any(|r| r.text == "(Accommodation)"),
+        "{:?}",
+        index.runs.iter().map(|r| &r.text).collect::<Vec<_>>()
+    );
 
     // A sparse case: one record with nothing but its required fields.
     let env = TestEnv::with_case();

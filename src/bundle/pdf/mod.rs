@@ -212,3 +212,55 @@ fn layout(
         dividers,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use typst::foundations::Bytes;
+    use typst::text::Font;
+
+    use super::TEMPLATE;
+
+    /// The value of `#let NAME = VALUE` in the template.
+    fn template_constant(name: &str) -> f64 {
+        let prefix = format!("#let {name} = ");
+        let line = TEMPLATE
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("the template defines {name}"));
+        line.trim().parse().expect("a number")
+    }
+
+    /// The template leaves a word of ASCII characters whole, unmeasured, when its length
+    /// times `widest-ascii` times the text size fits its column; that is safe only if no
+    /// printable ASCII character of the fonts it sets text in is wider than that, and every
+    /// one of them is in the font (a fallback font could be wider).
+    #[test]
+    fn no_ascii_character_is_wider_than_the_template_assumes() {
+        let widest = template_constant("widest-ascii");
+        let fonts: Vec<Font> = typst_assets::fonts()
+            .flat_map(|data| Font::iter(Bytes::new(data)))
+            .filter(|f| {
+                ["Libertinus Serif", "DejaVu Sans Mono"].contains(&f.info().family.as_str())
+            })
+            .collect();
+        assert!(fonts.len() >= 4, "the serif and mono faces are bundled");
+        for font in &fonts {
+            for c in ' '..='~' {
+                let glyph = font.ttf().glyph_index(c).unwrap_or_else(|| {
+                    panic!(
+                        "{} {:?} has no {c:?}",
+                        font.info().family,
+                        font.info().variant
+                    )
+                });
+                let advance = font.x_advance(glyph.0).expect("an advance").get();
+                assert!(
+                    advance <= widest,
+                    "{c:?} in {} {:?} is {advance} em wide, more than {widest}",
+                    font.info().family,
+                    font.info().variant
+                );
+            }
+        }
+    }
+}
