@@ -858,3 +858,59 @@ fn a_multi_page_tiff_scan_is_bound_one_page_per_image() {
         );
     }
 }
+
+/// The internal links of `pdf`: for each, the page it is on and the page it leads to.
+fn links(pdf: &Path) -> Vec<(usize, usize)> {
+    use lopdf::{Document, Object};
+    let doc = Document::load(pdf).expect("the PDF loads");
+    let pages = doc.get_pages();
+    let number: std::collections::HashMap<_, _> =
+        pages.iter().map(|(&n, &id)| (id, n as usize)).collect();
+    let deref = |o: &Object| match o {
+        Object::Reference(id) => doc.get_object(*id).expect("the object exists").clone(),
+        other => other.clone(),
+    };
+    let mut found = Vec::new();
+    for (&n, &id) in &pages {
+        let page = doc.get_dictionary(id).expect("a page");
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        for annot in deref(annots).as_array().expect("an array") {
+            let annot = deref(annot);
+            let annot = annot.as_dict().expect("an annotation");
+            let Ok(dest) = annot.get(b"Dest") else {
+                continue;
+            };
+            let dest = deref(dest);
+            let target = dest.as_array().expect("an explicit destination")[0]
+                .as_reference()
+                .expect("a page");
+            found.push((n as usize, number[&target]));
+        }
+    }
+    found
+}
+
+#[test]
+fn index_and_chronology_entries_lead_to_their_exhibits() {
+    let env = TestEnv::with_case();
+    for title in ["First note", "Second note", "Third note"] {
+        env.add_note(title);
+    }
+    let out = env.root().join("b");
+    bundle_case(&env, &out, &["--include-privileged"]);
+    let m = manifest(&out);
+    let exhibits = m["exhibits"].as_array().unwrap();
+    let first_exhibit = exhibits[0]["pages"][0].as_u64().unwrap() as usize;
+    let links = links(&out.join("bundle.pdf"));
+    for exhibit in exhibits {
+        let first = exhibit["pages"][0].as_u64().unwrap() as usize;
+        // Its number and title in the index, its number in the chronology.
+        let from_front = links
+            .iter()
+            .filter(|&&(on, to)| on < first_exhibit && to == first)
+            .count();
+        assert_eq!(from_front, 3, "links to page {first}: {links:?}");
+    }
+}
