@@ -705,7 +705,13 @@ fn no_text_overlaps_or_leaves_its_column_at_any_length() {
     let env = TestEnv::with_case();
     env.add_note("N");
     let out = env.root().join("sparse");
-    bundle_case(&env, &out, &["--include-privileged"]);
+    // A short prefix of wide letters: `WWWW-1` is no longer than `P-1234` but wider than the
+    // chronology's narrowest exhibit column.
+    bundle_case(
+        &env,
+        &out,
+        &["--include-privileged", "--exhibit-prefix", "WWWW"],
+    );
     assert_clean_layout(&out.join("bundle.pdf"));
 }
 
