@@ -220,14 +220,14 @@ mod tests {
 
     use super::TEMPLATE;
 
-    /// The value of `#let NAME = VALUE` in the template.
-    fn template_constant(name: &str) -> f64 {
+    /// The value of `#let NAME = VALUE` in the template, as written (a string's quotes removed).
+    fn template_constant(name: &str) -> &'static str {
         let prefix = format!("#let {name} = ");
         let line = TEMPLATE
             .lines()
             .find_map(|l| l.strip_prefix(&prefix))
             .unwrap_or_else(|| panic!("the template defines {name}"));
-        line.trim().parse().expect("a number")
+        line.trim().trim_matches('"')
     }
 
     /// The template leaves a word of ASCII characters whole, unmeasured, when its length
@@ -236,12 +236,11 @@ mod tests {
     /// one of them is in the font (a fallback font could be wider).
     #[test]
     fn no_ascii_character_is_wider_than_the_template_assumes() {
-        let widest = template_constant("widest-ascii");
+        let widest: f64 = template_constant("widest-ascii").parse().expect("a number");
+        let families = [template_constant("serif"), template_constant("mono")];
         let fonts: Vec<Font> = typst_assets::fonts()
             .flat_map(|data| Font::iter(Bytes::new(data)))
-            .filter(|f| {
-                ["Libertinus Serif", "DejaVu Sans Mono"].contains(&f.info().family.as_str())
-            })
+            .filter(|f| families.contains(&f.info().family.as_str()))
             .collect();
         assert!(fonts.len() >= 4, "the serif and mono faces are bundled");
         for font in &fonts {
